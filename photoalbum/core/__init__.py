@@ -1,0 +1,1 @@
+"""Headless engine: pure Python, no Qt, no SQLAlchemy."""

@@ -1,0 +1,244 @@
+"""Plain data types and the ports (Protocols) core needs from storage, encoders and vector stores.
+
+Core depends only on these; ``persistence`` implements :class:`Catalog`, ``core.vectorstore``
+implements :class:`VectorStore`, ``core.models.encoder`` implements the encoder ports. Front ends
+wire concrete objects together (``photoalbum.library``).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from PIL import Image
+
+
+class PhotoStatus(str, enum.Enum):
+    """Where a catalogued file stands."""
+
+    PENDING = "pending"  # seen by a scan, not yet decoded/encoded
+    INDEXED = "indexed"  # has metadata and an embedding for the library's model
+    FAILED = "failed"  # could not be read; ``reason`` says why; retried only when the file changes
+    GONE = "gone"  # the file is no longer there; the row keeps its embedding for a later move back
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """A file as a scan sees it: no content read."""
+
+    path: str  # absolute path
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class PhotoMeta:
+    """Metadata taken from one decode of a photo (display orientation already applied)."""
+
+    width: int  # as displayed (after EXIF orientation)
+    height: int
+    taken_at: datetime | None = None  # EXIF DateTimeOriginal (naive local time), else None
+    camera_make: str | None = None
+    camera_model: str | None = None
+    orientation: int = 1  # EXIF orientation tag as found in the file (1 = none)
+    gps_lat: float | None = None
+    gps_lon: float | None = None
+
+
+@dataclass(frozen=True)
+class Root:
+    """A folder the user added to the library."""
+
+    id: int
+    path: str
+
+
+@dataclass(frozen=True)
+class KnownFile:
+    """What the catalog remembers of a path, for comparing against a scan."""
+
+    id: int
+    size: int
+    mtime_ns: int
+    status: PhotoStatus
+    fingerprint: str | None
+
+
+@dataclass(frozen=True)
+class Photo:
+    """One catalogued photo, as search results and front ends see it."""
+
+    id: int
+    path: str
+    root_id: int
+    size: int
+    mtime_ns: int
+    status: PhotoStatus
+    fingerprint: str | None = None
+    reason: str | None = None
+    meta: PhotoMeta | None = None
+
+    @property
+    def taken_or_file_time(self) -> datetime:
+        """Capture time from EXIF, else the file's modification time."""
+        if self.meta is not None and self.meta.taken_at is not None:
+            return self.meta.taken_at
+        return datetime.fromtimestamp(self.mtime_ns / 1e9)
+
+
+@dataclass(frozen=True)
+class PhotoFilter:
+    """Metadata filters, applied inside the ANN search (as an allowed-id set).
+
+    Attributes:
+        date_from/date_to: inclusive range on capture time (EXIF taken-at, else file mtime).
+        folders: absolute folder prefixes; a photo matches if it lies under any of them.
+        camera: case-insensitive substring of "make model".
+        orientation: "landscape", "portrait" or "square" (displayed shape).
+        min_width/min_height: displayed size lower bounds.
+    """
+
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    folders: tuple[str, ...] = ()
+    camera: str | None = None
+    orientation: str | None = None
+    min_width: int | None = None
+    min_height: int | None = None
+    ids: tuple[int, ...] | None = None  # restrict to these photo ids (e.g. a scene)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when no filter is set."""
+        return self == PhotoFilter()
+
+
+@dataclass(frozen=True)
+class IndexedItem:
+    """A photo decoded and encoded in this batch."""
+
+    file: FileInfo
+    root_id: int
+    fingerprint: str
+    meta: PhotoMeta
+    vector: np.ndarray  # (dim,) float32, L2-normalised
+    photo_id: int | None = None  # existing row to update, or None for a new row
+
+
+@dataclass(frozen=True)
+class FailedItem:
+    """A photo that could not be read, with the reason recorded."""
+
+    file: FileInfo
+    root_id: int
+    reason: str
+    fingerprint: str | None = None
+    photo_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CopiedItem:
+    """A new file whose content (fingerprint) is already embedded: reuse, don't re-encode."""
+
+    file: FileInfo
+    root_id: int
+    fingerprint: str
+    source_id: int  # the photo whose metadata and embedding are copied
+    photo_id: int | None = None
+
+
+BatchItem = IndexedItem | FailedItem | CopiedItem
+
+
+@dataclass
+class StatusCounts:
+    """Counts for ``status``."""
+
+    photos: int = 0
+    indexed: int = 0
+    pending: int = 0
+    failed: int = 0
+    gone: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+
+class Catalog(Protocol):
+    """The library's source of truth (implemented by ``photoalbum.persistence``).
+
+    Every method is one transaction. Methods that change which photos have a live vector for a
+    model bump that model's *generation*; the vector index records the generation it reflects.
+    A live vector = photo status INDEXED and an embedding row for the model key.
+    """
+
+    # --- roots and settings ---
+    def add_root(self, path: str) -> Root: ...
+    def remove_root(self, path: str) -> int: ...  # removes its photo rows; returns how many
+    def roots(self) -> list[Root]: ...
+    def get_setting(self, key: str) -> str | None: ...
+    def set_setting(self, key: str, value: str) -> None: ...
+
+    # --- scanning ---
+    def known_files(self, root_id: int) -> dict[str, KnownFile]: ...
+    def known_file(self, path: str) -> KnownFile | None: ...
+    def mark_gone(self, ids: Sequence[int]) -> None: ...
+    def find_by_fingerprint(self, fingerprints: Sequence[str], model_key: str) -> dict[str, int]: ...
+    def move_photo(self, photo_id: int, file: FileInfo, root_id: int) -> None: ...  # revive, keep id
+    def touch_photo(self, photo_id: int, file: FileInfo) -> None: ...  # same content, new mtime
+
+    # --- indexing ---
+    def commit_batch(self, model_key: str, items: Sequence[BatchItem]) -> list[int]: ...
+    def pending_ids(self, model_key: str) -> list[int]: ...  # indexed photos lacking this model's vector
+
+    # --- reading ---
+    def generation(self, model_key: str) -> int: ...
+    def vectors(self, model_key: str, ids: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]: ...
+    def live_ids(self, model_key: str) -> np.ndarray: ...
+    def photos(self, ids: Sequence[int]) -> list[Photo]: ...
+    def photo_by_path(self, path: str) -> Photo | None: ...
+    def filter_ids(self, flt: PhotoFilter, model_key: str) -> np.ndarray: ...
+    def keyword_ids(self, words: Sequence[str], model_key: str, limit: int) -> dict[int, int]: ...
+    def status_counts(self, model_key: str) -> StatusCounts: ...
+    def close(self) -> None: ...
+
+
+class VectorStore(Protocol):
+    """Nearest-neighbour index over L2-normalised vectors keyed by photo id (inner product)."""
+
+    dim: int
+    generation: int
+
+    def __len__(self) -> int: ...
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None: ...  # upsert
+    def remove(self, ids: np.ndarray) -> None: ...
+    def ids(self) -> np.ndarray: ...
+    def get(self, ids: np.ndarray) -> np.ndarray: ...
+    def search(
+        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]: ...  # (ids, scores) best first
+    def save(self, generation: int) -> None: ...  # atomic: temp file, fsync, rename
+
+
+class ImageEncoder(Protocol):
+    """Image tower: PIL image → model input → L2-normalised vectors."""
+
+    model_key: str
+    dim: int
+    input_size: int
+
+    def preprocess(self, image: Image.Image) -> np.ndarray: ...  # (3, S, S) float32
+    def encode_images(self, batch: np.ndarray) -> np.ndarray: ...  # (n, 3, S, S) → (n, dim)
+
+
+class TextEncoder(Protocol):
+    """Text tower: strings → L2-normalised vectors."""
+
+    model_key: str
+    dim: int
+
+    def encode_texts(self, texts: Sequence[str]) -> np.ndarray: ...  # (n, dim)

@@ -1,0 +1,36 @@
+"""Shared fixtures: every data dir under tmp_path; nothing writes to the real home."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from photoalbum.core.paths import Paths
+
+# Qt must be offscreen before any QApplication exists.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+pytest_plugins = ["tests.support.model_fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _no_real_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point HOME and XDG dirs at a temp dir so a stray default path can't touch the real home."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(var, str(home / var.lower()))
+    for var in ("PHOTOALBUM_HOME", "PHOTOALBUM_MODELS", "PHOTOALBUM_CACHE"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> Paths:
+    """A library, model store and download dir, all under tmp_path."""
+    p = Paths(library=tmp_path / "library", models=tmp_path / "models",
+              downloads=tmp_path / "downloads")
+    p.ensure_library()
+    p.ensure_models()
+    return p
