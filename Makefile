@@ -1,0 +1,44 @@
+# photoalbum — the two set-up commands are `make run` and `make test`.
+# Everything installs into .venv (Python 3.10+; torch is pinned to the build on this machine's disk
+# and is needed only to prepare models).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+TORCH  := torch==2.14.1 torchvision==0.29.1
+MODEL  ?=
+LIBRARY ?=
+PYTEST_ARGS ?=
+
+.PHONY: run test lint bench venv clean dist screenshots
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q $(TORCH)
+	$(PIP) install -q -e '.[prepare,test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+## Open the app. With no prepared model it opens on the model-setup page;
+## `make run MODEL=random:ViT-B-32` is the (loudly labelled) random-weights demo.
+run: venv
+	$(VENV)/bin/photoalbum $(if $(LIBRARY),--library $(LIBRARY)) $(if $(MODEL),--model $(MODEL))
+
+## Lint, layer contracts and the whole test suite (what CI runs).
+test: venv
+	$(VENV)/bin/ruff check photoalbum tests bench
+	$(VENV)/bin/lint-imports
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check photoalbum tests bench
+	$(VENV)/bin/lint-imports
+
+## Benchmarks (not part of `make test`): ratios measured side by side in one run.
+bench: venv
+	$(PY) -m bench.run_all
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

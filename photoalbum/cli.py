@@ -1,0 +1,501 @@
+"""Command-line front end: ``photoalbum [global options] COMMAND [options] [--json]``.
+
+Never imports Qt: with no command, the GUI is started through an import by name.
+Exit codes: 0 ok, 1 a problem the user can act on (message on stderr), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from photoalbum import __version__
+from photoalbum.core.errors import KnownError
+from photoalbum.core.paths import Paths
+from photoalbum.core.ports import PhotoFilter
+from photoalbum.core.query import ESCAPE
+
+logger = logging.getLogger(__name__)
+
+#: Commands whose positional words are query terms: a word starting with "-" is a negative term.
+QUERY_COMMANDS = ("search",)
+
+
+# --- argument parsing ----------------------------------------------------------------------------
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("filters (applied inside the vector search)")
+    g.add_argument("--after", metavar="DATE", help="taken on or after DATE (YYYY-MM-DD)")
+    g.add_argument("--before", metavar="DATE", help="taken on or before DATE (YYYY-MM-DD)")
+    g.add_argument("--folder", action="append", default=[], metavar="DIR",
+                   help="only photos under DIR (repeatable)")
+    g.add_argument("--camera", metavar="TEXT", help="camera make/model contains TEXT")
+    g.add_argument("--orientation", choices=["landscape", "portrait", "square"])
+    g.add_argument("--min-width", type=int, metavar="PX")
+    g.add_argument("--min-height", type=int, metavar="PX")
+
+
+def _add_output(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse tree (global options before the command, --json after it)."""
+    parser = argparse.ArgumentParser(
+        prog="photoalbum",
+        description="Find your photos by what they show. With no command, opens the app.",
+        epilog="Query words: plain words form a phrase; +word adds a term, -word is a negative "
+               "term, 2:word weighs a term; an image file path is an image term.",
+    )
+    parser.add_argument("--version", action="version", version=f"photoalbum {__version__}")
+    parser.add_argument("--library", metavar="DIR",
+                        help="library dir (default: $PHOTOALBUM_HOME or the user data dir)")
+    parser.add_argument("--models-dir", metavar="DIR",
+                        help="prepared models dir, shared by libraries (default: $PHOTOALBUM_MODELS)")
+    parser.add_argument("--model", metavar="SPEC",
+                        help="model name (see 'model list') or random:ARCH (tests only)")
+    parser.add_argument("--precision", choices=["auto", "fp32", "int8"], default="auto")
+    parser.add_argument("--threads", type=int, metavar="N", help="ONNX Runtime threads")
+    parser.add_argument("-v", "--verbose", action="count", default=0)
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("add", help="add folders to the library")
+    p.add_argument("folders", nargs="+", metavar="FOLDER")
+    _add_output(p)
+
+    p = sub.add_parser("remove", help="forget a folder (files are never touched)")
+    p.add_argument("folder", metavar="FOLDER")
+    _add_output(p)
+
+    p = sub.add_parser("index", help="scan the folders and index new or changed photos")
+    p.add_argument("folders", nargs="*", metavar="FOLDER", help="add these folders first")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--decode-workers", type=int)
+    p.add_argument("--wait", type=float, default=0.0, metavar="S",
+                   help="wait up to S seconds for another writer to finish")
+    _add_output(p)
+
+    p = sub.add_parser("watch", help="keep the library in sync with its folders")
+    p.add_argument("--debounce", type=float, default=2.0, metavar="S")
+    p.add_argument("--reconcile", type=float, default=600.0, metavar="S",
+                   help="seconds between full reconcile scans")
+    p.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
+    _add_output(p)
+
+    p = sub.add_parser("search", help="search by text and/or images")
+    p.add_argument("terms", nargs="*", metavar="TERM")
+    p.add_argument("--image", action="append", default=[], metavar="PATH",
+                   help="add an image term (repeatable)")
+    p.add_argument("-k", "--limit", type=int, default=20, dest="k", metavar="N")
+    p.add_argument("--all", action="store_true", help="no relevance cut-off: always k results")
+    _add_filters(p)
+    _add_output(p)
+
+    p = sub.add_parser("similar", help="photos that look like an image")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("-k", "--limit", type=int, default=20, dest="k", metavar="N")
+    p.add_argument("--all", action="store_true", help="no relevance cut-off")
+    _add_filters(p)
+    _add_output(p)
+
+    p = sub.add_parser("status", help="what the library holds")
+    _add_output(p)
+
+    for name, help_ in (("scenes", "groups of photos the app formed by itself"),
+                        ("events", "photos grouped by when they were taken"),
+                        ("duplicates", "groups of near-identical photos (nothing is deleted)")):
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("--recluster", action="store_true", help=argparse.SUPPRESS) if name == "scenes" else None
+        _add_output(p)
+
+    p = sub.add_parser("model", help="list, prepare and inspect models")
+    msub = p.add_subparsers(dest="model_command", metavar="ACTION", required=True)
+    mp = msub.add_parser("list", help="supported and prepared models")
+    _add_output(mp)
+    mp = msub.add_parser("prepare", help="download/export/quantize a model")
+    mp.add_argument("spec", nargs="?", metavar="SPEC")
+    _add_output(mp)
+    mp = msub.add_parser("info", help="a prepared model's manifest")
+    mp.add_argument("spec", nargs="?", metavar="SPEC")
+    _add_output(mp)
+    return parser
+
+
+def escape_negative_terms(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]:
+    """Mark query words that start with "-" so argparse reads them as terms, not options.
+
+    Global options come before the command; after a query command, a word is an option only if it
+    is exactly one of that command's option strings (or ``--opt=value``); any other word starting
+    with "-" is a negative term.
+    """
+    argv = list(argv)
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    global_opts = parser._option_string_actions
+    i = 0
+    while i < len(argv):  # skip global options to find the command
+        word = argv[i]
+        if word in subparsers.choices:
+            break
+        action = global_opts.get(word.split("=", 1)[0])
+        if action is not None and action.nargs != 0 and "=" not in word:
+            i += 1  # its value
+        i += 1
+    if i >= len(argv) or argv[i] not in QUERY_COMMANDS:
+        return argv
+    sub = subparsers.choices[argv[i]]
+    opts = sub._option_string_actions
+    out = argv[: i + 1]
+    j = i + 1
+    while j < len(argv):
+        word = argv[j]
+        name = word.split("=", 1)[0]
+        if word == "--":
+            out.extend(ESCAPE + w if w.startswith("-") else w for w in argv[j + 1:])
+            break
+        if word.startswith("-") and name in opts:
+            out.append(word)
+            if opts[name].nargs != 0 and "=" not in word and j + 1 < len(argv):
+                out.append(argv[j + 1])
+                j += 1
+        elif word.startswith("-") and len(word) > 1:
+            out.append(ESCAPE + word)
+        else:
+            out.append(word)
+        j += 1
+    return out
+
+
+# --- helpers -------------------------------------------------------------------------------------
+def _date(text: str | None, end: bool = False) -> datetime | None:
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%Y-%m", "%Y"):
+        try:
+            d = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        if end:  # inclusive end of the day/month/year
+            if fmt == "%Y":
+                d = d.replace(month=12, day=31)
+            elif fmt == "%Y-%m":
+                nxt = d.replace(year=d.year + (d.month == 12), month=d.month % 12 + 1)
+                d = nxt.fromordinal(nxt.toordinal() - 1)
+            d = d.replace(hour=23, minute=59, second=59)
+        return d
+    raise KnownError(f"not a date: {text!r} (use YYYY-MM-DD)")
+
+
+def _filter(args: argparse.Namespace) -> PhotoFilter:
+    return PhotoFilter(
+        date_from=_date(args.after), date_to=_date(args.before, end=True),
+        folders=tuple(str(Path(f).expanduser().resolve()) for f in args.folder),
+        camera=args.camera, orientation=args.orientation,
+        min_width=args.min_width, min_height=args.min_height,
+    )
+
+
+class _Bars:
+    """tqdm progress bars on stderr, one per stage; silent when quiet or not a terminal."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self._bars: dict[str, Any] = {}
+
+    def update(self, stage: str, done: int, total: int, postfix: str = "") -> None:
+        if self.quiet:
+            return
+        from tqdm import tqdm
+
+        bar = self._bars.get(stage)
+        if bar is None:
+            bar = tqdm(total=total or None, desc=stage, file=sys.stderr, unit="",
+                       dynamic_ncols=True, leave=True, mininterval=0.25)
+            self._bars[stage] = bar
+        if total and bar.total != total:
+            bar.total = total
+        bar.n = done
+        if postfix:
+            bar.set_postfix_str(postfix, refresh=False)
+        bar.refresh()
+
+    def close(self) -> None:
+        for bar in self._bars.values():
+            bar.close()
+        self._bars.clear()
+
+
+def _emit(args: argparse.Namespace, data: Any, human: str) -> None:
+    if getattr(args, "json", False):
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    elif human:
+        print(human)
+
+
+def _hits_json(result) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "query": result.query.describe(),
+        "results": [
+            {"id": h.photo.id, "path": h.photo.path, "score": round(h.score, 4),
+             "term_scores": [round(s, 4) for s in h.term_scores], "keyword": h.keyword}
+            for h in result.hits
+        ],
+        "candidates": result.candidates, "cut": result.cut,
+        "threshold": None if result.threshold is None else round(result.threshold, 4),
+        "seconds": round(result.seconds, 4),
+    }
+
+
+def _hits_human(result) -> str:  # type: ignore[no-untyped-def]
+    if not result.hits:
+        more = f" ({result.cut} weak matches hidden; use --all to see them)" if result.cut else ""
+        return f"no matching photos{more}"
+    lines = [f"{h.score:6.2f}  {h.photo.path!r}" if "\n" in h.photo.path else
+             f"{h.score:6.2f}  {h.photo.path}" for h in result.hits]
+    if result.cut:
+        lines.append(f"({result.cut} weaker matches hidden; --all shows them)")
+    return "\n".join(lines)
+
+
+# --- commands -------------------------------------------------------------------------------------
+def _open_library(args: argparse.Namespace, bars: _Bars, **kw: Any):  # type: ignore[no-untyped-def]
+    from photoalbum.library import Library
+
+    paths = Paths.resolve(library=args.library, models=args.models_dir)
+    return Library(paths, model=args.model, precision=args.precision, threads=args.threads,
+                   on_model_progress=lambda s, d, t: bars.update(f"model: {s}", d, t), **kw)
+
+
+def cmd_add(args: argparse.Namespace, bars: _Bars) -> int:
+    lib = _open_library(args, bars)
+    try:
+        roots = lib.add_roots(args.folders)
+    finally:
+        lib.close()
+    _emit(args, {"added": [r.path for r in roots]},
+          "\n".join(f"added {r.path}" for r in roots) + "\nnow run: photoalbum index")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, bars: _Bars) -> int:
+    lib = _open_library(args, bars)
+    try:
+        n = lib.remove_root(args.folder)
+    finally:
+        lib.close()
+    _emit(args, {"removed_photos": n}, f"forgot {n} photos (the files are untouched)")
+    return 0
+
+
+def _report_json(report) -> dict:  # type: ignore[no-untyped-def]
+    d = {k: getattr(report, k) for k in ("scanned", "unchanged", "new", "changed", "moved",
+                                         "copied", "touched", "gone", "indexed", "failed",
+                                         "cancelled")}
+    d["seconds"] = round(report.seconds, 3)
+    d["rate"] = round(report.rate, 2)
+    d["failures"] = [{"path": p, "reason": r} for p, r in report.failures]
+    d["scan_errors"] = [{"path": p, "reason": r} for p, r in report.scan_errors]
+    return d
+
+
+def _report_human(report) -> str:  # type: ignore[no-untyped-def]
+    lines = [f"scanned {report.scanned} files: {report.indexed} indexed, {report.failed} failed, "
+             f"{report.unchanged} unchanged, {report.moved} moved, {report.copied} copies, "
+             f"{report.gone} gone ({report.seconds:.1f} s, {report.rate:.1f} photos/s)"]
+    for path, reason in report.failures[:20]:
+        lines.append(f"  skipped {path!r}: {reason}")
+    if len(report.failures) > 20:
+        lines.append(f"  … and {len(report.failures) - 20} more (see 'photoalbum status')")
+    for path, reason in report.scan_errors[:10]:
+        lines.append(f"  could not scan {path!r}: {reason}")
+    return "\n".join(lines)
+
+
+def cmd_index(args: argparse.Namespace, bars: _Bars) -> int:
+    lib = _open_library(args, bars)
+    try:
+        def progress(p) -> None:  # type: ignore[no-untyped-def]
+            if p.stage == "scan":
+                bars.update("scan", p.done, p.total)
+            elif p.stage == "encode":
+                bars.update("index", p.done, p.total, f"{p.rate:.1f}/s")
+
+        report = lib.index(args.folders or None, on_progress=progress, batch_size=args.batch_size,
+                           decode_workers=args.decode_workers, lock_timeout=args.wait)
+    finally:
+        bars.close()
+        lib.close()
+    _emit(args, _report_json(report), _report_human(report))
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace, bars: _Bars) -> int:
+    from photoalbum.core.watch import FolderWatcher
+
+    lib = _open_library(args, bars)
+    try:
+        if not lib.catalog.roots():
+            raise KnownError("the library has no folders yet: add one with 'photoalbum add FOLDER'")
+        watcher = FolderWatcher(lambda: [r.path for r in lib.catalog.roots()],
+                                lambda: lib.index(lock_timeout=1.0),
+                                debounce=args.debounce, reconcile_every=args.reconcile)
+
+        def on_report(report) -> None:  # type: ignore[no-untyped-def]
+            if args.json:
+                print(json.dumps(_report_json(report)), flush=True)
+            elif report.indexed or report.failed or report.gone or report.moved:
+                print(f"{datetime.now():%H:%M:%S} {_report_human(report)}", flush=True)
+
+        if not args.json:
+            print(f"watching {len(lib.catalog.roots())} folders; Ctrl+C to stop", file=sys.stderr)
+        watcher.run(on_report=on_report, once=args.once)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        lib.close()
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, bars: _Bars) -> int:
+    lib = _open_library(args, bars)
+    try:
+        query = lib.parse(args.terms, images=args.image)
+        result = lib.search(query, args.k, _filter(args), cutoff=not args.all)
+    finally:
+        bars.close()
+        lib.close()
+    _emit(args, _hits_json(result), _hits_human(result))
+    return 0
+
+
+def cmd_similar(args: argparse.Namespace, bars: _Bars) -> int:
+    lib = _open_library(args, bars)
+    try:
+        result = lib.similar(args.path, args.k, _filter(args), cutoff=not args.all)
+    finally:
+        bars.close()
+        lib.close()
+    _emit(args, _hits_json(result), _hits_human(result))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, bars: _Bars) -> int:
+    lib = _open_library(args, bars)
+    try:
+        info = lib.status()
+    finally:
+        lib.close()
+    human = [f"library: {info['library']}",
+             f"model:   {info['model'] or '(none yet)'}"
+             + ("  [RANDOM WEIGHTS: test model]" if info.get("random_weights") else ""),
+             f"folders: {', '.join(info['roots']) or '(none)'}",
+             f"photos:  {info['photos']} ({info['indexed']} indexed, {info['pending']} pending, "
+             f"{info['failed']} failed, {info['gone']} gone); vectors in index: {info['vectors']}"]
+    for f in info["failures"][:20]:
+        human.append(f"  failed {f['path']!r}: {f['reason']}")
+    _emit(args, info, "\n".join(human))
+    return 0
+
+
+def cmd_model(args: argparse.Namespace, bars: _Bars) -> int:
+    from photoalbum.core.models.registry import DEFAULT_MODEL, list_models, resolve_spec
+    from photoalbum.core.models.store import ModelStore
+    from photoalbum.library import default_preparer
+
+    paths = Paths.resolve(library=args.library, models=args.models_dir)
+    store = ModelStore(paths.models, paths.downloads)
+    if args.model_command == "list":
+        installed = {m.model_key: m for m in store.installed()}
+        rows = []
+        for spec in list_models():
+            prepared = store.get(spec)
+            rows.append({"name": spec.name, "languages": list(spec.languages),
+                         "default": spec.name == DEFAULT_MODEL, "prepared": prepared is not None,
+                         "description": spec.description, "published": spec.published})
+        listed = {r["name"] for r in rows}
+        for m in installed.values():  # prepared models outside the registry (random:…, imports)
+            if m.name not in listed:
+                rows.append({"name": m.name, "languages": [], "default": False, "prepared": True,
+                             "random_weights": m.random_weights})
+        human = "\n".join(
+            f"{'*' if r.get('default') else ' '} {r['name']:<32} "
+            f"{'prepared' if r['prepared'] else '-':<9} {', '.join(r.get('languages', []))}"
+            for r in rows
+        ) + "\n(* default; random:ARCH gives random weights for tests/benchmarks only)"
+        _emit(args, rows, human)
+        return 0
+    spec = resolve_spec(args.spec or args.model or DEFAULT_MODEL)
+    if args.model_command == "prepare":
+        paths.ensure_models()
+        prepared = store.ensure(spec, default_preparer(),
+                                lambda s, d, t: bars.update(s, d, t))
+        bars.close()
+        _emit(args, prepared.info(), f"prepared {spec.name} in {prepared.path}")
+        return 0
+    prepared = store.get(spec)
+    if prepared is None:
+        raise KnownError(f"model {spec.name} is not prepared yet: run 'photoalbum model prepare "
+                         f"{spec.name}'")
+    info = prepared.info()
+    _emit(args, info, json.dumps(info, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    # Imported by name so the CLI never loads Qt for headless commands.
+    try:
+        app = importlib.import_module("photoalbum.gui.app")
+    except ImportError as exc:
+        raise KnownError(f"the desktop app is not available ({exc}); use a command, "
+                         "see 'photoalbum --help'") from None
+    return int(app.run(args))
+
+
+COMMANDS = {
+    "add": cmd_add, "remove": cmd_remove, "index": cmd_index, "watch": cmd_watch,
+    "search": cmd_search, "similar": cmd_similar, "status": cmd_status, "model": cmd_model,
+}
+
+
+def _setup_logging(verbose: int) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(escape_negative_terms(argv, parser))
+    _setup_logging(args.verbose)
+    bars = _Bars(args.quiet or not sys.stderr.isatty())
+    started = time.perf_counter()
+    try:
+        if args.command is None:
+            return cmd_gui(args)
+        handler = COMMANDS.get(args.command) or _scenes_command(args.command)
+        return handler(args, bars)
+    except KnownError as exc:
+        bars.close()
+        print(f"photoalbum: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        bars.close()
+        print("photoalbum: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        logger.debug("%s took %.2f s", args.command, time.perf_counter() - started)
+
+
+def _scenes_command(name: str):  # type: ignore[no-untyped-def]
+    from photoalbum import scenes_cli
+
+    return getattr(scenes_cli, f"cmd_{name}")

@@ -1,0 +1,185 @@
+"""The one query grammar shared by the CLI and the search bar.
+
+A query is a list of terms. From the CLI each argv word is a token; from the search bar the text is
+split like a shell line (quotes group words). Rules, in order, for each token:
+
+* ``-term`` is a negative term (never an option), ``+term`` a positive one; ``-"red leash"`` works
+  when quoted.
+* ``N:term`` (N a number, e.g. ``2:sunset``, ``0.5:snow``, ``-2:rain``) sets the term's weight.
+* ``photo:ID`` names a library photo; a token that is an existing image file is an image term.
+* Plain words next to each other form one phrase: ``search a dog on the beach`` is one term.
+
+Image terms from a drop or ``--image`` are added by the caller as :class:`Term` objects.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from photoalbum.core.errors import UserError
+
+_WEIGHT = re.compile(r"^([+-]?)(\d+(?:\.\d+)?|\.\d+):(.+)$", re.DOTALL)
+_PHOTO = re.compile(r"^photo:(\d+)$")
+
+#: The CLI escapes argv words that start with "-" with this prefix so argparse treats them as
+#: positional terms; NUL can never occur in a real argv word.
+ESCAPE = "\x00"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One query term. ``weight`` < 0 means a negative term."""
+
+    weight: float = 1.0
+    text: str | None = None
+    image_path: str | None = None
+    image_bytes: bytes | None = field(default=None, repr=False)
+    photo_id: int | None = None
+    label: str = ""  # how the term is shown back to the user
+
+    @property
+    def is_negative(self) -> bool:
+        """True for a term that pushes results away."""
+        return self.weight < 0
+
+    @property
+    def is_image(self) -> bool:
+        """True for an image term (file, dropped bytes or library photo)."""
+        return self.text is None
+
+    def key(self) -> tuple:
+        """A hashable identity for caching the term's vector."""
+        import hashlib
+
+        digest = hashlib.blake2b(self.image_bytes, digest_size=16).hexdigest() if self.image_bytes else None
+        return (self.text, self.image_path, digest, self.photo_id)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: its terms in order."""
+
+    terms: tuple[Term, ...] = ()
+
+    @property
+    def positives(self) -> tuple[Term, ...]:
+        """Terms with a positive weight."""
+        return tuple(t for t in self.terms if t.weight > 0)
+
+    @property
+    def negatives(self) -> tuple[Term, ...]:
+        """Terms with a negative weight."""
+        return tuple(t for t in self.terms if t.weight < 0)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The words of positive text terms, for keyword (file name / EXIF) matching."""
+        out: list[str] = []
+        for t in self.positives:
+            if t.text:
+                out.extend(w for w in re.split(r"\s+", t.text.strip()) if w)
+        return tuple(out)
+
+    def with_terms(self, *extra: Term) -> Query:
+        """A copy with more terms (e.g. a dropped image)."""
+        return Query(self.terms + tuple(extra))
+
+    def describe(self) -> str:
+        """A compact human form of the query, e.g. ``dog +beach −leash``."""
+        parts = []
+        for t in self.terms:
+            sign = "−" if t.is_negative else ""
+            w = abs(t.weight)
+            wt = "" if w == 1 else f"{w:g}:"
+            parts.append(f"{sign}{wt}{t.label}")
+        return " ".join(parts)
+
+
+def split_line(line: str) -> list[str]:
+    """Split search-bar text into tokens like a shell would; unbalanced quotes don't fail."""
+    try:
+        lex = shlex.shlex(line, posix=True)
+        lex.whitespace_split = True
+        lex.commenters = ""
+        return list(lex)
+    except ValueError:  # unbalanced quote: fall back to whitespace
+        return line.split()
+
+
+def parse_query(
+    tokens: Sequence[str] | str,
+    *,
+    is_image_file: Callable[[str], bool] | None = None,
+) -> Query:
+    """Parse argv words (or a search-bar line) into a :class:`Query`.
+
+    Args:
+        tokens: argv words after the command, or one line of text from the search bar.
+        is_image_file: tells whether a plain token names an existing image file (an image term).
+
+    Raises:
+        UserError: a weight that is zero, or a query with no positive term.
+    """
+    if isinstance(tokens, str):
+        tokens = split_line(tokens)
+    terms: list[Term] = []
+    phrase: list[str] = []
+
+    def flush() -> None:
+        if phrase:
+            text = " ".join(phrase)
+            terms.append(Term(weight=1.0, text=text, label=text))
+            phrase.clear()
+
+    for raw in tokens:
+        tok = raw[len(ESCAPE):] if raw.startswith(ESCAPE) else raw
+        tok = tok.strip()
+        if not tok:
+            continue
+        sign = 1.0
+        weight = 1.0
+        prefixed = False
+        m = _WEIGHT.match(tok)
+        if m:
+            sign = -1.0 if m.group(1) == "-" else 1.0
+            weight = float(m.group(2))
+            tok = m.group(3).strip()
+            prefixed = True
+            if weight == 0:
+                raise UserError(f"a term's weight must not be 0: {raw.lstrip(ESCAPE)!r}")
+        elif tok[0] in "+-" and len(tok) > 1:
+            sign = -1.0 if tok[0] == "-" else 1.0
+            tok = tok[1:].strip()
+            prefixed = True
+            m = _WEIGHT.match(tok)  # "-2:rain" written as "-" + "2:rain"
+            if m and not m.group(1):
+                weight = float(m.group(2))
+                tok = m.group(3).strip()
+        elif tok in "+-":
+            continue  # a lone sign is noise
+        if not tok:
+            continue
+        photo = _PHOTO.match(tok)
+        term: Term | None = None
+        if photo:
+            term = Term(weight=sign * weight, photo_id=int(photo.group(1)), label=tok)
+        elif is_image_file is not None and is_image_file(tok):
+            term = Term(weight=sign * weight, image_path=tok, label=tok.rsplit("/", 1)[-1])
+        if term is not None or prefixed:
+            flush()
+            terms.append(term or Term(weight=sign * weight, text=tok, label=tok))
+        else:
+            phrase.append(tok)
+    flush()
+    return Query(tuple(terms))
+
+
+def require_positive(query: Query) -> None:
+    """Raise a UserError unless the query has at least one positive term."""
+    if not query.terms:
+        raise UserError("empty query: give at least one word or image")
+    if not query.positives:
+        raise UserError("the query has only negative terms: add something to look for")

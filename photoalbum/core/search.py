@@ -1,0 +1,273 @@
+"""Two-stage search: ANN candidates with the combined query vector, then exact per-term rescoring.
+
+Stage 1 asks the vector index for candidates near the combined query vector, with metadata
+filters applied inside the ANN search (an allowed-id set). Stage 2 adds what the ANN cannot know:
+every positive and negative term is scored exactly against each candidate (standardised against
+the library's own score distribution for that term, so a text term and an image term weigh alike),
+text terms use a prompt ensemble, and file name / folder / camera keyword matches add evidence.
+Results are cut where the score falls back into the library's background distribution, not at a
+fixed threshold.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from photoalbum.core.errors import PhotoDecodeError, UserError
+from photoalbum.core.imaging import decode_image_bytes, decode_photo
+from photoalbum.core.ports import Catalog, ImageEncoder, Photo, PhotoFilter, TextEncoder, VectorStore
+from photoalbum.core.query import Query, Term, require_positive
+
+logger = logging.getLogger(__name__)
+
+#: Prompt ensemble for text terms in stage 2 (the raw text is always included).
+DEFAULT_TEMPLATES: tuple[str, ...] = ("a photo of {}.",)
+
+#: Below this many photos there is no meaningful background distribution: no cut-off.
+MIN_BACKGROUND = 8
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result: the photo, its final score (in background standard deviations) and details."""
+
+    photo: Photo
+    score: float
+    term_scores: tuple[float, ...]  # exact cosine per query term, in query order
+    keyword: bool = False  # file name / folder / camera matched a query word
+
+
+@dataclass
+class SearchResult:
+    """Ranked hits plus how the cut-off was applied."""
+
+    hits: list[SearchHit]
+    query: Query
+    candidates: int = 0
+    cut: int = 0  # candidates dropped by the relevance cut-off
+    threshold: float | None = None
+    generation: int = -1
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _LRU(OrderedDict):
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def get_or(self, key, make):  # type: ignore[no-untyped-def]
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        value = make()
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = float(np.linalg.norm(v))
+    return v / n if n > 0 else v
+
+
+class Searcher:
+    """Answers queries over one library's vectors for one model.
+
+    Args:
+        catalog: photo metadata, filters and keyword matches.
+        store: the vector index (already in step with the catalog).
+        text_encoder / image_encoder: callables returning the encoder (loaded lazily on first use,
+            so a text-only search never loads the image tower).
+        candidates: stage-1 pool size is ``max(candidates, 4 * k)``.
+        min_z: the relevance cut-off, in standard deviations of the library's background scores.
+        keyword_weight: bonus (in those units) for a photo whose name/folder/camera matches all words.
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        store: VectorStore,
+        model_key: str,
+        text_encoder: Callable[[], TextEncoder],
+        image_encoder: Callable[[], ImageEncoder],
+        *,
+        candidates: int = 200,
+        min_z: float = 1.5,
+        keyword_weight: float = 2.0,
+        templates: Sequence[str] = DEFAULT_TEMPLATES,
+        background_size: int = 2048,
+        seed: int = 0,
+    ) -> None:
+        self.catalog = catalog
+        self.store = store
+        self.model_key = model_key
+        self._text_encoder = text_encoder
+        self._image_encoder = image_encoder
+        self.candidates = candidates
+        self.min_z = min_z
+        self.keyword_weight = keyword_weight
+        self.templates = tuple(templates)
+        self.background_size = background_size
+        self._rng_seed = seed
+        self._vectors: _LRU = _LRU(256)
+        self._results: _LRU = _LRU(64)
+        self._background: tuple[int, np.ndarray] | None = None
+
+    # --- term vectors -------------------------------------------------------------------------
+    def term_vectors(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
+        """(stage-1 vector, stage-2 vector) of a term, both unit length; cached."""
+        return self._vectors.get_or(term.key(), lambda: self._encode_term(term))
+
+    def _encode_term(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
+        if term.text is not None:
+            texts = [term.text] + [t.format(term.text) for t in self.templates]
+            vecs = self._text_encoder().encode_texts(texts)
+            raw = _unit(vecs[0].astype(np.float32))
+            return raw, _unit(vecs.mean(axis=0).astype(np.float32))
+        if term.photo_id is not None:
+            got = self.store.get(np.asarray([term.photo_id], dtype=np.int64))
+            if got is None or len(got) == 0:
+                raise UserError(f"photo {term.photo_id} has no vector in this library")
+            v = _unit(np.asarray(got[0], dtype=np.float32))
+            return v, v
+        if term.image_path is not None:
+            known = self.catalog.photo_by_path(term.image_path)
+            if known is not None:
+                got = self.store.get(np.asarray([known.id], dtype=np.int64))
+                if got is not None and len(got):
+                    v = _unit(np.asarray(got[0], dtype=np.float32))
+                    return v, v
+        enc = self._image_encoder()
+        try:
+            if term.image_bytes is not None:
+                decoded = decode_image_bytes(term.image_bytes, min_side=enc.input_size)
+            elif term.image_path is not None:
+                decoded = decode_photo(term.image_path, min_side=enc.input_size)
+            else:  # pragma: no cover - Term always has one kind
+                raise UserError("empty image term")
+        except PhotoDecodeError as exc:
+            raise UserError(f"cannot use {term.label or 'the image'} as a query: {exc.reason}") from None
+        v = _unit(enc.encode_images(enc.preprocess(decoded.image)[None])[0].astype(np.float32))
+        return v, v
+
+    # --- background distribution ----------------------------------------------------------------
+    def _background_vectors(self) -> np.ndarray:
+        gen = self.store.generation
+        if self._background is not None and self._background[0] == gen:
+            return self._background[1]
+        ids = self.store.ids()
+        if len(ids) > self.background_size:
+            rng = np.random.default_rng(self._rng_seed)
+            ids = np.sort(rng.choice(ids, self.background_size, replace=False))
+        vecs = self.store.get(ids) if len(ids) else np.zeros((0, self.store.dim), np.float32)
+        self._background = (gen, np.asarray(vecs, dtype=np.float32))
+        return self._background[1]
+
+    # --- search -------------------------------------------------------------------------------
+    def search(
+        self,
+        query: Query,
+        k: int = 20,
+        flt: PhotoFilter | None = None,
+        *,
+        cutoff: bool = True,
+        exclude_ids: Sequence[int] = (),
+    ) -> SearchResult:
+        """Run a query; see the module docstring for the two stages."""
+        require_positive(query)
+        flt = flt or PhotoFilter()
+        key = (tuple((t.key(), t.weight) for t in query.terms), k, flt, cutoff, tuple(exclude_ids),
+               self.store.generation, self.min_z)
+        cached = self._results.get(key)
+        if cached is not None:
+            return cached
+        t0 = time.perf_counter()
+        timings: dict[str, float] = {}
+        terms = query.terms
+        pairs = [self.term_vectors(t) for t in terms]
+        timings["encode"] = time.perf_counter() - t0
+        weights = np.asarray([t.weight for t in terms], dtype=np.float32)
+        stage1 = np.stack([p[0] for p in pairs])
+        stage2 = np.stack([p[1] for p in pairs])
+        # Stage 1: combined vector, negatives pull away at half strength (they are rescored exactly).
+        w1 = np.where(weights > 0, weights, 0.5 * weights)
+        qvec = _unit((w1[:, None] * stage1).sum(axis=0))
+
+        t1 = time.perf_counter()
+        allowed = None
+        if not flt.is_empty:
+            allowed = self.catalog.filter_ids(flt, self.model_key)
+            if exclude_ids:
+                allowed = np.setdiff1d(allowed, np.asarray(exclude_ids, dtype=np.int64))
+        pool = max(self.candidates, 4 * k) + len(exclude_ids)
+        if allowed is not None and len(allowed) == 0:
+            ids = np.zeros(0, dtype=np.int64)
+        else:
+            ids, _ = self.store.search(qvec, pool, allowed)
+        ids = np.asarray(ids, dtype=np.int64)
+        # Keyword evidence: file name, folder, camera. Hits outside the ANN pool join the pool.
+        kw: dict[int, int] = {}
+        words = query.words
+        if words and self.keyword_weight > 0:
+            kw = self.catalog.keyword_ids(words, self.model_key, limit=pool)
+            if kw:
+                extra = np.asarray(sorted(kw), dtype=np.int64)
+                if allowed is not None:
+                    extra = np.intersect1d(extra, allowed)
+                ids = np.union1d(ids, extra) if len(extra) else ids
+        if exclude_ids:
+            ids = ids[~np.isin(ids, np.asarray(exclude_ids, dtype=np.int64))]
+        timings["ann"] = time.perf_counter() - t1
+
+        t2 = time.perf_counter()
+        if len(ids) == 0:
+            result = SearchResult([], query, generation=self.store.generation,
+                                  seconds=time.perf_counter() - t0, timings=timings)
+            self._results[key] = result
+            return result
+        cand = np.asarray(self.store.get(ids), dtype=np.float32)
+        cos = cand @ stage2.T  # (n, terms): every term scored exactly
+        bg = self._background_vectors()
+        wpos = float(weights[weights > 0].sum())
+        if len(bg) >= MIN_BACKGROUND:
+            bcos = bg @ stage2.T
+            mu, sd = bcos.mean(axis=0), bcos.std(axis=0) + 1e-6
+            bscore = (((bcos - mu) / sd) * weights).sum(axis=1) / wpos
+        else:  # too few photos for statistics: plain cosine
+            mu, sd = np.zeros(len(terms), np.float32), np.ones(len(terms), np.float32)
+            bscore = None
+        score = (((cos - mu) / sd) * weights).sum(axis=1) / wpos
+        # The keyword bonus is measured in the spread of this query's background scores.
+        unit = float(bscore.std()) if bscore is not None else float(score.std() or 1.0)
+        kw_frac = np.asarray([kw.get(int(i), 0) / max(1, len(words)) for i in ids], dtype=np.float32)
+        score = score + self.keyword_weight * unit * kw_frac
+        threshold = None
+        cut_mask = np.ones(len(ids), dtype=bool)
+        if cutoff and bscore is not None:
+            threshold = float(bscore.mean() + self.min_z * bscore.std())
+            cut_mask = (score >= threshold) | (kw_frac > 0)
+        order = np.argsort(-score, kind="stable")
+        order = order[cut_mask[order]]
+        cut = int(len(ids) - len(order))
+        order = order[:k]
+        photos = {p.id: p for p in self.catalog.photos([int(ids[i]) for i in order])}
+        hits = [
+            SearchHit(photos[int(ids[i])], float(score[i]), tuple(float(c) for c in cos[i]),
+                      bool(kw_frac[i] > 0))
+            for i in order
+            if int(ids[i]) in photos
+        ]
+        timings["rescore"] = time.perf_counter() - t2
+        result = SearchResult(hits, query, candidates=len(ids), cut=cut, threshold=threshold,
+                              generation=self.store.generation, seconds=time.perf_counter() - t0,
+                              timings=timings)
+        self._results[key] = result
+        return result

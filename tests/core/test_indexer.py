@@ -1,0 +1,186 @@
+"""Tests for the indexing pipeline on real catalog + vector store with a fake encoder."""
+
+from __future__ import annotations
+
+import builtins
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photoalbum.core import indexer as indexer_mod
+from photoalbum.core.indexer import Indexer
+from photoalbum.core.ports import PhotoStatus
+from photoalbum.core.thumbnails import ThumbnailCache
+from photoalbum.core.vectorstore import HnswStore
+from photoalbum.persistence import open_catalog
+from tests.support.fakes import FakeImageEncoder
+from tests.support.photos import make_sample_photos, snapshot
+
+
+@pytest.fixture
+def env(paths, tmp_path):
+    photos = tmp_path / "photos"
+    files = make_sample_photos(photos)
+    catalog = open_catalog(paths.catalog)
+    enc = FakeImageEncoder()
+    store = HnswStore.open(paths.index_dir / "fake.hnsw", enc.dim)
+    root = catalog.add_root(str(photos))
+
+    def make(**kw):
+        return Indexer(catalog, store, enc, ThumbnailCache(paths.thumbnails), batch_size=4, **kw)
+
+    yield type("Env", (), dict(photos=photos, files=files, catalog=catalog, store=store, enc=enc,
+                               root=root, make=make, paths=paths))
+    catalog.close()
+
+
+def vector_of(env, photo_id):
+    return env.store.get(np.asarray([photo_id]))[0]
+
+
+def test_index_then_unchanged_rescan_reads_nothing(env, monkeypatch):
+    before = snapshot(env.photos)
+    report = env.make().run()
+    assert report.indexed == len(env.files) and report.failed == 0
+    assert len(env.store) == len(env.files)
+    counts = env.catalog.status_counts(env.enc.model_key)
+    assert counts.indexed == len(env.files)
+    # thumbnails exist for every photo
+    photos = env.catalog.photos(env.catalog.live_ids(env.enc.model_key).tolist())
+    assert all(ThumbnailCache(env.paths.thumbnails).has(p.fingerprint) for p in photos)
+
+    photo_dir = str(env.photos)
+    real_open, real_os_open = builtins.open, os.open
+
+    def guard_open(file, *a, **k):
+        if str(file).startswith(photo_dir):
+            raise AssertionError(f"rescan opened {file}")
+        return real_open(file, *a, **k)
+
+    def guard_os_open(path, *a, **k):
+        if str(path).startswith(photo_dir):
+            raise AssertionError(f"rescan opened {path}")
+        return real_os_open(path, *a, **k)
+
+    monkeypatch.setattr(builtins, "open", guard_open)
+    monkeypatch.setattr(os, "open", guard_os_open)
+    again = env.make().run()
+    monkeypatch.undo()
+    assert again.unchanged == len(env.files)
+    assert again.indexed == again.new == again.changed == 0
+    assert snapshot(env.photos) == before  # never written to
+
+
+def test_moved_and_copied_photos_keep_their_embedding(env, monkeypatch):
+    env.make().run()
+    src = env.files[0]
+    old = env.catalog.photo_by_path(str(src))
+    old_vec = vector_of(env, old.id).copy()
+    sub = env.photos / "moved here"
+    sub.mkdir()
+    moved = sub / "renamed.jpg"
+    shutil.move(src, moved)
+    copy = env.photos / "copy of coffee.jpg"
+    shutil.copy2(env.files[1], copy)
+
+    def no_decode(*a, **k):
+        raise AssertionError("a moved/copied photo must not be decoded again")
+
+    monkeypatch.setattr(indexer_mod, "decode_photo", no_decode)
+    report = env.make().run()
+    assert report.moved == 1 and report.copied == 1 and report.indexed == 0 and report.gone == 0
+    now = env.catalog.photo_by_path(str(moved))
+    assert now.id == old.id and now.status == PhotoStatus.INDEXED
+    np.testing.assert_allclose(vector_of(env, now.id), old_vec, atol=1e-6)
+    c = env.catalog.photo_by_path(str(copy))
+    orig = env.catalog.photo_by_path(str(env.files[1]))
+    np.testing.assert_allclose(vector_of(env, c.id), vector_of(env, orig.id), atol=1e-6)
+    assert len(env.store) == len(env.files) + 1
+
+
+def test_changed_deleted_and_restored(env):
+    env.make().run()
+    target = env.files[2]
+    pid = env.catalog.photo_by_path(str(target)).id
+    before = vector_of(env, pid).copy()
+    # new content under the same name → re-encoded, same id
+    from tests.support.photos import sample_image
+
+    sample_image("moon").save(target, quality=80)
+    os.utime(target, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    r = env.make().run()
+    assert r.changed == 1 and r.indexed == 1
+    assert env.catalog.photo_by_path(str(target)).id == pid
+    assert not np.allclose(vector_of(env, pid), before)
+    # deleted → gone and out of the index
+    saved = target.read_bytes()
+    st = target.stat()
+    target.unlink()
+    r = env.make().run()
+    assert r.gone == 1
+    assert pid not in set(env.store.ids().tolist())
+    assert env.catalog.photo_by_path(str(target)).status == PhotoStatus.GONE
+    # restored unchanged → revived without decoding
+    target.write_bytes(saved)
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    r = env.make().run()
+    assert r.moved == 1 and r.indexed == 0
+    assert pid in set(env.store.ids().tolist())
+
+
+def test_unreachable_root_is_not_marked_gone(env, tmp_path):
+    env.make().run()
+    env.photos.rename(tmp_path / "unplugged")
+    r = env.make().run()
+    assert r.gone == 0
+    assert env.catalog.status_counts(env.enc.model_key).indexed == len(env.files)
+    assert any("not reachable" in reason for _, reason in r.scan_errors)
+
+
+def test_cancel_keeps_committed_batches_and_resumes(env, tmp_path):
+    more = make_sample_photos(env.photos / "more", ("camera", "moon", "page", "colorwheel",
+                                                    "coins", "retina"))
+    total = len(env.files) + len(more)
+    calls = {"n": 0}
+
+    def stop_after_first_batch():
+        calls["n"] += 1
+        return env.enc.calls >= 1
+
+    r = env.make(should_stop=stop_after_first_batch).run()
+    assert r.cancelled
+    first = env.catalog.status_counts(env.enc.model_key).indexed
+    assert 0 < first < total
+    assert len(env.store) == first
+    r2 = env.make().run()
+    assert env.catalog.status_counts(env.enc.model_key).indexed == total
+    assert r2.indexed == total - first
+
+
+def test_broken_files_are_recorded_not_fatal(env):
+    (env.photos / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    (env.photos / "empty.png").write_bytes(b"")
+    r = env.make().run()
+    assert r.indexed == len(env.files)
+    reasons = dict(r.failures)
+    assert set(Path(p).name for p in reasons) == {"broken.jpg", "empty.png"}
+    counts = env.catalog.status_counts(env.enc.model_key)
+    assert counts.failed == 2 and len(counts.failures) == 2
+    # failures are not retried while the file is unchanged
+    r2 = env.make().run()
+    assert r2.failed == 0 and r2.unchanged == len(env.files) + 2
+
+
+def test_store_is_repaired_from_catalog_after_losing_index(env):
+    env.make().run()
+    for f in env.paths.index_dir.iterdir():
+        f.unlink()
+    store = HnswStore.open(env.paths.index_dir / "fake.hnsw", env.enc.dim)
+    assert len(store) == 0
+    from photoalbum.core.vector_sync import sync_store
+
+    assert sync_store(env.catalog, store, env.enc.model_key)
+    assert len(store) == len(env.files)

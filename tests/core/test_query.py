@@ -1,0 +1,73 @@
+"""Tests for the query grammar."""
+
+import pytest
+
+from photoalbum.core.errors import UserError
+from photoalbum.core.query import ESCAPE, Term, parse_query, require_positive
+
+
+def texts(q):
+    return [(t.text, t.weight) for t in q.terms]
+
+
+def test_plain_words_form_one_phrase():
+    assert texts(parse_query(["a", "dog", "on", "the", "beach"])) == [("a dog on the beach", 1.0)]
+
+
+def test_plus_and_minus_terms():
+    q = parse_query(["dog", "+beach", "-leash"])
+    assert texts(q) == [("dog", 1.0), ("beach", 1.0), ("leash", -1.0)]
+    assert [t.text for t in q.negatives] == ["leash"]
+
+
+def test_escaped_negative_from_cli():
+    q = parse_query(["dog", ESCAPE + "-leash"])
+    assert texts(q) == [("dog", 1.0), ("leash", -1.0)]
+
+
+def test_weights():
+    q = parse_query(["2:sunset", "-0.5:people", "+.5:sea", "-3:rain"])
+    assert texts(q) == [("sunset", 2.0), ("people", -0.5), ("sea", 0.5), ("rain", -3.0)]
+
+
+def test_zero_weight_is_an_error():
+    with pytest.raises(UserError):
+        parse_query(["0:sunset"])
+
+
+def test_search_bar_line_with_quotes_and_chinese():
+    q = parse_query('一只在雪地里奔跑的金毛犬 -"red leash" +"sandy beach"')
+    assert texts(q) == [("一只在雪地里奔跑的金毛犬", 1.0), ("red leash", -1.0), ("sandy beach", 1.0)]
+
+
+def test_unbalanced_quote_does_not_fail():
+    q = parse_query('dog "beach')
+    assert q.terms
+
+
+def test_image_terms():
+    q = parse_query(["pool.jpg", "+beach", "photo:12"], is_image_file=lambda s: s.endswith(".jpg"))
+    assert q.terms[0].image_path == "pool.jpg" and q.terms[0].is_image
+    assert q.terms[2].photo_id == 12
+
+
+def test_words_for_keywords():
+    assert parse_query(["red car", "-rain"]).words == ("red", "car")
+
+
+def test_require_positive():
+    with pytest.raises(UserError):
+        require_positive(parse_query(["-leash"]))
+    with pytest.raises(UserError):
+        require_positive(parse_query([]))
+    require_positive(parse_query(["x"]))
+
+
+def test_lone_signs_ignored_and_colon_text_kept():
+    q = parse_query(["-", "+", "http://x", "人物:Alice"])
+    assert texts(q) == [("http://x 人物:Alice", 1.0)]
+
+
+def test_with_terms_and_describe():
+    q = parse_query(["dog", "-leash"]).with_terms(Term(weight=2.0, image_path="/a/b.jpg", label="b.jpg"))
+    assert q.describe() == "dog −leash 2:b.jpg"

@@ -1,0 +1,122 @@
+"""Tests for two-stage search on a real catalog + store with fake encoders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pytest
+
+from photoalbum.core.errors import UserError
+from photoalbum.core.indexer import Indexer
+from photoalbum.core.ports import PhotoFilter
+from photoalbum.core.query import Query, Term, parse_query
+from photoalbum.core.search import Searcher
+from photoalbum.core.thumbnails import ThumbnailCache
+from photoalbum.core.vectorstore import HnswStore
+from photoalbum.persistence import open_catalog
+from tests.support.fakes import FakeImageEncoder, FakeTextEncoder
+from tests.support.photos import SAMPLES, make_sample_photos
+
+
+@pytest.fixture
+def lib(paths, tmp_path):
+    photos = tmp_path / "photos"
+    files = make_sample_photos(photos, SAMPLES)  # 12 photos, Cam A / Cam B alternating
+    catalog = open_catalog(paths.catalog)
+    enc = FakeImageEncoder()
+    store = HnswStore.open(paths.index_dir / "fake.hnsw", enc.dim)
+    catalog.add_root(str(photos))
+    Indexer(catalog, store, enc, ThumbnailCache(paths.thumbnails), batch_size=5).run()
+    by_name = {f.stem: catalog.photo_by_path(str(f)) for f in files}
+    vec = {n: store.get(np.asarray([p.id]))[0] for n, p in by_name.items()}
+    # Query words that are not file names, so keyword matches don't mix in (tested separately).
+    text = FakeTextEncoder({"cat": vec["chelsea"], "mug": vec["coffee"],
+                            "rocket launch": vec["rocket"]})
+    s = Searcher(catalog, store, enc.model_key, lambda: text, lambda: enc, min_z=1.0)
+    yield type("Lib", (), dict(s=s, by_name=by_name, vec=vec, text=text, enc=enc,
+                               catalog=catalog, store=store, photos=photos, files=files))
+    catalog.close()
+
+
+def names(result):
+    return [h.photo.path.rsplit("/", 1)[-1].removesuffix(".jpg") for h in result.hits]
+
+
+def test_text_query_finds_the_matching_photo_first(lib):
+    r = lib.s.search(parse_query(["cat"]), k=3)
+    assert names(r)[0] == "chelsea"
+    assert r.hits[0].term_scores[0] == pytest.approx(1.0, abs=1e-3)
+
+
+def test_negative_term_demotes_what_it_names(lib):
+    both = Query((Term(1.0, text="cat"), Term(1.0, text="mug")))
+    r = lib.s.search(both, k=12, cutoff=False)
+    assert set(names(r)[:2]) == {"chelsea", "coffee"}
+    plain = names(lib.s.search(parse_query(["cat"]), k=12, cutoff=False))
+    assert plain.index("coffee") < 5
+    neg = names(lib.s.search(parse_query(["cat", "-mug"]), k=12, cutoff=False))
+    assert neg.index("coffee") >= 8  # exactly scored negative: pushed to the bottom
+    assert neg.index("chelsea") < 2
+
+
+def test_weights_change_the_order(lib):
+    a = lib.s.search(parse_query(["3:cat", "+mug"]), k=2, cutoff=False)
+    b = lib.s.search(parse_query(["cat", "+3:mug"]), k=2, cutoff=False)
+    assert names(a)[0] == "chelsea" and names(b)[0] == "coffee"
+
+
+def test_filters_act_inside_the_ann_search(lib):
+    r = lib.s.search(parse_query(["cat"]), k=20, flt=PhotoFilter(camera="cam b"), cutoff=False)
+    assert r.hits and all(h.photo.meta.camera_model == "Cam B" for h in r.hits)
+    assert "chelsea" not in names(r)  # chelsea is index 2 → Cam A
+    # date range: sample i is taken on 2024-(i+1)-(i+1)
+    r = lib.s.search(parse_query(["cat"]), k=20, cutoff=False,
+                     flt=PhotoFilter(date_from=datetime(2024, 3, 1), date_to=datetime(2024, 4, 30)))
+    assert sorted(names(r)) == sorted([SAMPLES[2], SAMPLES[3]])
+    r = lib.s.search(parse_query(["cat"]), k=20, flt=PhotoFilter(folders=("/nowhere",)))
+    assert r.hits == []
+
+
+def test_keyword_match_on_file_name_joins_and_ranks(lib):
+    plain = Searcher(lib.catalog, lib.store, lib.enc.model_key, lambda: lib.text, lambda: lib.enc,
+                     keyword_weight=0.0)
+    without = names(plain.search(parse_query(["moon"]), k=12, cutoff=False))
+    r = lib.s.search(parse_query(["moon"]), k=12, cutoff=False)
+    assert names(r).index("moon") < without.index("moon") or names(r)[0] == "moon"
+    assert [h.keyword for h in r.hits if names(r)[r.hits.index(h)] == "moon"] == [True]
+    strict = lib.s.search(parse_query(["moon"]), k=12)  # the cut-off never drops a keyword hit
+    assert "moon" in names(strict)
+
+
+def test_cutoff_is_relative_to_the_query_distribution(lib):
+    strict = lib.s.search(parse_query(["cat"]), k=12)
+    everything = lib.s.search(parse_query(["cat"]), k=12, cutoff=False)
+    assert len(everything.hits) == 12
+    assert 1 <= len(strict.hits) < 12 and strict.cut > 0
+    assert strict.threshold is not None
+
+
+def test_image_query_by_path_and_bytes(lib, tmp_path):
+    outside = tmp_path / "query.png"
+    from PIL import Image
+
+    Image.open(lib.files[1]).save(outside)  # coffee, re-encoded, outside the library
+    r = lib.s.search(Query((Term(1.0, image_path=str(outside)),)), k=1)
+    assert names(r) == ["coffee"]
+    r = lib.s.search(Query((Term(1.0, image_bytes=outside.read_bytes()),)), k=1)
+    assert names(r) == ["coffee"]
+    with pytest.raises(UserError):
+        lib.s.search(Query((Term(1.0, image_bytes=b"not an image"),)), k=1)
+
+
+def test_query_vectors_are_cached(lib):
+    lib.s.search(parse_query(["cat"]), k=3)
+    calls = lib.text.calls
+    lib.s.search(parse_query(["cat", "+mug"]), k=3)
+    assert lib.text.calls == calls + 1  # only "mug" was encoded
+
+
+def test_only_negative_terms_is_a_user_error(lib):
+    with pytest.raises(UserError):
+        lib.s.search(parse_query(["-cat"]))

@@ -1,0 +1,176 @@
+"""End-to-end: the real CLI on a temp library with the tiny random model."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from photoalbum.cli import main
+from tests.support.photos import SAMPLES, make_sample_photos, snapshot
+
+MODEL = "random:tiny-clip"
+
+
+@pytest.fixture
+def cli(tmp_path, tiny_models_dir, capsys):
+    """Run ``photoalbum --library L --models-dir M --model tiny ARGS`` in-process; return (rc, out, err)."""
+    library = tmp_path / "library"
+
+    def run(*args: str, model: bool = True):
+        argv = ["--library", str(library), "--models-dir", str(tiny_models_dir)]
+        if model:
+            argv += ["--model", MODEL]
+        rc = main(argv + list(args))
+        out, err = capsys.readouterr()
+        return rc, out, err
+
+    run.library = library
+    return run
+
+
+@pytest.fixture
+def photos(tmp_path):
+    folder = tmp_path / "My Photos"
+    make_sample_photos(folder, SAMPLES[:8])
+    odd = folder / "odd names"
+    odd.mkdir()
+    shutil.copy(folder / "coffee.jpg", odd / "雪地金毛犬.jpg")
+    shutil.copy(folder / "chelsea.jpg", odd / "-leading dash.jpg")
+    shutil.copy(folder / "page.jpg", odd / "new\nline.jpg")
+    (odd / "broken.jpg").write_bytes(b"\xff\xd8\xff garbage")
+    (odd / "empty.png").write_bytes(b"")
+    return folder
+
+
+def test_add_index_status_search_similar(cli, photos):
+    before = snapshot(photos)
+    rc, out, _ = cli("add", str(photos))
+    assert rc == 0 and "added" in out
+    rc, out, _ = cli("index", "--json")
+    assert rc == 0
+    report = json.loads(out)
+    assert report["indexed"] == 11 and report["failed"] == 2
+    assert {Path(f["path"]).name for f in report["failures"]} == {"broken.jpg", "empty.png"}
+
+    rc, out, _ = cli("status", "--json", model=False)
+    st = json.loads(out)
+    assert (st["photos"], st["indexed"], st["failed"], st["gone"], st["vectors"]) == (13, 11, 2, 0, 11)
+    assert st["model_id"] and st["random_weights"] is True
+    assert {f["reason"] for f in st["failures"]} and all(f["reason"] for f in st["failures"])
+
+    # global options before the command, --json after it; -leash is a negative term
+    rc, out, _ = cli("search", "dog", "+beach", "-leash", "-k", "5", "--all", "--json")
+    assert rc == 0
+    res = json.loads(out)
+    assert res["query"] == "dog beach −leash" and len(res["results"]) == 5
+    assert all(len(r["term_scores"]) == 3 for r in res["results"])
+
+    # keyword match on a non-ASCII file name
+    rc, out, _ = cli("search", "雪地金毛犬", "-k", "3", "--json")
+    res = json.loads(out)
+    assert Path(res["results"][0]["path"]).name == "雪地金毛犬.jpg"
+
+    rc, out, _ = cli("similar", str(photos / "coffee.jpg"), "-k", "3", "--all", "--json")
+    res = json.loads(out)
+    paths = [r["path"] for r in res["results"]]
+    assert str(photos / "coffee.jpg") not in paths  # the query photo itself is excluded
+    assert paths[0].endswith("雪地金毛犬.jpg")  # its byte-identical copy comes first
+    assert res["results"][0]["score"] > res["results"][-1]["score"]
+
+    # filters
+    rc, out, _ = cli("search", "cat", "--camera", "Cam B", "--all", "--json")
+    assert all("Cam B" for _ in json.loads(out)["results"])
+    rc, out, _ = cli("search", "cat", "--folder", str(photos / "odd names"), "--all", "--json")
+    assert {Path(r["path"]).parent.name for r in json.loads(out)["results"]} == {"odd names"}
+
+    assert snapshot(photos) == before  # no photo was written to
+
+
+def test_human_output_and_errors(cli, photos):
+    rc, _, err = cli("search", "dog")
+    assert rc == 1 and "nothing is indexed yet" in err
+    cli("add", str(photos))
+    rc, out, err = cli("index")
+    assert rc == 0 and "indexed" in out and "broken.jpg" in out
+    rc, out, _ = cli("search", "dog", "-k", "2", "--all")
+    assert rc == 0 and len(out.strip().splitlines()) == 2
+    rc, _, err = cli("search", "-leash")
+    assert rc == 1 and "negative" in err
+    rc, _, err = cli("add", "/definitely/not/here")
+    assert rc == 1 and "not a folder" in err
+    with pytest.raises(SystemExit) as e:
+        cli("frobnicate")
+    assert e.value.code == 2
+    rc, _, err = cli("--model", "no-such-model", "status", model=False)
+    assert rc == 1
+
+
+def test_model_list_and_info(cli):
+    rc, out, _ = cli("model", "list", "--json", model=False)
+    names = [m["name"] for m in json.loads(out)]
+    assert "xlm-roberta-base-ViT-B-32" in names
+    assert [m for m in json.loads(out) if m["default"]][0]["name"] == "xlm-roberta-base-ViT-B-32"
+    rc, out, _ = cli("model", "info", "--json")
+    assert rc == 0 and json.loads(out)
+
+
+def _env(tiny_models_dir: Path, library: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(PHOTOALBUM_HOME=str(library), PHOTOALBUM_MODELS=str(tiny_models_dir),
+               PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    return env
+
+
+@pytest.mark.slow
+def test_kill_minus_9_mid_index_restarts_consistent(tmp_path, tiny_models_dir):
+    folder = tmp_path / "many"
+    for i in range(12):
+        make_sample_photos(folder / f"d{i}", SAMPLES, size=200, year=2000 + i)
+    total = 12 * len(SAMPLES)
+    library = tmp_path / "lib"
+    env = _env(tiny_models_dir, library)
+    base = [sys.executable, "-m", "photoalbum", "--model", MODEL]
+    subprocess.run(base + ["add", str(folder)], env=env, check=True, capture_output=True)
+    proc = subprocess.Popen(base + ["index", "--batch-size", "8"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # kill once some batches are committed
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        out = subprocess.run(base + ["status", "--json"], env=env, capture_output=True, text=True)
+        if out.returncode == 0 and json.loads(out.stdout)["indexed"] >= 16:
+            break
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    st = json.loads(subprocess.run(base + ["status", "--json"], env=env, capture_output=True,
+                                   text=True, check=True).stdout)
+    assert st["indexed"] < total, "index finished before the kill: make the test bigger"
+    assert st["vectors"] == st["indexed"]  # catalog and index agree after repair
+    out = subprocess.run(base + ["index", "--json"], env=env, capture_output=True, text=True,
+                         check=True)
+    rep = json.loads(out.stdout)
+    st = json.loads(subprocess.run(base + ["status", "--json"], env=env, capture_output=True,
+                                   text=True, check=True).stdout)
+    assert st["indexed"] == total and st["vectors"] == total
+    assert rep["indexed"] <= total - 16 + 8  # at most the batch in flight was lost
+
+
+def test_search_process_never_imports_torch(tmp_path, tiny_models_dir, photos):
+    library = tmp_path / "lib2"
+    env = _env(tiny_models_dir, library)
+    code = (
+        "import sys; from photoalbum.cli import main\n"
+        f"main(['--model', {MODEL!r}, 'index', {str(photos)!r}, '--json'])\n"
+        f"main(['--model', {MODEL!r}, 'search', 'dog', '--json'])\n"
+        "bad = [m for m in ('torch', 'open_clip', 'transformers', 'PySide6') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
