@@ -1,0 +1,546 @@
+"""The embedded vector index: hnswlib over L2-normalised vectors keyed by photo id, saved atomically.
+
+The index is derived data (the catalog is the source of truth). It is saved as a pair: the hnswlib
+file at ``path`` and a sidecar JSON at ``path.with_suffix('.json')`` that names the catalog
+generation the index reflects. The index file is written first (temp file, fsync, rename), then
+the sidecar the same way; the sidecar records the index file's size and CRC-32, so a crash
+between the two renames leaves a pair that does not verify and is treated as missing (the caller
+rebuilds from the catalog) instead of an index silently claiming the wrong generation. A
+corrupt or truncated file never reaches hnswlib's loader, which does not survive every bad input.
+
+Search ``ef`` rule (when not fixed by :meth:`HnswStore.set_ef`)::
+
+    ef = min(N, max(2 * k, 64, ceil(200 * sqrt(N / 200_000))))
+
+i.e. 64 up to ~20k vectors, 142 at 100k, 200 at 200k, 448 at 1M. Recall at fixed ef falls with N
+(PERF-NOTES, 512-d, M=16, ef_construction=100: 1M gives recall@20 0.887 at ef=64, 0.981 at 128,
+0.986 at 256 with same-distribution queries), and text queries sit across CLIP's modality gap,
+which is harder: on clustered low-rank 512-d vectors with shifted queries we measured recall@20
+0.94 / 0.973 / 0.988 at ef 64 / 128 / 256 for 100k (0.980 with this rule's 142), and 0.975 (ef 40) to 0.999 (ef 256) for 20k.
+The rule keeps recall@20 ≥ 0.95 with margin up to 1M for < 1 ms per query (ef=256 costs 0.5 ms
+at 1M), which is noise next to the text tower. ``2 * k`` keeps large candidate pools good.
+
+Filtered search (``allowed``): first the allowed ids that are in the store are found (set
+membership). When there are at most ``max(256, 500 * sqrt(N / 100_000))`` of them (256 up to
+~26k vectors, 500 at 100k, 1581 at 1M) they are scored exactly: their vectors are read from
+hnswlib and multiplied with the query. Otherwise hnswlib's ``filter=`` runs inside the graph
+walk with a set's ``__contains__``; if the walk finds fewer than k allowed neighbours, exact
+scoring takes over. Why these numbers: hnswlib's ``get_items`` copies through Python lists
+(~60 µs per 512-d vector), so exact costs ~60 µs × m, while a filtered walk costs roughly
+∝ ef·N/m (at 100k: 20 allowed 140 ms, 200 → 60 ms, 2000 → 30 ms; exact: 1 ms, 14 ms, 125 ms);
+the crossover grows like sqrt(N). A fraction of N alone (e.g. 2 %) would send 20k allowed ids
+of 1M to a 1.2 s exact pass. Also why :meth:`get` of many ids is slow: callers that need many
+vectors at once (exact rescoring of hundreds of candidates) can read them from the catalog.
+
+Memory (RSS, 100k × 512): about 235 MB for a loaded index, 280 MB after building it in place
+(capacity doubling leaves untouched, unallocated pages). That is hnswlib's own copy (2 KB vector
++ ~140 B of links per element); this wrapper keeps no second copy of the vectors, only a set of
+live ids, and passes a caller's batch to hnswlib without copying it when all ids are new.
+
+Thread safety: one :class:`threading.RLock` serialises every add, remove, search and save
+(hnswlib is not safe for a concurrent add and search). ``generation`` is a plain attribute the
+owner sets (see :mod:`photoalbum.core.vector_sync`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+import os
+import secrets
+import threading
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import hnswlib
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+SPACE = "ip"
+DEFAULT_M = 16
+DEFAULT_EF_CONSTRUCTION = 100
+#: Exact scoring when the allowed set has at most max(EXACT_MIN, EXACT_SCALE * sqrt(N / 100k)) ids.
+EXACT_MIN = 256
+EXACT_SCALE = 500.0
+_CHUNK = 8 << 20
+
+
+def auto_ef(n: int, k: int) -> int:
+    """The search ``ef`` for a store of ``n`` vectors and ``k`` wanted results (see module doc)."""
+    grow = math.ceil(200 * math.sqrt(max(n, 0) / 200_000))
+    return max(1, min(max(n, 1), max(2 * k, 64, grow)))
+
+
+class HnswStore:
+    """hnswlib index of L2-normalised float32 vectors keyed by photo id (inner-product scores).
+
+    Implements :class:`photoalbum.core.ports.VectorStore`. Build with :meth:`open` or
+    :meth:`empty`. Vectors live only inside hnswlib (no second copy is kept in Python); removed
+    slots are reused by later adds.
+
+    Attributes:
+        dim: vector dimension.
+        generation: the catalog generation the contents reflect (-1: unknown, rebuild).
+        path: where :meth:`save` writes (None for a store that is never saved).
+    """
+
+    def __init__(
+        self,
+        dim: int,
+        *,
+        path: Path | None = None,
+        capacity_hint: int = 1024,
+        M: int = DEFAULT_M,  # noqa: N803 - hnswlib's name
+        ef_construction: int = DEFAULT_EF_CONSTRUCTION,
+        threads: int | None = None,
+        exact_min: int = EXACT_MIN,
+        exact_scale: float = EXACT_SCALE,
+    ) -> None:
+        if dim <= 0:
+            raise ValueError(f"dim must be positive, got {dim}")
+        self.dim = int(dim)
+        self.generation = -1
+        self.path = Path(path) if path is not None else None
+        self.M = int(M)
+        self.ef_construction = int(ef_construction)
+        self.threads = threads if threads and threads > 0 else -1
+        self.exact_min = int(exact_min)
+        self.exact_scale = float(exact_scale)
+        self._lock = threading.RLock()
+        self._ef: int | None = None
+        self._live: set[int] = set()  # labels that are searchable
+        self._deleted: set[int] = set()  # labels hnswlib still maps to a deleted slot
+        self._sorted: np.ndarray | None = None  # cached sorted live ids
+        self._index = self._new_index(max(16, int(capacity_hint)))
+
+    # --- construction ------------------------------------------------------------------------
+    @classmethod
+    def empty(cls, dim: int, *, path: Path | None = None, **kwargs: Any) -> HnswStore:
+        """A new empty store (generation -1); ``path`` only if it is to be saved."""
+        return cls(dim, path=path, **kwargs)
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        dim: int,
+        *,
+        capacity_hint: int = 1024,
+        M: int = DEFAULT_M,  # noqa: N803
+        ef_construction: int = DEFAULT_EF_CONSTRUCTION,
+        threads: int | None = None,
+    ) -> HnswStore:
+        """Load the index at ``path`` (with its sidecar), or an empty store if it can't be used.
+
+        Missing, unreadable, corrupt, truncated or mismatched files (other dim or parameters, or an
+        index file that is not the one the sidecar describes) give an empty store with
+        generation -1, and the reason is logged; the caller then rebuilds from the catalog.
+        """
+        path = Path(path)
+        store = cls(
+            dim,
+            path=path,
+            capacity_hint=capacity_hint,
+            M=M,
+            ef_construction=ef_construction,
+            threads=threads,
+        )
+        try:
+            store._load(path, capacity_hint)
+        except _Unusable as exc:
+            logger.info("vector index %s not used (%s): starting empty, will rebuild", path, exc)
+            return cls(
+                dim,
+                path=path,
+                capacity_hint=capacity_hint,
+                M=M,
+                ef_construction=ef_construction,
+                threads=threads,
+            )
+        return store
+
+    def _new_index(self, capacity: int) -> hnswlib.Index:
+        index = hnswlib.Index(space=SPACE, dim=self.dim)
+        index.init_index(
+            max_elements=capacity,
+            ef_construction=self.ef_construction,
+            M=self.M,
+            allow_replace_deleted=True,
+        )
+        index.set_num_threads(self.threads)
+        return index
+
+    def _load(self, path: Path, capacity_hint: int) -> None:
+        meta = _read_sidecar(sidecar_path(path))
+        expect = {
+            "format": FORMAT_VERSION,
+            "dim": self.dim,
+            "space": SPACE,
+            "M": self.M,
+            "ef_construction": self.ef_construction,
+        }
+        for key, want in expect.items():
+            if meta.get(key) != want:
+                raise _Unusable(f"sidecar {key}={meta.get(key)!r}, expected {want!r}")
+        try:
+            size, crc = _file_crc(path)
+        except OSError as exc:
+            raise _Unusable(f"cannot read index file: {exc}") from None
+        if size != meta.get("size") or crc != meta.get("crc32"):
+            raise _Unusable("index file does not match its sidecar (interrupted save?)")
+        count = meta.get("count")
+        deleted = meta.get("deleted")
+        generation = meta.get("generation")
+        if not isinstance(count, int) or not isinstance(generation, int):
+            raise _Unusable("sidecar lacks count/generation")
+        if not isinstance(deleted, list) or not all(isinstance(d, int) for d in deleted):
+            raise _Unusable("sidecar lacks the deleted-label list")
+        index = hnswlib.Index(space=SPACE, dim=self.dim)
+        slots = count + len(deleted)
+        try:
+            index.load_index(
+                str(path),
+                max_elements=max(slots + max(1024, slots // 8), capacity_hint),
+                allow_replace_deleted=True,
+            )
+        except (RuntimeError, MemoryError, ValueError) as exc:
+            raise _Unusable(f"hnswlib could not load it: {exc}") from None
+        labels = set(index.get_ids_list())
+        dead = set(deleted)
+        if not dead <= labels or len(labels) - len(dead) != count:
+            raise _Unusable("label count differs from the sidecar")
+        index.set_num_threads(self.threads)
+        self._index = index
+        self._live = labels - dead
+        self._deleted = dead
+        self._sorted = None
+        self.generation = generation
+
+    # --- VectorStore -------------------------------------------------------------------------
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._live)
+
+    def ids(self) -> np.ndarray:
+        """Sorted int64 ids of every vector in the store."""
+        with self._lock:
+            return self._ids().copy()
+
+    def _ids(self) -> np.ndarray:
+        if self._sorted is None:
+            self._sorted = np.sort(np.fromiter(self._live, dtype=np.int64, count=len(self._live)))
+        return self._sorted
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        """Insert or replace vectors (rows L2-normalised here if they are not already).
+
+        A row that is not finite or is all zeros is not indexed (and an older vector of that id
+        is removed); a warning is logged.
+        """
+        ids = _as_ids(ids)
+        vecs, ok = self._check_vectors(vectors, len(ids))
+        if not ok.all():
+            logger.warning(
+                "vector index: %d vectors are not finite or zero; not indexed (ids %s)",
+                int((~ok).sum()),
+                ids[~ok][:5].tolist(),
+            )
+            self.remove(ids[~ok])
+            ids, vecs = ids[ok], vecs[ok]
+        if len(ids) == 0:
+            return
+        # Last one wins when an id repeats within the call.
+        _, last = np.unique(ids[::-1], return_index=True)
+        if len(last) != len(ids):
+            keep = np.sort(len(ids) - 1 - last)
+            ids, vecs = ids[keep], vecs[keep]
+        with self._lock:
+            labels = ids.tolist()
+            update_rows: list[int] = []
+            new_rows: list[int] = []
+            revived = 0
+            for row, label in enumerate(labels):
+                if label in self._live:
+                    update_rows.append(row)
+                elif label in self._deleted:
+                    # Revive the slot hnswlib still maps to this label, then update it in place:
+                    # re-adding a deleted label into another vacant slot would leave two slots
+                    # claiming the label (hnswlib then loses track of one).
+                    self._deleted.discard(label)
+                    try:
+                        self._index.unmark_deleted(label)
+                        update_rows.append(row)
+                        revived += 1
+                    except RuntimeError:  # its slot was reused by another label meanwhile
+                        new_rows.append(row)
+                else:
+                    new_rows.append(row)
+            if update_rows:
+                self._index.add_items(vecs[update_rows], ids[update_rows], replace_deleted=False)
+            if new_rows:
+                if len(new_rows) < len(ids):  # (when all are new, no copy of a big batch)
+                    ids, vecs = ids[new_rows], vecs[new_rows]
+                used = self._index.element_count  # slots ever filled, vacant ones included
+                vacant = used - len(self._live) - revived
+                self._reserve(used + max(0, len(new_rows) - vacant))
+                self._index.add_items(vecs, ids, replace_deleted=True)
+                # A new label may have taken the slot of some deleted label: hnswlib no longer
+                # maps that one, which the RuntimeError path above handles when it comes back.
+            self._live.update(labels)
+            self._sorted = None
+
+    def _reserve(self, need: int) -> None:
+        cap = self._index.get_max_elements()
+        if need <= cap:
+            return
+        new_cap = max(need, cap * 2)
+        logger.debug("vector index: capacity %d → %d", cap, new_cap)
+        self._index.resize_index(new_cap)
+
+    def remove(self, ids: np.ndarray) -> None:
+        """Remove vectors (ids not in the store are ignored); their slots are reused later."""
+        ids = _as_ids(ids)
+        with self._lock:
+            changed = False
+            for label in ids.tolist():
+                if label in self._live:
+                    self._index.mark_deleted(label)
+                    self._live.discard(label)
+                    self._deleted.add(label)
+                    changed = True
+            if changed:
+                self._sorted = None
+
+    def get(self, ids: np.ndarray) -> np.ndarray:
+        """Vectors of ``ids`` in order, shape (len(ids), dim); an id not in the store gets a zero row."""
+        ids = _as_ids(ids)
+        out = np.zeros((len(ids), self.dim), dtype=np.float32)
+        if len(ids) == 0:
+            return out
+        with self._lock:
+            present = np.fromiter(
+                (i in self._live for i in ids.tolist()), dtype=bool, count=len(ids)
+            )
+            if present.any():
+                out[present] = self._get_items(ids[present])
+        return out
+
+    def _get_items(self, ids: np.ndarray) -> np.ndarray:
+        got = self._index.get_items(ids, return_type="numpy")
+        return np.asarray(got, dtype=np.float32).reshape(len(ids), self.dim)
+
+    def set_ef(self, ef: int | None) -> None:
+        """Fix the search ``ef`` (None: choose it from N and k by :func:`auto_ef`)."""
+        with self._lock:
+            self._ef = int(ef) if ef else None
+
+    def search(
+        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` best (ids int64, inner-product scores float32), best first.
+
+        ``allowed`` restricts results to those ids (applied inside the search). Fewer than ``k``
+        results come back when fewer are available; an empty store gives empty arrays.
+        """
+        q = np.asarray(query, dtype=np.float32).reshape(-1)
+        if q.shape[0] != self.dim:
+            raise ValueError(f"query has dim {q.shape[0]}, index has {self.dim}")
+        if not np.all(np.isfinite(q)):
+            raise ValueError("query vector is not finite")
+        with self._lock:
+            n = len(self._live)
+            if k <= 0 or n == 0:
+                return _no_hits()
+            cand: np.ndarray | None = None
+            m = n
+            if allowed is not None:
+                allowed_ids = np.unique(_as_ids(allowed))
+                live = self._live
+                keep = np.fromiter(
+                    (i in live for i in allowed_ids.tolist()), dtype=bool, count=len(allowed_ids)
+                )
+                cand = allowed_ids[keep]
+                m = len(cand)
+                if m == 0:
+                    return _no_hits()
+                if m == n:
+                    cand = None  # everything is allowed: no filter needed
+            k = min(int(k), m)
+            if m <= self.exact_limit(n):
+                return self._exact(q, k, cand if cand is not None else self._ids())
+            ef = self._ef if self._ef is not None else auto_ef(n, k)
+            self._index.set_ef(max(ef, k))
+            try:
+                if cand is None:
+                    labels, dist = self._index.knn_query(q, k=k, num_threads=1)
+                else:
+                    allow = set(cand.tolist())
+                    labels, dist = self._index.knn_query(
+                        q, k=k, num_threads=1, filter=allow.__contains__
+                    )
+            except RuntimeError:
+                # The graph walk found fewer than k (sparse filter, many deletions): be exact.
+                logger.debug("vector index: ANN found < %d of %d allowed; scoring exactly", k, m)
+                return self._exact(q, k, cand if cand is not None else self._ids())
+        return labels[0].astype(np.int64), (1.0 - dist[0]).astype(np.float32)
+
+    def exact_limit(self, n: int) -> int:
+        """Largest allowed-set size scored exactly in a store of ``n`` vectors (see module doc)."""
+        return max(self.exact_min, math.ceil(self.exact_scale * math.sqrt(n / 100_000)))
+
+    def _exact(self, q: np.ndarray, k: int, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        scores = np.empty(len(cand), dtype=np.float32)
+        for start in range(0, len(cand), 16384):  # bounded temporary copies of the vectors
+            part = cand[start : start + 16384]
+            scores[start : start + len(part)] = self._get_items(part) @ q
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(cand) else np.arange(len(cand))
+        order = top[np.argsort(-scores[top], kind="stable")]
+        return cand[order].astype(np.int64), scores[order]
+
+    # --- persistence -------------------------------------------------------------------------
+    def save(self, generation: int) -> None:
+        """Write index then sidecar (each: temp file, fsync, rename); record ``generation``."""
+        if self.path is None:
+            raise ValueError("this store has no path to save to")
+        path = self.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        side = sidecar_path(path)
+        token = secrets.token_hex(8)
+        tmp_index = path.with_name(f".{path.name}.{token}.tmp")
+        tmp_side = side.with_name(f".{side.name}.{token}.tmp")
+        with self._lock:
+            try:
+                self._index.save_index(str(tmp_index))
+                _fsync_file(tmp_index)
+                size, crc = _file_crc(tmp_index)
+                meta = {
+                    "format": FORMAT_VERSION,
+                    "dim": self.dim,
+                    "generation": int(generation),
+                    "count": len(self._live),
+                    "ef_construction": self.ef_construction,
+                    "M": self.M,
+                    "space": SPACE,
+                    "size": size,
+                    "crc32": crc,
+                    "token": token,
+                    "deleted": sorted(self._vacant_labels()),
+                }
+                os.replace(tmp_index, path)
+                # From here until the sidecar is renamed, the pair does not verify (open → rebuild).
+                tmp_side.write_text(json.dumps(meta), encoding="utf-8")
+                _fsync_file(tmp_side)
+                os.replace(tmp_side, side)
+                _fsync_dir(path.parent)
+            finally:
+                for tmp in (tmp_index, tmp_side):
+                    with contextlib.suppress(OSError):
+                        tmp.unlink(missing_ok=True)
+            self.generation = int(generation)
+        logger.debug(
+            "vector index %s saved: %d vectors, generation %d", path, len(self._live), generation
+        )
+
+    def _vacant_labels(self) -> set[int]:
+        # Drop labels whose slot a new label took (hnswlib no longer maps them).
+        self._deleted &= set(self._index.get_ids_list())
+        return self._deleted
+
+    # --- helpers -----------------------------------------------------------------------------
+    def _check_vectors(self, vectors: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """(float32 unit rows, mask of usable rows): rows off unit length are normalised."""
+        vecs = np.ascontiguousarray(vectors, dtype=np.float32)
+        if vecs.ndim == 1 and n == 1:
+            vecs = vecs.reshape(1, -1)
+        if vecs.shape != (n, self.dim):
+            raise ValueError(f"vectors have shape {vecs.shape}, expected ({n}, {self.dim})")
+        if n == 0:
+            return vecs, np.ones(0, dtype=bool)
+        with np.errstate(invalid="ignore", over="ignore"):
+            norms = np.linalg.norm(vecs, axis=1)
+        ok = np.isfinite(norms) & (norms > 0)
+        off = ok & (np.abs(norms - 1.0) > 1e-3)
+        if off.any():
+            vecs = vecs.copy()
+            vecs[off] /= norms[off, None]
+        return vecs, ok
+
+
+class _Unusable(Exception):
+    """The saved index can't be used (the reason is logged, the store starts empty)."""
+
+
+def sidecar_path(path: Path) -> Path:
+    """The JSON sidecar that goes with an index file."""
+    return Path(path).with_suffix(".json")
+
+
+def _no_hits() -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+
+
+def _as_ids(ids: np.ndarray | Iterable[int]) -> np.ndarray:
+    arr = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids))
+    if arr.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    arr = arr.reshape(-1)
+    if arr.dtype.kind not in "iu":
+        raise ValueError(f"ids must be integers, got {arr.dtype}")
+    if arr.min() < 0:
+        raise ValueError("ids must be non-negative")
+    return arr.astype(np.int64, copy=False)
+
+
+def _read_sidecar(side: Path) -> dict[str, Any]:
+    try:
+        text = side.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _Unusable("no saved index") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _Unusable(f"cannot read sidecar: {exc}") from None
+    try:
+        meta = json.loads(text)
+    except ValueError as exc:
+        raise _Unusable(f"sidecar is not JSON: {exc}") from None
+    if not isinstance(meta, dict):
+        raise _Unusable("sidecar is not a JSON object")
+    return meta
+
+
+def _file_crc(path: Path) -> tuple[int, int]:
+    crc = 0
+    size = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            crc = zlib.crc32(chunk, crc)
+            size += len(chunk)
+    return size, crc
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":  # directories can't be opened for fsync on Windows
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

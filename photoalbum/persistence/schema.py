@@ -1,0 +1,170 @@
+"""The catalog's tables as SQLAlchemy 2 declarative models (the latest schema version)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+logger = logging.getLogger(__name__)
+
+#: The schema version the models below describe. A new catalog is created at this version;
+#: :data:`photoalbum.persistence.database.MIGRATIONS` holds one step per older version.
+SCHEMA_VERSION = 1
+
+STATUSES = ("pending", "indexed", "failed", "gone")
+
+
+class FsPath(TypeDecorator[str]):
+    """A file-system path: stored as TEXT, or as the raw bytes when it is not valid UTF-8.
+
+    On POSIX a file name may hold bytes that are not UTF-8; Python represents them as lone
+    surrogates (``surrogateescape``), which SQLite's driver can't encode. Such paths are stored
+    as a BLOB of the original bytes and turned back into the same ``str`` when read, so every
+    path round-trips exactly and equality lookups work (the same path always binds the same way).
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | bytes | None:
+        return path_param(value)
+
+    def process_result_value(self, value: str | bytes | None, dialect: Dialect) -> str | None:
+        return path_value(value)
+
+
+def path_param(value: str | None) -> str | bytes | None:
+    """What a path binds as: the str itself, or its file-system bytes if it isn't valid UTF-8."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogateescape")
+    return value
+
+
+def path_value(value: str | bytes | None) -> str | None:
+    """The path a stored value stands for (inverse of :func:`path_param`)."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).decode("utf-8", "surrogateescape")
+    return value
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the catalog's models."""
+
+
+class Meta(Base):
+    """Key/value facts about the catalog itself (``schema_version``, ``created_at``)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class ModelGeneration(Base):
+    """Per model key: the generation counter of its live-vector set and its vector dimension."""
+
+    __tablename__ = "model_generations"
+
+    model_key: Mapped[str] = mapped_column(String, primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    dim: Mapped[int | None] = mapped_column(Integer)
+
+
+class Setting(Base):
+    """User settings (key/value)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class RootRow(Base):
+    """A folder the user added."""
+
+    __tablename__ = "roots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(FsPath, nullable=False, unique=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+
+class PhotoRow(Base):
+    """One catalogued file.
+
+    ``shot_at`` is the capture time the date filter uses: EXIF taken-at, else the file's mtime as
+    naive local time (what :attr:`photoalbum.core.ports.Photo.taken_or_file_time` gives), stored
+    so it can be indexed. ``camera`` is ``casefold("make model")`` and ``search_text`` the
+    case-folded text keyword search looks in (root folder name, path below it, camera).
+    """
+
+    __tablename__ = "photos"
+    __table_args__ = (
+        CheckConstraint(f"status IN {STATUSES!r}", name="ck_photos_status"),
+        Index("ix_photos_root", "root_id"),
+        Index("ix_photos_fingerprint", "fingerprint"),
+        Index("ix_photos_status", "status"),
+        Index("ix_photos_live_shot_at", "shot_at", sqlite_where=text("status = 'indexed'")),
+        Index("ix_photos_live_camera", "camera", sqlite_where=text("status = 'indexed'")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    root_id: Mapped[int] = mapped_column(ForeignKey("roots.id", ondelete="CASCADE"), nullable=False)
+    path: Mapped[str] = mapped_column(FsPath, nullable=False, unique=True)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    mtime_ns: Mapped[int] = mapped_column(Integer, nullable=False)
+    fingerprint: Mapped[str | None] = mapped_column(String)
+    status: Mapped[str] = mapped_column(String, nullable=False, default="pending")
+    reason: Mapped[str | None] = mapped_column(Text)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    taken_at: Mapped[datetime | None] = mapped_column(DateTime)
+    shot_at: Mapped[datetime | None] = mapped_column(DateTime)
+    camera_make: Mapped[str | None] = mapped_column(Text)
+    camera_model: Mapped[str | None] = mapped_column(Text)
+    camera: Mapped[str | None] = mapped_column(Text)
+    orientation: Mapped[int | None] = mapped_column(Integer)
+    gps_lat: Mapped[float | None] = mapped_column(Float)
+    gps_lon: Mapped[float | None] = mapped_column(Float)
+    indexed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    search_text: Mapped[str | None] = mapped_column(Text)
+
+
+class EmbeddingRow(Base):
+    """A photo's vector for one model: float32 little-endian bytes.
+
+    ``generation`` is the model generation of the batch that wrote it, so a vector index saved at
+    generation g can ask which vectors changed since (:meth:`SqlCatalog.changed_since`).
+    """
+
+    __tablename__ = "embeddings"
+    # Covering index: live ids and changed-since queries never touch the 2 KB vector rows.
+    __table_args__ = (Index("ix_embeddings_model", "model_key", "photo_id", "generation"),)
+
+    photo_id: Mapped[int] = mapped_column(
+        ForeignKey("photos.id", ondelete="CASCADE"), primary_key=True
+    )
+    model_key: Mapped[str] = mapped_column(String, primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    dim: Mapped[int] = mapped_column(Integer, nullable=False)
+    generation: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -1,0 +1,259 @@
+"""Tests for catalog files: creation, migrations, newer schemas, errors, and crash consistency."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import event
+
+import photoalbum.persistence.database as database
+from photoalbum.core.errors import KnownError, SchemaError
+from photoalbum.core.ports import FileInfo, IndexedItem, PhotoMeta
+from photoalbum.persistence import (
+    CatalogCorruptError,
+    CatalogLockedError,
+    DiskFullError,
+    open_catalog,
+)
+from photoalbum.persistence.database import read_version, translate_error
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def item(path: str, root_id: int, seed: int, dim: int = 16) -> IndexedItem:
+    v = np.random.default_rng(seed).standard_normal(dim).astype(np.float32)
+    return IndexedItem(
+        FileInfo(path, 1, 1), root_id, f"fp{seed}", PhotoMeta(10, 10), v / np.linalg.norm(v)
+    )
+
+
+def version_of(path: Path) -> str:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_new_catalog_is_created_at_the_latest_version(paths) -> None:
+    cat = open_catalog(paths.catalog)
+    cat.close()
+    assert version_of(paths.catalog) == str(database.latest_version(database.MIGRATIONS))
+    con = sqlite3.connect(paths.catalog)
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    indexes = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    con.close()
+    assert {"meta", "model_generations", "settings", "roots", "photos", "embeddings"} <= tables
+    assert {
+        "ix_photos_fingerprint",
+        "ix_photos_live_shot_at",
+        "ix_photos_live_camera",
+        "ix_photos_status",
+        "ix_embeddings_model",
+    } <= indexes
+
+
+def test_step_migration_v1_to_v2_backs_up_first(paths) -> None:
+    cat = open_catalog(paths.catalog)
+    root = cat.add_root("/pics")
+    cat.commit_batch("m", [item("/pics/a.jpg", root.id, 1)])
+    cat.close()
+    calls: list[int] = []
+
+    def v1_to_v2(conn) -> None:
+        calls.append(1)
+        conn.exec_driver_sql("ALTER TABLE photos ADD COLUMN rating INTEGER")
+        conn.exec_driver_sql("UPDATE photos SET rating = 3")
+
+    steps = [v1_to_v2]
+    cat = open_catalog(paths.catalog, migrations=steps)
+    assert calls == [1]
+    with cat.database.transaction() as c:
+        assert read_version(c) == 2
+        assert c.exec_driver_sql("SELECT rating FROM photos").scalar() == 3
+    assert cat.photo_by_path("/pics/a.jpg") is not None and len(cat.live_ids("m")) == 1
+    cat.close()
+
+    backup = paths.catalog.with_name("catalog.sqlite3.v1.backup")
+    assert backup.exists()
+    assert version_of(backup) == "1"
+    con = sqlite3.connect(backup)
+    cols = {r[1] for r in con.execute("PRAGMA table_info(photos)")}
+    assert "rating" not in cols and con.execute("SELECT COUNT(*) FROM photos").fetchone() == (1,)
+    con.close()
+
+    # opening again at v2 migrates nothing and makes no second backup
+    open_catalog(paths.catalog, migrations=steps).close()
+    assert calls == [1]
+    assert len(list(paths.catalog.parent.glob("*.backup"))) == 1
+
+    # this program's real list only knows v1: the v2 file is refused
+    with pytest.raises(SchemaError, match="newer photoalbum"):
+        open_catalog(paths.catalog)
+
+
+def test_failed_migration_step_leaves_the_old_version(paths) -> None:
+    open_catalog(paths.catalog).close()
+
+    def broken(conn) -> None:
+        conn.exec_driver_sql("CREATE TABLE half_done (x)")
+        raise RuntimeError("bug in migration")
+
+    with pytest.raises(RuntimeError):
+        open_catalog(paths.catalog, migrations=[broken])
+    assert version_of(paths.catalog) == "1"
+    con = sqlite3.connect(paths.catalog)
+    assert con.execute("SELECT name FROM sqlite_master WHERE name='half_done'").fetchone() is None
+    con.close()
+    open_catalog(paths.catalog).close()  # still usable
+
+
+def test_foreign_sqlite_database_is_refused(paths) -> None:
+    con = sqlite3.connect(paths.catalog)
+    con.execute("CREATE TABLE contacts (name TEXT)")
+    con.commit()
+    con.close()
+    with pytest.raises(SchemaError, match="not a photoalbum catalog"):
+        open_catalog(paths.catalog)
+
+
+def test_damaged_file_gives_an_actionable_error(paths) -> None:
+    paths.catalog.write_bytes(b"this is not SQLite at all" * 200)
+    with pytest.raises(CatalogCorruptError, match="damaged") as info:
+        open_catalog(paths.catalog)
+    assert isinstance(info.value, KnownError) and "Move it aside" in str(info.value)
+
+
+def test_locked_catalog(paths, monkeypatch) -> None:
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 200)
+    cat = open_catalog(paths.catalog)
+    root = cat.add_root("/pics")
+    other = sqlite3.connect(paths.catalog, timeout=0.1, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the write lock
+    try:
+        t0 = time.perf_counter()
+        with pytest.raises(CatalogLockedError, match="busy"):
+            cat.commit_batch("m", [item("/pics/a.jpg", root.id, 1)])
+        assert time.perf_counter() - t0 >= 0.15  # waited for the busy timeout first
+        assert cat.roots() == [root]  # readers are not blocked (WAL)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    cat.commit_batch("m", [item("/pics/a.jpg", root.id, 1)])
+    cat.close()
+
+
+def test_disk_full_is_a_known_error_and_rolls_back(paths) -> None:
+    cat = open_catalog(paths.catalog)
+    root = cat.add_root("/pics")
+    cat.commit_batch("m", [item("/pics/a.jpg", root.id, 1)])
+    engine = cat.database.engine
+    engine.dispose()
+
+    @event.listens_for(engine, "connect")
+    def _tiny(dbapi_conn, _record) -> None:  # SQLite reports SQLITE_FULL past this size
+        pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+
+    big = [item(f"/pics/{i}.jpg", root.id, i, dim=1024) for i in range(50)]
+    with pytest.raises(DiskFullError, match="full"):
+        cat.commit_batch("big", big)
+    assert len(cat.live_ids("m")) == 1 and cat.generation("m") == 1
+    cat.close()
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("database or disk is full", DiskFullError),
+        ("database is locked", CatalogLockedError),
+        ("file is not a database", CatalogCorruptError),
+        ("database disk image is malformed", CatalogCorruptError),
+    ],
+)
+def test_translate_error(message: str, kind: type, tmp_path: Path) -> None:
+    err = translate_error(sqlite3.OperationalError(message), tmp_path / "c.sqlite3")
+    assert type(err) is kind and str(tmp_path) in str(err)
+    assert translate_error(sqlite3.IntegrityError("UNIQUE constraint failed"), tmp_path) is None
+    assert translate_error(ValueError("x"), tmp_path) is None
+    assert isinstance(
+        translate_error(OSError(28, "No space left on device"), tmp_path), DiskFullError
+    )
+
+
+_WRITER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    import numpy as np
+    from photoalbum.core.ports import FileInfo, IndexedItem, PhotoMeta
+    from photoalbum.persistence import open_catalog
+
+    cat = open_catalog(Path(sys.argv[1]))
+    root = cat.add_root("/pics")
+    batch = int(sys.argv[2])
+    rng = np.random.default_rng()
+    n = 0
+    while True:
+        tag = rng.integers(1 << 62)
+        vecs = rng.standard_normal((batch, 64)).astype(np.float32)
+        items = [IndexedItem(FileInfo(f"/pics/{tag}_{j}.jpg", 1, 1), root.id, f"{tag}_{j}",
+                             PhotoMeta(10, 10), v / np.linalg.norm(v))
+                 for j, v in enumerate(vecs)]
+        cat.commit_batch("m", items)
+        n += 1
+        print(n, flush=True)
+""")
+
+
+def test_kill_9_mid_transaction_leaves_a_consistent_catalog(paths, tmp_path: Path) -> None:
+    script = tmp_path / "writer.py"
+    script.write_text(_WRITER)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    batch = 25
+    rnd = random.Random(1)
+    for _round in range(2):
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(paths.catalog), str(batch)],
+            stdout=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
+        try:
+            assert proc.stdout is not None
+            for _ in range(5 + rnd.randrange(10)):  # a few committed batches first
+                assert proc.stdout.readline(), "writer died"
+            time.sleep(rnd.random() * 0.02)  # then anywhere inside the next transactions
+        finally:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+        assert proc.returncode == -signal.SIGKILL
+
+        con = sqlite3.connect(paths.catalog)
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            con.execute("PRAGMA foreign_keys = ON")
+            assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+            photos = con.execute("SELECT COUNT(*) FROM photos").fetchone()[0]
+            embs = con.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
+            orphans = con.execute(
+                "SELECT COUNT(*) FROM embeddings e LEFT JOIN photos p "
+                "ON p.id = e.photo_id WHERE p.id IS NULL"
+            ).fetchone()[0]
+        finally:
+            con.close()
+        assert orphans == 0 and photos == embs and photos > 0
+        assert photos % batch == 0  # whole batches only
+        cat = open_catalog(paths.catalog)
+        assert cat.generation("m") == photos // batch  # one bump per committed batch
+        assert len(cat.live_ids("m")) == photos
+        cat.close()
