@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from photoalbum.core.errors import ModelNotAvailableError, UserError
+from photoalbum.core.errors import UserError
 from photoalbum.core.indexer import Indexer, IndexProgress, IndexReport
 from photoalbum.core.lock import WriterLock
 from photoalbum.core.models.encoder import ClipEncoder
@@ -172,14 +172,13 @@ class Library:
         lock_timeout: float = 0.0,
     ) -> IndexReport:
         """Scan and index (all roots, or only ``folders``, which are added first)."""
-        if folders:
-            wanted = {r.path for r in self.add_roots(folders)}
-        else:
-            wanted = None
+        wanted = {r.path for r in self.add_roots(folders)} if folders else None
         roots = [r for r in self.catalog.roots() if wanted is None or r.path in wanted]
         if not roots:
             raise UserError("the library has no folders yet: add one with 'photoalbum add FOLDER'")
         with self.writer("index", timeout=lock_timeout):
+            if self.recorded_model is None:  # the library's first model
+                self.catalog.set_setting(MODEL_SETTING, self.spec.name)
             encoder = self.encoder()
             store = self.store()
             indexer = Indexer(self.catalog, store, encoder, self.thumbnails, batch_size=batch_size,
@@ -236,31 +235,23 @@ class Library:
     # --- status ------------------------------------------------------------------------------
     def status(self) -> dict:
         """A JSON-able summary: photos, indexed, failed (with reasons), gone, vectors, model."""
-        recorded = self.recorded_model
-        info: dict = {"library": str(self.paths.library), "model": recorded,
+        info: dict = {"library": str(self.paths.library), "model": self.spec.name,
+                      "recorded_model": self.recorded_model,
                       "roots": [r.path for r in self.catalog.roots()]}
-        prepared = None
-        if recorded is not None:
-            try:
-                prepared = self.models.get(resolve_spec(recorded))
-            except (UserError, ModelNotAvailableError):
-                prepared = None
-        key = prepared.model_key if prepared is not None else (recorded or "")
+        prepared = self.models.get(self.spec)  # status never prepares a model
+        key = prepared.model_key if prepared is not None else self.spec.model_key
         counts = self.catalog.status_counts(key)
         info.update({
             "photos": counts.photos, "indexed": counts.indexed, "pending": counts.pending,
             "failed": counts.failed, "gone": counts.gone,
             "failures": [{"path": p, "reason": r} for p, r in counts.failures],
-            "model_id": key or None,
-            "random_weights": bool(prepared and prepared.random_weights),
+            "model_id": key, "model_prepared": prepared is not None,
+            "random_weights": self.spec.random_weights,
         })
         vectors = 0
         if prepared is not None:
-            self._prepared = prepared if self.spec.name == recorded else self._prepared
-            index = self.paths.index_dir / f"{prepared.path.name}.hnsw"
-            store = HnswStore.open(index, prepared.dim)
-            sync_store(self.catalog, store, prepared.model_key)
-            vectors = len(store)
+            self._prepared = prepared
+            vectors = len(self.store())
         info["vectors"] = vectors
         return info
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -63,10 +64,8 @@ class WriterLock:
     def release(self) -> None:
         """Release the lock (idempotent)."""
         if self._lock.is_locked:
-            try:
+            with contextlib.suppress(OSError):
                 self._info.unlink(missing_ok=True)
-            except OSError:
-                pass
             self._lock.release(force=True)
 
     @property

@@ -21,7 +21,14 @@ import numpy as np
 
 from photoalbum.core.errors import PhotoDecodeError, UserError
 from photoalbum.core.imaging import decode_image_bytes, decode_photo
-from photoalbum.core.ports import Catalog, ImageEncoder, Photo, PhotoFilter, TextEncoder, VectorStore
+from photoalbum.core.ports import (
+    Catalog,
+    ImageEncoder,
+    Photo,
+    PhotoFilter,
+    TextEncoder,
+    VectorStore,
+)
 from photoalbum.core.query import Query, Term, require_positive
 
 logger = logging.getLogger(__name__)
@@ -101,7 +108,7 @@ class Searcher:
         *,
         candidates: int = 200,
         min_z: float = 1.5,
-        keyword_weight: float = 2.0,
+        keyword_weight: float = 3.0,
         templates: Sequence[str] = DEFAULT_TEMPLATES,
         background_size: int = 2048,
         seed: int = 0,
@@ -133,18 +140,16 @@ class Searcher:
             raw = _unit(vecs[0].astype(np.float32))
             return raw, _unit(vecs.mean(axis=0).astype(np.float32))
         if term.photo_id is not None:
-            got = self.store.get(np.asarray([term.photo_id], dtype=np.int64))
-            if got is None or len(got) == 0:
+            got = self._vectors_of(np.asarray([term.photo_id], dtype=np.int64))
+            if not np.any(got):
                 raise UserError(f"photo {term.photo_id} has no vector in this library")
-            v = _unit(np.asarray(got[0], dtype=np.float32))
-            return v, v
+            return got[0], got[0]
         if term.image_path is not None:
             known = self.catalog.photo_by_path(term.image_path)
-            if known is not None:
-                got = self.store.get(np.asarray([known.id], dtype=np.int64))
-                if got is not None and len(got):
-                    v = _unit(np.asarray(got[0], dtype=np.float32))
-                    return v, v
+            if known is not None:  # a library photo: its stored vector, no decode
+                got = self._vectors_of(np.asarray([known.id], dtype=np.int64))
+                if np.any(got):
+                    return got[0], got[0]
         enc = self._image_encoder()
         try:
             if term.image_bytes is not None:
@@ -158,6 +163,23 @@ class Searcher:
         v = _unit(enc.encode_images(enc.preprocess(decoded.image)[None])[0].astype(np.float32))
         return v, v
 
+    def _vectors_of(self, ids: np.ndarray) -> np.ndarray:
+        """Vectors of ``ids`` in that order (zero rows where missing), read from the catalog.
+
+        The catalog is the source of truth and reads a few hundred blobs faster than the ANN
+        index can hand back its copies.
+        """
+        out = np.zeros((len(ids), self.store.dim), dtype=np.float32)
+        if len(ids) == 0:
+            return out
+        got_ids, got = self.catalog.vectors(self.model_key, [int(i) for i in ids])
+        if len(got_ids):
+            pos = {int(i): n for n, i in enumerate(got_ids)}
+            rows = [pos.get(int(i), -1) for i in ids]
+            have = np.asarray([r >= 0 for r in rows])
+            out[have] = got[[r for r in rows if r >= 0]]
+        return out
+
     # --- background distribution ----------------------------------------------------------------
     def _background_vectors(self) -> np.ndarray:
         gen = self.store.generation
@@ -167,8 +189,7 @@ class Searcher:
         if len(ids) > self.background_size:
             rng = np.random.default_rng(self._rng_seed)
             ids = np.sort(rng.choice(ids, self.background_size, replace=False))
-        vecs = self.store.get(ids) if len(ids) else np.zeros((0, self.store.dim), np.float32)
-        self._background = (gen, np.asarray(vecs, dtype=np.float32))
+        self._background = (gen, self._vectors_of(ids))
         return self._background[1]
 
     # --- search -------------------------------------------------------------------------------
@@ -233,7 +254,7 @@ class Searcher:
                                   seconds=time.perf_counter() - t0, timings=timings)
             self._results[key] = result
             return result
-        cand = np.asarray(self.store.get(ids), dtype=np.float32)
+        cand = self._vectors_of(ids)
         cos = cand @ stage2.T  # (n, terms): every term scored exactly
         bg = self._background_vectors()
         wpos = float(weights[weights > 0].sum())

@@ -12,9 +12,9 @@ from photoalbum.core.lock import WriterLock
 
 def test_second_writer_is_refused_with_holder(tmp_path):
     lock_path = tmp_path / "writer.lock"
-    with WriterLock(lock_path, who="gui watcher"):
-        with pytest.raises(LibraryLockedError, match="gui watcher"):
-            WriterLock(lock_path, who="cli index").acquire()
+    with WriterLock(lock_path, who="gui watcher"), pytest.raises(LibraryLockedError,
+                                                                 match="gui watcher"):
+        WriterLock(lock_path, who="cli index").acquire()
     with WriterLock(lock_path, who="cli index") as lk:  # free again
         assert lk.is_locked
 

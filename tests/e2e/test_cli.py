@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -76,7 +77,8 @@ def test_add_index_status_search_similar(cli, photos):
     # keyword match on a non-ASCII file name
     rc, out, _ = cli("search", "雪地金毛犬", "-k", "3", "--json")
     res = json.loads(out)
-    assert Path(res["results"][0]["path"]).name == "雪地金毛犬.jpg"
+    top = {Path(r["path"]).name: r["keyword"] for r in res["results"]}
+    assert top.get("雪地金毛犬.jpg") is True  # random weights: the file name carries it
 
     rc, out, _ = cli("similar", str(photos / "coffee.jpg"), "-k", "3", "--all", "--json")
     res = json.loads(out)
@@ -141,13 +143,18 @@ def test_kill_minus_9_mid_index_restarts_consistent(tmp_path, tiny_models_dir):
     subprocess.run(base + ["add", str(folder)], env=env, check=True, capture_output=True)
     proc = subprocess.Popen(base + ["index", "--batch-size", "8"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # kill once some batches are committed
+    # kill once some batches are committed (read the catalog directly: fast, read-only)
     deadline = time.time() + 120
-    while time.time() < deadline:
-        out = subprocess.run(base + ["status", "--json"], env=env, capture_output=True, text=True)
-        if out.returncode == 0 and json.loads(out.stdout)["indexed"] >= 16:
+    db = library / "catalog.sqlite3"
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
+                n = con.execute("select count(*) from photos where status='indexed'").fetchone()[0]
+        except sqlite3.Error:
+            n = 0
+        if n >= 16:
             break
-        time.sleep(0.2)
+        time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     st = json.loads(subprocess.run(base + ["status", "--json"], env=env, capture_output=True,

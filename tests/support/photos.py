@@ -15,7 +15,7 @@ SAMPLES = ("astronaut", "coffee", "chelsea", "rocket", "hubble_deep_field", "imm
            "colorwheel", "page", "camera", "moon", "coins", "retina")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _sample_array(name: str) -> np.ndarray:
     from skimage import data
 
