@@ -10,6 +10,7 @@ import argparse
 import importlib
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -232,12 +233,22 @@ class _Bars:
         self._bars.clear()
 
 
+def _display(path: str) -> str:
+    """A path as a person can read it: undecodable bytes escaped, newlines shown as \\n."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return text.replace("\n", "\\n")
+
+
 def _emit(args: argparse.Namespace, data: Any, human: str) -> None:
     if getattr(args, "json", False):
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # a file name that is not UTF-8: JSON \u escapes round-trip it
+            text = json.dumps(data, ensure_ascii=True, indent=2, default=str)
+        sys.stdout.write(text + "\n")
     elif human:
-        print(human)
+        print(human.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
 def _hits_json(result) -> dict:  # type: ignore[no-untyped-def]
@@ -258,8 +269,7 @@ def _hits_human(result) -> str:  # type: ignore[no-untyped-def]
     if not result.hits:
         more = f" ({result.cut} weak matches hidden; use --all to see them)" if result.cut else ""
         return f"no matching photos{more}"
-    lines = [f"{h.score:6.2f}  {h.photo.path!r}" if "\n" in h.photo.path else
-             f"{h.score:6.2f}  {h.photo.path}" for h in result.hits]
+    lines = [f"{h.score:6.2f}  {_display(h.photo.path)}" for h in result.hits]
     if result.cut:
         lines.append(f"({result.cut} weaker matches hidden; --all shows them)")
     return "\n".join(lines)
@@ -311,11 +321,11 @@ def _report_human(report) -> str:  # type: ignore[no-untyped-def]
              f"{report.unchanged} unchanged, {report.moved} moved, {report.copied} copies, "
              f"{report.gone} gone ({report.seconds:.1f} s, {report.rate:.1f} photos/s)"]
     for path, reason in report.failures[:20]:
-        lines.append(f"  skipped {path!r}: {reason}")
+        lines.append(f"  skipped {_display(path)}: {reason}")
     if len(report.failures) > 20:
         lines.append(f"  … and {len(report.failures) - 20} more (see 'photoalbum status')")
     for path, reason in report.scan_errors[:10]:
-        lines.append(f"  could not scan {path!r}: {reason}")
+        lines.append(f"  could not scan {_display(path)}: {reason}")
     return "\n".join(lines)
 
 
@@ -400,7 +410,7 @@ def cmd_status(args: argparse.Namespace, bars: _Bars) -> int:
              f"photos:  {info['photos']} ({info['indexed']} indexed, {info['pending']} pending, "
              f"{info['failed']} failed, {info['gone']} gone); vectors in index: {info['vectors']}"]
     for f in info["failures"][:20]:
-        human.append(f"  failed {f['path']!r}: {f['reason']}")
+        human.append(f"  failed {_display(f['path'])}: {f['reason']}")
     _emit(args, info, "\n".join(human))
     return 0
 

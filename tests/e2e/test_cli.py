@@ -181,3 +181,32 @@ def test_search_process_never_imports_torch(tmp_path, tiny_models_dir, photos):
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+
+
+def test_hostile_library_every_good_file_indexed_every_bad_recorded(cli, tmp_path):
+    from tests.support.hostile import SCANNER_SKIPS, make_hostile_files
+
+    folder = tmp_path / "hostile"
+    expected = make_hostile_files(folder)
+    before = snapshot(folder)
+    rc, out, _ = cli("index", str(folder), "--json")
+    assert rc == 0
+    report = json.loads(out)
+    failures = {Path(f["path"]).name: f["reason"] for f in report["failures"]}
+    for name, reason in expected.items():
+        if name in SCANNER_SKIPS:
+            assert name not in failures
+            continue
+        if reason is None:
+            assert name not in failures, f"{name!r} should index, failed with {failures.get(name)}"
+        else:
+            assert reason in failures.get(name, ""), f"{name!r}: {failures.get(name)!r}"
+    good = sum(1 for n, r in expected.items() if r is None and n not in SCANNER_SKIPS)
+    assert report["indexed"] == good
+    rc, out, _ = cli("status", "--json")
+    st = json.loads(out)
+    assert st["indexed"] == good == st["vectors"]
+    assert snapshot(folder) == before
+    # and a search over it works
+    rc, out, _ = cli("search", "snow", "--all", "-k", "50", "--json")
+    assert rc == 0 and len(json.loads(out)["results"]) == good
