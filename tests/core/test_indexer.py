@@ -32,8 +32,20 @@ def env(paths, tmp_path):
     def make(**kw):
         return Indexer(catalog, store, enc, ThumbnailCache(paths.thumbnails), batch_size=4, **kw)
 
-    yield type("Env", (), dict(photos=photos, files=files, catalog=catalog, store=store, enc=enc,
-                               root=root, make=make, paths=paths))
+    yield type(
+        "Env",
+        (),
+        dict(
+            photos=photos,
+            files=files,
+            catalog=catalog,
+            store=store,
+            enc=enc,
+            root=root,
+            make=make,
+            paths=paths,
+        ),
+    )
     catalog.close()
 
 
@@ -141,8 +153,9 @@ def test_unreachable_root_is_not_marked_gone(env, tmp_path):
 
 
 def test_cancel_keeps_committed_batches_and_resumes(env, tmp_path):
-    more = make_sample_photos(env.photos / "more", ("camera", "moon", "page", "colorwheel",
-                                                    "coins", "retina"))
+    more = make_sample_photos(
+        env.photos / "more", ("camera", "moon", "page", "colorwheel", "coins", "retina")
+    )
     total = len(env.files) + len(more)
     calls = {"n": 0}
 

@@ -12,8 +12,10 @@ from photoalbum.core.lock import WriterLock
 
 def test_second_writer_is_refused_with_holder(tmp_path):
     lock_path = tmp_path / "writer.lock"
-    with WriterLock(lock_path, who="gui watcher"), pytest.raises(LibraryLockedError,
-                                                                 match="gui watcher"):
+    with (
+        WriterLock(lock_path, who="gui watcher"),
+        pytest.raises(LibraryLockedError, match="gui watcher"),
+    ):
         WriterLock(lock_path, who="cli index").acquire()
     with WriterLock(lock_path, who="cli index") as lk:  # free again
         assert lk.is_locked
@@ -28,8 +30,9 @@ def test_lock_held_by_another_process(tmp_path):
             print("locked", flush=True)
             sys.stdin.readline()
     """)
-    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert child.stdout.readline().strip() == "locked"
         with pytest.raises(LibraryLockedError, match="child"):

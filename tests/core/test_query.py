@@ -37,7 +37,11 @@ def test_zero_weight_is_an_error():
 
 def test_search_bar_line_with_quotes_and_chinese():
     q = parse_query('一只在雪地里奔跑的金毛犬 -"red leash" +"sandy beach"')
-    assert texts(q) == [("一只在雪地里奔跑的金毛犬", 1.0), ("red leash", -1.0), ("sandy beach", 1.0)]
+    assert texts(q) == [
+        ("一只在雪地里奔跑的金毛犬", 1.0),
+        ("red leash", -1.0),
+        ("sandy beach", 1.0),
+    ]
 
 
 def test_unbalanced_quote_does_not_fail():
@@ -69,5 +73,7 @@ def test_lone_signs_ignored_and_colon_text_kept():
 
 
 def test_with_terms_and_describe():
-    q = parse_query(["dog", "-leash"]).with_terms(Term(weight=2.0, image_path="/a/b.jpg", label="b.jpg"))
+    q = parse_query(["dog", "-leash"]).with_terms(
+        Term(weight=2.0, image_path="/a/b.jpg", label="b.jpg")
+    )
     assert q.describe() == "dog −leash 2:b.jpg"

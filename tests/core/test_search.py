@@ -31,11 +31,25 @@ def lib(paths, tmp_path):
     by_name = {f.stem: catalog.photo_by_path(str(f)) for f in files}
     vec = {n: store.get(np.asarray([p.id]))[0] for n, p in by_name.items()}
     # Query words that are not file names, so keyword matches don't mix in (tested separately).
-    text = FakeTextEncoder({"cat": vec["chelsea"], "mug": vec["coffee"],
-                            "rocket launch": vec["rocket"]})
+    text = FakeTextEncoder(
+        {"cat": vec["chelsea"], "mug": vec["coffee"], "rocket launch": vec["rocket"]}
+    )
     s = Searcher(catalog, store, enc.model_key, lambda: text, lambda: enc, min_z=1.0)
-    yield type("Lib", (), dict(s=s, by_name=by_name, vec=vec, text=text, enc=enc,
-                               catalog=catalog, store=store, photos=photos, files=files))
+    yield type(
+        "Lib",
+        (),
+        dict(
+            s=s,
+            by_name=by_name,
+            vec=vec,
+            text=text,
+            enc=enc,
+            catalog=catalog,
+            store=store,
+            photos=photos,
+            files=files,
+        ),
+    )
     catalog.close()
 
 
@@ -71,16 +85,26 @@ def test_filters_act_inside_the_ann_search(lib):
     assert r.hits and all(h.photo.meta.camera_model == "Cam B" for h in r.hits)
     assert "chelsea" not in names(r)  # chelsea is index 2 → Cam A
     # date range: sample i is taken on 2024-(i+1)-(i+1)
-    r = lib.s.search(parse_query(["cat"]), k=20, cutoff=False,
-                     flt=PhotoFilter(date_from=datetime(2024, 3, 1), date_to=datetime(2024, 4, 30)))
+    r = lib.s.search(
+        parse_query(["cat"]),
+        k=20,
+        cutoff=False,
+        flt=PhotoFilter(date_from=datetime(2024, 3, 1), date_to=datetime(2024, 4, 30)),
+    )
     assert sorted(names(r)) == sorted([SAMPLES[2], SAMPLES[3]])
     r = lib.s.search(parse_query(["cat"]), k=20, flt=PhotoFilter(folders=("/nowhere",)))
     assert r.hits == []
 
 
 def test_keyword_match_on_file_name_joins_and_ranks(lib):
-    plain = Searcher(lib.catalog, lib.store, lib.enc.model_key, lambda: lib.text, lambda: lib.enc,
-                     keyword_weight=0.0)
+    plain = Searcher(
+        lib.catalog,
+        lib.store,
+        lib.enc.model_key,
+        lambda: lib.text,
+        lambda: lib.enc,
+        keyword_weight=0.0,
+    )
     without = names(plain.search(parse_query(["moon"]), k=12, cutoff=False))
     r = lib.s.search(parse_query(["moon"]), k=12, cutoff=False)
     assert names(r).index("moon") < without.index("moon") or names(r)[0] == "moon"

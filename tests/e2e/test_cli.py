@@ -63,7 +63,13 @@ def test_add_index_status_search_similar(cli, photos):
 
     rc, out, _ = cli("status", "--json", model=False)
     st = json.loads(out)
-    assert (st["photos"], st["indexed"], st["failed"], st["gone"], st["vectors"]) == (13, 11, 2, 0, 11)
+    assert (st["photos"], st["indexed"], st["failed"], st["gone"], st["vectors"]) == (
+        13,
+        11,
+        2,
+        0,
+        11,
+    )
     assert st["model_id"] and st["random_weights"] is True
     assert {f["reason"] for f in st["failures"]} and all(f["reason"] for f in st["failures"])
 
@@ -126,8 +132,11 @@ def test_model_list_and_info(cli):
 
 def _env(tiny_models_dir: Path, library: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(PHOTOALBUM_HOME=str(library), PHOTOALBUM_MODELS=str(tiny_models_dir),
-               PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    env.update(
+        PHOTOALBUM_HOME=str(library),
+        PHOTOALBUM_MODELS=str(tiny_models_dir),
+        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+    )
     return env
 
 
@@ -141,8 +150,12 @@ def test_kill_minus_9_mid_index_restarts_consistent(tmp_path, tiny_models_dir):
     env = _env(tiny_models_dir, library)
     base = [sys.executable, "-m", "photoalbum", "--model", MODEL]
     subprocess.run(base + ["add", str(folder)], env=env, check=True, capture_output=True)
-    proc = subprocess.Popen(base + ["index", "--batch-size", "8"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        base + ["index", "--batch-size", "8"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     # kill once some batches are committed (read the catalog directly: fast, read-only)
     deadline = time.time() + 120
     db = library / "catalog.sqlite3"
@@ -157,15 +170,22 @@ def test_kill_minus_9_mid_index_restarts_consistent(tmp_path, tiny_models_dir):
         time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    st = json.loads(subprocess.run(base + ["status", "--json"], env=env, capture_output=True,
-                                   text=True, check=True).stdout)
+    st = json.loads(
+        subprocess.run(
+            base + ["status", "--json"], env=env, capture_output=True, text=True, check=True
+        ).stdout
+    )
     assert st["indexed"] < total, "index finished before the kill: make the test bigger"
     assert st["vectors"] == st["indexed"]  # catalog and index agree after repair
-    out = subprocess.run(base + ["index", "--json"], env=env, capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        base + ["index", "--json"], env=env, capture_output=True, text=True, check=True
+    )
     rep = json.loads(out.stdout)
-    st = json.loads(subprocess.run(base + ["status", "--json"], env=env, capture_output=True,
-                                   text=True, check=True).stdout)
+    st = json.loads(
+        subprocess.run(
+            base + ["status", "--json"], env=env, capture_output=True, text=True, check=True
+        ).stdout
+    )
     assert st["indexed"] == total and st["vectors"] == total
     assert rep["indexed"] <= total - 16 + 8  # at most the batch in flight was lost
 

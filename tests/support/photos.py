@@ -11,8 +11,20 @@ import numpy as np
 from PIL import Image
 
 # Only photos bundled in the wheel (others need a download); skimage's "cat" is "chelsea" again.
-SAMPLES = ("astronaut", "coffee", "chelsea", "rocket", "hubble_deep_field", "immunohistochemistry",
-           "colorwheel", "page", "camera", "moon", "coins", "retina")
+SAMPLES = (
+    "astronaut",
+    "coffee",
+    "chelsea",
+    "rocket",
+    "hubble_deep_field",
+    "immunohistochemistry",
+    "colorwheel",
+    "page",
+    "camera",
+    "moon",
+    "coins",
+    "retina",
+)
 
 
 @functools.cache
@@ -31,8 +43,9 @@ def sample_image(name: str) -> Image.Image:
     return Image.fromarray(_sample_array(name)).convert("RGB")
 
 
-def make_sample_photos(folder: Path, names: tuple[str, ...] = SAMPLES[:6], *, size: int = 320,
-                       year: int = 2024) -> list[Path]:
+def make_sample_photos(
+    folder: Path, names: tuple[str, ...] = SAMPLES[:6], *, size: int = 320, year: int = 2024
+) -> list[Path]:
     """Write sample photos as JPEGs (longest side ``size``) with camera EXIF; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     out = []
