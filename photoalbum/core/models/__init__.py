@@ -1,0 +1,1 @@
+"""Models at run time: registry, prepared-model store, manifest, tokenizer and ONNX encoder."""

@@ -1,0 +1,288 @@
+"""The prepared-model store: one directory per model, prepared once under a lock, swapped in atomically."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from filelock import FileLock, Timeout
+
+from photoalbum.core.errors import ModelNotAvailableError
+from photoalbum.core.models.manifest import PRECISIONS, TOWERS, Manifest, ManifestError
+from photoalbum.core.models.registry import ModelSpec
+
+logger = logging.getLogger(__name__)
+
+#: (stage message, done, total); total 0 means "unknown / indeterminate".
+ProgressFn = Callable[[str, int, int], None]
+
+#: OSErrors that are the environment's fault (disk full, read-only, no permission), not bugs.
+_ENVIRONMENT_ERRNOS = {
+    getattr(errno, n) for n in ("ENOSPC", "EACCES", "EPERM", "EROFS", "EDQUOT") if hasattr(errno, n)
+}
+_TMP_PREFIX = ".tmp-"
+_OLD_PREFIX = ".old-"
+RANDOM_LABEL = "RANDOM WEIGHTS: for tests and benchmarks only; search results are meaningless"
+
+
+class Preparer(Protocol):
+    """Builds a prepared model (manifest.json, ONNX towers, tokenizer.json) in out_dir."""
+
+    def __call__(
+        self, spec: ModelSpec, out_dir: Path, downloads_dir: Path, on_progress: ProgressFn | None
+    ) -> None: ...
+
+
+class PreparedModel:
+    """A prepared model directory: its manifest, ONNX towers and tokenizer file.
+
+    Attributes:
+        path: the model directory.
+        manifest: its parsed manifest.
+        model_key: stable id of the vectors it makes ("arch/pretrained" or "random:ARCH").
+        dim: embedding dimension.
+        random_weights: True for random-weights models (results meaningless).
+    """
+
+    def __init__(self, path: Path, manifest: Manifest) -> None:
+        self.path = path
+        self.manifest = manifest
+        self.model_key = manifest.model_key
+        self.dim = manifest.dim
+        self.random_weights = manifest.random_weights
+
+    @classmethod
+    def open(cls, path: Path) -> PreparedModel:
+        """Load and check a prepared directory; raises ManifestError if it is unusable."""
+        manifest = Manifest.load(path)
+        model = cls(path, manifest)
+        missing = [
+            name
+            for tower in manifest.towers.values()
+            for name in tower.files.values()
+            if not (path / name).is_file()
+        ]
+        if not (path / manifest.text.tokenizer_file).is_file():
+            missing.append(manifest.text.tokenizer_file)
+        if missing:
+            raise ManifestError(f"{path}: missing files {', '.join(sorted(missing))}")
+        return model
+
+    @property
+    def name(self) -> str:
+        """The spec name it was prepared for ("xlm-roberta-base-ViT-B-32", "random:tiny-clip")."""
+        return self.manifest.name
+
+    def tower_file(self, tower: str, precision: str) -> Path:
+        """The ONNX file of a tower at a precision ("fp32" | "int8")."""
+        info = self.manifest.towers[tower]
+        if precision not in info.files:
+            raise ModelNotAvailableError(
+                f"model {self.name} has no {precision} {tower} tower "
+                f"(available: {', '.join(sorted(info.files))})"
+            )
+        return self.path / info.files[precision]
+
+    def info(self) -> dict[str, Any]:
+        """A JSON-able summary: towers, precisions, agreement figures, sizes, random label."""
+        m = self.manifest
+        towers: dict[str, Any] = {}
+        total = 0
+        for tower, t in m.towers.items():
+            files = {}
+            for prec, name in t.files.items():
+                size = _size(self.path / name)
+                total += size
+                files[prec] = {"file": name, "bytes": size}
+            towers[tower] = {
+                "default_precision": t.default_precision,
+                "decision": t.decision,
+                "files": files,
+                "verify_vs_torch": t.verify,
+                "int8_agreement": t.agreement,
+                "speed": t.speed,
+            }
+        total += _size(self.path / m.text.tokenizer_file)
+        return {
+            "name": m.name,
+            "model_key": m.model_key,
+            "arch": m.arch,
+            "pretrained": m.pretrained,
+            "path": str(self.path),
+            "dim": m.dim,
+            "random_weights": m.random_weights,
+            "label": RANDOM_LABEL if m.random_weights else None,
+            "input_size": m.image.input_size,
+            "context_length": m.text.context_length,
+            "dynamic_text_length": m.text.dynamic_length,
+            "tokenizer": {
+                "source": m.text.tokenizer_source,
+                "random": m.text.tokenizer_random,
+                "check": m.text.tokenizer_check,
+            },
+            "towers": towers,
+            "size_bytes": total,
+            "created": m.created,
+            "prepare_seconds": m.prepare_seconds,
+            "versions": m.versions,
+            "warnings": list(m.warnings),
+        }
+
+
+class ModelStore:
+    """Prepared models under ``models_dir`` (shared by every library of the user).
+
+    A model is prepared into a hidden temp directory and renamed into place only once complete,
+    under an inter-process lock, so a crashed or concurrent preparation is never picked up.
+    """
+
+    def __init__(self, models_dir: Path, downloads_dir: Path) -> None:
+        self.models_dir = Path(models_dir)
+        self.downloads_dir = Path(downloads_dir)
+
+    def path_for(self, spec: ModelSpec) -> Path:
+        """Where spec's prepared directory lives (whether prepared or not)."""
+        return self.models_dir / spec.slug
+
+    def get(self, spec: ModelSpec) -> PreparedModel | None:
+        """The prepared model for spec, or None when it is not (completely) prepared."""
+        path = self.path_for(spec)
+        if not path.is_dir():
+            return None
+        try:
+            model = PreparedModel.open(path)
+        except ManifestError as exc:
+            logger.warning("ignoring prepared model %s: %s", spec.name, exc)
+            return None
+        if model.model_key != spec.model_key:
+            logger.warning(
+                "ignoring %s: prepared for %s, not %s", path, model.model_key, spec.model_key
+            )
+            return None
+        return model
+
+    def installed(self) -> list[PreparedModel]:
+        """Every usable prepared model, by directory name."""
+        if not self.models_dir.is_dir():
+            return []
+        found = []
+        for entry in sorted(self.models_dir.iterdir()):
+            if entry.name.startswith(".") or not entry.is_dir():
+                continue
+            try:
+                found.append(PreparedModel.open(entry))
+            except ManifestError as exc:
+                logger.info("skipping %s: %s", entry, exc)
+        return found
+
+    def ensure(
+        self, spec: ModelSpec, preparer: Preparer | None, on_progress: ProgressFn | None = None
+    ) -> PreparedModel:
+        """The prepared model for spec, preparing it first if needed.
+
+        Raises:
+            ModelNotAvailableError: not prepared and no preparer (or preparation failed for a
+                reason a person can act on, e.g. OfflineError).
+        """
+        model = self.get(spec)
+        if model is not None:
+            return model
+        if preparer is None:
+            raise ModelNotAvailableError(
+                f"model {spec.name} is not prepared, and preparing it needs the 'prepare' extra "
+                f"(torch, open_clip): install it with pip install 'photoalbum[prepare]' and run "
+                f"'photoalbum model prepare {spec.name}' (or prepare it on another machine and "
+                f"copy {self.path_for(spec).name!r} into {self.models_dir})"
+            )
+        try:
+            self.models_dir.mkdir(parents=True, exist_ok=True)
+            return self._ensure_locked(spec, preparer, on_progress)
+        except OSError as exc:
+            if exc.errno in _ENVIRONMENT_ERRNOS:  # disk full, read-only, no permission
+                raise ModelNotAvailableError(
+                    f"cannot prepare {spec.name} in {self.models_dir}: {exc.strerror or exc}"
+                ) from exc
+            raise
+
+    def _ensure_locked(
+        self, spec: ModelSpec, preparer: Preparer, on_progress: ProgressFn | None
+    ) -> PreparedModel:
+        lock = FileLock(str(self.models_dir / f".{spec.slug}.lock"))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            logger.info("another process is preparing %s; waiting for it", spec.name)
+            if on_progress is not None:
+                on_progress(f"waiting for another process preparing {spec.name}", 0, 0)
+            lock.acquire()
+        try:
+            model = self.get(spec)  # prepared by another process while we waited
+            if model is not None:
+                return model
+            return self._prepare_locked(spec, preparer, on_progress)
+        finally:
+            lock.release()
+
+    def _prepare_locked(
+        self, spec: ModelSpec, preparer: Preparer, on_progress: ProgressFn | None
+    ) -> PreparedModel:
+        # Leftovers of a crashed preparation of this model: safe to remove, we hold its lock.
+        for stale in self.models_dir.glob(f"{_TMP_PREFIX}{spec.slug}-*"):
+            logger.info("removing unfinished preparation %s", stale)
+            shutil.rmtree(stale, ignore_errors=True)
+        tmp = self.models_dir / f"{_TMP_PREFIX}{spec.slug}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        tmp.mkdir(mode=0o700)
+        final = self.path_for(spec)
+        try:
+            preparer(spec, tmp, self.downloads_dir, on_progress)
+            model = PreparedModel.open(tmp)  # complete and consistent before it gets its name
+            if model.model_key != spec.model_key:
+                raise ManifestError(
+                    f"preparer wrote model key {model.model_key!r}, expected {spec.model_key!r}"
+                )
+            _fsync_tree(tmp)
+            if final.exists():  # an unusable earlier preparation: move it aside, then drop it
+                old = self.models_dir / f"{_OLD_PREFIX}{spec.slug}-{uuid.uuid4().hex[:8]}"
+                os.rename(final, old)
+                shutil.rmtree(old, ignore_errors=True)
+            os.rename(tmp, final)
+            _fsync_dir(self.models_dir)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        logger.info("prepared %s in %s", spec.name, final)
+        return PreparedModel.open(final)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(path: Path) -> None:
+    for entry in path.iterdir():
+        if entry.is_file():
+            with open(entry, "rb") as f:
+                os.fsync(f.fileno())
+    _fsync_dir(path)
+
+
+__all__ = ["PRECISIONS", "TOWERS", "ModelStore", "PreparedModel", "Preparer", "ProgressFn"]
