@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 a problem the user can act on (message on stderr), 2 usage.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import json
 import logging
@@ -123,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output(mp)
     mp = msub.add_parser("prepare", help="download/export/quantize a model")
     mp.add_argument("spec", nargs="?", metavar="SPEC")
+    _add_output(mp)
+    mp = msub.add_parser("import", help="import a prepared model folder or an open_clip checkpoint")
+    mp.add_argument("path", metavar="PATH", help="a prepared model folder, or a checkpoint file")
+    mp.add_argument("spec", nargs="?", metavar="SPEC", help="which model it is (default: --model)")
     _add_output(mp)
     mp = msub.add_parser("info", help="a prepared model's manifest")
     mp.add_argument("spec", nargs="?", metavar="SPEC")
@@ -449,6 +454,24 @@ def cmd_model(args: argparse.Namespace, bars: _Bars) -> int:
                                 lambda s, d, t: bars.update(s, d, t))
         bars.close()
         _emit(args, prepared.info(), f"prepared {spec.name} in {prepared.path}")
+        return 0
+    if args.model_command == "import":
+        paths.ensure_models()
+        source = Path(args.path).expanduser()
+        if source.is_dir():
+            prepared = store.import_prepared(source, spec)
+        elif source.is_file():
+            preparer = default_preparer()
+            if preparer is None:
+                raise KnownError("importing a checkpoint needs the 'prepare' extra (torch, "
+                                 "open_clip): pip install 'photoalbum[prepare]'")
+            prepared = store.ensure(
+                spec, functools.partial(preparer, checkpoint=source),
+                lambda s, d, t: bars.update(s, d, t))
+            bars.close()
+        else:
+            raise KnownError(f"no such file or folder: {args.path}")
+        _emit(args, prepared.info(), f"imported {spec.name} into {prepared.path}")
         return 0
     prepared = store.get(spec)
     if prepared is None:

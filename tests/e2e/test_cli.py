@@ -230,3 +230,20 @@ def test_hostile_library_every_good_file_indexed_every_bad_recorded(cli, tmp_pat
     # and a search over it works
     rc, out, _ = cli("search", "snow", "--all", "-k", "50", "--json")
     assert rc == 0 and len(json.loads(out)["results"]) == good
+
+
+def test_model_import_of_a_prepared_folder(tmp_path, tiny_model, capsys):
+    models = tmp_path / "other-models"
+    argv = ["--models-dir", str(models), "--model", MODEL]
+    assert main(argv + ["model", "import", str(tmp_path / "nope")]) == 1
+    assert main(argv + ["model", "import", str(tiny_model.path), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["random_weights"] is True
+    assert (models / tiny_model.path.name / "manifest.json").is_file()
+    # a folder that is not a prepared model is refused with a message
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "image.onnx").write_bytes(b"x")
+    assert main(["--models-dir", str(tmp_path / "m3"), "--model", MODEL, "model", "import",
+                 str(broken)]) == 1
+    assert "cannot import" in capsys.readouterr().err

@@ -181,6 +181,34 @@ class ModelStore:
                 logger.info("skipping %s: %s", entry, exc)
         return found
 
+    def import_prepared(self, source: Path, spec: ModelSpec) -> PreparedModel:
+        """Copy an already prepared model folder (manifest + ONNX towers + tokenizer) into the store.
+
+        The folder is checked first (complete, and made for ``spec``); the copy lands under a
+        temp name and is renamed into place, so a failed copy is never picked up.
+
+        Raises:
+            ModelNotAvailableError: the folder is not a complete prepared model for ``spec``.
+        """
+        try:
+            model = PreparedModel.open(Path(source))
+        except ManifestError as exc:
+            raise ModelNotAvailableError(f"cannot import {source}: {exc}") from None
+        if model.model_key != spec.model_key:
+            raise ModelNotAvailableError(
+                f"cannot import {source}: it holds {model.model_key}, not {spec.model_key}"
+            )
+
+        def copy_into(spec_: ModelSpec, out_dir: Path, _dl: Path, on_progress: ProgressFn | None) -> None:
+            for item in Path(source).iterdir():
+                if item.is_file():
+                    shutil.copy2(item, out_dir / item.name)
+
+        existing = self.get(spec)
+        if existing is not None:
+            return existing
+        return self.ensure(spec, copy_into)
+
     def ensure(
         self, spec: ModelSpec, preparer: Preparer | None, on_progress: ProgressFn | None = None
     ) -> PreparedModel:
