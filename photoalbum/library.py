@@ -180,8 +180,8 @@ class Library:
             if self.recorded_model is None:  # the library's first model
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)
             encoder = self.encoder()
-            store = self.store()
-            indexer = Indexer(self.catalog, store, encoder, self.thumbnails, batch_size=batch_size,
+            # The index loads only if something changed: an unchanged rescan is stat calls only.
+            indexer = Indexer(self.catalog, self.store, encoder, self.thumbnails, batch_size=batch_size,
                               decode_workers=decode_workers, on_progress=on_progress,
                               should_stop=should_stop, wait_if_paused=wait_if_paused)
             report = indexer.run(roots)

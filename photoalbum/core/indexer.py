@@ -109,7 +109,8 @@ class Indexer:
 
     Args:
         catalog: the source of truth.
-        store: the vector index for ``encoder.model_key``.
+        store: the vector index for ``encoder.model_key``, or a callable that loads it: an
+            unchanged rescan then never loads (or saves) the index.
         encoder: the image tower.
         thumbnails: the thumbnail cache.
         batch_size: photos per encoder call and per catalog transaction.
@@ -123,7 +124,7 @@ class Indexer:
     def __init__(
         self,
         catalog: Catalog,
-        store: VectorStore,
+        store: VectorStore | Callable[[], VectorStore],
         encoder: ImageEncoder,
         thumbnails: ThumbnailCache,
         *,
@@ -136,7 +137,9 @@ class Indexer:
         thumb_size: int = 256,
     ) -> None:
         self.catalog = catalog
-        self.store = store
+        self._store_source = store
+        self._store: VectorStore | None = None
+        self._loaded_generation: int | None = None
         self.encoder = encoder
         self.thumbnails = thumbnails
         self.batch_size = max(1, batch_size)
@@ -148,12 +151,21 @@ class Indexer:
         self.thumb_size = thumb_size
         self.model_key = encoder.model_key
 
+    @property
+    def store(self) -> VectorStore:
+        """The vector index, loaded on first use and brought in step with the catalog."""
+        if self._store is None:
+            src = self._store_source
+            self._store = src if not callable(src) else src()
+            self._loaded_generation = self._store.generation
+            sync_store(self.catalog, self._store, self.model_key)
+        return self._store
+
     # ------------------------------------------------------------------------------------------
     def run(self, roots: Sequence[Root] | None = None) -> IndexReport:
         """Scan ``roots`` (default: all), then index what is new or changed."""
         t0 = time.perf_counter()
         report = IndexReport()
-        sync_store(self.catalog, self.store, self.model_key)
         roots = list(roots) if roots is not None else self.catalog.roots()
         work, missing = self._scan(roots, report)
         if not report.cancelled:
@@ -161,7 +173,8 @@ class Indexer:
             self._mark_gone(missing, report)
         if not report.cancelled and work:
             self._decode_and_encode(work, report)
-        self.store.save(self.catalog.generation(self.model_key))
+        if self._store is not None and self._store.generation != self._loaded_generation:
+            self._store.save(self.catalog.generation(self.model_key))
         report.seconds = time.perf_counter() - t0
         self.on_progress(IndexProgress("done", report.indexed + report.failed,
                                        report.indexed + report.failed, rate=report.rate))

@@ -557,6 +557,18 @@ class SqlCatalog:
             rows = c.exec_driver_sql(sql, (*needles, model_key, int(limit))).all()
         return {int(i): int(s) for i, s in rows}
 
+    def keyword_texts(self, model_key: str) -> tuple[np.ndarray, list[str]]:
+        """(ids, casefolded search text) of every live photo, for an in-memory keyword index."""
+        sql = (
+            "SELECT p.id, p.search_text FROM photos p "
+            "JOIN embeddings e ON e.photo_id = p.id AND e.model_key = ? "
+            "WHERE p.status = 'indexed' ORDER BY p.id"
+        )
+        with self._db.transaction() as c:
+            rows = c.exec_driver_sql(sql, (model_key,)).all()
+        ids = np.fromiter((int(r[0]) for r in rows), dtype=np.int64, count=len(rows))
+        return ids, [r[1] or "" for r in rows]
+
     def status_counts(self, model_key: str) -> StatusCounts:
         """Counts by status for ``model_key`` ("" = any model) and up to 100 failures.
 

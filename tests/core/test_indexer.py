@@ -197,3 +197,26 @@ def test_store_is_repaired_from_catalog_after_losing_index(env):
 
     assert sync_store(env.catalog, store, env.enc.model_key)
     assert len(store) == len(env.files)
+
+
+def test_unchanged_rescan_neither_loads_nor_saves_the_index(env):
+    env.make().run()
+    saved = {p.name: p.stat().st_mtime_ns for p in env.paths.index_dir.iterdir()}
+
+    def must_not_load():
+        raise AssertionError("an unchanged rescan loaded the vector index")
+
+    r = Indexer(env.catalog, must_not_load, env.enc, ThumbnailCache(env.paths.thumbnails)).run()
+    assert r.unchanged == len(env.files)
+    assert {p.name: p.stat().st_mtime_ns for p in env.paths.index_dir.iterdir()} == saved
+    # one new photo: the index is loaded lazily, updated and saved
+    make_sample_photos(env.photos / "new", ("moon",))
+    loads = []
+
+    def load():
+        loads.append(1)
+        return env.store
+
+    r = Indexer(env.catalog, load, env.enc, ThumbnailCache(env.paths.thumbnails)).run()
+    assert r.indexed == 1 and loads == [1]
+    assert {p.name: p.stat().st_mtime_ns for p in env.paths.index_dir.iterdir()} != saved

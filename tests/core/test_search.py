@@ -144,3 +144,21 @@ def test_query_vectors_are_cached(lib):
 def test_only_negative_terms_is_a_user_error(lib):
     with pytest.raises(UserError):
         lib.s.search(parse_query(["-cat"]))
+
+
+def test_keyword_index_agrees_with_the_catalog(lib):
+    from photoalbum.core.search import KeywordIndex
+
+    index = KeywordIndex(*lib.catalog.keyword_texts(lib.enc.model_key))
+    for words in (["moon"], ["cam b"], ["COFFEE", "photos"], ["testmaker"], ["nothing-like-this"]):
+        assert index.match(words, 50) == lib.catalog.keyword_ids(words, lib.enc.model_key, 50)
+    assert len(index.match(["jpg"], 3)) == 3  # limit respected
+
+
+def test_keyword_index_counts_distinct_words_once_per_photo():
+    from photoalbum.core.search import KeywordIndex
+
+    index = KeywordIndex(np.asarray([5, 9, 11]), ["beach/dog dog.jpg", "雪地/金毛犬.jpg", "a\nb"])
+    assert index.match(["dog"], 10) == {5: 1}
+    assert index.match(["dog", "beach", "金毛"], 10) == {5: 2, 9: 1}
+    assert index.match(["a b"], 10) == {11: 1}  # newlines in names are spaces
