@@ -528,7 +528,64 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.debug("%s took %.2f s", args.command, time.perf_counter() - started)
 
 
-def _scenes_command(name: str):  # type: ignore[no-untyped-def]
-    from photoalbum import scenes_cli
+def _names(lib, ids) -> dict[int, str]:  # type: ignore[no-untyped-def]
+    return {p.id: p.path for p in lib.catalog.photos([int(i) for i in ids])}
 
-    return getattr(scenes_cli, f"cmd_{name}")
+
+def cmd_scenes(args: argparse.Namespace, bars: _Bars) -> int:
+    lib = _open_library(args, bars)
+    try:
+        service = lib.scenes_service()
+        if args.recluster:
+            with lib.writer("scenes"):
+                service.refresh(force_full=True)
+        else:
+            with lib.writer("scenes", timeout=5.0):
+                service.refresh()
+        scenes = service.scenes(refresh=False)
+        covers = _names(lib, [s.cover_id for s in scenes])
+    finally:
+        lib.close()
+    data = [{"id": s.id, "name_en": s.name_en, "name_zh": s.name_zh,
+             "confidence": round(s.confidence, 3), "count": len(s.photo_ids),
+             "cover": covers.get(s.cover_id), "photo_ids": list(s.photo_ids)} for s in scenes]
+    human = "\n".join(f"{len(s.photo_ids):6d}  {s.name_en} / {s.name_zh}  [{s.id}]"
+                      for s in scenes) or "no scenes yet (index some photos first)"
+    _emit(args, data, human)
+    return 0
+
+
+def cmd_events(args: argparse.Namespace, bars: _Bars) -> int:
+    lib = _open_library(args, bars)
+    try:
+        events = lib.scenes_service().events()
+    finally:
+        lib.close()
+    data = [{"id": e.id, "start": e.start.isoformat(), "end": e.end.isoformat(),
+             "title_en": e.title_en, "title_zh": e.title_zh, "count": len(e.photo_ids),
+             "photo_ids": list(e.photo_ids)} for e in events]
+    human = "\n".join(f"{len(e.photo_ids):6d}  {e.title_en}" for e in events) or "no events"
+    _emit(args, data, human)
+    return 0
+
+
+def cmd_duplicates(args: argparse.Namespace, bars: _Bars) -> int:
+    lib = _open_library(args, bars)
+    try:
+        groups = lib.scenes_service().duplicates()
+        paths = _names(lib, [i for g in groups for i in g.photo_ids])
+    finally:
+        lib.close()
+    data = [{"photo_ids": list(g.photo_ids), "cover_id": g.cover_id,
+             "max_distance": round(float(g.max_distance), 4),
+             "paths": [paths.get(i) for i in g.photo_ids]} for g in groups]
+    lines = []
+    for g in groups:
+        lines.append(f"{len(g.photo_ids)} near-identical photos (nothing is deleted):")
+        lines.extend(f"    {_display(paths.get(i, '?'))}" for i in g.photo_ids)
+    _emit(args, data, "\n".join(lines) or "no near-duplicates found")
+    return 0
+
+
+def _scenes_command(name: str):  # type: ignore[no-untyped-def]
+    return {"scenes": cmd_scenes, "events": cmd_events, "duplicates": cmd_duplicates}[name]

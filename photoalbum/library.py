@@ -255,6 +255,15 @@ class Library:
         info["vectors"] = vectors
         return info
 
+    def scenes_service(self):  # type: ignore[no-untyped-def]
+        """Scenes, events and near-duplicates over this library's vectors (core.scenes)."""
+        from photoalbum.core.scenes import ScenesService, scenes_dir
+
+        self._require_vectors()
+        return ScenesService(self.catalog, self.model_key,
+                             scenes_dir(self.paths.library, self.model_key),
+                             text_encoder=self.encoder(), thumbnails=self.thumbnails)
+
     def live_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """(ids, vectors) of every indexed photo for the library's model."""
         return self.catalog.vectors(self.model_key)

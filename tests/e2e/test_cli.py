@@ -247,3 +247,25 @@ def test_model_import_of_a_prepared_folder(tmp_path, tiny_model, capsys):
     assert main(["--models-dir", str(tmp_path / "m3"), "--model", MODEL, "model", "import",
                  str(broken)]) == 1
     assert "cannot import" in capsys.readouterr().err
+
+
+def test_scenes_events_duplicates_commands(cli, photos):
+    from PIL import Image
+
+    # a resized re-encoding of a photo: a near-duplicate
+    Image.open(photos / "astronaut.jpg").resize((200, 200)).save(photos / "astronaut small.jpg",
+                                                                 quality=70)
+    cli("index", str(photos))
+    rc, out, _ = cli("scenes", "--json")
+    assert rc == 0
+    scenes = json.loads(out)
+    assert all(s["count"] == len(s["photo_ids"]) and s["cover"] for s in scenes)
+    rc, out, _ = cli("events", "--json")
+    events = json.loads(out)
+    assert rc == 0 and sum(e["count"] for e in events) == 12
+    rc, out, _ = cli("duplicates", "--json")
+    assert rc == 0
+    groups = [sorted(Path(p).name for p in g["paths"]) for g in json.loads(out)]
+    assert ["astronaut small.jpg", "astronaut.jpg"] in groups
+    rc, out, _ = cli("scenes")
+    assert rc == 0 and out.strip()
