@@ -82,10 +82,10 @@ class KeywordIndex:
     def match(self, words: Sequence[str], limit: int) -> dict[int, int]:
         """{photo id: number of distinct words found in its text}, at most ``limit`` ids."""
         counts: dict[int, int] = {}
-        cap = max(limit, 1) * 10  # a word in every file name ("img") says little; stop early
+        cap = max(limit, 1) * 2  # a word in every file name ("img") says little; stop early
         for word in dict.fromkeys(w.casefold().strip() for w in words):
-            if not word or "\n" in word:
-                continue
+            if not word or "\n" in word or (len(word) < 2 and word.isascii()):
+                continue  # "a", "1": in nearly every path, no evidence
             pos, found = self._text.find(word), 0
             while pos >= 0 and found < cap:
                 doc = int(np.searchsorted(self._starts, pos, side="right")) - 1
