@@ -19,15 +19,19 @@ HUB_WEIGHT_FILES = (
 )
 
 
+#: A hub mirror to download from (an organisation's mirror; tests use a local server).
+ENV_HUB_ENDPOINT = "PHOTOALBUM_HUB_ENDPOINT"
+
+
 def offline_message(spec: ModelSpec, source: str, exc: BaseException) -> str:
     """What to tell a person when the weights can't be downloaded."""
     return (
         f"could not download the weights of {spec.name} from {source} "
         f"({type(exc).__name__}: {exc}). Check the internet connection and prepare again "
         f"(a partial download resumes). Without a network: download the checkpoint on another "
-        f"machine and prepare from that local file (prepare_model(..., checkpoint=FILE)), or "
-        f"copy a folder of already-exported ONNX towers / an already-prepared model folder "
-        f"into the models directory."
+        f"machine and import that checkpoint ('photoalbum --model {spec.name} model import "
+        f"FILE'), or import a model folder (ONNX towers) prepared elsewhere ('photoalbum --model {spec.name} model "
+        f"import FOLDER')."
     )
 
 
@@ -81,7 +85,10 @@ def _from_hub(spec: ModelSpec, repo: str, filenames: list[str], downloads_dir: P
         try:
             logger.info("downloading %s/%s", repo, name)
             path = hf_hub_download(
-                repo_id=repo, filename=name, cache_dir=str(downloads_dir / "hub")
+                repo_id=repo,
+                filename=name,
+                cache_dir=str(downloads_dir / "hub"),
+                endpoint=os.environ.get(ENV_HUB_ENDPOINT) or None,
             )
             return Path(path)
         except Exception as exc:  # offline: connection / local-entry errors of several kinds
