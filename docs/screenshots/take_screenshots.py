@@ -1,0 +1,238 @@
+"""Take the README's screenshots of the real app under Xvfb (run from the project root).
+
+usage: python docs/screenshots/take_screenshots.py PHOTOS_DIR [--work DIR] [--models DIR]
+
+PHOTOS_DIR should hold ``samples/`` (tests/support/photos.py: make_sample_photos, size 1600)
+and ``camera/`` (``shared/tools/make_photos.py camera 140 --mp 8``). Timings assume a busy
+2-core machine; coordinates assume the default 1280 x 800 window at (20, 20).
+
+Needs Xvfb, xdotool and ImageMagick's ``import`` (``shared/tools/install-desktop-test-deps.sh``).
+Drives ``photoalbum --model random:ViT-B-32`` (random weights: the app labels it) on a fresh
+library: the model-setup page (default model, offline), the random model being prepared, the
+first-run page, indexing in progress, a text search, an image dropped from another window (a real
+X11 drag and drop), and the viewer. Results are meaningless with random weights; the screenshots
+show the app, not the model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+DISPLAY = ":97"
+SIZE = (1360, 860)
+
+DRAG_SOURCE = r"""
+import sys
+from PySide6 import QtCore, QtGui, QtWidgets
+app = QtWidgets.QApplication(sys.argv[:1])
+path = sys.argv[1]
+
+class Source(QtWidgets.QLabel):
+    def mousePressEvent(self, event):
+        drag = QtGui.QDrag(self)
+        mime = QtCore.QMimeData()
+        mime.setUrls([QtCore.QUrl.fromLocalFile(path)])
+        drag.setMimeData(mime)
+        drag.setPixmap(self.pixmap().scaled(96, 96, QtCore.Qt.AspectRatioMode.KeepAspectRatio))
+        drag.exec(QtCore.Qt.DropAction.CopyAction)
+
+w = Source()
+w.setWindowTitle("drag-source")
+w.setPixmap(QtGui.QPixmap(path).scaled(160, 160, QtCore.Qt.AspectRatioMode.KeepAspectRatio))
+w.setGeometry(1180, 680, 160, 160)
+w.show()
+app.exec()
+"""
+
+
+def sh(*cmd: str, check: bool = True, env: dict | None = None) -> str:
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env or os.environ.copy())
+    if check and out.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)}: {out.stderr}")
+    return out.stdout.strip()
+
+
+def window_id(name: str, timeout: float = 60) -> str:
+    end = time.time() + timeout
+    while time.time() < end:
+        ids = sh("xdotool", "search", "--onlyvisible", "--name", name, check=False).split()
+        if ids:
+            return ids[-1]
+        time.sleep(0.3)
+    raise RuntimeError(f"no window named {name!r}")
+
+
+def shot(win: str, name: str) -> None:
+    target = HERE / f"{name}.png"
+    sh("import", "-window", win, str(target))
+    print("saved", target)
+
+
+def key(*keys: str) -> None:
+    sh("xdotool", "key", "--clearmodifiers", *keys)
+
+
+def type_text(text: str) -> None:
+    sh("xdotool", "type", "--delay", "40", text)
+
+
+def click(x: int, y: int) -> None:
+    sh("xdotool", "mousemove", str(x), str(y), "click", "1")
+
+
+def start_app(library: Path, models: Path, model: str | None, env: dict) -> subprocess.Popen:
+    cmd = [
+        sys.executable,
+        "-m",
+        "photoalbum",
+        "--library",
+        str(library),
+        "--models-dir",
+        str(models),
+    ]
+    if model:
+        cmd += ["--model", model]
+    library.parent.mkdir(parents=True, exist_ok=True)
+    log = open(library.parent / f"app-{int(time.time())}.log", "w")  # noqa: SIM115
+    return subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def focus(win: str) -> None:
+    # No window manager under Xvfb: give the window the keyboard focus ourselves.
+    sh("xdotool", "windowfocus", "--sync", win)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("photos", type=Path)
+    ap.add_argument("--work", type=Path)
+    ap.add_argument("--models", type=Path, help="an existing models dir (skip the prepare shot)")
+    args = ap.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="shots-"))
+    work.mkdir(parents=True, exist_ok=True)
+    xvfb = subprocess.Popen(
+        ["Xvfb", DISPLAY, "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24", "-nolisten", "tcp"]
+    )
+    time.sleep(1.5)
+    env = os.environ.copy()
+    env.update(
+        DISPLAY=DISPLAY,
+        QT_QPA_PLATFORM="xcb",
+        HF_HUB_OFFLINE="1",
+        PYTHONPATH=str(ROOT),
+        PHOTOALBUM_CACHE=str(work / "downloads"),
+    )
+    os.environ["DISPLAY"] = DISPLAY
+    procs: list[subprocess.Popen] = []
+    try:
+        # 1. A real first run: the default model is not prepared, and we are offline.
+        app = start_app(work / "library-default", work / "models-empty", None, env)
+        procs.append(app)
+        win = window_id("^photoalbum$")
+        sh("xdotool", "windowsize", win, "1280", "800", "windowmove", win, "20", "20")
+        time.sleep(3)
+        shot(win, "01-model-setup")
+        click(120, 366)  # "Download and prepare"
+        time.sleep(30)
+        shot(win, "01b-model-setup-offline")
+        stop(app)
+
+        # 2. The random-weights demo model: prepared by the app itself, with progress.
+        models = args.models or work / "models"
+        lib = work / "library"
+        app = start_app(lib, models, "random:ViT-B-32", env)
+        procs.append(app)
+        win = window_id("^photoalbum$")
+        sh("xdotool", "windowsize", win, "1280", "800", "windowmove", win, "20", "20")
+        if not args.models:
+            time.sleep(15)
+            shot(win, "02-preparing-random-model")
+            time.sleep(600)  # preparing ViT-B-32 (export, quantize, verify) takes minutes
+        time.sleep(8)
+        shot(win, "03-first-run")
+        # 3. Add the photos folder through the real file dialog.
+        click(660, 438)  # "Add a folder…"
+        time.sleep(3)
+        sh("xdotool", "mousemove", "640", "533")
+        type_text(str(args.photos))
+        key("Return")
+        time.sleep(1)
+        key("Return")  # "Choose"
+        time.sleep(35)
+        shot(win, "04-indexing")
+        time.sleep(120)  # until indexing is done
+        # 4. Text searches (English, then Chinese with a negative term).
+        focus(win)
+        key("ctrl+f")
+        type_text("a cat on a sofa")
+        key("Return")
+        time.sleep(5)
+        sh("xdotool", "mousemove", "700", "820")
+        shot(win, "05-text-search")
+        focus(win)
+        key("ctrl+f", "ctrl+a")
+        type_text("沙发上的猫 -dog")
+        key("Return")
+        time.sleep(5)
+        shot(win, "06-text-search-chinese")
+        key("ctrl+f", "Escape")
+        time.sleep(2)
+        # 5. A real X11 drag and drop from another window onto the grid.
+        src = args.photos / "samples" / "chelsea.jpg"
+        drag = subprocess.Popen([sys.executable, "-c", DRAG_SOURCE, str(src)], env=env)
+        procs.append(drag)
+        time.sleep(5)
+        sh("xdotool", "mousemove", "1260", "760", "mousedown", "1")
+        for x, y in ((1230, 740), (1150, 680), (1000, 600), (850, 500), (720, 420), (700, 410)):
+            time.sleep(0.3)
+            sh("xdotool", "mousemove", str(x), str(y))
+        time.sleep(0.8)
+        sh("xdotool", "mouseup", "1")
+        time.sleep(6)
+        stop(drag)
+        sh("xdotool", "mousemove", "700", "820")
+        time.sleep(1)
+        shot(win, "07-image-drop")
+        # 6. The viewer, on a camera-sized photo among the results.
+        focus(win)
+        click(360, 230)
+        key("space")
+        time.sleep(4)
+        viewer = window_id("— photoalbum")
+        focus(viewer)
+        key("Right")
+        time.sleep(0.5)
+        key("Right")
+        time.sleep(5)
+        shot(viewer, "08-viewer")
+        key("Escape")
+        stop(app)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                stop(p)
+        xvfb.terminate()
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,212 @@
+"""The GUI's composition root: builds every object of the app, shows the window, runs the loop.
+
+Start-up order keeps the first window fast: Qt and the window come first; the engine (SQLAlchemy,
+ONNX Runtime, hnswlib) is imported and opened on the worker threads after the window is shown.
+torch never loads in this process (model preparation runs in a child process).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from photoalbum.core.errors import ModelNotAvailableError
+from photoalbum.core.paths import Paths
+from photoalbum.core.thumbnails import ThumbnailCache
+from photoalbum.gui.errors import ExceptionHook
+from photoalbum.gui.main_window import MainWindow
+from photoalbum.workers.index_worker import IndexWorker
+from photoalbum.workers.messages import LibraryFactory, LibraryOptions
+from photoalbum.workers.model_prep import ModelPreparer
+from photoalbum.workers.qt import QtCore, QtWidgets
+from photoalbum.workers.search_worker import SearchWorker
+from photoalbum.workers.threads import WorkerThread
+from photoalbum.workers.thumbnails import ThumbnailLoader
+
+if TYPE_CHECKING:  # pragma: no cover
+    from photoalbum.library import Library
+
+logger = logging.getLogger(__name__)
+
+APP_NAME = "photoalbum"
+SETTINGS_FILE = "gui.ini"
+
+
+def _refuse_to_prepare(spec: Any, out_dir: Path, downloads_dir: Path, on_progress: Any) -> None:
+    """The GUI process never prepares models (that would load torch): the setup page does."""
+    raise ModelNotAvailableError(
+        f"model {spec.name} is not prepared: prepare it from the model setup page"
+    )
+
+
+def library_factory(paths: Paths) -> LibraryFactory:
+    """Opens a Library for a worker thread (the engine is imported there, not at start-up)."""
+
+    def open_library(options: LibraryOptions, background: bool) -> Library:
+        from photoalbum.library import Library
+
+        return Library(
+            paths,
+            model=options.model,
+            precision=options.precision,
+            threads=options.threads,
+            background=background,
+            preparer=_refuse_to_prepare,
+        )
+
+    return open_library
+
+
+@dataclass
+class App:
+    """Everything the app is made of, for :func:`run` and for tests."""
+
+    window: MainWindow
+    index_worker: IndexWorker
+    search_worker: SearchWorker
+    loader: ThumbnailLoader
+    preparer: ModelPreparer
+    settings: QtCore.QSettings
+    threads: list[WorkerThread] = field(default_factory=list)
+
+    def start(self) -> None:
+        """Start the worker threads and open the library (call after the window is shown)."""
+        for t in self.threads:
+            t.start()
+        self.window.start()
+
+    def shutdown(self) -> None:
+        """Stop the workers (they close their libraries) and wait for them."""
+        self.window.save_settings()
+        self.window.detach()
+        self.preparer.shutdown()
+        for t in self.threads:
+            t.stop()
+        self.loader.shutdown()
+
+
+def load_options(args: Any, settings: QtCore.QSettings) -> tuple[LibraryOptions, bool]:
+    """Options from the command line, else the saved settings; and whether the model is pinned
+    by the command line (then it is not saved as a preference)."""
+    model = getattr(args, "model", None)
+    pinned = model is not None
+    if not model:
+        model = settings.value("library/model") or None
+    precision = getattr(args, "precision", None) or settings.value("library/precision") or "auto"
+    threads = getattr(args, "threads", None)
+    if threads is None:
+        try:
+            threads = int(settings.value("library/threads") or 0) or None
+        except (TypeError, ValueError):
+            threads = None
+    return LibraryOptions(
+        model=str(model) if model else None, precision=str(precision), threads=threads
+    ), pinned
+
+
+def build_app(
+    paths: Paths,
+    options: LibraryOptions,
+    settings: QtCore.QSettings,
+    *,
+    factory: LibraryFactory | None = None,
+    watch: bool = True,
+    index_kwargs: dict[str, Any] | None = None,
+    open_url: Callable[[QtCore.QUrl], object] | None = None,
+    choose_folder: Callable[[], str | None] | None = None,
+    confirm: Callable[[str, str], bool] | None = None,
+    persist_model: bool = True,
+    thumbnail_threads: int = 2,
+) -> App:
+    """Build the window, workers and loaders (not started). Tests call this too."""
+    factory = factory or library_factory(paths)
+    loader = ThumbnailLoader(max_threads=thumbnail_threads)
+    index_worker = IndexWorker(factory, options, watch=watch, index_kwargs=index_kwargs)
+    search_worker = SearchWorker(factory, options)
+    preparer = ModelPreparer(paths.models, paths.downloads)
+    thumbnails = ThumbnailCache(paths.thumbnails)
+    window = MainWindow(
+        index_worker=index_worker,
+        search_worker=search_worker,
+        loader=loader,
+        preparer=preparer,
+        thumbnail_path=thumbnails.path_for,
+        settings=settings,
+        options=options,
+        open_url=open_url,
+        choose_folder=choose_folder,
+        confirm=confirm,
+        persist_model=persist_model,
+    )
+    threads = [
+        WorkerThread(index_worker, "photoalbum-index"),
+        WorkerThread(search_worker, "photoalbum-search"),
+    ]
+    return App(
+        window=window,
+        index_worker=index_worker,
+        search_worker=search_worker,
+        loader=loader,
+        preparer=preparer,
+        settings=settings,
+        threads=threads,
+    )
+
+
+def _qt_message_handler(mode: QtCore.QtMsgType, context: Any, message: str) -> None:
+    """Route Qt's own messages (e.g. a corrupt JPEG's warnings) into logging."""
+    level = {
+        QtCore.QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtCore.QtMsgType.QtInfoMsg: logging.INFO,
+        QtCore.QtMsgType.QtWarningMsg: logging.WARNING,
+    }.get(mode, logging.ERROR)
+    logging.getLogger("photoalbum.qt").log(level, "%s", message)
+
+
+def run(args: Any) -> int:
+    """Run the desktop app (``photoalbum`` with no command); returns the exit code.
+
+    ``args`` has ``library``, ``models_dir``, ``model``, ``precision`` and ``threads``.
+    """
+    t0 = time.perf_counter()
+    QtCore.qInstallMessageHandler(_qt_message_handler)
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationDisplayName("photoalbum")
+    hook = ExceptionHook()
+    hook.install()
+    try:
+        paths = Paths.resolve(
+            library=getattr(args, "library", None), models=getattr(args, "models_dir", None)
+        )
+        paths.ensure_library()
+        paths.ensure_models()
+        settings = QtCore.QSettings(
+            str(paths.library / SETTINGS_FILE), QtCore.QSettings.Format.IniFormat
+        )
+        options, pinned = load_options(args, settings)
+        parts = build_app(paths, options, settings, persist_model=not pinned)
+        parts.window.show()
+
+        def first_turn() -> None:
+            # The first turn of the event loop: the window is mapped and painted.
+            logger.info("first window after %.3f s", time.perf_counter() - t0)
+            if os.environ.get("PHOTOALBUM_STARTUP_PROBE"):
+                sys.stderr.write(f"PHOTOALBUM-FIRST-WINDOW {time.perf_counter() - t0:.4f}\n")
+                sys.stderr.flush()
+            parts.start()
+
+        QtCore.QTimer.singleShot(0, first_turn)
+        code = app.exec()
+        parts.shutdown()
+        return int(code)
+    finally:
+        hook.uninstall()
+        QtCore.qInstallMessageHandler(None)

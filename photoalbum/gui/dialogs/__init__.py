@@ -1,0 +1,1 @@
+"""Dialogs and full pages: settings, failures, viewer, model setup, errors."""

@@ -1,0 +1,275 @@
+"""ModelSetupPage: shown when the library's model is not prepared; download/prepare or import one."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable
+
+from photoalbum.workers.messages import LibraryState, ModelInfo
+from photoalbum.workers.model_prep import ModelPreparer
+from photoalbum.workers.qt import Qt, QtWidgets, Signal
+
+logger = logging.getLogger(__name__)
+
+_NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ModelSetupPage(QtWidgets.QWidget):
+    """The model registry with "Download and prepare" and "Import checkpoint / ONNX folder…".
+
+    Nothing silently falls back to random weights: a random-weights model appears only when it
+    was asked for by name (``--model random:ARCH``), and is labelled as such.
+
+    Signals:
+        model_ready(str): the named model is prepared (the library reopens with it).
+    """
+
+    model_ready = Signal(str)
+
+    def __init__(
+        self,
+        preparer: ModelPreparer,
+        choose_import: Callable[[], str | None] | None = None,
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.preparer = preparer
+        self._choose_import = choose_import or self._ask_import_path
+        self._state: LibraryState | None = None
+        self._running_spec: str | None = None
+        outer = QtWidgets.QVBoxLayout(self)
+        outer.setContentsMargins(24, 18, 24, 18)
+        title = QtWidgets.QLabel("Choose the model that understands your photos")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        title.setFont(font)
+        outer.addWidget(title)
+        intro = QtWidgets.QLabel(
+            "photoalbum uses a CLIP model to match photos with words and with other photos. "
+            "It is prepared once — downloaded, converted to ONNX and checked — and then works "
+            "offline. Search quality below is as published by the model's authors "
+            "(recall@1/5/10, higher is better)."
+        )
+        intro.setWordWrap(True)
+        outer.addWidget(intro)
+        self.table = QtWidgets.QTreeWidget()
+        self.table.setColumnCount(4)
+        self.table.setHeaderLabels(["Model", "Languages", "Chinese / English text→image", "Status"])
+        self.table.setRootIsDecorated(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(True)
+        self.table.setUniformRowHeights(False)
+        header = self.table.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        outer.addWidget(self.table)
+        self.description = QtWidgets.QLabel()
+        self.description.setWordWrap(True)
+        self.description.setTextFormat(Qt.TextFormat.RichText)
+        self.description.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        outer.addWidget(self.description)
+        buttons = QtWidgets.QHBoxLayout()
+        self.prepare_button = QtWidgets.QPushButton("Download and prepare")
+        self.prepare_button.setDefault(True)
+        self.import_button = QtWidgets.QPushButton("Import checkpoint / ONNX folder…")
+        self.cancel_button = QtWidgets.QPushButton("Cancel")
+        self.cancel_button.hide()
+        buttons.addWidget(self.prepare_button)
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        outer.addLayout(buttons)
+        self.stage = QtWidgets.QLabel()
+        self.stage.setTextFormat(Qt.TextFormat.PlainText)
+        self.bar = QtWidgets.QProgressBar()
+        self.bar.hide()
+        outer.addWidget(self.stage)
+        outer.addWidget(self.bar)
+        self.message = QtWidgets.QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.setObjectName("modelSetupMessage")
+        outer.addWidget(self.message)
+        outer.addStretch(1)
+        self.table.currentItemChanged.connect(self._on_table_current_changed)
+        self.prepare_button.clicked.connect(self.start_prepare)
+        self.import_button.clicked.connect(self._on_import_button_clicked)
+        self.cancel_button.clicked.connect(preparer.cancel)
+        preparer.progress.connect(self._on_preparer_progress)
+        preparer.finished.connect(self._on_preparer_finished)
+
+    # --- API -----------------------------------------------------------------------------------
+    def set_state(self, state: LibraryState) -> None:
+        """List the registry, preselecting the library's model (else the default)."""
+        self._state = state
+        self.table.clear()
+        wanted = state.model
+        select = None
+        for info in state.models:
+            if info.random and info.name != wanted:
+                continue  # random weights only when asked for by name
+            item = QtWidgets.QTreeWidgetItem(
+                [
+                    info.name + (" (default)" if info.default else ""),
+                    ", ".join(info.languages) or "—",
+                    _headline(info),
+                    "prepared" if info.prepared else "not prepared",
+                ]
+            )
+            item.setData(0, _NAME_ROLE, info.name)
+            item.setToolTip(0, info.description)
+            item.setToolTip(2, "\n".join(f"{k}: {v}" for k, v in info.published))
+            self.table.addTopLevelItem(item)
+            if info.name == wanted or (select is None and info.default):
+                select = item
+        if select is not None:
+            self.table.setCurrentItem(select)
+        rows = self.table.topLevelItemCount()
+        row_height = self.table.sizeHintForRow(0) if rows else 20
+        self.table.setFixedHeight(self.table.header().sizeHint().height() + rows * row_height + 6)
+        self.import_button.setEnabled(state.can_import)
+        self.import_button.setToolTip(
+            "Prepare the model from a downloaded open_clip checkpoint or a folder of ONNX towers"
+            if state.can_import
+            else "Importing needs a newer engine; meanwhile copy a prepared model folder into the "
+            "models directory"
+        )
+        self.message.setText("")
+
+    def selected_model(self) -> ModelInfo | None:
+        """The model selected in the list."""
+        item = self.table.currentItem()
+        if item is None or self._state is None:
+            return None
+        name = item.data(0, _NAME_ROLE)
+        return next((m for m in self._state.models if m.name == name), None)
+
+    def start_prepare(self) -> None:
+        """Prepare the selected model in a child process, showing its progress."""
+        info = self.selected_model()
+        if info is None or self.preparer.running:
+            return
+        self._begin(info.name, f"Preparing {info.name}…")
+        self.preparer.prepare(info.name)
+
+    def start_import(self, path: str) -> None:
+        """Import the selected model from a local checkpoint or ONNX folder."""
+        info = self.selected_model()
+        if info is None or self.preparer.running:
+            return
+        self._begin(info.name, f"Importing {info.name} from {path}…")
+        self.preparer.import_path(info.name, path)
+
+    # --- internals -----------------------------------------------------------------------------
+    def _begin(self, name: str, text: str) -> None:
+        self._running_spec = name
+        self.message.setText("")
+        self.message.setStyleSheet("")
+        self.stage.setText(text)
+        self.bar.setRange(0, 0)
+        self.bar.show()
+        self.cancel_button.show()
+        self.prepare_button.setEnabled(False)
+        self.import_button.setEnabled(False)
+        self.table.setEnabled(False)
+
+    def _end(self) -> None:
+        self.bar.hide()
+        self.cancel_button.hide()
+        self.prepare_button.setEnabled(True)
+        self.import_button.setEnabled(bool(self._state and self._state.can_import))
+        self.table.setEnabled(True)
+        self.stage.setText("")
+
+    def _on_table_current_changed(
+        self, current: QtWidgets.QTreeWidgetItem | None, _previous: object
+    ) -> None:
+        info = self.selected_model()
+        if info is None:
+            self.description.setText("")
+            return
+        published = "".join(
+            f"<li>{html.escape(k)}: <b>{html.escape(v)}</b></li>" for k, v in info.published
+        )
+        self.description.setText(
+            f"<p>{html.escape(info.description)}</p>"
+            + (
+                f"<p>Published retrieval results (recall@1/5/10 in %):</p><ul>{published}</ul>"
+                if published
+                else ""
+            )
+        )
+        if info.random:
+            self.prepare_button.setText("Prepare random-weights demo model")
+        elif info.prepared:
+            self.prepare_button.setText("Use this model")
+        else:
+            self.prepare_button.setText("Download and prepare")
+
+    def _on_import_button_clicked(self) -> None:
+        path = self._choose_import()
+        if path:
+            self.start_import(path)
+
+    def _ask_import_path(self) -> str | None:
+        box = QtWidgets.QMessageBox(self)
+        box.setWindowTitle("Import a model")
+        box.setText("Import from a checkpoint file or from a folder of exported ONNX towers?")
+        file_button = box.addButton("Checkpoint file…", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        folder_button = box.addButton("ONNX folder…", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is file_button:
+            path, _ = QtWidgets.QFileDialog.getOpenFileName(
+                self, "Choose a checkpoint", "", "Checkpoints (*.pt *.pth *.bin *.safetensors)"
+            )
+            return path or None
+        if box.clickedButton() is folder_button:
+            return (
+                QtWidgets.QFileDialog.getExistingDirectory(self, "Choose the ONNX folder") or None
+            )
+        return None
+
+    def _on_preparer_progress(self, stage: str, done: int, total: int) -> None:
+        self.stage.setText(stage)
+        if total > 0:
+            self.bar.setRange(0, total)
+            self.bar.setValue(min(done, total))
+        else:
+            self.bar.setRange(0, 0)
+
+    def _on_preparer_finished(self, ok: bool, kind: str, message: str) -> None:
+        name = self._running_spec
+        self._running_spec = None
+        self._end()
+        if ok and name:
+            self.message.setText(f"{name} is ready.")
+            self.model_ready.emit(name)
+            return
+        if kind == "cancelled":
+            self.message.setText("Preparation cancelled; nothing was changed.")
+            return
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setText(message)
+
+
+def _headline(info: ModelInfo) -> str:
+    """The table's summary: Chinese and English R@1 as published, when known."""
+    if info.random:
+        return "RANDOM WEIGHTS: meaningless results"
+
+    def r_at_1(lang: str) -> str | None:
+        for k, v in info.published:
+            if f" {lang} " in f" {k} " and "R@1" in k and "mean" not in k:
+                return v.split("/")[0]
+        return None
+
+    zh, en = r_at_1("zh"), r_at_1("en")
+    parts = [f"zh {zh}" if zh else "zh —", f"en {en}" if en else "en —"]
+    return "R@1: " + ", ".join(parts)

@@ -1,0 +1,137 @@
+"""SettingsDialog: library folders, model, precision and worker threads."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+
+from photoalbum.workers.messages import LibraryOptions, LibraryState
+from photoalbum.workers.qt import Qt, QtWidgets
+
+logger = logging.getLogger(__name__)
+
+PRECISIONS = (
+    ("auto", "Automatic (measured per model)"),
+    ("fp32", "fp32 (exact, slower)"),
+    ("int8", "int8 (faster, smaller)"),
+)
+
+
+class SettingsDialog(QtWidgets.QDialog):
+    """Edits the settings; the caller applies them after ``exec()`` returns Accepted.
+
+    Folder changes are collected (:meth:`added_folders`, :meth:`removed_folders`); a new model,
+    precision or thread count comes back from :meth:`options` (the library reopens with it,
+    and an unprepared model opens the model-setup page with its download/export progress).
+    """
+
+    def __init__(
+        self,
+        state: LibraryState | None,
+        options: LibraryOptions,
+        choose_folder: Callable[[], str | None] | None = None,
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.resize(620, 460)
+        self._choose_folder = choose_folder or self._ask_folder
+        self._initial_roots = list(state.roots) if state else []
+        layout = QtWidgets.QVBoxLayout(self)
+
+        folders_box = QtWidgets.QGroupBox("Library folders")
+        fv = QtWidgets.QVBoxLayout(folders_box)
+        self.folders = QtWidgets.QListWidget()
+        self.folders.addItems(self._initial_roots)
+        fv.addWidget(self.folders)
+        row = QtWidgets.QHBoxLayout()
+        self.add_button = QtWidgets.QPushButton("Add…")
+        self.remove_button = QtWidgets.QPushButton("Remove")
+        self.remove_button.setToolTip("Forget the folder's photos (files are not touched)")
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        fv.addLayout(row)
+        layout.addWidget(folders_box, 1)
+
+        engine_box = QtWidgets.QGroupBox("Search engine")
+        form = QtWidgets.QFormLayout(engine_box)
+        self.model = QtWidgets.QComboBox()
+        current_model = options.model or (state.model if state else None)
+        for info in state.models if state else ():
+            label = info.name
+            if info.default:
+                label += " (default)"
+            if info.prepared:
+                label += " ✓"
+            self.model.addItem(label, info.name)
+            self.model.setItemData(
+                self.model.count() - 1, info.description, Qt.ItemDataRole.ToolTipRole
+            )
+        if current_model and self.model.findData(current_model) < 0:
+            self.model.addItem(current_model, current_model)
+        if current_model:
+            self.model.setCurrentIndex(self.model.findData(current_model))
+        form.addRow("Model", self.model)
+        model_note = QtWidgets.QLabel(
+            "✓ = prepared. Changing the model re-indexes every photo in "
+            "the background; search keeps working meanwhile."
+        )
+        model_note.setWordWrap(True)
+        form.addRow("", model_note)
+        self.precision = QtWidgets.QComboBox()
+        for key, label in PRECISIONS:
+            self.precision.addItem(label, key)
+        self.precision.setCurrentIndex(max(0, self.precision.findData(options.precision)))
+        form.addRow("Precision", self.precision)
+        self.threads = QtWidgets.QSpinBox()
+        self.threads.setRange(0, max(1, os.cpu_count() or 1) * 2)
+        self.threads.setSpecialValueText("Automatic")
+        self.threads.setValue(options.threads or 0)
+        form.addRow("Worker threads", self.threads)
+        layout.addWidget(engine_box)
+
+        buttons = QtWidgets.QDialogButtonBox(
+            QtWidgets.QDialogButtonBox.StandardButton.Ok
+            | QtWidgets.QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.add_button.clicked.connect(self._on_add_button_clicked)
+        self.remove_button.clicked.connect(self._on_remove_button_clicked)
+
+    def roots(self) -> list[str]:
+        """The folders as listed now."""
+        return [self.folders.item(i).text() for i in range(self.folders.count())]
+
+    def added_folders(self) -> list[str]:
+        """Folders to add to the library."""
+        return [r for r in self.roots() if r not in self._initial_roots]
+
+    def removed_folders(self) -> list[str]:
+        """Library folders to forget."""
+        now = set(self.roots())
+        return [r for r in self._initial_roots if r not in now]
+
+    def options(self) -> LibraryOptions:
+        """Model, precision and threads as chosen."""
+        return LibraryOptions(
+            model=self.model.currentData() or None,
+            precision=self.precision.currentData() or "auto",
+            threads=self.threads.value() or None,
+        )
+
+    def _ask_folder(self) -> str | None:
+        folder = QtWidgets.QFileDialog.getExistingDirectory(self, "Add a folder of photos")
+        return folder or None
+
+    def _on_add_button_clicked(self) -> None:
+        folder = self._choose_folder()
+        if folder and folder not in self.roots():
+            self.folders.addItem(folder)
+
+    def _on_remove_button_clicked(self) -> None:
+        for item in self.folders.selectedItems():
+            self.folders.takeItem(self.folders.row(item))

@@ -1,0 +1,278 @@
+"""ViewerDialog: one photo large, next/previous with the arrow keys, EXIF panel, fit or 100 %."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from photoalbum.core.ports import Photo
+from photoalbum.gui.models.photo_grid import PhotoGridModel
+from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from photoalbum.workers.thumbnails import ThumbnailLoader
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "viewer"
+#: Largest side decoded for the viewer (a 100 MP panorama is shown scaled).
+MAX_SIDE = 8192
+
+
+class _ImageView(QtWidgets.QGraphicsView):
+    """Shows one pixmap: fitted to the window (never enlarged past 100 %) or at 100 %."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setScene(QtWidgets.QGraphicsScene(self))
+        self.item = QtWidgets.QGraphicsPixmapItem()
+        self.item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        self.scene().addItem(self.item)
+        self.setBackgroundBrush(QtGui.QColor(24, 24, 24))
+        self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform)
+        self.setDragMode(QtWidgets.QGraphicsView.DragMode.ScrollHandDrag)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.fit = True
+        self.natural = QtCore.QSize()  # the photo's real size (a thumbnail may stand in for it)
+
+    def set_pixmap(self, pixmap: QtGui.QPixmap, natural: QtCore.QSize | None = None) -> None:
+        """Show ``pixmap``, standing in for an image of size ``natural``."""
+        self.item.setPixmap(pixmap)
+        self.natural = natural if natural is not None and natural.isValid() else pixmap.size()
+        self.scene().setSceneRect(QtCore.QRectF(pixmap.rect()))
+        self.apply_zoom()
+
+    def zoom_factor(self) -> float:
+        """How many screen pixels one pixel of the photo takes now."""
+        pm = self.item.pixmap()
+        if pm.isNull() or self.natural.width() <= 0:
+            return 1.0
+        return self.transform().m11() * pm.width() / self.natural.width()
+
+    def apply_zoom(self) -> None:
+        """Re-apply fit or 100 % (after a resize or a new image)."""
+        pm = self.item.pixmap()
+        if pm.isNull() or self.natural.width() <= 0:
+            return
+        per_pixel = self.natural.width() / pm.width()  # scene units per real pixel, inverted
+        if self.fit:
+            vp = self.viewport().size()
+            fit = min(vp.width() / self.natural.width(), vp.height() / self.natural.height())
+            scale = min(1.0, fit) * per_pixel
+        else:
+            scale = per_pixel
+        self.setTransform(QtGui.QTransform.fromScale(scale, scale))
+        self.centerOn(self.item)
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.apply_zoom()
+
+
+class ViewerDialog(QtWidgets.QDialog):
+    """A large view of the grid's photos, starting at ``row``.
+
+    Keys: Left/Right (or PgUp/PgDn) previous/next, F fit, 1 100 %, I info panel, Esc/Space close.
+
+    Signals:
+        row_changed(int): the photo shown changed (the grid follows).
+    """
+
+    row_changed = Signal(int)
+
+    def __init__(
+        self,
+        model: PhotoGridModel,
+        loader: ThumbnailLoader,
+        row: int,
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("photoalbum")
+        self.resize(1100, 760)
+        self.model = model
+        self.loader = loader
+        self.row = -1
+        self._full_loaded = False
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        bar = QtWidgets.QToolBar()
+        self.prev_action = bar.addAction("◀ Previous")
+        self.next_action = bar.addAction("Next ▶")
+        bar.addSeparator()
+        self.fit_action = bar.addAction("Fit")
+        self.actual_action = bar.addAction("100 %")
+        for a in (self.fit_action, self.actual_action):
+            a.setCheckable(True)
+        self.fit_action.setChecked(True)
+        bar.addSeparator()
+        self.info_action = bar.addAction("Info")
+        self.info_action.setCheckable(True)
+        self.info_action.setChecked(True)
+        self.title = QtWidgets.QLabel()
+        self.title.setContentsMargins(12, 0, 6, 0)
+        bar.addWidget(self.title)
+        layout.addWidget(bar)
+        split = QtWidgets.QSplitter()
+        self.view = _ImageView()
+        split.addWidget(self.view)
+        self.info = QtWidgets.QWidget()
+        self.info_form = QtWidgets.QFormLayout(self.info)
+        self.info_form.setFieldGrowthPolicy(
+            QtWidgets.QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow
+        )
+        self.info.setMinimumWidth(240)
+        split.addWidget(self.info)
+        split.setStretchFactor(0, 1)
+        split.setSizes([820, 280])
+        layout.addWidget(split, 1)
+        self.prev_action.triggered.connect(self.show_previous)
+        self.next_action.triggered.connect(self.show_next)
+        self.fit_action.triggered.connect(lambda: self.set_fit(True))
+        self.actual_action.triggered.connect(lambda: self.set_fit(False))
+        self.info_action.toggled.connect(self.info.setVisible)
+        loader.loaded.connect(self._on_loader_loaded)
+        model.dataChanged.connect(self._on_model_data_changed)
+        self.show_row(row)
+
+    # --- navigation ----------------------------------------------------------------------------
+    def show_row(self, row: int) -> None:
+        """Show the photo of ``row``."""
+        if not 0 <= row < self.model.rowCount():
+            return
+        self.row = row
+        self._full_loaded = False
+        photo = self.model.photo(row)
+        natural = _natural_size(photo)
+        thumb = self.model.cached_pixmap(row)
+        if thumb is not None:
+            self.view.set_pixmap(thumb, natural)
+        else:
+            self.view.set_pixmap(QtGui.QPixmap(), natural)
+        self._fill_info(photo)
+        gen = self.loader.new_generation(CHANNEL)
+        if photo is not None:
+            self.loader.request(CHANNEL, (gen, photo.id), [photo.path], max_side=MAX_SIDE)
+        self.prev_action.setEnabled(row > 0)
+        self.next_action.setEnabled(row < self.model.rowCount() - 1)
+        self.row_changed.emit(row)
+
+    def show_next(self) -> None:
+        """The next photo."""
+        self.show_row(self.row + 1)
+
+    def show_previous(self) -> None:
+        """The previous photo."""
+        self.show_row(self.row - 1)
+
+    def set_fit(self, fit: bool) -> None:
+        """Fit to the window, or 100 %."""
+        self.view.fit = fit
+        self.fit_action.setChecked(fit)
+        self.actual_action.setChecked(not fit)
+        self.view.apply_zoom()
+
+    @property
+    def full_loaded(self) -> bool:
+        """True once the full-size image replaced the thumbnail."""
+        return self._full_loaded
+
+    # --- events --------------------------------------------------------------------------------
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        if key in (Qt.Key.Key_Right, Qt.Key.Key_PageDown):
+            self.show_next()
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_PageUp):
+            self.show_previous()
+        elif key == Qt.Key.Key_F:
+            self.set_fit(True)
+        elif key == Qt.Key.Key_1:
+            self.set_fit(False)
+        elif key == Qt.Key.Key_I:
+            self.info_action.toggle()
+        elif key in (Qt.Key.Key_Space, Qt.Key.Key_Escape):
+            self.reject()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def done(self, result: int) -> None:
+        self.loader.new_generation(CHANNEL)
+        super().done(result)
+
+    def _on_loader_loaded(
+        self, channel: str, key: object, generation: int, image: QtGui.QImage
+    ) -> None:
+        if channel != CHANNEL or not isinstance(key, tuple):
+            return
+        photo = self.model.photo(self.row)
+        if photo is None or key[1] != photo.id or generation != self.loader.generation(CHANNEL):
+            return
+        if image.isNull():
+            self.title.setText(f"{Path(photo.path).name} — cannot be displayed")
+            return
+        natural = _natural_size(photo)
+        if not natural.isValid() or image.width() >= natural.width():
+            natural = image.size()
+        self.view.set_pixmap(QtGui.QPixmap.fromImage(image), natural)
+        self._full_loaded = True
+
+    def _on_model_data_changed(
+        self, top_left: QtCore.QModelIndex, bottom_right: QtCore.QModelIndex, roles: object = None
+    ) -> None:
+        if self._full_loaded or not top_left.row() <= self.row <= bottom_right.row():
+            return
+        photo = self.model.photo(self.row)
+        if photo is not None and self.view.item.pixmap().isNull():
+            self.show_row(self.row)  # details or thumbnail arrived
+
+    # --- info panel ----------------------------------------------------------------------------
+    def _fill_info(self, photo: Photo | None) -> None:
+        while self.info_form.rowCount():
+            self.info_form.removeRow(0)
+        if photo is None:
+            self.title.setText("Loading…")
+            return
+        name = Path(photo.path).name
+        self.title.setText(name)
+        self.setWindowTitle(f"{name} — photoalbum")
+        meta = photo.meta
+        rows: list[tuple[str, str]] = [("Name", name), ("Folder", str(Path(photo.path).parent))]
+        if meta is not None and meta.taken_at is not None:
+            rows.append(("Taken", meta.taken_at.strftime("%Y-%m-%d %H:%M:%S")))
+        else:
+            rows.append(("File date", photo.taken_or_file_time.strftime("%Y-%m-%d %H:%M:%S")))
+        if meta is not None:
+            camera = " ".join(x for x in (meta.camera_make, meta.camera_model) if x)
+            if camera:
+                rows.append(("Camera", camera))
+            rows.append(("Size", f"{meta.width} × {meta.height} px"))
+            if meta.orientation and meta.orientation != 1:
+                rows.append(("Orientation", f"EXIF {meta.orientation}"))
+            if meta.gps_lat is not None and meta.gps_lon is not None:
+                rows.append(("GPS", f"{meta.gps_lat:.5f}, {meta.gps_lon:.5f}"))
+        rows.append(("File size", _human_size(photo.size)))
+        score = self.model.data(self.model.index(self.row, 0), PhotoGridModel.ScoreRole)
+        if score is not None:
+            rows.append(("Score", f"{score:.2f}"))
+        for label, value in rows:
+            field = QtWidgets.QLabel(value)
+            field.setWordWrap(True)
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.info_form.addRow(f"{label}:", field)
+
+
+def _natural_size(photo: Photo | None) -> QtCore.QSize:
+    if photo is None or photo.meta is None or photo.meta.width <= 0:
+        return QtCore.QSize()
+    return QtCore.QSize(photo.meta.width, photo.meta.height)
+
+
+def _human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} bytes"

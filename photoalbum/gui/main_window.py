@@ -1,0 +1,664 @@
+"""MainWindow: search bar, filter bar, folder panel, thumbnail grid and status bar over the workers."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from photoalbum.core.ports import PhotoFilter
+from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
+from photoalbum.gui.dialogs.failures_dialog import FailuresDialog
+from photoalbum.gui.dialogs.model_setup import ModelSetupPage
+from photoalbum.gui.dialogs.settings_dialog import SettingsDialog
+from photoalbum.gui.dialogs.viewer import ViewerDialog
+from photoalbum.gui.dropping import has_image_content
+from photoalbum.gui.errors import logs_exceptions
+from photoalbum.gui.models.folder_tree import FolderTreeModel
+from photoalbum.gui.models.photo_grid import PhotoGridModel
+from photoalbum.gui.widgets.filter_bar import FilterBar, HorizontalScroller
+from photoalbum.gui.widgets.index_status import IndexStatus
+from photoalbum.gui.widgets.pages import (
+    EmptyResults,
+    FirstRunPage,
+    MessagePage,
+    RandomWeightsBanner,
+)
+from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
+from photoalbum.gui.widgets.search_bar import SearchBar
+from photoalbum.gui.widgets.side_panel import SidePanel
+from photoalbum.workers.index_worker import IndexWorker
+from photoalbum.workers.messages import (
+    ImageInput,
+    LibraryOptions,
+    LibraryState,
+    SearchOutcome,
+    SearchRequest,
+)
+from photoalbum.workers.model_prep import ModelPreparer
+from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from photoalbum.workers.search_worker import SearchWorker
+from photoalbum.workers.thumbnails import ThumbnailLoader
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+    from photoalbum.core.indexer import IndexProgress, IndexReport
+
+logger = logging.getLogger(__name__)
+
+#: Pages of the central stack.
+PAGE_LOADING, PAGE_SETUP, PAGE_FIRST_RUN, PAGE_MESSAGE, PAGE_LIBRARY = range(5)
+#: Grid cell (thumbnail box) in pixels. Thumbnails are decoded at this size off the GUI thread,
+#: so painting a cell never rescales a pixmap (smooth scaling at paint time cost ~1 ms a cell).
+CELL = 168
+#: At most this many photos are opened at once with Enter (a mis-press must not open 10k windows).
+MAX_OPEN_EXTERNAL = 10
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def while_attached(fn: F) -> F:
+    """A worker slot that does nothing once the window was detached from its workers (at
+    shutdown, signals queued before the workers stopped may still arrive)."""
+
+    @functools.wraps(fn)
+    def wrapper(self: MainWindow, *args: Any, **kwargs: Any) -> Any:
+        if self.detached:
+            return None
+        return fn(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    """The app's window. Every object it talks to is built by ``gui/app.py`` and passed in.
+
+    Args:
+        index_worker, search_worker: the workers (already moved to their threads).
+        loader: thumbnail loader shared by the grid, the viewer and the search-bar chips.
+        preparer: runs model preparation in a child process.
+        thumbnail_path: fingerprint → cached thumbnail path.
+        settings: where geometry and preferences persist.
+        options: model / precision / threads the workers open the library with.
+        open_url: opens a file URL in the desktop's default app (``QDesktopServices.openUrl``).
+        choose_folder: asks for a folder to add (a file dialog by default).
+        confirm: asks a yes/no question (a message box by default).
+
+    Signals:
+        results_shown(int): the grid was filled with a result set or listing of this many rows.
+        search_failed(str): a search could not run (message shown in the status bar).
+    """
+
+    results_shown = Signal(int)
+    search_failed = Signal(str)
+
+    def __init__(
+        self,
+        *,
+        index_worker: IndexWorker,
+        search_worker: SearchWorker,
+        loader: ThumbnailLoader,
+        preparer: ModelPreparer,
+        thumbnail_path: Callable[[str], Path],
+        settings: QtCore.QSettings,
+        options: LibraryOptions,
+        open_url: Callable[[QtCore.QUrl], object] | None = None,
+        choose_folder: Callable[[], str | None] | None = None,
+        confirm: Callable[[str, str], bool] | None = None,
+        persist_model: bool = True,
+    ) -> None:
+        super().__init__()
+        self.index_worker = index_worker
+        self.search_worker = search_worker
+        self.loader = loader
+        self.preparer = preparer
+        self.settings = settings
+        self.options = options
+        self._open_url = open_url or QtGui.QDesktopServices.openUrl
+        self._choose_folder = choose_folder or self._ask_folder
+        self._confirm = confirm or self._ask_confirm
+        self._persist_model = persist_model
+        self.state: LibraryState | None = None
+        self.request = SearchRequest()
+        self._pending_rid = 0
+        self._search_open = False
+        self._search_opening = False
+        self._indexing = False
+        self._cancelled = False
+        self._last_outcome: SearchOutcome | None = None
+        self.viewer: ViewerDialog | None = None
+        self.detached = False
+
+        self.setWindowTitle("photoalbum")
+        self.setAcceptDrops(True)
+        self.resize(1200, 800)
+        self.grid_model = PhotoGridModel(loader, thumbnail_path, thumb_size=CELL, parent=self)
+        self.folder_model = FolderTreeModel(self)
+        self._build_ui()
+        self._build_actions()
+        self._connect()
+        self._restore_settings()
+
+    # --- construction --------------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        central = QtWidgets.QWidget()
+        outer = QtWidgets.QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.banner = RandomWeightsBanner()
+        outer.addWidget(self.banner)
+        top = QtWidgets.QHBoxLayout()
+        top.setContentsMargins(8, 6, 8, 4)
+        self.search_bar = SearchBar(self.loader)
+        top.addWidget(self.search_bar)
+        outer.addLayout(top)
+
+        self.stack = QtWidgets.QStackedWidget()
+        loading = QtWidgets.QLabel("Opening the library…")
+        loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setup_page = ModelSetupPage(self.preparer)
+        self.first_run = FirstRunPage()
+        self.message_page = MessagePage()
+        self.stack.addWidget(loading)
+        self.stack.addWidget(self.setup_page)
+        self.stack.addWidget(self.first_run)
+        self.stack.addWidget(self.message_page)
+
+        self.side_panel = SidePanel(self.folder_model)
+        scenes = QtWidgets.QLabel(
+            "Scenes, events and near-duplicates will appear here once the library is grouped."
+        )
+        scenes.setWordWrap(True)
+        scenes.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        scenes.setEnabled(False)
+        self.scenes_placeholder = scenes
+        self.side_panel.add_section("Scenes", scenes)
+        right = QtWidgets.QWidget()
+        rv = QtWidgets.QVBoxLayout(right)
+        rv.setContentsMargins(6, 0, 6, 0)
+        rv.setSpacing(4)
+        self.filter_bar = FilterBar()
+        filter_scroll = HorizontalScroller(self.filter_bar)
+        rv.addWidget(filter_scroll)
+        self.results_stack = QtWidgets.QStackedWidget()
+        self.grid = PhotoGridView(ThumbnailDelegate(CELL))
+        self.grid.setModel(self.grid_model)
+        self.empty = EmptyResults()
+        self.results_stack.addWidget(self.grid)
+        self.results_stack.addWidget(self.empty)
+        rv.addWidget(self.results_stack, 1)
+        self.splitter = QtWidgets.QSplitter()
+        self.splitter.addWidget(self.side_panel)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([240, 960])
+        self.stack.addWidget(self.splitter)
+        outer.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.status_label = QtWidgets.QLabel()
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.index_status = IndexStatus()
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.index_status)
+        self._show_page(PAGE_LOADING)
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.add_folder_action = file_menu.addAction("&Add folder…", self.add_folder)
+        self.add_folder_action.setShortcut(QtGui.QKeySequence.StandardKey.Open)
+        self.settings_action = file_menu.addAction("&Settings…", self.open_settings)
+        self.settings_action.setShortcut(QtGui.QKeySequence.StandardKey.Preferences)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("&Quit", self.close)
+        quit_action.setShortcut(QtGui.QKeySequence.StandardKey.Quit)
+        edit_menu = menu.addMenu("&Edit")
+        self.find_action = edit_menu.addAction("&Find", self.search_bar.focus_search)
+        self.find_action.setShortcut(QtGui.QKeySequence.StandardKey.Find)
+        self.paste_action = edit_menu.addAction("&Paste image to search", self.paste_image)
+        self.paste_action.setShortcut(QtGui.QKeySequence.StandardKey.Paste)
+        self.paste_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction("Show &failures…", self.show_failures)
+        view_menu.addAction("&Index now", lambda: self.index_worker.index_now())
+
+    def _connect(self) -> None:
+        iw, sw = self.index_worker, self.search_worker
+        iw.opened.connect(self._on_index_worker_opened)
+        iw.model_missing.connect(self._on_index_worker_model_missing)
+        iw.open_failed.connect(self._on_index_worker_open_failed)
+        iw.state_changed.connect(self._apply_state)
+        iw.run_started.connect(self._on_index_worker_run_started)
+        iw.progress.connect(self._on_index_worker_progress)
+        iw.photos_changed.connect(self._on_index_worker_photos_changed)
+        iw.run_finished.connect(self._on_index_worker_run_finished)
+        iw.paused_changed.connect(self.index_status.set_paused)
+        iw.busy.connect(self._on_index_worker_busy)
+        iw.error.connect(self._on_worker_error)
+        sw.opened.connect(self._on_search_worker_opened)
+        sw.open_failed.connect(self._on_search_worker_open_failed)
+        sw.results_ready.connect(self._on_search_worker_results)
+        sw.browse_ready.connect(self._on_search_worker_browse)
+        sw.search_failed.connect(self._on_search_worker_failed)
+        sw.photos_loaded.connect(self.grid_model.add_photos)
+        # Lambdas, not the workers' bound methods: a bound method of a worker would run queued on
+        # the worker's (busy) thread; these calls must act at once from the GUI thread.
+        self.grid_model.info_requested.connect(
+            lambda ids: None if self.detached else sw.load_photos(ids)
+        )
+
+        self.search_bar.search_requested.connect(self._on_search_bar_search_requested)
+        self.search_bar.problem.connect(self.show_message)
+        self.filter_bar.filter_changed.connect(self._on_filter_bar_changed)
+        self.side_panel.folder_selected.connect(self.filter_bar.set_folder)
+        self.side_panel.add_folder_clicked.connect(self.add_folder)
+        self.side_panel.remove_folder_clicked.connect(self.remove_folder)
+        self.first_run.add_folder_clicked.connect(self.add_folder)
+        self.message_page.retry_clicked.connect(self._on_message_page_retry)
+        self.setup_page.model_ready.connect(self._on_setup_page_model_ready)
+        self.grid.open_requested.connect(self.open_viewer)
+        self.grid.open_external_requested.connect(self.open_external)
+        self.grid.context_menu_requested.connect(self._on_grid_context_menu)
+        self.index_status.pause_clicked.connect(lambda: None if self.detached else iw.pause())
+        self.index_status.resume_clicked.connect(lambda: None if self.detached else iw.resume())
+        self.index_status.cancel_clicked.connect(lambda: None if self.detached else iw.cancel())
+        self.index_status.index_now_clicked.connect(
+            lambda: None if self.detached else iw.index_now()
+        )
+        self.index_status.failures_clicked.connect(self.show_failures)
+
+    # --- start-up and settings -----------------------------------------------------------------
+    def start(self) -> None:
+        """Open the library on the worker thread (after the window is shown)."""
+        self.index_worker.open()
+
+    def detach(self) -> None:
+        """Stop talking to the workers (they are about to stop)."""
+        self.detached = True
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QtCore.QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        splitter = self.settings.value("window/splitter")
+        if isinstance(splitter, QtCore.QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+
+    def save_settings(self) -> None:
+        """Persist window geometry and splitter state."""
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
+        self.save_settings()
+        if self.viewer is not None:
+            self.viewer.close()
+        super().closeEvent(event)
+
+    # --- pages ---------------------------------------------------------------------------------
+    def current_page(self) -> int:
+        """Which page of the central stack is shown."""
+        return self.stack.currentIndex()
+
+    def _show_page(self, page: int) -> None:
+        self.stack.setCurrentIndex(page)
+        library = page == PAGE_LIBRARY
+        self.search_bar.setVisible(library)
+        self.index_status.setVisible(library)
+        if not library:
+            self.status_label.clear()
+
+    @while_attached
+    def _apply_state(self, state: LibraryState) -> None:
+        self.state = state
+        if list(state.roots) != self.folder_model.roots():
+            self.folder_model.set_roots(state.roots)
+            self.filter_bar.set_roots(state.roots)
+        self.banner.set_model(state.model)
+        self.banner.setVisible(state.random_weights)
+        self.index_status.set_failures(state.failed)
+        if not self._indexing:
+            self.index_status.set_idle(self._summary())
+        if state.model_prepared:
+            self._show_page(PAGE_LIBRARY if state.roots else PAGE_FIRST_RUN)
+        self._update_empty_state()
+
+    def _summary(self) -> str:
+        s = self.state
+        if self._cancelled:
+            return "Indexing cancelled — “Index now” finishes it"
+        if s is None:
+            return ""
+        if s.pending:
+            return f"{s.pending:,} photos not indexed yet"
+        return "Library up to date" if s.indexed else ""
+
+    def show_message(self, text: str, msec: int = 8000) -> None:
+        """A transient message in the status bar."""
+        self.statusBar().showMessage(text, msec)
+
+    # --- worker slots --------------------------------------------------------------------------
+    @while_attached
+    @logs_exceptions
+    def _on_index_worker_opened(self, state: LibraryState) -> None:
+        self._apply_state(state)
+        if not self._search_open and not self._search_opening:
+            self._search_opening = True
+            self.search_worker.open()
+        elif self._search_open:
+            self._search_open = False
+            self._search_opening = True
+            self.search_worker.reopen(self.options)
+
+    @while_attached
+    @logs_exceptions
+    def _on_index_worker_model_missing(self, state: LibraryState) -> None:
+        self.state = state
+        self.banner.setVisible(False)
+        self.setup_page.set_state(state)
+        self._show_page(PAGE_SETUP)
+        if state.model.startswith("random:") and not self.preparer.running:
+            # Asked for by name (--model random:ARCH): prepare it right away, loudly labelled.
+            self.setup_page.start_prepare()
+
+    @while_attached
+    def _on_index_worker_open_failed(self, message: str) -> None:
+        self.message_page.show_message("The library could not be opened", message)
+        self._show_page(PAGE_MESSAGE)
+
+    def _on_message_page_retry(self) -> None:
+        self._show_page(PAGE_LOADING)
+        self.index_worker.reopen(self.options)
+
+    def _on_setup_page_model_ready(self, name: str) -> None:
+        self.options = replace(self.options, model=name)
+        if self._persist_model and not name.startswith("random:"):
+            self.settings.setValue("library/model", name)
+        self._show_page(PAGE_LOADING)
+        self.index_worker.reopen(self.options)
+
+    @while_attached
+    def _on_index_worker_run_started(self) -> None:
+        self._indexing = True
+        self._cancelled = False
+        self.index_status.set_running()
+        self._update_empty_state()
+
+    @while_attached
+    def _on_index_worker_progress(self, p: IndexProgress) -> None:
+        self.index_status.set_progress(p)
+
+    @while_attached
+    def _on_index_worker_photos_changed(self) -> None:
+        if self.request.is_browse:
+            self._run_request()
+
+    @while_attached
+    def _on_index_worker_run_finished(self, report: IndexReport | None) -> None:
+        self._indexing = False
+        self._cancelled = report is not None and report.cancelled
+        self.index_status.set_finished(report, self._summary())
+        if report is not None and report.failed:
+            self.show_message(
+                f"{report.failed:,} photos could not be read — see “failed” in the status bar"
+            )
+        self._update_empty_state()
+
+    @while_attached
+    def _on_index_worker_busy(self, message: str) -> None:
+        self.show_message(f"Waiting: {message}", 10000)
+
+    @while_attached
+    def _on_worker_error(self, message: str) -> None:
+        logger.warning("worker: %s", message)
+        self.show_message(message, 12000)
+
+    @while_attached
+    def _on_search_worker_opened(self) -> None:
+        self._search_open = True
+        self._search_opening = False
+        self.grid_model.forget_pending_info()
+        self._run_request()
+
+    @while_attached
+    def _on_search_worker_open_failed(self, message: str) -> None:
+        self._search_opening = False
+        self.show_message(f"Search is unavailable: {message}", 15000)
+
+    @while_attached
+    @logs_exceptions
+    def _on_search_worker_results(self, outcome: SearchOutcome) -> None:
+        if outcome.request_id != self._pending_rid:
+            return
+        self._last_outcome = outcome
+        self.grid_model.set_results(outcome.ids, outcome.scores, outcome.photos)
+        n = len(outcome.ids)
+        if outcome.weak:
+            self.status_label.setText(
+                f"No clear match for “{outcome.description}”: the {n:,} closest photos "
+                f"({outcome.seconds:.2f} s)"
+            )
+        else:
+            hidden = f" · {outcome.cut:,} weaker matches hidden" if outcome.cut else ""
+            self.status_label.setText(
+                f"{n:,} results for “{outcome.description}” ({outcome.seconds:.2f} s){hidden}"
+            )
+        self._after_fill()
+
+    @while_attached
+    @logs_exceptions
+    def _on_search_worker_browse(self, rid: int, ids: np.ndarray) -> None:
+        if rid != self._pending_rid:
+            return
+        self._last_outcome = None
+        self.grid_model.update_ids(ids)
+        if self.current_page() != PAGE_LIBRARY:
+            return
+        self.status_label.setText(
+            f"{len(ids):,} photos"
+            if self.request.flt.is_empty
+            else f"{len(ids):,} photos match the filters"
+        )
+        self._after_fill()
+
+    @while_attached
+    def _on_search_worker_failed(self, rid: int, message: str) -> None:
+        if rid != self._pending_rid:
+            return
+        self.status_label.setText(message)
+        self.search_failed.emit(message)
+
+    def _after_fill(self) -> None:
+        self._update_empty_state()
+        self.results_shown.emit(self.grid_model.rowCount())
+
+    def _update_empty_state(self) -> None:
+        if self.grid_model.rowCount() > 0:
+            self.results_stack.setCurrentWidget(self.grid)
+            return
+        s = self.state
+        if not self.request.is_browse:
+            hidden = self._last_outcome.cut if self._last_outcome else 0
+            self.empty.show_message(
+                "No matching photos",
+                (f"{hidden:,} weak matches were hidden. " if hidden else "")
+                + "Try other words, fewer filters, or drop a photo to find similar ones.",
+            )
+        elif not self.request.flt.is_empty:
+            self.empty.show_message("No photos match these filters", "Clear filters to see all.")
+        elif self._indexing or (s is not None and s.indexed == 0 and s.roots):
+            self.empty.show_message(
+                "Indexing your photos…", "They appear here as they are indexed."
+            )
+        else:
+            self.empty.show_message(
+                "No photos yet", "Add a folder with JPEG, PNG, HEIC or other photos."
+            )
+        self.results_stack.setCurrentWidget(self.empty)
+
+    # --- searching -----------------------------------------------------------------------------
+    def _on_search_bar_search_requested(self, text: str, images: tuple[ImageInput, ...]) -> None:
+        self.request = replace(self.request, text=text, images=tuple(images))
+        self._run_request()
+
+    def _on_filter_bar_changed(self, flt: PhotoFilter) -> None:
+        self.request = replace(self.request, flt=flt)
+        self._run_request()
+
+    @while_attached
+    def _run_request(self) -> None:
+        if not self._search_open:
+            return  # runs when the search worker has opened
+        if self.request.is_browse:
+            self._pending_rid = self.search_worker.browse(self.request.flt)
+        else:
+            self._pending_rid = self.search_worker.search(self.request)
+
+    def search(self, text: str) -> None:
+        """Type ``text`` into the search bar and search now."""
+        self.search_bar.set_text(text)
+
+    def paste_image(self) -> None:
+        """Paste an image from the clipboard into the search (Ctrl+V outside the text field)."""
+        if not self.search_bar.paste_image():
+            self.show_message("The clipboard holds no image")
+
+    # --- folders -------------------------------------------------------------------------------
+    def add_folder(self) -> None:
+        """Ask for a folder and add it to the library (indexing starts at once)."""
+        folder = self._choose_folder()
+        if folder:
+            self.index_worker.add_folders([folder])
+            self.show_message(f"Adding {folder}…")
+
+    def remove_folder(self, folder: str) -> None:
+        """Forget a library folder after confirmation (its files are not touched)."""
+        if self._confirm(
+            "Remove folder",
+            f"Forget {folder} and its photos? The files themselves are not touched.",
+        ):
+            running = self._indexing
+            if running:  # don't make the removal wait for a long run: stop it, then go on
+                self.index_worker.cancel()
+            self.index_worker.remove_folder(folder)
+            if running:
+                self.index_worker.index_now()
+
+    def _ask_folder(self) -> str | None:
+        return QtWidgets.QFileDialog.getExistingDirectory(self, "Add a folder of photos") or None
+
+    def _ask_confirm(self, title: str, text: str) -> bool:
+        answer = QtWidgets.QMessageBox.question(self, title, text)
+        return answer == QtWidgets.QMessageBox.StandardButton.Yes
+
+    # --- photos --------------------------------------------------------------------------------
+    def open_viewer(self, row: int) -> ViewerDialog | None:
+        """Open the large viewer on ``row``."""
+        if not 0 <= row < self.grid_model.rowCount():
+            return None
+        if self.viewer is not None:
+            self.viewer.close()
+        self.viewer = ViewerDialog(self.grid_model, self.loader, row, self)
+        self.viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.viewer.row_changed.connect(self._on_viewer_row_changed)
+        self.viewer.destroyed.connect(self._on_viewer_destroyed)
+        self.viewer.show()
+        return self.viewer
+
+    def _on_viewer_row_changed(self, row: int) -> None:
+        self.grid.setCurrentIndex(self.grid_model.index(row, 0))
+
+    def _on_viewer_destroyed(self) -> None:
+        self.viewer = None
+
+    def _paths(self, rows: Sequence[int]) -> list[str]:
+        out = []
+        for row in rows:
+            photo = self.grid_model.photo(row)
+            if photo is not None:
+                out.append(photo.path)
+        return out
+
+    def open_external(self, rows: Sequence[int]) -> None:
+        """Open photos in the desktop's default image viewer."""
+        for path in self._paths(rows)[:MAX_OPEN_EXTERNAL]:
+            self._open_url(QtCore.QUrl.fromLocalFile(path))
+
+    def show_in_folder(self, rows: Sequence[int]) -> None:
+        """Open the folders holding these photos."""
+        for folder in dict.fromkeys(str(Path(p).parent) for p in self._paths(rows)):
+            self._open_url(QtCore.QUrl.fromLocalFile(folder))
+
+    def copy_paths(self, rows: Sequence[int]) -> None:
+        """Copy the photos' paths to the clipboard."""
+        QtGui.QGuiApplication.clipboard().setText("\n".join(self._paths(rows)))
+
+    def find_similar(self, row: int) -> None:
+        """Search for photos like this one (a ``photo:ID`` term that more words can join)."""
+        self.search_bar.clear(emit=False)
+        self.search_bar.set_text(f"photo:{self.grid_model.photo_id(row)}")
+
+    def remove_photos(self, rows: Sequence[int]) -> None:
+        """Forget photos after confirmation (the files are never deleted)."""
+        ids = [self.grid_model.photo_id(r) for r in rows]
+        if ids and self._confirm(
+            "Remove from library", f"Forget {len(ids)} photo(s)? The files are not deleted."
+        ):
+            self.index_worker.remove_photos(ids)
+
+    def _on_grid_context_menu(self, pos: QtCore.QPoint, rows: list[int]) -> None:
+        menu = QtWidgets.QMenu(self)
+        menu.addAction("Open", lambda: self.open_viewer(rows[0]))
+        menu.addAction("Open in default app", lambda: self.open_external(rows))
+        menu.addAction("Show in folder", lambda: self.show_in_folder(rows))
+        menu.addAction("Copy path", lambda: self.copy_paths(rows))
+        menu.addSeparator()
+        menu.addAction("Find similar", lambda: self.find_similar(rows[0]))
+        menu.addSeparator()
+        remove = menu.addAction("Remove from library…", lambda: self.remove_photos(rows))
+        if not (self.state and self.state.can_remove_photos):
+            remove.setEnabled(False)  # the engine can't forget single photos yet
+        menu.exec(pos)
+
+    def show_failures(self) -> None:
+        """List the photos that could not be read."""
+        failures = self.state.failures if self.state else ()
+        FailuresDialog(failures, self).exec()
+
+    def open_settings(self) -> None:
+        """Edit folders, model, precision and threads."""
+        dialog = SettingsDialog(self.state, self.options, parent=self)
+        if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
+            return
+        for folder in dialog.removed_folders():
+            self.index_worker.remove_folder(folder)
+        if dialog.added_folders():
+            self.index_worker.add_folders(dialog.added_folders())
+        new = dialog.options()
+        if new != self.options:
+            self.options = new
+            if self._persist_model and new.model and not new.model.startswith("random:"):
+                self.settings.setValue("library/model", new.model)
+            self.settings.setValue("library/precision", new.precision)
+            self.settings.setValue("library/threads", new.threads or 0)
+            self._show_page(PAGE_LOADING)
+            self.index_worker.reopen(new)
+
+    # --- drag and drop -------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:  # noqa: N802
+        if has_image_content(event.mimeData()) and self.current_page() == PAGE_LIBRARY:
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QtGui.QDragMoveEvent) -> None:  # noqa: N802
+        if has_image_content(event.mimeData()) and self.current_page() == PAGE_LIBRARY:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:  # noqa: N802
+        if self.search_bar.add_images_from_mime(event.mimeData()):
+            event.acceptProposedAction()

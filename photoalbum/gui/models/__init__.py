@@ -1,0 +1,1 @@
+"""Qt item models: the photo grid and the folder tree."""

@@ -1,0 +1,400 @@
+"""PhotoGridModel: a flat list model over photo ids for a 100k-item thumbnail grid."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from photoalbum.core.ports import Photo
+from photoalbum.workers.qt import Qt, QtCore, QtGui, Signal
+from photoalbum.workers.thumbnails import ThumbnailLoader
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "grid"
+#: Rows whose details are asked for together when one of them is missing.
+PAGE = 64
+#: Above this many changed ranges, a refresh resets the model instead of patching it.
+MAX_PATCH_RANGES = 200
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Inclusive (first, last) index runs where ``mask`` is True, in order."""
+    if not mask.any():
+        return []
+    padded = np.concatenate(([False], mask, [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    return [(int(a), int(b) - 1) for a, b in zip(edges[0::2], edges[1::2], strict=True)]
+
+
+class PhotoGridModel(QtCore.QAbstractListModel):
+    """Rows are photo ids (a numpy array); details and thumbnails are fetched lazily.
+
+    ``data(DecorationRole)`` returns a cached pixmap or a placeholder and queues one load; only
+    rows a view actually paints ask for anything, so 100k rows cost an int64 array. Details
+    (path, date, fingerprint) are requested a page at a time through ``info_requested`` and
+    arrive through :meth:`add_photos`.
+
+    Signals:
+        info_requested(list[int]): photo ids whose details are needed (answer with add_photos).
+    """
+
+    PhotoIdRole = Qt.ItemDataRole.UserRole + 1
+    PathRole = Qt.ItemDataRole.UserRole + 2
+    ScoreRole = Qt.ItemDataRole.UserRole + 3
+    DateRole = Qt.ItemDataRole.UserRole + 4
+    PhotoRole = Qt.ItemDataRole.UserRole + 5
+    LoadedRole = Qt.ItemDataRole.UserRole + 6  # True once the real thumbnail is shown
+    CaptionRole = Qt.ItemDataRole.UserRole + 7  # (file name, "date · score") for the delegate
+
+    info_requested = Signal(object)
+
+    def __init__(
+        self,
+        loader: ThumbnailLoader,
+        thumbnail_path: Callable[[str], Path],
+        *,
+        thumb_size: int = 256,
+        pixmap_cache: int = 1500,
+        info_cache: int = 20000,
+        parent: QtCore.QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._loader = loader
+        self._thumbnail_path = thumbnail_path
+        self.thumb_size = thumb_size
+        self._pixmap_cache = pixmap_cache
+        self._info_cache = info_cache
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._scores: np.ndarray | None = None
+        self._info: OrderedDict[int, Photo] = OrderedDict()
+        self._captions: dict[int, tuple[Photo, tuple[str, str]]] = {}
+        self._pixmaps: OrderedDict[str, QtGui.QPixmap] = OrderedDict()
+        self._broken: set[str] = set()
+        self._key_ids: dict[str, set[int]] = {}
+        self._row_of: dict[int, int] | None = None
+        self._info_wanted: set[int] = set()
+        self._info_pending: set[int] = set()
+        self._flush = QtCore.QTimer(self)
+        self._flush.setSingleShot(True)
+        self._flush.setInterval(0)
+        self._flush.timeout.connect(self._flush_info_requests)
+        self._placeholder = self._make_placeholder(False)
+        self._broken_pixmap = self._make_placeholder(True)
+        loader.loaded.connect(self._on_loader_loaded)
+
+    # --- content -------------------------------------------------------------------------------
+    @property
+    def ids(self) -> np.ndarray:
+        """The photo ids shown, in row order (read-only view)."""
+        view = self._ids.view()
+        view.flags.writeable = False
+        return view
+
+    @property
+    def has_scores(self) -> bool:
+        """True while showing ranked search results."""
+        return self._scores is not None
+
+    def set_results(
+        self,
+        ids: Sequence[int] | np.ndarray,
+        scores: Sequence[float] | None = None,
+        photos: Iterable[Photo] = (),
+    ) -> None:
+        """Show a new result set (a reset: stale thumbnail requests are dropped)."""
+        self.beginResetModel()
+        self._ids = np.asarray(ids, dtype=np.int64).copy()
+        self._scores = None if scores is None else np.asarray(scores, dtype=np.float32).copy()
+        self._row_of = None
+        self._info_wanted.clear()
+        self._key_ids.clear()
+        self._loader.new_generation(CHANNEL)
+        self._store_info(photos)
+        self.endResetModel()
+
+    def update_ids(self, ids: Sequence[int] | np.ndarray) -> None:
+        """Show ``ids`` (unscored), patching rows in and out instead of resetting when possible.
+
+        A browse listing refreshed while indexing mostly gains rows; patching keeps the scroll
+        position, the selection and the loaded thumbnails.
+        """
+        new = np.asarray(ids, dtype=np.int64)
+        old = self._ids
+        if self._scores is not None or len(old) == 0 or len(new) == 0:
+            self.set_results(new)
+            return
+        keep_old = np.isin(old, new)
+        keep_new = np.isin(new, old)
+        removed = _runs(~keep_old)
+        inserted = _runs(~keep_new)
+        if (
+            not np.array_equal(old[keep_old], new[keep_new])
+            or len(removed) + len(inserted) > MAX_PATCH_RANGES
+        ):
+            self.set_results(new)
+            return
+        root = QtCore.QModelIndex()
+        for a, b in reversed(removed):
+            self.beginRemoveRows(root, a, b)
+            self._ids = np.delete(self._ids, np.s_[a : b + 1])
+            self._row_of = None
+            self.endRemoveRows()
+        for a, b in inserted:
+            self.beginInsertRows(root, a, b)
+            self._ids = np.insert(self._ids, a, new[a : b + 1])
+            self._row_of = None
+            self.endInsertRows()
+
+    def remove_ids(self, ids: Iterable[int]) -> None:
+        """Drop rows of these photos (e.g. removed from the library)."""
+        gone = np.asarray(list(ids), dtype=np.int64)
+        mask = np.isin(self._ids, gone)
+        root = QtCore.QModelIndex()
+        for a, b in reversed(_runs(mask)):
+            self.beginRemoveRows(root, a, b)
+            self._ids = np.delete(self._ids, np.s_[a : b + 1])
+            if self._scores is not None:
+                self._scores = np.delete(self._scores, np.s_[a : b + 1])
+            self._row_of = None
+            self.endRemoveRows()
+
+    def add_photos(self, photos: Iterable[Photo]) -> None:
+        """Details arrived (from the search worker): repaint their rows."""
+        changed = self._store_info(photos)
+        for pid in changed:
+            self._info_pending.discard(pid)
+            row = self.row_of(pid)
+            if row is not None:
+                idx = self.index(row, 0)
+                self.dataChanged.emit(idx, idx)
+
+    def photo(self, row: int) -> Photo | None:
+        """The details of a row, if known (None asks for them)."""
+        if not 0 <= row < len(self._ids):
+            return None
+        pid = int(self._ids[row])
+        photo = self._info.get(pid)
+        if photo is None:
+            self._want_info(row)
+        return photo
+
+    def photo_by_id(self, photo_id: int) -> Photo | None:
+        """Known details of a photo, if cached."""
+        return self._info.get(int(photo_id))
+
+    def photo_id(self, row: int) -> int:
+        """The photo id of a row."""
+        return int(self._ids[row])
+
+    def row_of(self, photo_id: int) -> int | None:
+        """The row showing ``photo_id``, or None."""
+        if self._row_of is None:
+            self._row_of = {int(pid): row for row, pid in enumerate(self._ids.tolist())}
+        return self._row_of.get(int(photo_id))
+
+    def cached_pixmap(self, row: int) -> QtGui.QPixmap | None:
+        """The loaded thumbnail of a row, or None."""
+        photo = self._info.get(int(self._ids[row])) if 0 <= row < len(self._ids) else None
+        if photo is None:
+            return None
+        return self._pixmaps.get(self._thumb_key(photo))
+
+    def retain_rows(self, first: int, last: int) -> None:
+        """Drop queued thumbnail loads for rows outside [first, last] (scrolled away)."""
+        if len(self._ids) == 0:
+            return
+        first = max(0, first)
+        last = min(len(self._ids) - 1, last)
+        keys = []
+        for pid in self._ids[first : last + 1].tolist():
+            photo = self._info.get(pid)
+            if photo is not None:
+                keys.append(self._thumb_key(photo))
+        self._loader.retain(CHANNEL, keys)
+
+    # --- Qt model API --------------------------------------------------------------------------
+    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsDragEnabled
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        row = index.row()
+        if not 0 <= row < len(self._ids):
+            return None
+        pid = int(self._ids[row])
+        if role == self.PhotoIdRole:
+            return pid
+        if role == self.ScoreRole:
+            return None if self._scores is None else float(self._scores[row])
+        photo = self._info.get(pid)
+        if photo is not None:
+            self._info.move_to_end(pid)
+        elif role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.DecorationRole,
+            Qt.ItemDataRole.ToolTipRole,
+            self.PathRole,
+            self.DateRole,
+            self.PhotoRole,
+            self.CaptionRole,
+        ):
+            self._want_info(row)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._decoration(photo)
+        if role == self.LoadedRole:
+            return photo is not None and self._thumb_key(photo) in self._pixmaps
+        if photo is None:
+            return (
+                "" if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) else None
+            )
+        if role == Qt.ItemDataRole.DisplayRole:
+            return Path(photo.path).name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [photo.path, photo.taken_or_file_time.strftime("%Y-%m-%d %H:%M")]
+            if self._scores is not None:
+                lines.append(f"score {float(self._scores[row]):.2f}")
+            return "\n".join(lines)
+        if role == self.PathRole:
+            return photo.path
+        if role == self.CaptionRole:
+            name, date = self._caption(photo)
+            if self._scores is not None:
+                return name, f"{date}  ·  {float(self._scores[row]):.2f}"
+            return name, date
+        if role == self.DateRole:
+            return photo.taken_or_file_time
+        if role == self.PhotoRole:
+            return photo
+        return None
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return ["text/uri-list"]
+
+    def mimeData(self, indexes: Sequence[QtCore.QModelIndex]) -> QtCore.QMimeData:  # noqa: N802
+        """Selected photos as file URLs, so they can be dragged out to other apps."""
+        mime = QtCore.QMimeData()
+        urls = []
+        for index in indexes:
+            photo = self._info.get(int(self._ids[index.row()])) if index.isValid() else None
+            if photo is not None:
+                urls.append(QtCore.QUrl.fromLocalFile(photo.path))
+        mime.setUrls(urls)
+        return mime
+
+    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
+        return Qt.DropAction.CopyAction
+
+    # --- internals -----------------------------------------------------------------------------
+    @staticmethod
+    def _thumb_key(photo: Photo) -> str:
+        return photo.fingerprint or photo.path
+
+    def _caption(self, photo: Photo) -> tuple[str, str]:
+        caption = self._captions.get(photo.id)
+        if caption is None or caption[0] is not photo:
+            text = (os.path.basename(photo.path), photo.taken_or_file_time.strftime("%Y-%m-%d"))
+            self._captions[photo.id] = (photo, text)
+            if len(self._captions) > self._info_cache:
+                self._captions.clear()
+            return text
+        return caption[1]
+
+    def _store_info(self, photos: Iterable[Photo]) -> list[int]:
+        changed = []
+        for p in photos:
+            self._info[p.id] = p
+            self._info.move_to_end(p.id)
+            changed.append(p.id)
+        while len(self._info) > self._info_cache:
+            self._info.popitem(last=False)
+        return changed
+
+    def _want_info(self, row: int) -> None:
+        start = (row // PAGE) * PAGE
+        for pid in self._ids[start : start + PAGE].tolist():
+            if pid not in self._info and pid not in self._info_pending:
+                self._info_wanted.add(pid)
+        if self._info_wanted and not self._flush.isActive():
+            self._flush.start()
+
+    def _flush_info_requests(self) -> None:
+        if not self._info_wanted:
+            return
+        ids = sorted(self._info_wanted)
+        self._info_pending.update(ids)
+        self._info_wanted.clear()
+        self.info_requested.emit(ids)
+
+    def forget_pending_info(self) -> None:
+        """Ask again for details that never arrived (e.g. the search worker was reopened)."""
+        self._info_pending.clear()
+
+    def _decoration(self, photo: Photo | None) -> QtGui.QPixmap:
+        if photo is None:
+            return self._placeholder
+        key = self._thumb_key(photo)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is not None:
+            self._pixmaps.move_to_end(key)
+            return pixmap
+        if key in self._broken:
+            return self._broken_pixmap
+        if len(self._key_ids) > 4 * self._pixmap_cache:  # dropped requests leave entries behind
+            self._key_ids.clear()
+        self._key_ids.setdefault(key, set()).add(photo.id)
+        sources = [str(self._thumbnail_path(photo.fingerprint))] if photo.fingerprint else []
+        sources.append(photo.path)  # no cached thumbnail: decode the photo itself (scaled)
+        self._loader.request(CHANNEL, key, sources, max_side=self.thumb_size)
+        return self._placeholder
+
+    def _on_loader_loaded(
+        self, channel: str, key: object, generation: int, image: QtGui.QImage
+    ) -> None:
+        if channel != CHANNEL or not isinstance(key, str):
+            return
+        if image.isNull():
+            self._broken.add(key)
+        else:
+            self._pixmaps[key] = QtGui.QPixmap.fromImage(image)
+            while len(self._pixmaps) > self._pixmap_cache:
+                self._pixmaps.popitem(last=False)
+        for pid in self._key_ids.pop(key, ()):
+            row = self.row_of(pid)
+            if row is not None:
+                idx = self.index(row, 0)
+                self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole, self.LoadedRole])
+
+    def _make_placeholder(self, broken: bool) -> QtGui.QPixmap:
+        size = max(16, self.thumb_size // 2)
+        pixmap = QtGui.QPixmap(size, size)
+        pixmap.fill(QtGui.QColor(0, 0, 0, 0))
+        painter = QtGui.QPainter(pixmap)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QtGui.QColor(120, 120, 120, 60))
+        painter.drawRoundedRect(2, 2, size - 4, size - 4, 8, 8)
+        if broken:
+            pen = QtGui.QPen(QtGui.QColor(170, 60, 60), max(2, size // 24))
+            painter.setPen(pen)
+            m = size // 3
+            painter.drawLine(m, m, size - m, size - m)
+            painter.drawLine(size - m, m, m, size - m)
+        painter.end()
+        return pixmap

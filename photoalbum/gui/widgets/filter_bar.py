@@ -1,0 +1,175 @@
+"""FilterBar: date range, folder and camera filters, turned into a core PhotoFilter."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from photoalbum.core.ports import PhotoFilter
+from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+
+logger = logging.getLogger(__name__)
+
+
+class FilterBar(QtWidgets.QWidget):
+    """One row of filters under the search bar.
+
+    Signals:
+        filter_changed(PhotoFilter): any filter changed.
+    """
+
+    filter_changed = Signal(object)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.date_check = QtWidgets.QCheckBox("Taken")
+        self.date_check.setToolTip(
+            "Only photos taken in this date range (EXIF date, else file date)"
+        )
+        today = QtCore.QDate.currentDate()
+        self.date_from = QtWidgets.QDateEdit(today.addYears(-1))
+        self.date_to = QtWidgets.QDateEdit(today)
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setEnabled(False)
+        self.to_label = QtWidgets.QLabel("–")
+        self.folder = QtWidgets.QComboBox()
+        self.folder.setMinimumContentsLength(10)
+        self.folder.setSizeAdjustPolicy(
+            QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.folder.setToolTip("Only photos under this folder")
+        self.folder.addItem("All folders", None)
+        self.camera = QtWidgets.QLineEdit()
+        self.camera.setPlaceholderText("Camera")
+        self.camera.setClearButtonEnabled(True)
+        self.camera.setMaximumWidth(150)
+        self.camera.setMinimumWidth(90)
+        self.camera.setToolTip("Only photos whose camera make or model contains this text")
+        self.reset_button = QtWidgets.QToolButton()
+        self.reset_button.setText("Clear")
+        self.reset_button.setToolTip("Clear every filter")
+        self.reset_button.setAutoRaise(True)
+        self.reset_button.setEnabled(False)
+        for w in (self.date_check, self.date_from, self.to_label, self.date_to):
+            layout.addWidget(w)
+        layout.addSpacing(8)
+        layout.addWidget(self.folder)
+        layout.addSpacing(8)
+        layout.addWidget(self.camera)
+        layout.addWidget(self.reset_button)
+        layout.addStretch(1)
+        self._camera_timer = QtCore.QTimer(self)
+        self._camera_timer.setSingleShot(True)
+        self._camera_timer.setInterval(400)
+        self._camera_timer.timeout.connect(self._changed)
+        self.date_check.toggled.connect(self._on_date_check_toggled)
+        self.date_from.dateChanged.connect(self._changed)
+        self.date_to.dateChanged.connect(self._changed)
+        self.folder.currentIndexChanged.connect(self._changed)
+        self.camera.textEdited.connect(lambda _t: self._camera_timer.start())
+        self.camera.returnPressed.connect(self._changed)
+        self.reset_button.clicked.connect(self.reset)
+        self._last = PhotoFilter()
+        self._quiet = False
+
+    def set_roots(self, roots: Sequence[str]) -> None:
+        """List the library's folders in the folder filter (keeping the selection if possible)."""
+        current = self.folder.currentData()
+        self._quiet = True
+        try:
+            self.folder.clear()
+            self.folder.addItem("All folders", None)
+            for root in roots:
+                self.folder.addItem(Path(root).name or root, root)
+                self.folder.setItemData(self.folder.count() - 1, root, Qt.ItemDataRole.ToolTipRole)
+            idx = self.folder.findData(current) if current else 0
+            self.folder.setCurrentIndex(max(0, idx))
+        finally:
+            self._quiet = False
+        self._changed()
+
+    def set_folder(self, folder: str | None) -> None:
+        """Filter on a folder (a library folder or one of its subfolders); None for all."""
+        if folder is None:
+            self.folder.setCurrentIndex(0)
+            return
+        idx = self.folder.findData(folder)
+        if idx < 0:
+            self.folder.addItem(Path(folder).name or folder, folder)
+            idx = self.folder.count() - 1
+            self.folder.setItemData(idx, folder, Qt.ItemDataRole.ToolTipRole)
+        self.folder.setCurrentIndex(idx)
+
+    def current(self) -> PhotoFilter:
+        """The filter as set now."""
+        date_from = date_to = None
+        if self.date_check.isChecked():
+            a = self.date_from.date()
+            b = self.date_to.date()
+            date_from = datetime(a.year(), a.month(), a.day())
+            date_to = datetime(b.year(), b.month(), b.day(), 23, 59, 59)
+        folder = self.folder.currentData()
+        camera = self.camera.text().strip() or None
+        return PhotoFilter(
+            date_from=date_from, date_to=date_to, folders=(folder,) if folder else (), camera=camera
+        )
+
+    def reset(self) -> None:
+        """Clear every filter."""
+        self._quiet = True
+        try:
+            self.date_check.setChecked(False)
+            self.folder.setCurrentIndex(0)
+            self.camera.clear()
+        finally:
+            self._quiet = False
+        self._changed()
+
+    def _on_date_check_toggled(self, on: bool) -> None:
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        self._changed()
+
+    def _changed(self, *_args: object) -> None:
+        if self._quiet:
+            return
+        flt = self.current()
+        self.reset_button.setEnabled(not flt.is_empty)
+        if flt != self._last:
+            self._last = flt
+            self.filter_changed.emit(flt)
+
+
+class HorizontalScroller(QtWidgets.QScrollArea):
+    """Holds a one-row bar; in a narrow window the row scrolls sideways instead of forcing the
+    window's minimum width (it grows by the scroll bar's height only while that is shown)."""
+
+    def __init__(self, bar: QtWidgets.QWidget, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidget(bar)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Fixed
+        )
+        self._fit()
+
+    def _fit(self) -> None:
+        bar = self.widget()
+        height = bar.sizeHint().height() + 4
+        if self.viewport().width() < bar.minimumSizeHint().width():
+            height += self.horizontalScrollBar().sizeHint().height()
+        if self.height() != height:
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()

@@ -1,0 +1,1 @@
+"""Qt adaptors over the headless engine: worker threads for indexing, searching and thumbnails."""

@@ -1,0 +1,109 @@
+"""Plain data passed between the GUI thread and the workers (through queued signals)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from photoalbum.core.ports import Photo, PhotoFilter
+
+if TYPE_CHECKING:  # pragma: no cover
+    from photoalbum.library import Library
+
+
+@dataclass(frozen=True)
+class LibraryOptions:
+    """How a worker opens its Library: model spec, ONNX precision and threads."""
+
+    model: str | None = None
+    precision: str = "auto"
+    threads: int | None = None
+
+
+#: Opens a Library on the calling (worker) thread. Built by ``gui/app.py`` (the composition root),
+#: so the workers never import the engine's wiring themselves. ``background`` is True for the
+#: indexing worker: ONNX Runtime without spin-waiting, leaving the GUI thread a core.
+LibraryFactory = Callable[[LibraryOptions, bool], "Library"]
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One entry of the model registry, as the setup page and settings show it."""
+
+    name: str
+    languages: tuple[str, ...] = ()
+    description: str = ""
+    published: tuple[tuple[str, str], ...] = ()  # (benchmark, published figure)
+    prepared: bool = False
+    default: bool = False
+    random: bool = False
+
+
+@dataclass(frozen=True)
+class LibraryState:
+    """What the GUI shows about the open library (computed on the worker thread)."""
+
+    library: str
+    model: str  # the spec this worker's Library uses
+    model_prepared: bool
+    random_weights: bool = False
+    roots: tuple[str, ...] = ()
+    photos: int = 0
+    indexed: int = 0
+    pending: int = 0
+    failed: int = 0
+    gone: int = 0
+    failures: tuple[tuple[str, str], ...] = ()
+    models: tuple[ModelInfo, ...] = ()
+    can_import: bool = False  # the model store can import a local checkpoint / ONNX folder
+    can_remove_photos: bool = False  # the engine can forget single photos
+
+
+@dataclass(frozen=True)
+class ImageInput:
+    """An image term from a drop or a paste: the raw bytes (never a URL to fetch)."""
+
+    data: bytes = field(repr=False)
+    label: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What the search bar, filter bar and context menu ask for.
+
+    Attributes:
+        text: the search-bar line (the core query grammar parses it).
+        images: dropped or pasted images (chips).
+        similar_to: a library photo id ("Find similar").
+        flt: metadata filters.
+        k: how many results at most.
+    """
+
+    text: str = ""
+    images: tuple[ImageInput, ...] = ()
+    similar_to: int | None = None
+    flt: PhotoFilter = field(default_factory=PhotoFilter)
+    k: int = 200
+
+    @property
+    def is_browse(self) -> bool:
+        """True when nothing is asked: the grid shows the whole (filtered) library."""
+        return not self.text.strip() and not self.images and self.similar_to is None
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """Ranked results for one request (ids and scores best first, with their photos)."""
+
+    request_id: int
+    ids: np.ndarray
+    scores: np.ndarray
+    photos: tuple[Photo, ...] = ()
+    description: str = ""
+    cut: int = 0  # weaker matches hidden by the relevance cut-off
+    seconds: float = 0.0
+    weak: bool = False  # nothing stood out: these are merely the closest photos

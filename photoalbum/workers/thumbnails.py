@@ -1,0 +1,177 @@
+"""Image loading off the GUI thread: QRunnables on a QThreadPool return QImage (never QPixmap)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Hashable, Iterable, Sequence
+
+from photoalbum.workers.qt import QtCore, QtGui, Signal
+
+logger = logging.getLogger(__name__)
+
+
+def read_image(
+    paths: Sequence[str] = (), data: bytes | None = None, max_side: int | None = None
+) -> QtGui.QImage:
+    """Decode the first readable source (EXIF orientation applied), scaled down to ``max_side``.
+
+    Scaling happens in the decoder where the format allows (JPEG: DCT scaling), so a 12 MP photo
+    costs little. Returns a null QImage when nothing could be read. Never writes anything.
+    """
+    sources: list[object] = list(paths)
+    if data is not None:
+        sources.append(data)
+    for src in sources:
+        buffer = None
+        if isinstance(src, bytes):
+            buffer = QtCore.QBuffer()
+            buffer.setData(QtCore.QByteArray(src))
+            buffer.open(QtCore.QIODevice.OpenModeFlag.ReadOnly)
+            reader = QtGui.QImageReader(buffer)
+        else:
+            reader = QtGui.QImageReader(str(src))
+        reader.setAutoTransform(True)  # Qt's allocation limit (256 MB) refuses decompression bombs
+        if max_side:
+            size = reader.size()
+            if size.isValid() and max(size.width(), size.height()) > max_side:
+                reader.setScaledSize(
+                    size.scaled(max_side, max_side, QtCore.Qt.AspectRatioMode.KeepAspectRatio)
+                )
+        image = reader.read()
+        if buffer is not None:
+            buffer.close()
+        if not image.isNull():
+            return image
+    return QtGui.QImage()
+
+
+class _Load(QtCore.QRunnable):
+    def __init__(
+        self,
+        loader: ThumbnailLoader,
+        channel: str,
+        key: Hashable,
+        ticket: int,
+        generation: int,
+        paths: Sequence[str],
+        data: bytes | None,
+        max_side: int | None,
+    ) -> None:
+        super().__init__()
+        self.loader = loader
+        self.channel = channel
+        self.key = key
+        self.ticket = ticket
+        self.generation = generation
+        self.paths = list(paths)
+        self.data = data
+        self.max_side = max_side
+
+    def run(self) -> None:
+        if not self.loader.is_wanted(self.channel, self.key, self.ticket):
+            return  # dropped: scrolled away or a new result set
+        try:
+            image = read_image(self.paths, self.data, self.max_side)
+        except Exception:  # never let a bad file kill a pool thread
+            logger.exception("loading %s failed", self.paths or "dropped image")
+            image = QtGui.QImage()
+        self.loader.deliver(self.channel, self.key, self.ticket, self.generation, image)
+
+
+class ThumbnailLoader(QtCore.QObject):
+    """Loads images in a thread pool; requests are grouped in channels with a generation counter.
+
+    A channel is one consumer (the grid, the viewer, the search-bar chips). Starting a new
+    generation of a channel (a new result set) drops its queued requests; :meth:`retain` drops
+    requests no longer visible. The most recent request runs first, so what is on screen now
+    loads before what scrolled past.
+
+    Signals:
+        loaded(str channel, object key, int generation, QImage image): a finished load (the image
+            is null when no source could be read).
+    """
+
+    loaded = Signal(str, object, int, QtGui.QImage)
+
+    def __init__(self, max_threads: int = 2, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QtCore.QThreadPool(self)
+        self._pool.setMaxThreadCount(max(1, max_threads))
+        self._lock = threading.Lock()
+        self._pending: dict[tuple[str, Hashable], int] = {}
+        self._generations: dict[str, int] = {}
+        self._tickets = 0
+        self.requested = 0  # how many loads were queued (for tests and benchmarks)
+
+    def generation(self, channel: str) -> int:
+        """The channel's current generation."""
+        with self._lock:
+            return self._generations.get(channel, 0)
+
+    def new_generation(self, channel: str) -> int:
+        """Start a new generation: queued requests of the channel are dropped."""
+        with self._lock:
+            gen = self._generations.get(channel, 0) + 1
+            self._generations[channel] = gen
+            for k in [k for k in self._pending if k[0] == channel]:
+                del self._pending[k]
+            return gen
+
+    def request(
+        self,
+        channel: str,
+        key: Hashable,
+        paths: Sequence[str] = (),
+        *,
+        data: bytes | None = None,
+        max_side: int | None = None,
+    ) -> bool:
+        """Queue a load unless one for ``key`` is already pending; True when queued."""
+        with self._lock:
+            if (channel, key) in self._pending:
+                return False
+            self._tickets += 1
+            ticket = self._tickets
+            self._pending[(channel, key)] = ticket
+            gen = self._generations.get(channel, 0)
+            self.requested += 1
+        job = _Load(self, channel, key, ticket, gen, paths, data, max_side)
+        self._pool.start(job, ticket % (1 << 30))  # newer = higher priority
+        return True
+
+    def retain(self, channel: str, keys: Iterable[Hashable]) -> int:
+        """Drop the channel's queued requests whose key is not in ``keys``; returns how many."""
+        keep = set(keys)
+        with self._lock:
+            drop = [k for k in self._pending if k[0] == channel and k[1] not in keep]
+            for k in drop:
+                del self._pending[k]
+        return len(drop)
+
+    def pending(self, channel: str) -> int:
+        """How many requests of the channel are queued or running."""
+        with self._lock:
+            return sum(1 for k in self._pending if k[0] == channel)
+
+    def is_wanted(self, channel: str, key: Hashable, ticket: int) -> bool:
+        """True while the request is still wanted (called from pool threads)."""
+        with self._lock:
+            return self._pending.get((channel, key)) == ticket
+
+    def deliver(
+        self, channel: str, key: Hashable, ticket: int, generation: int, image: QtGui.QImage
+    ) -> None:
+        """Hand a result to the GUI thread, unless the request was dropped meanwhile."""
+        with self._lock:
+            if self._pending.get((channel, key)) != ticket:
+                return
+            del self._pending[(channel, key)]
+        self.loaded.emit(channel, key, generation, image)
+
+    def shutdown(self, msec: int = 5000) -> bool:
+        """Drop queued loads and wait for running ones; True if the pool is idle."""
+        with self._lock:
+            self._pending.clear()
+        self._pool.clear()
+        return self._pool.waitForDone(msec)

@@ -1,0 +1,102 @@
+"""Settings and failures dialogs, and the global exception hook (dialog + log, never a crash)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+
+import pytest
+
+from photoalbum.core.errors import LibraryLockedError
+from photoalbum.gui.dialogs.failures_dialog import FailuresDialog
+from photoalbum.gui.dialogs.settings_dialog import SettingsDialog
+from photoalbum.gui.errors import ExceptionHook, logs_exceptions
+from photoalbum.workers.messages import LibraryOptions, LibraryState, ModelInfo
+from photoalbum.workers.qt import QtGui
+
+pytestmark = pytest.mark.gui
+
+
+def state(**kw) -> LibraryState:
+    base = dict(
+        library="/lib",
+        model="xlm-roberta-base-ViT-B-32",
+        model_prepared=True,
+        roots=("/photos/a", "/photos/b"),
+        models=(
+            ModelInfo("xlm-roberta-base-ViT-B-32", prepared=True, default=True),
+            ModelInfo("ViT-B-32-datacomp"),
+        ),
+    )
+    base.update(kw)
+    return LibraryState(**base)
+
+
+def test_settings_dialog_collects_changes(qtbot):
+    answers = iter(["/photos/c"])
+    dialog = SettingsDialog(
+        state(), LibraryOptions(precision="auto"), choose_folder=lambda: next(answers)
+    )
+    qtbot.addWidget(dialog)
+    assert dialog.options() == LibraryOptions(model="xlm-roberta-base-ViT-B-32")
+    dialog.add_button.click()
+    dialog.folders.item(0).setSelected(True)
+    dialog.remove_button.click()
+    assert dialog.added_folders() == ["/photos/c"]
+    assert dialog.removed_folders() == ["/photos/a"]
+    dialog.model.setCurrentIndex(dialog.model.findData("ViT-B-32-datacomp"))
+    dialog.precision.setCurrentIndex(dialog.precision.findData("int8"))
+    dialog.threads.setValue(2)
+    assert dialog.options() == LibraryOptions("ViT-B-32-datacomp", "int8", 2)
+    labels = [dialog.model.itemText(i) for i in range(dialog.model.count())]
+    assert labels[0].endswith("(default) ✓")
+
+
+def test_failures_dialog_lists_reasons(qtbot):
+    dialog = FailuresDialog([("/p/broken.jpg", "cannot decode: truncated"), ("/p/e.png", "empty")])
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 2
+    dialog.copy_to_clipboard()
+    assert "broken.jpg\tcannot decode: truncated" in QtGui.QGuiApplication.clipboard().text()
+
+
+def test_exception_hook_logs_and_shows_bugs_and_known_errors(qtbot, caplog):
+    shown = []
+    hook = ExceptionHook(show=lambda title, text, details: shown.append((title, text, details)))
+    hook.install()
+    try:
+        assert sys.excepthook == hook.handle
+        try:
+            raise ValueError("boom")
+        except ValueError:
+            with caplog.at_level(logging.ERROR):
+                hook.handle(*sys.exc_info())
+        qtbot.waitUntil(lambda: len(shown) == 1, timeout=2000)
+        title, text, details = shown[0]
+        assert "ValueError: boom" in text and "Traceback" in details
+        assert "uncaught exception" in caplog.text
+        # A known problem: its message, no traceback.
+        hook.handle(LibraryLockedError, LibraryLockedError("busy: wait"), None)
+        qtbot.waitUntil(lambda: len(shown) == 2, timeout=2000)
+        assert shown[1][1] == "busy: wait" and shown[1][2] == ""
+        # From another thread: delivered to the GUI thread.
+        where = []
+        hook._show = lambda *a: where.append(threading.get_ident())
+        t = threading.Thread(target=lambda: hook.handle(RuntimeError, RuntimeError("x"), None))
+        t.start()
+        t.join()
+        qtbot.waitUntil(lambda: where == [threading.get_ident()], timeout=2000)
+    finally:
+        hook.uninstall()
+    assert sys.excepthook != hook.handle
+
+
+def test_logs_exceptions_logs_and_reraises(caplog):
+    @logs_exceptions
+    def slot() -> None:
+        raise KeyError("k")
+
+    with caplog.at_level(logging.ERROR), pytest.raises(KeyError):
+        slot()
+    assert "error in test_logs_exceptions_logs_and_reraises.<locals>.slot" in caplog.text

@@ -1,0 +1,1 @@
+"""Tests of the Qt workers (indexing, search, thumbnails, model preparation)."""

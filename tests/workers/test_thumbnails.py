@@ -1,0 +1,91 @@
+"""ThumbnailLoader: QImage off the GUI thread, scaled decode, fallbacks, stale requests dropped."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PIL import Image
+
+from photoalbum.workers.qt import QtCore, QtGui
+from photoalbum.workers.thumbnails import ThumbnailLoader, read_image
+from tests.support.photos import make_sample_photos
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def loader(qtbot):
+    loader = ThumbnailLoader(max_threads=2)
+    yield loader
+    assert loader.shutdown(5000)
+
+
+def test_read_image_scales_orients_and_falls_back(tmp_path, qapp):
+    big = tmp_path / "big.jpg"
+    Image.new("RGB", (1200, 800), (200, 30, 30)).save(big)
+    img = read_image([str(tmp_path / "missing.jpg"), str(big)], max_side=128)
+    assert not img.isNull() and max(img.width(), img.height()) == 128
+    assert img.width() == 128 and img.height() in (85, 86)
+    # EXIF orientation 6 (rotate 90° clockwise) is applied: a landscape file shows as portrait.
+    rotated = tmp_path / "rotated.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.new("RGB", (300, 200), (10, 200, 10)).save(rotated, exif=exif)
+    img = read_image([str(rotated)])
+    assert (img.width(), img.height()) == (200, 300)
+    # Raw bytes (a browser drop) decode too; garbage gives a null image, not an exception.
+    assert not read_image(data=big.read_bytes(), max_side=64).isNull()
+    assert read_image(data=b"not an image").isNull()
+    assert read_image([str(tmp_path / "missing.jpg")]).isNull()
+
+
+def test_loads_off_the_gui_thread_and_delivers_on_it(qtbot, loader, tmp_path):
+    [photo] = make_sample_photos(tmp_path, ("coffee",))
+    threads = []
+    loader.loaded.connect(lambda *a: threads.append(threading.get_ident()))
+    with qtbot.waitSignal(loader.loaded, timeout=5000) as got:
+        assert loader.request("grid", "k1", [str(photo)], max_side=64)
+    channel, key, gen, image = got.args
+    assert (channel, key, gen) == ("grid", "k1", 0)
+    assert isinstance(image, QtGui.QImage) and max(image.width(), image.height()) == 64
+    assert threads == [threading.get_ident()]  # delivered on the GUI thread
+    assert loader.pending("grid") == 0
+
+
+def test_duplicate_requests_are_merged(qtbot, loader, tmp_path):
+    [photo] = make_sample_photos(tmp_path, ("cat",))
+    assert loader.request("grid", "same", [str(photo)])
+    assert not loader.request("grid", "same", [str(photo)])
+    qtbot.waitUntil(lambda: loader.pending("grid") == 0, timeout=5000)
+
+
+def test_new_generation_and_retain_drop_queued_requests(qtbot, tmp_path):
+    photos = make_sample_photos(tmp_path, ("coffee", "cat", "rocket"))
+    loader = ThumbnailLoader(max_threads=1)
+    got = []
+    loader.loaded.connect(lambda ch, key, gen, img: got.append((ch, key, gen)))
+    gate = threading.Event()
+
+    class Blocker(QtCore.QRunnable):
+        def run(self) -> None:
+            gate.wait(5)
+
+    loader._pool.start(Blocker())  # occupy the only thread so requests stay queued
+    for i in range(30):
+        loader.request("grid", f"old{i}", [str(photos[i % 3])])
+    loader.request("viewer", "v", [str(photos[0])])
+    gen = loader.new_generation("grid")
+    assert gen == 1 and loader.pending("grid") == 0 and loader.pending("viewer") == 1
+    for i in range(10):
+        loader.request("grid", f"new{i}", [str(photos[i % 3])])
+    assert loader.retain("grid", ["new1", "new2"]) == 8
+    gate.set()
+    qtbot.waitUntil(
+        lambda: loader.pending("grid") == 0 and loader.pending("viewer") == 0, timeout=5000
+    )
+    qtbot.wait(50)
+    assert sorted(k for ch, k, g in got if ch == "grid") == ["new1", "new2"]
+    assert all(g == 1 for ch, k, g in got if ch == "grid")
+    assert ("viewer", "v", 0) in got
+    assert loader.shutdown(5000)
