@@ -19,7 +19,6 @@ import numpy as np
 from photoalbum.core.errors import PhotoAlbumError
 from photoalbum.core.scenes.clustering import (
     ClusterParams,
-    as_unit_rows,
     assign_members,
     cluster_vectors,
     group_sums,
@@ -295,7 +294,10 @@ class SceneIndex:
         if not ok.all():
             logger.warning("scenes: ignoring %d unusable vectors", int((~ok).sum()))
         if ok.all() and (len(id_arr) < 2 or bool(np.all(np.diff(id_arr) > 0))):
-            uniq, x = id_arr, as_unit_rows(v)  # the usual case: no copy of the library
+            # The usual case (catalog order, unit float32 rows): no copy of the library.
+            unit = v.dtype == np.float32 and v.flags.c_contiguous
+            unit = unit and (len(v) == 0 or float(np.abs(norms - 1.0).max()) <= 1e-3)
+            uniq, x = id_arr, (v if unit else unit_rows(v))
         else:
             uniq, first = np.unique(id_arr[ok], return_index=True)
             x = unit_rows(v[np.flatnonzero(ok)[first]])
