@@ -59,6 +59,8 @@ from typing import Any
 import hnswlib
 import numpy as np
 
+from photoalbum.core.durable import fsync_dir, fsync_file
+
 logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
@@ -417,7 +419,7 @@ class HnswStore:
         with self._lock:
             try:
                 self._index.save_index(str(tmp_index))
-                _fsync_file(tmp_index)
+                fsync_file(tmp_index)
                 size, crc = _file_crc(tmp_index)
                 meta = {
                     "format": FORMAT_VERSION,
@@ -435,9 +437,9 @@ class HnswStore:
                 os.replace(tmp_index, path)
                 # From here until the sidecar is renamed, the pair does not verify (open → rebuild).
                 tmp_side.write_text(json.dumps(meta), encoding="utf-8")
-                _fsync_file(tmp_side)
+                fsync_file(tmp_side)
                 os.replace(tmp_side, side)
-                _fsync_dir(path.parent)
+                fsync_dir(path.parent)
             finally:
                 for tmp in (tmp_index, tmp_side):
                     with contextlib.suppress(OSError):
@@ -523,24 +525,5 @@ def _file_crc(path: Path) -> tuple[int, int]:
     return size, crc
 
 
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
-def _fsync_dir(path: Path) -> None:
-    if os.name != "posix":  # directories can't be opened for fsync on Windows
-        return
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -277,7 +277,7 @@ def test_save_failure_keeps_the_old_pair(tmp_path: Path, monkeypatch) -> None:
     def boom(*a, **k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("photoalbum.core.vectorstore._fsync_file", boom)
+    monkeypatch.setattr("photoalbum.core.vectorstore.fsync_file", boom)
     with pytest.raises(OSError):
         store.save(8)
     monkeypatch.undo()

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from filelock import FileLock, Timeout
 
+from photoalbum.core.durable import fsync_dir, fsync_file
 from photoalbum.core.errors import ModelNotAvailableError
 from photoalbum.core.models.manifest import PRECISIONS, TOWERS, Manifest, ManifestError
 from photoalbum.core.models.registry import ModelSpec
@@ -280,7 +281,7 @@ class ModelStore:
                 os.rename(final, old)
                 shutil.rmtree(old, ignore_errors=True)
             os.rename(tmp, final)
-            _fsync_dir(self.models_dir)
+            fsync_dir(self.models_dir)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -295,22 +296,13 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _fsync_dir(path: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _fsync_tree(path: Path) -> None:
     for entry in path.iterdir():
         if entry.is_file():
-            with open(entry, "rb") as f:
-                os.fsync(f.fileno())
-    _fsync_dir(path)
+            fsync_file(entry)
+    fsync_dir(path)
 
 
 __all__ = ["PRECISIONS", "TOWERS", "ModelStore", "PreparedModel", "Preparer", "ProgressFn"]
