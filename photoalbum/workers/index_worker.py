@@ -93,7 +93,7 @@ def _published_pairs(published: Any) -> tuple[tuple[str, str], ...]:
 
 
 def _can_import(lib: Library) -> bool:
-    return callable(getattr(lib.models, "import_path", None))
+    return callable(getattr(lib.models, "import_prepared", None))
 
 
 def lower_thread_priority() -> None:

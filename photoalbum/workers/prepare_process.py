@@ -60,14 +60,26 @@ def run(
     models_dir.mkdir(parents=True, exist_ok=True)
     downloads_dir.mkdir(parents=True, exist_ok=True)
     if import_path:
-        importer = getattr(store, "import_path", None)
-        if importer is None:
-            return {
-                "ok": False,
-                "kind": "known",
-                "message": "importing a local model is not supported by this version",
-            }
-        prepared = importer(spec, Path(import_path), on_progress=_progress)
+        source = Path(import_path).expanduser()
+        if source.is_dir():  # a folder of exported ONNX towers (a prepared model)
+            prepared = store.import_prepared(source, spec)
+        elif source.is_file():  # an open_clip checkpoint: export it (needs the prepare extra)
+            import functools
+
+            from photoalbum.library import default_preparer
+
+            preparer = default_preparer()
+            if preparer is None:
+                return {
+                    "ok": False,
+                    "kind": "known",
+                    "message": "Importing a checkpoint needs the 'prepare' extra (torch, "
+                    "open_clip): pip install 'photoalbum[prepare]'; a prepared folder imports "
+                    "without it.",
+                }
+            prepared = store.ensure(spec, functools.partial(preparer, checkpoint=source), _progress)
+        else:
+            return {"ok": False, "kind": "known", "message": f"no such file or folder: {source}"}
     elif store.get(spec) is not None:
         prepared = store.get(spec)  # already prepared (e.g. copied in): no torch needed
     else:
@@ -115,7 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ok": False,
             "kind": "offline",
             "message": offline_help(
-                spec.name, models_dir, spec.slug, callable(getattr(ModelStore, "import_path", None))
+                spec.name,
+                models_dir,
+                spec.slug,
+                callable(getattr(ModelStore, "import_prepared", None)),
             ),
         }
     except KnownError as exc:

@@ -7,6 +7,7 @@ import pytest
 from photoalbum.gui.dialogs.model_setup import ModelSetupPage
 from photoalbum.workers.messages import LibraryState, ModelInfo
 from photoalbum.workers.model_prep import ModelPreparer
+from photoalbum.workers.qt import Qt
 from tests.support.model_fixtures import TINY_SPEC
 
 pytestmark = pytest.mark.gui
@@ -47,4 +48,26 @@ def test_setup_page_prepares_through_the_child_process(qtbot, tiny_paths):
     assert ready.args == [TINY_SPEC]
     assert page.prepare_button.isEnabled() and not page.bar.isVisible()
     assert not preparer.running
+    preparer.shutdown()
+
+
+def test_setup_page_imports_a_prepared_folder(qtbot, paths, tiny_model):
+    preparer = ModelPreparer(paths.models, paths.downloads)
+    page = ModelSetupPage(preparer, choose_import=lambda: str(tiny_model.path))
+    qtbot.addWidget(page)
+    page.show()
+    page.set_state(
+        LibraryState(
+            library="/lib",
+            model=TINY_SPEC,
+            model_prepared=False,
+            models=(ModelInfo(TINY_SPEC, random=True),),
+            can_import=True,
+        )
+    )
+    assert page.import_button.isEnabled()
+    with qtbot.waitSignal(page.model_ready, timeout=120000) as ready:
+        qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    assert ready.args == [TINY_SPEC]
+    assert (paths.models / tiny_model.path.name / "manifest.json").is_file()
     preparer.shutdown()

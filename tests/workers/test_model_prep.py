@@ -53,3 +53,20 @@ def test_child_offline_says_how_to_get_the_model(paths):
     assert "photoalbum model prepare xlm-roberta-base-ViT-B-32" in result["message"]
     assert str(paths.models) in result["message"]
     assert not any(p.name.startswith("xlm") for p in paths.models.iterdir())  # nothing half-made
+
+
+def test_child_imports_a_prepared_folder(paths, tiny_model):
+    argv = child_command(paths.models, paths.downloads, TINY_SPEC, import_path=str(tiny_model.path))
+    out = subprocess.run(
+        argv, capture_output=True, text=True, timeout=120, env={**os.environ, "HF_HUB_OFFLINE": "1"}
+    )
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert out.returncode == 0 and result["ok"], out.stderr[-2000:]
+    assert (paths.models / tiny_model.path.name / "manifest.json").is_file()
+    # Something that is not a prepared model is refused with a reason, nothing half-copied.
+    bad = paths.downloads / "not-a-model"
+    bad.mkdir()
+    argv = child_command(paths.models, paths.downloads, "ViT-B-32-datacomp", import_path=str(bad))
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert not result["ok"] and result["kind"] == "known" and "cannot import" in result["message"]
