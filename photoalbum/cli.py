@@ -115,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
                         ("events", "photos grouped by when they were taken"),
                         ("duplicates", "groups of near-identical photos (nothing is deleted)")):
         p = sub.add_parser(name, help=help_)
-        p.add_argument("--recluster", action="store_true", help=argparse.SUPPRESS) if name == "scenes" else None
+        if name == "scenes":
+            p.add_argument("--recluster", action="store_true", help="recluster everything now")
         _add_output(p)
 
     p = sub.add_parser("model", help="list, prepare and inspect models")

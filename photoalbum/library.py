@@ -98,8 +98,7 @@ class Library:
         """The library's model, prepared on first use (with progress)."""
         if self._prepared is None:
             self.paths.ensure_models()
-            preparer = self._preparer if self._preparer else None
-            self._prepared = self.models.ensure(self.spec, preparer, self.on_model_progress)
+            self._prepared = self.models.ensure(self.spec, self._preparer, self.on_model_progress)
             if self._prepared.random_weights:
                 logger.warning("model %s has RANDOM WEIGHTS: for tests and benchmarks only; "
                                "search results are meaningless", self.spec.name)
