@@ -25,7 +25,15 @@ TOP_K = 5
 
 
 def quantize_tower(fp32: Path, int8: Path) -> None:
-    """Dynamic INT8 quantization (weights int8, activations quantized at run time)."""
+    """Dynamic INT8 quantization (weights int8, activations quantized at run time).
+
+    Weights use 7 bits (``reduce_range``): on x86 CPUs without VNNI (AVX2 only, like this
+    build machine and most laptops before ~2021) ONNX Runtime multiplies uint8 activations by
+    int8 weights with ``vpmaddubsw``, whose int16 sums saturate with full-range weights.
+    Measured on ViT-B-32 (random weights, 44 real photos, AVX2): full-range int8 weights gave
+    centred cosine 0.975 / top-5 overlap 0.968 against fp32; 7-bit weights 0.9986 / 1.00 at
+    the same kernel speed (uint8 weights: 0.9994 but a slower kernel).
+    """
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     external = (fp32.parent / (fp32.name + ".data")).exists()
@@ -38,7 +46,7 @@ def quantize_tower(fp32: Path, int8: Path) -> None:
                 int8,
                 weight_type=QuantType.QInt8,
                 per_channel=False,
-                reduce_range=False,
+                reduce_range=True,
                 use_external_data_format=external,
                 extra_options={"MatMulConstBOnly": True},
             )
