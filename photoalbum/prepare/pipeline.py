@@ -16,13 +16,15 @@ import numpy as np
 from photoalbum.core.errors import BugError, UserError
 from photoalbum.core.models.encoder import available_cores
 from photoalbum.core.models.manifest import ImageConfig, Manifest, TextConfig, TowerInfo
+from photoalbum.core.models.onnx_files import externalize_weights, tower_files
 from photoalbum.core.models.registry import ModelSpec
+from photoalbum.core.models.spm_tokenizer import write_copy
 from photoalbum.core.models.store import ProgressFn
-from photoalbum.core.models.tokenizer import TextTokenizer
+from photoalbum.core.models.tokenizer import TextTokenizer, clean_text
 
 logger = logging.getLogger(__name__)
 
-STAGES = ("tokenizer", "model", "export", "verify", "int8", "measure", "manifest")
+STAGES = ("tokenizer", "model", "export", "verify", "int8", "measure", "store", "manifest")
 #: Verification fails if ONNX fp32 and torch disagree more than this (cosine per item).
 MIN_VERIFY_COSINE = 0.9999
 IMAGE_SAMPLE = 32
@@ -93,6 +95,10 @@ def prepare_model(
     text_cfg = cfg["text_cfg"]
     context = int(text_cfg.get("context_length", 77))
     tok = _prepare_tokenizer(spec, text_cfg, tok_path, downloads_dir, warnings_)
+    from photoalbum.prepare import samples
+
+    # A Unigram vocabulary (XLM-R) gets a compact SentencePiece copy if it encodes exactly alike.
+    compact = write_copy(tok_path, context, lambda s: clean_text(s, tok.clean), samples.QUERIES)
 
     # 2. Model.
     progress("model")
@@ -135,8 +141,6 @@ def prepare_model(
 
     # 4. Verify ONNX fp32 against torch on sample inputs.
     progress("verify")
-    from photoalbum.prepare import samples
-
     pixels = _reference_pixels(open_clip, image_cfg, samples.synthetic_photos(IMAGE_SAMPLE))
     image_feeds = [
         {"pixel_values": pixels[i : i + IMAGE_BATCH]} for i in range(0, len(pixels), IMAGE_BATCH)
@@ -165,6 +169,7 @@ def prepare_model(
             if tok.random
             else "hub tokenizer.json (what open_clip's HFTokenizer loads)"
         }
+    text_conf.tokenizer_check["compact_copy"] = compact
     torch_txt = export.torch_text_embeds(built, padded)
     sess32 = {t: quantize.make_session(p, threads) for t, p in paths.items()}
     onnx_img = quantize.run_all(sess32["image"], image_feeds)
@@ -219,13 +224,23 @@ def prepare_model(
         quantize.agreement(onnx_txt, quantize.run_all(sess8["text"], text_feeds)),
         extra,
     )
+    # 7. Weights into side files, which ONNX Runtime memory-maps (far lower RSS; see onnx_files).
+    progress("store")
+    sess32.clear()  # close the sessions before their files are rewritten
+    sess8.clear()
+    for tower in paths:
+        externalize_weights(paths[tower])
+        externalize_weights(int8_paths[tower])
     for tower, decision in (("image", img_decision), ("text", txt_decision)):
         files = {"fp32": paths[tower].name, "int8": int8_paths[tower].name}
         towers[tower] = TowerInfo(
             files=files,
             default_precision=decision.precision,
             decision=decision.reason,
-            sizes={p: (out_dir / f).stat().st_size for p, f in files.items()},
+            sizes={
+                p: sum(f.stat().st_size for f in tower_files(out_dir / name))
+                for p, name in files.items()
+            },
             verify=verify[tower],
             agreement=decision.agreement,
             speed=decision.speed,
@@ -233,7 +248,7 @@ def prepare_model(
     if spec.random_weights:
         warnings_.append("INT8 agreement was measured on random weights; re-measure on real ones")
 
-    # 7. Manifest (written last: its presence marks a complete preparation).
+    # 8. Manifest (written last: its presence marks a complete preparation).
     progress("manifest")
     manifest = Manifest(
         name=spec.name,

@@ -49,6 +49,9 @@ def test_tiny_clip_manifest(tiny_model: PreparedModel) -> None:
         assert t.speed["fp32_ms"] > 0 and t.speed["int8_ms"] > 0
         for f in t.files.values():
             assert (tiny_model.path / f).is_file()
+            # Weights sit in a side file that ONNX Runtime memory-maps.
+            side = tiny_model.path / (f + ".data")
+            assert side.is_file() and side.stat().st_size > 0
     assert m.towers["text"].verify["onnx_input"] == "real length"
     # A real-length query is much shorter than the padded context.
     assert m.towers["text"].speed["query_tokens"] < 20

@@ -129,7 +129,9 @@ class ClipEncoder:
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.log_severity_level = 3  # errors only; ORT's warnings are about its own fallbacks
         opts.enable_cpu_mem_arena = self._arena(tower)
-        if self.background:
+        if self.background or tower == "image":
+            # Spin-waiting ORT threads burn the cores the decode threads need while indexing
+            # (decode and encode share them); the GUI needs its core too.
             opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
             opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
         try:

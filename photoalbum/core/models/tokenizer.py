@@ -1,4 +1,4 @@
-"""Query tokenising at run time: open_clip's text clean-up plus a `tokenizers` JSON tokenizer."""
+"""Query tokenising at run time: open_clip's text clean-up plus the model's tokenizer file."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import string
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from photoalbum.core.errors import ModelNotAvailableError
+from photoalbum.core.models.spm_tokenizer import load_copy
 
 logger = logging.getLogger(__name__)
 
@@ -120,28 +122,43 @@ class TextTokenizer:
         clean: str = "lower",
         dynamic_length: bool = True,
     ) -> None:
-        from tokenizers import Tokenizer  # run-time dependency, imported when a tower is used
-
-        try:
-            self._tok = Tokenizer.from_file(str(path))
-        except Exception as exc:  # the tokenizers library raises plain Exceptions
-            raise ModelNotAvailableError(f"cannot load tokenizer {path}: {exc}") from exc
-        self._tok.no_padding()
-        self._tok.enable_truncation(max_length=context_length)
+        self._compact = load_copy(path, context_length)
+        self._tok = None if self._compact is not None else _json_tokenizer(path, context_length)
         self.context_length = context_length
         self.pad_id = pad_id
         self.clean = clean
         self.dynamic_length = dynamic_length
 
+    @property
+    def compact(self) -> bool:
+        """True when the compact SentencePiece copy does the work (see spm_tokenizer)."""
+        return self._compact is not None
+
     def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(ids, attention_mask), both (n, L) int64, L = longest in the batch (or context)."""
         cleaned = [clean_text(t if isinstance(t, str) else str(t), self.clean) for t in texts]
-        encs = self._tok.encode_batch(cleaned)
-        lengths = [len(e.ids) for e in encs]
+        if self._compact is not None:
+            encs = self._compact.encode_batch(cleaned)
+        else:
+            assert self._tok is not None
+            encs = [e.ids for e in self._tok.encode_batch(cleaned)]
+        lengths = [len(e) for e in encs]
         width = max(lengths, default=0) if self.dynamic_length else self.context_length
         ids = np.full((len(encs), max(width, 1)), self.pad_id, dtype=np.int64)
         mask = np.zeros_like(ids)
         for i, e in enumerate(encs):
-            ids[i, : lengths[i]] = e.ids
+            ids[i, : lengths[i]] = e
             mask[i, : lengths[i]] = 1
         return ids, mask
+
+
+def _json_tokenizer(path: Path, context_length: int) -> Any:
+    from tokenizers import Tokenizer  # run-time dependency, imported when a tower is used
+
+    try:
+        tok = Tokenizer.from_file(str(path))
+    except Exception as exc:  # the tokenizers library raises plain Exceptions
+        raise ModelNotAvailableError(f"cannot load tokenizer {path}: {exc}") from exc
+    tok.no_padding()
+    tok.enable_truncation(max_length=context_length)
+    return tok
