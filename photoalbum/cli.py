@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import functools
 import importlib
+import importlib.metadata
 import json
 import logging
 import os
@@ -29,6 +30,14 @@ logger = logging.getLogger(__name__)
 
 #: Commands whose positional words are query terms: a word starting with "-" is a negative term.
 QUERY_COMMANDS = ("search",)
+
+
+def package_version() -> str:
+    """The installed distribution's version; ``__version__`` when run from a source checkout."""
+    try:
+        return importlib.metadata.version("photoalbum")
+    except importlib.metadata.PackageNotFoundError:
+        return __version__
 
 
 # --- argument parsing ----------------------------------------------------------------------------
@@ -56,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Query words: plain words form a phrase; +word adds a term, -word is a negative "
                "term, 2:word weighs a term; an image file path is an image term.",
     )
-    parser.add_argument("--version", action="version", version=f"photoalbum {__version__}")
+    parser.add_argument("--version", action="version", version=f"photoalbum {package_version()}")
     parser.add_argument("--library", metavar="DIR",
                         help="library dir (default: $PHOTOALBUM_HOME or the user data dir)")
     parser.add_argument("--models-dir", metavar="DIR",
