@@ -40,9 +40,9 @@ lint: venv
 bench: venv
 	$(PY) -m bench.run_all
 
-## sdist + wheel, installed into a fresh venv without torch and smoke-tested (CI runs this too).
+## sdist + wheel, installed into a fresh venv without torch and smoke-tested (part of `make test`).
 wheel-check: venv
-	PYTHONPATH=$(CURDIR) $(PY) packaging/checks.py wheel
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -p no:cacheprovider tests/e2e/test_wheel.py
 
 ## The frozen desktop app (PyInstaller one-folder build in dist/photoalbum/), smoke-tested
 ## under Xvfb (offscreen without it): model import, index, search, first window, clean exit.
@@ -51,7 +51,7 @@ dist: venv
 	rm -rf dist/photoalbum build/pyinstaller
 	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist \
 		--workpath build/pyinstaller packaging/photoalbum.spec
-	PYTHONPATH=$(CURDIR) $(PY) packaging/checks.py frozen dist/photoalbum
+	PYTHONPATH=$(CURDIR) $(PY) packaging/check_frozen.py dist/photoalbum
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -49,7 +49,9 @@ class Runner:
         self.library = work / "library"
         self.models = work / "models"
         self.model = model
-        self.env = os.environ.copy()
+        # The executable's own installation only: no PYTHONPATH pointing at a checkout.
+        self.env = {k: v for k, v in os.environ.items()
+                    if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
         # Keep everything (platform dirs, caches, Qt settings) inside the work dir.
         for var in ("HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME",
                     "XDG_STATE_HOME"):

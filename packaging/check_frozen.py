@@ -1,17 +1,14 @@
-"""Release checks: the wheel in a fresh torch-free venv, and the frozen app (run from the root).
+"""Check the frozen app (``make dist`` runs this after PyInstaller; run from the project root).
 
-usage: python packaging/checks.py wheel [--keep DIR]
-       python packaging/checks.py frozen dist/photoalbum [--screenshot PNG]
+usage: PYTHONPATH=. python packaging/check_frozen.py dist/photoalbum [--keep DIR] [--screenshot PNG]
 
-Both prepare the tiny random-weights test model (``random:tiny-clip``) with this (development)
-Python, which has torch, write a few sample photos (scikit-image's), and then run
-packaging/smoke_test.py against the installed ``photoalbum``: version, import of the prepared
-model folder, index, search, scenes, the app's first window. ``wheel`` first builds the sdist
-and the wheel (``python -m build``; the wheel is built from the sdist), checks the wheel carries
-resources/ and no tests, installs it into a new venv and checks torch is not there. ``frozen``
-checks no torch/open_clip was bundled and also runs the app's model-import child process
-(``photoalbum -m photoalbum.workers.prepare_process``) through the frozen binary.
-Sizes and times are printed.
+Checks no torch/open_clip was bundled; prepares the tiny random-weights test model
+(``random:tiny-clip``) with this (development) Python, which has torch, and writes a few sample
+photos (scikit-image's); runs the app's model-import child process through the frozen binary
+(``photoalbum -m photoalbum.workers.prepare_process``, what the model-setup page does); then
+packaging/smoke_test.py against the binary: version, import of the prepared model folder, index,
+search, scenes, the app's first window under Xvfb and a clean exit on Ctrl+Q. The wheel's
+counterpart is tests/e2e/test_wheel.py (``make wheel-check``). Sizes and times are printed.
 """
 
 from __future__ import annotations
@@ -24,8 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import venv
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +47,7 @@ def _timed(what: str, cmd: list[str], **kw) -> subprocess.CompletedProcess[str]:
 
 class ModelPreparation:
     """The tiny test model prepared into work/prepared-models by a child process of this
-    (torch) Python, started at once so it runs while the wheel builds and installs."""
+    (torch) Python, started at once so it runs while the build is inspected."""
 
     def __init__(self, work: Path) -> None:
         self.models = work / "prepared-models"
@@ -95,50 +90,6 @@ def smoke(exe: Path, model_dir: Path, photos: Path, gui: str, extra: list[str]) 
         raise SystemExit(f"FAILED: smoke test of {exe} (exit {code})")
 
 
-def check_wheel(work: Path) -> None:
-    preparing = ModelPreparation(work)
-    out = work / "dist"
-    shutil.rmtree(ROOT / "build", ignore_errors=True)  # no stale files from an older build
-    _timed("python -m build (sdist + wheel)",
-           [sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)])
-    wheel = next(out.glob("photoalbum-*.whl"))
-    sdist = next(out.glob("photoalbum-*.tar.gz"))
-    names = zipfile.ZipFile(wheel).namelist()
-    for must in ("photoalbum/resources/scenes/vocabulary.tsv",
-                 "photoalbum/resources/icons/photoalbum.svg",
-                 "photoalbum/resources/desktop/io.github.photoalbum.photoalbum.desktop",
-                 "photoalbum/py.typed"):
-        if must not in names:
-            raise SystemExit(f"FAILED: the wheel lacks {must}")
-    if any(n.startswith(("tests/", "bench/")) for n in names):
-        raise SystemExit("FAILED: the wheel carries tests/ or bench/")
-    print(f"    wheel {wheel.name}: {wheel.stat().st_size / 1e3:.0f} kB; "
-          f"sdist {sdist.stat().st_size / 1e3:.0f} kB")
-
-    env_dir = work / "venv"
-    venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
-    py = env_dir / "bin" / "python"
-    clean = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    _timed("pip install the wheel (fresh venv)",
-           [str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)],
-           env=clean)
-    listed = _timed("pip list", [str(py), "-m", "pip", "list", "--format", "json"], env=clean)
-    installed = {p["name"].lower() for p in json.loads(listed.stdout)}
-    heavy = installed & {"torch", "torchvision", "open-clip-torch", "open_clip_torch",
-                         "transformers", "onnx"}
-    if heavy:
-        raise SystemExit(f"FAILED: the run-time install pulled in {sorted(heavy)}")
-    where = _timed("resources found from the wheel",
-                   [str(py), "-c", "from photoalbum.core.resources import resources_dir; "
-                    "print(resources_dir())"], env=clean, cwd=work).stdout.strip()
-    if "site-packages" not in where:
-        raise SystemExit(f"FAILED: resources resolved outside the install: {where}")
-    print(f"    {len(installed)} packages, no torch; resources in {where}")
-    model_dir = preparing.result()
-    photos = sample_photos(work / "photos")
-    smoke(env_dir / "bin" / "photoalbum", model_dir, photos, "offscreen", [])
-
-
 def check_frozen(dist: Path, work: Path, screenshot: Path | None) -> None:
     preparing = ModelPreparation(work)
     exe = dist / ("photoalbum.exe" if os.name == "nt" else "photoalbum")
@@ -166,23 +117,16 @@ def check_frozen(dist: Path, work: Path, screenshot: Path | None) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = ap.add_subparsers(dest="what", required=True)
-    w = sub.add_parser("wheel")
-    w.add_argument("--keep", type=Path, help="work here and keep it (default: a temp dir)")
-    f = sub.add_parser("frozen")
-    f.add_argument("dist", type=Path)
-    f.add_argument("--keep", type=Path)
-    f.add_argument("--screenshot", type=Path)
+    ap.add_argument("dist", type=Path, help="the one-folder build, e.g. dist/photoalbum")
+    ap.add_argument("--keep", type=Path, help="work here and keep it (default: a temp dir)")
+    ap.add_argument("--screenshot", type=Path, help="save the app's window here (Xvfb only)")
     args = ap.parse_args()
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="photoalbum-check-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        if args.what == "wheel":
-            check_wheel(work)
-        else:
-            check_frozen(args.dist.resolve(), work, args.screenshot)
-    print(f"{args.what} check passed in {time.perf_counter() - t0:.0f} s")
+        check_frozen(args.dist.resolve(), work, args.screenshot)
+    print(f"frozen app check passed in {time.perf_counter() - t0:.0f} s")
     return 0
 
 
