@@ -67,3 +67,19 @@ def test_appstreamcli_validates_the_metainfo() -> None:
 def test_desktop_file_validate() -> None:
     out = subprocess.run(["desktop-file-validate", str(DESKTOP)], capture_output=True, text=True)
     assert out.returncode == 0 and not out.stdout.strip(), out.stdout + out.stderr
+
+
+@pytest.mark.skipif(shutil.which("install") is None, reason="needs a POSIX shell and install(1)")
+def test_install_script_lays_out_the_freedesktop_files(tmp_path: Path) -> None:
+    script = ROOT / "packaging" / "install-desktop-files.sh"
+    out = subprocess.run(["sh", str(script), str(tmp_path), "/opt/photoalbum/photoalbum"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    share = tmp_path / "share"
+    desktop = (share / "applications" / DESKTOP.name).read_text(encoding="utf-8")
+    assert "Exec=/opt/photoalbum/photoalbum %F" in desktop
+    assert "TryExec=/opt/photoalbum/photoalbum" in desktop
+    assert (share / "metainfo" / METAINFO.name).read_bytes() == METAINFO.read_bytes()
+    assert (share / "icons/hicolor/scalable/apps/photoalbum.svg").is_file()
+    for size in ICON_SIZES:
+        assert (share / f"icons/hicolor/{size}x{size}/apps/photoalbum.png").is_file()
