@@ -90,8 +90,9 @@ def smoke(exe: Path, model_dir: Path, photos: Path, gui: str, extra: list[str]) 
         raise SystemExit(f"FAILED: smoke test of {exe} (exit {code})")
 
 
-def check_frozen(dist: Path, work: Path, screenshot: Path | None) -> None:
-    preparing = ModelPreparation(work)
+def check_frozen(dist: Path, work: Path, screenshot: Path | None,
+                 model_dir: Path | None = None) -> None:
+    preparing = None if model_dir else ModelPreparation(work)
     exe = dist / ("photoalbum.exe" if os.name == "nt" else "photoalbum")
     if not exe.is_file():
         raise SystemExit(f"FAILED: no frozen app at {exe} (run make dist)")
@@ -101,7 +102,9 @@ def check_frozen(dist: Path, work: Path, screenshot: Path | None) -> None:
         raise SystemExit(f"FAILED: the frozen app bundles {bundled[:5]}")
     size = sum(p.stat().st_size for p in dist.rglob("*") if p.is_file() and not p.is_symlink())
     print(f"    frozen app {dist}: {size / 1e6:.0f} MB, no torch")
-    model_dir = preparing.result()
+    if preparing is not None:
+        model_dir = preparing.result()
+    assert model_dir is not None
     photos = sample_photos(work / "photos")
     # The model-setup page imports a folder through a child process: sys.executable -m ….
     child_models = work / "child-models"
@@ -120,12 +123,14 @@ def main() -> int:
     ap.add_argument("dist", type=Path, help="the one-folder build, e.g. dist/photoalbum")
     ap.add_argument("--keep", type=Path, help="work here and keep it (default: a temp dir)")
     ap.add_argument("--screenshot", type=Path, help="save the app's window here (Xvfb only)")
+    ap.add_argument("--model-dir", type=Path,
+                    help=f"an already prepared {MODEL} folder (default: prepare one)")
     args = ap.parse_args()
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="photoalbum-check-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        check_frozen(args.dist.resolve(), work, args.screenshot)
+        check_frozen(args.dist.resolve(), work, args.screenshot, args.model_dir)
     print(f"frozen app check passed in {time.perf_counter() - t0:.0f} s")
     return 0
 

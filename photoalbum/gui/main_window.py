@@ -554,8 +554,7 @@ class MainWindow(QtWidgets.QMainWindow):
         # A folder already in the library (or inside one) is only shown; the catalog keeps
         # one root for it either way.
         self.index_worker.add_folders(folders)
-        self.filter_bar.set_folder(folders[0])
-        self.show_message(f"Showing {folders[0]}")
+        self.filter_bar.set_folder(folders[0])  # the folder filter shows which folder this is
 
     def remove_folder(self, folder: str) -> None:
         """Forget a library folder after confirmation (its files are not touched)."""
