@@ -23,7 +23,8 @@ import pytest
 
 from tests.support.photos import make_sample_photos
 
-pytestmark = pytest.mark.slow
+# pip resolves and installs ~30 packages (hnswlib compiles): minutes on a busy machine.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = {"torch", "torchvision", "open-clip-torch", "open_clip_torch", "transformers", "onnx"}
