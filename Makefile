@@ -10,7 +10,7 @@ MODEL  ?=
 LIBRARY ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench venv clean dist screenshots
+.PHONY: run test lint bench venv clean dist screenshots wheel-check
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,19 @@ lint: venv
 ## Benchmarks (not part of `make test`): ratios measured side by side in one run.
 bench: venv
 	$(PY) -m bench.run_all
+
+## sdist + wheel, installed into a fresh venv without torch and smoke-tested (part of `make test`).
+wheel-check: venv
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -p no:cacheprovider tests/e2e/test_wheel.py
+
+## The frozen desktop app (PyInstaller one-folder build in dist/photoalbum/), smoke-tested
+## under Xvfb (offscreen without it): model import, index, search, first window, clean exit.
+dist: venv
+	$(PIP) install -q -e '.[dist]'
+	rm -rf dist/photoalbum build/pyinstaller
+	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/photoalbum.spec
+	PYTHONPATH=$(CURDIR) $(PY) packaging/check_frozen.py dist/photoalbum
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

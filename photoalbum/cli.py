@@ -1,5 +1,7 @@
 """Command-line front end: ``photoalbum [global options] COMMAND [options] [--json]``.
 
+``photoalbum [global options] PATH...`` (no command) opens the app showing those folders.
+
 Never imports Qt: with no command, the GUI is started through an import by name.
 Exit codes: 0 ok, 1 a problem the user can act on (message on stderr), 2 usage.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 import functools
 import importlib
+import importlib.metadata
 import json
 import logging
 import os
@@ -29,6 +32,14 @@ logger = logging.getLogger(__name__)
 
 #: Commands whose positional words are query terms: a word starting with "-" is a negative term.
 QUERY_COMMANDS = ("search",)
+
+
+def package_version() -> str:
+    """The installed distribution's version; ``__version__`` when run from a source checkout."""
+    try:
+        return importlib.metadata.version("photoalbum")
+    except importlib.metadata.PackageNotFoundError:
+        return __version__
 
 
 # --- argument parsing ----------------------------------------------------------------------------
@@ -56,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Query words: plain words form a phrase; +word adds a term, -word is a negative "
                "term, 2:word weighs a term; an image file path is an image term.",
     )
-    parser.add_argument("--version", action="version", version=f"photoalbum {__version__}")
+    parser.add_argument("--version", action="version", version=f"photoalbum {package_version()}")
     parser.add_argument("--library", metavar="DIR",
                         help="library dir (default: $PHOTOALBUM_HOME or the user data dir)")
     parser.add_argument("--models-dir", metavar="DIR",
@@ -136,6 +147,63 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _subparsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+
+def _command_index(argv: Sequence[str], parser: argparse.ArgumentParser) -> int:
+    """Index of the first word after the global options (the command, if any)."""
+    global_opts = parser._option_string_actions
+    i = 0
+    while i < len(argv):
+        word = argv[i]
+        if not word.startswith("-"):
+            break
+        action = global_opts.get(word.split("=", 1)[0])
+        if action is not None and action.nargs != 0 and "=" not in word:
+            i += 1  # its value
+        i += 1
+    return i
+
+
+def split_open_paths(
+    argv: Sequence[str], parser: argparse.ArgumentParser
+) -> tuple[list[str], list[str]]:
+    """Separate ``photoalbum [options] PATH...`` (the desktop's "Open with") from a command line.
+
+    If the first word after the global options is not a command but an existing file or folder,
+    it and the following words (except options) are paths to open in the app. Returns the
+    remaining argv and those paths. A command name always wins (``./search`` opens a folder
+    named ``search``).
+    """
+    argv = list(argv)
+    i = _command_index(argv, parser)
+    if i >= len(argv) or argv[i] in _subparsers(parser).choices:
+        return argv, []
+    if not os.path.exists(os.path.expanduser(argv[i])):
+        return argv, []  # argparse reports the unknown command
+    paths = [w for w in argv[i:] if not w.startswith("-")]
+    rest = argv[:i] + [w for w in argv[i:] if w.startswith("-")]
+    return rest, paths
+
+
+def folders_to_open(paths: Sequence[str]) -> list[str]:
+    """Absolute folders to show for paths given on the command line: a folder is itself, a file
+    (an image opened with photoalbum) stands for its folder."""
+    folders: list[str] = []
+    for text in paths:
+        p = Path(text).expanduser()
+        if p.is_dir():
+            folder = p.resolve()
+        elif p.is_file():
+            folder = p.resolve().parent
+        else:
+            raise KnownError(f"no such file or folder: {text}")
+        if str(folder) not in folders:
+            folders.append(str(folder))
+    return folders
+
+
 def escape_negative_terms(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]:
     """Mark query words that start with "-" so argparse reads them as terms, not options.
 
@@ -144,17 +212,8 @@ def escape_negative_terms(argv: Sequence[str], parser: argparse.ArgumentParser) 
     with "-" is a negative term.
     """
     argv = list(argv)
-    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    global_opts = parser._option_string_actions
-    i = 0
-    while i < len(argv):  # skip global options to find the command
-        word = argv[i]
-        if word in subparsers.choices:
-            break
-        action = global_opts.get(word.split("=", 1)[0])
-        if action is not None and action.nargs != 0 and "=" not in word:
-            i += 1  # its value
-        i += 1
+    subparsers = _subparsers(parser)
+    i = _command_index(argv, parser)
     if i >= len(argv) or argv[i] not in QUERY_COMMANDS:
         return argv
     sub = subparsers.choices[argv[i]]
@@ -508,12 +567,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
+    argv, open_paths = split_open_paths(argv, parser)
     args = parser.parse_args(escape_negative_terms(argv, parser))
+    args.open_paths = open_paths
     _setup_logging(args.verbose)
     bars = _Bars(args.quiet or not sys.stderr.isatty())
     started = time.perf_counter()
     try:
         if args.command is None:
+            args.open_folders = folders_to_open(args.open_paths)
             return cmd_gui(args)
         handler = COMMANDS.get(args.command) or _scenes_command(args.command)
         return handler(args, bars)

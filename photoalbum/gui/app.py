@@ -20,6 +20,7 @@ from photoalbum.core.errors import ModelNotAvailableError
 from photoalbum.core.paths import Paths
 from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.gui.errors import ExceptionHook
+from photoalbum.gui.icon import APP_ID, app_icon
 from photoalbum.gui.main_window import MainWindow
 from photoalbum.workers.index_worker import IndexWorker
 from photoalbum.workers.messages import LibraryFactory, LibraryOptions
@@ -172,7 +173,8 @@ def _qt_message_handler(mode: QtCore.QtMsgType, context: Any, message: str) -> N
 def run(args: Any) -> int:
     """Run the desktop app (``photoalbum`` with no command); returns the exit code.
 
-    ``args`` has ``library``, ``models_dir``, ``model``, ``precision`` and ``threads``.
+    ``args`` has ``library``, ``models_dir``, ``model``, ``precision`` and ``threads``, and may
+    have ``open_folders``: folders to add and show (``photoalbum FOLDER``).
     """
     t0 = time.perf_counter()
     QtCore.qInstallMessageHandler(_qt_message_handler)
@@ -180,6 +182,8 @@ def run(args: Any) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName("photoalbum")
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName(APP_ID)  # Wayland/X11 match the window to the .desktop file
     hook = ExceptionHook()
     hook.install()
     try:
@@ -193,6 +197,7 @@ def run(args: Any) -> int:
         )
         options, pinned = load_options(args, settings)
         parts = build_app(paths, options, settings, persist_model=not pinned)
+        parts.window.open_folders(getattr(args, "open_folders", None) or [])
         parts.window.show()
 
         def first_turn() -> None:

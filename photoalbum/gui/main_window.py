@@ -132,6 +132,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._last_outcome: SearchOutcome | None = None
         self.viewer: ViewerDialog | None = None
         self.detached = False
+        self._folders_to_open: list[str] = []  # `photoalbum FOLDER` / "Open with", once open
 
         self.setWindowTitle("photoalbum")
         self.setAcceptDrops(True)
@@ -348,6 +349,7 @@ class MainWindow(QtWidgets.QMainWindow):
     @logs_exceptions
     def _on_index_worker_opened(self, state: LibraryState) -> None:
         self._apply_state(state)
+        self._open_pending_folders()
         if not self._search_open and not self._search_opening:
             self._search_opening = True
             self.search_worker.open()
@@ -536,6 +538,23 @@ class MainWindow(QtWidgets.QMainWindow):
         if folder:
             self.index_worker.add_folders([folder])
             self.show_message(f"Adding {folder}…")
+
+    def open_folders(self, folders: Sequence[str]) -> None:
+        """Show these folders, adding them to the library first (``photoalbum FOLDER``, the file
+        manager's "Open with"). Waits until the library is open with a prepared model."""
+        self._folders_to_open.extend(folders)
+        if self.state is not None and self.state.model_prepared:
+            self._open_pending_folders()
+
+    def _open_pending_folders(self) -> None:
+        folders = list(dict.fromkeys(self._folders_to_open))
+        self._folders_to_open.clear()
+        if not folders or self.state is None:
+            return
+        # A folder already in the library (or inside one) is only shown; the catalog keeps
+        # one root for it either way.
+        self.index_worker.add_folders(folders)
+        self.filter_bar.set_folder(folders[0])  # the folder filter shows which folder this is
 
     def remove_folder(self, folder: str) -> None:
         """Forget a library folder after confirmation (its files are not touched)."""

@@ -395,3 +395,34 @@ def test_an_unopenable_library_shows_a_message_with_retry(qtbot, tiny_paths, tmp
         assert h.window.message_page.button.isVisible()
     finally:
         h.close()
+
+
+def test_open_folders_adds_and_shows_them(harness, photos):
+    # `photoalbum FOLDER` / "Open with": asked before the library is open, done once it is.
+    h = harness()
+    with wait_worker_signal(h.qtbot, h.window.index_worker.run_finished, 60000) as finished:
+        h.window.open_folders([str(photos.resolve())])
+    assert finished.args[0].indexed == 8
+    h.wait_page(PAGE_LIBRARY)
+    assert h.window.folder_model.roots() == [str(photos.resolve())]
+    h.qtbot.waitUntil(
+        lambda: h.window.filter_bar.folder.currentData() == str(photos.resolve()), timeout=5000
+    )
+    h.wait_rows(8)
+    # A folder inside the library is shown, not added again.
+    sub = photos / "sub"
+    sub.mkdir()
+    shutil.copy(next(photos.glob("*.jpg")), sub / "copy.jpg")
+    with wait_worker_signal(h.qtbot, h.window.index_worker.run_finished, 60000):
+        h.window.open_folders([str(sub.resolve())])
+    assert h.window.folder_model.roots() == [str(photos.resolve())]
+    assert h.window.filter_bar.folder.currentData() == str(sub.resolve())
+    h.wait_rows(1)
+
+
+def test_window_has_the_app_icon(harness):
+    from photoalbum.gui.icon import app_icon
+
+    icon = app_icon()
+    assert not icon.isNull()
+    assert {s.width() for s in icon.availableSizes()} >= {16, 32, 48, 256}

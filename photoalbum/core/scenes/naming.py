@@ -18,6 +18,7 @@ import numpy as np
 
 from photoalbum.core.errors import KnownError
 from photoalbum.core.ports import TextEncoder
+from photoalbum.core.resources import resource_path
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +67,11 @@ class Vocabulary:
 
 
 def default_vocabulary_path() -> Path:
-    """The vocabulary shipped in ``resources/scenes/`` of the source tree."""
-    return Path(__file__).resolve().parents[3] / "resources" / "scenes" / "vocabulary.tsv"
+    """The vocabulary shipped in ``resources/scenes/`` (checkout, wheel or frozen app)."""
+    try:
+        return resource_path("scenes", "vocabulary.tsv")
+    except FileNotFoundError as exc:
+        raise VocabularyError(str(exc)) from exc
 
 
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
