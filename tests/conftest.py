@@ -12,7 +12,7 @@ from photoalbum.core.paths import Paths
 # Qt must be offscreen before any QApplication exists.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest_plugins = ["tests.support.model_fixtures"]
+pytest_plugins = ["tests.support.model_fixtures", "tests.support.readymade"]
 
 
 @pytest.fixture(autouse=True)
