@@ -138,6 +138,29 @@ def quantize_int8(fp32: Path, int8: Path) -> None:
     """Dynamic INT8 (weights int8, activations at run time): the settings prepare/quantize.py uses."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    # onnxruntime.quantization logs advice straight on the root logger; keep it out of the logs.
+    root = logging.getLogger()
+    quiet = _RootBelow(logging.ERROR)
+    root.addFilter(quiet)
+    try:
+        _quantize(quantize_dynamic, QuantType, fp32, int8)
+    finally:
+        root.removeFilter(quiet)
+
+
+class _RootBelow(logging.Filter):
+    """Drops the root logger's own records below a level (named loggers are unaffected)."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level
+
+
+def _quantize(quantize_dynamic: Any, quant_type: Any, fp32: Path, int8: Path) -> None:
+    QuantType = quant_type  # noqa: N806
     quantize_dynamic(
         fp32,
         int8,
