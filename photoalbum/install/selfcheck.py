@@ -81,7 +81,7 @@ def run_check(
     fp32 = ClipEncoder(model, precision="fp32", threads=threads, background=True)
     int8 = ClipEncoder(model, precision="int8", threads=threads, background=True)
     pixels = []
-    for i, path in enumerate(candidates):
+    for path in candidates:
         if len(pixels) >= n:
             break
         try:
