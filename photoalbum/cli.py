@@ -555,8 +555,10 @@ COMMANDS = {
 
 
 def _setup_logging(verbose: int) -> None:
+    from photoalbum.logs import setup_logging
+
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    setup_logging(level)  # stderr at the -v level, INFO and up into the platform log dir
 
 
 def main(argv: Sequence[str] | None = None) -> int:
