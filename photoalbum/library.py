@@ -178,7 +178,7 @@ class Library:
         with self.writer("index", timeout=lock_timeout):
             if self.recorded_model is None:  # the library's first model
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)
-            self._int8_self_check(roots, on_progress)
+            self._int8_self_check(roots, on_progress, should_stop, wait_if_paused)
             encoder = self.encoder()
             # The index loads only if something changed: an unchanged rescan is stat calls only.
             indexer = Indexer(self.catalog, self.store, encoder, self.thumbnails, batch_size=batch_size,
@@ -192,7 +192,11 @@ class Library:
         return report
 
     def _int8_self_check(
-        self, roots: Sequence[Root], on_progress: Callable[[IndexProgress], None] | None
+        self,
+        roots: Sequence[Root],
+        on_progress: Callable[[IndexProgress], None] | None,
+        should_stop: Callable[[], bool] | None = None,
+        wait_if_paused: Callable[[], None] | None = None,
     ) -> None:
         """First indexing with an INT8 image tower: measure it against fp32 on the user's photos
         and let the result choose the tower's "auto" precision (photoalbum.install.selfcheck)."""
@@ -209,7 +213,8 @@ class Library:
 
         report(0, 0)
         candidates = selfcheck.sample_paths([r.path for r in roots])
-        result = selfcheck.run_check(model, candidates, threads=self.threads, on_progress=report)
+        result = selfcheck.run_check(model, candidates, threads=self.threads, on_progress=report,
+                                     should_stop=should_stop, wait_if_paused=wait_if_paused)
         if result is not None:
             self._prepared = selfcheck.record(model, result)
             self._encoder = None  # the next encoder reads the new "auto" precision

@@ -71,9 +71,13 @@ def run_check(
     threads: int | None = None,
     n: int = SAMPLE_SIZE,
     on_progress: ProgressFn | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    wait_if_paused: Callable[[], None] | None = None,
 ) -> dict[str, Any] | None:
     """Measure INT8 vs fp32 on up to n of the candidate photos; None if fewer than MIN_PHOTOS
-    decode. Returns the record stored in the manifest's ``self_check``."""
+    decode or the run was cancelled (it then runs again next time). Honours pause and cancel
+    between photos like the indexer. Returns the record stored in the manifest's
+    ``self_check``."""
     from photoalbum.core.imaging import decode_photo
     from photoalbum.core.models.encoder import ClipEncoder
     from photoalbum.prepare import quantize
@@ -84,6 +88,11 @@ def run_check(
     for path in candidates:
         if len(pixels) >= n:
             break
+        if wait_if_paused is not None:
+            wait_if_paused()
+        if should_stop is not None and should_stop():
+            logger.info("INT8 self-check cancelled; it runs again on the next indexing")
+            return None
         try:
             pixels.append(fp32.preprocess(decode_photo(path).image))
         except PhotoDecodeError:

@@ -276,7 +276,10 @@ def test_pause_resume_cancel_from_the_status_bar(harness, tmp_path):
     h.qtbot.wait(400)
     assert h.window.grid_model.rowCount() == 0
     progress = []
-    h.window.index_worker.progress.connect(lambda p: progress.append(p.done))
+    # encode progress only: the INT8 self-check on a sample comes first, with its own stage
+    h.window.index_worker.progress.connect(
+        lambda p: progress.append(p.done) if p.stage == "encode" else None
+    )
     h.qtbot.mouseClick(status.pause_button, Qt.MouseButton.LeftButton)  # resume
     h.qtbot.waitUntil(lambda: any(d >= 8 for d in progress), timeout=20000)
     h.qtbot.mouseClick(status.pause_button, Qt.MouseButton.LeftButton)  # pause

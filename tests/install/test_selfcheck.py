@@ -119,3 +119,12 @@ def test_summary_line(tiny_model):
     m.self_check = {"photos": 64, "centred_cosine": 0.9991, "topk_overlap": 0.97, "k": 5,
                     "precision": "int8"}
     assert "64 of your photos" in selfcheck.summary(m) and "int8" in selfcheck.summary(m)
+
+
+def test_a_cancelled_check_records_nothing(tiny_model, tmp_path):
+    photos = [str(p) for p in _photos(tmp_path / "photos", 20)]
+    model = _with_int8(tiny_model, tmp_path / "m", tiny_model.tower_file("image", "int8"))
+    waits = []
+    res = selfcheck.run_check(model, photos, threads=1, should_stop=lambda: len(waits) > 3,
+                              wait_if_paused=lambda: waits.append(1))
+    assert res is None and len(waits) == 4 and selfcheck.needs_check(model)
