@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     mp = msub.add_parser("prepare", help="download/export/quantize a model")
     mp.add_argument("spec", nargs="?", metavar="SPEC")
     _add_output(mp)
-    mp = msub.add_parser("import", help="import a prepared model folder or an open_clip checkpoint")
+    mp = msub.add_parser("import", help="import a model folder/archive or an open_clip checkpoint")
     mp.add_argument("path", metavar="PATH", help="a prepared model folder, or a checkpoint file")
     mp.add_argument("spec", nargs="?", metavar="SPEC", help="which model it is (default: --model)")
     _add_output(mp)
@@ -469,9 +469,14 @@ def cmd_model(args: argparse.Namespace, bars: _Bars) -> int:
         return 0
     if args.model_command == "import":
         paths.ensure_models()
+        from photoalbum.install.archive import is_archive
+        from photoalbum.install.service import install_model
+
         source = Path(args.path).expanduser()
-        if source.is_dir():
-            prepared = store.import_prepared(source, spec)
+        if source.is_dir() or (source.is_file() and is_archive(source)):
+            # a prepared model or ready-made ONNX towers (immich's layout), maybe archived
+            prepared = install_model(store, spec, source, lambda s, d, t: bars.update(s, d, t))
+            bars.close()
         elif source.is_file():
             preparer = default_preparer()
             if preparer is None:

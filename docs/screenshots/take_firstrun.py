@@ -17,6 +17,7 @@ Needs Xvfb, xdotool, ImageMagick's ``import``, and torch (to make the tiny test 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.server
 import os
 import subprocess
@@ -35,7 +36,7 @@ from take_screenshots import click, key, sh, shot, stop, window_id  # noqa: E402
 
 DISPLAY = ":96"
 REPO = "immich-app/XLM-Roberta-Base-ViT-B-32__laion5b_s13b_b90k"
-RATE = 400_000  # bytes per second served by the throttled local hub
+RATE = 150_000  # bytes per second served by the throttled local hub
 
 
 def serve(export: Path) -> http.server.ThreadingHTTPServer:
@@ -88,10 +89,10 @@ def serve(export: Path) -> http.server.ThreadingHTTPServer:
     return server
 
 
-def app(env: dict, work: Path, *extra: str) -> subprocess.Popen:
+def app(env: dict, work: Path, *extra: str, models: str = "models") -> subprocess.Popen:
     log = open(work / f"app-{time.time():.0f}.log", "w")  # noqa: SIM115
-    cmd = [sys.executable, "-m", "photoalbum", "--library", str(work / "library"),
-           "--models-dir", str(work / "models"), *extra]
+    cmd = [sys.executable, "-m", "photoalbum", "--library", str(work / f"library-{models}"),
+           "--models-dir", str(work / models), *extra]
     return subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -100,10 +101,8 @@ def stop_tree(p: subprocess.Popen) -> None:
     children = sh("pgrep", "-P", str(p.pid), check=False).split()
     stop(p)
     for pid in children:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(int(pid), 15)
-        except ProcessLookupError:
-            pass
     time.sleep(1)
 
 
@@ -138,18 +137,18 @@ def main() -> int:
     x, y = (int(v) for v in args.install_at.split(","))
     try:
         env["PHOTOALBUM_HUB_ENDPOINT"] = f"http://127.0.0.1:{server.server_port}"
-        p = app(env, work)
+        p = app(env, work, models="models-download")  # never used again
         win = window_id("^photoalbum$")
         sh("xdotool", "windowsize", win, "1280", "840", "windowmove", win, "20", "20")
         time.sleep(4)
         shot(win, "09-welcome")
         click(x, y)
-        time.sleep(58)  # huggingface_hub reports progress per 10 MB read
+        time.sleep(80)  # huggingface_hub reports progress per 10 MB read
         shot(win, "10-installing")
         stop_tree(p)
         env["PHOTOALBUM_HUB_ENDPOINT"] = "http://127.0.0.1:9"  # nothing listens: "offline"
         env["PHOTOALBUM_CACHE"] = str(work / "downloads-offline")  # a fresh machine
-        p = app(env, work)
+        p = app(env, work, models="models-offline")
         win = window_id("^photoalbum$")
         sh("xdotool", "windowsize", win, "1280", "840", "windowmove", win, "20", "20")
         time.sleep(4)
@@ -158,7 +157,7 @@ def main() -> int:
         shot(win, "11-offline")
         stop_tree(p)
         # Install the tiny export from its folder and index ~/Pictures: the INT8 self-check runs.
-        base = [sys.executable, "-m", "photoalbum", "--library", str(work / "library"),
+        base = [sys.executable, "-m", "photoalbum", "--library", str(work / "library-models"),
                 "--models-dir", str(work / "models"), "--model", "random:tiny-clip"]
         subprocess.run(base + ["model", "install", str(export)], env=env, check=True)
         subprocess.run(base + ["index", str(home / "Pictures")], env=env, check=True)
