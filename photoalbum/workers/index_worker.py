@@ -86,16 +86,17 @@ def describe_library(lib: Library) -> LibraryState:
         can_remove_photos=callable(getattr(lib, "remove_photos", None)),
         int8_check=_int8_summary(prepared),
         model_source=_source_summary(prepared),
-        models_dir=str(lib.paths.models),
+        models_dir=str(getattr(getattr(lib, "paths", None), "models", "") or ""),
     )
 
 
 def _int8_summary(prepared: Any) -> str:
-    if prepared is None:
+    manifest = getattr(prepared, "manifest", None)
+    if manifest is None:
         return ""
     from photoalbum.install.selfcheck import summary
 
-    return summary(prepared.manifest)
+    return summary(manifest)
 
 
 def _source_summary(prepared: Any) -> str:

@@ -134,6 +134,8 @@ def test_offline_install_explains_how_to_import(qtbot, paths, monkeypatch):
         page.start_prepare()
     text = page.message.text()
     assert "offline" in text and "Import model file or folder" in text
+    line = page.message.fontMetrics().height()
+    qtbot.waitUntil(lambda: page.message.height() > 2 * line, timeout=3000)  # not cut to a line
     assert not any(p.name.startswith("xlm") for p in paths.models.iterdir())
     preparer.shutdown()
 

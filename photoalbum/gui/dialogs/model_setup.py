@@ -328,6 +328,8 @@ class ModelSetupPage(QtWidgets.QWidget):
             return
         self.message.setStyleSheet("color: #b00020;")
         self.message.setText(message)
+        # A word-wrapped label set after layout keeps its one-line height: give it its height.
+        self.message.setMinimumHeight(self.message.heightForWidth(max(200, self.message.width())))
 
 
 def _headline(info: ModelInfo) -> str:
