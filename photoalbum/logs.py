@@ -23,6 +23,18 @@ BACKUPS = 3
 _MARK = "_photoalbum_handler"
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is now (a replaced or closed stream never breaks it)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # type: ignore[no-untyped-def]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+
 def log_dir(env: dict[str, str] | None = None) -> Path:
     """Where log files go: ``$PHOTOALBUM_LOG_DIR`` or platformdirs' user log dir."""
     env = dict(os.environ) if env is None else env
@@ -41,7 +53,7 @@ def setup_logging(console_level: int = logging.WARNING, directory: Path | None =
     for h in [h for h in root.handlers if getattr(h, _MARK, False)]:
         root.removeHandler(h)
         h.close()
-    console = logging.StreamHandler(sys.stderr)
+    console = _StderrHandler()
     console.setLevel(console_level)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     setattr(console, _MARK, True)
