@@ -137,9 +137,18 @@ def build_parser() -> argparse.ArgumentParser:
     mp = msub.add_parser("prepare", help="download/export/quantize a model")
     mp.add_argument("spec", nargs="?", metavar="SPEC")
     _add_output(mp)
-    mp = msub.add_parser("import", help="import a prepared model folder or an open_clip checkpoint")
+    mp = msub.add_parser("import", help="import a model folder/archive or an open_clip checkpoint")
     mp.add_argument("path", metavar="PATH", help="a prepared model folder, or a checkpoint file")
     mp.add_argument("spec", nargs="?", metavar="SPEC", help="which model it is (default: --model)")
+    _add_output(mp)
+    mp = msub.add_parser(
+        "install", help="install ready-made ONNX towers: download NAME, or a FOLDER / ARCHIVE")
+    mp.add_argument("source", nargs="?", metavar="NAME|FOLDER|ARCHIVE",
+                    help="a registry name to download (default: --model or the default model), "
+                         "or a folder / .zip / .tar.gz holding a prepared model or immich's "
+                         "ONNX layout")
+    mp.add_argument("spec", nargs="?", metavar="SPEC",
+                    help="which model a folder/archive holds (default: --model)")
     _add_output(mp)
     mp = msub.add_parser("info", help="a prepared model's manifest")
     mp.add_argument("spec", nargs="?", metavar="SPEC")
@@ -507,6 +516,8 @@ def cmd_model(args: argparse.Namespace, bars: _Bars) -> int:
         ) + "\n(* default; random:ARCH gives random weights for tests/benchmarks only)"
         _emit(args, rows, human)
         return 0
+    if args.model_command == "install":
+        return _model_install(args, bars, store, paths)
     spec = resolve_spec(args.spec or args.model or DEFAULT_MODEL)
     if args.model_command == "prepare":
         paths.ensure_models()
@@ -517,9 +528,14 @@ def cmd_model(args: argparse.Namespace, bars: _Bars) -> int:
         return 0
     if args.model_command == "import":
         paths.ensure_models()
+        from photoalbum.install.archive import is_archive
+        from photoalbum.install.service import install_model
+
         source = Path(args.path).expanduser()
-        if source.is_dir():
-            prepared = store.import_prepared(source, spec)
+        if source.is_dir() or (source.is_file() and is_archive(source)):
+            # a prepared model or ready-made ONNX towers (immich's layout), maybe archived
+            prepared = install_model(store, spec, source, lambda s, d, t: bars.update(s, d, t))
+            bars.close()
         elif source.is_file():
             preparer = default_preparer()
             if preparer is None:
@@ -538,8 +554,52 @@ def cmd_model(args: argparse.Namespace, bars: _Bars) -> int:
         raise KnownError(f"model {spec.name} is not prepared yet: run 'photoalbum model prepare "
                          f"{spec.name}'")
     info = prepared.info()
-    _emit(args, info, json.dumps(info, indent=2, ensure_ascii=False))
+    _emit(args, info, _model_info_human(prepared))
     return 0
+
+
+def _model_install(args: argparse.Namespace, bars: _Bars, store, paths: Paths) -> int:  # type: ignore[no-untyped-def]
+    from photoalbum.core.models.registry import DEFAULT_MODEL, resolve_spec
+    from photoalbum.install.service import install_model
+
+    source = args.source
+    spec_name = args.spec or args.model or DEFAULT_MODEL
+    if source is not None and not Path(source).expanduser().exists():
+        spec_name, source = source, None  # a registry name: download it
+    spec = resolve_spec(spec_name)
+    paths.ensure_models()
+    try:
+        prepared = install_model(store, spec, source, lambda s, d, t: bars.update(s, d, t))
+    finally:
+        bars.close()
+    info = prepared.info()
+    lines = [f"installed {spec.name} in {prepared.path}"]
+    src = info.get("source") or {}
+    if src.get("kind") == "ready-made" and not src.get("verified", False):
+        lines.append("WARNING: UNVERIFIED files (no SHA-256 recorded in the registry): "
+                     + ", ".join(src.get("unverified_files") or ["all"]))
+    _emit(args, info, "\n".join(lines))
+    return 0
+
+
+def _model_info_human(prepared) -> str:  # type: ignore[no-untyped-def]
+    from photoalbum.install.selfcheck import summary
+
+    info = prepared.info()
+    lines = [f"{info['name']}  ({info['model_key']}, {info['dim']}-d, "
+             f"{info['size_bytes'] / 1e6:.0f} MB)", f"path: {info['path']}"]
+    if info["random_weights"]:
+        lines.append(info["label"])
+    for tower, t in info["towers"].items():
+        lines.append(f"{tower} tower: {t['default_precision']} — {t['decision'] or 'prepared'}")
+    lines.append(summary(prepared.manifest))
+    src = info.get("source") or {}
+    if src:
+        verified = "verified" if src.get("verified") else "UNVERIFIED"
+        lines.append(f"source: {src.get('kind')} {src.get('repo') or src.get('path') or ''} "
+                     f"({verified})")
+    lines.extend(f"warning: {w}" for w in info["warnings"])
+    return "\n".join(lines)
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -559,8 +619,10 @@ COMMANDS = {
 
 
 def _setup_logging(verbose: int) -> None:
+    from photoalbum.logs import setup_logging
+
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    setup_logging(level)  # stderr at the -v level, INFO and up into the platform log dir
 
 
 def main(argv: Sequence[str] | None = None) -> int:

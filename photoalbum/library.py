@@ -178,6 +178,7 @@ class Library:
         with self.writer("index", timeout=lock_timeout):
             if self.recorded_model is None:  # the library's first model
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)
+            self._int8_self_check(roots, on_progress, should_stop, wait_if_paused)
             encoder = self.encoder()
             # The index loads only if something changed: an unchanged rescan is stat calls only.
             indexer = Indexer(self.catalog, self.store, encoder, self.thumbnails, batch_size=batch_size,
@@ -189,6 +190,34 @@ class Library:
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)
         self._searcher = None
         return report
+
+    def _int8_self_check(
+        self,
+        roots: Sequence[Root],
+        on_progress: Callable[[IndexProgress], None] | None,
+        should_stop: Callable[[], bool] | None = None,
+        wait_if_paused: Callable[[], None] | None = None,
+    ) -> None:
+        """First indexing with an INT8 image tower: measure it against fp32 on the user's photos
+        and let the result choose the tower's "auto" precision (photoalbum.install.selfcheck)."""
+        from photoalbum.install import selfcheck
+
+        model = self.prepared_model()
+        if self.precision != "auto" or not selfcheck.needs_check(model):
+            return
+
+        def report(done: int, total: int) -> None:
+            if on_progress is not None:
+                on_progress(IndexProgress("int8-check", done, total,
+                                          "checking INT8 on a sample of your photos"))
+
+        report(0, 0)
+        candidates = selfcheck.sample_paths([r.path for r in roots])
+        result = selfcheck.run_check(model, candidates, threads=self.threads, on_progress=report,
+                                     should_stop=should_stop, wait_if_paused=wait_if_paused)
+        if result is not None:
+            self._prepared = selfcheck.record(model, result)
+            self._encoder = None  # the next encoder reads the new "auto" precision
 
     # --- search ------------------------------------------------------------------------------
     def searcher(self) -> Searcher:

@@ -12,7 +12,7 @@ from photoalbum.core.paths import Paths
 # Qt must be offscreen before any QApplication exists.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest_plugins = ["tests.support.model_fixtures"]
+pytest_plugins = ["tests.support.model_fixtures", "tests.support.readymade"]
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +22,7 @@ def _no_real_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("HOME", str(home))
     for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(var, str(home / var.lower()))
-    for var in ("PHOTOALBUM_HOME", "PHOTOALBUM_MODELS", "PHOTOALBUM_CACHE"):
+    for var in ("PHOTOALBUM_HOME", "PHOTOALBUM_MODELS", "PHOTOALBUM_CACHE", "PHOTOALBUM_LOG_DIR"):
         monkeypatch.delenv(var, raising=False)
 
 

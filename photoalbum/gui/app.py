@@ -92,6 +92,17 @@ class App:
         self.loader.shutdown()
 
 
+def default_photo_folders() -> list[str]:
+    """The first-run page's suggestion: the user's Pictures folder, if it exists."""
+    import platformdirs
+
+    try:
+        pictures = Path(platformdirs.user_pictures_dir())
+    except Exception:  # platformdirs may fail on unusual desktops; suggest nothing then
+        return []
+    return [str(pictures)] if pictures.is_dir() else []
+
+
 def load_options(args: Any, settings: QtCore.QSettings) -> tuple[LibraryOptions, bool]:
     """Options from the command line, else the saved settings; and whether the model is pinned
     by the command line (then it is not saved as a preference)."""
@@ -124,6 +135,8 @@ def build_app(
     confirm: Callable[[str, str], bool] | None = None,
     persist_model: bool = True,
     thumbnail_threads: int = 2,
+    default_folders: list[str] | None = None,
+    log_file: Path | None = None,
 ) -> App:
     """Build the window, workers and loaders (not started). Tests call this too."""
     factory = factory or library_factory(paths)
@@ -144,6 +157,9 @@ def build_app(
         choose_folder=choose_folder,
         confirm=confirm,
         persist_model=persist_model,
+        default_folders=default_photo_folders() if default_folders is None else default_folders,
+        log_file=str(log_file) if log_file else "",
+        models_dir=str(paths.models),
     )
     threads = [
         WorkerThread(index_worker, "photoalbum-index"),
@@ -177,6 +193,10 @@ def run(args: Any) -> int:
     have ``open_folders``: folders to add and show (``photoalbum FOLDER``).
     """
     t0 = time.perf_counter()
+    from photoalbum.logs import setup_logging
+
+    verbose = int(getattr(args, "verbose", 0) or 0)
+    log_file = setup_logging(logging.WARNING if verbose == 0 else logging.INFO)
     QtCore.qInstallMessageHandler(_qt_message_handler)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
@@ -196,7 +216,7 @@ def run(args: Any) -> int:
             str(paths.library / SETTINGS_FILE), QtCore.QSettings.Format.IniFormat
         )
         options, pinned = load_options(args, settings)
-        parts = build_app(paths, options, settings, persist_model=not pinned)
+        parts = build_app(paths, options, settings, persist_model=not pinned, log_file=log_file)
         parts.window.open_folders(getattr(args, "open_folders", None) or [])
         parts.window.show()
 

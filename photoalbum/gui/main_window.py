@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from photoalbum.core.ports import PhotoFilter
 from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
+from photoalbum.gui.dialogs.about_dialog import AboutDialog
 from photoalbum.gui.dialogs.failures_dialog import FailuresDialog
 from photoalbum.gui.dialogs.model_setup import ModelSetupPage
 from photoalbum.gui.dialogs.settings_dialog import SettingsDialog
@@ -110,6 +111,9 @@ class MainWindow(QtWidgets.QMainWindow):
         choose_folder: Callable[[], str | None] | None = None,
         confirm: Callable[[str, str], bool] | None = None,
         persist_model: bool = True,
+        default_folders: Sequence[str] = (),
+        log_file: str = "",
+        models_dir: str = "",
     ) -> None:
         super().__init__()
         self.index_worker = index_worker
@@ -122,6 +126,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self._choose_folder = choose_folder or self._ask_folder
         self._confirm = confirm or self._ask_confirm
         self._persist_model = persist_model
+        self._default_folders = list(default_folders)
+        self._pending_folders: list[str] = []  # chosen on the first-run page, added once open
+        self.log_file = log_file
+        self.models_dir = models_dir
         self.state: LibraryState | None = None
         self.request = SearchRequest()
         self._pending_rid = 0
@@ -161,7 +169,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.stack = QtWidgets.QStackedWidget()
         loading = QtWidgets.QLabel("Opening the library…")
         loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setup_page = ModelSetupPage(self.preparer)
+        self.setup_page = ModelSetupPage(
+            self.preparer, default_folders=self._default_folders, choose_folder=self._choose_folder
+        )
         self.first_run = FirstRunPage()
         self.message_page = MessagePage()
         self.stack.addWidget(loading)
@@ -227,6 +237,8 @@ class MainWindow(QtWidgets.QMainWindow):
         view_menu = menu.addMenu("&View")
         view_menu.addAction("Show &failures…", self.show_failures)
         view_menu.addAction("&Index now", lambda: self.index_worker.index_now())
+        help_menu = menu.addMenu("&Help")
+        self.about_action = help_menu.addAction("&About photoalbum", self.open_about)
 
     def _connect(self) -> None:
         iw, sw = self.index_worker, self.search_worker
@@ -348,6 +360,9 @@ class MainWindow(QtWidgets.QMainWindow):
     @while_attached
     @logs_exceptions
     def _on_index_worker_opened(self, state: LibraryState) -> None:
+        if self._pending_folders:  # chosen on the first-run page: add them now the model is ready
+            folders, self._pending_folders = self._pending_folders, []
+            self.index_worker.add_folders(folders)
         self._apply_state(state)
         self._open_pending_folders()
         if not self._search_open and not self._search_opening:
@@ -379,6 +394,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.index_worker.reopen(self.options)
 
     def _on_setup_page_model_ready(self, name: str) -> None:
+        self._pending_folders = self.setup_page.chosen_folders()
         self.options = replace(self.options, model=name)
         if self._persist_model and not name.startswith("random:"):
             self.settings.setValue("library/model", name)
@@ -668,6 +684,13 @@ class MainWindow(QtWidgets.QMainWindow):
             self.settings.setValue("library/threads", new.threads or 0)
             self._show_page(PAGE_LOADING)
             self.index_worker.reopen(new)
+
+    def open_about(self) -> AboutDialog:
+        """Help → About: versions, paths and the model's measured INT8 agreement."""
+        dialog = AboutDialog(self.state, self.models_dir, self.log_file, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     # --- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:  # noqa: N802

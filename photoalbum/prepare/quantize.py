@@ -25,31 +25,11 @@ TOP_K = 5
 
 
 def quantize_tower(fp32: Path, int8: Path) -> None:
-    """Dynamic INT8 quantization (weights int8, activations quantized at run time).
-
-    Weights use 7 bits (``reduce_range``): on x86 CPUs without VNNI (AVX2 only, like this
-    build machine and most laptops before ~2021) ONNX Runtime multiplies uint8 activations by
-    int8 weights with ``vpmaddubsw``, whose int16 sums saturate with full-range weights.
-    Measured on ViT-B-32 (random weights, 44 real photos, AVX2): full-range int8 weights gave
-    centred cosine 0.975 / top-5 overlap 0.968 against fp32; 7-bit weights 0.9986 / 1.00 at
-    the same kernel speed (uint8 weights: 0.9994 but a slower kernel).
-    """
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    external = (fp32.parent / (fp32.name + ".data")).exists()
-    from photoalbum.prepare.export import quiet_root_logging
+    """INT8 copy of a tower; see :func:`photoalbum.core.models.onnx_files.quantize_int8`."""
+    from photoalbum.core.models.onnx_files import quantize_int8
 
     try:
-        with quiet_root_logging(logging.WARNING):
-            quantize_dynamic(
-                fp32,
-                int8,
-                weight_type=QuantType.QInt8,
-                per_channel=False,
-                reduce_range=True,
-                use_external_data_format=external,
-                extra_options={"MatMulConstBOnly": True},
-            )
+        quantize_int8(fp32, int8)
     except Exception as exc:  # onnxruntime.quantization raises assorted errors
         raise BugError(f"INT8 quantization of {fp32.name} failed: {exc}") from exc
 

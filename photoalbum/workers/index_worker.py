@@ -54,6 +54,7 @@ def describe_library(lib: Library) -> LibraryState:
                 published=_published_pairs(getattr(spec, "published", None)),
                 prepared=lib.models.get(spec) is not None,
                 default=spec.name == DEFAULT_MODEL,
+                download_mb=spec.ready_made.download_mb if spec.ready_made else 0,
             )
         )
     if not any(m.name == lib.spec.name for m in models):  # e.g. random:ViT-B-32 from --model
@@ -83,7 +84,28 @@ def describe_library(lib: Library) -> LibraryState:
         models=tuple(models),
         can_import=_can_import(lib),
         can_remove_photos=callable(getattr(lib, "remove_photos", None)),
+        int8_check=_int8_summary(prepared),
+        model_source=_source_summary(prepared),
+        models_dir=str(getattr(getattr(lib, "paths", None), "models", "") or ""),
     )
+
+
+def _int8_summary(prepared: Any) -> str:
+    manifest = getattr(prepared, "manifest", None)
+    if manifest is None:
+        return ""
+    from photoalbum.install.selfcheck import summary
+
+    return summary(manifest)
+
+
+def _source_summary(prepared: Any) -> str:
+    src = getattr(getattr(prepared, "manifest", None), "source", None) or {}
+    if not src:
+        return ""
+    where = src.get("repo") or src.get("path") or ""
+    checked = "SHA-256 verified" if src.get("verified") else "UNVERIFIED (no checksum recorded)"
+    return f"{src.get('kind', '?')} {where} — {checked}"
 
 
 def _published_pairs(published: Any) -> tuple[tuple[str, str], ...]:

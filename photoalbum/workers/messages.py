@@ -40,6 +40,7 @@ class ModelInfo:
     prepared: bool = False
     default: bool = False
     random: bool = False
+    download_mb: int = 0  # size of its ready-made ONNX download (0: none, prepared locally)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class LibraryState:
     models: tuple[ModelInfo, ...] = ()
     can_import: bool = False  # the model store can import a local checkpoint / ONNX folder
     can_remove_photos: bool = False  # the engine can forget single photos
+    int8_check: str = ""  # the model's INT8 self-check on this user's photos, in words
+    model_source: str = ""  # where the model's towers came from (prepared / ready-made …)
+    models_dir: str = ""  # the shared prepared-models directory
 
 
 @dataclass(frozen=True)

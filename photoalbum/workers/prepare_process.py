@@ -36,16 +36,20 @@ def offline_help(spec_name: str, models_dir: Path, folder: str, can_import: bool
     """What to do when a model can't be downloaded."""
     text = (
         f"This computer is offline (or the model hub can't be reached), so {spec_name} can't "
-        "be downloaded now. Connect and try again — or, on a computer with internet, run "
-        f"'photoalbum model prepare {spec_name}' and copy the prepared folder '{folder}' "
-        f"into {models_dir}"
+        "be downloaded now. Connect and try again (a partial download resumes)"
     )
     if can_import:
         text += (
-            ", or use “Import checkpoint / ONNX folder…” with a downloaded open_clip "
-            "checkpoint or a folder of exported ONNX towers"
+            " — or bring the model on a USB stick: on a computer with internet, download the "
+            "model's folder (e.g. immich's ONNX export from the Hugging Face hub, as a folder "
+            "or a .zip/.tar.gz) or an open_clip checkpoint, then use “Import model file or "
+            "folder…” here"
         )
-    return text + "."
+    return text + (
+        f". On another computer, 'photoalbum model install {spec_name}' (or 'photoalbum model "
+        f"prepare {spec_name}') makes a model folder '{folder}' that can be copied into "
+        f"{models_dir}."
+    )
 
 
 def run(
@@ -60,9 +64,13 @@ def run(
     models_dir.mkdir(parents=True, exist_ok=True)
     downloads_dir.mkdir(parents=True, exist_ok=True)
     if import_path:
+        from photoalbum.install.archive import is_archive
+        from photoalbum.install.service import install_model
+
         source = Path(import_path).expanduser()
-        if source.is_dir():  # a folder of exported ONNX towers (a prepared model)
-            prepared = store.import_prepared(source, spec)
+        if source.is_dir() or (source.is_file() and is_archive(source)):
+            # a prepared model or a ready-made ONNX export (immich's layout), maybe archived
+            prepared = install_model(store, spec, source, _progress)
         elif source.is_file():  # an open_clip checkpoint: export it (needs the prepare extra)
             import functools
 
@@ -82,6 +90,10 @@ def run(
             return {"ok": False, "kind": "known", "message": f"no such file or folder: {source}"}
     elif store.get(spec) is not None:
         prepared = store.get(spec)  # already prepared (e.g. copied in): no torch needed
+    elif spec.ready_made is not None:
+        from photoalbum.install.service import install_model
+
+        prepared = install_model(store, spec, None, _progress)  # download ONNX towers: no torch
     else:
         from photoalbum.library import default_preparer
 

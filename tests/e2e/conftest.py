@@ -6,6 +6,10 @@ import pytest
 
 
 @pytest.fixture
-def tiny_models_dir(tiny_model) -> Path:
-    """The session's models dir holding the prepared tiny random model (read-only use)."""
-    return tiny_model.path.parent
+def tiny_models_dir(tiny_model, tmp_path) -> Path:
+    """A models dir holding the prepared tiny random model, hard-linked from the session's: a
+    first index records its INT8 self-check in the manifest (replaced, never written in place),
+    so the session's copy stays as prepared."""
+    from tests.support.model_fixtures import link_model
+
+    return link_model(tiny_model, tmp_path / "tiny-models").parent

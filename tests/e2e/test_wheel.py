@@ -27,7 +27,7 @@ from tests.support.photos import make_sample_photos
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = {"torch", "torchvision", "open-clip-torch", "open_clip_torch", "transformers", "onnx"}
+HEAVY = {"torch", "torchvision", "open-clip-torch", "open_clip_torch", "transformers"}
 
 
 def _run(cmd: list[str], env: dict[str, str], cwd: Path, timeout: float = 600) -> str:

@@ -100,3 +100,27 @@ def test_logs_exceptions_logs_and_reraises(caplog):
     with caplog.at_level(logging.ERROR), pytest.raises(KeyError):
         slot()
     assert "error in test_logs_exceptions_logs_and_reraises.<locals>.slot" in caplog.text
+
+
+def test_about_dialog_shows_versions_paths_and_int8_agreement(qtbot):
+    from photoalbum.gui.dialogs.about_dialog import AboutDialog
+
+    s = state(int8_check="INT8 check on 64 of your photos: centred cosine 0.9993, top-5 overlap "
+                         "0.98 → image tower uses int8", models_dir="/models",
+              model_source="ready-made immich-app/x — UNVERIFIED (no checksum recorded)")
+    dialog = AboutDialog(s, log_file="/logs/photoalbum.log")
+    qtbot.addWidget(dialog)
+    rows = dict(dialog.rows)
+    for key in ("photoalbum", "Python", "Qt", "ONNX Runtime"):
+        assert rows[key] and rows[key] != "not installed"
+    assert rows["Library"] == "/lib" and rows["Models"] == "/models"
+    assert rows["Log file"] == "/logs/photoalbum.log"
+    assert "0.9993" in rows["INT8 agreement"] and "UNVERIFIED" in rows["Model source"]
+    assert "0.9993" in dialog.table.text()
+
+
+def test_settings_dialog_shows_the_int8_check(qtbot):
+    dialog = SettingsDialog(state(int8_check="INT8 check on 20 of your photos: …"),
+                            LibraryOptions())
+    qtbot.addWidget(dialog)
+    assert "20 of your photos" in dialog.int8_check.text()

@@ -276,7 +276,10 @@ def test_pause_resume_cancel_from_the_status_bar(harness, tmp_path):
     h.qtbot.wait(400)
     assert h.window.grid_model.rowCount() == 0
     progress = []
-    h.window.index_worker.progress.connect(lambda p: progress.append(p.done))
+    # encode progress only: the INT8 self-check on a sample comes first, with its own stage
+    h.window.index_worker.progress.connect(
+        lambda p: progress.append(p.done) if p.stage == "encode" else None
+    )
     h.qtbot.mouseClick(status.pause_button, Qt.MouseButton.LeftButton)  # resume
     h.qtbot.waitUntil(lambda: any(d >= 8 for d in progress), timeout=20000)
     h.qtbot.mouseClick(status.pause_button, Qt.MouseButton.LeftButton)  # pause
@@ -354,7 +357,7 @@ def test_missing_model_opens_the_setup_page(harness, paths, tiny_model):
     assert info is not None and info.default and not info.prepared
     names = [page.table.topLevelItem(i).text(0) for i in range(page.table.topLevelItemCount())]
     assert not any(n.startswith("random:") for n in names)  # never offered silently
-    assert page.prepare_button.text() == "Download and prepare"
+    assert page.prepare_button.text() == "Install (download ≈ 1.4 GB)"  # ready-made ONNX
     assert not h.window.search_bar.isVisible()
     assert not h.window.banner.isVisible()
     # Once a model is ready (here: the tiny one copied in), the library reopens with it.
@@ -426,3 +429,26 @@ def test_window_has_the_app_icon(harness):
     icon = app_icon()
     assert not icon.isNull()
     assert {s.width() for s in icon.availableSizes()} >= {16, 32, 48, 256}
+
+
+def test_first_run_folders_are_added_once_the_model_is_ready(harness, paths, tiny_model, photos):
+    h = harness(paths=paths, model=None, default_folders=[str(photos)])
+    h.wait_page(PAGE_SETUP)
+    assert h.window.setup_page.chosen_folders() == [str(photos)]
+    link_model(tiny_model, paths.models)
+    with wait_worker_signal(h.qtbot, h.window.index_worker.run_finished, 60000) as finished:
+        h.window.setup_page.model_ready.emit(TINY_SPEC)
+    assert finished.args[0].indexed == 8
+    h.wait_page(PAGE_LIBRARY)
+    assert h.window.state.roots == (str(photos),)
+
+
+def test_help_about_shows_the_model_and_log_file(harness, tmp_path):
+    h = harness(log_file=tmp_path / "photoalbum.log")
+    h.wait_page(PAGE_FIRST_RUN)
+    dialog = h.window.open_about()
+    rows = dict(dialog.rows)
+    assert rows["Log file"] == str(tmp_path / "photoalbum.log")
+    assert rows["Model"].startswith(TINY_SPEC) and "RANDOM WEIGHTS" in rows["Model"]
+    assert rows["INT8 agreement"]
+    dialog.close()

@@ -50,7 +50,8 @@ def test_child_offline_says_how_to_get_the_model(paths):
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert out.returncode == 1 and not result["ok"]
     assert result["kind"] == "offline", result
-    assert "photoalbum model prepare xlm-roberta-base-ViT-B-32" in result["message"]
+    assert "photoalbum model install xlm-roberta-base-ViT-B-32" in result["message"]
+    assert "Import model file or folder" in result["message"]
     assert str(paths.models) in result["message"]
     assert not any(p.name.startswith("xlm") for p in paths.models.iterdir())  # nothing half-made
 
@@ -69,4 +70,4 @@ def test_child_imports_a_prepared_folder(paths, tiny_model):
     argv = child_command(paths.models, paths.downloads, "ViT-B-32-datacomp", import_path=str(bad))
     out = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert not result["ok"] and result["kind"] == "known" and "cannot import" in result["message"]
+    assert not result["ok"] and result["kind"] == "known" and "holds no model" in result["message"]

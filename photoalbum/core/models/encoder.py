@@ -222,7 +222,15 @@ class ClipEncoder:
         if batch.shape[0] == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
         session = self._session("image")
-        out = session.run(None, {session.get_inputs()[0].name: np.ascontiguousarray(batch)})[0]
+        inp = session.get_inputs()[0]
+        step = _fixed_batch(inp.shape) or batch.shape[0]
+        batch = np.ascontiguousarray(batch)
+        # Ready-made exports (immich's) take a fixed batch of 1: run them item by item.
+        out = np.concatenate(
+            [session.run(None, {inp.name: batch[i : i + step]})[0]
+             for i in range(0, batch.shape[0], step)],
+            axis=0,
+        )
         return _normalise(out)
 
     # --- texts -------------------------------------------------------------------------------
@@ -248,18 +256,41 @@ class ClipEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         tok = self.tokenizer()
         session = self._session("text")
-        with_mask = self.model.manifest.text.uses_attention_mask
+        ids_name, ids_type, step, mask_name = _text_inputs(session)
         # Sort by cleaned length so each batch pads little; restore the order at the end.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(order), TEXT_BATCH):
             idx = order[start : start + TEXT_BATCH]
             ids, mask = tok.encode([texts[i] for i in idx])
-            feeds = {"input_ids": ids}
-            if with_mask:
-                feeds["attention_mask"] = mask
-            out[idx] = session.run(None, feeds)[0]
+            ids = ids.astype(ids_type, copy=False)
+            parts = []
+            for j in range(0, len(idx), step or len(idx)):
+                feeds = {ids_name: ids[j : j + (step or len(idx))]}
+                if mask_name is not None:
+                    feeds[mask_name] = mask[j : j + (step or len(idx))].astype(ids_type)
+                parts.append(session.run(None, feeds)[0])
+            out[idx] = np.concatenate(parts, axis=0)
         return _normalise(out)
+
+
+def _fixed_batch(shape: Sequence[Any]) -> int | None:
+    """The batch size an ONNX input is fixed to (ready-made exports: 1), or None if dynamic."""
+    first = shape[0] if shape else None
+    return first if isinstance(first, int) and first > 0 else None
+
+
+def _text_inputs(session: Any) -> tuple[str, Any, int | None, str | None]:
+    """(ids input name, its numpy dtype, fixed batch or None, attention-mask input or None).
+
+    Our exports take ``input_ids`` (+ ``attention_mask`` for HF towers); immich's take ``text``
+    (int32, fixed (1, context)) and derive the mask from the pad id inside the graph.
+    """
+    inputs = session.get_inputs()
+    mask = next((i for i in inputs if i.name == "attention_mask"), None)
+    ids = next((i for i in inputs if i.name != "attention_mask"), inputs[0])
+    dtype = np.int32 if ids.type == "tensor(int32)" else np.int64
+    return ids.name, dtype, _fixed_batch(ids.shape), mask.name if mask is not None else None
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

@@ -117,6 +117,12 @@ class Manifest:
     prepare_seconds: float = 0.0
     versions: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: Where the towers came from: {"kind": "prepared" | "ready-made", "repo", "files": {name:
+    #: sha256}, "verified": bool, ...}; empty for models prepared before this field existed.
+    source: dict[str, Any] = field(default_factory=dict)
+    #: The INT8 image-tower check on the user's own photos (see photoalbum.install.selfcheck):
+    #: measured figures and the decision; empty until it ran.
+    self_check: dict[str, Any] = field(default_factory=dict)
 
     # --- (de)serialisation -----------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -1,8 +1,11 @@
-"""ONNX tower files with their weights in a side file, which ONNX Runtime memory-maps."""
+"""ONNX tower files: INT8 copies, and weights in a side file that ONNX Runtime memory-maps."""
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from photoalbum.core.errors import ModelNotAvailableError
@@ -60,3 +63,51 @@ def tower_files(path: Path) -> list[Path]:
     """The files an ONNX tower consists of: the model and its side file when it has one."""
     side = data_file(path)
     return [path, side] if side.exists() else [path]
+
+
+def quantize_int8(fp32: Path, int8: Path) -> None:
+    """Dynamic INT8 copy of a tower (weights int8, activations quantized at run time).
+
+    Weights use 7 bits (``reduce_range``): on x86 CPUs without VNNI (AVX2 only, like this
+    build machine and most laptops before ~2021) ONNX Runtime multiplies uint8 activations by
+    int8 weights with ``vpmaddubsw``, whose int16 sums saturate with full-range weights.
+    Measured on ViT-B-32 (random weights, 44 real photos, AVX2): full-range int8 weights gave
+    centred cosine 0.975 / top-5 overlap 0.968 against fp32; 7-bit weights 0.9986 / 1.00 at
+    the same kernel speed (uint8 weights: 0.9994 but a slower kernel). Torch-free: used when
+    preparing a model and when installing a ready-made one.
+    """
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    with _quiet_root_logger():
+        quantize_dynamic(
+            fp32,
+            int8,
+            weight_type=QuantType.QInt8,
+            per_channel=False,
+            reduce_range=True,
+            use_external_data_format=data_file(fp32).exists(),
+            extra_options={"MatMulConstBOnly": True},
+        )
+
+
+class _RootBelow(logging.Filter):
+    """Drops the root logger's own records below a level (named loggers are unaffected)."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level
+
+
+@contextmanager
+def _quiet_root_logger() -> Iterator[None]:
+    # onnxruntime.quantization logs advice and every tensor straight on the root logger.
+    root = logging.getLogger()
+    flt = _RootBelow(logging.ERROR)
+    root.addFilter(flt)
+    try:
+        yield
+    finally:
+        root.removeFilter(flt)

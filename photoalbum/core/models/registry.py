@@ -28,6 +28,45 @@ _ARCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 @dataclass(frozen=True)
+class ReadyMade:
+    """Already-exported ONNX towers of a model published in a hub repository (immich's layout).
+
+    Attributes:
+        repo: hub repository ("immich-app/XLM-Roberta-Base-ViT-B-32__laion5b_s13b_b90k").
+        files: (path in the repo, SHA-256 or None) for every file installed. None means the real
+            checksum could not be recorded when this registry was written: the download is then
+            reported as UNVERIFIED (never a made-up checksum).
+        revision: a commit or branch of the repo.
+        download_mb: approximate download size in MB (shown before installing).
+    """
+
+    repo: str
+    files: tuple[tuple[str, str | None], ...]
+    revision: str = "main"
+    download_mb: int = 0
+
+
+#: The files of immich's ONNX layout that an install needs (visual + textual tower, tokenizer,
+#: open_clip model config, preprocessing constants).
+IMMICH_FILES = (
+    "config.json",
+    "visual/model.onnx",
+    "visual/preprocess_cfg.json",
+    "textual/model.onnx",
+    "textual/tokenizer.json",
+)
+
+
+def _immich(repo: str, download_mb: int) -> ReadyMade:
+    # Only models whose immich export our runtime reproduces are listed (open_clip towers taking
+    # token ids, embeddings out); nllb-clip (a language code per query) and SigLIP2 are not yet.
+    # The real checksums of these files could not be looked up where this registry was written
+    # (no network): recorded as None, so installs say "unverified" until they are filled in.
+    return ReadyMade(repo=repo, files=tuple((f, None) for f in IMMICH_FILES),
+                     download_mb=download_mb)
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     """One model the app can prepare and use.
 
@@ -40,6 +79,7 @@ class ModelSpec:
         published: published retrieval numbers (see the README's model section).
         random_weights: True for "random:" specs; their results are meaningless.
         hf_tokenizer: hub repo of a Hugging Face tokenizer (XLM-R text towers), else None.
+        ready_made: where already-exported ONNX towers can be downloaded (no torch needed).
     """
 
     name: str
@@ -50,6 +90,7 @@ class ModelSpec:
     published: dict[str, str] = field(default_factory=dict, hash=False)
     random_weights: bool = False
     hf_tokenizer: str | None = None
+    ready_made: ReadyMade | None = field(default=None, hash=False)
 
     @property
     def slug(self) -> str:
@@ -83,6 +124,7 @@ _MODELS: tuple[ModelSpec, ...] = (
             "image GFLOPs": "8.8",
         },
         hf_tokenizer="xlm-roberta-base",
+        ready_made=_immich("immich-app/XLM-Roberta-Base-ViT-B-32__laion5b_s13b_b90k", 1450),
     ),
     ModelSpec(
         name="ViT-B-32-datacomp",

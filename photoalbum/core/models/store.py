@@ -133,6 +133,8 @@ class PreparedModel:
             "prepare_seconds": m.prepare_seconds,
             "versions": m.versions,
             "warnings": list(m.warnings),
+            "source": dict(m.source),
+            "int8_self_check": dict(m.self_check),
         }
 
 

@@ -1,10 +1,10 @@
-"""ModelSetupPage: shown when the library's model is not prepared; download/prepare or import one."""
+"""ModelSetupPage: the first-run welcome flow — choose folders, pick and install a model, or import one."""
 
 from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from photoalbum.workers.messages import LibraryState, ModelInfo
 from photoalbum.workers.model_prep import ModelPreparer
@@ -16,13 +16,17 @@ _NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class ModelSetupPage(QtWidgets.QWidget):
-    """The model registry with "Download and prepare" and "Import checkpoint / ONNX folder…".
+    """The first-run flow: 1. the folders to search (default: the Pictures folder), 2. the model
+    (default preselected, with size, languages and published quality) installed with progress —
+    a ready-made ONNX download where the registry has one, else prepared locally — or imported
+    from a file or folder (offline: the message says how).
 
     Nothing silently falls back to random weights: a random-weights model appears only when it
     was asked for by name (``--model random:ARCH``), and is labelled as such.
 
     Signals:
-        model_ready(str): the named model is prepared (the library reopens with it).
+        model_ready(str): the named model is prepared (the library reopens with it; the window
+            then adds :meth:`chosen_folders`).
     """
 
     model_ready = Signal(str)
@@ -32,31 +36,60 @@ class ModelSetupPage(QtWidgets.QWidget):
         preparer: ModelPreparer,
         choose_import: Callable[[], str | None] | None = None,
         parent: QtWidgets.QWidget | None = None,
+        *,
+        default_folders: Sequence[str] = (),
+        choose_folder: Callable[[], str | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.preparer = preparer
         self._choose_import = choose_import or self._ask_import_path
+        self._choose_folder = choose_folder or self._ask_folder
+        self._default_folders = list(default_folders)
         self._state: LibraryState | None = None
         self._running_spec: str | None = None
         outer = QtWidgets.QVBoxLayout(self)
         outer.setContentsMargins(24, 18, 24, 18)
-        title = QtWidgets.QLabel("Choose the model that understands your photos")
+        title = QtWidgets.QLabel("Welcome to photoalbum")
         font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         title.setFont(font)
         outer.addWidget(title)
         intro = QtWidgets.QLabel(
-            "photoalbum uses a CLIP model to match photos with words and with other photos. "
-            "It is prepared once — downloaded, converted to ONNX and checked — and then works "
-            "offline. Search quality below is as published by the model's authors "
-            "(recall@1/5/10, higher is better)."
+            "Find your photos by what they show — in Chinese, English and more. Everything "
+            "runs on this computer; your photos are never changed or uploaded."
         )
         intro.setWordWrap(True)
         outer.addWidget(intro)
+
+        self.folders_box = QtWidgets.QGroupBox("1. Your photos")
+        fv = QtWidgets.QVBoxLayout(self.folders_box)
+        self.folders = QtWidgets.QListWidget()
+        self.folders.setMaximumHeight(86)
+        fv.addWidget(self.folders)
+        frow = QtWidgets.QHBoxLayout()
+        self.add_folder_button = QtWidgets.QPushButton("Add folder…")
+        self.remove_folder_button = QtWidgets.QPushButton("Remove")
+        frow.addWidget(self.add_folder_button)
+        frow.addWidget(self.remove_folder_button)
+        frow.addStretch(1)
+        fv.addLayout(frow)
+        outer.addWidget(self.folders_box)
+
+        model_box = QtWidgets.QGroupBox("2. The model that understands your photos")
+        mv = QtWidgets.QVBoxLayout(model_box)
+        model_intro = QtWidgets.QLabel(
+            "A CLIP model matches photos with words and with other photos. It is installed "
+            "once and then works offline. Search quality is as published by the model's "
+            "authors (recall@1 in %, higher is better)."
+        )
+        model_intro.setWordWrap(True)
+        mv.addWidget(model_intro)
         self.table = QtWidgets.QTreeWidget()
-        self.table.setColumnCount(4)
-        self.table.setHeaderLabels(["Model", "Languages", "Chinese / English text→image", "Status"])
+        self.table.setColumnCount(5)
+        self.table.setHeaderLabels(
+            ["Model", "Languages", "Chinese / English text→image", "Download", "Status"]
+        )
         self.table.setRootIsDecorated(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(True)
@@ -67,7 +100,9 @@ class ModelSetupPage(QtWidgets.QWidget):
         header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QtWidgets.QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
-        outer.addWidget(self.table)
+        header.setSectionResizeMode(4, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        mv.addWidget(self.table)
+        outer.addWidget(model_box)
         self.description = QtWidgets.QLabel()
         self.description.setWordWrap(True)
         self.description.setTextFormat(Qt.TextFormat.RichText)
@@ -77,7 +112,7 @@ class ModelSetupPage(QtWidgets.QWidget):
         buttons = QtWidgets.QHBoxLayout()
         self.prepare_button = QtWidgets.QPushButton("Download and prepare")
         self.prepare_button.setDefault(True)
-        self.import_button = QtWidgets.QPushButton("Import checkpoint / ONNX folder…")
+        self.import_button = QtWidgets.QPushButton("Import model file or folder…")
         self.cancel_button = QtWidgets.QPushButton("Cancel")
         self.cancel_button.hide()
         buttons.addWidget(self.prepare_button)
@@ -98,6 +133,8 @@ class ModelSetupPage(QtWidgets.QWidget):
         outer.addWidget(self.message)
         outer.addStretch(1)
         self.table.currentItemChanged.connect(self._on_table_current_changed)
+        self.add_folder_button.clicked.connect(self._on_add_folder_button_clicked)
+        self.remove_folder_button.clicked.connect(self._on_remove_folder_button_clicked)
         self.prepare_button.clicked.connect(self.start_prepare)
         self.import_button.clicked.connect(self._on_import_button_clicked)
         self.cancel_button.clicked.connect(preparer.cancel)
@@ -119,7 +156,8 @@ class ModelSetupPage(QtWidgets.QWidget):
                     info.name + (" (default)" if info.default else ""),
                     ", ".join(info.languages) or "—",
                     _headline(info),
-                    "prepared" if info.prepared else "not prepared",
+                    _download(info),
+                    "installed" if info.prepared else "not installed",
                 ]
             )
             item.setData(0, _NAME_ROLE, info.name)
@@ -133,14 +171,24 @@ class ModelSetupPage(QtWidgets.QWidget):
         rows = self.table.topLevelItemCount()
         row_height = self.table.sizeHintForRow(0) if rows else 20
         self.table.setFixedHeight(self.table.header().sizeHint().height() + rows * row_height + 6)
+        if not state.roots and self.folders.count() == 0:
+            self.folders.addItems(self._default_folders)
+        self.folders_box.setVisible(not state.roots)  # only on the first run
         self.import_button.setEnabled(state.can_import)
         self.import_button.setToolTip(
-            "Prepare the model from a downloaded open_clip checkpoint or a folder of ONNX towers"
+            "Install the model from a file or folder you have: a ready-made ONNX export "
+            "(folder, .zip or .tar.gz), a prepared model folder, or an open_clip checkpoint"
             if state.can_import
             else "Importing needs a newer engine; meanwhile copy a prepared model folder into the "
             "models directory"
         )
         self.message.setText("")
+
+    def chosen_folders(self) -> list[str]:
+        """The photo folders chosen on this page (empty when the library already has some)."""
+        if self._state is not None and self._state.roots:
+            return []
+        return [self.folders.item(i).text() for i in range(self.folders.count())]
 
     def selected_model(self) -> ModelInfo | None:
         """The model selected in the list."""
@@ -209,6 +257,8 @@ class ModelSetupPage(QtWidgets.QWidget):
             self.prepare_button.setText("Prepare random-weights demo model")
         elif info.prepared:
             self.prepare_button.setText("Use this model")
+        elif info.download_mb:
+            self.prepare_button.setText(f"Install (download ≈ {_size(info.download_mb)})")
         else:
             self.prepare_button.setText("Download and prepare")
 
@@ -217,17 +267,36 @@ class ModelSetupPage(QtWidgets.QWidget):
         if path:
             self.start_import(path)
 
+    def _ask_folder(self) -> str | None:
+        return QtWidgets.QFileDialog.getExistingDirectory(self, "Add a folder of photos") or None
+
+    def _on_add_folder_button_clicked(self) -> None:
+        folder = self._choose_folder()
+        existing = {self.folders.item(i).text() for i in range(self.folders.count())}
+        if folder and folder not in existing:
+            self.folders.addItem(folder)
+
+    def _on_remove_folder_button_clicked(self) -> None:
+        for item in self.folders.selectedItems():
+            self.folders.takeItem(self.folders.row(item))
+
     def _ask_import_path(self) -> str | None:
         box = QtWidgets.QMessageBox(self)
         box.setWindowTitle("Import a model")
-        box.setText("Import from a checkpoint file or from a folder of exported ONNX towers?")
-        file_button = box.addButton("Checkpoint file…", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
-        folder_button = box.addButton("ONNX folder…", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        box.setText(
+            "Import from a file (a .zip/.tar.gz of ONNX towers, or an open_clip checkpoint) "
+            "or from a folder (ONNX towers in immich's layout, or a prepared model)?"
+        )
+        file_button = box.addButton("File…", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        folder_button = box.addButton("Folder…", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
         box.exec()
         if box.clickedButton() is file_button:
             path, _ = QtWidgets.QFileDialog.getOpenFileName(
-                self, "Choose a checkpoint", "", "Checkpoints (*.pt *.pth *.bin *.safetensors)"
+                self,
+                "Choose a model file",
+                "",
+                "Models (*.zip *.tar *.tar.gz *.tgz *.tar.xz *.pt *.pth *.bin *.safetensors)",
             )
             return path or None
         if box.clickedButton() is folder_button:
@@ -237,6 +306,8 @@ class ModelSetupPage(QtWidgets.QWidget):
         return None
 
     def _on_preparer_progress(self, stage: str, done: int, total: int) -> None:
+        if stage.startswith("downloading ") and total > 0:
+            stage = f"{stage}: {done / 1e6:,.1f} of {total / 1e6:,.1f} MB"
         self.stage.setText(stage)
         if total > 0:
             self.bar.setRange(0, total)
@@ -257,6 +328,8 @@ class ModelSetupPage(QtWidgets.QWidget):
             return
         self.message.setStyleSheet("color: #b00020;")
         self.message.setText(message)
+        # A word-wrapped label set after layout keeps its one-line height: give it its height.
+        self.message.setMinimumHeight(self.message.heightForWidth(max(200, self.message.width())))
 
 
 def _headline(info: ModelInfo) -> str:
@@ -273,3 +346,16 @@ def _headline(info: ModelInfo) -> str:
     zh, en = r_at_1("zh"), r_at_1("en")
     parts = [f"zh {zh}" if zh else "zh —", f"en {en}" if en else "en —"]
     return "R@1: " + ", ".join(parts)
+
+
+def _size(mb: int) -> str:
+    return f"{mb / 1000:.1f} GB" if mb >= 1000 else f"{mb} MB"
+
+
+def _download(info: ModelInfo) -> str:
+    """The table's download column: a ready-made ONNX download's size, or local preparation."""
+    if info.random:
+        return "made locally"
+    if info.download_mb:
+        return f"≈ {_size(info.download_mb)} (ONNX)"
+    return "prepared locally (torch)"

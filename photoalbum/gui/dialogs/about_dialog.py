@@ -1,0 +1,86 @@
+"""AboutDialog (Help → About): versions, where things live, and the model's measured INT8 agreement."""
+
+from __future__ import annotations
+
+import html
+import importlib.metadata
+import logging
+import platform
+import sys
+
+from photoalbum import __version__
+from photoalbum.workers.messages import LibraryState
+from photoalbum.workers.qt import Qt, QtCore, QtWidgets
+
+logger = logging.getLogger(__name__)
+
+
+def _dist_version(name: str) -> str:
+    # Package metadata, not an import: ONNX Runtime stays out of the GUI thread.
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def about_rows(
+    state: LibraryState | None, models_dir: str = "", log_file: str = ""
+) -> list[tuple[str, str]]:
+    """(label, value) rows the dialog shows (a function so tests can read them)."""
+    pyside = _dist_version("PySide6-Essentials")
+    if pyside == "not installed":
+        pyside = _dist_version("PySide6")
+    rows = [
+        ("photoalbum", __version__),
+        ("Python", f"{platform.python_version()} ({sys.platform})"),
+        ("Qt", f"{QtCore.qVersion()} (PySide6 {pyside})"),
+        ("ONNX Runtime", _dist_version("onnxruntime")),
+        ("Library", state.library if state else "—"),
+        ("Models", models_dir or (state.models_dir if state else "") or "—"),
+        ("Log file", log_file or "— (not written)"),
+    ]
+    if state is not None:
+        model = state.model + ("  [RANDOM WEIGHTS — demo only]" if state.random_weights else "")
+        rows.append(("Model", model))
+        rows.append(("INT8 agreement", state.int8_check or "—"))
+        if state.model_source:
+            rows.append(("Model source", state.model_source))
+    return rows
+
+
+class AboutDialog(QtWidgets.QDialog):
+    """A read-only table of versions and paths (selectable, so it can be pasted in a report)."""
+
+    def __init__(
+        self,
+        state: LibraryState | None,
+        models_dir: str = "",
+        log_file: str = "",
+        parent: QtWidgets.QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About photoalbum")
+        self.rows = about_rows(state, models_dir, log_file)
+        layout = QtWidgets.QVBoxLayout(self)
+        title = QtWidgets.QLabel(
+            "<h2>photoalbum</h2><p>A private, offline photo album that finds photos by meaning. "
+            "Nothing leaves this computer.</p>"
+        )
+        title.setTextFormat(Qt.TextFormat.RichText)
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        body = "".join(
+            f"<tr><td style='padding-right:12px'><b>{html.escape(k)}</b></td>"
+            f"<td>{html.escape(v)}</td></tr>"
+            for k, v in self.rows
+        )
+        self.table = QtWidgets.QLabel(f"<table>{body}</table>")
+        self.table.setTextFormat(Qt.TextFormat.RichText)
+        self.table.setWordWrap(True)
+        self.table.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.table)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+        self.resize(640, 360)
