@@ -20,6 +20,14 @@ from photoalbum.core.lock import WriterLock
 from photoalbum.core.models.encoder import ClipEncoder
 from photoalbum.core.models.registry import DEFAULT_MODEL, ModelSpec, resolve_spec
 from photoalbum.core.models.store import ModelStore, PreparedModel
+from photoalbum.core.passes import (
+    PassProgress,
+    PassReport,
+    PassRunner,
+    PhotoPass,
+    RecentImages,
+    pass_setting_key,
+)
 from photoalbum.core.paths import Paths
 from photoalbum.core.ports import PhotoFilter, Root
 from photoalbum.core.query import Query, Term, parse_query
@@ -87,6 +95,8 @@ class Library:
         self._store: HnswStore | None = None
         self._store_mtime: int | None = None
         self._searcher: Searcher | None = None
+        self._passes: dict[str, PhotoPass] = {}
+        self.recent_images = RecentImages()
 
     # --- model -------------------------------------------------------------------------------
     @property
@@ -169,8 +179,14 @@ class Library:
         batch_size: int = 32,
         decode_workers: int | None = None,
         lock_timeout: float = 0.0,
+        passes: bool = True,
     ) -> IndexReport:
-        """Scan and index (all roots, or only ``folders``, which are added first)."""
+        """Scan and index (all roots, or only ``folders``, which are added first), then run the
+        enabled background passes (unless ``passes`` is False or the run was cancelled).
+
+        Pass progress reaches ``on_progress`` as :class:`IndexProgress` with stage
+        ``"pass:<name>"``; the passes' report is ``report.passes``.
+        """
         wanted = {r.path for r in self.add_roots(folders)} if folders else None
         roots = [r for r in self.catalog.roots() if wanted is None or r.path in wanted]
         if not roots:
@@ -179,16 +195,91 @@ class Library:
             if self.recorded_model is None:  # the library's first model
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)
             encoder = self.encoder()
+            enabled = self.enabled_passes() if passes else []
             # The index loads only if something changed: an unchanged rescan is stat calls only.
             indexer = Indexer(self.catalog, self.store, encoder, self.thumbnails, batch_size=batch_size,
                               decode_workers=decode_workers, on_progress=on_progress,
-                              should_stop=should_stop, wait_if_paused=wait_if_paused)
+                              should_stop=should_stop, wait_if_paused=wait_if_paused,
+                              recent=self.recent_images if enabled else None,
+                              pass_side=max((p.min_side for p in enabled), default=0))
             report = indexer.run(roots)
             self._store_mtime = _mtime(self._index_path().with_suffix(".json"))
             if not report.cancelled and self.recorded_model != self.spec.name:
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)
+            if enabled and not report.cancelled:
+                report.passes = self._run_passes(enabled, on_progress, should_stop,
+                                                 wait_if_paused)
+                report.cancelled = report.passes.cancelled
         self._searcher = None
         return report
+
+    # --- background passes ---------------------------------------------------------------------
+    def pass_builders(self) -> dict[str, tuple[bool, Callable[[], PhotoPass]]]:
+        """Every background pass this build knows: name → (enabled by default, factory)."""
+        builders: dict[str, tuple[bool, Callable[[], PhotoPass]]] = {}
+        return builders
+
+    def pass_enabled(self, name: str) -> bool:
+        """Whether the pass is switched on for this library (its default until set)."""
+        builders = self.pass_builders()
+        if name not in builders:
+            raise UserError(f"no background pass called {name!r} "
+                            f"(known: {', '.join(sorted(builders)) or 'none'})")
+        value = self.catalog.get_setting(pass_setting_key(name))
+        return builders[name][0] if value is None else value == "1"
+
+    def set_pass_enabled(self, name: str, enabled: bool) -> None:
+        """Switch a pass on or off for this library (a library setting)."""
+        self.pass_enabled(name)  # validates the name
+        self.catalog.set_setting(pass_setting_key(name), "1" if enabled else "0")
+
+    def get_pass(self, name: str) -> PhotoPass:
+        """The pass object (built once; models load lazily on first use)."""
+        if name not in self._passes:
+            self.pass_enabled(name)  # validates the name
+            self._passes[name] = self.pass_builders()[name][1]()
+        return self._passes[name]
+
+    def enabled_passes(self) -> list[PhotoPass]:
+        """The passes switched on for this library."""
+        return [self.get_pass(n) for n in self.pass_builders() if self.pass_enabled(n)]
+
+    def run_passes(
+        self,
+        *,
+        on_progress: Callable[[IndexProgress], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        wait_if_paused: Callable[[], None] | None = None,
+        lock_timeout: float = 0.0,
+    ) -> PassReport:
+        """Run the enabled passes over what they still have to do (no scan, no CLIP)."""
+        with self.writer("passes", timeout=lock_timeout):
+            return self._run_passes(self.enabled_passes(), on_progress, should_stop,
+                                    wait_if_paused)
+
+    def _run_passes(self, enabled: Sequence[PhotoPass],
+                    on_progress: Callable[[IndexProgress], None] | None,
+                    should_stop: Callable[[], bool] | None,
+                    wait_if_paused: Callable[[], None] | None) -> PassReport:
+        def progress(p: PassProgress) -> None:
+            if on_progress is not None:
+                on_progress(IndexProgress(f"pass:{p.name}", p.done, p.total, p.current, p.rate))
+
+        runner = PassRunner(self.catalog.pass_state, enabled, recent=self.recent_images,
+                            on_progress=progress, should_stop=should_stop,
+                            wait_if_paused=wait_if_paused)
+        return runner.run()
+
+    def pass_status(self) -> list[dict]:
+        """Per pass: name, enabled, done, failed, todo and a few failures (JSON-able)."""
+        out = []
+        for name in self.pass_builders():
+            p = self.get_pass(name)
+            counts = self.catalog.pass_state.pass_counts(name, p.version)
+            out.append({"name": name, "enabled": self.pass_enabled(name), "version": p.version,
+                        "done": counts.done, "failed": counts.failed, "todo": counts.todo,
+                        "failures": [{"path": f, "reason": r} for f, r in counts.failures]})
+        return out
 
     # --- search ------------------------------------------------------------------------------
     def searcher(self) -> Searcher:
@@ -252,6 +343,7 @@ class Library:
             self._prepared = prepared
             vectors = len(self.store())
         info["vectors"] = vectors
+        info["passes"] = self.pass_status()
         return info
 
     def scenes_service(self):  # type: ignore[no-untyped-def]

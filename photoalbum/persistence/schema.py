@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 #: The schema version the models below describe. A new catalog is created at this version;
 #: :data:`photoalbum.persistence.database.MIGRATIONS` holds one step per older version.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 STATUSES = ("pending", "indexed", "failed", "gone")
 
@@ -168,3 +168,27 @@ class EmbeddingRow(Base):
     vector: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     dim: Mapped[int] = mapped_column(Integer, nullable=False)
     generation: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class PassStateRow(Base):
+    """One background pass's state for one photo (schema 2; see ``migration_steps``).
+
+    ``status`` is "done" or "failed" (``reason`` says why); ``version`` and ``fingerprint`` are
+    the pass version and the photo content the state is for: either differing means "to do".
+    """
+
+    __tablename__ = "pass_state"
+    __table_args__ = (
+        CheckConstraint("status IN ('done', 'failed')", name="ck_pass_state_status"),
+        Index("ix_pass_state_pass", "pass_name", "photo_id"),
+    )
+
+    photo_id: Mapped[int] = mapped_column(
+        ForeignKey("photos.id", ondelete="CASCADE"), primary_key=True
+    )
+    pass_name: Mapped[str] = mapped_column(String, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    fingerprint: Mapped[str | None] = mapped_column(String)
+    status: Mapped[str] = mapped_column(String, nullable=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
