@@ -180,12 +180,14 @@ class Library:
         decode_workers: int | None = None,
         lock_timeout: float = 0.0,
         passes: bool = True,
+        yield_passes: Callable[[], bool] | None = None,
     ) -> IndexReport:
         """Scan and index (all roots, or only ``folders``, which are added first), then run the
         enabled background passes (unless ``passes`` is False or the run was cancelled).
 
         Pass progress reaches ``on_progress`` as :class:`IndexProgress` with stage
-        ``"pass:<name>"``; the passes' report is ``report.passes``.
+        ``"pass:<name>"``; the passes' report is ``report.passes``. ``yield_passes`` returning
+        True ends the passes early (e.g. new photos arrived: their CLIP encoding comes first).
         """
         wanted = {r.path for r in self.add_roots(folders)} if folders else None
         roots = [r for r in self.catalog.roots() if wanted is None or r.path in wanted]
@@ -208,7 +210,7 @@ class Library:
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)
             if enabled and not report.cancelled:
                 report.passes = self._run_passes(enabled, on_progress, should_stop,
-                                                 wait_if_paused)
+                                                 wait_if_paused, yield_passes)
                 report.cancelled = report.passes.cancelled
         self._searcher = None
         return report
@@ -260,14 +262,15 @@ class Library:
     def _run_passes(self, enabled: Sequence[PhotoPass],
                     on_progress: Callable[[IndexProgress], None] | None,
                     should_stop: Callable[[], bool] | None,
-                    wait_if_paused: Callable[[], None] | None) -> PassReport:
+                    wait_if_paused: Callable[[], None] | None,
+                    should_yield: Callable[[], bool] | None = None) -> PassReport:
         def progress(p: PassProgress) -> None:
             if on_progress is not None:
                 on_progress(IndexProgress(f"pass:{p.name}", p.done, p.total, p.current, p.rate))
 
         runner = PassRunner(self.catalog.pass_state, enabled, recent=self.recent_images,
                             on_progress=progress, should_stop=should_stop,
-                            wait_if_paused=wait_if_paused)
+                            should_yield=should_yield, wait_if_paused=wait_if_paused)
         return runner.run()
 
     def pass_status(self) -> list[dict]:
@@ -276,7 +279,8 @@ class Library:
         for name in self.pass_builders():
             p = self.get_pass(name)
             counts = self.catalog.pass_state.pass_counts(name, p.version)
-            out.append({"name": name, "enabled": self.pass_enabled(name), "version": p.version,
+            out.append({"name": name, "title": getattr(p, "title", name),
+                        "enabled": self.pass_enabled(name), "version": p.version,
                         "done": counts.done, "failed": counts.failed, "todo": counts.todo,
                         "failures": [{"path": f, "reason": r} for f, r in counts.failures]})
         return out

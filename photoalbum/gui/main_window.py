@@ -323,6 +323,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.banner.set_model(state.model)
         self.banner.setVisible(state.random_weights)
         self.index_status.set_failures(state.failed)
+        self.index_status.pass_titles = {p.name: p.title for p in state.passes}
         if not self._indexing:
             self.index_status.set_idle(self._summary())
         if state.model_prepared:
@@ -337,6 +338,9 @@ class MainWindow(QtWidgets.QMainWindow):
             return ""
         if s.pending:
             return f"{s.pending:,} photos not indexed yet"
+        left = [f"{p.title}: {p.todo:,} to do" for p in s.passes if p.enabled and p.todo]
+        if s.indexed and left:
+            return "Photos indexed · " + " · ".join(left)
         return "Library up to date" if s.indexed else ""
 
     def show_message(self, text: str, msec: int = 8000) -> None:
@@ -640,6 +644,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.index_worker.remove_folder(folder)
         if dialog.added_folders():
             self.index_worker.add_folders(dialog.added_folders())
+        for name, enabled in dialog.pass_choices().items():
+            self.index_worker.set_pass_enabled(name, enabled)
         new = dialog.options()
         if new != self.options:
             self.options = new

@@ -81,6 +81,7 @@ class PhotoPass(Protocol):
 
     Attributes:
         name: a short stable id ("text", "faces"); state and settings are keyed by it.
+        title: what front ends call it ("Text in photos"); optional, defaults to ``name``.
         version: bump it when results would change (new model, new parameters): every photo is
             then redone (old results stay until each photo's new result replaces them).
         min_side: the shorter side (pixels) the pass wants of the decoded image; a decoded image

@@ -90,6 +90,7 @@ class PassReport:
     skipped: int = 0  # photos whose file vanished meanwhile
     seconds: float = 0.0
     cancelled: bool = False
+    yielded: bool = False  # stopped early to let new photos be indexed first; work is left
 
 
 @dataclass
@@ -109,6 +110,8 @@ class PassRunner:
         batch_size: photos per commit (per pass).
         on_progress: called after each photo with :class:`PassProgress` (throttle in front ends).
         should_stop: polled between photos; True stops after committing what is done.
+        should_yield: polled between photos; True ends the run early the same way (not a
+            cancel: new photos are waiting for their CLIP encoding, which comes first).
         wait_if_paused: called between photos; blocks while paused.
         decode: decodes a photo for the passes (default: :func:`decode_photo` in draft mode).
         page_size: photos per pass asked from the catalog at a time.
@@ -124,6 +127,7 @@ class PassRunner:
         batch_size: int = 16,
         on_progress: Callable[[PassProgress], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        should_yield: Callable[[], bool] | None = None,
         wait_if_paused: Callable[[], None] | None = None,
         decode: Callable[[str, int], Image.Image] | None = None,
         page_size: int = 256,
@@ -135,6 +139,7 @@ class PassRunner:
         self.batch_size = max(1, batch_size)
         self.on_progress = on_progress or (lambda p: None)
         self.should_stop = should_stop or (lambda: False)
+        self.should_yield = should_yield or (lambda: False)
         self.wait_if_paused = wait_if_paused or (lambda: None)
         self.decode = decode or _draft_decode
         self.page_size = max(1, page_size)
@@ -191,8 +196,11 @@ class PassRunner:
                 if not pending:
                     break
                 self.wait_if_paused()
-                if self.should_stop():
-                    report.cancelled = True
+                if self.should_stop() or self.should_yield():
+                    if self.should_stop():
+                        report.cancelled = True
+                    else:
+                        report.yielded = True
                     for _, f in pending:
                         f.cancel()
                     break

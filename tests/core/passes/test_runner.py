@@ -195,3 +195,12 @@ def test_recent_images_keeps_the_newest_and_checks_content():
     assert r.take(2, "fp2", 100) is None  # too small and not full resolution
     r.offer(3, "fp3", im, full_resolution=True)
     assert r.take(3, "fp3", 1000) is im  # a small photo at full resolution is as good as it gets
+
+
+def test_yield_ends_the_run_early_without_cancelling(env):
+    p = SizePass(env.catalog)
+    report = PassRunner(
+        env.catalog.pass_state, [p], batch_size=1, workers=1, should_yield=lambda: True
+    ).run()
+    assert report.yielded and not report.cancelled
+    assert env.catalog.pass_state.pass_counts("size", 1).todo == len(env.files) - report.done["size"]
