@@ -219,7 +219,18 @@ class Library:
     def pass_builders(self) -> dict[str, tuple[bool, Callable[[], PhotoPass]]]:
         """Every background pass this build knows: name → (enabled by default, factory)."""
         builders: dict[str, tuple[bool, Callable[[], PhotoPass]]] = {}
+        if importlib.util.find_spec("rapidocr_onnxruntime") is not None:
+            builders["text"] = (True, self._text_pass)
         return builders
+
+    def _text_pass(self) -> PhotoPass:
+        from photoalbum.core.text import OcrEngine, TextPass
+
+        return TextPass(self.catalog.text_store, OcrEngine(threads=self.threads))
+
+    def text_lines(self, photo_id: int) -> list:
+        """The text read in a photo (lines with boxes relative to the photo)."""
+        return self.catalog.text_store.text_lines(photo_id)
 
     def pass_enabled(self, name: str) -> bool:
         """Whether the pass is switched on for this library (its default until set)."""
@@ -291,7 +302,7 @@ class Library:
         store = self.store()
         if self._searcher is None:
             self._searcher = Searcher(self.catalog, store, self.model_key, self.encoder,
-                                      self.encoder)
+                                      self.encoder, text_store=self.catalog.text_store)
         return self._searcher
 
     def parse(self, tokens: Sequence[str] | str, images: Sequence[str] = ()) -> Query:

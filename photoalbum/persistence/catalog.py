@@ -68,6 +68,7 @@ from photoalbum.persistence.schema import (
     path_param,
     path_value,
 )
+from photoalbum.persistence.text_store import SqlTextStore
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +124,11 @@ class SqlCatalog:
     def database(self) -> Database:
         """The underlying engine/transactions (for tools and tests)."""
         return self._db
+
+    @property
+    def text_store(self) -> SqlTextStore:
+        """Text read in photos and the full-text index (core's ``TextStore``)."""
+        return SqlTextStore(self._db)
 
     @property
     def pass_state(self) -> SqlPassState:

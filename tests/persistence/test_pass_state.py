@@ -32,7 +32,7 @@ def _v1_catalog_with_photos(path) -> list[int]:
 
 def test_v1_catalog_gains_pass_state_and_keeps_its_photos(paths) -> None:
     ids = _v1_catalog_with_photos(paths.catalog)
-    cat = open_catalog(paths.catalog, migrations=MIGRATIONS)
+    cat = open_catalog(paths.catalog, migrations=MIGRATIONS[:1])  # this step only
     try:
         todo = cat.pass_state.pass_todo("text", 1)
         assert [t.photo_id for t in todo] == ids
