@@ -9,7 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from photoalbum.core.errors import KnownError
 from photoalbum.core.ports import PhotoFilter
+from photoalbum.core.query import parse_query
 from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
 from photoalbum.gui.dialogs.failures_dialog import FailuresDialog
 from photoalbum.gui.dialogs.model_setup import ModelSetupPage
@@ -246,6 +248,7 @@ class MainWindow(QtWidgets.QMainWindow):
         sw.browse_ready.connect(self._on_search_worker_browse)
         sw.search_failed.connect(self._on_search_worker_failed)
         sw.photos_loaded.connect(self.grid_model.add_photos)
+        sw.text_loaded.connect(self._on_search_worker_text_loaded)
         # Lambdas, not the workers' bound methods: a bound method of a worker would run queued on
         # the worker's (busy) thread; these calls must act at once from the GUI thread.
         self.grid_model.info_requested.connect(
@@ -568,12 +571,27 @@ class MainWindow(QtWidgets.QMainWindow):
             return None
         if self.viewer is not None:
             self.viewer.close()
-        self.viewer = ViewerDialog(self.grid_model, self.loader, row, self)
+        self.viewer = ViewerDialog(self.grid_model, self.loader, row, self,
+                                   words=self._query_words(),
+                                   request_text=self.search_worker.load_text)
         self.viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.viewer.row_changed.connect(self._on_viewer_row_changed)
         self.viewer.destroyed.connect(self._on_viewer_destroyed)
         self.viewer.show()
         return self.viewer
+
+    def _query_words(self) -> tuple[str, ...]:
+        """The words of the current search (for the viewer's text highlights)."""
+        if self.request.is_browse or not self.request.text.strip():
+            return ()
+        try:
+            return parse_query(self.request.text).words
+        except KnownError:
+            return ()
+
+    def _on_search_worker_text_loaded(self, photo_id: int, lines: object) -> None:
+        if self.viewer is not None:
+            self.viewer.set_text_lines(photo_id, lines)  # type: ignore[arg-type]
 
     def _on_viewer_row_changed(self, row: int) -> None:
         self.grid.setCurrentIndex(self.grid_model.index(row, 0))

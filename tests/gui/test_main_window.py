@@ -395,3 +395,30 @@ def test_an_unopenable_library_shows_a_message_with_retry(qtbot, tiny_paths, tmp
         assert h.window.message_page.button.isVisible()
     finally:
         h.close()
+
+
+def test_text_match_ranks_first_and_is_highlighted_in_the_viewer(harness, photos):
+    pytest.importorskip("rapidocr_onnxruntime")
+    from tests.support.text_photos import RECEIPT_EN, RECEIPT_ZH, save_text_photo
+
+    save_text_photo(photos / "IMG_2041.jpg", [RECEIPT_EN, RECEIPT_ZH], size=(1200, 900))
+    h = harness()
+    report = h.add_folder_and_wait(photos, timeout=180000)
+    assert report.passes is not None and report.passes.done["text"] == 9
+    h.wait_search_ready()
+    h.search("hardware store")
+    model = h.window.grid_model
+    h.qtbot.waitUntil(lambda: model.photo(0) is not None, timeout=5000)
+    assert Path(model.photo(0).path).name == "IMG_2041.jpg"
+    viewer = h.window.open_viewer(0)
+    h.qtbot.waitUntil(lambda: len(viewer.text_lines) == 2, timeout=10000)
+    assert viewer.words == ("hardware", "store") and viewer.matched_lines == [0]
+    assert len(viewer.view.highlights) == 1
+    rect = viewer.view.highlights[0].polygon().boundingRect()
+    pm = viewer.view.item.pixmap()
+    assert 0 < rect.left() < rect.right() <= pm.width() and rect.height() < pm.height() / 4
+    texts = [viewer.info_form.itemAt(i, viewer.info_form.ItemRole.FieldRole).widget().text()
+             for i in range(viewer.info_form.rowCount())]
+    assert any(f"<b style='background:#ffe680'>{RECEIPT_EN}</b>" in t for t in texts)
+    h.qtbot.waitUntil(lambda: viewer.full_loaded, timeout=5000)
+    assert len(viewer.view.highlights) == 1  # placed again over the full-size image
