@@ -282,7 +282,10 @@ class Library:
         runner = PassRunner(self.catalog.pass_state, enabled, recent=self.recent_images,
                             on_progress=progress, should_stop=should_stop,
                             should_yield=should_yield, wait_if_paused=wait_if_paused)
-        return runner.run()
+        try:
+            return runner.run()
+        finally:
+            self.recent_images.clear()  # what was not used by now is not worth its memory
 
     def pass_status(self) -> list[dict]:
         """Per pass: name, enabled, done, failed, todo and a few failures (JSON-able)."""

@@ -416,7 +416,9 @@ class Indexer:
         report.failed += len(failed_ids)
         if self.recent is not None:  # indexed items are in ``ok``'s order
             for d, pid in zip(ok, indexed_ids, strict=True):
-                if d.image is not None:
+                # Only images the passes can use: big enough, or the photo's full resolution.
+                if d.image is not None and (d.full_resolution
+                                            or min(d.image.size) >= self.pass_side):
                     self.recent.offer(pid, d.fingerprint, d.image, d.full_resolution)
         for d in batch:
             d.image = None

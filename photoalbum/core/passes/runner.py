@@ -45,7 +45,7 @@ class RecentImages:
     Holds at most ``capacity`` images (the newest); the runner takes an image out when it uses it.
     """
 
-    def __init__(self, capacity: int = 64) -> None:
+    def __init__(self, capacity: int = 32) -> None:
         self.capacity = capacity
         self._lock = threading.Lock()
         self._items: OrderedDict[int, tuple[str | None, Image.Image, bool]] = OrderedDict()
@@ -72,6 +72,11 @@ class RecentImages:
         if fp != fingerprint or not (full or min(image.size) >= min_side):
             return None
         return image
+
+    def clear(self) -> None:
+        """Drop every kept image."""
+        with self._lock:
+            self._items.clear()
 
     def __len__(self) -> int:
         with self._lock:
