@@ -89,7 +89,7 @@ def _run_library(photos: Path, label: str, *, passes: bool, inline: bool) -> dic
     return out
 
 
-def _fts(n: int = 100_000, repeats: int = 5) -> dict:
+def _fts(n: int = 100_000, repeats: int = 3) -> dict:
     """Full-text lookups at ``n`` photos: trigram MATCH (3+ chars) vs instr scan (2 chars)."""
     from photoalbum.persistence import open_catalog
 

@@ -20,9 +20,11 @@ from photoalbum.core.text.ocr import TextLine
 from photoalbum.persistence.database import Database
 from photoalbum.persistence.pass_state import record_outcomes
 
+# CROSS JOIN keeps the full-text match as the outer loop: left to itself, SQLite's planner scans
+# the photos and runs the MATCH once per photo (measured: minutes instead of 0.1 s at 100k).
 _LIVE = (
-    "JOIN photos p ON p.id = {id} AND p.status = 'indexed' "
-    "JOIN embeddings e ON e.photo_id = p.id AND e.model_key = :mk"
+    "CROSS JOIN photos p ON p.id = {id} AND p.status = 'indexed' "
+    "CROSS JOIN embeddings e ON e.photo_id = p.id AND e.model_key = :mk"
 )
 
 
