@@ -411,6 +411,8 @@ class IndexWorker(QtCore.QObject):
             return
         self._cancel.clear()
         self._dirty_at = 0.0
+        if self.watch:  # already during the run: the passes make way for photos arriving now
+            self._watch_roots()
         self._running = True
         self.run_started.emit()
         report = None
