@@ -226,7 +226,10 @@ class Library:
     def _text_pass(self) -> PhotoPass:
         from photoalbum.core.text import OcrEngine, TextPass
 
-        return TextPass(self.catalog.text_store, OcrEngine(threads=self.threads))
+        # In the app (background) one ONNX thread: rapidocr's sessions can't switch off ORT's
+        # spin-waiting, and a single-threaded session has no pool to spin; the GUI keeps a core.
+        threads = 1 if self.background else self.threads
+        return TextPass(self.catalog.text_store, OcrEngine(threads=threads))
 
     def text_lines(self, photo_id: int) -> list:
         """The text read in a photo (lines with boxes relative to the photo)."""
