@@ -413,7 +413,9 @@ def cmd_watch(args: argparse.Namespace, bars: _Bars) -> int:
         if not lib.catalog.roots():
             raise KnownError("the library has no folders yet: add one with 'photoalbum add FOLDER'")
         watcher = FolderWatcher(lambda: [r.path for r in lib.catalog.roots()],
-                                lambda: lib.index(lock_timeout=1.0),
+                                # background passes make way for photos that arrive meanwhile
+                                lambda: lib.index(lock_timeout=1.0,
+                                                  yield_passes=lambda: watcher.has_pending),
                                 debounce=args.debounce, reconcile_every=args.reconcile)
 
         def on_report(report) -> None:  # type: ignore[no-untyped-def]
