@@ -131,3 +131,14 @@ def test_kill_minus_9_mid_pass_resumes_without_redoing(tmp_path, tiny_models_dir
                             ).fetchone()[0]
     assert len(after) == total and all(after[k] == v for k, v in stamps.items())  # none redone
     assert found == 12
+
+
+def test_watch_runs_the_passes_after_indexing(cli, tmp_path):
+    folder = tmp_path / "w"
+    make_sample_photos(folder, SAMPLES[:2])
+    save_text_photo(folder / "note.jpg", [RECEIPT_EN], size=(800, 600))
+    assert cli("add", str(folder))[0] == 0
+    rc, out, _ = cli("watch", "--once", "--json")
+    report = json.loads(out.strip().splitlines()[-1])
+    assert rc == 0 and report["indexed"] == 3 and report["passes"]["text"]["done"] == 3
+    assert _names(cli("search", "receipt", "--json")[1])[0] == "note.jpg"

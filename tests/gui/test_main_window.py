@@ -263,7 +263,8 @@ def _more_photos(folder: Path, n: int, size: int = 640) -> None:
 def test_pause_resume_cancel_from_the_status_bar(harness, tmp_path):
     folder = tmp_path / "many"
     _more_photos(folder, 120)
-    h = harness(index_kwargs={"batch_size": 4})
+    # CLIP indexing only: the background passes have their own test below
+    h = harness(index_kwargs={"batch_size": 4, "passes": False})
     h.wait_page(PAGE_FIRST_RUN)
     status = h.window.index_status
     # Paused before it starts: the run must wait at its first photo.
@@ -301,7 +302,7 @@ def test_pause_resume_cancel_from_the_status_bar(harness, tmp_path):
 def test_event_loop_keeps_turning_while_indexing(harness, tmp_path):
     folder = tmp_path / "many"
     _more_photos(folder, 80, size=1024)
-    h = harness()
+    h = harness(index_kwargs={"passes": False})  # CLIP indexing (80 photos of OCR: minutes here)
     h.wait_page(PAGE_FIRST_RUN)
     h.wait_search_ready()  # its one-off warm-up (tokenizer load holds the GIL) comes first
     gaps: list[float] = []
@@ -413,6 +414,8 @@ def test_text_match_ranks_first_and_is_highlighted_in_the_viewer(harness, photos
     viewer = h.window.open_viewer(0)
     h.qtbot.waitUntil(lambda: len(viewer.text_lines) == 2, timeout=10000)
     assert viewer.words == ("hardware", "store") and viewer.matched_lines == [0]
+    # the boxes are placed over whatever image is shown (thumbnail, then the full-size one)
+    h.qtbot.waitUntil(lambda: not viewer.view.item.pixmap().isNull(), timeout=10000)
     assert len(viewer.view.highlights) == 1
     rect = viewer.view.highlights[0].polygon().boundingRect()
     pm = viewer.view.item.pixmap()
