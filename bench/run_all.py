@@ -23,7 +23,7 @@ from bench import OUT, Row
 
 logger = logging.getLogger(__name__)
 
-BENCHES = ("index", "query", "scale")
+BENCHES = ("index", "query", "scale", "passes")
 
 
 def _index(args: argparse.Namespace) -> dict:
@@ -44,6 +44,12 @@ def _scale(args: argparse.Namespace) -> dict:
     return bench_scale.run()
 
 
+def _passes(args: argparse.Namespace) -> dict:
+    from bench import bench_passes
+
+    return bench_passes.run()
+
+
 def _gui(args: argparse.Namespace) -> dict:
     from bench import bench_gui
 
@@ -56,6 +62,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], dict]] = {
     "query": _query,
     "scale": _scale,
     "gui": _gui,
+    "passes": _passes,
 }
 
 

@@ -94,6 +94,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--decode-workers", type=int)
     p.add_argument("--wait", type=float, default=0.0, metavar="S",
                    help="wait up to S seconds for another writer to finish")
+    p.add_argument("--no-passes", action="store_true",
+                   help="skip the background passes (text, …) this time")
+    _add_output(p)
+
+    p = sub.add_parser("passes", help="background passes (text in photos, …): state, on/off")
+    p.add_argument("action", nargs="?", choices=("list", "on", "off", "redo"), default="list")
+    p.add_argument("name", nargs="?", metavar="NAME")
     _add_output(p)
 
     p = sub.add_parser("watch", help="keep the library in sync with its folders")
@@ -387,6 +394,11 @@ def _report_json(report) -> dict:  # type: ignore[no-untyped-def]
     d["rate"] = round(report.rate, 2)
     d["failures"] = [{"path": p, "reason": r} for p, r in report.failures]
     d["scan_errors"] = [{"path": p, "reason": r} for p, r in report.scan_errors]
+    if report.passes is not None:
+        d["passes"] = {name: {"done": report.passes.done[name],
+                              "failed": report.passes.failed[name]}
+                       for name in report.passes.done}
+        d["passes_seconds"] = round(report.passes.seconds, 3)
     return d
 
 
@@ -400,7 +412,44 @@ def _report_human(report) -> str:  # type: ignore[no-untyped-def]
         lines.append(f"  … and {len(report.failures) - 20} more (see 'photoalbum status')")
     for path, reason in report.scan_errors[:10]:
         lines.append(f"  could not scan {_display(path)}: {reason}")
+    if report.passes is not None:
+        for name in report.passes.done:
+            lines.append(f"pass {name}: {report.passes.done[name]} done, "
+                         f"{report.passes.failed[name]} failed ({report.passes.seconds:.1f} s)")
+        for name, path, reason in report.passes.failures[:10]:
+            lines.append(f"  {name}: skipped {_display(path)}: {reason}")
     return "\n".join(lines)
+
+
+def _passes_human(passes: list[dict]) -> list[str]:
+    lines = []
+    for p in passes:
+        state = "on" if p["enabled"] else "off"
+        lines.append(f"pass {p['name']} ({state}): {p['done']} done, {p['failed']} failed, "
+                     f"{p['todo']} to do")
+        for f in p["failures"][:10]:
+            lines.append(f"  failed {_display(f['path'])}: {f['reason']}")
+    return lines
+
+
+def cmd_passes(args: argparse.Namespace, bars: _Bars) -> int:
+    lib = _open_library(args, bars)
+    try:
+        if args.action != "list":
+            if not args.name:
+                raise KnownError(f"say which pass: photoalbum passes {args.action} NAME")
+            if args.action == "redo":
+                with lib.writer("passes"):
+                    lib.pass_enabled(args.name)  # validates the name
+                    lib.catalog.pass_state.reset_pass(args.name)
+            else:
+                lib.set_pass_enabled(args.name, args.action == "on")
+        passes = lib.pass_status()
+    finally:
+        lib.close()
+    _emit(args, {"passes": passes},
+          "\n".join(_passes_human(passes)) or "no background passes in this build")
+    return 0
 
 
 def cmd_index(args: argparse.Namespace, bars: _Bars) -> int:
@@ -411,9 +460,12 @@ def cmd_index(args: argparse.Namespace, bars: _Bars) -> int:
                 bars.update("scan", p.done, p.total)
             elif p.stage == "encode":
                 bars.update("index", p.done, p.total, f"{p.rate:.1f}/s")
+            elif p.stage.startswith("pass:"):
+                bars.update(p.stage[5:], p.done, p.total, f"{p.rate:.1f}/s")
 
         report = lib.index(args.folders or None, on_progress=progress, batch_size=args.batch_size,
-                           decode_workers=args.decode_workers, lock_timeout=args.wait)
+                           decode_workers=args.decode_workers, lock_timeout=args.wait,
+                           passes=not args.no_passes)
     finally:
         bars.close()
         lib.close()
@@ -429,7 +481,9 @@ def cmd_watch(args: argparse.Namespace, bars: _Bars) -> int:
         if not lib.catalog.roots():
             raise KnownError("the library has no folders yet: add one with 'photoalbum add FOLDER'")
         watcher = FolderWatcher(lambda: [r.path for r in lib.catalog.roots()],
-                                lambda: lib.index(lock_timeout=1.0),
+                                # background passes make way for photos that arrive meanwhile
+                                lambda: lib.index(lock_timeout=1.0,
+                                                  yield_passes=lambda: watcher.has_pending),
                                 debounce=args.debounce, reconcile_every=args.reconcile)
 
         def on_report(report) -> None:  # type: ignore[no-untyped-def]
@@ -485,6 +539,7 @@ def cmd_status(args: argparse.Namespace, bars: _Bars) -> int:
              f"{info['failed']} failed, {info['gone']} gone); vectors in index: {info['vectors']}"]
     for f in info["failures"][:20]:
         human.append(f"  failed {_display(f['path'])}: {f['reason']}")
+    human.extend(_passes_human(info.get("passes", [])))
     _emit(args, info, "\n".join(human))
     return 0
 
@@ -614,7 +669,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "add": cmd_add, "remove": cmd_remove, "index": cmd_index, "watch": cmd_watch,
-    "search": cmd_search, "similar": cmd_similar, "status": cmd_status, "model": cmd_model,
+    "search": cmd_search, "similar": cmd_similar, "status": cmd_status, "passes": cmd_passes, "model": cmd_model,
 }
 
 

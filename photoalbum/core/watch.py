@@ -82,6 +82,11 @@ class FolderWatcher:
             except OSError as exc:  # e.g. inotify watch limit: the reconcile scan still covers it
                 logger.warning("cannot watch %s (%s); relying on periodic scans", root, exc)
 
+    @property
+    def has_pending(self) -> bool:
+        """True when file events arrived that no run has handled yet."""
+        return self._dirty.is_set()
+
     def stop(self) -> None:
         """Ask :meth:`run` to return (thread-safe)."""
         self._stop.set()

@@ -9,7 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from photoalbum.core.errors import KnownError
 from photoalbum.core.ports import PhotoFilter
+from photoalbum.core.query import parse_query
 from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
 from photoalbum.gui.dialogs.about_dialog import AboutDialog
 from photoalbum.gui.dialogs.failures_dialog import FailuresDialog
@@ -259,6 +261,7 @@ class MainWindow(QtWidgets.QMainWindow):
         sw.browse_ready.connect(self._on_search_worker_browse)
         sw.search_failed.connect(self._on_search_worker_failed)
         sw.photos_loaded.connect(self.grid_model.add_photos)
+        sw.text_loaded.connect(self._on_search_worker_text_loaded)
         # Lambdas, not the workers' bound methods: a bound method of a worker would run queued on
         # the worker's (busy) thread; these calls must act at once from the GUI thread.
         self.grid_model.info_requested.connect(
@@ -336,6 +339,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.banner.set_model(state.model)
         self.banner.setVisible(state.random_weights)
         self.index_status.set_failures(state.failed)
+        self.index_status.pass_titles = {p.name: p.title for p in state.passes}
         if not self._indexing:
             self.index_status.set_idle(self._summary())
         if state.model_prepared:
@@ -350,6 +354,9 @@ class MainWindow(QtWidgets.QMainWindow):
             return ""
         if s.pending:
             return f"{s.pending:,} photos not indexed yet"
+        left = [f"{p.title}: {p.todo:,} to do" for p in s.passes if p.enabled and p.todo]
+        if s.indexed and left:
+            return "Photos indexed · " + " · ".join(left)
         return "Library up to date" if s.indexed else ""
 
     def show_message(self, text: str, msec: int = 8000) -> None:
@@ -599,12 +606,27 @@ class MainWindow(QtWidgets.QMainWindow):
             return None
         if self.viewer is not None:
             self.viewer.close()
-        self.viewer = ViewerDialog(self.grid_model, self.loader, row, self)
+        self.viewer = ViewerDialog(self.grid_model, self.loader, row, self,
+                                   words=self._query_words(),
+                                   request_text=self.search_worker.load_text)
         self.viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.viewer.row_changed.connect(self._on_viewer_row_changed)
         self.viewer.destroyed.connect(self._on_viewer_destroyed)
         self.viewer.show()
         return self.viewer
+
+    def _query_words(self) -> tuple[str, ...]:
+        """The words of the current search (for the viewer's text highlights)."""
+        if self.request.is_browse or not self.request.text.strip():
+            return ()
+        try:
+            return parse_query(self.request.text).words
+        except KnownError:
+            return ()
+
+    def _on_search_worker_text_loaded(self, photo_id: int, lines: object) -> None:
+        if self.viewer is not None:
+            self.viewer.set_text_lines(photo_id, lines)  # type: ignore[arg-type]
 
     def _on_viewer_row_changed(self, row: int) -> None:
         self.grid.setCurrentIndex(self.grid_model.index(row, 0))
@@ -675,6 +697,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.index_worker.remove_folder(folder)
         if dialog.added_folders():
             self.index_worker.add_folders(dialog.added_folders())
+        for name, enabled in dialog.pass_choices().items():
+            self.index_worker.set_pass_enabled(name, enabled)
         new = dialog.options()
         if new != self.options:
             self.options = new

@@ -11,7 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photoalbum.core.errors import KnownError, LibraryLockedError
-from photoalbum.workers.messages import LibraryFactory, LibraryOptions, LibraryState, ModelInfo
+from photoalbum.workers.messages import (
+    LibraryFactory,
+    LibraryOptions,
+    LibraryState,
+    ModelInfo,
+    PassInfo,
+)
 from photoalbum.workers.qt import QtCore, Signal
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -87,6 +93,7 @@ def describe_library(lib: Library) -> LibraryState:
         int8_check=_int8_summary(prepared),
         model_source=_source_summary(prepared),
         models_dir=str(getattr(getattr(lib, "paths", None), "models", "") or ""),
+        passes=_passes(lib),
     )
 
 
@@ -106,6 +113,14 @@ def _source_summary(prepared: Any) -> str:
     where = src.get("repo") or src.get("path") or ""
     checked = "SHA-256 verified" if src.get("verified") else "UNVERIFIED (no checksum recorded)"
     return f"{src.get('kind', '?')} {where} — {checked}"
+
+
+def _passes(lib: Library) -> tuple[PassInfo, ...]:
+    status = getattr(lib, "pass_status", None)
+    if status is None:
+        return ()
+    return tuple(PassInfo(name=p["name"], title=p.get("title", p["name"]), enabled=p["enabled"],
+                          done=p["done"], failed=p["failed"], todo=p["todo"]) for p in status())
 
 
 def _published_pairs(published: Any) -> tuple[tuple[str, str], ...]:
@@ -236,6 +251,10 @@ class IndexWorker(QtCore.QObject):
         """Forget single photos (files are never touched)."""
         self._command.emit("remove_photos", [int(i) for i in ids])
 
+    def set_pass_enabled(self, name: str, enabled: bool) -> None:
+        """Switch a background pass on or off for the library (a library setting)."""
+        self._command.emit("pass", (name, enabled))
+
     def refresh_state(self) -> None:
         """Emit state_changed with fresh counts."""
         self._command.emit("state", None)
@@ -299,6 +318,11 @@ class IndexWorker(QtCore.QObject):
                 self._do_remove_photos(arg)  # type: ignore[arg-type]
             elif name == "state":
                 self._emit_state()
+            elif name == "pass":
+                pass_name, enabled = arg  # type: ignore[misc]
+                self._require().set_pass_enabled(pass_name, bool(enabled))
+                self._emit_state()
+                self._next_run = 0.0  # a pass switched on starts on its backlog
             elif name == "close":
                 self._do_close()
         except KnownError as exc:
@@ -409,6 +433,8 @@ class IndexWorker(QtCore.QObject):
             return
         self._cancel.clear()
         self._dirty_at = 0.0
+        if self.watch:  # already during the run: the passes make way for photos arriving now
+            self._watch_roots()
         self._running = True
         self.run_started.emit()
         report = None
@@ -418,6 +444,8 @@ class IndexWorker(QtCore.QObject):
                 on_progress=self._progress_adaptor(),
                 should_stop=self._cancel.is_set,
                 wait_if_paused=self._wait_if_paused,
+                # new photos from the watcher go first: the passes make way and resume after
+                yield_passes=lambda: self._dirty_at > 0,
                 **self.index_kwargs,
             )
         except LibraryLockedError as exc:
@@ -434,6 +462,8 @@ class IndexWorker(QtCore.QObject):
             self._running = False
         if self._shutdown.is_set():
             return  # shutting down: no more signals to a closing GUI
+        if report is not None and getattr(getattr(report, "passes", None), "yielded", False):
+            retry_in = 0.0  # the passes made way for new photos: carry on right after them
         self._next_run = time.monotonic() + retry_in
         self.run_finished.emit(report)  # None when the run could not happen
         if report is not None:

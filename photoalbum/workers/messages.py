@@ -44,6 +44,18 @@ class ModelInfo:
 
 
 @dataclass(frozen=True)
+class PassInfo:
+    """One background pass (text in photos, faces …) as settings and the status bar show it."""
+
+    name: str
+    title: str
+    enabled: bool
+    done: int = 0
+    failed: int = 0
+    todo: int = 0
+
+
+@dataclass(frozen=True)
 class LibraryState:
     """What the GUI shows about the open library (computed on the worker thread)."""
 
@@ -64,6 +76,7 @@ class LibraryState:
     int8_check: str = ""  # the model's INT8 self-check on this user's photos, in words
     model_source: str = ""  # where the model's towers came from (prepared / ready-made …)
     models_dir: str = ""  # the shared prepared-models directory
+    passes: tuple[PassInfo, ...] = ()  # background passes this build knows
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ class SearchWorker(QtCore.QObject):
         search_failed(int, str): request id and a message (bad query, no model, …).
         browse_ready(int, ndarray): request id and the photo ids, newest first.
         photos_loaded(list[Photo]): details asked for with :meth:`load_photos`.
+        text_loaded(int, list[TextLine]): a photo's id and the text read in it
+            (:meth:`load_text`).
         closed(): the library is closed; the worker thread is about to stop.
     """
 
@@ -52,6 +54,7 @@ class SearchWorker(QtCore.QObject):
     search_failed = Signal(int, str)
     browse_ready = Signal(int, object)
     photos_loaded = Signal(object)
+    text_loaded = Signal(int, object)
     closed = Signal()
 
     _command = Signal(str, object)
@@ -100,6 +103,10 @@ class SearchWorker(QtCore.QObject):
         """Queue a read of these photos' details (answered by ``photos_loaded``)."""
         self._command.emit("photos", [int(i) for i in ids])
 
+    def load_text(self, photo_id: int) -> None:
+        """Ask for the text read in a photo (answered by ``text_loaded``)."""
+        self._command.emit("text", int(photo_id))
+
     def shutdown(self) -> None:
         """Close the library; the worker thread then quits."""
         self._shutdown.set()
@@ -124,6 +131,9 @@ class SearchWorker(QtCore.QObject):
                 self._do_browse(*arg)  # type: ignore[misc]
             elif name == "photos":
                 self._do_photos(arg)  # type: ignore[arg-type]
+            elif name == "text":
+                lookup = getattr(self._require(), "text_lines", None)
+                self.text_loaded.emit(int(arg), lookup(int(arg)) if lookup else [])  # type: ignore[call-overload]
             elif name == "close":
                 self._close_library()
                 self.closed.emit()

@@ -263,7 +263,8 @@ def _more_photos(folder: Path, n: int, size: int = 640) -> None:
 def test_pause_resume_cancel_from_the_status_bar(harness, tmp_path):
     folder = tmp_path / "many"
     _more_photos(folder, 120)
-    h = harness(index_kwargs={"batch_size": 4})
+    # CLIP indexing only: the background passes have their own test below
+    h = harness(index_kwargs={"batch_size": 4, "passes": False})
     h.wait_page(PAGE_FIRST_RUN)
     status = h.window.index_status
     # Paused before it starts: the run must wait at its first photo.
@@ -304,7 +305,7 @@ def test_pause_resume_cancel_from_the_status_bar(harness, tmp_path):
 def test_event_loop_keeps_turning_while_indexing(harness, tmp_path):
     folder = tmp_path / "many"
     _more_photos(folder, 80, size=1024)
-    h = harness()
+    h = harness(index_kwargs={"passes": False})  # CLIP indexing (80 photos of OCR: minutes here)
     h.wait_page(PAGE_FIRST_RUN)
     h.wait_search_ready()  # its one-off warm-up (tokenizer load holds the GIL) comes first
     gaps: list[float] = []
@@ -402,7 +403,7 @@ def test_an_unopenable_library_shows_a_message_with_retry(qtbot, tiny_paths, tmp
 
 def test_open_folders_adds_and_shows_them(harness, photos):
     # `photoalbum FOLDER` / "Open with": asked before the library is open, done once it is.
-    h = harness()
+    h = harness(index_kwargs={"passes": False})
     with wait_worker_signal(h.qtbot, h.window.index_worker.run_finished, 60000) as finished:
         h.window.open_folders([str(photos.resolve())])
     assert finished.args[0].indexed == 8
@@ -432,7 +433,8 @@ def test_window_has_the_app_icon(harness):
 
 
 def test_first_run_folders_are_added_once_the_model_is_ready(harness, paths, tiny_model, photos):
-    h = harness(paths=paths, model=None, default_folders=[str(photos)])
+    h = harness(paths=paths, model=None, default_folders=[str(photos)],
+                index_kwargs={"passes": False})
     h.wait_page(PAGE_SETUP)
     assert h.window.setup_page.chosen_folders() == [str(photos)]
     link_model(tiny_model, paths.models)
@@ -452,3 +454,32 @@ def test_help_about_shows_the_model_and_log_file(harness, tmp_path):
     assert rows["Model"].startswith(TINY_SPEC) and "RANDOM WEIGHTS" in rows["Model"]
     assert rows["INT8 agreement"]
     dialog.close()
+
+
+def test_text_match_ranks_first_and_is_highlighted_in_the_viewer(harness, photos):
+    pytest.importorskip("rapidocr_onnxruntime")
+    from tests.support.text_photos import RECEIPT_EN, RECEIPT_ZH, save_text_photo
+
+    save_text_photo(photos / "IMG_2041.jpg", [RECEIPT_EN, RECEIPT_ZH], size=(1200, 900))
+    h = harness()
+    report = h.add_folder_and_wait(photos, timeout=180000)
+    assert report.passes is not None and report.passes.done["text"] == 9
+    h.wait_search_ready()
+    h.search("hardware store")
+    model = h.window.grid_model
+    h.qtbot.waitUntil(lambda: model.photo(0) is not None, timeout=5000)
+    assert Path(model.photo(0).path).name == "IMG_2041.jpg"
+    viewer = h.window.open_viewer(0)
+    h.qtbot.waitUntil(lambda: len(viewer.text_lines) == 2, timeout=10000)
+    assert viewer.words == ("hardware", "store") and viewer.matched_lines == [0]
+    # the boxes are placed over whatever image is shown (thumbnail, then the full-size one)
+    h.qtbot.waitUntil(lambda: not viewer.view.item.pixmap().isNull(), timeout=10000)
+    assert len(viewer.view.highlights) == 1
+    rect = viewer.view.highlights[0].polygon().boundingRect()
+    pm = viewer.view.item.pixmap()
+    assert 0 < rect.left() < rect.right() <= pm.width() and rect.height() < pm.height() / 4
+    texts = [viewer.info_form.itemAt(i, viewer.info_form.ItemRole.FieldRole).widget().text()
+             for i in range(viewer.info_form.rowCount())]
+    assert any(f"<b style='background:#ffe680'>{RECEIPT_EN}</b>" in t for t in texts)
+    h.qtbot.waitUntil(lambda: viewer.full_loaded, timeout=5000)
+    assert len(viewer.view.highlights) == 1  # placed again over the full-size image

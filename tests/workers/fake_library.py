@@ -76,6 +76,8 @@ class Script:
     next_id: int = 1
     warmed: bool = False
     catalog: FakeCatalog = field(default_factory=FakeCatalog)
+    pass_photos: int = 0  # a background pass after each run: photos it has to do
+    pass_reports: list = field(default_factory=list)
 
 
 class FakeLibrary:
@@ -145,6 +147,24 @@ class FakeLibrary:
                 on_progress(IndexProgress("encode", i + 1, n, f"{root}/p{pid:05d}.jpg", 5.0))
         report.seconds = time.perf_counter() - t0
         on_progress(IndexProgress("done", report.indexed, report.indexed))
+        if s.pass_photos and not report.cancelled:
+            from photoalbum.core.passes import PassReport
+
+            passes = PassReport(done={"text": 0}, failed={"text": 0})
+            should_yield = kw.get("yield_passes") or (lambda: False)
+            while passes.done["text"] < s.pass_photos:
+                if should_stop():
+                    passes.cancelled = report.cancelled = True
+                    break
+                if should_yield():
+                    passes.yielded = True
+                    break
+                time.sleep(s.step_seconds)
+                passes.done["text"] += 1
+                on_progress(IndexProgress("pass:text", passes.done["text"], s.pass_photos))
+            s.pass_photos -= passes.done["text"]
+            s.pass_reports.append(passes)
+            report.passes = passes
         return report
 
     def parse(self, text: str):  # type: ignore[no-untyped-def]

@@ -222,3 +222,24 @@ def test_errors_during_a_run_are_reported_and_the_worker_lives_on(
     with wait_worker_signal(qtbot, worker.run_finished, 10000) as done:
         worker.index_now()
     assert done.args[0].indexed == script.photos_per_run
+
+
+def test_passes_make_way_for_new_photos_and_resume_after_them(qtbot, start_worker, script, tmp_path):
+    _with_root(script, tmp_path)
+    script.photos_per_run = 2
+    script.pass_photos = 600  # a backlog of a few seconds
+    script.step_seconds = 0.005
+    worker = start_worker(watch=True, debounce=0.2, reconcile_every=3600)
+    stages: list[str] = []
+    worker.progress.connect(lambda p: stages.append(p.stage))
+    worker.open()
+    qtbot.waitUntil(lambda: "pass:text" in stages, timeout=10000)
+    with wait_worker_signal(qtbot, worker.run_finished, 10000) as first:
+        (tmp_path / "new photo.jpg").write_bytes(b"\xff\xd8\xff")  # the watcher sees it
+    assert first.args[0].passes.yielded and not first.args[0].cancelled
+    left = 600 - script.pass_reports[0].done["text"]
+    assert left > 0
+    # the new photo's run comes at once (not at the next reconcile); the passes finish after it
+    qtbot.waitUntil(lambda: len(script.pass_reports) >= 2, timeout=30000)
+    assert script.runs == 2
+    assert script.pass_reports[1].done["text"] == left and not script.pass_reports[1].yielded

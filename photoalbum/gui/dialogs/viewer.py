@@ -1,11 +1,18 @@
-"""ViewerDialog: one photo large, next/previous with the arrow keys, EXIF panel, fit or 100 %."""
+"""ViewerDialog: one photo large, next/previous with the arrow keys, EXIF panel, fit or 100 %.
+
+Text read in the photo (the text pass) is listed in the info panel; lines containing the search's
+words are highlighted on the photo.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from photoalbum.core.ports import Photo
+from photoalbum.core.text.matching import matching_lines
+from photoalbum.core.text.ocr import TextLine
 from photoalbum.gui.models.photo_grid import PhotoGridModel
 from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from photoalbum.workers.thumbnails import ThumbnailLoader
@@ -33,12 +40,36 @@ class _ImageView(QtWidgets.QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.fit = True
         self.natural = QtCore.QSize()  # the photo's real size (a thumbnail may stand in for it)
+        self.highlights: list[QtWidgets.QGraphicsPolygonItem] = []
+        self._boxes: list[Sequence[tuple[float, float]]] = []
+
+    def set_highlights(self, boxes: Sequence[Sequence[tuple[float, float]]]) -> None:
+        """Mark these text boxes (corners as fractions of the photo) over the photo."""
+        self._boxes = list(boxes)
+        self._place_highlights()
+
+    def _place_highlights(self) -> None:
+        for item in self.highlights:
+            self.scene().removeItem(item)
+        self.highlights = []
+        pm = self.item.pixmap()
+        if pm.isNull():
+            return
+        w, h = pm.width(), pm.height()
+        pen = QtGui.QPen(QtGui.QColor(255, 170, 0), 0)  # cosmetic: 1 screen pixel at any zoom
+        pen.setWidth(3)
+        pen.setCosmetic(True)
+        for box in self._boxes:
+            poly = QtGui.QPolygonF([QtCore.QPointF(x * w, y * h) for x, y in box])
+            item = self.scene().addPolygon(poly, pen, QtGui.QBrush(QtGui.QColor(255, 220, 0, 70)))
+            self.highlights.append(item)
 
     def set_pixmap(self, pixmap: QtGui.QPixmap, natural: QtCore.QSize | None = None) -> None:
         """Show ``pixmap``, standing in for an image of size ``natural``."""
         self.item.setPixmap(pixmap)
         self.natural = natural if natural is not None and natural.isValid() else pixmap.size()
         self.scene().setSceneRect(QtCore.QRectF(pixmap.rect()))
+        self._place_highlights()
         self.apply_zoom()
 
     def zoom_factor(self) -> float:
@@ -85,9 +116,15 @@ class ViewerDialog(QtWidgets.QDialog):
         loader: ThumbnailLoader,
         row: int,
         parent: QtWidgets.QWidget | None = None,
+        *,
+        words: Sequence[str] = (),
+        request_text: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("photoalbum")
+        self.words = tuple(words)
+        self._request_text = request_text
+        self.text_lines: list[TextLine] = []
         self.resize(1100, 760)
         self.model = model
         self.loader = loader
@@ -149,7 +186,11 @@ class ViewerDialog(QtWidgets.QDialog):
             self.view.set_pixmap(thumb, natural)
         else:
             self.view.set_pixmap(QtGui.QPixmap(), natural)
+        self.text_lines = []
+        self.view.set_highlights([])
         self._fill_info(photo)
+        if photo is not None and self._request_text is not None:
+            self._request_text(photo.id)
         gen = self.loader.new_generation(CHANNEL)
         if photo is not None:
             self.loader.request(CHANNEL, (gen, photo.id), [photo.path], max_side=MAX_SIDE)
@@ -171,6 +212,21 @@ class ViewerDialog(QtWidgets.QDialog):
         self.fit_action.setChecked(fit)
         self.actual_action.setChecked(not fit)
         self.view.apply_zoom()
+
+    def set_text_lines(self, photo_id: int, lines: Sequence[TextLine]) -> None:
+        """The text read in photo ``photo_id`` arrived: list it, highlight what matches."""
+        photo = self.model.photo(self.row)
+        if photo is None or photo.id != photo_id:
+            return  # the user moved on
+        self.text_lines = list(lines)
+        matched = set(matching_lines(self.text_lines, self.words))
+        self.view.set_highlights([ln.box for i, ln in enumerate(self.text_lines) if i in matched])
+        self._fill_info(photo)
+
+    @property
+    def matched_lines(self) -> list[int]:
+        """Indices of the text lines highlighted now."""
+        return matching_lines(self.text_lines, self.words)
 
     @property
     def full_loaded(self) -> bool:
@@ -261,6 +317,21 @@ class ViewerDialog(QtWidgets.QDialog):
             field.setWordWrap(True)
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.info_form.addRow(f"{label}:", field)
+        if self.text_lines:
+            matched = set(self.matched_lines)
+            field = QtWidgets.QLabel()
+            field.setTextFormat(Qt.TextFormat.RichText)
+            field.setText("<br>".join(
+                f"<b style='background:#ffe680'>{_escape(ln.text)}</b>" if i in matched
+                else _escape(ln.text) for i, ln in enumerate(self.text_lines)
+            ))
+            field.setWordWrap(True)
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.info_form.addRow("Text:", field)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _natural_size(photo: Photo | None) -> QtCore.QSize:
