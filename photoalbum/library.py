@@ -6,6 +6,7 @@ core together. Everything is built here and passed in; nothing is global.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import logging
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from photoalbum.core.errors import UserError
+from photoalbum.core.faces.search import apply_people, name_terms
 from photoalbum.core.indexer import Indexer, IndexProgress, IndexReport
 from photoalbum.core.lock import WriterLock
 from photoalbum.core.models.encoder import ClipEncoder
@@ -24,7 +26,7 @@ from photoalbum.core.paths import Paths
 from photoalbum.core.ports import PhotoFilter, Root
 from photoalbum.core.query import Query, Term, parse_query
 from photoalbum.core.scanning import is_photo_name
-from photoalbum.core.search import Searcher, SearchResult
+from photoalbum.core.search import Searcher, SearchHit, SearchResult
 from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.core.vector_sync import sync_store
 from photoalbum.core.vectorstore import HnswStore
@@ -35,6 +37,7 @@ logger = logging.getLogger(__name__)
 ModelProgress = Callable[[str, int, int], None]
 
 MODEL_SETTING = "model"
+FACES_SETTING = "faces.enabled"  # "1"/"0": the faces pass runs (default on where dlib is installed)
 
 
 def default_preparer():  # type: ignore[no-untyped-def]
@@ -87,6 +90,7 @@ class Library:
         self._store: HnswStore | None = None
         self._store_mtime: int | None = None
         self._searcher: Searcher | None = None
+        self._faces = None  # SqlFaceStore, made on first use
 
     # --- model -------------------------------------------------------------------------------
     @property
@@ -211,9 +215,36 @@ class Library:
 
     def search(self, query: Query, k: int = 20, flt: PhotoFilter | None = None, *,
                cutoff: bool = True, exclude_ids: Sequence[int] = ()) -> SearchResult:
-        """Search the library (see :mod:`photoalbum.core.search`)."""
+        """Search the library (see :mod:`photoalbum.core.search`).
+
+        Person terms (``person:NAME``, ``人物:NAME``, or a plain term that is a person's name)
+        narrow the search to the photos showing them (:mod:`photoalbum.core.faces.search`).
+        """
         self._require_vectors()
-        return self.searcher().search(query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids)
+        flt = flt or PhotoFilter()
+        names = self.face_store().names()
+        if names or any(t.is_person for t in query.terms):
+            query = name_terms(query, names)
+        if not any(t.is_person for t in query.terms):
+            return self.searcher().search(query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids)
+        service = self.people_service()
+        pf = apply_people(query, flt, exclude_ids, service.resolve, service.photo_ids)
+        if not pf.people_only:
+            result = self.searcher().search(pf.query, k, pf.flt, cutoff=cutoff,
+                                            exclude_ids=pf.exclude_ids)
+            return dataclasses.replace(result, query=query)
+        return self._people_photos(query, pf.flt, pf.exclude_ids, k)
+
+    def _people_photos(self, query: Query, flt: PhotoFilter, exclude: Sequence[int],
+                       k: int) -> SearchResult:
+        """A query of person terms alone: their photos, newest first."""
+        ids = self.catalog.filter_ids(flt, self.model_key)
+        if exclude:
+            ids = np.setdiff1d(ids, np.asarray(exclude, dtype=np.int64))
+        photos = sorted(self.catalog.photos([int(i) for i in ids]),
+                        key=lambda p: (p.taken_or_file_time, p.id), reverse=True)
+        hits = [SearchHit(p, 0.0, ()) for p in photos[:k]]
+        return SearchResult(hits, query, candidates=len(photos))
 
     def similar(self, path: str, k: int = 20, flt: PhotoFilter | None = None, *,
                 cutoff: bool = True) -> SearchResult:
@@ -262,6 +293,60 @@ class Library:
         return ScenesService(self.catalog, self.model_key,
                              scenes_dir(self.paths.library, self.model_key),
                              text_encoder=self.encoder(), thumbnails=self.thumbnails)
+
+    # --- people ------------------------------------------------------------------------------
+    def face_store(self):  # type: ignore[no-untyped-def]
+        """The catalog's faces and people tables (persistence.faces.SqlFaceStore)."""
+        if self._faces is None:
+            from photoalbum.persistence.faces import SqlFaceStore
+
+            self._faces = SqlFaceStore(self.catalog.database)
+        return self._faces
+
+    def people_service(self):  # type: ignore[no-untyped-def]
+        """People of this library (core.faces.service.PeopleService)."""
+        from photoalbum.core.faces.crops import FaceCrops
+        from photoalbum.core.faces.service import PeopleService
+
+        return PeopleService(self.face_store(), FaceCrops(self.paths.faces))
+
+    @property
+    def faces_enabled(self) -> bool:
+        """Whether the faces pass runs (a setting; off after a wipe until turned on again)."""
+        return self.catalog.get_setting(FACES_SETTING) != "0"
+
+    def set_faces_enabled(self, on: bool) -> None:
+        """Turn the faces pass on or off."""
+        self.catalog.set_setting(FACES_SETTING, "1" if on else "0")
+
+    def faces_pass(self, options=None):  # type: ignore[no-untyped-def]
+        """The faces pass over this library (needs dlib: the ``faces`` extra)."""
+        from photoalbum.core.faces.crops import FaceCrops
+        from photoalbum.core.faces.faces_pass import FacesPass
+
+        return FacesPass(self.face_store(), FaceCrops(self.paths.faces), options)
+
+    def scan_faces(self, *, on_progress=None, should_stop=None, limit: int | None = None,
+                   lock_timeout: float = 0.0, options=None):  # type: ignore[no-untyped-def]
+        """Find faces in photos not looked at yet, then group new faces into people.
+
+        Returns (FacesProgress, GroupingReport). Resumable: results are committed in batches.
+        """
+        from photoalbum.core.faces.runner import run_faces_pass
+
+        with self.writer("faces", timeout=lock_timeout):
+            self.set_faces_enabled(True)
+            progress = run_faces_pass(self.catalog, self.faces_pass(options),
+                                      on_progress=on_progress, should_stop=should_stop,
+                                      limit=limit)
+            grouping = self.people_service().update()
+        return progress, grouping
+
+    def wipe_faces(self, lock_timeout: float = 0.0) -> int:
+        """Delete every face, person and crop, and turn the faces pass off; returns faces gone."""
+        with self.writer("faces", timeout=lock_timeout):
+            self.set_faces_enabled(False)
+            return self.people_service().wipe()
 
     def live_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """(ids, vectors) of every indexed photo for the library's model."""
