@@ -64,7 +64,7 @@ def test_new_catalog_is_created_at_the_latest_version(paths) -> None:
 
 
 def test_step_migration_v1_to_v2_backs_up_first(paths) -> None:
-    cat = open_catalog(paths.catalog)
+    cat = open_catalog(paths.catalog, migrations=())  # a version-1 catalog
     root = cat.add_root("/pics")
     cat.commit_batch("m", [item("/pics/a.jpg", root.id, 1)])
     cat.close()
@@ -97,13 +97,13 @@ def test_step_migration_v1_to_v2_backs_up_first(paths) -> None:
     assert calls == [1]
     assert len(list(paths.catalog.parent.glob("*.backup"))) == 1
 
-    # this program's real list only knows v1: the v2 file is refused
+    # a program that only knows v1 refuses the v2 file
     with pytest.raises(SchemaError, match="newer photoalbum"):
-        open_catalog(paths.catalog)
+        open_catalog(paths.catalog, migrations=())
 
 
 def test_failed_migration_step_leaves_the_old_version(paths) -> None:
-    open_catalog(paths.catalog).close()
+    open_catalog(paths.catalog, migrations=()).close()
 
     def broken(conn) -> None:
         conn.exec_driver_sql("CREATE TABLE half_done (x)")
@@ -116,6 +116,25 @@ def test_failed_migration_step_leaves_the_old_version(paths) -> None:
     assert con.execute("SELECT name FROM sqlite_master WHERE name='half_done'").fetchone() is None
     con.close()
     open_catalog(paths.catalog).close()  # still usable
+
+
+def test_people_migration_adds_the_face_tables(paths) -> None:
+    cat = open_catalog(paths.catalog, migrations=())
+    root = cat.add_root("/pics")
+    cat.commit_batch("m", [item("/pics/a.jpg", root.id, 1)])
+    cat.close()
+    con = sqlite3.connect(paths.catalog)  # what a catalog from before people looks like
+    for table in ("faces", "face_scans", "people"):
+        con.execute(f"DROP TABLE {table}")
+    con.commit()
+    con.close()
+    cat = open_catalog(paths.catalog)
+    with cat.database.transaction() as c:
+        assert read_version(c) == 2
+        tables = {r[0] for r in c.exec_driver_sql("SELECT name FROM sqlite_master")}
+    assert {"faces", "face_scans", "people", "ix_faces_person"} <= tables
+    assert len(cat.live_ids("m")) == 1
+    cat.close()
 
 
 def test_foreign_sqlite_database_is_refused(paths) -> None:
