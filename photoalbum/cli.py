@@ -83,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--decode-workers", type=int)
     p.add_argument("--wait", type=float, default=0.0, metavar="S",
                    help="wait up to S seconds for another writer to finish")
+    p.add_argument("--no-passes", action="store_true",
+                   help="skip the background passes (text, …) this time")
+    _add_output(p)
+
+    p = sub.add_parser("passes", help="background passes (text in photos, …): state, on/off")
+    p.add_argument("action", nargs="?", choices=("list", "on", "off", "redo"), default="list")
+    p.add_argument("name", nargs="?", metavar="NAME")
     _add_output(p)
 
     p = sub.add_parser("watch", help="keep the library in sync with its folders")
@@ -321,6 +328,11 @@ def _report_json(report) -> dict:  # type: ignore[no-untyped-def]
     d["rate"] = round(report.rate, 2)
     d["failures"] = [{"path": p, "reason": r} for p, r in report.failures]
     d["scan_errors"] = [{"path": p, "reason": r} for p, r in report.scan_errors]
+    if report.passes is not None:
+        d["passes"] = {name: {"done": report.passes.done[name],
+                              "failed": report.passes.failed[name]}
+                       for name in report.passes.done}
+        d["passes_seconds"] = round(report.passes.seconds, 3)
     return d
 
 
@@ -334,7 +346,44 @@ def _report_human(report) -> str:  # type: ignore[no-untyped-def]
         lines.append(f"  … and {len(report.failures) - 20} more (see 'photoalbum status')")
     for path, reason in report.scan_errors[:10]:
         lines.append(f"  could not scan {_display(path)}: {reason}")
+    if report.passes is not None:
+        for name in report.passes.done:
+            lines.append(f"pass {name}: {report.passes.done[name]} done, "
+                         f"{report.passes.failed[name]} failed ({report.passes.seconds:.1f} s)")
+        for name, path, reason in report.passes.failures[:10]:
+            lines.append(f"  {name}: skipped {_display(path)}: {reason}")
     return "\n".join(lines)
+
+
+def _passes_human(passes: list[dict]) -> list[str]:
+    lines = []
+    for p in passes:
+        state = "on" if p["enabled"] else "off"
+        lines.append(f"pass {p['name']} ({state}): {p['done']} done, {p['failed']} failed, "
+                     f"{p['todo']} to do")
+        for f in p["failures"][:10]:
+            lines.append(f"  failed {_display(f['path'])}: {f['reason']}")
+    return lines
+
+
+def cmd_passes(args: argparse.Namespace, bars: _Bars) -> int:
+    lib = _open_library(args, bars)
+    try:
+        if args.action != "list":
+            if not args.name:
+                raise KnownError(f"say which pass: photoalbum passes {args.action} NAME")
+            if args.action == "redo":
+                with lib.writer("passes"):
+                    lib.pass_enabled(args.name)  # validates the name
+                    lib.catalog.pass_state.reset_pass(args.name)
+            else:
+                lib.set_pass_enabled(args.name, args.action == "on")
+        passes = lib.pass_status()
+    finally:
+        lib.close()
+    _emit(args, {"passes": passes},
+          "\n".join(_passes_human(passes)) or "no background passes in this build")
+    return 0
 
 
 def cmd_index(args: argparse.Namespace, bars: _Bars) -> int:
@@ -345,9 +394,12 @@ def cmd_index(args: argparse.Namespace, bars: _Bars) -> int:
                 bars.update("scan", p.done, p.total)
             elif p.stage == "encode":
                 bars.update("index", p.done, p.total, f"{p.rate:.1f}/s")
+            elif p.stage.startswith("pass:"):
+                bars.update(p.stage[5:], p.done, p.total, f"{p.rate:.1f}/s")
 
         report = lib.index(args.folders or None, on_progress=progress, batch_size=args.batch_size,
-                           decode_workers=args.decode_workers, lock_timeout=args.wait)
+                           decode_workers=args.decode_workers, lock_timeout=args.wait,
+                           passes=not args.no_passes)
     finally:
         bars.close()
         lib.close()
@@ -419,6 +471,7 @@ def cmd_status(args: argparse.Namespace, bars: _Bars) -> int:
              f"{info['failed']} failed, {info['gone']} gone); vectors in index: {info['vectors']}"]
     for f in info["failures"][:20]:
         human.append(f"  failed {_display(f['path'])}: {f['reason']}")
+    human.extend(_passes_human(info.get("passes", [])))
     _emit(args, info, "\n".join(human))
     return 0
 
@@ -497,7 +550,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "add": cmd_add, "remove": cmd_remove, "index": cmd_index, "watch": cmd_watch,
-    "search": cmd_search, "similar": cmd_similar, "status": cmd_status, "model": cmd_model,
+    "search": cmd_search, "similar": cmd_similar, "status": cmd_status, "passes": cmd_passes, "model": cmd_model,
 }
 
 
@@ -602,8 +655,8 @@ def _add_people_parser(sub: Any) -> None:
     p.add_argument("--all", action="store_true", help="also hidden and excluded people")
     _add_output(p)
     ps = p.add_subparsers(dest="people_command", metavar="ACTION")
-    a = ps.add_parser("scan", help="find faces in photos not looked at yet, then group them")
-    a.add_argument("--limit", type=int, metavar="N", help="at most N photos this run")
+    a = ps.add_parser("scan", help="find faces in photos not looked at yet, then group them "
+                                   "(switches the faces pass on; 'index' runs it too)")
     a.add_argument("--wait", type=float, default=0.0, metavar="S",
                    help="wait up to S seconds for another writer to finish")
     _add_output(a)
@@ -659,18 +712,20 @@ def _people_action(args: argparse.Namespace, bars: _Bars, lib: Any) -> int:  # n
     action = args.people_command
     if action == "scan":
         def progress(p) -> None:  # type: ignore[no-untyped-def]
-            bars.update("faces", p.done, p.total, f"{p.rate:.1f}/s, {p.faces} faces")
+            bars.update("faces", p.done, p.total, f"{p.rate:.1f}/s")
 
-        done, grouping = lib.scan_faces(on_progress=progress, limit=args.limit,
-                                        lock_timeout=args.wait)
+        done, grouping = lib.scan_faces(on_progress=progress, lock_timeout=args.wait)
         bars.close()
-        data = {"photos": done.done, "faces": done.faces, "failed": done.failed,
-                "seconds": round(done.seconds, 3), "rate": round(done.rate, 2),
+        data = {"photos": done.done.get("faces", 0), "failed": done.failed.get("faces", 0),
+                "faces": lib.face_store().counts().faces,
+                "seconds": round(done.seconds, 3),
                 "joined_people": grouping.assigned, "new_people": grouping.new_people,
-                "ungrouped_faces": grouping.ungrouped}
-        _emit(args, data, f"looked at {done.done} photos ({done.rate:.1f}/s): {done.faces} faces, "
-                          f"{done.failed} failed; {grouping.assigned} faces joined people, "
-                          f"{grouping.new_people} new people, {grouping.ungrouped} faces alone")
+                "ungrouped_faces": grouping.ungrouped,
+                "failures": [{"path": p, "reason": r} for _n, p, r in done.failures]}
+        _emit(args, data, f"looked at {data['photos']} photos ({done.seconds:.1f} s), "
+                          f"{data['failed']} failed; {data['faces']} faces in the library; "
+                          f"{grouping.assigned} faces joined people, {grouping.new_people} new "
+                          f"people, {grouping.ungrouped} faces alone")
         return 0
     if action == "wipe":
         if not args.yes:

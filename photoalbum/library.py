@@ -22,6 +22,14 @@ from photoalbum.core.lock import WriterLock
 from photoalbum.core.models.encoder import ClipEncoder
 from photoalbum.core.models.registry import DEFAULT_MODEL, ModelSpec, resolve_spec
 from photoalbum.core.models.store import ModelStore, PreparedModel
+from photoalbum.core.passes import (
+    PassProgress,
+    PassReport,
+    PassRunner,
+    PhotoPass,
+    RecentImages,
+    pass_setting_key,
+)
 from photoalbum.core.paths import Paths
 from photoalbum.core.ports import PhotoFilter, Root
 from photoalbum.core.query import Query, Term, parse_query
@@ -37,7 +45,6 @@ logger = logging.getLogger(__name__)
 ModelProgress = Callable[[str, int, int], None]
 
 MODEL_SETTING = "model"
-FACES_SETTING = "faces.enabled"  # "1"/"0": the faces pass runs (default on where dlib is installed)
 
 
 def default_preparer():  # type: ignore[no-untyped-def]
@@ -91,6 +98,8 @@ class Library:
         self._store_mtime: int | None = None
         self._searcher: Searcher | None = None
         self._faces = None  # SqlFaceStore, made on first use
+        self._passes: dict[str, PhotoPass] = {}
+        self.recent_images = RecentImages()
 
     # --- model -------------------------------------------------------------------------------
     @property
@@ -173,8 +182,16 @@ class Library:
         batch_size: int = 32,
         decode_workers: int | None = None,
         lock_timeout: float = 0.0,
+        passes: bool = True,
+        yield_passes: Callable[[], bool] | None = None,
     ) -> IndexReport:
-        """Scan and index (all roots, or only ``folders``, which are added first)."""
+        """Scan and index (all roots, or only ``folders``, which are added first), then run the
+        enabled background passes (unless ``passes`` is False or the run was cancelled).
+
+        Pass progress reaches ``on_progress`` as :class:`IndexProgress` with stage
+        ``"pass:<name>"``; the passes' report is ``report.passes``. ``yield_passes`` returning
+        True ends the passes early (e.g. new photos arrived: their CLIP encoding comes first).
+        """
         wanted = {r.path for r in self.add_roots(folders)} if folders else None
         roots = [r for r in self.catalog.roots() if wanted is None or r.path in wanted]
         if not roots:
@@ -183,16 +200,109 @@ class Library:
             if self.recorded_model is None:  # the library's first model
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)
             encoder = self.encoder()
+            enabled = self.enabled_passes() if passes else []
             # The index loads only if something changed: an unchanged rescan is stat calls only.
             indexer = Indexer(self.catalog, self.store, encoder, self.thumbnails, batch_size=batch_size,
                               decode_workers=decode_workers, on_progress=on_progress,
-                              should_stop=should_stop, wait_if_paused=wait_if_paused)
+                              should_stop=should_stop, wait_if_paused=wait_if_paused,
+                              recent=self.recent_images if enabled else None,
+                              pass_side=max((p.min_side for p in enabled), default=0))
             report = indexer.run(roots)
             self._store_mtime = _mtime(self._index_path().with_suffix(".json"))
             if not report.cancelled and self.recorded_model != self.spec.name:
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)
+            if enabled and not report.cancelled:
+                report.passes = self._run_passes(enabled, on_progress, should_stop,
+                                                 wait_if_paused, yield_passes)
+                report.cancelled = report.passes.cancelled
         self._searcher = None
         return report
+
+    # --- background passes ---------------------------------------------------------------------
+    def pass_builders(self) -> dict[str, tuple[bool, Callable[[], PhotoPass]]]:
+        """Every background pass this build knows: name → (enabled by default, factory)."""
+        builders: dict[str, tuple[bool, Callable[[], PhotoPass]]] = {}
+        if importlib.util.find_spec("rapidocr_onnxruntime") is not None:
+            builders["text"] = (True, self._text_pass)
+        if importlib.util.find_spec("dlib") is not None:
+            builders["faces"] = (True, self.faces_pass)
+        return builders
+
+    def _text_pass(self) -> PhotoPass:
+        from photoalbum.core.text import OcrEngine, TextPass
+
+        return TextPass(self.catalog.text_store, OcrEngine(threads=self.threads))
+
+    def text_lines(self, photo_id: int) -> list:
+        """The text read in a photo (lines with boxes relative to the photo)."""
+        return self.catalog.text_store.text_lines(photo_id)
+
+    def pass_enabled(self, name: str) -> bool:
+        """Whether the pass is switched on for this library (its default until set)."""
+        builders = self.pass_builders()
+        if name not in builders:
+            raise UserError(f"no background pass called {name!r} "
+                            f"(known: {', '.join(sorted(builders)) or 'none'})")
+        value = self.catalog.get_setting(pass_setting_key(name))
+        return builders[name][0] if value is None else value == "1"
+
+    def set_pass_enabled(self, name: str, enabled: bool) -> None:
+        """Switch a pass on or off for this library (a library setting)."""
+        self.pass_enabled(name)  # validates the name
+        self.catalog.set_setting(pass_setting_key(name), "1" if enabled else "0")
+
+    def get_pass(self, name: str) -> PhotoPass:
+        """The pass object (built once; models load lazily on first use)."""
+        if name not in self._passes:
+            self.pass_enabled(name)  # validates the name
+            self._passes[name] = self.pass_builders()[name][1]()
+        return self._passes[name]
+
+    def enabled_passes(self) -> list[PhotoPass]:
+        """The passes switched on for this library."""
+        return [self.get_pass(n) for n in self.pass_builders() if self.pass_enabled(n)]
+
+    def run_passes(
+        self,
+        *,
+        on_progress: Callable[[IndexProgress], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        wait_if_paused: Callable[[], None] | None = None,
+        lock_timeout: float = 0.0,
+    ) -> PassReport:
+        """Run the enabled passes over what they still have to do (no scan, no CLIP)."""
+        with self.writer("passes", timeout=lock_timeout):
+            return self._run_passes(self.enabled_passes(), on_progress, should_stop,
+                                    wait_if_paused)
+
+    def _run_passes(self, enabled: Sequence[PhotoPass],
+                    on_progress: Callable[[IndexProgress], None] | None,
+                    should_stop: Callable[[], bool] | None,
+                    wait_if_paused: Callable[[], None] | None,
+                    should_yield: Callable[[], bool] | None = None) -> PassReport:
+        def progress(p: PassProgress) -> None:
+            if on_progress is not None:
+                on_progress(IndexProgress(f"pass:{p.name}", p.done, p.total, p.current, p.rate))
+
+        runner = PassRunner(self.catalog.pass_state, enabled, recent=self.recent_images,
+                            on_progress=progress, should_stop=should_stop,
+                            should_yield=should_yield, wait_if_paused=wait_if_paused)
+        report = runner.run()
+        if report.done.get("faces"):  # new faces: give them people (cheap when nothing is new)
+            self.people_service().update()
+        return report
+
+    def pass_status(self) -> list[dict]:
+        """Per pass: name, enabled, done, failed, todo and a few failures (JSON-able)."""
+        out = []
+        for name in self.pass_builders():
+            p = self.get_pass(name)
+            counts = self.catalog.pass_state.pass_counts(name, p.version)
+            out.append({"name": name, "title": getattr(p, "title", name),
+                        "enabled": self.pass_enabled(name), "version": p.version,
+                        "done": counts.done, "failed": counts.failed, "todo": counts.todo,
+                        "failures": [{"path": f, "reason": r} for f, r in counts.failures]})
+        return out
 
     # --- search ------------------------------------------------------------------------------
     def searcher(self) -> Searcher:
@@ -200,7 +310,7 @@ class Library:
         store = self.store()
         if self._searcher is None:
             self._searcher = Searcher(self.catalog, store, self.model_key, self.encoder,
-                                      self.encoder)
+                                      self.encoder, text_store=self.catalog.text_store)
         return self._searcher
 
     def parse(self, tokens: Sequence[str] | str, images: Sequence[str] = ()) -> Query:
@@ -283,6 +393,7 @@ class Library:
             self._prepared = prepared
             vectors = len(self.store())
         info["vectors"] = vectors
+        info["passes"] = self.pass_status()
         return info
 
     def scenes_service(self):  # type: ignore[no-untyped-def]
@@ -310,15 +421,6 @@ class Library:
 
         return PeopleService(self.face_store(), FaceCrops(self.paths.faces))
 
-    @property
-    def faces_enabled(self) -> bool:
-        """Whether the faces pass runs (a setting; off after a wipe until turned on again)."""
-        return self.catalog.get_setting(FACES_SETTING) != "0"
-
-    def set_faces_enabled(self, on: bool) -> None:
-        """Turn the faces pass on or off."""
-        self.catalog.set_setting(FACES_SETTING, "1" if on else "0")
-
     def faces_pass(self, options=None):  # type: ignore[no-untyped-def]
         """The faces pass over this library (needs dlib: the ``faces`` extra)."""
         from photoalbum.core.faces.crops import FaceCrops
@@ -326,27 +428,28 @@ class Library:
 
         return FacesPass(self.face_store(), FaceCrops(self.paths.faces), options)
 
-    def scan_faces(self, *, on_progress=None, should_stop=None, limit: int | None = None,
-                   lock_timeout: float = 0.0, options=None):  # type: ignore[no-untyped-def]
-        """Find faces in photos not looked at yet, then group new faces into people.
+    def scan_faces(self, *, on_progress=None, should_stop=None, lock_timeout: float = 0.0,
+                   options=None):  # type: ignore[no-untyped-def]
+        """Switch the faces pass on and run it alone over what it has not done, then group new
+        faces into people. Returns (PassReport, GroupingReport). Resumable after a kill."""
+        from photoalbum.core.faces.analyzer import models_dir
 
-        Returns (FacesProgress, GroupingReport). Resumable: results are committed in batches.
-        """
-        from photoalbum.core.faces.runner import run_faces_pass
-
+        models_dir()  # a clear message when the faces extra is missing
         with self.writer("faces", timeout=lock_timeout):
-            self.set_faces_enabled(True)
-            progress = run_faces_pass(self.catalog, self.faces_pass(options),
-                                      on_progress=on_progress, should_stop=should_stop,
-                                      limit=limit)
+            self.set_pass_enabled("faces", True)
+            faces = self.faces_pass(options) if options is not None else self.get_pass("faces")
+            runner = PassRunner(self.catalog.pass_state, [faces], recent=self.recent_images,
+                                on_progress=on_progress, should_stop=should_stop)
+            report = runner.run()
             grouping = self.people_service().update()
-        return progress, grouping
+        return report, grouping
 
     def wipe_faces(self, lock_timeout: float = 0.0) -> int:
-        """Delete every face, person and crop, and turn the faces pass off; returns faces gone."""
+        """Delete every face, person and crop, and switch the faces pass off; returns faces gone."""
         with self.writer("faces", timeout=lock_timeout):
-            self.set_faces_enabled(False)
-            return self.people_service().wipe()
+            if "faces" in self.pass_builders():
+                self.set_pass_enabled("faces", False)
+            return self.people_service().wipe("faces")
 
     def live_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """(ids, vectors) of every indexed photo for the library's model."""

@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from photoalbum.core.errors import PhotoDecodeError
 from photoalbum.core.fingerprint import fingerprint
 from photoalbum.core.imaging import decode_photo, make_thumbnail
+from photoalbum.core.passes.runner import PassReport, RecentImages
 from photoalbum.core.ports import (
     BatchItem,
     Catalog,
@@ -72,6 +74,7 @@ class IndexReport:
     scan_errors: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     cancelled: bool = False
+    passes: PassReport | None = None  # the background passes that ran after (Library.index)
 
     @property
     def rate(self) -> float:
@@ -95,6 +98,8 @@ class _Decoded:
     meta: PhotoMeta | None = None
     tensor: np.ndarray | None = None
     reason: str | None = None
+    image: Image.Image | None = None  # kept for the background passes (``recent``)
+    full_resolution: bool = False
 
 
 ProgressFn = Callable[[IndexProgress], None]
@@ -119,6 +124,10 @@ class Indexer:
         should_stop: polled between photos; True cancels after committing the current batch.
         wait_if_paused: called between photos; blocks while the user has paused indexing.
         save_every: seconds between vector-index saves during a long run.
+        recent: where decoded images are handed to the background passes (optional).
+        pass_side: the shorter side the passes want; a run of at most ``recent.capacity``
+            photos (a watcher's or a drop's few photos) decodes at least that big so the passes
+            need no second decode. Longer runs keep the CLIP pass's smaller, faster decode.
     """
 
     def __init__(
@@ -135,6 +144,8 @@ class Indexer:
         wait_if_paused: Callable[[], None] | None = None,
         save_every: float = 60.0,
         thumb_size: int = 256,
+        recent: RecentImages | None = None,
+        pass_side: int = 0,
     ) -> None:
         self.catalog = catalog
         self._store_source = store
@@ -150,6 +161,9 @@ class Indexer:
         self.save_every = save_every
         self.thumb_size = thumb_size
         self.model_key = encoder.model_key
+        self.recent = recent
+        self.pass_side = pass_side
+        self._min_side = max(self.encoder.input_size, self.thumb_size)
 
     @property
     def store(self) -> VectorStore:
@@ -309,7 +323,7 @@ class Indexer:
         except OSError as exc:
             return _Decoded(w, reason=_os_reason(exc))
         try:
-            decoded = decode_photo(w.file.path, min_side=max(self.encoder.input_size, self.thumb_size))
+            decoded = decode_photo(w.file.path, min_side=self._min_side)
             tensor = self.encoder.preprocess(decoded.image)
             if not self.thumbnails.has(fp):
                 self.thumbnails.put(fp, make_thumbnail(decoded.image, self.thumb_size))
@@ -319,11 +333,18 @@ class Indexer:
             if getattr(exc, "filename", None) and str(exc.filename).startswith(str(self.thumbnails.root)):
                 raise
             return _Decoded(w, fingerprint=fp, reason=_os_reason(exc))
-        return _Decoded(w, fingerprint=fp, meta=decoded.meta, tensor=tensor)
+        out = _Decoded(w, fingerprint=fp, meta=decoded.meta, tensor=tensor)
+        if self.recent is not None:
+            out.image = decoded.image
+            out.full_resolution = decoded.image.size == (decoded.meta.width, decoded.meta.height)
+        return out
 
     def _decode_and_encode(self, work: list[_Work], report: IndexReport) -> None:
         sync_store(self.catalog, self.store, self.model_key)
         total = len(work)
+        base_side = max(self.encoder.input_size, self.thumb_size)
+        small_run = self.recent is not None and total <= self.recent.capacity
+        self._min_side = max(base_side, self.pass_side) if small_run else base_side
         done = 0
         t_start = time.perf_counter()
         last_save = t_start
@@ -393,6 +414,12 @@ class Indexer:
                 report.failures.append((item.file.path, item.reason))
         report.indexed += len(indexed_ids)
         report.failed += len(failed_ids)
+        if self.recent is not None:  # indexed items are in ``ok``'s order
+            for d, pid in zip(ok, indexed_ids, strict=True):
+                if d.image is not None:
+                    self.recent.offer(pid, d.fingerprint, d.image, d.full_resolution)
+        for d in batch:
+            d.image = None
 
 
 def _os_reason(exc: OSError) -> str:

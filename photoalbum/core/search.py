@@ -4,7 +4,10 @@ Stage 1 asks the vector index for candidates near the combined query vector, wit
 filters applied inside the ANN search (an allowed-id set). Stage 2 adds what the ANN cannot know:
 every positive and negative term is scored exactly against each candidate (standardised against
 the library's own score distribution for that term, so a text term and an image term weigh alike),
-text terms use a prompt ensemble, and file name / folder / camera keyword matches add evidence.
+text terms use a prompt ensemble, and keyword matches add evidence: words read in the photo
+(the text pass's full-text index), its file or folder name or camera. The keyword ranking is fused
+with the CLIP ranking by weighted reciprocal-rank fusion, so the photos that show the words asked
+for rank first while CLIP orders the rest.
 Results are cut where the score falls back into the library's background distribution, not at a
 fixed threshold.
 """
@@ -30,6 +33,8 @@ from photoalbum.core.ports import (
     VectorStore,
 )
 from photoalbum.core.query import Query, Term, require_positive
+from photoalbum.core.text.matching import keyword_words
+from photoalbum.core.text.ports import TextStore
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +46,9 @@ DEFAULT_TEMPLATES: tuple[str, ...] = ()
 #: Below this many photos there is no meaningful background distribution: no cut-off.
 MIN_BACKGROUND = 8
 
+#: Reciprocal-rank fusion constant (Cormack et al.'s 60): rank r contributes weight / (RRF_K + r).
+RRF_K = 60
+
 
 @dataclass(frozen=True)
 class SearchHit:
@@ -49,7 +57,7 @@ class SearchHit:
     photo: Photo
     score: float
     term_scores: tuple[float, ...]  # exact cosine per query term, in query order
-    keyword: bool = False  # file name / folder / camera matched a query word
+    keyword: bool = False  # words read in the photo, or its file/folder name or camera, matched
 
 
 @dataclass
@@ -130,6 +138,8 @@ class Searcher:
         candidates: stage-1 pool size is ``max(candidates, 4 * k)``.
         min_z: the relevance cut-off, in standard deviations of the library's background scores.
         keyword_weight: bonus (in those units) for a photo whose name/folder/camera matches all words.
+        text_store: the full-text index (text read in photos + names + camera); without it,
+            keywords are looked up in names/folders/camera only (an in-memory index).
     """
 
     def __init__(
@@ -146,6 +156,7 @@ class Searcher:
         templates: Sequence[str] = DEFAULT_TEMPLATES,
         background_size: int = 2048,
         seed: int = 0,
+        text_store: TextStore | None = None,
     ) -> None:
         self.catalog = catalog
         self.store = store
@@ -162,6 +173,7 @@ class Searcher:
         self._results: _LRU = _LRU(64)
         self._background: tuple[int, np.ndarray] | None = None
         self._keywords: tuple[int, KeywordIndex] | None = None
+        self.text_store = text_store
 
     # --- term vectors -------------------------------------------------------------------------
     def term_vectors(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
@@ -214,6 +226,15 @@ class Searcher:
             have = np.asarray([r >= 0 for r in rows])
             out[have] = got[[r for r in rows if r >= 0]]
         return out
+
+    def keyword_hits(self, words: Sequence[str], limit: int) -> dict[int, float]:
+        """{photo id: keyword strength} (0 = none; 1 = every word in names/camera; up to 2 when
+        the words are read in the photo), the best ``limit``."""
+        if self.text_store is not None:
+            wanted = keyword_words(words)
+            return self.text_store.match_words(wanted, self.model_key, limit) if wanted else {}
+        counts = self._keyword_index().match(words, limit=limit)
+        return {pid: n / max(1, len(words)) for pid, n in counts.items()}
 
     def _keyword_index(self) -> KeywordIndex:
         gen = self.store.generation
@@ -276,10 +297,10 @@ class Searcher:
             ids, _ = self.store.search(qvec, pool, allowed)
         ids = np.asarray(ids, dtype=np.int64)
         # Keyword evidence: file name, folder, camera. Hits outside the ANN pool join the pool.
-        kw: dict[int, int] = {}
+        kw: dict[int, float] = {}
         words = query.words
         if words and self.keyword_weight > 0:
-            kw = self._keyword_index().match(words, limit=pool)
+            kw = self.keyword_hits(words, limit=pool)
             if kw:
                 extra = np.asarray(sorted(kw), dtype=np.int64)
                 if allowed is not None:
@@ -309,14 +330,15 @@ class Searcher:
         score = (((cos - mu) / sd) * weights).sum(axis=1) / wpos
         # The keyword bonus is measured in the spread of this query's background scores.
         unit = float(bscore.std()) if bscore is not None else float(score.std() or 1.0)
-        kw_frac = np.asarray([kw.get(int(i), 0) / max(1, len(words)) for i in ids], dtype=np.float32)
-        score = score + self.keyword_weight * unit * kw_frac
+        kw_frac = np.asarray([kw.get(int(i), 0.0) for i in ids], dtype=np.float32)
+        clip_score = score
+        score = score + self.keyword_weight * unit * np.minimum(kw_frac, 1.0)
         threshold = None
         cut_mask = np.ones(len(ids), dtype=bool)
         if cutoff and bscore is not None:
             threshold = float(bscore.mean() + self.min_z * bscore.std())
             cut_mask = (score >= threshold) | (kw_frac > 0)
-        order = np.argsort(-score, kind="stable")
+        order = _fused_order(clip_score, kw_frac) if kw else np.argsort(-score, kind="stable")
         order = order[cut_mask[order]]
         cut = int(len(ids) - len(order))
         order = order[:k]
@@ -333,3 +355,21 @@ class Searcher:
                               timings=timings)
         self._results[key] = result
         return result
+
+
+def _fused_order(clip: np.ndarray, strength: np.ndarray) -> np.ndarray:
+    """Candidates ordered by weighted reciprocal-rank fusion of the CLIP and keyword rankings.
+
+    Each candidate gets 1 / (RRF_K + its CLIP rank); a keyword hit adds strength / (RRF_K + its
+    keyword rank) (keyword rank by strength, then CLIP score). The best full matches (strength ≥ 1)
+    thus outrank every photo without one; a partial one (a few of many words) moves a photo up.
+    """
+    clip_rank = np.empty(len(clip), dtype=np.int64)
+    clip_rank[np.argsort(-clip, kind="stable")] = np.arange(1, len(clip) + 1)
+    fused = 1.0 / (RRF_K + clip_rank)
+    hits = np.flatnonzero(strength > 0)
+    if len(hits):
+        kw_order = hits[np.lexsort((-clip[hits], -strength[hits]))]
+        kw_rank = np.arange(1, len(kw_order) + 1)
+        fused[kw_order] += strength[kw_order] / (RRF_K + kw_rank)
+    return np.argsort(-fused, kind="stable")

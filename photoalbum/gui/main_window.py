@@ -327,6 +327,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.banner.set_model(state.model)
         self.banner.setVisible(state.random_weights)
         self.index_status.set_failures(state.failed)
+        self.index_status.pass_titles = {p.name: p.title for p in state.passes}
         if not self._indexing:
             self.index_status.set_idle(self._summary())
         if state.model_prepared:
@@ -341,6 +342,9 @@ class MainWindow(QtWidgets.QMainWindow):
             return ""
         if s.pending:
             return f"{s.pending:,} photos not indexed yet"
+        left = [f"{p.title}: {p.todo:,} to do" for p in s.passes if p.enabled and p.todo]
+        if s.indexed and left:
+            return "Photos indexed · " + " · ".join(left)
         return "Library up to date" if s.indexed else ""
 
     def show_message(self, text: str, msec: int = 8000) -> None:
@@ -545,16 +549,22 @@ class MainWindow(QtWidgets.QMainWindow):
         section.hide_requested.connect(lambda pid, hidden: self._people(worker.hide, pid, hidden))
         section.exclude_requested.connect(lambda pid: self._people(worker.exclude, pid))
         section.merge_requested.connect(lambda a, b: self._people(worker.merge, a, b))
-        section.scan_requested.connect(lambda: self._people(worker.scan, False))
+        section.scan_requested.connect(lambda: self._people(worker.enable))
         section.wipe_requested.connect(lambda: self._people(worker.wipe))
         worker.people_loaded.connect(section.set_people)
-        worker.scan_progress.connect(section.set_progress)
-        worker.scan_finished.connect(self._on_people_worker_scan_finished)
+        worker.enabled.connect(lambda: self._people(self.index_worker.index_now))
+        worker.message.connect(self._on_people_worker_message)
         worker.failed.connect(self._on_worker_error)
         worker.faces_loaded.connect(self._on_people_worker_faces_loaded)
         self.index_worker.opened.connect(lambda _state: self._people(worker.refresh))
-        self.index_worker.run_finished.connect(lambda _report: self._people(worker.scan))
+        self.index_worker.run_finished.connect(lambda _report: self._people(worker.refresh))
+        self.index_worker.progress.connect(self._on_index_worker_progress_people)
         return section
+
+    @while_attached
+    def _on_index_worker_progress_people(self, p: IndexProgress) -> None:
+        if p.stage == "pass:faces" and self.people_section is not None:
+            self.people_section.set_progress(p.done, p.total)
 
     def _people(self, method: Callable[..., None], *args: object) -> None:
         if not self.detached:
@@ -571,7 +581,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.viewer.set_faces(photo_id, faces)
 
     @while_attached
-    def _on_people_worker_scan_finished(self, message: str) -> None:
+    def _on_people_worker_message(self, message: str) -> None:
         if self.people_section is not None:
             self.people_section.set_message(message)
         self.show_message(message)
@@ -690,6 +700,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.index_worker.remove_folder(folder)
         if dialog.added_folders():
             self.index_worker.add_folders(dialog.added_folders())
+        for name, enabled in dialog.pass_choices().items():
+            self.index_worker.set_pass_enabled(name, enabled)
         new = dialog.options()
         if new != self.options:
             self.options = new

@@ -58,6 +58,7 @@ from photoalbum.core.ports import (
     StatusCounts,
 )
 from photoalbum.persistence.database import MIGRATIONS, Database, Migration, open_database
+from photoalbum.persistence.pass_state import SqlPassState
 from photoalbum.persistence.schema import (
     EmbeddingRow,
     ModelGeneration,
@@ -67,6 +68,7 @@ from photoalbum.persistence.schema import (
     path_param,
     path_value,
 )
+from photoalbum.persistence.text_store import SqlTextStore
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +124,16 @@ class SqlCatalog:
     def database(self) -> Database:
         """The underlying engine/transactions (for tools and tests)."""
         return self._db
+
+    @property
+    def text_store(self) -> SqlTextStore:
+        """Text read in photos and the full-text index (core's ``TextStore``)."""
+        return SqlTextStore(self._db)
+
+    @property
+    def pass_state(self) -> SqlPassState:
+        """The per-photo state of background passes (core's ``PassStateStore``)."""
+        return SqlPassState(self._db)
 
     def reopen(self) -> SqlCatalog:
         """Another catalog on the same file, for another thread."""

@@ -14,7 +14,9 @@ from sqlalchemy import Connection, text
 from photoalbum.core.errors import UserError
 from photoalbum.core.faces.ports import FaceCounts, FaceVectors
 from photoalbum.core.faces.types import DESCRIPTOR_DIM, Face, FaceBox, FacesResult, Person
+from photoalbum.core.passes.base import PassOutcome
 from photoalbum.persistence.database import Database
+from photoalbum.persistence.pass_state import record_outcomes
 
 logger = logging.getLogger(__name__)
 
@@ -28,50 +30,35 @@ class SqlFaceStore:
         self._db = db
 
     # --- the faces pass ---------------------------------------------------------------------
-    def put_faces(self, results: Sequence[FacesResult], version: int) -> None:
-        """Replace each photo's faces with what the pass found and record the photo as scanned.
+    def put_faces(self, name: str, version: int, outcomes: Sequence[PassOutcome]) -> None:
+        """Replace each photo's faces with what the pass found, and record the pass state of
+        every outcome, in one transaction (a kill never marks a photo done without its faces).
 
-        Photos forgotten meanwhile are skipped. The photo's old faces go (its people keep
-        their other faces).
+        Photos forgotten meanwhile are skipped. A photo's old faces go (its people keep their
+        other faces).
         """
-        now = datetime.now()
         with self._db.transaction(write=True) as c:
-            for r in results:
-                fp = c.execute(text("SELECT fingerprint FROM photos WHERE id = :id"),
-                               {"id": r.photo_id}).first()
-                if fp is None:
+            for o in outcomes:
+                r = o.result
+                if o.failed or not isinstance(r, FacesResult):
+                    continue
+                if c.execute(text("SELECT 1 FROM photos WHERE id = :id"),
+                             {"id": o.photo_id}).first() is None:
                     continue  # forgotten while the pass ran
-                c.execute(text("DELETE FROM faces WHERE photo_id = :id"), {"id": r.photo_id})
-                for n, f in enumerate(r.faces):
-                    c.execute(
-                        text("INSERT INTO faces (photo_id, x, y, w, h, landmarks, score, descriptor,"
-                             " crop, person_id, pinned) VALUES (:p, :x, :y, :w, :h, :l, :s, :d,"
-                             " :c, NULL, 0)"),
-                        {"p": r.photo_id, "x": f.box.x, "y": f.box.y, "w": f.box.w, "h": f.box.h,
-                         "l": json.dumps([[round(a, 5), round(b, 5)] for a, b in f.landmarks]),
-                         "s": float(f.score),
-                         "d": np.asarray(f.descriptor, dtype="<f4").tobytes(),
-                         "c": r.crops[n] if n < len(r.crops) else None},
-                    )
-                c.execute(
-                    text("INSERT INTO face_scans (photo_id, version, fingerprint, faces, error,"
-                         " scanned_at) VALUES (:p, :v, :fp, :n, :e, :t) ON CONFLICT(photo_id) DO"
-                         " UPDATE SET version = excluded.version, fingerprint = excluded.fingerprint,"
-                         " faces = excluded.faces, error = excluded.error,"
-                         " scanned_at = excluded.scanned_at"),
-                    {"p": r.photo_id, "v": version, "fp": fp[0], "n": len(r.faces),
-                     "e": r.error, "t": now},
-                )
-
-    def unscanned_ids(self, version: int, limit: int | None = None) -> list[int]:
-        """Live photos the pass (this version) has not looked at, or whose content changed."""
-        sql = ("SELECT p.id FROM photos p LEFT JOIN face_scans s ON s.photo_id = p.id"
-               f" WHERE {_LIVE} AND (s.photo_id IS NULL OR s.version != :v"
-               " OR s.fingerprint IS NOT p.fingerprint) ORDER BY p.id")
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        with self._db.transaction() as c:
-            return [int(r[0]) for r in c.execute(text(sql), {"v": version})]
+                c.execute(text("DELETE FROM faces WHERE photo_id = :id"), {"id": o.photo_id})
+                rows = [
+                    {"p": o.photo_id, "x": f.box.x, "y": f.box.y, "w": f.box.w, "h": f.box.h,
+                     "l": json.dumps([[round(a, 5), round(b, 5)] for a, b in f.landmarks]),
+                     "s": float(f.score), "d": np.asarray(f.descriptor, dtype="<f4").tobytes(),
+                     "c": r.crops[n] if n < len(r.crops) else None}
+                    for n, f in enumerate(r.faces)
+                ]
+                if rows:
+                    c.execute(text(
+                        "INSERT INTO faces (photo_id, x, y, w, h, landmarks, score, descriptor,"
+                        " crop, person_id, pinned) VALUES (:p, :x, :y, :w, :h, :l, :s, :d, :c,"
+                        " NULL, 0)"), rows)
+            record_outcomes(c, name, version, outcomes)
 
     # --- faces ------------------------------------------------------------------------------
     def faces(self, *, photo_id: int | None = None, person_id: int | None = None) -> list[Face]:
@@ -255,29 +242,25 @@ class SqlFaceStore:
         return np.asarray(ids, dtype=np.int64)
 
     def counts(self) -> FaceCounts:
-        """How far the faces pass got and what it found (``version``-independent)."""
+        """Faces in live photos and people (not excluded)."""
         with self._db.transaction() as c:
-            photos = c.execute(text("SELECT COUNT(*) FROM photos p WHERE " + _LIVE)).scalar_one()
-            scanned, failed = c.execute(text(
-                "SELECT COUNT(*), COUNT(s.error) FROM face_scans s JOIN photos p ON p.id = s.photo_id"
-                f" WHERE {_LIVE} AND s.fingerprint IS p.fingerprint")).one()
             faces = c.execute(text("SELECT COUNT(*) FROM faces f JOIN photos p ON p.id = f.photo_id"
                                    f" WHERE {_LIVE}")).scalar_one()
             people = c.execute(text("SELECT COUNT(*) FROM people WHERE excluded = 0")).scalar_one()
-        return FaceCounts(int(photos), int(scanned), int(failed), int(faces), int(people))
+        return FaceCounts(int(faces), int(people))
 
     def crop_names(self) -> list[str]:
         """Every stored crop file name (to tidy the crops folder)."""
         with self._db.transaction() as c:
             return [r[0] for r in c.execute(text("SELECT crop FROM faces WHERE crop IS NOT NULL"))]
 
-    def wipe(self) -> int:
-        """Delete every face, person and faces-pass record; returns how many faces went."""
+    def wipe(self, pass_name: str) -> int:
+        """Delete every face and person, and the pass state of ``pass_name``; returns faces."""
         with self._db.transaction(write=True) as c:
             n = c.execute(text("SELECT COUNT(*) FROM faces")).scalar_one()
             c.execute(text("DELETE FROM faces"))
             c.execute(text("DELETE FROM people"))
-            c.execute(text("DELETE FROM face_scans"))
+            c.execute(text("DELETE FROM pass_state WHERE pass_name = :n"), {"n": pass_name})
         return int(n)
 
 

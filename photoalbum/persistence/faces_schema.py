@@ -1,4 +1,7 @@
-"""The people tables (faces, people, per-photo faces-pass state) and their migration step."""
+"""The people tables (faces, people) and their migration step.
+
+The per-photo state of the faces pass lives in the background passes' ``pass_state`` table.
+"""
 
 from __future__ import annotations
 
@@ -46,7 +49,8 @@ class FaceRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    photo_id: Mapped[int] = mapped_column(ForeignKey("photos.id", ondelete="CASCADE"), nullable=False)
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photos.id", ondelete="CASCADE"),
+                                          nullable=False)
     x: Mapped[float] = mapped_column(Float, nullable=False)
     y: Mapped[float] = mapped_column(Float, nullable=False)
     w: Mapped[float] = mapped_column(Float, nullable=False)
@@ -59,26 +63,31 @@ class FaceRow(Base):
     pinned: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
 
-class FaceScanRow(Base):
-    """The faces pass has looked at this photo content (``fingerprint``) with pass ``version``.
+#: The step's DDL, in plain SQL as the tables were when people arrived (later model changes never
+#: change what the step does).
+FACES_DDL: tuple[str, ...] = (
+    "CREATE TABLE people ("
+    " id INTEGER NOT NULL PRIMARY KEY,"
+    " name TEXT,"
+    " hidden BOOLEAN NOT NULL,"
+    " excluded BOOLEAN NOT NULL,"
+    " created_at DATETIME NOT NULL)",
+    "CREATE TABLE faces ("
+    " id INTEGER NOT NULL PRIMARY KEY,"
+    " photo_id INTEGER NOT NULL REFERENCES photos (id) ON DELETE CASCADE,"
+    " x FLOAT NOT NULL, y FLOAT NOT NULL, w FLOAT NOT NULL, h FLOAT NOT NULL,"
+    " landmarks TEXT NOT NULL,"
+    " score FLOAT NOT NULL,"
+    " descriptor BLOB NOT NULL,"
+    " crop VARCHAR,"
+    " person_id INTEGER REFERENCES people (id) ON DELETE SET NULL,"
+    " pinned BOOLEAN NOT NULL)",
+    "CREATE INDEX ix_faces_photo ON faces (photo_id)",
+    "CREATE INDEX ix_faces_person ON faces (person_id)",
+)
 
-    A photo that failed keeps its ``error`` and is not retried until its content or the pass
-    version changes.
-    """
 
-    __tablename__ = "face_scans"
-
-    photo_id: Mapped[int] = mapped_column(ForeignKey("photos.id", ondelete="CASCADE"), primary_key=True)
-    version: Mapped[int] = mapped_column(Integer, nullable=False)
-    fingerprint: Mapped[str | None] = mapped_column(String)
-    faces: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    error: Mapped[str | None] = mapped_column(Text)
-    scanned_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
-
-
-FACE_TABLES = (PersonRow.__table__, FaceRow.__table__, FaceScanRow.__table__)
-
-
-def add_face_tables(conn: Connection) -> None:
-    """Migration step: add the people tables (a catalog from before people existed)."""
-    Base.metadata.create_all(conn, tables=list(FACE_TABLES))
+def v3_add_faces(conn: Connection) -> None:
+    """Migration step (schema 3 → 4): the people tables."""
+    for statement in FACES_DDL:
+        conn.exec_driver_sql(statement)

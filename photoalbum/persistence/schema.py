@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     CheckConstraint,
+    Connection,
     DateTime,
     Float,
     ForeignKey,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    event,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -25,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 #: The schema version the models below describe. A new catalog is created at this version;
 #: :data:`photoalbum.persistence.database.MIGRATIONS` holds one step per older version.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 STATUSES = ("pending", "indexed", "failed", "gone")
 
@@ -168,3 +170,51 @@ class EmbeddingRow(Base):
     vector: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     dim: Mapped[int] = mapped_column(Integer, nullable=False)
     generation: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class PassStateRow(Base):
+    """One background pass's state for one photo (schema 2; see ``migration_steps``).
+
+    ``status`` is "done" or "failed" (``reason`` says why); ``version`` and ``fingerprint`` are
+    the pass version and the photo content the state is for: either differing means "to do".
+    """
+
+    __tablename__ = "pass_state"
+    __table_args__ = (
+        CheckConstraint("status IN ('done', 'failed')", name="ck_pass_state_status"),
+        Index("ix_pass_state_pass", "pass_name", "photo_id"),
+    )
+
+    photo_id: Mapped[int] = mapped_column(
+        ForeignKey("photos.id", ondelete="CASCADE"), primary_key=True
+    )
+    pass_name: Mapped[str] = mapped_column(String, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    fingerprint: Mapped[str | None] = mapped_column(String)
+    status: Mapped[str] = mapped_column(String, nullable=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+
+
+class PhotoTextRow(Base):
+    """The text read in one photo (schema 3): ``lines`` is JSON [[text, score, box], …] and
+    ``text`` the lines joined, normalised, as the full-text index holds it. The full-text table
+    and its triggers are created with this table (``migration_steps.TEXT_DDL``)."""
+
+    __tablename__ = "photo_text"
+
+    photo_id: Mapped[int] = mapped_column(
+        ForeignKey("photos.id", ondelete="CASCADE"), primary_key=True
+    )
+    lines: Mapped[str] = mapped_column(Text, nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+def _create_text_index(target: object, connection: Connection, **kw: object) -> None:
+    from photoalbum.persistence.migration_steps import TEXT_DDL
+
+    for statement in TEXT_DDL[1:]:  # the table itself was just created from the model
+        connection.exec_driver_sql(statement)
+
+
+event.listen(PhotoTextRow.__table__, "after_create", _create_text_index)

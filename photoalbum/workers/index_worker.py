@@ -11,7 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photoalbum.core.errors import KnownError, LibraryLockedError
-from photoalbum.workers.messages import LibraryFactory, LibraryOptions, LibraryState, ModelInfo
+from photoalbum.workers.messages import (
+    LibraryFactory,
+    LibraryOptions,
+    LibraryState,
+    ModelInfo,
+    PassInfo,
+)
 from photoalbum.workers.qt import QtCore, Signal
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -83,7 +89,16 @@ def describe_library(lib: Library) -> LibraryState:
         models=tuple(models),
         can_import=_can_import(lib),
         can_remove_photos=callable(getattr(lib, "remove_photos", None)),
+        passes=_passes(lib),
     )
+
+
+def _passes(lib: Library) -> tuple[PassInfo, ...]:
+    status = getattr(lib, "pass_status", None)
+    if status is None:
+        return ()
+    return tuple(PassInfo(name=p["name"], title=p.get("title", p["name"]), enabled=p["enabled"],
+                          done=p["done"], failed=p["failed"], todo=p["todo"]) for p in status())
 
 
 def _published_pairs(published: Any) -> tuple[tuple[str, str], ...]:
@@ -214,6 +229,10 @@ class IndexWorker(QtCore.QObject):
         """Forget single photos (files are never touched)."""
         self._command.emit("remove_photos", [int(i) for i in ids])
 
+    def set_pass_enabled(self, name: str, enabled: bool) -> None:
+        """Switch a background pass on or off for the library (a library setting)."""
+        self._command.emit("pass", (name, enabled))
+
     def refresh_state(self) -> None:
         """Emit state_changed with fresh counts."""
         self._command.emit("state", None)
@@ -277,6 +296,11 @@ class IndexWorker(QtCore.QObject):
                 self._do_remove_photos(arg)  # type: ignore[arg-type]
             elif name == "state":
                 self._emit_state()
+            elif name == "pass":
+                pass_name, enabled = arg  # type: ignore[misc]
+                self._require().set_pass_enabled(pass_name, bool(enabled))
+                self._emit_state()
+                self._next_run = 0.0  # a pass switched on starts on its backlog
             elif name == "close":
                 self._do_close()
         except KnownError as exc:
@@ -396,6 +420,8 @@ class IndexWorker(QtCore.QObject):
                 on_progress=self._progress_adaptor(),
                 should_stop=self._cancel.is_set,
                 wait_if_paused=self._wait_if_paused,
+                # new photos from the watcher go first: the passes make way and resume after
+                yield_passes=lambda: self._dirty_at > 0,
                 **self.index_kwargs,
             )
         except LibraryLockedError as exc:
@@ -412,6 +438,8 @@ class IndexWorker(QtCore.QObject):
             self._running = False
         if self._shutdown.is_set():
             return  # shutting down: no more signals to a closing GUI
+        if report is not None and getattr(getattr(report, "passes", None), "yielded", False):
+            retry_in = 0.0  # the passes made way for new photos: carry on right after them
         self._next_run = time.monotonic() + retry_in
         self.run_finished.emit(report)  # None when the run could not happen
         if report is not None:

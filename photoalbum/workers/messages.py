@@ -43,6 +43,18 @@ class ModelInfo:
 
 
 @dataclass(frozen=True)
+class PassInfo:
+    """One background pass (text in photos, faces …) as settings and the status bar show it."""
+
+    name: str
+    title: str
+    enabled: bool
+    done: int = 0
+    failed: int = 0
+    todo: int = 0
+
+
+@dataclass(frozen=True)
 class LibraryState:
     """What the GUI shows about the open library (computed on the worker thread)."""
 
@@ -60,6 +72,7 @@ class LibraryState:
     models: tuple[ModelInfo, ...] = ()
     can_import: bool = False  # the model store can import a local checkpoint / ONNX folder
     can_remove_photos: bool = False  # the engine can forget single photos
+    passes: tuple[PassInfo, ...] = ()  # background passes this build knows
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
-"""PeopleWorker: people, faces of a photo, edits and the faces pass, off the GUI thread."""
+"""PeopleWorker: people, a photo's faces and people edits, off the GUI thread.
+
+The faces pass itself is a background pass the index worker runs after CLIP encoding.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
-import sys
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -48,16 +49,16 @@ class PeopleWorker(QtCore.QObject):
     Signals:
         people_loaded(list[PersonCard]): the People list (after refresh, an edit or a scan).
         faces_loaded(int, list[FaceCard]): a photo's faces (answer to :meth:`photo_faces`).
-        scan_progress(int, int): the faces pass's photos done / to do.
-        scan_finished(str): the faces pass ended; a summary for the status bar.
+        enabled(): the faces pass is switched on (the index worker can run it now).
+        message(str): a summary for the status bar (e.g. after a wipe).
         failed(str): a message to show (busy library, dlib missing, …).
         closed(): the library is closed; the thread is about to stop.
     """
 
     people_loaded = Signal(object)
     faces_loaded = Signal(int, object)
-    scan_progress = Signal(int, int)
-    scan_finished = Signal(str)
+    enabled = Signal()
+    message = Signal(str)
     failed = Signal(str)
     closed = Signal()
 
@@ -69,10 +70,6 @@ class PeopleWorker(QtCore.QObject):
         self.options = options
         self._lib: Library | None = None
         self._shutdown = threading.Event()
-        self._process: QtCore.QProcess | None = None
-        self._poll = QtCore.QTimer(self)
-        self._poll.setInterval(1000)
-        self._poll.timeout.connect(self._on_poll_timeout)
         self._command.connect(self._on_command, QtCore.Qt.ConnectionType.QueuedConnection)
 
     # --- thread-safe API --------------------------------------------------------------------
@@ -100,19 +97,16 @@ class PeopleWorker(QtCore.QObject):
         """Merge ``other`` into ``into``."""
         self._command.emit("merge", (int(into), int(other)))
 
-    def scan(self, only_if_enabled: bool = True) -> None:
-        """Run the faces pass over photos not looked at yet (if turned on, unless forced).
-
-        It runs as a child process (``photoalbum people scan``); ``scan_progress`` follows it.
-        """
-        self._command.emit("scan", only_if_enabled)
+    def enable(self) -> None:
+        """Switch the faces pass on (the index worker runs it; answered by ``enabled``)."""
+        self._command.emit("enable", None)
 
     def wipe(self) -> None:
         """Delete every face, person and crop and turn the faces pass off."""
         self._command.emit("wipe", None)
 
     def shutdown(self) -> None:
-        """Stop a scan at the next photo, close the library; the thread then quits."""
+        """Close the library; the thread then quits."""
         self._shutdown.set()
         self._command.emit("close", None)
 
@@ -122,9 +116,6 @@ class PeopleWorker(QtCore.QObject):
             return
         try:
             if name == "close":
-                if self._process is not None:  # resumable: batches are committed as they go
-                    self._process.kill()
-                    self._process.waitForFinished(3000)
                 if self._lib is not None:
                     self._lib.close()
                     self._lib = None
@@ -144,12 +135,16 @@ class PeopleWorker(QtCore.QObject):
                 service.exclude(arg)
             elif name == "merge":
                 service.merge(arg[0], [arg[1]])
-            elif name == "scan":
-                self._scan(lib, only_if_enabled=bool(arg))
+            elif name == "enable":
+                from photoalbum.core.faces.analyzer import models_dir
+
+                models_dir()  # a clear message when dlib's models are missing
+                lib.set_pass_enabled("faces", True)
+                self.enabled.emit()
                 return
             elif name == "wipe":
                 n = lib.wipe_faces(lock_timeout=5.0)
-                self.scan_finished.emit(f"Deleted {n:,} faces and all people; finding faces is off")
+                self.message.emit(f"Deleted {n:,} faces and all people; finding faces is off")
             self._emit_people(lib)
         except KnownError as exc:
             self.failed.emit(str(exc))
@@ -161,61 +156,6 @@ class PeopleWorker(QtCore.QObject):
         if self._lib is None:
             self._lib = self._factory(self.options, True)
         return self._lib
-
-    def _scan(self, lib: Library, *, only_if_enabled: bool) -> bool:
-        """Start the faces pass in a child process (dlib holds the GIL for up to ~0.3 s per face,
-        which would stall the GUI thread); progress is read from the catalog once a second."""
-        from photoalbum.core.faces.analyzer import faces_available
-
-        if self._process is not None:
-            return False  # one at a time
-        if (only_if_enabled and not lib.faces_enabled) or not faces_available():
-            if not only_if_enabled:
-                raise KnownError("finding faces needs dlib (the 'faces' extra): "
-                                 "pip install 'photoalbum[faces]'")
-            return False
-        proc = QtCore.QProcess(self)
-        proc.setProgram(sys.executable)
-        proc.setArguments(["-m", "photoalbum", "--library", str(lib.paths.library),
-                           "--models-dir", str(lib.paths.models), "-q",
-                           "people", "scan", "--json", "--wait", "30"])
-        proc.finished.connect(self._on_process_finished)
-        self._process = proc
-        self._poll.start()
-        proc.start()
-        return True
-
-    def _on_poll_timeout(self) -> None:
-        if self._lib is None:
-            return
-        try:
-            c = self._lib.face_store().counts()
-        except KnownError:
-            return  # busy: next time
-        self.scan_progress.emit(c.scanned, c.photos)
-
-    def _on_process_finished(self, code: int, _status: object) -> None:
-        proc, self._process = self._process, None
-        self._poll.stop()
-        if proc is None:
-            return
-        out = bytes(proc.readAllStandardOutput().data()).decode("utf-8", "replace")
-        err = bytes(proc.readAllStandardError().data()).decode("utf-8", "replace").strip()
-        proc.deleteLater()
-        if self._shutdown.is_set():
-            return
-        if code != 0:
-            self.failed.emit(err.splitlines()[-1] if err else f"finding faces stopped ({code})")
-        else:
-            try:
-                d = json.loads(out)
-                self.scan_finished.emit(f"Faces: looked at {d['photos']:,} photos, found "
-                                        f"{d['faces']:,} faces; {d['new_people']} new people")
-            except (ValueError, KeyError):
-                logger.warning("unexpected output of the faces pass: %r", out[-200:])
-        self._on_poll_timeout()
-        if self._lib is not None:
-            self._emit_people(self._lib)
 
     def _emit_people(self, lib: Library) -> None:
         service = lib.people_service()

@@ -162,3 +162,38 @@ def test_keyword_index_counts_distinct_words_once_per_photo():
     assert index.match(["dog"], 10) == {5: 1}
     assert index.match(["dog", "beach", "金毛"], 10) == {5: 2, 9: 1}
     assert index.match(["a b"], 10) == {11: 1}  # newlines in names are spaces
+
+
+def test_words_read_in_a_photo_rank_it_first_by_rank_fusion(lib):
+    from photoalbum.core.passes import PassOutcome
+    from photoalbum.core.text import TextLine
+
+    box = ((0.1, 0.1), (0.9, 0.1), (0.9, 0.2), (0.1, 0.2))
+    moon = lib.by_name["moon"]
+    lib.catalog.text_store.save_text(
+        "text", 1, [PassOutcome(moon.id, moon.fingerprint, [TextLine("收据 Cat Food", 0.9, box)])]
+    )
+    s = Searcher(lib.catalog, lib.store, lib.enc.model_key, lambda: lib.text, lambda: lib.enc,
+                 min_z=1.0, text_store=lib.catalog.text_store)
+    # "cat" alone looks like chelsea to CLIP, but the moon photo says "Cat Food"
+    result = s.search(parse_query("cat"), k=5)
+    assert names(result)[:2] == ["moon", "chelsea"] and result.hits[0].keyword
+    lib.text.table["收据"] = lib.vec["coffee"]
+    result = s.search(parse_query("收据"), k=5)
+    assert names(result)[0] == "moon"
+    # without the full-text store the same query only knows CLIP and file names
+    plain = Searcher(lib.catalog, lib.store, lib.enc.model_key, lambda: lib.text, lambda: lib.enc,
+                     min_z=1.0)
+    assert names(plain.search(parse_query("cat"), k=5))[0] == "chelsea"
+
+
+def test_fused_order_puts_full_keyword_matches_first_and_partial_ones_up():
+    from photoalbum.core.search import _fused_order
+
+    clip = np.asarray([5.0, 4.0, 3.0, 2.0, 1.0, 0.0], dtype=np.float32)
+    strength = np.asarray([0, 0, 0, 0, 2.0, 0.2], dtype=np.float32)
+    # read in the photo: first although CLIP ranks it 5th; a weak hit (last for CLIP) moves up
+    assert _fused_order(clip, strength).tolist() == [4, 5, 0, 1, 2, 3]
+    strength[5] = 0.05  # a weaker one moves up less
+    assert _fused_order(clip, strength).tolist() == [4, 0, 1, 5, 2, 3]
+    assert _fused_order(clip, np.zeros(6, np.float32)).tolist() == [0, 1, 2, 3, 4, 5]

@@ -100,3 +100,19 @@ def test_logs_exceptions_logs_and_reraises(caplog):
     with caplog.at_level(logging.ERROR), pytest.raises(KeyError):
         slot()
     assert "error in test_logs_exceptions_logs_and_reraises.<locals>.slot" in caplog.text
+
+
+def test_settings_dialog_switches_background_passes(qtbot):
+    from photoalbum.workers.messages import PassInfo
+
+    passes = (PassInfo("text", "Read text in photos", True, done=3, todo=2),
+              PassInfo("faces", "Find faces", False))
+    dialog = SettingsDialog(state(passes=passes), LibraryOptions())
+    qtbot.addWidget(dialog)
+    boxes = {name: box for name, (box, _) in dialog._pass_boxes.items()}
+    assert boxes["text"].isChecked() and not boxes["faces"].isChecked()
+    assert "3 done" in boxes["text"].toolTip()
+    assert dialog.pass_choices() == {}
+    boxes["text"].setChecked(False)
+    boxes["faces"].setChecked(True)
+    assert dialog.pass_choices() == {"text": False, "faces": True}

@@ -214,3 +214,17 @@ def test_index_status_shows_progress_and_controls(qtbot):
 
 def test_image_input_repr_hides_bytes():
     assert "data" not in repr(ImageInput(data=b"\x00" * 10, label="x"))
+
+
+def test_index_status_shows_background_pass_progress(qtbot):
+    from photoalbum.core.indexer import IndexProgress
+
+    w = IndexStatus()
+    qtbot.addWidget(w)
+    w.pass_titles = {"text": "Reading text in photos"}
+    w.set_running()
+    w.set_progress(IndexProgress("pass:text", 7, 40, "/p/receipt.jpg", 8.5))
+    assert w.label.text() == "Reading text in photos: 7 / 40 · 8.5 photos/s"
+    assert w.bar.maximum() == 40 and w.bar.value() == 7
+    w.set_progress(IndexProgress("pass:faces", 1, 2))
+    assert w.label.text().startswith("faces: 1 / 2")  # unknown title: the pass's name

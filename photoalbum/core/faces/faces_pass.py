@@ -1,8 +1,8 @@
 """FacesPass: the background pass that finds, describes and crops the faces of one photo.
 
-It follows the background-pass protocol: ``name``/``version``, ``process(photo_id, image)`` on a
-worker thread with the photo's already decoded, downscaled image, and ``commit(results)`` writing
-a batch in one transaction. Raising the version makes every photo be looked at again.
+A :class:`photoalbum.core.passes.PhotoPass`: ``process(photo_id, image)`` runs on a worker
+thread with the photo's already decoded, downscaled image, and ``commit(outcomes)`` writes a
+batch's faces and pass state in one transaction. Raising the version redoes every photo.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from photoalbum.core.faces.analyzer import AnalyzerOptions, FaceAnalyzer
 from photoalbum.core.faces.crops import FaceCrops
 from photoalbum.core.faces.ports import FaceStore
 from photoalbum.core.faces.types import FacesResult
+from photoalbum.core.passes.base import PassOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +26,8 @@ class FacesPass:
     """Faces of each photo into the :class:`FaceStore`; crops into :class:`FaceCrops`."""
 
     name = "faces"
+    title = "Find faces"
+    #: 1: dlib HOG detector (score ≥ 0.3) at 400 px, 5-point landmarks, resnet v1 descriptor.
     version = 1
 
     def __init__(self, store: FaceStore, crops: FaceCrops,
@@ -32,12 +35,8 @@ class FacesPass:
         self.store = store
         self.crops = crops
         self.options = options or AnalyzerOptions()
+        self.min_side = self.options.detect_side  # the shorter side it wants images decoded at
         self._local = threading.local()
-
-    @property
-    def min_side(self) -> int:
-        """The shorter side the pass wants its images decoded at."""
-        return self.options.detect_side
 
     def _analyzer(self) -> FaceAnalyzer:
         analyzer = getattr(self._local, "analyzer", None)
@@ -56,10 +55,6 @@ class FacesPass:
             names.append(name)
         return FacesResult(photo_id, tuple(faces), tuple(names))
 
-    def failed(self, photo_id: int, reason: str) -> FacesResult:
-        """The record of a photo the pass could not read (kept, so it is not retried forever)."""
-        return FacesResult(photo_id, error=reason)
-
-    def commit(self, results: Sequence[FacesResult]) -> None:
-        """Store a batch of results in one transaction."""
-        self.store.put_faces(results, self.version)
+    def commit(self, outcomes: Sequence[PassOutcome]) -> None:
+        """Store a batch's faces and pass state in one transaction."""
+        self.store.put_faces(self.name, self.version, outcomes)

@@ -8,7 +8,8 @@ from typing import Protocol
 
 import numpy as np
 
-from photoalbum.core.faces.types import Face, FacesResult, Person
+from photoalbum.core.faces.types import Face, Person
+from photoalbum.core.passes.base import PassOutcome
 
 
 @dataclass(frozen=True)
@@ -23,20 +24,16 @@ class FaceVectors:
 
 @dataclass(frozen=True)
 class FaceCounts:
-    """Progress of the faces pass and what it found."""
+    """What the faces pass found (its progress is in the background passes' state)."""
 
-    photos: int  # live photos
-    scanned: int  # live photos the current pass version has looked at
-    failed: int
-    faces: int
-    people: int
+    faces: int  # in live photos
+    people: int  # not excluded
 
 
 class FaceStore(Protocol):
-    """Faces, people and per-photo faces-pass state. Every method is one transaction."""
+    """Faces and people. Every method is one transaction."""
 
-    def put_faces(self, results: Sequence[FacesResult], version: int) -> None: ...
-    def unscanned_ids(self, version: int, limit: int | None = None) -> list[int]: ...
+    def put_faces(self, name: str, version: int, outcomes: Sequence[PassOutcome]) -> None: ...
     def faces(self, *, photo_id: int | None = None, person_id: int | None = None) -> list[Face]: ...
     def face_vectors(self) -> FaceVectors: ...
     def apply_grouping(self, assign: Mapping[int, int], new_groups: Sequence[Sequence[int]]) -> list[int]: ...
@@ -49,4 +46,4 @@ class FaceStore(Protocol):
     def split(self, face_ids: Sequence[int]) -> int: ...
     def person_photo_ids(self, person_ids: Sequence[int]) -> np.ndarray: ...
     def counts(self) -> FaceCounts: ...
-    def wipe(self) -> int: ...
+    def wipe(self, pass_name: str) -> int: ...

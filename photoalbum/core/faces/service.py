@@ -150,8 +150,8 @@ class PeopleService:
         """Keep a person out of grouping, the list and search (or bring them back)."""
         self.store.set_flags(int(person_id), excluded=excluded)
 
-    def wipe(self) -> int:
+    def wipe(self, pass_name: str = "faces") -> int:
         """Delete all face data (faces, people, crops, pass records); returns how many faces."""
-        n = self.store.wipe()
+        n = self.store.wipe(pass_name)
         self.crops.wipe()
         return n

@@ -46,12 +46,11 @@ class DetectedFace:
 
 @dataclass(frozen=True)
 class FacesResult:
-    """What the faces pass found in one photo (``error`` set when the photo could not be read)."""
+    """What the faces pass found in one photo."""
 
     photo_id: int
     faces: tuple[DetectedFace, ...] = ()
     crops: tuple[str | None, ...] = ()  # crop file name per face (under the faces dir)
-    error: str | None = None
 
 
 @dataclass(frozen=True)

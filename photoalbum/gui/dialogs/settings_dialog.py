@@ -1,4 +1,4 @@
-"""SettingsDialog: library folders, model, precision and worker threads."""
+"""SettingsDialog: library folders, model, precision, worker threads and background passes."""
 
 from __future__ import annotations
 
@@ -92,6 +92,22 @@ class SettingsDialog(QtWidgets.QDialog):
         form.addRow("Worker threads", self.threads)
         layout.addWidget(engine_box)
 
+        self._pass_boxes: dict[str, tuple[QtWidgets.QCheckBox, bool]] = {}
+        passes = state.passes if state else ()
+        if passes:
+            passes_box = QtWidgets.QGroupBox("After indexing, also")
+            pv = QtWidgets.QVBoxLayout(passes_box)
+            for p in passes:
+                box = QtWidgets.QCheckBox(p.title)
+                box.setChecked(p.enabled)
+                box.setToolTip(
+                    f"Runs on this computer after each photo is indexed: {p.done:,} done, "
+                    f"{p.failed:,} failed, {p.todo:,} to do"
+                )
+                pv.addWidget(box)
+                self._pass_boxes[p.name] = (box, p.enabled)
+            layout.addWidget(passes_box)
+
         buttons = QtWidgets.QDialogButtonBox(
             QtWidgets.QDialogButtonBox.StandardButton.Ok
             | QtWidgets.QDialogButtonBox.StandardButton.Cancel
@@ -122,6 +138,14 @@ class SettingsDialog(QtWidgets.QDialog):
             precision=self.precision.currentData() or "auto",
             threads=self.threads.value() or None,
         )
+
+    def pass_choices(self) -> dict[str, bool]:
+        """Background passes switched on or off in this dialog (only the changed ones)."""
+        return {
+            name: box.isChecked()
+            for name, (box, was) in self._pass_boxes.items()
+            if box.isChecked() != was
+        }
 
     def _ask_folder(self) -> str | None:
         folder = QtWidgets.QFileDialog.getExistingDirectory(self, "Add a folder of photos")

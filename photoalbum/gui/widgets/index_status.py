@@ -64,6 +64,8 @@ class IndexStatus(QtWidgets.QWidget):
         self.failures_button.clicked.connect(self.failures_clicked)
         self._paused = False
         self._running = False
+        #: Status-bar wording per background pass name (from the library state).
+        self.pass_titles: dict[str, str] = {}
         self.set_failures(0)
         self.set_idle("")
 
@@ -84,7 +86,15 @@ class IndexStatus(QtWidgets.QWidget):
         if p.stage == "done":
             return
         self._running = True
-        if p.stage == "scan":
+        if p.stage.startswith("pass:"):
+            total = max(1, p.total)
+            self.bar.setRange(0, total)
+            self.bar.setValue(min(p.done, total))
+            title = self.pass_titles.get(p.stage[5:], p.stage[5:])
+            rate = f" · {p.rate:.1f} photos/s" if p.rate > 0 else ""
+            self.label.setText(f"{title}: {p.done:,} / {p.total:,}{rate}")
+            self.label.setToolTip(p.current)
+        elif p.stage == "scan":
             self.bar.setRange(0, 0)
             self.label.setText(
                 f"Scanning folders… {p.done:,} files" if p.done else "Scanning folders…"

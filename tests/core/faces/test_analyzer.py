@@ -9,8 +9,8 @@ from PIL import Image
 from photoalbum.core.faces.analyzer import FaceAnalyzer, faces_available
 from photoalbum.core.faces.crops import FaceCrops
 from photoalbum.core.faces.faces_pass import FacesPass
-from photoalbum.core.faces.runner import run_faces_pass
 from photoalbum.core.faces.service import PeopleService
+from photoalbum.core.passes import PassRunner
 from photoalbum.core.ports import FileInfo, IndexedItem, PhotoMeta
 from photoalbum.persistence import open_catalog
 from photoalbum.persistence.faces import SqlFaceStore
@@ -69,14 +69,20 @@ def test_pass_resumes_after_a_stop_and_groups_by_person(paths, photos, tmp_path)
     store = SqlFaceStore(cat.database)
     crops = FaceCrops(paths.faces)
     faces_pass = FacesPass(store, crops)
-    seen = []
-    first = run_faces_pass(cat, faces_pass, batch_size=4,
-                           should_stop=lambda: bool(seen) and seen[-1] >= 8,
-                           on_progress=lambda p: seen.append(p.done) or None)
-    assert first.done == 8 and len(store.unscanned_ids(1)) == 5  # a stop keeps what was done
-    rest = run_faces_pass(cat, faces_pass)
-    assert rest.done == 5 and store.unscanned_ids(1) == [] and store.counts().failed == 1
-    assert run_faces_pass(cat, faces_pass).done == 0  # the failure is not retried
+    seen: list[int] = []
+
+    def run(**kw):
+        return PassRunner(cat.pass_state, [faces_pass], batch_size=4, **kw).run()
+
+    first = run(on_progress=lambda p: seen.append(p.done), should_stop=lambda: len(seen) >= 8)
+    assert first.cancelled and 4 <= first.done["faces"] <= 8  # a stop keeps committed batches
+    left = len(cat.pass_state.pass_todo("faces", 1))
+    assert left == 13 - first.done["faces"] - first.failed["faces"]
+    rest = run()
+    assert rest.done["faces"] + rest.failed["faces"] == left
+    counts = cat.pass_state.pass_counts("faces", 1)
+    assert (counts.done, counts.failed, counts.todo) == (12, 1, 0)
+    assert run().done == {"faces": 0}  # the failure is not retried
 
     report = PeopleService(store, crops).update()
     assert report.new_people == 2 and report.ungrouped == 0

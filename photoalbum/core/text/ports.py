@@ -1,0 +1,30 @@
+"""The storage port of the text pass (implemented by ``persistence.text_store``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from photoalbum.core.passes.base import PassOutcome
+from photoalbum.core.text.ocr import TextLine
+
+
+class TextStore(Protocol):
+    """OCR lines per photo and the full-text index over them, file names, folders and camera."""
+
+    def save_text(self, name: str, version: int, outcomes: Sequence[PassOutcome]) -> None:
+        """Store each outcome's ``list[TextLine]`` and the pass state in one transaction."""
+        ...
+
+    def text_lines(self, photo_id: int) -> list[TextLine]:
+        """The lines read in a photo ([] if none or not read yet)."""
+        ...
+
+    def match_words(self, words: Sequence[str], model_key: str,
+                    limit: int) -> dict[int, float]:
+        """Live photos whose text, file/folder name or camera contain the (normalised) words.
+
+        Returns {photo id: strength}, the best ``limit``: the fraction of words found, words
+        read in the photo counting double, so strength is in 0..2.
+        """
+        ...

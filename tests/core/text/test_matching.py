@@ -1,0 +1,23 @@
+"""Keyword words of a query and the text lines they match (for the viewer's highlights)."""
+
+from __future__ import annotations
+
+from photoalbum.core.text import TextLine, keyword_words, matching_lines
+
+BOX = ((0.1, 0.1), (0.5, 0.1), (0.5, 0.2), (0.1, 0.2))
+
+
+def test_keyword_words_drop_stop_words_and_short_latin_but_keep_short_chinese():
+    words = ["the", "Receipt", "from", "the", "HARDWARE", "store", "of", "a", "收据", "TV", "42"]
+    assert keyword_words(words) == ["receipt", "hardware", "store", "收据", "42"]
+    assert keyword_words(["ＡＢＣ"]) == ["abc"]  # full-width letters normalised
+
+
+def test_matching_lines_are_case_insensitive_and_span_spaces():
+    lines = [TextLine("Hardware Store Receipt", 0.99, BOX), TextLine("五金店收据合计￥128", 0.98, BOX),
+             TextLine("Thank you", 0.9, BOX)]
+    assert matching_lines(lines, ["hardware"]) == [0]
+    assert matching_lines(lines, ["收据"]) == [1]
+    assert matching_lines(lines, ["HardwareStore"]) == [0]
+    assert matching_lines(lines, ["the", "receipt", "收据"]) == [0, 1]
+    assert matching_lines(lines, ["dog"]) == [] and matching_lines(lines, []) == []

@@ -1,0 +1,63 @@
+"""Library-level background passes: run after indexing, switchable per library, in status."""
+
+from __future__ import annotations
+
+import pytest
+
+from photoalbum.library import Library
+from photoalbum.persistence.pass_state import record_outcomes
+from tests.support.photos import make_sample_photos
+
+
+class CountPass:
+    name, version, min_side = "count", 1, 64
+
+    def __init__(self, lib: Library) -> None:
+        self.lib = lib
+        self.seen: list[int] = []
+
+    def process(self, photo_id, image):
+        self.seen.append(photo_id)
+        return image.size
+
+    def commit(self, outcomes):
+        with self.lib.catalog.database.transaction(write=True) as c:
+            record_outcomes(c, self.name, self.version, outcomes)
+
+
+@pytest.fixture
+def lib(tiny_paths, tmp_path, monkeypatch):
+    monkeypatch.setattr(
+        Library, "pass_builders", lambda self: {"count": (True, lambda: CountPass(self))}
+    )
+    library = Library(tiny_paths, model="random:tiny-clip")
+    make_sample_photos(tmp_path / "photos")
+    library.add_roots([tmp_path / "photos"])
+    yield library
+    library.close()
+
+
+def test_index_runs_enabled_passes_after_clip_with_progress(lib):
+    stages: list[str] = []
+    report = lib.index(on_progress=lambda p: stages.append(p.stage))
+    assert report.indexed == 6 and report.passes is not None
+    assert report.passes.done == {"count": 6}
+    assert report.passes.reused == 6  # a small run hands its decoded images over
+    assert stages.index("pass:count") > max(i for i, s in enumerate(stages) if s == "encode")
+    status = lib.status()["passes"]
+    assert status[0]["name"] == "count" and status[0]["done"] == 6 and status[0]["enabled"]
+
+
+def test_switched_off_pass_does_not_run(lib):
+    lib.set_pass_enabled("count", False)
+    assert lib.index().passes is None
+    assert lib.pass_status()[0]["todo"] == 6 and not lib.pass_status()[0]["enabled"]
+    lib.set_pass_enabled("count", True)
+    assert lib.run_passes().done == {"count": 6}
+
+
+def test_unknown_pass_is_a_user_error(lib):
+    from photoalbum.core.errors import UserError
+
+    with pytest.raises(UserError, match="no background pass called 'nope'"):
+        lib.set_pass_enabled("nope", True)
