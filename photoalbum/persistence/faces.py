@@ -56,8 +56,8 @@ class SqlFaceStore:
                 if rows:
                     c.execute(text(
                         "INSERT INTO faces (photo_id, x, y, w, h, landmarks, score, descriptor,"
-                        " crop, person_id, pinned) VALUES (:p, :x, :y, :w, :h, :l, :s, :d, :c,"
-                        " NULL, 0)"), rows)
+                        " crop, person_id, pinned, seen) VALUES (:p, :x, :y, :w, :h, :l, :s, :d,"
+                        " :c, NULL, 0, 0)"), rows)
             record_outcomes(c, name, version, outcomes)
 
     # --- faces ------------------------------------------------------------------------------
@@ -79,7 +79,7 @@ class SqlFaceStore:
 
     def face_vectors(self) -> FaceVectors:
         """Every face of a live photo, with its person and descriptor."""
-        sql = ("SELECT f.id, COALESCE(f.person_id, -1), f.pinned, f.descriptor FROM faces f"
+        sql = ("SELECT f.id, COALESCE(f.person_id, -1), f.pinned, f.descriptor, f.seen FROM faces f"
                f" JOIN photos p ON p.id = f.photo_id WHERE {_LIVE} ORDER BY f.id")
         with self._db.transaction() as c:
             rows = c.execute(text(sql)).all()
@@ -90,11 +90,13 @@ class SqlFaceStore:
             person_ids=np.fromiter((r[1] for r in rows), dtype=np.int64, count=n),
             pinned=np.fromiter((bool(r[2]) for r in rows), dtype=bool, count=n),
             vectors=vecs.astype(np.float32),
+            seen=np.fromiter((bool(r[4]) for r in rows), dtype=bool, count=n),
         )
 
-    def apply_grouping(self, assign: Mapping[int, int],
-                       new_groups: Sequence[Sequence[int]]) -> list[int]:
-        """Set faces' people (unpinned faces only) and make a new person per group; returns ids.
+    def apply_grouping(self, assign: Mapping[int, int], new_groups: Sequence[Sequence[int]],
+                       seen: Sequence[int] = ()) -> list[int]:
+        """Set faces' people (unpinned faces only), make a new person per group and mark the
+        ``seen`` faces as considered; returns the new people's ids.
 
         People left without faces are deleted unless the user named them.
         """
@@ -109,6 +111,9 @@ class SqlFaceStore:
                                      " VALUES (NULL, 0, 0, :t) RETURNING id"), {"t": now}).scalar_one()
                 made.append(int(pid))
                 c.execute(upd, [{"p": int(pid), "f": int(f)} for f in group])
+            if len(seen):
+                c.execute(text("UPDATE faces SET seen = 1 WHERE id = :f"),
+                          [{"f": int(f)} for f in seen])
             _drop_empty(c)
         return made
 

@@ -40,6 +40,7 @@ class FaceRow(Base):
     """One detected face: box and landmarks in fractions of the photo, dlib descriptor, crop.
 
     ``pinned`` marks a face the user placed (merge/split); automatic grouping never moves it.
+    ``seen`` marks a face the grouping has already considered (so only new faces cost work).
     """
 
     __tablename__ = "faces"
@@ -61,6 +62,7 @@ class FaceRow(Base):
     crop: Mapped[str | None] = mapped_column(String)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     pinned: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    seen: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
 
 #: The step's DDL, in plain SQL as the tables were when people arrived (later model changes never
@@ -81,7 +83,8 @@ FACES_DDL: tuple[str, ...] = (
     " descriptor BLOB NOT NULL,"
     " crop VARCHAR,"
     " person_id INTEGER REFERENCES people (id) ON DELETE SET NULL,"
-    " pinned BOOLEAN NOT NULL)",
+    " pinned BOOLEAN NOT NULL,"
+    " seen BOOLEAN NOT NULL)",
     "CREATE INDEX ix_faces_photo ON faces (photo_id)",
     "CREATE INDEX ix_faces_person ON faces (person_id)",
 )

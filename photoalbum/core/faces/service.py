@@ -48,19 +48,26 @@ class PeopleService:
         self.vote_k = vote_k
 
     # --- grouping -----------------------------------------------------------------------------
-    def update(self) -> GroupingReport:
-        """Give new faces a person (see the module doc). Call with the writer lock held."""
+    def update(self, *, full: bool = False) -> GroupingReport:
+        """Give new faces a person (see the module doc). Call with the writer lock held.
+
+        Only faces the grouping has not considered yet cost work: each is matched against the
+        grouped faces (exact, new × grouped), and the rest are clustered together with the
+        ungrouped faces near them — a new person always includes a new face. ``full`` considers
+        every ungrouped face again.
+        """
         t0 = time.perf_counter()
         fv = self.store.face_vectors()
         grouped = fv.person_ids >= 0
-        loose = np.flatnonzero(~grouped)
-        if len(loose) == 0:
-            return GroupingReport(0, 0, 0, time.perf_counter() - t0)
+        loose = ~grouped
+        new = np.flatnonzero(loose & (~fv.seen if not full else True))
+        if len(new) == 0:
+            return GroupingReport(0, 0, int(loose.sum()), time.perf_counter() - t0)
         assign: dict[int, int] = {}
         if grouped.any():
             g_idx = np.flatnonzero(grouped)
-            nb, dist = nearest(fv.vectors[loose], fv.vectors[g_idx], k=self.vote_k)
-            for row, face_pos in enumerate(loose):
+            nb, dist = nearest(fv.vectors[new], fv.vectors[g_idx], k=self.vote_k)
+            for row, face_pos in enumerate(new):
                 votes: dict[int, float] = {}
                 for j, d in zip(nb[row], dist[row], strict=True):
                     if d < self.threshold:
@@ -68,17 +75,25 @@ class PeopleService:
                         votes[pid] = votes.get(pid, 0.0) + (1.0 - float(d))
                 if votes:
                     assign[int(fv.face_ids[face_pos])] = max(votes.items(), key=lambda kv: kv[1])[0]
-        rest = np.asarray([i for i in loose if int(fv.face_ids[i]) not in assign], dtype=np.int64)
+        rest = np.asarray([i for i in new if int(fv.face_ids[i]) not in assign], dtype=np.int64)
+        pool = rest
+        if len(rest) and not full:  # ungrouped faces seen before that are near the new ones
+            old = np.flatnonzero(loose & fv.seen)
+            if len(old):
+                nb, dist = nearest(fv.vectors[rest], fv.vectors[old], k=min(16, len(old)))
+                near = np.unique(old[nb[dist < self.threshold]])
+                pool = np.union1d(rest, near)
         groups: list[list[int]] = []
-        if len(rest) >= self.min_faces:
-            labels = cluster(fv.vectors[rest], threshold=self.threshold, method=self.method)
-            for label in range(int(labels.max()) + 1 if len(labels) else 0):
-                members = rest[labels == label]
+        if len(pool) >= self.min_faces:
+            labels = cluster(fv.vectors[pool], threshold=self.threshold, method=self.method)
+            for label in range(int(labels.max()) + 1):
+                members = pool[labels == label]
                 if len(members) < self.min_faces:
                     break  # labels are ordered by size
                 groups.append([int(fv.face_ids[i]) for i in members])
-        made = self.store.apply_grouping(assign, groups)
-        ungrouped = len(rest) - sum(len(g) for g in groups)
+        seen = [int(fv.face_ids[i]) for i in new]
+        made = self.store.apply_grouping(assign, groups, seen)
+        ungrouped = int(loose.sum()) - len(assign) - sum(len(g) for g in groups)
         report = GroupingReport(len(assign), len(made), ungrouped, time.perf_counter() - t0)
         logger.info("people: %d faces joined people, %d new people, %d faces ungrouped (%.2f s)",
                     report.assigned, report.new_people, report.ungrouped, report.seconds)
