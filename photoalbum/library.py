@@ -434,7 +434,7 @@ class Library:
         faces into people. Returns (PassReport, GroupingReport). Resumable after a kill."""
         from photoalbum.core.faces.analyzer import models_dir
 
-        models_dir()  # a clear message when the faces extra is missing
+        models_dir()  # a clear message when dlib's model files are missing
         with self.writer("faces", timeout=lock_timeout):
             self.set_pass_enabled("faces", True)
             faces = self.faces_pass(options) if options is not None else self.get_pass("faces")

@@ -1,7 +1,7 @@
 """FaceAnalyzer: dlib's HOG face detector, 5-point landmarks and 128-d descriptor on one image.
 
 The weights come from the ``face-recognition-models`` package (dlib's own model files); dlib
-comes from ``dlib-bin`` (prebuilt). Both are the ``faces`` extra, imported only when a face is
+comes from ``dlib-bin`` (prebuilt). Both are dependencies, imported only when a face is
 first looked for. dlib holds the GIL while it works and its networks keep per-call buffers, so an
 analyzer is used from one thread at a time (a pass gives each worker thread its own).
 """
@@ -36,8 +36,8 @@ _MODEL_FILES = {
     "descriptor": "dlib_face_recognition_resnet_model_v1.dat",
 }
 
-_MISSING = ("finding faces needs dlib and its models (the 'faces' extra): "
-            "pip install 'photoalbum[faces]'  (dlib-bin and face-recognition-models)")
+_MISSING = ("finding faces needs dlib and its model files: "
+            "pip install dlib-bin face-recognition-models (photoalbum's dependencies)")
 
 
 def models_dir() -> Path:

@@ -235,10 +235,11 @@ class ViewerDialog(QtWidgets.QDialog):
             return
         self.view.set_faces([((f.box.x, f.box.y, f.box.w, f.box.h), f.label or "") for f in faces])
         names = sorted({f.label for f in faces if f.label})
-        text = ", ".join(names) if names else "—"
-        if faces:
-            field = QtWidgets.QLabel(f"{len(faces)} face{'s' if len(faces) != 1 else ''}: {text}")
-            field.setWordWrap(True)
+        loose = sum(1 for f in faces if not f.label)
+        lines = names + ([f"{loose} more face{'s' if loose != 1 else ''}"] if loose else [])
+        if lines:  # one name per line: a label added later does not re-wrap reliably
+            field = QtWidgets.QLabel("\n".join(lines))
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.info_form.addRow("People:", field)
 
     def done(self, result: int) -> None:

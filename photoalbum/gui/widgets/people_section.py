@@ -68,10 +68,10 @@ class PeopleSection(QtWidgets.QWidget):
         self.list = QtWidgets.QListWidget()
         self.list.setViewMode(QtWidgets.QListView.ViewMode.IconMode)
         self.list.setIconSize(QtCore.QSize(COVER, COVER))
-        self.list.setGridSize(QtCore.QSize(COVER + 28, COVER + 40))
+        self.list.setGridSize(QtCore.QSize(COVER + 36, COVER + 40))
         self.list.setResizeMode(QtWidgets.QListView.ResizeMode.Adjust)
         self.list.setMovement(QtWidgets.QListView.Movement.Static)
-        self.list.setWordWrap(True)
+        self.list.setWordWrap(False)
         self.list.setUniformItemSizes(True)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         v.addWidget(self.list, 1)
@@ -98,8 +98,10 @@ class PeopleSection(QtWidgets.QWidget):
         self._cards = list(cards)
         self.list.clear()
         shown = [c for c in self._cards if self.show_hidden or not c.hidden]
+        metrics = self.list.fontMetrics()
         for card in shown:
-            text = f"{card.label}\n{card.photo_count:,} photo{'s' if card.photo_count != 1 else ''}"
+            name = metrics.elidedText(card.label, Qt.TextElideMode.ElideRight, COVER + 30)
+            text = f"{name}\n{card.photo_count:,} photo{'s' if card.photo_count != 1 else ''}"
             item = QtWidgets.QListWidgetItem(QtGui.QIcon(round_cover(card.cover)), text)
             item.setData(PersonIdRole, card.id)
             item.setToolTip(f"{card.label}: {card.photo_count:,} photos — click to see them")

@@ -17,7 +17,7 @@ from photoalbum.persistence.faces import SqlFaceStore
 from tests.support.faces import face_photos
 from tests.support.photos import make_sample_photos, snapshot
 
-pytestmark = pytest.mark.skipif(not faces_available(), reason="needs the faces extra (dlib)")
+pytestmark = pytest.mark.skipif(not faces_available(), reason="needs dlib-bin and face-recognition-models")
 
 
 @pytest.fixture(scope="module")
