@@ -225,7 +225,8 @@ class Library:
         if importlib.util.find_spec("rapidocr_onnxruntime") is not None:
             builders["text"] = (True, self._text_pass)
         if importlib.util.find_spec("dlib") is not None:
-            builders["faces"] = (True, self.faces_pass)
+            # Off until asked for: grouping faces is biometric processing; a person opts in.
+            builders["faces"] = (False, self.faces_pass)
         return builders
 
     def _text_pass(self) -> PhotoPass:
@@ -456,7 +457,12 @@ class Library:
         return self.catalog.vectors(self.model_key)
 
     def close(self) -> None:
-        """Release the catalog and model sessions."""
+        """Release the catalog and model sessions (and any pass's child process)."""
+        for p in self._passes.values():
+            closer = getattr(p, "close", None)
+            if closer is not None:
+                closer()
+        self._passes.clear()
         self.catalog.close()
         self._encoder = None
         self._store = None

@@ -66,15 +66,15 @@ class FaceRow(Base):
 
 
 #: The step's DDL, in plain SQL as the tables were when people arrived (later model changes never
-#: change what the step does).
+#: change what the step does; IF NOT EXISTS: a catalog made by a test's create_all may have them).
 FACES_DDL: tuple[str, ...] = (
-    "CREATE TABLE people ("
+    "CREATE TABLE IF NOT EXISTS people ("
     " id INTEGER NOT NULL PRIMARY KEY,"
     " name TEXT,"
     " hidden BOOLEAN NOT NULL,"
     " excluded BOOLEAN NOT NULL,"
     " created_at DATETIME NOT NULL)",
-    "CREATE TABLE faces ("
+    "CREATE TABLE IF NOT EXISTS faces ("
     " id INTEGER NOT NULL PRIMARY KEY,"
     " photo_id INTEGER NOT NULL REFERENCES photos (id) ON DELETE CASCADE,"
     " x FLOAT NOT NULL, y FLOAT NOT NULL, w FLOAT NOT NULL, h FLOAT NOT NULL,"
@@ -85,8 +85,8 @@ FACES_DDL: tuple[str, ...] = (
     " person_id INTEGER REFERENCES people (id) ON DELETE SET NULL,"
     " pinned BOOLEAN NOT NULL,"
     " seen BOOLEAN NOT NULL)",
-    "CREATE INDEX ix_faces_photo ON faces (photo_id)",
-    "CREATE INDEX ix_faces_person ON faces (person_id)",
+    "CREATE INDEX IF NOT EXISTS ix_faces_photo ON faces (photo_id)",
+    "CREATE INDEX IF NOT EXISTS ix_faces_person ON faces (person_id)",
 )
 
 
