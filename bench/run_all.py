@@ -56,13 +56,20 @@ def _gui(args: argparse.Namespace) -> dict:
     return bench_gui.run()
 
 
-#: Benches by name; ``gui`` (needs Qt) runs only when asked for with ``--only``.
+def _faces(args: argparse.Namespace) -> dict:
+    from bench import bench_faces
+
+    return bench_faces.run(args.photos)
+
+
+#: Benches by name; ``gui`` (needs Qt) and ``faces`` run only when asked for with ``--only``.
 RUNNERS: dict[str, Callable[[argparse.Namespace], dict]] = {
     "index": _index,
     "query": _query,
     "scale": _scale,
     "gui": _gui,
     "passes": _passes,
+    "faces": _faces,
 }
 
 

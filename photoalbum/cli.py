@@ -137,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--recluster", action="store_true", help="recluster everything now")
         _add_output(p)
 
+    _add_people_parser(sub)
+
     p = sub.add_parser("model", help="list, prepare and inspect models")
     msub = p.add_subparsers(dest="model_command", metavar="ACTION", required=True)
     mp = msub.add_parser("list", help="supported and prepared models")
@@ -769,3 +771,130 @@ def cmd_duplicates(args: argparse.Namespace, bars: _Bars) -> int:
 
 def _scenes_command(name: str):  # type: ignore[no-untyped-def]
     return {"scenes": cmd_scenes, "events": cmd_events, "duplicates": cmd_duplicates}[name]
+
+
+# --- people ----------------------------------------------------------------------------------------
+def _add_people_parser(sub: Any) -> None:
+    p = sub.add_parser("people", help="people found in the photos (faces grouped by person)",
+                       description="With no action: list the people. Face data stays in the "
+                                   "library; 'people wipe' deletes all of it.")
+    p.add_argument("--all", action="store_true", help="also hidden and excluded people")
+    _add_output(p)
+    ps = p.add_subparsers(dest="people_command", metavar="ACTION")
+    a = ps.add_parser("scan", help="find faces in photos not looked at yet, then group them "
+                                   "(switches the faces pass on; 'index' runs it too)")
+    a.add_argument("--wait", type=float, default=0.0, metavar="S",
+                   help="wait up to S seconds for another writer to finish")
+    _add_output(a)
+    a = ps.add_parser("name", help="name a person: people name ID NAME")
+    a.add_argument("id", type=int)
+    a.add_argument("name", nargs="+", help="the name (words are joined); '' forgets it")
+    _add_output(a)
+    a = ps.add_parser("merge", help="merge people: people merge ID ID [ID…] (into the first)")
+    a.add_argument("ids", type=int, nargs="+")
+    _add_output(a)
+    a = ps.add_parser("split", help="move faces into a new person: people split FACE_ID…")
+    a.add_argument("face_ids", type=int, nargs="+")
+    _add_output(a)
+    a = ps.add_parser("faces", help="a person's faces (ids for split)")
+    a.add_argument("id", type=int)
+    _add_output(a)
+    for name, help_ in (("hide", "leave a person out of the list"),
+                        ("unhide", "show a hidden person again"),
+                        ("exclude", "keep a person out of grouping, the list and search"),
+                        ("include", "undo exclude")):
+        a = ps.add_parser(name, help=help_)
+        a.add_argument("id", type=int)
+        _add_output(a)
+    a = ps.add_parser("wipe", help="delete all face data (faces, people, crops) and stop the pass")
+    a.add_argument("--yes", action="store_true", help="do it (required)")
+    _add_output(a)
+
+
+def _person_json(p) -> dict:  # type: ignore[no-untyped-def]
+    return {"id": p.id, "name": p.name, "label": p.label, "photos": p.photo_count,
+            "faces": p.face_count, "hidden": p.hidden, "excluded": p.excluded,
+            "cover_face_id": p.cover_face_id, "cover_crop": p.cover_crop}
+
+
+def _people_human(people) -> str:  # type: ignore[no-untyped-def]
+    if not people:
+        return "no people yet (run 'photoalbum people scan' after indexing)"
+    return "\n".join(f"{p.id:6d}  {p.photo_count:5d} photos  {p.label}"
+                     + ("  [hidden]" if p.hidden else "") + ("  [excluded]" if p.excluded else "")
+                     for p in people)
+
+
+def cmd_people(args: argparse.Namespace, bars: _Bars) -> int:
+    lib = _open_library(args, bars)
+    try:
+        return _people_action(args, bars, lib)
+    finally:
+        bars.close()
+        lib.close()
+
+
+def _people_action(args: argparse.Namespace, bars: _Bars, lib: Any) -> int:  # noqa: PLR0911
+    action = args.people_command
+    if action == "scan":
+        def progress(p) -> None:  # type: ignore[no-untyped-def]
+            bars.update("faces", p.done, p.total, f"{p.rate:.1f}/s")
+
+        done, grouping = lib.scan_faces(on_progress=progress, lock_timeout=args.wait)
+        bars.close()
+        data = {"photos": done.done.get("faces", 0), "failed": done.failed.get("faces", 0),
+                "faces": lib.face_store().counts().faces,
+                "seconds": round(done.seconds, 3),
+                "joined_people": grouping.assigned, "new_people": grouping.new_people,
+                "ungrouped_faces": grouping.ungrouped,
+                "failures": [{"path": p, "reason": r} for _n, p, r in done.failures]}
+        _emit(args, data, f"looked at {data['photos']} photos ({done.seconds:.1f} s), "
+                          f"{data['failed']} failed; {data['faces']} faces in the library; "
+                          f"{grouping.assigned} faces joined people, {grouping.new_people} new "
+                          f"people, {grouping.ungrouped} faces alone")
+        return 0
+    if action == "wipe":
+        if not args.yes:
+            raise KnownError("this deletes every face, person and name: add --yes to do it")
+        n = lib.wipe_faces()
+        _emit(args, {"wiped_faces": n}, f"deleted {n} faces and all people; the faces pass is "
+                                        "off until 'photoalbum people scan'")
+        return 0
+    service = lib.people_service()
+    if action is None:
+        people = service.people(hidden=args.all, excluded=args.all)
+        _emit(args, [_person_json(p) for p in people], _people_human(people))
+        return 0
+    if action == "faces":
+        service.person(args.id)
+        faces = service.faces(person_id=args.id)
+        paths = _names(lib, [f.photo_id for f in faces])
+        data = [{"face_id": f.id, "photo_id": f.photo_id, "path": paths.get(f.photo_id),
+                 "box": [f.box.x, f.box.y, f.box.w, f.box.h], "pinned": f.pinned,
+                 "crop": f.crop} for f in faces]
+        _emit(args, data, "\n".join(f"{f['face_id']:6d}  {_display(f['path'] or '?')}"
+                                    for f in data) or "no faces")
+        return 0
+    with lib.writer("people", timeout=5.0):
+        if action == "name":
+            p = service.rename(args.id, " ".join(args.name))
+            msg = f"person {p.id} is now {p.label}"
+        elif action == "merge":
+            p = service.merge(args.ids[0], args.ids[1:])
+            msg = f"merged into {p.label} ({p.photo_count} photos)"
+        elif action == "split":
+            p = service.split(args.face_ids)
+            msg = f"moved {len(args.face_ids)} faces into {p.label}"
+        else:
+            flags = {"hide": ("hide", True), "unhide": ("hide", False),
+                     "exclude": ("exclude", True), "include": ("exclude", False)}
+            method, on = flags[action]
+            getattr(service, method)(args.id, on)
+            p = service.person(args.id)
+            msg = f"{p.label}: {'hidden' if p.hidden else 'shown'}, " \
+                  f"{'excluded from grouping' if p.excluded else 'grouped'}"
+    _emit(args, _person_json(p), msg)
+    return 0
+
+
+COMMANDS["people"] = cmd_people

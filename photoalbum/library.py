@@ -6,6 +6,7 @@ core together. Everything is built here and passed in; nothing is global.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import logging
 import os
@@ -15,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from photoalbum.core.errors import UserError
+from photoalbum.core.faces.search import apply_people, name_terms
 from photoalbum.core.indexer import Indexer, IndexProgress, IndexReport
 from photoalbum.core.lock import WriterLock
 from photoalbum.core.models.encoder import ClipEncoder
@@ -32,7 +34,7 @@ from photoalbum.core.paths import Paths
 from photoalbum.core.ports import PhotoFilter, Root
 from photoalbum.core.query import Query, Term, parse_query
 from photoalbum.core.scanning import is_photo_name
-from photoalbum.core.search import Searcher, SearchResult
+from photoalbum.core.search import Searcher, SearchHit, SearchResult
 from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.core.vector_sync import sync_store
 from photoalbum.core.vectorstore import HnswStore
@@ -95,6 +97,7 @@ class Library:
         self._store: HnswStore | None = None
         self._store_mtime: int | None = None
         self._searcher: Searcher | None = None
+        self._faces = None  # SqlFaceStore, made on first use
         self._passes: dict[str, PhotoPass] = {}
         self.recent_images = RecentImages()
 
@@ -249,6 +252,9 @@ class Library:
         builders: dict[str, tuple[bool, Callable[[], PhotoPass]]] = {}
         if importlib.util.find_spec("rapidocr_onnxruntime") is not None:
             builders["text"] = (True, self._text_pass)
+        if importlib.util.find_spec("dlib") is not None:
+            # Off until asked for: grouping faces is biometric processing; a person opts in.
+            builders["faces"] = (False, self.faces_pass)
         return builders
 
     def _text_pass(self) -> PhotoPass:
@@ -314,9 +320,12 @@ class Library:
                             on_progress=progress, should_stop=should_stop,
                             should_yield=should_yield, wait_if_paused=wait_if_paused)
         try:
-            return runner.run()
+            report = runner.run()
         finally:
             self.recent_images.clear()  # what was not used by now is not worth its memory
+        if report.done.get("faces"):  # new faces: give them people (cheap when nothing is new)
+            self.people_service().update()
+        return report
 
     def pass_status(self) -> list[dict]:
         """Per pass: name, enabled, done, failed, todo and a few failures (JSON-able)."""
@@ -351,9 +360,36 @@ class Library:
 
     def search(self, query: Query, k: int = 20, flt: PhotoFilter | None = None, *,
                cutoff: bool = True, exclude_ids: Sequence[int] = ()) -> SearchResult:
-        """Search the library (see :mod:`photoalbum.core.search`)."""
+        """Search the library (see :mod:`photoalbum.core.search`).
+
+        Person terms (``person:NAME``, ``人物:NAME``, or a plain term that is a person's name)
+        narrow the search to the photos showing them (:mod:`photoalbum.core.faces.search`).
+        """
         self._require_vectors()
-        return self.searcher().search(query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids)
+        flt = flt or PhotoFilter()
+        names = self.face_store().names()
+        if names or any(t.is_person for t in query.terms):
+            query = name_terms(query, names)
+        if not any(t.is_person for t in query.terms):
+            return self.searcher().search(query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids)
+        service = self.people_service()
+        pf = apply_people(query, flt, exclude_ids, service.resolve, service.photo_ids)
+        if not pf.people_only:
+            result = self.searcher().search(pf.query, k, pf.flt, cutoff=cutoff,
+                                            exclude_ids=pf.exclude_ids)
+            return dataclasses.replace(result, query=query)
+        return self._people_photos(query, pf.flt, pf.exclude_ids, k)
+
+    def _people_photos(self, query: Query, flt: PhotoFilter, exclude: Sequence[int],
+                       k: int) -> SearchResult:
+        """A query of person terms alone: their photos, newest first."""
+        ids = self.catalog.filter_ids(flt, self.model_key)
+        if exclude:
+            ids = np.setdiff1d(ids, np.asarray(exclude, dtype=np.int64))
+        photos = sorted(self.catalog.photos([int(i) for i in ids]),
+                        key=lambda p: (p.taken_or_file_time, p.id), reverse=True)
+        hits = [SearchHit(p, 0.0, ()) for p in photos[:k]]
+        return SearchResult(hits, query, candidates=len(photos))
 
     def similar(self, path: str, k: int = 20, flt: PhotoFilter | None = None, *,
                 cutoff: bool = True) -> SearchResult:
@@ -404,12 +440,63 @@ class Library:
                              scenes_dir(self.paths.library, self.model_key),
                              text_encoder=self.encoder(), thumbnails=self.thumbnails)
 
+    # --- people ------------------------------------------------------------------------------
+    def face_store(self):  # type: ignore[no-untyped-def]
+        """The catalog's faces and people tables (persistence.faces.SqlFaceStore)."""
+        if self._faces is None:
+            from photoalbum.persistence.faces import SqlFaceStore
+
+            self._faces = SqlFaceStore(self.catalog.database)
+        return self._faces
+
+    def people_service(self):  # type: ignore[no-untyped-def]
+        """People of this library (core.faces.service.PeopleService)."""
+        from photoalbum.core.faces.crops import FaceCrops
+        from photoalbum.core.faces.service import PeopleService
+
+        return PeopleService(self.face_store(), FaceCrops(self.paths.faces))
+
+    def faces_pass(self, options=None):  # type: ignore[no-untyped-def]
+        """The faces pass over this library (needs dlib: the ``faces`` extra)."""
+        from photoalbum.core.faces.crops import FaceCrops
+        from photoalbum.core.faces.faces_pass import FacesPass
+
+        return FacesPass(self.face_store(), FaceCrops(self.paths.faces), options)
+
+    def scan_faces(self, *, on_progress=None, should_stop=None, lock_timeout: float = 0.0,
+                   options=None):  # type: ignore[no-untyped-def]
+        """Switch the faces pass on and run it alone over what it has not done, then group new
+        faces into people. Returns (PassReport, GroupingReport). Resumable after a kill."""
+        from photoalbum.core.faces.analyzer import models_dir
+
+        models_dir()  # a clear message when dlib's model files are missing
+        with self.writer("faces", timeout=lock_timeout):
+            self.set_pass_enabled("faces", True)
+            faces = self.faces_pass(options) if options is not None else self.get_pass("faces")
+            runner = PassRunner(self.catalog.pass_state, [faces], recent=self.recent_images,
+                                on_progress=on_progress, should_stop=should_stop)
+            report = runner.run()
+            grouping = self.people_service().update()
+        return report, grouping
+
+    def wipe_faces(self, lock_timeout: float = 0.0) -> int:
+        """Delete every face, person and crop, and switch the faces pass off; returns faces gone."""
+        with self.writer("faces", timeout=lock_timeout):
+            if "faces" in self.pass_builders():
+                self.set_pass_enabled("faces", False)
+            return self.people_service().wipe("faces")
+
     def live_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """(ids, vectors) of every indexed photo for the library's model."""
         return self.catalog.vectors(self.model_key)
 
     def close(self) -> None:
-        """Release the catalog and model sessions."""
+        """Release the catalog and model sessions (and any pass's child process)."""
+        for p in self._passes.values():
+            closer = getattr(p, "close", None)
+            if closer is not None:
+                closer()
+        self._passes.clear()
         self.catalog.close()
         self._encoder = None
         self._store = None

@@ -70,6 +70,11 @@ class Paths:
         return self.library / "thumbnails"
 
     @property
+    def faces(self) -> Path:
+        """Face crops of the People feature (a cache; wiped with the face data)."""
+        return self.library / "faces"
+
+    @property
     def lock_file(self) -> Path:
         """The one-writer-per-library lock."""
         return self.library / "writer.lock"

@@ -7,6 +7,9 @@ split like a shell line (quotes group words). Rules, in order, for each token:
   when quoted.
 * ``N:term`` (N a number, e.g. ``2:sunset``, ``0.5:snow``, ``-2:rain``) sets the term's weight.
 * ``photo:ID`` names a library photo; a token that is an existing image file is an image term.
+* ``person:NAME`` / ``人物:NAME`` (also ``people:``) names a person: a filter on the photos that
+  show them (``-person:NAME`` leaves them out). A plain term that equals a person's name is
+  turned into a person term by the library, which knows the names (``"Alice" +beach``).
 * Plain words next to each other form one phrase: ``search a dog on the beach`` is one term.
 
 Image terms from a drop or ``--image`` are added by the caller as :class:`Term` objects.
@@ -23,6 +26,7 @@ from photoalbum.core.errors import UserError
 
 _WEIGHT = re.compile(r"^([+-]?)(\d+(?:\.\d+)?|\.\d+):(.+)$", re.DOTALL)
 _PHOTO = re.compile(r"^photo:(\d+)$")
+_PERSON = re.compile(r"^(?:person|people|人物)[:：](.+)$", re.IGNORECASE | re.DOTALL)
 
 #: The CLI escapes argv words that start with "-" with this prefix so argparse treats them as
 #: positional terms; NUL can never occur in a real argv word.
@@ -38,6 +42,7 @@ class Term:
     image_path: str | None = None
     image_bytes: bytes | None = field(default=None, repr=False)
     photo_id: int | None = None
+    person: str | None = None  # a person's name (or #id): a filter, not a vector
     label: str = ""  # how the term is shown back to the user
 
     @property
@@ -48,14 +53,19 @@ class Term:
     @property
     def is_image(self) -> bool:
         """True for an image term (file, dropped bytes or library photo)."""
-        return self.text is None
+        return self.text is None and self.person is None
+
+    @property
+    def is_person(self) -> bool:
+        """True for a person term (photos showing someone)."""
+        return self.person is not None
 
     def key(self) -> tuple:
         """A hashable identity for caching the term's vector."""
         import hashlib
 
         digest = hashlib.blake2b(self.image_bytes, digest_size=16).hexdigest() if self.image_bytes else None
-        return (self.text, self.image_path, digest, self.photo_id)
+        return (self.text, self.image_path, digest, self.photo_id, self.person)
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,11 @@ class Query:
             if t.text:
                 out.extend(w for w in re.split(r"\s+", t.text.strip()) if w)
         return tuple(out)
+
+    @property
+    def vector_terms(self) -> Query:
+        """The query without its person terms (what the vector search scores)."""
+        return Query(tuple(t for t in self.terms if not t.is_person))
 
     def with_terms(self, *extra: Term) -> Query:
         """A copy with more terms (e.g. a dropped image)."""
@@ -163,9 +178,13 @@ def parse_query(
         if not tok:
             continue
         photo = _PHOTO.match(tok)
+        person = _PERSON.match(tok)
         term: Term | None = None
         if photo:
             term = Term(weight=sign * weight, photo_id=int(photo.group(1)), label=tok)
+        elif person and person.group(1).strip():
+            name = person.group(1).strip()
+            term = Term(weight=sign * weight, person=name, label=name)
         elif is_image_file is not None and is_image_file(tok):
             term = Term(weight=sign * weight, image_path=tok, label=tok.rsplit("/", 1)[-1])
         if term is not None or prefixed:

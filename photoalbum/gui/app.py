@@ -25,6 +25,7 @@ from photoalbum.gui.main_window import MainWindow
 from photoalbum.workers.index_worker import IndexWorker
 from photoalbum.workers.messages import LibraryFactory, LibraryOptions
 from photoalbum.workers.model_prep import ModelPreparer
+from photoalbum.workers.people_worker import PeopleWorker
 from photoalbum.workers.qt import QtCore, QtWidgets
 from photoalbum.workers.search_worker import SearchWorker
 from photoalbum.workers.threads import WorkerThread
@@ -137,8 +138,13 @@ def build_app(
     thumbnail_threads: int = 2,
     default_folders: list[str] | None = None,
     log_file: Path | None = None,
+    people: bool = False,
 ) -> App:
-    """Build the window, workers and loaders (not started). Tests call this too."""
+    """Build the window, workers and loaders (not started). Tests call this too.
+
+    ``people`` adds the People section and its worker (the app turns it on; most tests don't
+    need the faces pass's child process).
+    """
     factory = factory or library_factory(paths)
     loader = ThumbnailLoader(max_threads=thumbnail_threads)
     index_worker = IndexWorker(factory, options, watch=watch, index_kwargs=index_kwargs)
@@ -165,6 +171,10 @@ def build_app(
         WorkerThread(index_worker, "photoalbum-index"),
         WorkerThread(search_worker, "photoalbum-search"),
     ]
+    if people:
+        people_worker = PeopleWorker(factory, options)
+        threads.append(WorkerThread(people_worker, "photoalbum-people"))
+        window.attach_people(people_worker)
     return App(
         window=window,
         index_worker=index_worker,
@@ -216,7 +226,8 @@ def run(args: Any) -> int:
             str(paths.library / SETTINGS_FILE), QtCore.QSettings.Format.IniFormat
         )
         options, pinned = load_options(args, settings)
-        parts = build_app(paths, options, settings, persist_model=not pinned, log_file=log_file)
+        parts = build_app(paths, options, settings, persist_model=not pinned, log_file=log_file,
+                          people=True)
         parts.window.open_folders(getattr(args, "open_folders", None) or [])
         parts.window.show()
 

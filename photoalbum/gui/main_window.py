@@ -30,6 +30,7 @@ from photoalbum.gui.widgets.pages import (
     MessagePage,
     RandomWeightsBanner,
 )
+from photoalbum.gui.widgets.people_section import PeopleSection
 from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
 from photoalbum.gui.widgets.search_bar import SearchBar
 from photoalbum.gui.widgets.side_panel import SidePanel
@@ -42,6 +43,7 @@ from photoalbum.workers.messages import (
     SearchRequest,
 )
 from photoalbum.workers.model_prep import ModelPreparer
+from photoalbum.workers.people_worker import PeopleWorker
 from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from photoalbum.workers.search_worker import SearchWorker
 from photoalbum.workers.thumbnails import ThumbnailLoader
@@ -141,6 +143,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._cancelled = False
         self._last_outcome: SearchOutcome | None = None
         self.viewer: ViewerDialog | None = None
+        self.people_worker: PeopleWorker | None = None
+        self.people_section: PeopleSection | None = None
         self.detached = False
         self._folders_to_open: list[str] = []  # `photoalbum FOLDER` / "Open with", once open
 
@@ -554,6 +558,55 @@ class MainWindow(QtWidgets.QMainWindow):
         if not self.search_bar.paste_image():
             self.show_message("The clipboard holds no image")
 
+    # --- people --------------------------------------------------------------------------------
+    def attach_people(self, worker: PeopleWorker) -> PeopleSection:
+        """Add the People section, fed by ``worker`` (already on its thread)."""
+        self.people_worker = worker
+        section = PeopleSection(confirm=self._confirm)
+        self.people_section = section
+        self.side_panel.add_section("People", section)
+        section.person_activated.connect(lambda _pid, term: self.search(term))
+        section.rename_requested.connect(lambda pid, name: self._people(worker.rename, pid, name))
+        section.hide_requested.connect(lambda pid, hidden: self._people(worker.hide, pid, hidden))
+        section.exclude_requested.connect(lambda pid: self._people(worker.exclude, pid))
+        section.merge_requested.connect(lambda a, b: self._people(worker.merge, a, b))
+        section.scan_requested.connect(lambda: self._people(worker.enable))
+        section.wipe_requested.connect(lambda: self._people(worker.wipe))
+        worker.people_loaded.connect(section.set_people)
+        worker.enabled.connect(lambda: self._people(self.index_worker.index_now))
+        worker.message.connect(self._on_people_worker_message)
+        worker.failed.connect(self._on_worker_error)
+        worker.faces_loaded.connect(self._on_people_worker_faces_loaded)
+        self.index_worker.opened.connect(lambda _state: self._people(worker.refresh))
+        self.index_worker.run_finished.connect(lambda _report: self._people(worker.refresh))
+        self.index_worker.progress.connect(self._on_index_worker_progress_people)
+        return section
+
+    @while_attached
+    def _on_index_worker_progress_people(self, p: IndexProgress) -> None:
+        if p.stage == "pass:faces" and self.people_section is not None:
+            self.people_section.set_progress(p.done, p.total)
+
+    def _people(self, method: Callable[..., None], *args: object) -> None:
+        if not self.detached:
+            method(*args)
+
+    def _ask_photo_faces(self, row: int) -> None:
+        photo = self.grid_model.photo(row)
+        if photo is not None and self.people_worker is not None and not self.detached:
+            self.people_worker.photo_faces(photo.id)
+
+    @while_attached
+    def _on_people_worker_faces_loaded(self, photo_id: int, faces: list) -> None:
+        if self.viewer is not None:
+            self.viewer.set_faces(photo_id, faces)
+
+    @while_attached
+    def _on_people_worker_message(self, message: str) -> None:
+        if self.people_section is not None:
+            self.people_section.set_message(message)
+        self.show_message(message)
+
     # --- folders -------------------------------------------------------------------------------
     def add_folder(self) -> None:
         """Ask for a folder and add it to the library (indexing starts at once)."""
@@ -612,6 +665,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.viewer.row_changed.connect(self._on_viewer_row_changed)
         self.viewer.destroyed.connect(self._on_viewer_destroyed)
+        if self.people_worker is not None:
+            self.viewer.row_changed.connect(self._ask_photo_faces)
+            self._ask_photo_faces(row)
         self.viewer.show()
         return self.viewer
 

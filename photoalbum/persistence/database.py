@@ -29,6 +29,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from photoalbum.core.errors import BugError, KnownError, SchemaError
+from photoalbum.persistence.faces_schema import v3_add_faces
 from photoalbum.persistence.migration_steps import v1_add_pass_state, v2_add_photo_text
 from photoalbum.persistence.schema import SCHEMA_VERSION, Base
 
@@ -39,7 +40,7 @@ BUSY_TIMEOUT_MS = 10_000
 #: One step per old version: ``MIGRATIONS[i]`` upgrades version ``i + 1`` to ``i + 2``. A step
 #: receives a connection inside a write transaction; the version bump is done by the caller.
 Migration = Callable[[Connection], None]
-MIGRATIONS: tuple[Migration, ...] = (v1_add_pass_state, v2_add_photo_text)
+MIGRATIONS: tuple[Migration, ...] = (v1_add_pass_state, v2_add_photo_text, v3_add_faces)
 if 1 + len(MIGRATIONS) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
     raise BugError("schema.SCHEMA_VERSION must be 1 + the number of migration steps")
 

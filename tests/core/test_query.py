@@ -68,8 +68,8 @@ def test_require_positive():
 
 
 def test_lone_signs_ignored_and_colon_text_kept():
-    q = parse_query(["-", "+", "http://x", "人物:Alice"])
-    assert texts(q) == [("http://x 人物:Alice", 1.0)]
+    q = parse_query(["-", "+", "http://x", "地点:海边"])
+    assert texts(q) == [("http://x 地点:海边", 1.0)]
 
 
 def test_with_terms_and_describe():

@@ -118,6 +118,26 @@ def test_failed_migration_step_leaves_the_old_version(paths) -> None:
     open_catalog(paths.catalog, migrations=()).close()  # still usable
 
 
+def test_people_migration_adds_the_face_tables(paths) -> None:
+    before_people = database.MIGRATIONS[:-1]
+    cat = open_catalog(paths.catalog, migrations=before_people)
+    root = cat.add_root("/pics")
+    cat.commit_batch("m", [item("/pics/a.jpg", root.id, 1)])
+    cat.close()
+    con = sqlite3.connect(paths.catalog)  # what a catalog from before people looks like
+    for table in ("faces", "people"):
+        con.execute(f"DROP TABLE {table}")
+    con.commit()
+    con.close()
+    cat = open_catalog(paths.catalog)
+    with cat.database.transaction() as c:
+        assert read_version(c) == len(database.MIGRATIONS) + 1
+        tables = {r[0] for r in c.exec_driver_sql("SELECT name FROM sqlite_master")}
+    assert {"faces", "people", "ix_faces_person", "ix_faces_photo"} <= tables
+    assert len(cat.live_ids("m")) == 1
+    cat.close()
+
+
 def test_foreign_sqlite_database_is_refused(paths) -> None:
     con = sqlite3.connect(paths.catalog)
     con.execute("CREATE TABLE contacts (name TEXT)")

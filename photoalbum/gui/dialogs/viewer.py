@@ -40,6 +40,8 @@ class _ImageView(QtWidgets.QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.fit = True
         self.natural = QtCore.QSize()  # the photo's real size (a thumbnail may stand in for it)
+        self.faces: list[tuple[tuple[float, float, float, float], str]] = []
+        self._face_items: list[QtWidgets.QGraphicsItem] = []
         self.highlights: list[QtWidgets.QGraphicsPolygonItem] = []
         self._boxes: list[Sequence[tuple[float, float]]] = []
 
@@ -70,7 +72,35 @@ class _ImageView(QtWidgets.QGraphicsView):
         self.natural = natural if natural is not None and natural.isValid() else pixmap.size()
         self.scene().setSceneRect(QtCore.QRectF(pixmap.rect()))
         self._place_highlights()
+        self._place_faces()
         self.apply_zoom()
+
+    def set_faces(self, faces: list[tuple[tuple[float, float, float, float], str]]) -> None:
+        """Outline faces: (x, y, w, h) in fractions of the photo, with a label each."""
+        self.faces = list(faces)
+        self._place_faces()
+
+    def _place_faces(self) -> None:
+        for it in self._face_items:
+            self.scene().removeItem(it)
+        self._face_items = []
+        pm = self.item.pixmap()
+        if pm.isNull():
+            return
+        w, h = pm.width(), pm.height()
+        pen = QtGui.QPen(QtGui.QColor(255, 214, 10), max(1.5, min(w, h) / 250))
+        pen.setCosmetic(False)
+        for (x, y, fw, fh), label in self.faces:
+            rect = self.scene().addRect(QtCore.QRectF(x * w, y * h, fw * w, fh * h), pen)
+            self._face_items.append(rect)
+            if label:
+                text = self.scene().addSimpleText(label)
+                font = text.font()
+                font.setPixelSize(max(10, round(min(w, h) / 28)))
+                text.setFont(font)
+                text.setBrush(QtGui.QColor(255, 214, 10))
+                text.setPos(x * w, (y + fh) * h + 2)
+                self._face_items.append(text)
 
     def zoom_factor(self) -> float:
         """How many screen pixels one pixel of the photo takes now."""
@@ -179,6 +209,7 @@ class ViewerDialog(QtWidgets.QDialog):
             return
         self.row = row
         self._full_loaded = False
+        self.view.faces = []
         photo = self.model.photo(row)
         natural = _natural_size(photo)
         thumb = self.model.cached_pixmap(row)
@@ -252,6 +283,20 @@ class ViewerDialog(QtWidgets.QDialog):
             super().keyPressEvent(event)
             return
         event.accept()
+
+    def set_faces(self, photo_id: int, faces: list) -> None:  # list[FaceCard]
+        """Outline the faces of the shown photo (ignored if another photo is shown by now)."""
+        photo = self.model.photo(self.row)
+        if photo is None or photo.id != photo_id:
+            return
+        self.view.set_faces([((f.box.x, f.box.y, f.box.w, f.box.h), f.label or "") for f in faces])
+        names = sorted({f.label for f in faces if f.label})
+        loose = sum(1 for f in faces if not f.label)
+        lines = names + ([f"{loose} more face{'s' if loose != 1 else ''}"] if loose else [])
+        if lines:  # one name per line: a label added later does not re-wrap reliably
+            field = QtWidgets.QLabel("\n".join(lines))
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.info_form.addRow("People:", field)
 
     def done(self, result: int) -> None:
         self.loader.new_generation(CHANNEL)

@@ -1,0 +1,71 @@
+"""The People section in the real app: faces found after indexing, covers, click → photos, viewer."""
+
+from __future__ import annotations
+
+import pytest
+
+from photoalbum.gui.widgets.people_section import PeopleSection, PersonIdRole
+from photoalbum.workers.people_worker import PersonCard
+from photoalbum.workers.qt import QtGui
+from tests.gui.test_main_window import harness  # noqa: F401 - the app harness fixture
+from tests.support.faces import face_photos
+from tests.support.photos import snapshot
+
+pytestmark = pytest.mark.gui
+
+
+def test_section_shows_covers_and_names_and_asks_before_wiping(qtbot):
+    asked: list[str] = []
+    section = PeopleSection(ask_text=lambda *a: "Grace", confirm=lambda t, _x: asked.append(t) or False)
+    qtbot.addWidget(section)
+    cover = QtGui.QImage(40, 40, QtGui.QImage.Format.Format_RGB32)
+    cover.fill(QtGui.QColor("red"))
+    section.set_people([PersonCard(3, "Eileen Collins", True, 6, False, cover),
+                        PersonCard(4, "Person 4", False, 2, False, None),
+                        PersonCard(5, "Person 5", False, 1, True, None)])
+    assert section.list.count() == 2  # the hidden one is left out
+    first = section.list.item(0)
+    assert first.text().startswith("Eileen") and first.text().endswith("\n6 photos")
+    assert first.toolTip().startswith("Eileen Collins: 6 photos")  # long names are elided
+    assert section.query_term(section.card(3)) == '人物:"Eileen Collins"'
+    assert section.query_term(section.card(4)) == "person:#4"
+    with qtbot.waitSignal(section.person_activated) as got:
+        section.list.itemClicked.emit(section.list.item(1))
+    assert got.args == [4, "person:#4"]
+    with qtbot.assertNotEmitted(section.wipe_requested):
+        section.wipe_button.click()
+    assert asked == ["Wipe face data"]
+    assert section.list.item(0).data(PersonIdRole) == 3
+    section.set_people([])
+    assert section.list.count() == 0 and not section.status.isHidden()
+
+
+def test_app_finds_people_after_indexing_and_shows_their_photos(harness, tmp_path):  # noqa: F811
+    pytest.importorskip("dlib")
+    folder = tmp_path / "Faces"
+    face_photos(folder, ("full", "small", "mirrored"))
+    before = snapshot(folder)
+    h = harness(people=True)
+    section = h.window.people_section
+    assert section is not None
+    h.add_folder_and_wait(folder)
+    assert section.list.count() == 0  # finding faces is off until asked for
+    section.scan_button.click()  # switches the pass on; the index worker runs it
+    h.qtbot.waitUntil(lambda: section.list.count() == 2, timeout=180000)
+    assert all("3 photos" in section.list.item(i).text() for i in range(2))
+    assert not section.list.item(0).icon().isNull()
+
+    h.wait_search_ready()
+    with h.qtbot.waitSignal(h.window.results_shown, timeout=20000):
+        section.list.itemClicked.emit(section.list.item(0))
+    assert h.window.grid_model.rowCount() == 3
+    assert h.window.search_bar.text().startswith("person:#")
+    names = {h.window.grid_model.photo(r).path.rsplit("/", 1)[-1].split("-")[0] for r in range(3)}
+    assert len(names) == 1  # one person's photos only
+
+    viewer = h.window.open_viewer(0)
+    h.qtbot.waitUntil(lambda: len(viewer.view.faces) == 1, timeout=10000)
+    (x, y, w, hgt), label = viewer.view.faces[0]
+    assert 0 < w < 1 and 0 < hgt < 1 and label.startswith("Person ")
+    viewer.close()
+    assert snapshot(folder) == before
