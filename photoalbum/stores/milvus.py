@@ -25,6 +25,7 @@ to another store.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
@@ -414,10 +415,8 @@ def _reason(exc: BaseException) -> str:
         details = getattr(inner, "details", None)
         code = getattr(inner, "code", None)
         if callable(details) and callable(code):
-            try:
+            with contextlib.suppress(Exception):  # best-effort detail for a message
                 parts.append(f"{code().name}: {details()}")
-            except Exception:  # noqa: BLE001 - best effort detail for a message
-                pass
         inner = inner.__cause__ or inner.__context__
     return "; ".join(p for p in parts if p)
 
