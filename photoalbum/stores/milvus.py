@@ -100,6 +100,7 @@ class MilvusStore:
         self._count: int | None = None
         self._ids_cache: np.ndarray | None = None
         self._lock = threading.RLock()
+        self.closed = False
 
     # --- construction ------------------------------------------------------------------------
     @classmethod
@@ -163,8 +164,11 @@ class MilvusStore:
         index = c.prepare_index_params()
         index.add_index(field_name="vec", index_type="HNSW", metric_type="IP",
                         params={"M": self.M, "efConstruction": self.ef_construction})
-        c.create_collection(self.collection, schema=schema, index_params=index,
-                            consistency_level="Strong")
+        c.create_collection(self.collection, schema=schema, consistency_level="Strong")
+        # Milvus Lite can't report index build progress (pymilvus' wait would log an error
+        # there); its index on an empty collection is ready at once.
+        c.create_index(self.collection, index, sync=self.target.kind != "milvus-lite")
+        c.load_collection(self.collection)
         self._set_props({"format": FORMAT, "model": self.model_key, "dim": str(self.dim),
                          "library": self.library_id})
         logger.info("created Milvus collection %s (dim %d, HNSW M=%d efConstruction=%d)",
@@ -363,6 +367,7 @@ class MilvusStore:
 
     def close(self) -> None:
         """Close the connection."""
+        self.closed = True
         try:
             self._client.close()
         except Exception:  # noqa: BLE001 - closing a dead connection is not an error worth raising
