@@ -102,7 +102,8 @@ def wait_indexed(store: Any, n: int, timeout: float = 1800) -> float:
     return time.perf_counter() - t
 
 
-def run(n: int, queries: int, k: int, uri: str, token: str, dim: int = DIM) -> dict:
+def run(n: int, queries: int, k: int, uri: str, token: str, dim: int = DIM,
+        stores: Sequence[str] = ("hnswlib", "milvus")) -> dict:
     from photoalbum.core.vectorstore import HnswStore
     from photoalbum.stores.milvus import MilvusStore
     from photoalbum.stores.uri import parse_store_uri
@@ -113,14 +114,17 @@ def run(n: int, queries: int, k: int, uri: str, token: str, dim: int = DIM) -> d
                for m in (100, min(10_000, n // 4), n // 2)}
     out: dict[str, Any] = {"n": n, "dim": dim, "k": k, "queries": queries}
 
-    hnsw = HnswStore.empty(dim, capacity_hint=n)
-    secs = insert(hnsw, data)
-    out["hnswlib"] = {"insert_s": round(secs, 1), "insert_per_s": round(n / secs),
-                      "query": time_queries(hnsw, qs, k, data),
-                      "filtered": {name: time_queries(hnsw, qs[:20], k, data, a)
-                                   for name, a in filters.items()}}
-    print(json.dumps({"hnswlib": out["hnswlib"]}), file=sys.stderr, flush=True)
-    del hnsw
+    if "hnswlib" in stores:
+        hnsw = HnswStore.empty(dim, capacity_hint=n)
+        secs = insert(hnsw, data)
+        out["hnswlib"] = {"insert_s": round(secs, 1), "insert_per_s": round(n / secs),
+                          "query": time_queries(hnsw, qs, k, data),
+                          "filtered": {name: time_queries(hnsw, qs[:20], k, data, a)
+                                       for name, a in filters.items()}}
+        print(json.dumps({"hnswlib": out["hnswlib"]}), file=sys.stderr, flush=True)
+        del hnsw
+    if "milvus" not in stores:
+        return out
 
     target = parse_store_uri(uri, token)
     store = MilvusStore.connect(target, dim, model_key="bench/1", library_id="bench",
@@ -143,6 +147,15 @@ def run(n: int, queries: int, k: int, uri: str, token: str, dim: int = DIM) -> d
             m["query_strong_median_ms"] = round(median(strong), 1)
         m["filtered"] = {name: time_queries(store, qs[:20], k, data, a)
                          for name, a in filters.items()}
+        # the pure ``id in [...]`` expression, for comparison with the post-filter above
+        from photoalbum.stores import milvus as milvus_mod
+
+        saved, milvus_mod.ID_IN_MAX = milvus_mod.ID_IN_MAX, 10**9
+        try:
+            m["filtered_id_in_only"] = {name: time_queries(store, qs[:10], k, data, a)
+                                        for name, a in filters.items()}
+        finally:
+            milvus_mod.ID_IN_MAX = saved
         out["milvus"] = m
     finally:
         store.drop()
@@ -157,8 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("-k", type=int, default=20)
     ap.add_argument("--uri", default="http://127.0.0.1:19530")
     ap.add_argument("--token", default="root:Milvus")
+    ap.add_argument("--stores", default="hnswlib,milvus", help="comma-separated subset")
     args = ap.parse_args(argv)
-    res = run(args.n, args.queries, args.k, args.uri, args.token)
+    res = run(args.n, args.queries, args.k, args.uri, args.token,
+              stores=tuple(args.stores.split(",")))
     print(json.dumps(res, indent=2))
     return 0
 

@@ -121,3 +121,20 @@ def test_recall_against_exact(make_store) -> None:
         exact = set(np.argsort(-(vecs @ q))[:10].tolist())
         hit += len(exact & set(store.search(q, 10)[0].tolist()))
     assert hit / (10 * len(queries)) >= 0.95
+
+
+def test_large_allowed_sets_near_and_far_from_the_query(make_store) -> None:
+    """Big filters: the allowed top-k whether or not the unfiltered neighbours are allowed."""
+    store = make_store(DIM)
+    q = rand(1, seed=11)[0]
+    near = unit(q + 0.3 * rand(500, seed=12))  # the query's neighbours: not allowed below
+    far = rand(2500, seed=13)
+    vecs = np.concatenate([near, far])
+    ids = np.arange(3000, dtype=np.int64)
+    store.add(ids, vecs)
+    for allowed in (ids[500:], ids[::1]):  # all neighbours excluded / every photo allowed
+        got, scores = store.search(q, 10, allowed)
+        exact = allowed[np.argsort(-(vecs[allowed] @ q))][:10]
+        assert set(got.tolist()) <= set(allowed.tolist())
+        assert len(set(got.tolist()) & set(exact.tolist())) >= 9
+        assert np.all(np.diff(scores) <= 1e-6)
