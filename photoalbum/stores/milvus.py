@@ -123,8 +123,12 @@ class MilvusStore:
         try:
             store._open()
         except pm.MilvusException as exc:
+            store.close()
             raise VectorStoreError(f"Milvus at {target.display()} refused to open collection "
                                    f"{name}: {_reason(exc)}") from None
+        except BaseException:
+            store.close()
+            raise
         return store
 
     def _open(self) -> None:
@@ -199,7 +203,10 @@ class MilvusStore:
         with self._lock:
             info = self._call("read collection info", self._client.describe_collection,
                               self.collection)
-            gen = int(_props(info).get("generation", "-1") or -1)
+            try:
+                gen = int(_props(info).get("generation", "-1"))
+            except ValueError:
+                gen = -1
             if gen != self.recorded_generation:
                 self._count = None
                 self._ids_cache = None
