@@ -1,4 +1,4 @@
-"""The Milvus vector store: Milvus Lite (one local file) or a Milvus server/cluster, same port as hnswlib.
+"""The Milvus vector store: Milvus Lite (a local .db path) or a Milvus server/cluster, same port as hnswlib.
 
 One collection per library and model: ``id`` (INT64 primary key = photo id) and ``vec``
 (FLOAT_VECTOR, inner product on unit vectors). Collection properties record what the collection
@@ -417,6 +417,12 @@ def _client(pm: Any, target: StoreTarget) -> Any:
         kwargs["token"] = target.token
     if target.db:
         kwargs["db_name"] = target.db
+    if target.kind == "milvus-lite":
+        # pymilvus pings every 10 s even when idle; Milvus Lite's in-process gRPC server answers
+        # that with GOAWAY "too_many_pings" and gRPC prints errors on stderr. A local socket needs
+        # no keepalive while idle.
+        kwargs["grpc_options"] = {"grpc.keepalive_permit_without_calls": False,
+                                  "grpc.keepalive_time_ms": 300_000}
     try:
         return pm.MilvusClient(**kwargs)
     except pm.MilvusException as exc:

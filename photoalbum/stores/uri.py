@@ -22,7 +22,7 @@ class StoreTarget:
     """Where vectors live, as parsed from a URI.
 
     Attributes:
-        kind: "hnswlib" (embedded default), "milvus-lite" (one local file) or "milvus" (a server).
+        kind: "hnswlib" (embedded default), "milvus-lite" (a local .db path) or "milvus" (a server).
         uri: the URI as the user wrote it (never holds a token).
         address: the Milvus Lite file path or the server URL without query parameters.
         collection: an explicit collection name, or None for one derived from library and model.
