@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q $(TORCH)
-	$(PIP) install -q -e '.[prepare,test]'
+	$(PIP) install -q -e '.[prepare,test,milvus,milvus-server]'
 	touch $@
 
 venv: $(VENV)/.installed

@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="model name (see 'model list') or random:ARCH (tests only)")
     parser.add_argument("--precision", choices=["auto", "fp32", "int8"], default="auto")
     parser.add_argument("--threads", type=int, metavar="N", help="ONNX Runtime threads")
+    parser.add_argument("--vector-store", metavar="URI",
+                        help="hnswlib (default), milvus-lite:///path/file.db or http://host:19530 "
+                             "(default: the library's recorded store)")
+    parser.add_argument("--vector-store-token", metavar="TOKEN",
+                        help="Milvus token, user:password or API key "
+                             "(default: $PHOTOALBUM_MILVUS_TOKEN)")
     parser.add_argument("-v", "--verbose", action="count", default=0)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -138,6 +144,15 @@ def build_parser() -> argparse.ArgumentParser:
         _add_output(p)
 
     _add_people_parser(sub)
+    p = sub.add_parser("store", help="the vector store: where it is, move vectors to another")
+    ssub = p.add_subparsers(dest="store_command", metavar="ACTION", required=True)
+    sp = ssub.add_parser("info", help="which store the library uses and what it holds")
+    _add_output(sp)
+    sp = ssub.add_parser("migrate", help="copy the vectors to another store (no re-encoding) "
+                                         "and switch the library to it")
+    sp.add_argument("--to", required=True, metavar="URI",
+                    help="hnswlib, milvus-lite:///path/file.db or http://host:19530")
+    _add_output(sp)
 
     p = sub.add_parser("model", help="list, prepare and inspect models")
     msub = p.add_subparsers(dest="model_command", metavar="ACTION", required=True)
@@ -364,7 +379,9 @@ def _open_library(args: argparse.Namespace, bars: _Bars, **kw: Any):  # type: ig
 
     paths = Paths.resolve(library=args.library, models=args.models_dir)
     return Library(paths, model=args.model, precision=args.precision, threads=args.threads,
-                   on_model_progress=lambda s, d, t: bars.update(f"model: {s}", d, t), **kw)
+                   on_model_progress=lambda s, d, t: bars.update(f"model: {s}", d, t),
+                   vector_store=getattr(args, "vector_store", None),
+                   vector_store_token=getattr(args, "vector_store_token", None), **kw)
 
 
 def cmd_add(args: argparse.Namespace, bars: _Bars) -> int:
@@ -538,7 +555,8 @@ def cmd_status(args: argparse.Namespace, bars: _Bars) -> int:
              + ("  [RANDOM WEIGHTS: test model]" if info.get("random_weights") else ""),
              f"folders: {', '.join(info['roots']) or '(none)'}",
              f"photos:  {info['photos']} ({info['indexed']} indexed, {info['pending']} pending, "
-             f"{info['failed']} failed, {info['gone']} gone); vectors in index: {info['vectors']}"]
+             f"{info['failed']} failed, {info['gone']} gone); vectors in index: {info['vectors']}",
+             f"vectors: {info['vector_store']}"]
     for f in info["failures"][:20]:
         human.append(f"  failed {_display(f['path'])}: {f['reason']}")
     human.extend(_passes_human(info.get("passes", [])))
@@ -659,6 +677,30 @@ def _model_info_human(prepared) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(lines)
 
 
+def cmd_store(args: argparse.Namespace, bars: _Bars) -> int:
+    lib = _open_library(args, bars)
+    try:
+        if args.store_command == "migrate":
+            info = lib.migrate_store(args.to, on_progress=lambda d, t: bars.update("copy", d, t))
+            bars.close()
+            _emit(args, info, f"copied {info['vectors']} vectors from {info['from']} to "
+                              f"{info['to']} in {info['seconds']:.1f} s; the library now uses "
+                              f"{info['to']} (the old store is left as it was)")
+            return 0
+        info = {"vector_store": lib.store_target.display(), "kind": lib.store_target.kind,
+                "recorded": lib.catalog.get_setting("vector_store")}
+        if lib.recorded_model is not None:
+            store = lib.store()
+            info.update({"vectors": len(store), "generation": int(store.generation),
+                         "catalog_generation": lib.catalog.generation(lib.model_key),
+                         "collection": getattr(store, "collection", None)})
+    finally:
+        lib.close()
+    human = "\n".join(f"{k}: {v}" for k, v in info.items() if v is not None)
+    _emit(args, info, human)
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     # Imported by name so the CLI never loads Qt for headless commands.
     try:
@@ -672,6 +714,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 COMMANDS = {
     "add": cmd_add, "remove": cmd_remove, "index": cmd_index, "watch": cmd_watch,
     "search": cmd_search, "similar": cmd_similar, "status": cmd_status, "passes": cmd_passes, "model": cmd_model,
+    "store": cmd_store,
 }
 
 

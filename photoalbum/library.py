@@ -10,12 +10,14 @@ import dataclasses
 import importlib.util
 import logging
 import os
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from photoalbum.core.errors import UserError
+from photoalbum.core.errors import LibraryLockedError, UserError
 from photoalbum.core.faces.search import apply_people, name_terms
 from photoalbum.core.indexer import Indexer, IndexProgress, IndexReport
 from photoalbum.core.lock import WriterLock
@@ -31,7 +33,7 @@ from photoalbum.core.passes import (
     pass_setting_key,
 )
 from photoalbum.core.paths import Paths
-from photoalbum.core.ports import PhotoFilter, Root
+from photoalbum.core.ports import PhotoFilter, Root, VectorStore
 from photoalbum.core.query import Query, Term, parse_query
 from photoalbum.core.scanning import is_photo_name
 from photoalbum.core.search import Searcher, SearchHit, SearchResult
@@ -39,12 +41,16 @@ from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.core.vector_sync import sync_store
 from photoalbum.core.vectorstore import HnswStore
 from photoalbum.persistence import open_catalog
+from photoalbum.stores.uri import StoreTarget, parse_store_uri
 
 logger = logging.getLogger(__name__)
 
 ModelProgress = Callable[[str, int, int], None]
 
 MODEL_SETTING = "model"
+#: Catalog settings: the library's vector store URI (never a token) and its id (Milvus collections).
+STORE_SETTING = "vector_store"
+LIBRARY_ID_SETTING = "library_id"
 
 
 def default_preparer():  # type: ignore[no-untyped-def]
@@ -67,6 +73,9 @@ class Library:
         threads: ONNX Runtime threads (default: all cores).
         background: True in the GUI worker (no ORT spin-waiting, leaves the UI a core).
         on_model_progress: progress of a model preparation triggered by first use.
+        vector_store: vector store URI for this run (default: the library's recorded one, else
+            the embedded hnswlib index); see :mod:`photoalbum.stores.uri`.
+        vector_store_token: Milvus token (default: ``$PHOTOALBUM_MILVUS_TOKEN``).
     """
 
     def __init__(
@@ -79,6 +88,8 @@ class Library:
         background: bool = False,
         on_model_progress: ModelProgress | None = None,
         preparer: object | None = None,
+        vector_store: str | None = None,
+        vector_store_token: str | None = None,
     ) -> None:
         self.paths = paths
         paths.ensure_library()
@@ -94,12 +105,16 @@ class Library:
         self.thumbnails = ThumbnailCache(paths.thumbnails)
         self._prepared: PreparedModel | None = None
         self._encoder: ClipEncoder | None = None
-        self._store: HnswStore | None = None
+        self._store: Any = None  # HnswStore or MilvusStore
         self._store_mtime: int | None = None
         self._searcher: Searcher | None = None
         self._faces = None  # SqlFaceStore, made on first use
         self._passes: dict[str, PhotoPass] = {}
         self.recent_images = RecentImages()
+        self._store_uri = vector_store
+        self._store_token = vector_store_token
+        self.store_target: StoreTarget = parse_store_uri(
+            vector_store or self.catalog.get_setting(STORE_SETTING), vector_store_token)
 
     # --- model -------------------------------------------------------------------------------
     @property
@@ -134,8 +149,10 @@ class Library:
         safe = self.prepared_model().path.name
         return self.paths.index_dir / f"{safe}.hnsw"
 
-    def store(self) -> HnswStore:
+    def store(self) -> VectorStore:
         """The vector index, loaded (or rebuilt) and brought in step with the catalog."""
+        if self.store_target.is_milvus:
+            return self._milvus_store(locked=False)
         path = self._index_path()
         mtime = _mtime(path.with_suffix(".json"))
         if self._store is None or mtime != self._store_mtime:
@@ -145,6 +162,105 @@ class Library:
             self._searcher = None
         sync_store(self.catalog, self._store, self.model_key)
         return self._store
+
+    def _writable_store(self) -> VectorStore:
+        """The store for a caller holding the writer lock (a Milvus store is repaired here)."""
+        if self.store_target.is_milvus:
+            return self._milvus_store(locked=True)
+        return self.store()
+
+    def library_id(self) -> str:
+        """This library's id (names its Milvus collections), made on first use."""
+        lid = self.catalog.get_setting(LIBRARY_ID_SETTING)
+        if not lid:
+            lid = uuid.uuid4().hex[:12]
+            self.catalog.set_setting(LIBRARY_ID_SETTING, lid)
+        return lid
+
+    def _open_milvus(self, target: StoreTarget):  # type: ignore[no-untyped-def]
+        from photoalbum.stores.milvus import MilvusStore, collection_name
+
+        prepared = self.prepared_model()
+        lid = self.library_id()
+        return MilvusStore.connect(target, prepared.dim, model_key=prepared.model_key,
+                                   library_id=lid,
+                                   collection=collection_name(lid, prepared.path.name))
+
+    def _milvus_store(self, *, locked: bool) -> VectorStore:
+        """The Milvus store, repaired against the catalog by whoever may write.
+
+        A shared store must not be written by a reader: repair (core.vector_sync, then the new
+        generation recorded in the collection) happens under the writer lock — the caller's, or
+        taken here if free. While another process writes, a reader searches what Milvus holds
+        (that writer applies and records its own batches).
+        """
+        if self._store is None:
+            self._store = self._open_milvus(self.store_target)
+            self._searcher = None
+        store = self._store
+        gen = self.catalog.generation(self.model_key)
+        if store.generation == gen:
+            return store
+        if store.refresh() == gen:
+            store.generation = gen
+            return store
+        if locked:
+            self._repair(store, gen)
+        else:
+            try:
+                with self.writer("repair vector store"):
+                    self._repair(store, self.catalog.generation(self.model_key))
+            except LibraryLockedError:
+                logger.info("vector store: another process is writing; searching what it holds")
+                store.generation = gen
+        return store
+
+    def _repair(self, store, gen: int) -> None:  # type: ignore[no-untyped-def]
+        store.generation = store.recorded_generation
+        sync_store(self.catalog, store, self.model_key)
+        store.save(gen)
+
+    def migrate_store(self, to: str, token: str | None = None,
+                      on_progress: Callable[[int, int], None] | None = None) -> dict:
+        """Copy the vectors into the store at ``to`` and make it the library's store.
+
+        Runs under the writer lock: the current store is first brought in step with the catalog,
+        then its vectors are copied (no re-encoding), the copy is checked, the new store records
+        the catalog generation and the library setting switches to ``to``. The old store is left
+        as it was (delete it yourself once the new one serves you).
+        """
+        from photoalbum.stores.migrate import copy_vectors
+
+        target = parse_store_uri(to, token if token is not None else self._store_token)
+        if target.display() == self.store_target.display():
+            raise UserError(f"the library already uses {target.display()}")
+        self._require_vectors()
+        with self.writer("store migrate"):
+            src = self._writable_store()
+            gen = self.catalog.generation(self.model_key)
+            if target.is_milvus:
+                dst = self._open_milvus(target)
+            else:
+                path = self._index_path()
+                dst = HnswStore.empty(self.prepared_model().dim, path=path,
+                                      capacity_hint=max(1024, len(src)))
+            try:
+                report = copy_vectors(src, dst, on_progress=on_progress)
+                dst.save(gen)
+            finally:
+                if dst is not src and callable(getattr(dst, "close", None)):
+                    dst.close()
+            self.catalog.set_setting(STORE_SETTING, target.display())
+        old = self.store_target.display()
+        closer = getattr(self._store, "close", None)
+        if callable(closer):
+            closer()
+        self._store, self._searcher, self._store_mtime = None, None, None
+        self._store_uri = None
+        self.store_target = target
+        return {"from": old, "to": target.display(), "vectors": report.copied,
+                "removed_stale": report.removed, "generation": gen,
+                "seconds": round(report.seconds, 3)}
 
     # --- roots -------------------------------------------------------------------------------
     def add_roots(self, folders: Sequence[str | os.PathLike[str]]) -> list[Root]:
@@ -163,7 +279,7 @@ class Library:
         with self.writer("remove"):
             n = self.catalog.remove_root(str(Path(folder).expanduser().resolve()))
             if self._prepared is not None or self.recorded_model:
-                store = self.store()
+                store = self._writable_store()
                 store.save(self.catalog.generation(self.model_key))
         return n
 
@@ -200,10 +316,13 @@ class Library:
             if self.recorded_model is None:  # the library's first model
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)
             self._int8_self_check(roots, on_progress, should_stop, wait_if_paused)
+            if self._store_uri and self.catalog.get_setting(STORE_SETTING) is None:
+                # The first index with --vector-store makes it the library's store.
+                self.catalog.set_setting(STORE_SETTING, self.store_target.display())
             encoder = self.encoder()
             enabled = self.enabled_passes() if passes else []
             # The index loads only if something changed: an unchanged rescan is stat calls only.
-            indexer = Indexer(self.catalog, self.store, encoder, self.thumbnails, batch_size=batch_size,
+            indexer = Indexer(self.catalog, self._writable_store, encoder, self.thumbnails, batch_size=batch_size,
                               decode_workers=decode_workers, on_progress=on_progress,
                               should_stop=should_stop, wait_if_paused=wait_if_paused,
                               recent=self.recent_images if enabled else None,
@@ -422,6 +541,7 @@ class Library:
             "failures": [{"path": p, "reason": r} for p, r in counts.failures],
             "model_id": key, "model_prepared": prepared is not None,
             "random_weights": self.spec.random_weights,
+            "vector_store": self.store_target.display(),
         })
         vectors = 0
         if prepared is not None:
@@ -491,7 +611,7 @@ class Library:
         return self.catalog.vectors(self.model_key)
 
     def close(self) -> None:
-        """Release the catalog and model sessions (and any pass's child process)."""
+        """Release the catalog, model sessions, vector-store connection and pass child processes."""
         for p in self._passes.values():
             closer = getattr(p, "close", None)
             if closer is not None:
@@ -499,6 +619,9 @@ class Library:
         self._passes.clear()
         self.catalog.close()
         self._encoder = None
+        closer = getattr(self._store, "close", None)
+        if callable(closer):
+            closer()
         self._store = None
 
 

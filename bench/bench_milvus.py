@@ -1,0 +1,182 @@
+"""hnswlib vs Milvus in one run: insert throughput, query latency and recall@k, filtered search.
+
+Synthetic CLIP-like data: unit 512-d vectors around a few hundred cluster centres on a low-rank
+subspace; queries are shifted off the image distribution (like text queries across CLIP's modality
+gap). The same vectors go into the embedded :class:`~photoalbum.core.vectorstore.HnswStore` and a
+:class:`~photoalbum.stores.milvus.MilvusStore` (a Milvus server, default the loopback one that
+``.ci/milvus-server start`` runs), both with HNSW M=16, efConstruction=100 and the same search
+``ef`` rule. Recall@k is against exact inner-product search (numpy).
+
+Milvus inserts land in growing segments that are searched brute force; "indexed" is the time from
+the first insert until Milvus reports every row in a built HNSW index (after a flush). Query
+latency is measured at Bounded consistency (the steady state) and at Strong (the first search
+after a commit; see :mod:`photoalbum.stores.milvus`). Filtered searches pass an allowed-id set
+(``id in [...]`` in Milvus, hnswlib's filter / exact scoring in the embedded store).
+
+    python -m bench.bench_milvus --n 100000            # ~5 min on 2 busy cores
+    python -m bench.bench_milvus --n 20000 --queries 50  # quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from bench import median, percentile
+
+DIM = 512
+
+
+def make_data(n: int, dim: int, queries: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(n unit vectors, queries unit vectors): clustered, low-rank, queries shifted."""
+    rng = np.random.default_rng(seed)
+    rank = 64
+    basis = np.linalg.qr(rng.standard_normal((dim, rank)))[0].T.astype(np.float32)  # (rank, dim)
+    centres = rng.standard_normal((max(8, n // 500), rank)).astype(np.float32)
+    out = np.empty((n, dim), dtype=np.float32)
+    for start in range(0, n, 100_000):
+        m = min(100_000, n - start)
+        c = centres[rng.integers(0, len(centres), m)]
+        low = c + 0.6 * rng.standard_normal((m, rank)).astype(np.float32)
+        v = low @ basis + 0.05 * rng.standard_normal((m, dim)).astype(np.float32)
+        out[start:start + m] = v / np.linalg.norm(v, axis=1, keepdims=True)
+    shift = rng.standard_normal(dim).astype(np.float32)
+    qc = centres[rng.integers(0, len(centres), queries)]
+    q = (qc + 0.8 * rng.standard_normal((queries, rank)).astype(np.float32)) @ basis
+    q = q / np.linalg.norm(q, axis=1, keepdims=True) + 0.5 * shift / np.linalg.norm(shift)
+    return out, (q / np.linalg.norm(q, axis=1, keepdims=True)).astype(np.float32)
+
+
+def exact_top(data: np.ndarray, q: np.ndarray, k: int, allowed: np.ndarray | None = None) -> set[int]:
+    """Ids of the exact top-k (ids = row numbers)."""
+    if allowed is None:
+        scores = data @ q
+        return set(np.argpartition(-scores, k - 1)[:k].tolist())
+    scores = data[allowed] @ q
+    kk = min(k, len(allowed))
+    return set(allowed[np.argpartition(-scores, kk - 1)[:kk]].tolist())
+
+
+def time_queries(store: Any, queries: np.ndarray, k: int, data: np.ndarray,
+                 allowed: np.ndarray | None = None) -> dict[str, float]:
+    """Median / p95 latency (ms) and recall@k over ``queries``."""
+    lat: list[float] = []
+    hit = 0
+    for q in queries:
+        t = time.perf_counter()
+        ids, _ = store.search(q, k, allowed)
+        lat.append(1000 * (time.perf_counter() - t))
+        want = exact_top(data, q, k, allowed)
+        hit += len(want & set(ids.tolist()))
+    denom = len(queries) * min(k, len(allowed) if allowed is not None else k)
+    return {"median_ms": round(median(lat), 2), "p95_ms": round(percentile(lat, 95), 2),
+            "recall": round(hit / denom, 4)}
+
+
+def insert(store: Any, data: np.ndarray, chunk: int = 10_000) -> float:
+    """Seconds to add every row (ids = row numbers)."""
+    t = time.perf_counter()
+    for start in range(0, len(data), chunk):
+        ids = np.arange(start, min(start + chunk, len(data)), dtype=np.int64)
+        store.add(ids, data[start:start + len(ids)])
+    return time.perf_counter() - t
+
+
+def wait_indexed(store: Any, n: int, timeout: float = 1800) -> float:
+    """Flush, then wait until Milvus has every row in a built index; seconds waited."""
+    c = store._client
+    t = time.perf_counter()
+    c.flush(store.collection)
+    while time.perf_counter() - t < timeout:
+        info = c.describe_index(store.collection, "vec")
+        if int(info.get("indexed_rows", 0)) >= n and int(info.get("pending_index_rows", 0)) == 0:
+            break
+        time.sleep(1.0)
+    return time.perf_counter() - t
+
+
+def run(n: int, queries: int, k: int, uri: str, token: str, dim: int = DIM,
+        stores: Sequence[str] = ("hnswlib", "milvus")) -> dict:
+    from photoalbum.core.vectorstore import HnswStore
+    from photoalbum.stores.milvus import MilvusStore
+    from photoalbum.stores.uri import parse_store_uri
+
+    data, qs = make_data(n, dim, queries)
+    rng = np.random.default_rng(1)
+    filters = {f"{m} allowed": np.sort(rng.choice(n, m, replace=False))
+               for m in (100, min(10_000, n // 4), n // 2)}
+    out: dict[str, Any] = {"n": n, "dim": dim, "k": k, "queries": queries}
+
+    if "hnswlib" in stores:
+        hnsw = HnswStore.empty(dim, capacity_hint=n)
+        secs = insert(hnsw, data)
+        out["hnswlib"] = {"insert_s": round(secs, 1), "insert_per_s": round(n / secs),
+                          "query": time_queries(hnsw, qs, k, data),
+                          "filtered": {name: time_queries(hnsw, qs[:20], k, data, a)
+                                       for name, a in filters.items()}}
+        print(json.dumps({"hnswlib": out["hnswlib"]}), file=sys.stderr, flush=True)
+        del hnsw
+    if "milvus" not in stores:
+        return out
+
+    target = parse_store_uri(uri, token)
+    store = MilvusStore.connect(target, dim, model_key="bench/1", library_id="bench",
+                                collection="bench_" + uuid.uuid4().hex[:8])
+    try:
+        secs = insert(store, data)
+        store.save(1)
+        indexed = wait_indexed(store, n) if target.kind == "milvus" else 0.0
+        store.search(qs[0], k)  # one Strong read: all writes applied
+        m: dict[str, Any] = {"insert_s": round(secs, 1), "insert_per_s": round(n / secs),
+                             "index_wait_s": round(indexed, 1)}
+        m["query"] = time_queries(store, qs, k, data)
+        if target.kind == "milvus":
+            strong: list[float] = []
+            for q in qs[:10]:
+                store._strong_at = None  # force Strong, as after a commit
+                t = time.perf_counter()
+                store.search(q, k)
+                strong.append(1000 * (time.perf_counter() - t))
+            m["query_strong_median_ms"] = round(median(strong), 1)
+        m["filtered"] = {name: time_queries(store, qs[:20], k, data, a)
+                         for name, a in filters.items()}
+        # the pure ``id in [...]`` expression, for comparison with the post-filter above
+        from photoalbum.stores import milvus as milvus_mod
+
+        saved, milvus_mod.ID_IN_MAX = milvus_mod.ID_IN_MAX, 10**9
+        try:
+            m["filtered_id_in_only"] = {name: time_queries(store, qs[:10], k, data, a)
+                                        for name, a in filters.items()}
+        finally:
+            milvus_mod.ID_IN_MAX = saved
+        out["milvus"] = m
+    finally:
+        store.drop()
+        store.close()
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("-k", type=int, default=20)
+    ap.add_argument("--uri", default="http://127.0.0.1:19530")
+    ap.add_argument("--token", default="root:Milvus")
+    ap.add_argument("--stores", default="hnswlib,milvus", help="comma-separated subset")
+    args = ap.parse_args(argv)
+    res = run(args.n, args.queries, args.k, args.uri, args.token,
+              stores=tuple(args.stores.split(",")))
+    print(json.dumps(res, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
