@@ -25,6 +25,7 @@ from photoalbum.workers.index_worker import IndexWorker
 from photoalbum.workers.messages import LibraryFactory, LibraryOptions
 from photoalbum.workers.model_prep import ModelPreparer
 from photoalbum.workers.qt import QtCore, QtWidgets
+from photoalbum.workers.scenes_worker import ScenesWorker
 from photoalbum.workers.search_worker import SearchWorker
 from photoalbum.workers.threads import WorkerThread
 from photoalbum.workers.thumbnails import ThumbnailLoader
@@ -74,6 +75,7 @@ class App:
     preparer: ModelPreparer
     settings: QtCore.QSettings
     threads: list[WorkerThread] = field(default_factory=list)
+    scenes_worker: ScenesWorker | None = None
 
     def start(self) -> None:
         """Start the worker threads and open the library (call after the window is shown)."""
@@ -123,12 +125,14 @@ def build_app(
     confirm: Callable[[str, str], bool] | None = None,
     persist_model: bool = True,
     thumbnail_threads: int = 2,
+    scenes_interval: float = 20.0,
 ) -> App:
     """Build the window, workers and loaders (not started). Tests call this too."""
     factory = factory or library_factory(paths)
     loader = ThumbnailLoader(max_threads=thumbnail_threads)
     index_worker = IndexWorker(factory, options, watch=watch, index_kwargs=index_kwargs)
     search_worker = SearchWorker(factory, options)
+    scenes_worker = ScenesWorker(factory, options, min_interval=scenes_interval)
     preparer = ModelPreparer(paths.models, paths.downloads)
     thumbnails = ThumbnailCache(paths.thumbnails)
     window = MainWindow(
@@ -143,10 +147,12 @@ def build_app(
         choose_folder=choose_folder,
         confirm=confirm,
         persist_model=persist_model,
+        scenes_worker=scenes_worker,
     )
     threads = [
         WorkerThread(index_worker, "photoalbum-index"),
         WorkerThread(search_worker, "photoalbum-search"),
+        WorkerThread(scenes_worker, "photoalbum-scenes"),
     ]
     return App(
         window=window,
@@ -156,6 +162,7 @@ def build_app(
         preparer=preparer,
         settings=settings,
         threads=threads,
+        scenes_worker=scenes_worker,
     )
 
 
