@@ -243,8 +243,18 @@ class ScenesWorker(QtCore.QObject):
     ) -> None:
         """Attach each group's cover Photo (read in chunks) and emit them."""
         covers = self._photos(lib, [c for _, c in pairs if c is not None])
-        groups = tuple(replace(g, cover=covers.get(c)) if c is not None else g for g, c in pairs)
-        self.groups_ready.emit(GroupsUpdate(kind, groups, ungrouped=ungrouped, seconds=seconds))
+        groups = []
+        for group, cover_id in pairs:
+            cover = covers.get(cover_id) if cover_id is not None else None
+            if cover is not None:
+                group = replace(group, cover=cover)
+                if kind == DUPLICATES:  # sets are told apart by their cover's file name
+                    name = Path(cover.path).name
+                    group = replace(group, title_en=name, title_zh=name)
+            groups.append(group)
+        self.groups_ready.emit(
+            GroupsUpdate(kind, tuple(groups), ungrouped=ungrouped, seconds=seconds)
+        )
 
     @staticmethod
     def _event_group(event: Event) -> tuple[PhotoGroup, int | None]:
@@ -271,7 +281,8 @@ class ScenesWorker(QtCore.QObject):
             f"{n} 张几乎相同的照片",
             ids,
             keep_order=True,
-            detail=f"largest difference {float(dup.max_distance):.3f} (cosine distance)",
+            detail=f"{n} near-identical photos (largest cosine distance "
+            f"{float(dup.max_distance):.3f}); nothing is ever deleted",
         )
         return group, int(dup.cover_id)
 
@@ -283,8 +294,3 @@ class ScenesWorker(QtCore.QObject):
             for p in lib.catalog.photos(unique[start : start + _CHUNK]):
                 out[p.id] = p
         return out
-
-
-def cover_name(group: PhotoGroup) -> str:
-    """The cover's file name, or ""."""
-    return Path(group.cover.path).name if group.cover is not None else ""

@@ -133,6 +133,7 @@ def test_groups_are_computed_off_the_gui_thread_and_never_touch_photos(
         lib.close()
     assert paths == ["astronaut small.jpg", "astronaut.jpg"]
     assert pair.cover is not None and pair.cover.id in pair.photo_ids
+    assert pair.title_en == Path(pair.cover.path).name  # sets are told apart by their cover
     # The scene state was saved where the CLI finds it.
     lib = Library(tiny_paths, model=TINY_SPEC, preparer=_refuse)
     try:
