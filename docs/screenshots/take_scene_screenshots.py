@@ -93,6 +93,7 @@ def drive(work: Path, models: Path) -> None:
 
     from photoalbum.core.paths import Paths
     from photoalbum.gui.app import build_app
+    from photoalbum.persistence import open_catalog
     from photoalbum.workers.messages import LibraryOptions
     from photoalbum.workers.qt import Qt, QtCore, QtWidgets  # first: the binding's workarounds
 
@@ -149,9 +150,11 @@ def drive(work: Path, models: Path) -> None:
     shot("11-events")
     splitter.setSizes([110, 170, 150, 330])
     dups = models_["duplicates"].groups()
+    catalog = open_catalog(paths.catalog)  # this thread's own connection
     exported = next((r for r, g in enumerate(dups) if g.key != "dup-all" and any(
-        "export" in p.path for p in w.search_worker._lib.catalog.photos(list(g.photo_ids))
+        "export" in p.path for p in catalog.photos(list(g.photo_ids))
     )), 1)
+    catalog.close()
     click("duplicates", exported)
     shot("12-duplicates")
     click("duplicates", 0)
