@@ -152,7 +152,9 @@ def build_app(
     threads = [
         WorkerThread(index_worker, "photoalbum-index"),
         WorkerThread(search_worker, "photoalbum-search"),
-        WorkerThread(scenes_worker, "photoalbum-scenes"),
+        # A refresh of a large library cannot be interrupted mid-clustering (≤ 60 s at 100k):
+        # wait for it at exit rather than destroy a running thread.
+        WorkerThread(scenes_worker, "photoalbum-scenes", stop_msec=180000),
     ]
     return App(
         window=window,

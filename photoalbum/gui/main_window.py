@@ -595,6 +595,9 @@ class MainWindow(QtWidgets.QMainWindow):
     def show_group(self, group: PhotoGroup) -> None:
         """Show a scene's / event's / duplicate set's photos; searches stay inside it until the
         chip's × (or "All photos") clears it."""
+        g = self.group
+        if g is not None and (g.kind, g.key) == (group.kind, group.key) and self.request.is_browse:
+            return  # already shown (a click can also arrive as an activation)
         self.group = group
         for kind, group_list in self.group_lists.items():
             if kind == group.kind:

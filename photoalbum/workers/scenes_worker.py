@@ -10,8 +10,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from photoalbum.core.errors import KnownError, LibraryLockedError
-from photoalbum.core.ports import Photo
+from photoalbum.core.ports import Photo, TextEncoder
 from photoalbum.workers.index_worker import lower_thread_priority
 from photoalbum.workers.messages import (
     GroupsUpdate,
@@ -184,6 +186,10 @@ class ScenesWorker(QtCore.QObject):
             return
         if self._service is None:
             self._service = lib.scenes_service()
+            if self._service.text_encoder is not None:  # embedding the vocabulary takes long
+                self._service.text_encoder = _StoppableEncoder(
+                    self._service.text_encoder, self._shutdown
+                )
         service = self._service
         saved = service.index()
         pending = service.changes_pending(saved)
@@ -294,3 +300,20 @@ class ScenesWorker(QtCore.QObject):
             for p in lib.catalog.photos(unique[start : start + _CHUNK]):
                 out[p.id] = p
         return out
+
+
+class _StoppableEncoder:
+    """A text encoder that refuses to work once the app is closing (the scene namer embeds a few
+    hundred vocabulary prompts on its first run: minutes on a slow machine). The namer treats the
+    refusal as "not named yet" and names the scenes on the next run."""
+
+    def __init__(self, encoder: TextEncoder, stop: threading.Event) -> None:
+        self._encoder = encoder
+        self._stop = stop
+        self.model_key = encoder.model_key
+        self.dim = encoder.dim
+
+    def encode_texts(self, texts: Sequence[str]) -> np.ndarray:
+        if self._stop.is_set():
+            raise KnownError("closing: scene names wait for the next run")
+        return self._encoder.encode_texts(texts)

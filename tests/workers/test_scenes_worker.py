@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,36 @@ def test_an_empty_library_shows_empty_groups(qtbot, make_worker):
     qtbot.waitUntil(lambda: len(rec.updates) == 3, timeout=20000)
     assert {u.kind for u in rec.updates} == {"scene", "event", "duplicates"}
     assert all(u.groups == () for u in rec.updates) and rec.failures == []
+
+
+def test_closing_does_not_wait_for_the_scene_vocabulary(
+    qtbot, make_worker, tiny_paths, library_photos, monkeypatch
+):
+    from photoalbum.core.models.encoder import ClipEncoder
+
+    # Copies of two photos: groups that form scenes even with random weights (and need names).
+    for name in ("coffee", "rocket"):
+        for size in (150, 170, 190, 210, 230):
+            Image.open(library_photos / f"{name}.jpg").resize((size, size)).save(
+                library_photos / f"{name}-{size}.jpg", quality=80
+            )
+    _index(tiny_paths, library_photos)
+    real = ClipEncoder.encode_texts
+    calls = []
+
+    def slow(self, texts):  # type: ignore[no-untyped-def]
+        calls.append(len(texts))
+        QtCore.QThread.msleep(500)  # a slow text tower: ~17 batches of the vocabulary
+        return real(self, texts)
+
+    monkeypatch.setattr(ClipEncoder, "encode_texts", slow)
+    worker, rec = make_worker()
+    worker.open()
+    qtbot.waitUntil(lambda: len(calls) >= 1 or bool(rec.failures), timeout=120000)
+    assert rec.failures == []
+    thread = worker.thread()  # the worker is deleted once its thread ends
+    t0 = time.monotonic()
+    worker.shutdown()
+    qtbot.waitUntil(lambda: not thread.isRunning(), timeout=20000)
+    assert time.monotonic() - t0 < 5.0  # not the ~8 s the rest of the vocabulary needs
+    assert len(calls) < 10
