@@ -157,8 +157,6 @@ def drive(work: Path, models: Path) -> None:
     catalog.close()
     click("duplicates", exported)
     shot("12-duplicates")
-    click("duplicates", 0)
-    shot("12b-duplicates-all")
     w.close()
     parts.shutdown()
 
