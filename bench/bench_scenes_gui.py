@@ -34,6 +34,9 @@ def main() -> int:
     ap.add_argument("models", type=Path)
     ap.add_argument("--model", default="random:xlm-roberta-base-ViT-B-32")
     ap.add_argument("--work", type=Path)
+    ap.add_argument("--no-names", action="store_true",
+                    help="skip scene naming (the first run embeds the vocabulary: minutes)")
+    ap.add_argument("--runs", choices=("cold", "both"), default="both")
     args = ap.parse_args()
 
     from photoalbum.core.errors import ModelNotAvailableError
@@ -55,6 +58,11 @@ def main() -> int:
 
     def factory(options, background):  # type: ignore[no-untyped-def]
         return Library(paths, model=options.model, background=background, preparer=refuse)
+
+    if args.no_names:
+        from photoalbum.core.scenes import ScenesService
+
+        ScenesService.namer = lambda self: None  # type: ignore[method-assign]
 
     app = QtWidgets.QApplication(sys.argv[:1])
     worker = ScenesWorker(factory, LibraryOptions(model=args.model), min_interval=0.0)
@@ -104,8 +112,10 @@ def main() -> int:
         }
         print(label, json.dumps(results[label]), flush=True)
 
-    run("cold (cluster + name + events + duplicates)", force=False)
-    run("forced recluster (vocabulary cached)", force=True)
+    run("cold (cluster" + ("" if args.no_names else " + name") + " + events + duplicates)",
+        force=False)
+    if args.runs == "both":
+        run("forced recluster", force=True)
     timer.stop()
     thread.stop(120000)
     print(json.dumps(results, indent=1))
