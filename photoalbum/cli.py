@@ -761,11 +761,12 @@ def cmd_scenes(args: argparse.Namespace, bars: _Bars) -> int:
     lib = _open_library(args, bars)
     try:
         service = lib.scenes_service()
+        # The scene state has its own lock: scenes refresh while the app or a CLI indexes.
         if args.recluster:
-            with lib.writer("scenes"):
+            with service.lock():
                 service.refresh(force_full=True)
         else:
-            with lib.writer("scenes", timeout=5.0):
+            with service.lock(timeout=5.0):
                 service.refresh()
         scenes = service.scenes(refresh=False)
         covers = _names(lib, [s.cover_id for s in scenes])

@@ -27,6 +27,7 @@ from photoalbum.workers.messages import LibraryFactory, LibraryOptions
 from photoalbum.workers.model_prep import ModelPreparer
 from photoalbum.workers.people_worker import PeopleWorker
 from photoalbum.workers.qt import QtCore, QtWidgets
+from photoalbum.workers.scenes_worker import ScenesWorker
 from photoalbum.workers.search_worker import SearchWorker
 from photoalbum.workers.threads import WorkerThread
 from photoalbum.workers.thumbnails import ThumbnailLoader
@@ -76,6 +77,7 @@ class App:
     preparer: ModelPreparer
     settings: QtCore.QSettings
     threads: list[WorkerThread] = field(default_factory=list)
+    scenes_worker: ScenesWorker | None = None
 
     def start(self) -> None:
         """Start the worker threads and open the library (call after the window is shown)."""
@@ -139,6 +141,7 @@ def build_app(
     default_folders: list[str] | None = None,
     log_file: Path | None = None,
     people: bool = False,
+    scenes_interval: float = 20.0,
 ) -> App:
     """Build the window, workers and loaders (not started). Tests call this too.
 
@@ -149,6 +152,7 @@ def build_app(
     loader = ThumbnailLoader(max_threads=thumbnail_threads)
     index_worker = IndexWorker(factory, options, watch=watch, index_kwargs=index_kwargs)
     search_worker = SearchWorker(factory, options)
+    scenes_worker = ScenesWorker(factory, options, min_interval=scenes_interval)
     preparer = ModelPreparer(paths.models, paths.downloads)
     thumbnails = ThumbnailCache(paths.thumbnails)
     window = MainWindow(
@@ -166,10 +170,14 @@ def build_app(
         default_folders=default_photo_folders() if default_folders is None else default_folders,
         log_file=str(log_file) if log_file else "",
         models_dir=str(paths.models),
+        scenes_worker=scenes_worker,
     )
     threads = [
         WorkerThread(index_worker, "photoalbum-index"),
         WorkerThread(search_worker, "photoalbum-search"),
+        # A refresh of a large library cannot be interrupted mid-clustering (≤ 60 s at 100k):
+        # wait for it at exit rather than destroy a running thread.
+        WorkerThread(scenes_worker, "photoalbum-scenes", stop_msec=180000),
     ]
     if people:
         people_worker = PeopleWorker(factory, options)
@@ -183,6 +191,7 @@ def build_app(
         preparer=preparer,
         settings=settings,
         threads=threads,
+        scenes_worker=scenes_worker,
     )
 
 

@@ -1,4 +1,5 @@
-"""MainWindow: search bar, filter bar, folder panel, thumbnail grid and status bar over the workers."""
+"""MainWindow: search bar, filter bar, side panel (folders, scenes, events, duplicates), thumbnail
+grid and status bar over the workers."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+import numpy as np
 
 from photoalbum.core.errors import KnownError
 from photoalbum.core.ports import PhotoFilter
@@ -21,8 +24,10 @@ from photoalbum.gui.dialogs.viewer import ViewerDialog
 from photoalbum.gui.dropping import has_image_content
 from photoalbum.gui.errors import logs_exceptions
 from photoalbum.gui.models.folder_tree import FolderTreeModel
+from photoalbum.gui.models.group_list import GroupListModel, kind_label
 from photoalbum.gui.models.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.filter_bar import FilterBar, HorizontalScroller
+from photoalbum.gui.widgets.group_list import GroupChip, GroupList
 from photoalbum.gui.widgets.index_status import IndexStatus
 from photoalbum.gui.widgets.pages import (
     EmptyResults,
@@ -36,21 +41,22 @@ from photoalbum.gui.widgets.search_bar import SearchBar
 from photoalbum.gui.widgets.side_panel import SidePanel
 from photoalbum.workers.index_worker import IndexWorker
 from photoalbum.workers.messages import (
+    GroupsUpdate,
     ImageInput,
     LibraryOptions,
     LibraryState,
+    PhotoGroup,
     SearchOutcome,
     SearchRequest,
 )
 from photoalbum.workers.model_prep import ModelPreparer
 from photoalbum.workers.people_worker import PeopleWorker
 from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from photoalbum.workers.scenes_worker import DUPLICATES, KINDS, ScenesWorker
 from photoalbum.workers.search_worker import SearchWorker
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
 if TYPE_CHECKING:  # pragma: no cover
-    import numpy as np
-
     from photoalbum.core.indexer import IndexProgress, IndexReport
 
 logger = logging.getLogger(__name__)
@@ -62,6 +68,17 @@ PAGE_LOADING, PAGE_SETUP, PAGE_FIRST_RUN, PAGE_MESSAGE, PAGE_LIBRARY = range(5)
 CELL = 168
 #: At most this many photos are opened at once with Enter (a mis-press must not open 10k windows).
 MAX_OPEN_EXTERNAL = 10
+#: Side-panel titles of the group sections, per kind and UI language.
+SECTION_TITLES = {
+    "scene": ("Scenes", "场景"),
+    "event": ("Events", "事件"),
+    "duplicates": ("Duplicates", "相似照片"),
+}
+
+
+def system_language() -> str:
+    """"zh" when the desktop's locale is Chinese, else "en" (the languages scene names exist in)."""
+    return "zh" if QtCore.QLocale.system().language() == QtCore.QLocale.Language.Chinese else "en"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -92,6 +109,9 @@ class MainWindow(QtWidgets.QMainWindow):
         open_url: opens a file URL in the desktop's default app (``QDesktopServices.openUrl``).
         choose_folder: asks for a folder to add (a file dialog by default).
         confirm: asks a yes/no question (a message box by default).
+        scenes_worker: computes scenes, events and near-duplicates (the side panel's groups).
+        language: "en" or "zh" for scene names and event titles (default: the ``ui/language``
+            setting, else the desktop's locale).
 
     Signals:
         results_shown(int): the grid was filled with a result set or listing of this many rows.
@@ -118,8 +138,12 @@ class MainWindow(QtWidgets.QMainWindow):
         default_folders: Sequence[str] = (),
         log_file: str = "",
         models_dir: str = "",
+        scenes_worker: ScenesWorker | None = None,
+        language: str | None = None,
     ) -> None:
         super().__init__()
+        self.scenes_worker = scenes_worker
+        self.language = language or str(self.settings_language(settings) or system_language())
         self.index_worker = index_worker
         self.search_worker = search_worker
         self.loader = loader
@@ -147,12 +171,20 @@ class MainWindow(QtWidgets.QMainWindow):
         self.people_section: PeopleSection | None = None
         self.detached = False
         self._folders_to_open: list[str] = []  # `photoalbum FOLDER` / "Open with", once open
+        self.group: PhotoGroup | None = None  # the scene/event/duplicate set shown and searched
+        self._scenes_open = False
 
         self.setWindowTitle("photoalbum")
         self.setAcceptDrops(True)
         self.resize(1200, 800)
         self.grid_model = PhotoGridModel(loader, thumbnail_path, thumb_size=CELL, parent=self)
         self.folder_model = FolderTreeModel(self)
+        self.group_models = {
+            kind: GroupListModel(
+                loader, thumbnail_path, channel=f"groups-{kind}", language=self.language, parent=self
+            )
+            for kind in KINDS
+        }
         self._build_ui()
         self._build_actions()
         self._connect()
@@ -186,21 +218,25 @@ class MainWindow(QtWidgets.QMainWindow):
         self.stack.addWidget(self.message_page)
 
         self.side_panel = SidePanel(self.folder_model)
-        scenes = QtWidgets.QLabel(
-            "Scenes, events and near-duplicates will appear here once the library is grouped."
-        )
-        scenes.setWordWrap(True)
-        scenes.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        scenes.setEnabled(False)
-        self.scenes_placeholder = scenes
-        self.side_panel.add_section("Scenes", scenes)
+        self.group_lists: dict[str, GroupList] = {}
+        for kind in KINDS:
+            group_list = GroupList(self.group_models[kind], kind)
+            en, zh = SECTION_TITLES[kind]
+            self.side_panel.add_section(zh if self.language == "zh" else en, group_list)
+            self.group_lists[kind] = group_list
+        self.side_panel.splitter.setSizes([200, 260, 160, 120])
+        self.group_chip = GroupChip()
         right = QtWidgets.QWidget()
         rv = QtWidgets.QVBoxLayout(right)
         rv.setContentsMargins(6, 0, 6, 0)
         rv.setSpacing(4)
         self.filter_bar = FilterBar()
         filter_scroll = HorizontalScroller(self.filter_bar)
-        rv.addWidget(filter_scroll)
+        filter_row = QtWidgets.QHBoxLayout()
+        filter_row.setSpacing(6)
+        filter_row.addWidget(self.group_chip)
+        filter_row.addWidget(filter_scroll, 1)
+        rv.addLayout(filter_row)
         self.results_stack = QtWidgets.QStackedWidget()
         self.grid = PhotoGridView(ThumbnailDelegate(CELL))
         self.grid.setModel(self.grid_model)
@@ -212,7 +248,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.splitter.addWidget(self.side_panel)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([240, 960])
+        self.splitter.setSizes([260, 940])
         self.stack.addWidget(self.splitter)
         outer.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -291,6 +327,15 @@ class MainWindow(QtWidgets.QMainWindow):
             lambda: None if self.detached else iw.index_now()
         )
         self.index_status.failures_clicked.connect(self.show_failures)
+        for group_list in self.group_lists.values():
+            group_list.group_selected.connect(self.show_group)
+        self.group_chip.cleared.connect(self.clear_group)
+        self.side_panel.all_button.clicked.connect(self.clear_group)
+        if self.scenes_worker is not None:
+            scw = self.scenes_worker
+            scw.groups_ready.connect(self._on_scenes_worker_groups_ready)
+            scw.busy_changed.connect(self._on_scenes_worker_busy_changed)
+            scw.failed.connect(self._on_worker_error)
 
     # --- start-up and settings -----------------------------------------------------------------
     def start(self) -> None:
@@ -300,6 +345,12 @@ class MainWindow(QtWidgets.QMainWindow):
     def detach(self) -> None:
         """Stop talking to the workers (they are about to stop)."""
         self.detached = True
+
+    @staticmethod
+    def settings_language(settings: QtCore.QSettings) -> str | None:
+        """The ``ui/language`` setting ("en" or "zh"), if set."""
+        value = settings.value("ui/language")
+        return str(value) if value in ("en", "zh") else None
 
     def _restore_settings(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -376,6 +427,9 @@ class MainWindow(QtWidgets.QMainWindow):
             self.index_worker.add_folders(folders)
         self._apply_state(state)
         self._open_pending_folders()
+        if self.scenes_worker is not None:
+            self._scenes_open = True
+            self.scenes_worker.open(self.options)
         if not self._search_open and not self._search_opening:
             self._search_opening = True
             self.search_worker.open()
@@ -427,12 +481,16 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_index_worker_photos_changed(self) -> None:
         if self.request.is_browse:
             self._run_request()
+        if self.scenes_worker is not None and self._scenes_open:
+            self.scenes_worker.refresh()  # coalesced and rate-limited by the worker
 
     @while_attached
     def _on_index_worker_run_finished(self, report: IndexReport | None) -> None:
         self._indexing = False
         self._cancelled = report is not None and report.cancelled
         self.index_status.set_finished(report, self._summary())
+        if self.scenes_worker is not None and self._scenes_open:
+            self.scenes_worker.refresh()
         if report is not None and report.failed:
             self.show_message(
                 f"{report.failed:,} photos could not be read — see “failed” in the status bar"
@@ -468,15 +526,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self._last_outcome = outcome
         self.grid_model.set_results(outcome.ids, outcome.scores, outcome.photos)
         n = len(outcome.ids)
+        where = self._group_phrase()
         if outcome.weak:
             self.status_label.setText(
-                f"No clear match for “{outcome.description}”: the {n:,} closest photos "
+                f"No clear match for “{outcome.description}”{where}: the {n:,} closest photos "
                 f"({outcome.seconds:.2f} s)"
             )
         else:
             hidden = f" · {outcome.cut:,} weaker matches hidden" if outcome.cut else ""
             self.status_label.setText(
-                f"{n:,} results for “{outcome.description}” ({outcome.seconds:.2f} s){hidden}"
+                f"{n:,} results for “{outcome.description}”{where} ({outcome.seconds:.2f} s)"
+                f"{hidden}"
             )
         self._after_fill()
 
@@ -486,14 +546,24 @@ class MainWindow(QtWidgets.QMainWindow):
         if rid != self._pending_rid:
             return
         self._last_outcome = None
+        group = self.group
+        if group is not None and group.keep_order and len(ids):
+            # Events in time order, duplicate sets side by side: the group's own order.
+            order = np.asarray(group.photo_ids, dtype=np.int64)
+            ids = order[np.isin(order, ids)]
         self.grid_model.update_ids(ids)
         if self.current_page() != PAGE_LIBRARY:
             return
-        self.status_label.setText(
-            f"{len(ids):,} photos"
-            if self.request.flt.is_empty
-            else f"{len(ids):,} photos match the filters"
-        )
+        others = replace(self.request.flt, ids=None)
+        if group is not None:
+            text = f"{len(ids):,} photos{self._group_phrase()}"
+            if not others.is_empty:
+                text += " match the filters"
+        elif others.is_empty:
+            text = f"{len(ids):,} photos"
+        else:
+            text = f"{len(ids):,} photos match the filters"
+        self.status_label.setText(text)
         self._after_fill()
 
     @while_attached
@@ -537,8 +607,89 @@ class MainWindow(QtWidgets.QMainWindow):
         self._run_request()
 
     def _on_filter_bar_changed(self, flt: PhotoFilter) -> None:
-        self.request = replace(self.request, flt=flt)
+        self.request = replace(self.request, flt=self._with_group(flt))
         self._run_request()
+
+    # --- scenes, events, duplicates ------------------------------------------------------------
+    def _with_group(self, flt: PhotoFilter) -> PhotoFilter:
+        """``flt`` restricted to the active group's photos (applied inside the ANN search)."""
+        return replace(flt, ids=self.group.photo_ids if self.group is not None else None)
+
+    def _group_phrase(self) -> str:
+        g = self.group
+        if g is None:
+            return ""
+        return f" in {kind_label(g.kind, 'en').lower()} “{g.title(self.language)}”"
+
+    def show_group(self, group: PhotoGroup) -> None:
+        """Show a scene's / event's / duplicate set's photos; searches stay inside it until the
+        chip's × (or "All photos") clears it."""
+        g = self.group
+        if g is not None and (g.kind, g.key) == (group.kind, group.key) and self.request.is_browse:
+            return  # already shown (a click can also arrive as an activation)
+        self.group = group
+        for kind, group_list in self.group_lists.items():
+            if kind == group.kind:
+                group_list.select_key(group.key)
+            else:
+                group_list.clear_selection()
+        self.group_chip.show_group(group, self.language)
+        self.search_bar.clear(emit=False)  # clicking a group shows its photos: a fresh start
+        self.request = replace(
+            self.request, text="", images=(), similar_to=None, flt=self._with_group(self.request.flt)
+        )
+        self._run_request()
+
+    def clear_group(self) -> None:
+        """Show (and search) the whole library again."""
+        if self.group is None:
+            return
+        self.group = None
+        for group_list in self.group_lists.values():
+            group_list.clear_selection()
+        self.group_chip.show_group(None)
+        self.request = replace(self.request, flt=self._with_group(self.request.flt))
+        self._run_request()
+
+    @while_attached
+    @logs_exceptions
+    def _on_scenes_worker_groups_ready(self, update: GroupsUpdate) -> None:
+        extra: tuple[PhotoGroup, ...] = ()
+        if update.kind == DUPLICATES and len(update.groups) > 1:
+            extra = (self._all_duplicates(update.groups),)
+        self.group_lists[update.kind].set_update(update, extra)
+        g = self.group
+        if g is None or g.kind != update.kind:
+            return
+        fresh = next((x for x in (*extra, *update.groups) if x.key == g.key), None)
+        if fresh is None or fresh.photo_ids == g.photo_ids:
+            return  # gone in a recluster: keep showing what the user chose
+        self.group = fresh
+        self.group_chip.show_group(fresh, self.language)
+        self.request = replace(self.request, flt=self._with_group(self.request.flt))
+        if self.request.is_browse:  # a listing follows its group; results stay until asked again
+            self._run_request()
+
+    @staticmethod
+    def _all_duplicates(groups: Sequence[PhotoGroup]) -> PhotoGroup:
+        ids = tuple(i for g in groups for i in g.photo_ids)
+        n = len(groups)
+        return PhotoGroup(
+            DUPLICATES,
+            "dup-all",
+            f"All {n:,} sets, side by side",
+            f"全部 {n:,} 组，并排显示",
+            ids,
+            cover=groups[0].cover,
+            keep_order=True,
+            detail="Review them in the grid; “Remove from library” forgets a photo, "
+            "files are never deleted",
+        )
+
+    @while_attached
+    def _on_scenes_worker_busy_changed(self, busy: bool) -> None:
+        for group_list in self.group_lists.values():
+            group_list.set_busy(busy)
 
     @while_attached
     def _run_request(self) -> None:

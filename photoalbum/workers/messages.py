@@ -124,3 +124,55 @@ class SearchOutcome:
     cut: int = 0  # weaker matches hidden by the relevance cut-off
     seconds: float = 0.0
     weak: bool = False  # nothing stood out: these are merely the closest photos
+
+
+@dataclass(frozen=True)
+class PhotoGroup:
+    """A scene, an event or a set of near-duplicates, as the side panel lists it.
+
+    Attributes:
+        kind: "scene", "event" or "duplicates".
+        key: stable id (a scene's or event's id; a duplicate set's smallest photo id).
+        title_en/title_zh: the name in each UI language.
+        photo_ids: the members, in the order the grid shows them when ``keep_order``.
+        cover: the photo whose thumbnail stands for the group (None if unknown).
+        keep_order: show members in ``photo_ids`` order (events: in time; duplicates: side by
+            side) rather than the grid's usual newest-first listing.
+        detail: one more line for the tooltip (naming confidence, distance).
+    """
+
+    kind: str
+    key: str
+    title_en: str
+    title_zh: str
+    photo_ids: tuple[int, ...]
+    cover: Photo | None = None
+    keep_order: bool = False
+    detail: str = ""
+
+    @property
+    def count(self) -> int:
+        """Number of photos in the group."""
+        return len(self.photo_ids)
+
+    def title(self, language: str) -> str:
+        """The title in ``language`` ("zh" or anything else for English)."""
+        return self.title_zh if language == "zh" and self.title_zh else self.title_en
+
+
+@dataclass(frozen=True)
+class GroupsUpdate:
+    """One kind of group, freshly computed by the scenes worker.
+
+    Attributes:
+        kind: "scene", "event" or "duplicates".
+        groups: largest scenes first; events newest first; duplicate sets largest first.
+        ungrouped: photos in none of them (scenes only: unique photos, or new ones waiting
+            for the next full recluster).
+        seconds: how long computing them took.
+    """
+
+    kind: str
+    groups: tuple[PhotoGroup, ...]
+    ungrouped: int = 0
+    seconds: float = 0.0

@@ -21,8 +21,9 @@ class WorkerThread:
     and then quits that thread (``QThread.currentThread().quit()``); ``finished`` deletes it.
     """
 
-    def __init__(self, worker: QtCore.QObject, name: str) -> None:
+    def __init__(self, worker: QtCore.QObject, name: str, *, stop_msec: int = 30000) -> None:
         self.worker = worker
+        self.stop_msec = stop_msec
         self.thread = QtCore.QThread()
         self.thread.setObjectName(name)
         worker.moveToThread(self.thread)
@@ -32,8 +33,10 @@ class WorkerThread:
         """Start the thread's event loop."""
         self.thread.start()
 
-    def stop(self, msec: int = 30000) -> bool:
-        """Ask the worker to close and wait for the thread; True if it ended in time."""
+    def stop(self, msec: int | None = None) -> bool:
+        """Ask the worker to close and wait for the thread (``stop_msec`` by default); True if it
+        ended in time."""
+        msec = self.stop_msec if msec is None else msec
         if not self.thread.isRunning():
             return True
         self.worker.shutdown()  # type: ignore[attr-defined]

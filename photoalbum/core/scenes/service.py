@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from photoalbum.core.errors import KnownError
+from photoalbum.core.lock import WriterLock
 from photoalbum.core.ports import Catalog, TextEncoder
 from photoalbum.core.scenes.duplicates import DEFAULT_THRESHOLD, DuplicateGroup, find_duplicates
 from photoalbum.core.scenes.events import Event, EventParams, group_events
@@ -27,8 +28,9 @@ def scenes_dir(library_dir: Path, model_key: str) -> Path:
 class ScenesService:
     """Reads the catalog's live vectors and photos; keeps the scene state in ``state_dir``.
 
-    ``refresh`` writes the state (call it with the library's writer lock held, or from the one
-    worker that owns writing); the other methods only read. Nothing touches photo files.
+    ``refresh`` writes the state: call it holding :meth:`lock` (the scene state's own lock, so
+    scenes can refresh while the library is being indexed); the other methods only read the
+    catalog. Nothing touches photo files.
     """
 
     def __init__(
@@ -63,6 +65,17 @@ class ScenesService:
     def index(self) -> SceneIndex:
         """The saved scene state, as last refreshed (empty if none)."""
         return SceneIndex.load(self.state_dir)
+
+    def lock(self, timeout: float = 0.0) -> WriterLock:
+        """The lock one scene-state writer holds around :meth:`refresh` (a context manager)."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        return WriterLock(self.state_dir / "scenes.lock", who="scenes", timeout=timeout)
+
+    def changes_pending(self, index: SceneIndex | None = None) -> int:
+        """Photos indexed or removed since the scene state was last refreshed (0: up to date)."""
+        known = (index or self.index()).known_ids()
+        live = np.unique(np.asarray(self.catalog.live_ids(self.model_key), dtype=np.int64))
+        return len(np.setxor1d(known, live, assume_unique=True))
 
     def refresh(self, *, force_full: bool = False) -> SceneIndex:
         """Bring the scenes up to date with the catalog and save them; returns the index."""

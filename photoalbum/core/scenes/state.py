@@ -247,6 +247,10 @@ class SceneIndex:
             if lab >= 0
         }
 
+    def known_ids(self) -> np.ndarray:
+        """Every photo id the last update saw (sorted), in a scene or not."""
+        return self._ids.copy()
+
     def unclustered_ids(self) -> np.ndarray:
         """Photos in no scene (unique photos, or new ones waiting for the next full run)."""
         return self._ids[self._labels < 0].copy()

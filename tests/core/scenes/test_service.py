@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import numpy as np
+import pytest
 
+from photoalbum.core.errors import LibraryLockedError
 from photoalbum.core.paths import Paths
 from photoalbum.core.ports import Photo, PhotoMeta, PhotoStatus
 from photoalbum.core.scenes.service import ScenesService, scenes_dir
@@ -98,3 +100,22 @@ def test_duplicates_use_the_thumbnail_cache(paths: Paths) -> None:
     # Without a thumbnail cache only near-identical vectors count: the crops drop out.
     bare = ScenesService(catalog, "m", paths.library / "s").duplicates()
     assert [g.photo_ids for g in bare] == [(1, 2, 3)]
+
+
+def test_changes_pending_and_the_scene_state_lock(paths: Paths) -> None:
+    x, _ = planted_clusters(n=200, n_clusters=3, dim=32, seed=4)
+    catalog = MemoryCatalog(x, [None] * len(x))
+    service = ScenesService(catalog, "m", paths.library / "s")
+    assert service.changes_pending() == 200  # nothing grouped yet
+    with service.lock():
+        index = service.refresh()
+    assert service.changes_pending(index) == 0 and service.changes_pending() == 0
+    catalog.ids = catalog.ids[5:]  # 5 photos removed...
+    catalog.vecs = catalog.vecs[5:]
+    assert service.changes_pending() == 5
+    catalog.ids = np.append(catalog.ids, [900, 901])  # ...and 2 new ones
+    catalog.vecs = np.vstack([catalog.vecs, x[:2]])
+    assert service.changes_pending() == 7
+    # One scene-state writer at a time (another object, as another thread or process holds it).
+    with service.lock(), pytest.raises(LibraryLockedError, match="scenes"):
+        service.lock().acquire()

@@ -1,0 +1,195 @@
+"""Take the README's Scenes / Events / Duplicates screenshots of the real app under Xvfb.
+
+usage: python docs/screenshots/take_scene_screenshots.py MODELS_DIR [--work DIR]
+
+MODELS_DIR must hold ``random:ViT-B-32`` already prepared (``photoalbum --models-dir MODELS_DIR
+--model random:ViT-B-32 model prepare``; minutes). The script writes a folder of photos made from
+scikit-image's sample photos (crops taken on five "days" with EXIF capture times, plus resized and
+recompressed copies), indexes it with the CLI, then opens the app in this process on a real X
+display (Xvfb), clicks a scene, types a query inside it, clicks an event and the duplicates, and
+saves each window with ImageMagick's ``import``. Random weights: scene names and groupings are
+meaningless (the app labels the model); the screenshots show the app. Needs Xvfb and ``import``
+(``shared/tools/install-desktop-test-deps.sh``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+DISPLAY = ":93"
+MODEL = "random:ViT-B-32"
+
+#: (day, sources) of the photo "events": a few photos of each source, minutes apart.
+DAYS = (
+    (datetime(2024, 7, 14, 9, 30), ("astronaut", "rocket")),
+    (datetime(2024, 8, 3, 15, 0), ("chelsea", "coffee")),
+    (datetime(2024, 10, 19, 11, 0), ("coins", "camera", "page")),
+    (datetime(2025, 1, 2, 20, 0), ("moon", "hubble_deep_field")),
+    (datetime(2025, 3, 8, 14, 0), ("immunohistochemistry", "retina", "colorwheel")),
+)
+
+
+def make_photos(out: Path, per_source: int = 5, seed: int = 3) -> None:
+    """Crops of scikit-image's sample photos with EXIF times, and three near-duplicate copies."""
+    import numpy as np
+    from PIL import Image
+
+    sys.path.insert(0, str(ROOT))
+    from tests.support.photos import sample_image
+
+    rng = np.random.default_rng(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for day, sources in DAYS:
+        t = day
+        for name in sources:
+            src = sample_image(name)
+            for _ in range(per_source):
+                w, h = src.size
+                cw, ch = int(w * rng.uniform(0.65, 1.0)), int(h * rng.uniform(0.65, 1.0))
+                x0, y0 = int(rng.integers(0, w - cw + 1)), int(rng.integers(0, h - ch + 1))
+                img = src.crop((x0, y0, x0 + cw, y0 + ch))
+                if rng.random() < 0.4:
+                    img = img.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+                img = img.resize((int(img.width * 2), int(img.height * 2)))
+                exif = Image.Exif()
+                exif[0x010F] = "Sample"
+                exif[0x0110] = "Camera One"
+                exif[0x0132] = t.strftime("%Y:%m:%d %H:%M:%S")
+                exif_ifd = exif.get_ifd(0x8769)
+                exif_ifd[0x9003] = t.strftime("%Y:%m:%d %H:%M:%S")
+                n += 1
+                img.save(out / f"IMG_{n:04d}.jpg", quality=90, exif=exif)
+                t += timedelta(minutes=int(rng.integers(1, 12)))
+    # Near-duplicates (same EXIF time): a resized copy, a recompressed copy, an exported copy.
+    for src, dst, size, quality in (
+        ("IMG_0001.jpg", "IMG_0001 small.jpg", (640, 640), 70),
+        ("IMG_0012.jpg", "IMG_0012 (1).jpg", None, 55),
+        ("IMG_0030.jpg", "IMG_0030 export.jpg", None, 80),
+    ):
+        with Image.open(out / src) as im:
+            exif = im.info.get("exif", b"")
+            copy = im.resize(size) if size else im.copy()
+        copy.save(out / dst, quality=quality, exif=exif)
+
+
+def sh(*cmd: str, env: dict | None = None) -> None:
+    subprocess.run(cmd, check=True, env=env)
+
+
+def drive(work: Path, models: Path) -> None:
+    """Run the app in this process (DISPLAY set) and take the screenshots."""
+    sys.path.insert(0, str(ROOT))
+    from PySide6 import QtTest
+
+    from photoalbum.core.paths import Paths
+    from photoalbum.gui.app import build_app
+    from photoalbum.persistence import open_catalog
+    from photoalbum.workers.messages import LibraryOptions
+    from photoalbum.workers.qt import Qt, QtCore, QtWidgets  # first: the binding's workarounds
+
+    app = QtWidgets.QApplication([sys.argv[0]])
+    app.setApplicationDisplayName("photoalbum")
+    paths = Paths(library=work / "library", models=models, downloads=work / "downloads")
+    settings = QtCore.QSettings(str(work / "gui.ini"), QtCore.QSettings.Format.IniFormat)
+    parts = build_app(paths, LibraryOptions(model=MODEL), settings, watch=False,
+                      persist_model=False)
+    w = parts.window
+    w.resize(1280, 800)
+    w.move(0, 0)
+    w.show()
+    parts.start()
+
+    def wait(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            app.processEvents()
+            QtTest.QTest.qWait(50)
+
+    def wait_until(cond, timeout: float = 300) -> None:  # type: ignore[no-untyped-def]
+        end = time.monotonic() + timeout
+        while not cond():
+            if time.monotonic() > end:
+                raise RuntimeError("timed out")
+            wait(0.2)
+
+    def shot(name: str) -> None:
+        wait(3)  # covers and thumbnails
+        target = HERE / f"{name}.png"
+        sh("import", "-window", hex(int(w.winId())), str(target))
+        print("saved", target, flush=True)
+
+    def click(kind: str, row: int) -> None:
+        view = w.group_lists[kind].view
+        index = view.model().index(row, 0)
+        view.scrollTo(index)
+        QtTest.QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                                pos=view.visualRect(index).center())
+
+    models_ = w.group_models
+    wait_until(lambda: bool(models_["scene"].groups()) and bool(models_["duplicates"].groups())
+               and not w.group_lists["scene"]._busy)
+    splitter = w.side_panel.splitter
+    splitter.setSizes([110, 330, 170, 150])
+    click("scene", 0)
+    shot("09-scenes")
+    w.search_bar.set_text("a person in a white suit")
+    wait(6)
+    shot("10-scene-and-text-search")
+    splitter.setSizes([110, 170, 330, 150])
+    click("event", 1)
+    shot("11-events")
+    splitter.setSizes([110, 170, 150, 330])
+    dups = models_["duplicates"].groups()
+    catalog = open_catalog(paths.catalog)  # this thread's own connection
+    exported = next((r for r, g in enumerate(dups) if g.key != "dup-all" and any(
+        "export" in p.path for p in catalog.photos(list(g.photo_ids))
+    )), 1)
+    catalog.close()
+    click("duplicates", exported)
+    shot("12-duplicates")
+    w.close()
+    parts.shutdown()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("models", type=Path)
+    ap.add_argument("--work", type=Path)
+    ap.add_argument("--drive", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="scene-shots-"))
+    if args.drive:
+        drive(work, args.models.resolve())
+        return 0
+    work.mkdir(parents=True, exist_ok=True)
+    photos = work / "Photos"
+    if not photos.exists():
+        make_photos(photos)
+    env = os.environ.copy()
+    env.update(PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1")
+    cli = [sys.executable, "-m", "photoalbum", "--library", str(work / "library"),
+           "--models-dir", str(args.models), "--model", MODEL]
+    sh(*cli, "add", str(photos), env=env)
+    sh(*cli, "index", env=env)
+    xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+    try:
+        time.sleep(1.5)
+        env.update(DISPLAY=DISPLAY, QT_QPA_PLATFORM="xcb")
+        sh(sys.executable, __file__, str(args.models), "--work", str(work), "--drive", env=env)
+    finally:
+        xvfb.terminate()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
