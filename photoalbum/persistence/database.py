@@ -29,6 +29,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from photoalbum.core.errors import BugError, KnownError, SchemaError
+from photoalbum.persistence.removed_schema import add_removed_files_table
 from photoalbum.persistence.schema import SCHEMA_VERSION, Base
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,9 @@ BUSY_TIMEOUT_MS = 10_000
 #: One step per old version: ``MIGRATIONS[i]`` upgrades version ``i + 1`` to ``i + 2``. A step
 #: receives a connection inside a write transaction; the version bump is done by the caller.
 Migration = Callable[[Connection], None]
-MIGRATIONS: tuple[Migration, ...] = ()
+MIGRATIONS: tuple[Migration, ...] = (
+    add_removed_files_table,  # 1 → 2: removed_files ("Remove from library")
+)
 if 1 + len(MIGRATIONS) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
     raise BugError("schema.SCHEMA_VERSION must be 1 + the number of migration steps")
 

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 #: The schema version the models below describe. A new catalog is created at this version;
 #: :data:`photoalbum.persistence.database.MIGRATIONS` holds one step per older version.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 STATUSES = ("pending", "indexed", "failed", "gone")
 

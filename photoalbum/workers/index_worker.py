@@ -500,15 +500,7 @@ class _Handler(_make_handler_base()):  # type: ignore[misc]
         self._notify = notify
 
     def on_any_event(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.event_type in ("opened", "closed_no_write"):
-            return
-        if event.is_directory and event.event_type == "modified":
-            return  # a folder's "modified" only echoes a change to one of its files
-        from photoalbum.core.scanning import is_photo_name
+        from photoalbum.core.watch import is_relevant_event
 
-        paths = [str(event.src_path)]
-        if getattr(event, "dest_path", ""):
-            paths.append(str(event.dest_path))
-        # A folder created, moved or deleted may hold photos; files only when they are photos.
-        if event.is_directory or any(is_photo_name(Path(p).name) for p in paths):
+        if is_relevant_event(event):
             self._notify()

@@ -63,46 +63,65 @@ def test_new_catalog_is_created_at_the_latest_version(paths) -> None:
     } <= indexes
 
 
-def test_step_migration_v1_to_v2_backs_up_first(paths) -> None:
+def test_step_migration_backs_up_first(paths) -> None:
+    real = list(database.MIGRATIONS)
+    v = len(real) + 1  # this program's version
     cat = open_catalog(paths.catalog)
     root = cat.add_root("/pics")
     cat.commit_batch("m", [item("/pics/a.jpg", root.id, 1)])
     cat.close()
     calls: list[int] = []
 
-    def v1_to_v2(conn) -> None:
+    def next_step(conn) -> None:
         calls.append(1)
         conn.exec_driver_sql("ALTER TABLE photos ADD COLUMN rating INTEGER")
         conn.exec_driver_sql("UPDATE photos SET rating = 3")
 
-    steps = [v1_to_v2]
+    steps = [*real, next_step]
     cat = open_catalog(paths.catalog, migrations=steps)
     assert calls == [1]
     with cat.database.transaction() as c:
-        assert read_version(c) == 2
+        assert read_version(c) == v + 1
         assert c.exec_driver_sql("SELECT rating FROM photos").scalar() == 3
     assert cat.photo_by_path("/pics/a.jpg") is not None and len(cat.live_ids("m")) == 1
     cat.close()
 
-    backup = paths.catalog.with_name("catalog.sqlite3.v1.backup")
+    backup = paths.catalog.with_name(f"catalog.sqlite3.v{v}.backup")
     assert backup.exists()
-    assert version_of(backup) == "1"
+    assert version_of(backup) == str(v)
     con = sqlite3.connect(backup)
     cols = {r[1] for r in con.execute("PRAGMA table_info(photos)")}
     assert "rating" not in cols and con.execute("SELECT COUNT(*) FROM photos").fetchone() == (1,)
     con.close()
 
-    # opening again at v2 migrates nothing and makes no second backup
+    # opening again at v + 1 migrates nothing and makes no second backup
     open_catalog(paths.catalog, migrations=steps).close()
     assert calls == [1]
     assert len(list(paths.catalog.parent.glob("*.backup"))) == 1
 
-    # this program's real list only knows v1: the v2 file is refused
+    # this program's real list stops at v: the newer file is refused
     with pytest.raises(SchemaError, match="newer photoalbum"):
         open_catalog(paths.catalog)
 
 
+def test_migration_adds_removed_files_to_a_version_1_catalog(paths) -> None:
+    open_catalog(paths.catalog, migrations=()).close()  # a version 1 file…
+    con = sqlite3.connect(paths.catalog)
+    con.execute("DROP TABLE removed_files")  # …as photoalbum 1 made it
+    con.commit()
+    con.close()
+    assert version_of(paths.catalog) == "1"
+    cat = open_catalog(paths.catalog)
+    root = cat.add_root("/pics")
+    [pid] = cat.commit_batch("m", [item("/pics/a.jpg", root.id, 1)])
+    assert cat.remove_photos([pid]) == 1
+    assert cat.removed_count() == 1
+    cat.close()
+    assert version_of(paths.catalog) == str(database.latest_version(database.MIGRATIONS))
+
+
 def test_failed_migration_step_leaves_the_old_version(paths) -> None:
+    real = list(database.MIGRATIONS)
     open_catalog(paths.catalog).close()
 
     def broken(conn) -> None:
@@ -110,8 +129,8 @@ def test_failed_migration_step_leaves_the_old_version(paths) -> None:
         raise RuntimeError("bug in migration")
 
     with pytest.raises(RuntimeError):
-        open_catalog(paths.catalog, migrations=[broken])
-    assert version_of(paths.catalog) == "1"
+        open_catalog(paths.catalog, migrations=[*real, broken])
+    assert version_of(paths.catalog) == str(len(real) + 1)
     con = sqlite3.connect(paths.catalog)
     assert con.execute("SELECT name FROM sqlite_master WHERE name='half_done'").fetchone() is None
     con.close()
