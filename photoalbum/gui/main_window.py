@@ -236,6 +236,7 @@ class MainWindow(QtWidgets.QMainWindow):
         iw.run_started.connect(self._on_index_worker_run_started)
         iw.progress.connect(self._on_index_worker_progress)
         iw.photos_changed.connect(self._on_index_worker_photos_changed)
+        iw.photos_removed.connect(self._on_index_worker_photos_removed)
         iw.run_finished.connect(self._on_index_worker_run_finished)
         iw.paused_changed.connect(self.index_status.set_paused)
         iw.busy.connect(self._on_index_worker_busy)
@@ -398,6 +399,12 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_index_worker_photos_changed(self) -> None:
         if self.request.is_browse:
             self._run_request()
+
+    @while_attached
+    def _on_index_worker_photos_removed(self, ids: list[int]) -> None:
+        self.grid_model.remove_ids(ids)  # results too, not only the browse listing
+        self.show_message(f"Removed {len(ids):,} photo(s) from the library (files untouched)")
+        self._update_empty_state()
 
     @while_attached
     def _on_index_worker_run_finished(self, report: IndexReport | None) -> None:

@@ -125,6 +125,7 @@ class IndexWorker(QtCore.QObject):
         run_started(): an indexing run began.
         progress(IndexProgress): throttled to ``progress_interval`` (≤ 10 per second).
         photos_changed(): photos were committed (throttled to ``changed_interval``).
+        photos_removed(list[int]): these photos were removed from the library (by the user).
         run_finished(IndexReport | None): a run ended (possibly cancelled); None when it could
             not run (library busy, an error: see ``busy`` and ``error``).
         paused_changed(bool): indexing is now paused / running.
@@ -140,6 +141,7 @@ class IndexWorker(QtCore.QObject):
     run_started = Signal()
     progress = Signal(object)
     photos_changed = Signal()
+    photos_removed = Signal(object)
     run_finished = Signal(object)
     paused_changed = Signal(bool)
     busy = Signal(str)
@@ -338,7 +340,9 @@ class IndexWorker(QtCore.QObject):
                 "removing single photos is not supported by this version of the "
                 "engine; remove their folder instead"
             )
-        remove(ids)
+        n = remove(ids)
+        logger.info("forgot %d photos", n)
+        self.photos_removed.emit(list(ids))
         self._emit_state()
         self.photos_changed.emit()
 
