@@ -205,6 +205,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.index_status = IndexStatus()
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.index_status)
+        # A transient message is drawn where the label is: hide the label meanwhile, or the two
+        # texts overlap.
+        self.statusBar().messageChanged.connect(
+            lambda text: self.status_label.setVisible(not text)
+        )
         self._show_page(PAGE_LOADING)
 
     def _build_actions(self) -> None:
@@ -413,8 +418,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.index_status.set_finished(report, self._summary())
         if report is not None and report.failed:
             self.show_message(
-                f"{report.failed:,} photos could not be read — see “failed” in the status bar"
+                f"{report.failed:,} photo{'s' if report.failed != 1 else ''} could not be read "
+                "— see “failed” in the status bar"
             )
+        if report is not None and report.indexed and not self.request.is_browse:
+            # Results shown while indexing ran were ranked over part of the library: rank again
+            # over all of it (a browse listing already follows along through photos_changed).
+            self._run_request()
         self._update_empty_state()
 
     @while_attached

@@ -269,6 +269,23 @@ def test_remove_from_library_forgets_photos_and_keeps_files(harness, photos):
     assert snapshot(photos) == before  # never deleted or written
 
 
+def test_a_search_made_while_indexing_is_ranked_again_when_indexing_ends(harness, photos):
+    h = harness()
+    h.wait_page(PAGE_FIRST_RUN)
+    h.wait_search_ready()
+    with h.qtbot.waitSignal(h.window.search_failed, timeout=20000):
+        h.window.search("a cat")  # nothing is indexed yet
+    assert h.window.grid_model.rowCount() == 0
+    with h.qtbot.waitSignal(h.window.results_shown, timeout=60000, check_params_cb=bool):
+        h.add_folder_and_wait(photos)
+    assert h.window.grid_model.has_scores and h.window.search_bar.text() == "a cat"
+    # A transient message hides the status label instead of overlapping it.
+    h.window.show_message("hello")
+    assert not h.window.status_label.isVisible()
+    h.window.statusBar().clearMessage()
+    assert h.window.status_label.isVisible()
+
+
 def _more_photos(folder: Path, n: int, size: int = 640) -> None:
     """``n`` distinct photos (different crops of the samples) so none is a copy of another."""
     folder.mkdir(parents=True, exist_ok=True)
