@@ -155,10 +155,10 @@ def main() -> int:
         procs.append(app)
         win = window_id("^photoalbum$")
         sh("xdotool", "windowsize", win, "1280", "800", "windowmove", win, "20", "20")
-        time.sleep(12)  # the setup page replaces "Opening the library…" (slow on a busy machine)
+        time.sleep(40)  # the setup page replaces "Opening the library…" (slow on a busy machine)
         shot(win, "01-model-setup")
         click(100, 366)  # "Download and prepare"
-        time.sleep(45)
+        time.sleep(60)
         shot(win, "01b-model-setup-offline")
         stop(app)
 
