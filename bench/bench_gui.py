@@ -8,7 +8,9 @@ Two measurements, each in fresh child processes so nothing is preloaded:
 * **event-loop stall**: the real app objects (``gui.app.build_app``) index N camera-sized photos
   (``shared/tools/make_photos.py N --mp 12``) with ``random:ViT-B-32``; a 10 ms QTimer on the GUI
   thread records the gaps between its ticks. The largest gap is the worst freeze a person could
-  feel. A text search is issued mid-run to show search keeps working while indexing. The same
+  feel. On Linux each gap is split (``/proc/thread-self/schedstat``) into time the GUI thread ran,
+  time it waited for a CPU (a busy machine) and the rest, when it was blocked: the GIL, a lock, or
+  the X server (``worst``: gap ms, s into the run, ms running, ms waiting for a CPU, ms blocked). A text search is issued mid-run to show search keeps working while indexing. The same
   photos are also indexed headless (``photoalbum index``) for the throughput ratio.
 
 Run: ``python -m bench.bench_gui [--photos 200]`` (under Xvfb with DISPLAY set it uses the real
