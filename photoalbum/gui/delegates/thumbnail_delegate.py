@@ -75,7 +75,10 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
             pixmap = index.data(Qt.ItemDataRole.DecorationRole)
             caption = index.data(PhotoGridModel.CaptionRole)
         rect = option.rect
-        dpr = painter.device().devicePixelRatioF()
+        # The view's pixel ratio (not painter.device(): a wrapper shiboken makes for the backing
+        # store's paint device is suspect in a segfault seen once in ~7 benchmark runs).
+        widget = option.widget
+        dpr = widget.devicePixelRatioF() if widget is not None else 1.0
         key = (
             pixmap.cacheKey() if isinstance(pixmap, QtGui.QPixmap) else 0,
             caption,
