@@ -90,8 +90,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folders", nargs="+", metavar="FOLDER")
     _add_output(p)
 
-    p = sub.add_parser("remove", help="forget a folder (files are never touched)")
-    p.add_argument("folder", metavar="FOLDER")
+    p = sub.add_parser(
+        "remove",
+        help="forget a folder, or single photos with --photo (files are never touched)",
+        description="Forget a library folder and its photos, or (--photo) single photos, which "
+        "later scans then skip. Files are never touched.",
+    )
+    p.add_argument("folder", metavar="FOLDER", nargs="?")
+    p.add_argument(
+        "--photo",
+        dest="photos",
+        nargs="+",
+        metavar="PHOTO",
+        default=[],
+        help="photos to forget: their paths, or photo:ID as search results show",
+    )
     _add_output(p)
 
     p = sub.add_parser("index", help="scan the folders and index new or changed photos")
@@ -396,13 +409,45 @@ def cmd_add(args: argparse.Namespace, bars: _Bars) -> int:
 
 
 def cmd_remove(args: argparse.Namespace, bars: _Bars) -> int:
+    if bool(args.folder) == bool(args.photos):
+        print("photoalbum remove: name a FOLDER, or photos with --photo (not both)", file=sys.stderr)
+        return 2
     lib = _open_library(args, bars)
     try:
-        n = lib.remove_root(args.folder)
+        if args.folder:
+            n = lib.remove_root(args.folder)
+            unknown: list[str] = []
+        else:
+            ids, unknown = _photo_ids(lib, args.photos)
+            n = lib.remove_photos(ids) if ids else 0
     finally:
         lib.close()
-    _emit(args, {"removed_photos": n}, f"forgot {n} photos (the files are untouched)")
-    return 0
+    data: dict[str, Any] = {"removed_photos": n}
+    human = f"forgot {n} photos (the files are untouched)"
+    if args.photos:
+        data["not_in_library"] = unknown
+        human += "".join(f"\nnot in the library: {_display(u)}" for u in unknown)
+    _emit(args, data, human)
+    return 1 if unknown and not n else 0
+
+
+def _photo_ids(lib, refs: Sequence[str]) -> tuple[list[int], list[str]]:  # type: ignore[no-untyped-def]
+    """Library photo ids for paths or ``photo:ID`` references, and the references not found."""
+    ids: list[int] = []
+    unknown: list[str] = []
+    for ref in refs:
+        pid: int | None = None
+        if ref.startswith("photo:") and ref[6:].isdigit():
+            found = lib.catalog.photos([int(ref[6:])])
+            pid = found[0].id if found else None
+        else:
+            photo = lib.catalog.photo_by_path(str(Path(ref).expanduser().absolute()))
+            pid = photo.id if photo is not None else None
+        if pid is None:
+            unknown.append(ref)
+        else:
+            ids.append(pid)
+    return ids, unknown
 
 
 def _report_json(report) -> dict:  # type: ignore[no-untyped-def]

@@ -150,15 +150,18 @@ class Library:
         return self.paths.index_dir / f"{safe}.hnsw"
 
     def store(self) -> VectorStore:
-        """The vector index, loaded (or rebuilt) and brought in step with the catalog."""
+        """The vector index, loaded (or rebuilt) once, then kept in step with the catalog.
+
+        A new generation written by another process (the app's indexer, a CLI ``index``) is
+        picked up incrementally from the catalog, the source of truth: only the vectors added or
+        removed since are applied. Reloading the saved file instead would hold the GIL for the
+        whole hnswlib load (~2 s at 100k vectors) and freeze a GUI thread after every save.
+        """
         if self.store_target.is_milvus:
             return self._milvus_store(locked=False)
         path = self._index_path()
-        mtime = _mtime(path.with_suffix(".json"))
-        if self._store is None or mtime != self._store_mtime:
-            # A new index generation was saved (by this or another process): reload it.
+        if self._store is None or self._store.path != path:
             self._store = HnswStore.open(path, self.prepared_model().dim)
-            self._store_mtime = mtime
             self._searcher = None
         sync_store(self.catalog, self._store, self.model_key)
         return self._store
@@ -278,10 +281,28 @@ class Library:
         """Forget a folder and its photos (the files are not touched)."""
         with self.writer("remove"):
             n = self.catalog.remove_root(str(Path(folder).expanduser().resolve()))
-            if self._prepared is not None or self.recorded_model:
-                store = self._writable_store()
-                store.save(self.catalog.generation(self.model_key))
+            self._save_store_if_prepared()
         return n
+
+    def remove_photos(self, ids: Sequence[int]) -> int:
+        """Forget single photos (the files are never touched): their rows and vectors go, and
+        later scans skip their paths. Returns how many were removed; unknown ids are ignored."""
+        with self.writer("remove"):
+            n = self.catalog.remove_photos([int(i) for i in ids])
+            if n:
+                self._save_store_if_prepared()
+        return n
+
+    def _save_store_if_prepared(self) -> None:
+        """Bring the saved vector index in step with the catalog after a removal — only if the
+        model is prepared: a removal never prepares (downloads) a model. An index left behind is
+        repaired from the catalog when it is next opened."""
+        prepared = self._prepared or self.models.get(self.spec)
+        if prepared is None:
+            return
+        self._prepared = prepared
+        store = self._writable_store()
+        store.save(self.catalog.generation(self.model_key))
 
     def writer(self, who: str, timeout: float = 0.0) -> WriterLock:
         """The library's writer lock (use as a context manager)."""
@@ -328,7 +349,6 @@ class Library:
                               recent=self.recent_images if enabled else None,
                               pass_side=max((p.min_side for p in enabled), default=0))
             report = indexer.run(roots)
-            self._store_mtime = _mtime(self._index_path().with_suffix(".json"))
             if not report.cancelled and self.recorded_model != self.spec.name:
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)
             if enabled and not report.cancelled:
@@ -623,13 +643,6 @@ class Library:
         if callable(closer):
             closer()
         self._store = None
-
-
-def _mtime(path: Path) -> int | None:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return None
 
 
 def _is_image_file(token: str) -> bool:

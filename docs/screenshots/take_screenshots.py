@@ -1,6 +1,7 @@
 """Take the README's screenshots of the real app under Xvfb (run from the project root).
 
 usage: python docs/screenshots/take_screenshots.py PHOTOS_DIR [--work DIR] [--models DIR]
+       python docs/screenshots/take_screenshots.py --setup-only   (01, 01b and 02 only)
 
 PHOTOS_DIR should hold ``samples/`` (tests/support/photos.py: make_sample_photos, size 1600)
 and ``camera/`` (``shared/tools/make_photos.py camera 140 --mp 8``). Timings assume a busy
@@ -27,7 +28,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-DISPLAY = ":97"
+DISPLAY = os.environ.get("SHOTS_DISPLAY", ":97")
 SIZE = (1360, 860)
 
 DRAG_SOURCE = r"""
@@ -121,10 +122,17 @@ def focus(win: str) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("photos", type=Path)
+    ap.add_argument("photos", type=Path, nargs="?")
+    ap.add_argument(
+        "--setup-only",
+        action="store_true",
+        help="only the model-setup shots (01, 01b, 02); stops the preparation after the shot",
+    )
     ap.add_argument("--work", type=Path)
     ap.add_argument("--models", type=Path, help="an existing models dir (skip the prepare shot)")
     args = ap.parse_args()
+    if args.photos is None and not args.setup_only:
+        ap.error("PHOTOS_DIR is needed (or --setup-only)")
     work = args.work or Path(tempfile.mkdtemp(prefix="shots-"))
     work.mkdir(parents=True, exist_ok=True)
     xvfb = subprocess.Popen(
@@ -147,10 +155,10 @@ def main() -> int:
         procs.append(app)
         win = window_id("^photoalbum$")
         sh("xdotool", "windowsize", win, "1280", "800", "windowmove", win, "20", "20")
-        time.sleep(3)
+        time.sleep(40)  # the setup page replaces "Opening the library…" (slow on a busy machine)
         shot(win, "01-model-setup")
-        click(120, 366)  # "Download and prepare"
-        time.sleep(30)
+        click(100, 366)  # "Download and prepare"
+        time.sleep(60)
         shot(win, "01b-model-setup-offline")
         stop(app)
 
@@ -164,6 +172,8 @@ def main() -> int:
         if not args.models:
             time.sleep(15)
             shot(win, "02-preparing-random-model")
+            if args.setup_only:
+                return 0
             time.sleep(600)  # preparing ViT-B-32 (export, quantize, verify) takes minutes
         time.sleep(8)
         shot(win, "03-first-run")

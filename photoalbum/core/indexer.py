@@ -215,6 +215,8 @@ class Indexer:
                 if report.scanned % 2000 == 0:
                     self.on_progress(IndexProgress("scan", report.scanned, 0, fi.path))
                 k = known.pop(fi.path, None)
+                if k is not None and k.status == PhotoStatus.REMOVED:
+                    continue  # the user removed it from the library
                 if k is None:
                     report.new += 1
                     work.append(_Work(fi, root.id))
@@ -232,7 +234,7 @@ class Indexer:
                 report.cancelled = True
                 return work, missing
             for path, k in known.items():
-                if k.status != PhotoStatus.GONE:
+                if k.status not in (PhotoStatus.GONE, PhotoStatus.REMOVED):
                     missing[k.id] = path
         for photo_id, fi, root_id in revived:  # came back unchanged: keep id and vector
             self.catalog.move_photo(photo_id, fi, root_id)

@@ -26,6 +26,9 @@ class PhotoStatus(str, enum.Enum):
     INDEXED = "indexed"  # has metadata and an embedding for the library's model
     FAILED = "failed"  # could not be read; ``reason`` says why; retried only when the file changes
     GONE = "gone"  # the file is no longer there; the row keeps its embedding for a later move back
+    # The user removed it from the library: scans skip the path; it has no photo row (only
+    # ``Catalog.known_files`` reports it, with id 0).
+    REMOVED = "removed"
 
 
 @dataclass(frozen=True)
@@ -184,9 +187,10 @@ class Catalog(Protocol):
     def set_setting(self, key: str, value: str) -> None: ...
 
     # --- scanning ---
-    def known_files(self, root_id: int) -> dict[str, KnownFile]: ...
+    def known_files(self, root_id: int) -> dict[str, KnownFile]: ...  # incl. REMOVED paths
     def known_file(self, path: str) -> KnownFile | None: ...
     def mark_gone(self, ids: Sequence[int]) -> None: ...
+    def remove_photos(self, ids: Sequence[int]) -> int: ...  # forget for good; scans skip them
     def find_by_fingerprint(self, fingerprints: Sequence[str], model_key: str) -> dict[str, int]: ...
     def move_photo(self, photo_id: int, file: FileInfo, root_id: int) -> None: ...  # revive, keep id
     def touch_photo(self, photo_id: int, file: FileInfo) -> None: ...  # same content, new mtime

@@ -8,6 +8,7 @@ events miss (network drives, sleep, inotify limits).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -23,16 +24,28 @@ from photoalbum.core.scanning import is_photo_name
 logger = logging.getLogger(__name__)
 
 
+def is_relevant_event(event: FileSystemEvent) -> bool:
+    """True when a watchdog event could mean a photo appeared, changed, moved or went away.
+
+    Reads (opened, closed without writing) never matter. A folder's "modified" event only echoes
+    a change to an entry inside it, which has its own event — acting on it too would rescan after
+    every thumbnail write or editor temp file in a watched folder. A folder created, moved or
+    deleted may hold photos; a file event matters only for a photo name (either end of a move).
+    """
+    if event.event_type in ("opened", "closed_no_write"):
+        return False
+    if event.is_directory:
+        return event.event_type != "modified"
+    paths = [event.src_path] + ([event.dest_path] if getattr(event, "dest_path", "") else [])
+    return any(is_photo_name(Path(os.fsdecode(p)).name) for p in paths)
+
+
 class _Handler(FileSystemEventHandler):
     def __init__(self, notify: Callable[[], None]) -> None:
         self._notify = notify
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("opened", "closed_no_write"):
-            return
-        paths = [str(event.src_path)] + ([str(event.dest_path)] if getattr(event, "dest_path", "") else [])
-        # Directory events matter (a moved folder); file events only for photo names.
-        if event.is_directory or any(is_photo_name(Path(p).name) for p in paths):
+        if is_relevant_event(event):
             self._notify()
 
 

@@ -258,6 +258,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.index_status = IndexStatus()
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.index_status)
+        # A transient message is drawn where the label is: hide the label meanwhile, or the two
+        # texts overlap.
+        self.statusBar().messageChanged.connect(
+            lambda text: self.status_label.setVisible(not text)
+        )
         self._show_page(PAGE_LOADING)
 
     def _build_actions(self) -> None:
@@ -291,6 +296,7 @@ class MainWindow(QtWidgets.QMainWindow):
         iw.run_started.connect(self._on_index_worker_run_started)
         iw.progress.connect(self._on_index_worker_progress)
         iw.photos_changed.connect(self._on_index_worker_photos_changed)
+        iw.photos_removed.connect(self._on_index_worker_photos_removed)
         iw.run_finished.connect(self._on_index_worker_run_finished)
         iw.paused_changed.connect(self.index_status.set_paused)
         iw.busy.connect(self._on_index_worker_busy)
@@ -485,6 +491,12 @@ class MainWindow(QtWidgets.QMainWindow):
             self.scenes_worker.refresh()  # coalesced and rate-limited by the worker
 
     @while_attached
+    def _on_index_worker_photos_removed(self, ids: list[int]) -> None:
+        self.grid_model.remove_ids(ids)  # results too, not only the browse listing
+        self.show_message(f"Removed {len(ids):,} photo(s) from the library (files untouched)")
+        self._update_empty_state()
+
+    @while_attached
     def _on_index_worker_run_finished(self, report: IndexReport | None) -> None:
         self._indexing = False
         self._cancelled = report is not None and report.cancelled
@@ -493,8 +505,13 @@ class MainWindow(QtWidgets.QMainWindow):
             self.scenes_worker.refresh()
         if report is not None and report.failed:
             self.show_message(
-                f"{report.failed:,} photos could not be read — see “failed” in the status bar"
+                f"{report.failed:,} photo{'s' if report.failed != 1 else ''} could not be read "
+                "— see “failed” in the status bar"
             )
+        if report is not None and report.indexed and not self.request.is_browse:
+            # Results shown while indexing ran were ranked over part of the library: rank again
+            # over all of it (a browse listing already follows along through photos_changed).
+            self._run_request()
         self._update_empty_state()
 
     @while_attached

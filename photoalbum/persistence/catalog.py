@@ -59,6 +59,7 @@ from photoalbum.core.ports import (
 )
 from photoalbum.persistence.database import MIGRATIONS, Database, Migration, open_database
 from photoalbum.persistence.pass_state import SqlPassState
+from photoalbum.persistence.removed_schema import RemovedFileRow
 from photoalbum.persistence.schema import (
     EmbeddingRow,
     ModelGeneration,
@@ -77,6 +78,7 @@ E = EmbeddingRow.__table__
 R = RootRow.__table__
 G = ModelGeneration.__table__
 S = Setting.__table__
+X = RemovedFileRow.__table__
 
 INDEXED = PhotoStatus.INDEXED.value
 GONE = PhotoStatus.GONE.value
@@ -183,6 +185,7 @@ class SqlCatalog:
                             search_text=_search_text(path, r.path, r.camera_make, r.camera_model),
                         )
                     )
+                c.execute(update(X).where(X.c.root_id.in_(inner_ids)).values(root_id=new_id))
                 c.execute(delete(R).where(R.c.id.in_(inner_ids)))
                 logger.info(
                     "folder %s absorbs the library folders %s",
@@ -255,12 +258,26 @@ class SqlCatalog:
                 )
                 .fetchall()
             )
+            removed = (
+                _raw(c)
+                .execute(
+                    "SELECT path, size, mtime_ns, fingerprint FROM removed_files WHERE root_id = ?",
+                    (int(root_id),),
+                )
+                .fetchall()
+            )
         status = _STATUS
-        return {
+        known = {
             (r[0] if type(r[0]) is str else path_value(r[0])):  # noqa: E721 - exact type
             KnownFile(r[1], r[2], r[3], status[r[4]], r[5])
             for r in rows
         }
+        for r in removed:  # files the user removed: a scan skips them (no photo row, id 0)
+            known.setdefault(
+                r[0] if type(r[0]) is str else path_value(r[0]),  # noqa: E721 - exact type
+                KnownFile(0, r[1], r[2], PhotoStatus.REMOVED, r[3]),
+            )
+        return known
 
     def known_file(self, path: str) -> KnownFile | None:
         """What the catalog remembers of one path."""
@@ -291,6 +308,55 @@ class SqlCatalog:
             c.execute(update(P).where(chosen, P.c.status != GONE).values(status=GONE))
             for mk in models:
                 _bump(c, mk)
+
+    def remove_photos(self, ids: Sequence[int]) -> int:
+        """Forget photos for good: their rows and vectors go, and their paths are remembered in
+        ``removed_files`` so later scans skip them (the files are never touched). Returns how many
+        photos were removed; unknown ids are ignored.
+        """
+        if not len(ids):
+            return 0
+        with self._db.transaction(write=True) as c:
+            chosen = P.c.id.in_(_json_ids(ids))
+            rows = c.execute(
+                select(P.c.id, P.c.root_id, P.c.path, P.c.size, P.c.mtime_ns, P.c.fingerprint).where(
+                    chosen
+                )
+            ).all()
+            if not rows:
+                return 0
+            models = (
+                c.execute(
+                    select(E.c.model_key)
+                    .distinct()
+                    .select_from(E.join(P, P.c.id == E.c.photo_id))
+                    .where(chosen, P.c.status == INDEXED)
+                )
+                .scalars()
+                .all()
+            )
+            now = datetime.now()
+            for r in rows:
+                c.execute(delete(X).where(X.c.path == r.path))
+                c.execute(
+                    insert(X).values(
+                        path=r.path,
+                        root_id=r.root_id,
+                        size=r.size,
+                        mtime_ns=r.mtime_ns,
+                        fingerprint=r.fingerprint,
+                        removed_at=now,
+                    )
+                )
+            c.execute(delete(P).where(chosen))  # embeddings (and anything per photo) cascade
+            for mk in models:
+                _bump(c, mk)
+            return len(rows)
+
+    def removed_count(self) -> int:
+        """How many files were removed from the library by hand (scans skip them)."""
+        with self._db.transaction() as c:
+            return int(c.execute(select(func.count()).select_from(X)).scalar_one())
 
     def find_by_fingerprint(self, fingerprints: Sequence[str], model_key: str) -> dict[str, int]:
         """Fingerprint → a photo with that content and a vector for ``model_key``.

@@ -31,6 +31,7 @@ from sqlalchemy.exc import DBAPIError
 from photoalbum.core.errors import BugError, KnownError, SchemaError
 from photoalbum.persistence.faces_schema import v3_add_faces
 from photoalbum.persistence.migration_steps import v1_add_pass_state, v2_add_photo_text
+from photoalbum.persistence.removed_schema import add_removed_files_table
 from photoalbum.persistence.schema import SCHEMA_VERSION, Base
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,12 @@ BUSY_TIMEOUT_MS = 10_000
 #: One step per old version: ``MIGRATIONS[i]`` upgrades version ``i + 1`` to ``i + 2``. A step
 #: receives a connection inside a write transaction; the version bump is done by the caller.
 Migration = Callable[[Connection], None]
-MIGRATIONS: tuple[Migration, ...] = (v1_add_pass_state, v2_add_photo_text, v3_add_faces)
+MIGRATIONS: tuple[Migration, ...] = (
+    v1_add_pass_state,  # 1 → 2: per-photo state of the background passes
+    v2_add_photo_text,  # 2 → 3: text read in photos + full-text index
+    v3_add_faces,  # 3 → 4: faces and people
+    add_removed_files_table,  # 4 → 5: removed_files ("Remove from library")
+)
 if 1 + len(MIGRATIONS) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
     raise BugError("schema.SCHEMA_VERSION must be 1 + the number of migration steps")
 

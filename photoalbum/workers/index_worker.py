@@ -162,6 +162,7 @@ class IndexWorker(QtCore.QObject):
         run_started(): an indexing run began.
         progress(IndexProgress): throttled to ``progress_interval`` (≤ 10 per second).
         photos_changed(): photos were committed (throttled to ``changed_interval``).
+        photos_removed(list[int]): these photos were removed from the library (by the user).
         run_finished(IndexReport | None): a run ended (possibly cancelled); None when it could
             not run (library busy, an error: see ``busy`` and ``error``).
         paused_changed(bool): indexing is now paused / running.
@@ -177,6 +178,7 @@ class IndexWorker(QtCore.QObject):
     run_started = Signal()
     progress = Signal(object)
     photos_changed = Signal()
+    photos_removed = Signal(object)
     run_finished = Signal(object)
     paused_changed = Signal(bool)
     busy = Signal(str)
@@ -384,7 +386,9 @@ class IndexWorker(QtCore.QObject):
                 "removing single photos is not supported by this version of the "
                 "engine; remove their folder instead"
             )
-        remove(ids)
+        n = remove(ids)
+        logger.info("forgot %d photos", n)
+        self.photos_removed.emit(list(ids))
         self._emit_state()
         self.photos_changed.emit()
 
@@ -552,15 +556,7 @@ class _Handler(_make_handler_base()):  # type: ignore[misc]
         self._notify = notify
 
     def on_any_event(self, event) -> None:  # type: ignore[no-untyped-def]
-        if event.event_type in ("opened", "closed_no_write"):
-            return
-        if event.is_directory and event.event_type == "modified":
-            return  # a folder's "modified" only echoes a change to one of its files
-        from photoalbum.core.scanning import is_photo_name
+        from photoalbum.core.watch import is_relevant_event
 
-        paths = [str(event.src_path)]
-        if getattr(event, "dest_path", ""):
-            paths.append(str(event.dest_path))
-        # A folder created, moved or deleted may hold photos; files only when they are photos.
-        if event.is_directory or any(is_photo_name(Path(p).name) for p in paths):
+        if is_relevant_event(event):
             self._notify()

@@ -14,6 +14,7 @@ from photoalbum.core import indexer as indexer_mod
 from photoalbum.core.indexer import Indexer
 from photoalbum.core.ports import PhotoStatus
 from photoalbum.core.thumbnails import ThumbnailCache
+from photoalbum.core.vector_sync import sync_store
 from photoalbum.core.vectorstore import HnswStore
 from photoalbum.persistence import open_catalog
 from tests.support.fakes import FakeImageEncoder
@@ -220,3 +221,23 @@ def test_unchanged_rescan_neither_loads_nor_saves_the_index(env):
     r = Indexer(env.catalog, load, env.enc, ThumbnailCache(env.paths.thumbnails)).run()
     assert r.indexed == 1 and loads == [1]
     assert {p.name: p.stat().st_mtime_ns for p in env.paths.index_dir.iterdir()} != saved
+
+
+def test_photos_removed_from_the_library_stay_out_of_rescans(env):
+    env.make().run()
+    key = env.enc.model_key
+    first, second = env.catalog.live_ids(key).tolist()[:2]
+    removed_path = env.catalog.photos([first])[0].path
+    before = snapshot(env.photos)
+    assert env.catalog.remove_photos([first]) == 1
+    os.utime(removed_path, ns=(1, 1))  # even a changed file stays out
+    report = env.make().run()
+    assert report.new == 0 and report.changed == 0 and report.gone == 0 and report.indexed == 0
+    assert first not in env.catalog.live_ids(key).tolist()
+    assert env.catalog.photo_by_path(removed_path) is None
+    sync_store(env.catalog, env.store, key)  # what a reader does: the removal reaches the index
+    assert first not in env.store.ids().tolist() and second in env.store.ids().tolist()
+    assert os.path.exists(removed_path)  # never deleted
+    assert {k: v for k, v in snapshot(env.photos).items() if k != removed_path} == {
+        k: v for k, v in before.items() if k != removed_path
+    }

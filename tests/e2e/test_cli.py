@@ -121,6 +121,32 @@ def test_human_output_and_errors(cli, photos):
     assert rc == 1
 
 
+def test_remove_single_photos_and_a_folder(cli, photos):
+    before = snapshot(photos)
+    cli("add", str(photos))
+    cli("index")
+    rc, out, _ = cli("status", "--json")
+    total = json.loads(out)["photos"]
+    rc, out, _ = cli("search", "a photo", "--all", "-k", "3", "--json")
+    hit = json.loads(out)["results"][0]
+    rc, out, _ = cli(
+        "remove", "--photo", str(photos / "coffee.jpg"), f"photo:{hit['id']}", "nope.jpg", "--json"
+    )
+    gone = 1 if hit["path"] == str(photos / "coffee.jpg") else 2
+    assert rc == 0 and json.loads(out) == {"removed_photos": gone, "not_in_library": ["nope.jpg"]}
+    rc, out, _ = cli("index", "--json")
+    assert rc == 0 and json.loads(out)["new"] == 0  # removed photos stay out
+    rc, out, _ = cli("status", "--json")
+    assert json.loads(out)["photos"] == total - gone
+    rc, out, err = cli("remove", "--photo", "nope.jpg")
+    assert rc == 1 and "not in the library: nope.jpg" in out
+    rc, _, err = cli("remove")
+    assert rc == 2 and "--photo" in err
+    rc, out, _ = cli("remove", str(photos), "--json")  # the folder, as before
+    assert rc == 0 and json.loads(out) == {"removed_photos": total - gone}
+    assert snapshot(photos) == before
+
+
 def test_model_list_and_info(cli):
     rc, out, _ = cli("model", "list", "--json", model=False)
     names = [m["name"] for m in json.loads(out)]

@@ -244,6 +244,48 @@ def test_viewer_opens_navigates_and_shows_exif(harness, photos):
     assert h.window.search_bar.text().startswith("photo:") and model.has_scores
 
 
+def test_remove_from_library_forgets_photos_and_keeps_files(harness, photos):
+    before = snapshot(photos)
+    h = harness()
+    h.add_folder_and_wait(photos)
+    h.wait_rows(8)
+    assert h.window.state is not None and h.window.state.can_remove_photos
+    h.search("a photo")  # from a result set, not only the browse listing
+    model = h.window.grid_model
+    n = model.rowCount()
+    gone = [model.photo_id(0), model.photo_id(1)]
+    with wait_worker_signal(h.qtbot, h.window.index_worker.photos_removed, 20000):
+        h.window.remove_photos([0, 1])
+    assert h.confirmations[-1] == "Remove from library"
+    h.qtbot.waitUntil(lambda: model.rowCount() == n - 2, timeout=5000)
+    assert not set(gone) & set(model.ids.tolist())
+    h.qtbot.waitUntil(lambda: h.window.state.photos == 6, timeout=10000)
+    with h.qtbot.waitSignal(h.window.results_shown, timeout=10000):
+        h.window.search_bar.clear()
+    h.wait_rows(6)
+    with wait_worker_signal(h.qtbot, h.window.index_worker.run_finished, 60000) as finished:
+        h.window.index_worker.index_now()  # a rescan leaves them out
+    assert finished.args[0].new == 0
+    assert snapshot(photos) == before  # never deleted or written
+
+
+def test_a_search_made_while_indexing_is_ranked_again_when_indexing_ends(harness, photos):
+    h = harness()
+    h.wait_page(PAGE_FIRST_RUN)
+    h.wait_search_ready()
+    with h.qtbot.waitSignal(h.window.search_failed, timeout=20000):
+        h.window.search("a cat")  # nothing is indexed yet
+    assert h.window.grid_model.rowCount() == 0
+    with h.qtbot.waitSignal(h.window.results_shown, timeout=60000, check_params_cb=bool):
+        h.add_folder_and_wait(photos)
+    assert h.window.grid_model.has_scores and h.window.search_bar.text() == "a cat"
+    # A transient message hides the status label instead of overlapping it.
+    h.window.show_message("hello")
+    assert not h.window.status_label.isVisible()
+    h.window.statusBar().clearMessage()
+    assert h.window.status_label.isVisible()
+
+
 def _more_photos(folder: Path, n: int, size: int = 640) -> None:
     """``n`` distinct photos (different crops of the samples) so none is a copy of another."""
     folder.mkdir(parents=True, exist_ok=True)

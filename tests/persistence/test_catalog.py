@@ -112,6 +112,39 @@ def test_remove_root_cascades_and_bumps(cat: SqlCatalog, root, tmp_path: Path) -
     assert cat.remove_root("/not/a/root") == 0
 
 
+def test_remove_photos_forgets_rows_and_vectors_and_remembers_paths(
+    cat: SqlCatalog, root, tmp_path: Path
+) -> None:
+    ids = cat.commit_batch(MK, [indexed(f"{root.path}/{i}.jpg", root.id, i) for i in range(3)])
+    g = cat.generation(MK)
+    assert cat.remove_photos([ids[0], ids[2], 999_999]) == 2  # unknown ids are ignored
+    assert cat.generation(MK) == g + 1  # readers see the vectors go
+    assert cat.live_ids(MK).tolist() == [ids[1]]
+    assert [p.id for p in cat.photos(ids)] == [ids[1]]
+    with cat.database.transaction() as c:
+        assert c.exec_driver_sql("SELECT COUNT(*) FROM embeddings").scalar() == 1
+    known = cat.known_files(root.id)
+    removed = known[f"{root.path}/0.jpg"]
+    assert removed.status == PhotoStatus.REMOVED and removed.id == 0
+    assert (removed.size, removed.fingerprint) == (1000, "fp0")
+    assert known[f"{root.path}/1.jpg"].status == PhotoStatus.INDEXED
+    assert cat.removed_count() == 2
+    assert cat.status_counts(MK).photos == 1
+    assert cat.remove_photos([]) == 0 and cat.remove_photos([ids[0]]) == 0
+    assert cat.generation(MK) == g + 1  # nothing changed: no new generation
+
+
+def test_removed_paths_follow_their_root(cat: SqlCatalog, tmp_path: Path) -> None:
+    inner = cat.add_root(str(tmp_path / "p" / "trip"))
+    path = str(tmp_path / "p" / "trip" / "x.jpg")
+    [pid] = cat.commit_batch(MK, [indexed(path, inner.id, 1)])
+    cat.remove_photos([pid])
+    outer = cat.add_root(str(tmp_path / "p"))  # absorbs the inner root and its removals
+    assert cat.known_files(outer.id)[path].status == PhotoStatus.REMOVED
+    cat.remove_root(outer.path)  # forgetting the folder forgets its removals too
+    assert cat.removed_count() == 0
+
+
 # --- commit_batch -------------------------------------------------------------------------------
 def test_commit_batch_kinds_and_order(cat: SqlCatalog, root) -> None:
     assert cat.generation(MK) == 0

@@ -119,7 +119,9 @@ def test_failed_migration_step_leaves_the_old_version(paths) -> None:
 
 
 def test_people_migration_adds_the_face_tables(paths) -> None:
-    before_people = database.MIGRATIONS[:-1]
+    from photoalbum.persistence.faces_schema import v3_add_faces
+
+    before_people = database.MIGRATIONS[: database.MIGRATIONS.index(v3_add_faces)]
     cat = open_catalog(paths.catalog, migrations=before_people)
     root = cat.add_root("/pics")
     cat.commit_batch("m", [item("/pics/a.jpg", root.id, 1)])
@@ -136,6 +138,24 @@ def test_people_migration_adds_the_face_tables(paths) -> None:
     assert {"faces", "people", "ix_faces_person", "ix_faces_photo"} <= tables
     assert len(cat.live_ids("m")) == 1
     cat.close()
+
+
+def test_migration_adds_removed_files_to_an_older_catalog(paths) -> None:
+    from photoalbum.persistence.removed_schema import add_removed_files_table
+
+    before = database.MIGRATIONS[: database.MIGRATIONS.index(add_removed_files_table)]
+    open_catalog(paths.catalog, migrations=before).close()  # an older file…
+    con = sqlite3.connect(paths.catalog)
+    con.execute("DROP TABLE removed_files")  # …as that photoalbum made it
+    con.commit()
+    con.close()
+    cat = open_catalog(paths.catalog)
+    root = cat.add_root("/pics")
+    [pid] = cat.commit_batch("m", [item("/pics/a.jpg", root.id, 1)])
+    assert cat.remove_photos([pid]) == 1
+    assert cat.removed_count() == 1
+    cat.close()
+    assert version_of(paths.catalog) == str(len(database.MIGRATIONS) + 1)
 
 
 def test_foreign_sqlite_database_is_refused(paths) -> None:

@@ -22,8 +22,8 @@ class FailuresDialog(QtWidgets.QDialog):
         self.failures = list(failures)
         layout = QtWidgets.QVBoxLayout(self)
         intro = QtWidgets.QLabel(
-            f"{len(self.failures):,} files could not be read. They are skipped (never changed) "
-            "and retried when the file changes."
+            f"{len(self.failures):,} file{'s' if len(self.failures) != 1 else ''} could not be "
+            "read. They are skipped (never changed) and retried when the file changes."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)

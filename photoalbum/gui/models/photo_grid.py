@@ -205,6 +205,23 @@ class PhotoGridModel(QtCore.QAbstractListModel):
             return None
         return self._pixmaps.get(self._thumb_key(photo))
 
+    def cell(self, row: int) -> tuple[QtGui.QPixmap | None, tuple[str, str] | None]:
+        """(thumbnail or placeholder, caption) of a row, as ``data`` gives them for the
+        Decoration and Caption roles, in one Python call: a delegate calling this directly
+        avoids two round trips through Qt (each may hand the GIL to a busy worker thread)."""
+        if not 0 <= row < len(self._ids):
+            return None, None
+        pid = int(self._ids[row])
+        photo = self._info.get(pid)
+        if photo is None:
+            self._want_info(row)
+            return self._placeholder, None
+        self._info.move_to_end(pid)
+        name, date = self._caption(photo)
+        if self._scores is not None:
+            date = f"{date}  ·  {float(self._scores[row]):.2f}"
+        return self._decoration(photo), (name, date)
+
     def retain_rows(self, first: int, last: int) -> None:
         """Drop queued thumbnail loads for rows outside [first, last] (scrolled away)."""
         if len(self._ids) == 0:

@@ -1,0 +1,76 @@
+"""ThumbnailDelegate: cells are composed once and repainted with one cached pixmap each."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
+from photoalbum.gui.models.photo_grid import PhotoGridModel
+from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
+from photoalbum.workers.qt import Qt, QtGui
+from photoalbum.workers.thumbnails import ThumbnailLoader
+from tests.gui.test_photo_grid import photo
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def view(qtbot, tmp_path):
+    loader = ThumbnailLoader(max_threads=1)
+    model = PhotoGridModel(loader, lambda fp: tmp_path / f"{fp}.jpg", thumb_size=64)
+    photos = [photo(i, str(tmp_path / f"IMG_{i}.jpg"), f"fp{i}") for i in range(1, 41)]
+    model.set_results(np.arange(1, 41), [0.5] * 40, photos=photos)
+    thumb = QtGui.QPixmap(64, 48)
+    thumb.fill(QtGui.QColor("steelblue"))
+    for p in photos:
+        model._pixmaps[p.fingerprint] = thumb  # as if every thumbnail had loaded
+    view = PhotoGridView(ThumbnailDelegate(64))
+    view.setModel(model)
+    view.resize(400, 300)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    yield view
+    loader.shutdown(5000)
+
+
+def composed(view: PhotoGridView) -> list[tuple]:
+    calls: list[tuple] = []
+    delegate = view.itemDelegate()
+    real = delegate._compose
+    delegate._compose = lambda key, *a: calls.append(key) or real(key, *a)
+    return calls
+
+
+def test_a_repaint_reuses_the_composed_cells(view) -> None:
+    calls = composed(view)
+    view.itemDelegate().set_cell(64)  # forget what showing the view composed
+    view.viewport().repaint()
+    first = len(calls)
+    assert first > 0  # the visible cells, composed once
+    view.viewport().repaint()
+    assert len(calls) == first  # nothing composed again
+    view.setCurrentIndex(view.model().index(0, 0))  # selected: that cell is drawn anew
+    view.viewport().repaint()
+    assert len(calls) == first + 1 and calls[-1][2] is True
+
+
+def test_model_cell_matches_data(view) -> None:
+    model: PhotoGridModel = view.model()
+    pixmap, caption = model.cell(3)
+    index = model.index(3, 0)
+    assert caption == index.data(PhotoGridModel.CaptionRole)
+    assert caption[1].endswith("0.50")  # the score is shown for results
+    assert pixmap.cacheKey() == index.data(Qt.ItemDataRole.DecorationRole).cacheKey()
+    assert model.cell(10**6) == (None, None)
+
+
+def test_composed_cell_is_opaque_and_shows_the_thumbnail(view) -> None:
+    view.viewport().repaint()
+    cells = list(view.itemDelegate()._cells.values())
+    assert cells and not cells[0].hasAlphaChannel()
+    image = view.viewport().grab().toImage()
+    rect = view.visualRect(view.model().index(0, 0))
+    center = image.pixelColor(rect.center().x(), rect.y() + 6 + 32)
+    assert center == QtGui.QColor("steelblue")

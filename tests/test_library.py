@@ -1,0 +1,92 @@
+"""Tests for the Library facade: removing photos and folders, readers following a writer."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from photoalbum.core import vectorstore
+from photoalbum.core.paths import Paths
+from photoalbum.library import MODEL_SETTING, Library
+from tests.support.model_fixtures import TINY_SPEC, FakePreparer
+from tests.support.photos import make_sample_photos, snapshot
+
+
+@pytest.fixture
+def photos(tmp_path: Path) -> Path:
+    folder = tmp_path / "photos"
+    make_sample_photos(folder)
+    return folder
+
+
+def test_remove_photos_forgets_them_for_good_and_never_touches_files(
+    tiny_paths: Paths, photos: Path
+) -> None:
+    before = snapshot(photos)
+    lib = Library(tiny_paths, model=TINY_SPEC)
+    try:
+        lib.index([str(photos)])
+        ids = lib.live_vectors()[0].tolist()
+        gone = ids[:2]
+        gone_paths = {p.path for p in lib.catalog.photos(gone)}
+        assert lib.remove_photos(gone + [10**9]) == 2
+        assert lib.status()["photos"] == len(ids) - 2
+        assert not set(gone) & set(lib.store().ids().tolist())
+        hits = lib.search(lib.parse("a photo"), k=50, cutoff=False).hits
+        assert hits and not {h.photo.id for h in hits} & set(gone)
+        report = lib.index()  # a rescan skips them
+        assert report.new == 0 and report.indexed == 0
+        assert not {p.path for p in lib.catalog.photos(lib.live_vectors()[0].tolist())} & gone_paths
+    finally:
+        lib.close()
+    assert snapshot(photos) == before  # files untouched
+    # The saved index already lacks them: a fresh process needs no repair.
+    again = Library(tiny_paths, model=TINY_SPEC)
+    try:
+        assert not set(gone) & set(again.store().ids().tolist())
+    finally:
+        again.close()
+
+
+def test_removing_never_prepares_a_model(paths: Paths, photos: Path) -> None:
+    preparer = FakePreparer()
+    lib = Library(paths, model=TINY_SPEC, preparer=preparer)
+    try:
+        lib.catalog.set_setting(MODEL_SETTING, TINY_SPEC)  # indexed once, model since deleted
+        root = lib.add_roots([photos])[0]
+        assert lib.remove_photos([1, 2]) == 0
+        assert lib.remove_root(root.path) == 0
+        assert preparer.calls == 0
+        assert not any(paths.models.iterdir())
+    finally:
+        lib.close()
+
+
+def test_a_reader_follows_the_writer_without_reloading_the_index(
+    tiny_paths: Paths, photos: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = Library(tiny_paths, model=TINY_SPEC)
+    reader = Library(tiny_paths, model=TINY_SPEC)
+    more = tmp_path / "more"
+    make_sample_photos(more, ("camera", "moon", "coins"))
+    try:
+        writer.index([str(photos)])
+        store = reader.store()
+        assert len(store) == len(writer.store())
+        opened: list[object] = []
+        real_open = vectorstore.HnswStore.open
+        monkeypatch.setattr(
+            vectorstore.HnswStore, "open", lambda *a, **k: opened.append(a) or real_open(*a, **k)
+        )
+        writer.index([str(more)])  # a new generation, saved to disk
+        writer.remove_photos(writer.live_vectors()[0].tolist()[:1])
+        assert reader.store() is store  # the same index, brought up to date from the catalog
+        assert opened == []
+        assert store.ids().tolist() == writer.live_vectors()[0].tolist()
+        assert reader.search(reader.parse("coins"), k=20, cutoff=False).hits
+    finally:
+        writer.close()
+        reader.close()
+    assert os.path.isdir(photos)
