@@ -86,7 +86,8 @@ class TowerInfo:
         sizes: precision → file size in bytes.
         verify: ONNX fp32 vs torch on a sample: ``max_abs_diff``, ``min_cosine``.
         agreement: INT8 vs fp32 on a sample: ``centred_cosine``, ``topk_overlap``, ``k``, ``n``.
-        speed: ``<precision>_ms`` per image (image tower, at ``batch``) or per query (text).
+        speed: ``<precision>_ms`` per image (image tower, at ``batch``) or per query (text), in
+            the ``clock`` named there (process CPU time since this version; wall time before).
     """
 
     files: dict[str, str]
@@ -95,7 +96,7 @@ class TowerInfo:
     sizes: dict[str, int] = field(default_factory=dict)
     verify: dict[str, float] = field(default_factory=dict)
     agreement: dict[str, float] = field(default_factory=dict)
-    speed: dict[str, float] = field(default_factory=dict)
+    speed: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
