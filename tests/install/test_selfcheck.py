@@ -14,6 +14,7 @@ from photoalbum.install import selfcheck
 from photoalbum.library import Library
 from tests.support.model_fixtures import TINY_SPEC
 from tests.support.photos import SAMPLES, sample_image
+from tests.support.readymade import load_tower
 
 
 def _photos(folder: Path, n: int) -> list[Path]:
@@ -48,7 +49,7 @@ def _perturbed(model: PreparedModel, dest: Path, scale: float) -> Path:
     onnx = pytest.importorskip("onnx")
     from onnx import numpy_helper
 
-    m = onnx.load(str(model.tower_file("image", "fp32")))
+    m = load_tower(model.tower_file("image", "fp32"))
     rng = np.random.default_rng(1)
     for init in m.graph.initializer:
         arr = numpy_helper.to_array(init)

@@ -29,16 +29,24 @@ LAYOUT_FILES = (
 )
 
 
+def load_tower(src: Path):  # type: ignore[no-untyped-def]
+    """An ONNX tower with its weights, read from private copies.
+
+    Our towers keep their weights in a side file, and onnx refuses to read one that has several
+    hard links (test fixtures link model dirs instead of copying them).
+    """
+    onnx = pytest.importorskip("onnx")
+    with tempfile.TemporaryDirectory() as tmp:
+        for f in tower_files(src):
+            shutil.copyfile(f, Path(tmp) / f.name)
+        return onnx.load(str(Path(tmp) / src.name))
+
+
 def _rewrite(src: Path, dst: Path, name: str, shape: list[int], int32: bool) -> None:
     onnx = pytest.importorskip("onnx")
     from onnx import TensorProto, helper
 
-    # Our towers keep their weights in a side file; onnx refuses to read one with several hard
-    # links (the e2e tests link model dirs), so read private copies.
-    with tempfile.TemporaryDirectory() as tmp:
-        for f in tower_files(src):
-            shutil.copyfile(f, Path(tmp) / f.name)
-        model = onnx.load(str(Path(tmp) / src.name))
+    model = load_tower(src)
     graph = model.graph
     inp = graph.input[0]
     old = inp.name
