@@ -105,6 +105,9 @@ def _index_cmd(library: Path) -> list[str]:
         str(MODELS),
         "-q",
         "index",
+        # The CLIP side's rescan; background passes that never ran on this synthetic library
+        # would otherwise start reading text in 100k photos here.
+        "--no-passes",
         "--json",
     ]
 
@@ -158,7 +161,8 @@ def _audit_child(library: str, root: str, out: str) -> int:
     sys.addaudithook(hook)
     from photoalbum.cli import main
 
-    rc = main(["--library", library, "--models-dir", str(MODELS), "-q", "index", "--json"])
+    rc = main(["--library", library, "--models-dir", str(MODELS), "-q", "index", "--json",
+               "--no-passes"])
     Path(out).write_text(
         json.dumps(
             {"rc": rc, "opened": opened[:50], "count": len(opened), "open_events": events["open"]}
