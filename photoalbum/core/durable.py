@@ -1,9 +1,10 @@
-"""fsync helpers for atomic writes (temp file, fsync, rename, fsync the folder)."""
+"""Atomic file writes (temp file + rename) and the fsync helpers they may need."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -29,3 +30,17 @@ def fsync_dir(path: Path) -> None:
             os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write data to target via a temp file in the same folder + rename: readers never see half
+    a file, and a failed write leaves no temp file behind."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
+
+from photoalbum.core.durable import write_atomically
 
 
 class ThumbnailCache:
@@ -24,15 +24,7 @@ class ThumbnailCache:
     def put(self, fingerprint: str, jpeg: bytes) -> Path:
         """Store a thumbnail atomically (temp file + rename), so readers never see half a file."""
         target = self.path_for(fingerprint)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".jpg")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(jpeg)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(target, jpeg)
         return target
 
     def get(self, fingerprint: str) -> bytes | None:

@@ -245,7 +245,7 @@ class HnswStore:
         A row that is not finite or is all zeros is not indexed (and an older vector of that id
         is removed); a warning is logged.
         """
-        ids = _as_ids(ids)
+        ids = as_ids(ids)
         vecs, ok = self._check_vectors(vectors, len(ids))
         if not ok.all():
             logger.warning(
@@ -307,7 +307,7 @@ class HnswStore:
 
     def remove(self, ids: np.ndarray) -> None:
         """Remove vectors (ids not in the store are ignored); their slots are reused later."""
-        ids = _as_ids(ids)
+        ids = as_ids(ids)
         with self._lock:
             changed = False
             for label in ids.tolist():
@@ -321,7 +321,7 @@ class HnswStore:
 
     def get(self, ids: np.ndarray) -> np.ndarray:
         """Vectors of ``ids`` in order, shape (len(ids), dim); an id not in the store gets a zero row."""
-        ids = _as_ids(ids)
+        ids = as_ids(ids)
         out = np.zeros((len(ids), self.dim), dtype=np.float32)
         if len(ids) == 0:
             return out
@@ -358,11 +358,11 @@ class HnswStore:
         with self._lock:
             n = len(self._live)
             if k <= 0 or n == 0:
-                return _no_hits()
+                return no_hits()
             cand: np.ndarray | None = None
             m = n
             if allowed is not None:
-                allowed_ids = np.unique(_as_ids(allowed))
+                allowed_ids = np.unique(as_ids(allowed))
                 live = self._live
                 keep = np.fromiter(
                     (i in live for i in allowed_ids.tolist()), dtype=bool, count=len(allowed_ids)
@@ -370,7 +370,7 @@ class HnswStore:
                 cand = allowed_ids[keep]
                 m = len(cand)
                 if m == 0:
-                    return _no_hits()
+                    return no_hits()
                 if m == n:
                     cand = None  # everything is allowed: no filter needed
             k = min(int(k), m)
@@ -483,11 +483,13 @@ def sidecar_path(path: Path) -> Path:
     return Path(path).with_suffix(".json")
 
 
-def _no_hits() -> tuple[np.ndarray, np.ndarray]:
+def no_hits() -> tuple[np.ndarray, np.ndarray]:
+    """An empty search result (ids int64, scores float32)."""
     return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
 
 
-def _as_ids(ids: np.ndarray | Iterable[int]) -> np.ndarray:
+def as_ids(ids: np.ndarray | Iterable[int]) -> np.ndarray:
+    """ids as a flat int64 array; ValueError for non-integer or negative ids."""
     arr = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids))
     if arr.size == 0:
         return np.zeros(0, dtype=np.int64)

@@ -30,13 +30,12 @@ import logging
 import math
 import re
 import threading
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
 from photoalbum.core.errors import KnownError
-from photoalbum.core.vectorstore import DEFAULT_EF_CONSTRUCTION, DEFAULT_M, auto_ef
+from photoalbum.core.vectorstore import DEFAULT_EF_CONSTRUCTION, DEFAULT_M, as_ids, auto_ef, no_hits
 from photoalbum.stores.uri import TOKEN_ENV, StoreTarget
 
 logger = logging.getLogger(__name__)
@@ -250,7 +249,7 @@ class MilvusStore:
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         """Upsert vectors (rows normalised; non-finite or zero rows are not stored: warned)."""
-        ids = _as_ids(ids)
+        ids = as_ids(ids)
         vecs, ok = _check_vectors(vectors, len(ids), self.dim)
         if not ok.all():
             logger.warning("Milvus store: %d vectors are not finite or zero; not stored (ids %s)",
@@ -273,7 +272,7 @@ class MilvusStore:
 
     def remove(self, ids: np.ndarray) -> None:
         """Delete vectors (unknown ids are ignored)."""
-        ids = _as_ids(ids)
+        ids = as_ids(ids)
         if len(ids) == 0:
             return
         with self._lock:
@@ -289,7 +288,7 @@ class MilvusStore:
 
     def get(self, ids: np.ndarray) -> np.ndarray:
         """Vectors of ``ids`` in order; an id not in the store gets a zero row."""
-        ids = _as_ids(ids)
+        ids = as_ids(ids)
         out = np.zeros((len(ids), self.dim), dtype=np.float32)
         if len(ids) == 0:
             return out
@@ -329,18 +328,18 @@ class MilvusStore:
         if not np.all(np.isfinite(q)):
             raise ValueError("query vector is not finite")
         if k <= 0:
-            return _no_hits()
+            return no_hits()
         k = min(int(k), MAX_TOPK)
         with self._lock:
             n = len(self)
             if n == 0:
-                return _no_hits()
+                return no_hits()
             if allowed is None:
                 return self._search(q, k, "", n)
-            allowed_ids = np.unique(_as_ids(allowed))
+            allowed_ids = np.unique(as_ids(allowed))
             m = len(allowed_ids)
             if m == 0:
-                return _no_hits()
+                return no_hits()
             k = min(k, m)
             if m > ID_IN_MAX:
                 wide = min(MAX_TOPK, math.ceil(2 * k * n / m) + 64)
@@ -467,22 +466,6 @@ def _props(info: dict[str, Any]) -> dict[str, str]:
 
 def _in_expr(ids: np.ndarray) -> str:
     return "id in [" + ",".join(map(str, ids.tolist())) + "]"
-
-
-def _no_hits() -> tuple[np.ndarray, np.ndarray]:
-    return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-
-
-def _as_ids(ids: np.ndarray | Iterable[int]) -> np.ndarray:
-    arr = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids))
-    if arr.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    arr = arr.reshape(-1)
-    if arr.dtype.kind not in "iu":
-        raise ValueError(f"ids must be integers, got {arr.dtype}")
-    if arr.min() < 0:
-        raise ValueError("ids must be non-negative")
-    return arr.astype(np.int64, copy=False)
 
 
 def _check_vectors(vectors: np.ndarray, n: int, dim: int) -> tuple[np.ndarray, np.ndarray]:

@@ -10,6 +10,7 @@ import pytest
 from photoalbum.core.errors import BugError
 from photoalbum.prepare import quantize
 from photoalbum.prepare.quantize import agreement, decide, time_ms, verify
+from tests.support.onnx_models import matmul_model
 
 
 def _clustered(n: int = 40, dim: int = 16, seed: int = 0) -> np.ndarray:
@@ -82,22 +83,6 @@ def test_time_ms_median_per_item() -> None:
     assert 0 <= ms < 1
 
 
-def _matmul_model(path: Path, weights: np.ndarray) -> None:
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
-
-    graph = helper.make_graph(
-        [helper.make_node("MatMul", ["x", "w"], ["y"])],
-        "mm",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", weights.shape[0]])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["n", weights.shape[1]])],
-        [numpy_helper.from_array(weights, "w")],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
-    model.ir_version = 9
-    onnx.save(model, path)
-
-
 def test_quantized_weights_leave_room_for_avx2_kernels(tmp_path: Path) -> None:
     """7-bit weights: uint8 x int8 pair sums can't saturate int16 on CPUs without VNNI."""
     import onnx
@@ -105,7 +90,7 @@ def test_quantized_weights_leave_room_for_avx2_kernels(tmp_path: Path) -> None:
 
     rng = np.random.default_rng(0)
     weights = rng.normal(size=(256, 64)).astype(np.float32)
-    _matmul_model(tmp_path / "fp32.onnx", weights)
+    matmul_model(tmp_path / "fp32.onnx", weights)
     quantize.quantize_tower(tmp_path / "fp32.onnx", tmp_path / "int8.onnx")
     q = onnx.load(tmp_path / "int8.onnx")
     int8 = [numpy_helper.to_array(t) for t in q.graph.initializer if t.data_type == onnx.TensorProto.INT8]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from pathlib import Path
+
+from photoalbum.core.durable import write_atomically
 
 
 class FaceCrops:
@@ -26,15 +26,7 @@ class FaceCrops:
     def put(self, name: str, jpeg: bytes) -> None:
         """Write a crop atomically (temp file + rename)."""
         target = self.path(name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".jpg")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(jpeg)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(target, jpeg)
 
     def get(self, name: str | None) -> bytes | None:
         """The crop's bytes, or None."""

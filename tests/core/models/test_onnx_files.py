@@ -9,31 +9,17 @@ import pytest
 
 from photoalbum.core.errors import ModelNotAvailableError
 from photoalbum.core.models.onnx_files import data_file, externalize_weights, tower_files
+from tests.support.onnx_models import matmul_model
 
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
-
-
-def _matmul_model(path: Path, weights: np.ndarray) -> None:
-    from onnx import TensorProto, helper, numpy_helper
-
-    graph = helper.make_graph(
-        [helper.make_node("MatMul", ["x", "w"], ["y"])],
-        "mm",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", weights.shape[0]])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["n", weights.shape[1]])],
-        [numpy_helper.from_array(weights, "w")],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
-    model.ir_version = 9
-    onnx.save(model, path)
 
 
 def test_weights_move_to_side_file_and_results_stay(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
     w = rng.normal(size=(128, 64)).astype(np.float32)
     path = tmp_path / "tower.onnx"
-    _matmul_model(path, w)
+    matmul_model(path, w)
     assert tower_files(path) == [path]
     x = rng.normal(size=(3, 128)).astype(np.float32)
 
