@@ -24,6 +24,7 @@ from photoalbum.core.lock import WriterLock
 from photoalbum.core.models.encoder import ClipEncoder
 from photoalbum.core.models.registry import DEFAULT_MODEL, ModelSpec, resolve_spec
 from photoalbum.core.models.store import ModelStore, PreparedModel
+from photoalbum.core.models.tokenizer import TokenizerCache
 from photoalbum.core.passes import (
     PassProgress,
     PassReport,
@@ -76,6 +77,8 @@ class Library:
         vector_store: vector store URI for this run (default: the library's recorded one, else
             the embedded hnswlib index); see :mod:`photoalbum.stores.uri`.
         vector_store_token: Milvus token (default: ``$PHOTOALBUM_MILVUS_TOKEN``).
+        tokenizers: loaded tokenizers shared with the process's other libraries (the GUI's
+            workers), so a background worker does not load one again.
     """
 
     def __init__(
@@ -90,8 +93,10 @@ class Library:
         preparer: object | None = None,
         vector_store: str | None = None,
         vector_store_token: str | None = None,
+        tokenizers: TokenizerCache | None = None,
     ) -> None:
         self.paths = paths
+        self._tokenizers = tokenizers
         paths.ensure_library()
         self.catalog = open_catalog(paths.catalog)
         self.precision = precision
@@ -136,7 +141,8 @@ class Library:
         """The ONNX Runtime encoder (towers load lazily on first use)."""
         if self._encoder is None:
             self._encoder = ClipEncoder(self.prepared_model(), precision=self.precision,
-                                        threads=self.threads, background=self.background)
+                                        threads=self.threads, background=self.background,
+                                        tokenizers=self._tokenizers)
         return self._encoder
 
     @property

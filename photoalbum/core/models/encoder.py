@@ -12,7 +12,7 @@ import numpy as np
 
 from photoalbum.core.errors import ModelNotAvailableError, UserError
 from photoalbum.core.models.store import PreparedModel
-from photoalbum.core.models.tokenizer import TextTokenizer
+from photoalbum.core.models.tokenizer import TextTokenizer, TokenizerCache
 
 if TYPE_CHECKING:  # pragma: no cover
     from PIL import Image
@@ -50,6 +50,8 @@ class ClipEncoder:
             so the UI thread keeps a core.
         arena: force ORT's CPU memory arena on/off; default: off for the image tower (much lower
             RSS), on for the text tower.
+        tokenizers: a cache shared with the process's other encoders (the GUI's workers); loading
+            a tokenizer holds the GIL, so it is loaded once.
 
     Attributes:
         model_key: stable id of the vectors.
@@ -65,6 +67,7 @@ class ClipEncoder:
         background: bool = False,
         *,
         arena: bool | None = None,
+        tokenizers: TokenizerCache | None = None,
     ) -> None:
         if precision not in PRECISION_CHOICES:
             raise UserError(
@@ -85,6 +88,7 @@ class ClipEncoder:
         self._inv_std = (1.0 / np.asarray(img.std, dtype=np.float32)).reshape(3, 1, 1)
         self._sessions: dict[str, Any] = {}
         self._tokenizer: TextTokenizer | None = None
+        self._tokenizers = tokenizers
         self._lock = threading.Lock()
         if model.random_weights:
             logger.warning(
@@ -239,7 +243,8 @@ class ClipEncoder:
         tok = self._tokenizer
         if tok is None:
             t = self.model.manifest.text
-            tok = TextTokenizer(
+            load = self._tokenizers.get if self._tokenizers is not None else TextTokenizer
+            tok = load(
                 self.model.path / t.tokenizer_file,
                 t.context_length,
                 t.pad_id,

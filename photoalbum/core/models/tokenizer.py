@@ -6,6 +6,7 @@ import html
 import logging
 import re
 import string
+import threading
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -162,3 +163,37 @@ def _json_tokenizer(path: Path, context_length: int) -> Any:
     tok.no_padding()
     tok.enable_truncation(max_length=context_length)
     return tok
+
+
+class TokenizerCache:
+    """Loaded tokenizers by file, shared by the encoders of one process (the GUI's workers).
+
+    Loading a tokenizer holds the GIL for 0.1–0.7 s; a process that opens the same model on
+    several threads loads it once, so a background worker never stalls the window for it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loaded: dict[tuple[object, ...], TextTokenizer] = {}
+
+    def get(
+        self,
+        path: Path,
+        context_length: int,
+        pad_id: int,
+        clean: str = "lower",
+        dynamic_length: bool = True,
+    ) -> TextTokenizer:
+        """The tokenizer for these arguments, loaded on first request (the file's mtime is part
+        of the key, so a re-prepared model is loaded afresh)."""
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            stamp = None  # TextTokenizer reports the missing file
+        key = (str(path), stamp, context_length, pad_id, clean, dynamic_length)
+        with self._lock:
+            tok = self._loaded.get(key)
+            if tok is None:
+                tok = TextTokenizer(path, context_length, pad_id, clean, dynamic_length)
+                self._loaded[key] = tok
+            return tok

@@ -16,6 +16,7 @@ from photoalbum.core.errors import ModelNotAvailableError, UserError
 from photoalbum.core.models.encoder import ClipEncoder
 from photoalbum.core.models.registry import ModelSpec, resolve_spec
 from photoalbum.core.models.store import ModelStore, PreparedModel
+from photoalbum.core.models.tokenizer import TokenizerCache
 from photoalbum.core.paths import Paths
 from tests.support.model_fixtures import link_model
 
@@ -244,3 +245,14 @@ def test_encoding_does_not_import_torch(tiny_model: PreparedModel) -> None:
     )
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip().splitlines()[-1] == "HEAVY:", res.stdout
+
+
+def test_encoders_share_a_tokenizer_cache(tiny_model: PreparedModel) -> None:
+    cache = TokenizerCache()
+    a = ClipEncoder(tiny_model, precision="fp32", threads=1, tokenizers=cache)
+    b = ClipEncoder(tiny_model, precision="fp32", threads=1, background=True, tokenizers=cache)
+    alone = ClipEncoder(tiny_model, precision="fp32", threads=1)
+    assert a.tokenizer() is b.tokenizer()  # loaded once (loading holds the GIL)
+    assert alone.tokenizer() is not a.tokenizer()
+    np.testing.assert_allclose(a.encode_texts(["a dog"]), alone.encode_texts(["a dog"]),
+                               atol=1e-6)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,12 @@ import pytest
 from tokenizers import Tokenizer, models, pre_tokenizers, processors
 
 from photoalbum.core.errors import ModelNotAvailableError
-from photoalbum.core.models.tokenizer import TextTokenizer, basic_clean, clean_text
+from photoalbum.core.models.tokenizer import (
+    TextTokenizer,
+    TokenizerCache,
+    basic_clean,
+    clean_text,
+)
 
 CLEAN_CASES = [
     "a photo of a dog",
@@ -103,3 +109,18 @@ def test_damaged_tokenizer_file(tmp_path: Path) -> None:
         TextTokenizer(bad, 77, 0)
     with pytest.raises(ModelNotAvailableError):
         TextTokenizer(tmp_path / "missing.json", 77, 0)
+
+
+def test_cache_loads_a_file_once_and_again_when_it_changes(tmp_path: Path) -> None:
+    path = _word_tokenizer(tmp_path / "t.json")
+    cache = TokenizerCache()
+    first = cache.get(path, 10, 0)
+    assert cache.get(path, 10, 0) is first
+    assert cache.get(path, 5, 0) is not first  # other arguments: another tokenizer
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # re-prepared
+    again = cache.get(path, 10, 0)
+    assert again is not first
+    assert again.encode(["a dog"])[0].tolist() == first.encode(["a dog"])[0].tolist()
+    with pytest.raises(ModelNotAvailableError):
+        cache.get(tmp_path / "missing.json", 10, 0)
