@@ -490,7 +490,7 @@ class Library:
         store = self.store()
         if self._searcher is None:
             self._searcher = Searcher(self.catalog, store, self.model_key, self.encoder,
-                                      self.encoder, text_store=self.catalog.text_store)
+                                      self.encoder)
         return self._searcher
 
     def parse(self, tokens: Sequence[str] | str, images: Sequence[str] = ()) -> Query:

@@ -5,7 +5,8 @@ filters applied inside the ANN search (an allowed-id set). Stage 2 adds what the
 every positive and negative term is scored exactly against each candidate (standardised against
 the library's own score distribution for that term, so a text term and an image term weigh alike),
 text terms use a prompt ensemble, and keyword matches add evidence: words read in the photo
-(the text pass's full-text index), its file or folder name or camera. The keyword ranking is fused
+(by the text pass), its file or folder name or camera (an in-memory index, rebuilt when the
+catalog's keyword revision or the index generation changes). The keyword ranking is fused
 with the CLIP ranking by weighted reciprocal-rank fusion, so the photos that show the words asked
 for rank first while CLIP orders the rest.
 Results are cut where the score falls back into the library's background distribution, not at a
@@ -33,8 +34,7 @@ from photoalbum.core.ports import (
     VectorStore,
 )
 from photoalbum.core.query import Query, Term, require_positive
-from photoalbum.core.text.matching import keyword_words
-from photoalbum.core.text.ports import TextStore
+from photoalbum.core.text.keyword_index import KeywordIndex
 
 logger = logging.getLogger(__name__)
 
@@ -74,38 +74,6 @@ class SearchResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-class KeywordIndex:
-    """File name / folder / camera text of every live photo, searched in memory.
-
-    All texts are joined into one casefolded string, so a word is found with ``str.find`` over a
-    few MB instead of a per-photo SQL scan on every query (measured: 150 ms → a few ms at 100k).
-    """
-
-    def __init__(self, ids: np.ndarray, texts: Sequence[str]) -> None:
-        self._ids = np.asarray(ids, dtype=np.int64)
-        clean = [t.casefold().replace("\n", " ") for t in texts]
-        self._starts = np.cumsum([0] + [len(t) + 1 for t in clean])[:-1]
-        self._text = "\n".join(clean)
-
-    def match(self, words: Sequence[str], limit: int) -> dict[int, int]:
-        """{photo id: number of distinct words found in its text}, at most ``limit`` ids."""
-        counts: dict[int, int] = {}
-        cap = max(limit, 1) * 2  # a word in every file name ("img") says little; stop early
-        for word in dict.fromkeys(w.casefold().strip() for w in words):
-            if not word or "\n" in word or (len(word) < 2 and word.isascii()):
-                continue  # "a", "1": in nearly every path, no evidence
-            pos, found = self._text.find(word), 0
-            while pos >= 0 and found < cap:
-                doc = int(np.searchsorted(self._starts, pos, side="right")) - 1
-                pid = int(self._ids[doc])
-                counts[pid] = counts.get(pid, 0) + 1
-                found += 1
-                nxt = self._starts[doc + 1] if doc + 1 < len(self._starts) else len(self._text)
-                pos = self._text.find(word, int(nxt))
-        best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        return dict(best)
-
-
 class _LRU(OrderedDict):
     def __init__(self, size: int) -> None:
         super().__init__()
@@ -138,8 +106,6 @@ class Searcher:
         candidates: stage-1 pool size is ``max(candidates, 4 * k)``.
         min_z: the relevance cut-off, in standard deviations of the library's background scores.
         keyword_weight: bonus (in those units) for a photo whose name/folder/camera matches all words.
-        text_store: the full-text index (text read in photos + names + camera); without it,
-            keywords are looked up in names/folders/camera only (an in-memory index).
     """
 
     def __init__(
@@ -156,7 +122,6 @@ class Searcher:
         templates: Sequence[str] = DEFAULT_TEMPLATES,
         background_size: int = 2048,
         seed: int = 0,
-        text_store: TextStore | None = None,
     ) -> None:
         self.catalog = catalog
         self.store = store
@@ -172,8 +137,7 @@ class Searcher:
         self._vectors: _LRU = _LRU(256)
         self._results: _LRU = _LRU(64)
         self._background: tuple[int, np.ndarray] | None = None
-        self._keywords: tuple[int, KeywordIndex] | None = None
-        self.text_store = text_store
+        self._keywords: tuple[tuple[int, int], KeywordIndex] | None = None
 
     # --- term vectors -------------------------------------------------------------------------
     def term_vectors(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
@@ -227,19 +191,21 @@ class Searcher:
             out[have] = got[[r for r in rows if r >= 0]]
         return out
 
-    def keyword_hits(self, words: Sequence[str], limit: int) -> dict[int, float]:
-        """{photo id: keyword strength} (0 = none; 1 = every word in names/camera; up to 2 when
-        the words are read in the photo), the best ``limit``."""
-        if self.text_store is not None:
-            wanted = keyword_words(words)
-            return self.text_store.match_words(wanted, self.model_key, limit) if wanted else {}
-        counts = self._keyword_index().match(words, limit=limit)
-        return {pid: n / max(1, len(words)) for pid, n in counts.items()}
+    def keyword_hits(
+        self, words: Sequence[str], limit: int, candidates: Sequence[int] | np.ndarray = ()
+    ) -> dict[int, float]:
+        """{photo id: keyword strength} (0 = none; 1 = every word in names/folder/camera; up to 2
+        when the words are read in the photo): the best ``limit``, plus the ``candidates`` that
+        match (see :meth:`KeywordIndex.match`)."""
+        return self._keyword_index().match(words, limit, candidates)
 
     def _keyword_index(self) -> KeywordIndex:
-        gen = self.store.generation
-        if self._keywords is None or self._keywords[0] != gen:
-            self._keywords = (gen, KeywordIndex(*self.catalog.keyword_texts(self.model_key)))
+        key = (self.store.generation, self.catalog.keyword_revision())
+        if self._keywords is None or self._keywords[0] != key:
+            t0 = time.perf_counter()
+            self._keywords = (key, KeywordIndex(*self.catalog.keyword_texts(self.model_key)))
+            logger.debug("keyword index of %d photos built in %.3f s",
+                         len(self._keywords[1]), time.perf_counter() - t0)
         return self._keywords[1]
 
     # --- background distribution ----------------------------------------------------------------
@@ -267,8 +233,9 @@ class Searcher:
         """Run a query; see the module docstring for the two stages."""
         require_positive(query)
         flt = flt or PhotoFilter()
+        revision = self.catalog.keyword_revision() if query.words else 0  # text read, renames
         key = (tuple((t.key(), t.weight) for t in query.terms), k, flt, cutoff, tuple(exclude_ids),
-               self.store.generation, self.min_z)
+               self.store.generation, revision, self.min_z)
         cached = self._results.get(key)
         if cached is not None:
             return cached
@@ -300,7 +267,7 @@ class Searcher:
         kw: dict[int, float] = {}
         words = query.words
         if words and self.keyword_weight > 0:
-            kw = self.keyword_hits(words, limit=pool)
+            kw = self.keyword_hits(words, limit=pool, candidates=ids)
             if kw:
                 extra = np.asarray(sorted(kw), dtype=np.int64)
                 if allowed is not None:

@@ -129,7 +129,7 @@ class SqlCatalog:
 
     @property
     def text_store(self) -> SqlTextStore:
-        """Text read in photos and the full-text index (core's ``TextStore``)."""
+        """Text read in photos (core's ``TextStore``)."""
         return SqlTextStore(self._db)
 
     @property
@@ -615,37 +615,25 @@ class SqlCatalog:
             ids = c.execute(stmt).scalars().all()
         return np.asarray(ids, dtype=np.int64)
 
-    def keyword_ids(self, words: Sequence[str], model_key: str, limit: int) -> dict[int, int]:
-        """Live photos whose folder/file name or camera contains the words (case-insensitive).
-
-        Returns {id: number of distinct words matched}, the best ``limit`` (most words, then id).
-        """
-        needles = list(
-            dict.fromkeys(w for w in (_clean(str(x)).strip().casefold() for x in words) if w)
-        )
-        if not needles or limit <= 0:
-            return {}
-        score = " + ".join("(instr(p.search_text, ?) > 0)" for _ in needles)
+    def keyword_texts(self, model_key: str) -> tuple[np.ndarray, list[str], list[str]]:
+        """(ids, name text, text read in the photo) of every live photo, in id order, for the
+        in-memory keyword index (names: case-folded folder/file name + camera; read text: the
+        text pass's normalised lines, "" when none)."""
         sql = (
-            f"SELECT id, score FROM (SELECT p.id AS id, {score} AS score FROM photos p "
+            "SELECT p.id, p.search_text, t.text FROM photos p "
             "JOIN embeddings e ON e.photo_id = p.id AND e.model_key = ? "
-            "WHERE p.status = 'indexed') WHERE score > 0 ORDER BY score DESC, id LIMIT ?"
-        )
-        with self._db.transaction() as c:
-            rows = c.exec_driver_sql(sql, (*needles, model_key, int(limit))).all()
-        return {int(i): int(s) for i, s in rows}
-
-    def keyword_texts(self, model_key: str) -> tuple[np.ndarray, list[str]]:
-        """(ids, casefolded search text) of every live photo, for an in-memory keyword index."""
-        sql = (
-            "SELECT p.id, p.search_text FROM photos p "
-            "JOIN embeddings e ON e.photo_id = p.id AND e.model_key = ? "
+            "LEFT JOIN photo_text t ON t.photo_id = p.id "
             "WHERE p.status = 'indexed' ORDER BY p.id"
         )
         with self._db.transaction() as c:
-            rows = c.exec_driver_sql(sql, (model_key,)).all()
-        ids = np.fromiter((int(r[0]) for r in rows), dtype=np.int64, count=len(rows))
-        return ids, [r[1] or "" for r in rows]
+            rows = _raw(c).execute(sql, (model_key,)).fetchall()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        return ids, [r[1] or "" for r in rows], [r[2] or "" for r in rows]
+
+    def keyword_revision(self) -> int:
+        """A counter bumped (by triggers) whenever a photo's name text or read text changes."""
+        with self._db.transaction() as c:
+            return int(c.exec_driver_sql("SELECT n FROM keyword_revision WHERE id = 1").scalar_one())
 
     def status_counts(self, model_key: str) -> StatusCounts:
         """Counts by status for ``model_key`` ("" = any model) and up to 100 failures.

@@ -30,7 +30,11 @@ from sqlalchemy.exc import DBAPIError
 
 from photoalbum.core.errors import BugError, KnownError, SchemaError
 from photoalbum.persistence.faces_schema import v3_add_faces
-from photoalbum.persistence.migration_steps import v1_add_pass_state, v2_add_photo_text
+from photoalbum.persistence.migration_steps import (
+    v1_add_pass_state,
+    v2_add_photo_text,
+    v5_keyword_revision,
+)
 from photoalbum.persistence.removed_schema import add_removed_files_table
 from photoalbum.persistence.schema import SCHEMA_VERSION, Base
 
@@ -46,6 +50,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v2_add_photo_text,  # 2 → 3: text read in photos + full-text index
     v3_add_faces,  # 3 → 4: faces and people
     add_removed_files_table,  # 4 → 5: removed_files ("Remove from library")
+    v5_keyword_revision,  # 5 → 6: in-memory keyword search: full-text index out, revision in
 )
 if 1 + len(MIGRATIONS) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
     raise BugError("schema.SCHEMA_VERSION must be 1 + the number of migration steps")

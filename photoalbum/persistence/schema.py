@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 #: The schema version the models below describe. A new catalog is created at this version;
 #: :data:`photoalbum.persistence.database.MIGRATIONS` holds one step per older version.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 STATUSES = ("pending", "indexed", "failed", "gone")
 
@@ -198,8 +198,8 @@ class PassStateRow(Base):
 
 class PhotoTextRow(Base):
     """The text read in one photo (schema 3): ``lines`` is JSON [[text, score, box], …] and
-    ``text`` the lines joined, normalised, as the full-text index holds it. The full-text table
-    and its triggers are created with this table (``migration_steps.TEXT_DDL``)."""
+    ``text`` the lines joined, normalised, as keyword search reads it. The keyword revision
+    counter and its triggers are created with this table (``migration_steps.KEYWORD_REVISION_DDL``)."""
 
     __tablename__ = "photo_text"
 
@@ -210,11 +210,11 @@ class PhotoTextRow(Base):
     text: Mapped[str] = mapped_column(Text, nullable=False)
 
 
-def _create_text_index(target: object, connection: Connection, **kw: object) -> None:
-    from photoalbum.persistence.migration_steps import TEXT_DDL
+def _create_keyword_revision(target: object, connection: Connection, **kw: object) -> None:
+    from photoalbum.persistence.migration_steps import KEYWORD_REVISION_DDL
 
-    for statement in TEXT_DDL[1:]:  # the table itself was just created from the model
+    for statement in KEYWORD_REVISION_DDL:  # after photos and photo_text exist
         connection.exec_driver_sql(statement)
 
 
-event.listen(PhotoTextRow.__table__, "after_create", _create_text_index)
+event.listen(PhotoTextRow.__table__, "after_create", _create_keyword_revision)

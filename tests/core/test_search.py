@@ -146,22 +146,32 @@ def test_only_negative_terms_is_a_user_error(lib):
         lib.s.search(parse_query(["-cat"]))
 
 
-def test_keyword_index_agrees_with_the_catalog(lib):
-    from photoalbum.core.search import KeywordIndex
+def test_keyword_index_strengths_limit_and_candidates():
+    from photoalbum.core.text.keyword_index import KeywordIndex
 
-    index = KeywordIndex(*lib.catalog.keyword_texts(lib.enc.model_key))
-    for words in (["moon"], ["cam b"], ["COFFEE", "photos"], ["testmaker"], ["nothing-like-this"]):
-        assert index.match(words, 50) == lib.catalog.keyword_ids(words, lib.enc.model_key, 50)
-    assert len(index.match(["jpg"], 3)) == 3  # limit respected
+    ids = np.asarray([5, 9, 11, 12, 20])
+    names = ["beach/dog dog.jpg", "雪地/金毛犬.jpg", "a\nb", "2019/x.jpg", "2019/y.jpg\nCanon"]
+    read = ["", "", "", "Dog food", ""]
+    index = KeywordIndex(ids, names, read)
+    assert index.match(["dog"], 10) == {5: 1.0, 12: 2.0}  # read in the photo counts double
+    assert index.match(["dog", "beach", "金毛"], 10) == {5: 2 / 3, 9: 1 / 3, 12: 2 / 3}
+    assert index.match(["the", "of"], 10) == {}  # stop words only: no keywords
+    assert index.match(["ＣＡＮＯＮ"], 10) == {20: 1.0}  # full-width typed
+    assert index.match(["2019"], 1) == {12: 1.0}  # the best one (then by id)...
+    assert index.match(["2019"], 1, candidates=[20, 999]) == {12: 1.0, 20: 1.0}  # ...+ candidates
+    assert index.match(["dog"], 0, candidates=[9, 12]) == {12: 2.0}
+    with pytest.raises(ValueError):
+        KeywordIndex(ids, names, read[:2])
 
 
-def test_keyword_index_counts_distinct_words_once_per_photo():
-    from photoalbum.core.search import KeywordIndex
+def test_keyword_index_finds_a_common_word_in_every_candidate():
+    from photoalbum.core.text.keyword_index import KeywordIndex
 
-    index = KeywordIndex(np.asarray([5, 9, 11]), ["beach/dog dog.jpg", "雪地/金毛犬.jpg", "a\nb"])
-    assert index.match(["dog"], 10) == {5: 1}
-    assert index.match(["dog", "beach", "金毛"], 10) == {5: 2, 9: 1}
-    assert index.match(["a b"], 10) == {11: 1}  # newlines in names are spaces
+    n = 5000
+    ids = np.arange(1, n + 1)
+    index = KeywordIndex(ids, [f"2019/img_{i}.jpg" for i in ids], [""] * n)
+    got = index.match(["2019"], 10, candidates=[4000, 4999])
+    assert len(got) == 12 and got[4000] == 1.0 and got[4999] == 1.0  # beyond the scan's cap
 
 
 def test_words_read_in_a_photo_rank_it_first_by_rank_fusion(lib):
@@ -170,20 +180,22 @@ def test_words_read_in_a_photo_rank_it_first_by_rank_fusion(lib):
 
     box = ((0.1, 0.1), (0.9, 0.1), (0.9, 0.2), (0.1, 0.2))
     moon = lib.by_name["moon"]
+    s = Searcher(lib.catalog, lib.store, lib.enc.model_key, lambda: lib.text, lambda: lib.enc,
+                 min_z=1.0)
+    assert names(s.search(parse_query("cat"), k=5))[0] == "chelsea"  # CLIP alone
     lib.catalog.text_store.save_text(
         "text", 1, [PassOutcome(moon.id, moon.fingerprint, [TextLine("收据 Cat Food", 0.9, box)])]
     )
-    s = Searcher(lib.catalog, lib.store, lib.enc.model_key, lambda: lib.text, lambda: lib.enc,
-                 min_z=1.0, text_store=lib.catalog.text_store)
-    # "cat" alone looks like chelsea to CLIP, but the moon photo says "Cat Food"
+    # "cat" alone looks like chelsea to CLIP, but the moon photo says "Cat Food": the text pass's
+    # result reaches the same searcher (no cached answer, its keyword index rebuilt)
     result = s.search(parse_query("cat"), k=5)
     assert names(result)[:2] == ["moon", "chelsea"] and result.hits[0].keyword
     lib.text.table["收据"] = lib.vec["coffee"]
     result = s.search(parse_query("收据"), k=5)
     assert names(result)[0] == "moon"
-    # without the full-text store the same query only knows CLIP and file names
+    # without keyword evidence the same query only knows CLIP
     plain = Searcher(lib.catalog, lib.store, lib.enc.model_key, lambda: lib.text, lambda: lib.enc,
-                     min_z=1.0)
+                     min_z=1.0, keyword_weight=0.0)
     assert names(plain.search(parse_query("cat"), k=5))[0] == "chelsea"
 
 

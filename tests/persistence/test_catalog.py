@@ -21,6 +21,7 @@ from photoalbum.core.ports import (
     PhotoMeta,
     PhotoStatus,
 )
+from photoalbum.core.text.keyword_index import KeywordIndex
 from photoalbum.persistence import SqlCatalog, open_catalog
 
 MK = "model-a"
@@ -91,7 +92,8 @@ def test_add_parent_root_absorbs_inner_roots(cat: SqlCatalog, tmp_path: Path) ->
     assert [r.path for r in cat.roots()] == [outer.path]
     photo = cat.photos([pid])[0]
     assert photo.root_id == outer.id and photo.status == PhotoStatus.INDEXED
-    assert cat.keyword_ids(["p"], MK, 10) == {pid: 1}  # search text now relative to the new root
+    ids, names, _ = cat.keyword_texts(MK)  # search text now relative to the new root
+    assert ids.tolist() == [pid] and names[0].startswith("p/trip/x.jpg")
     assert pid in cat.live_ids(MK)
 
 
@@ -393,18 +395,22 @@ def test_filter_ids(cat: SqlCatalog, root, library) -> None:
         f(orientation="diagonal")
 
 
-def test_keyword_ids(cat: SqlCatalog, library) -> None:
-    kw = cat.keyword_ids
-    assert kw(["paris"], MK, 10) == {library["land"]: 1, library["port"]: 1}  # not the gone one
-    assert kw(["PARIS", "Canon", "paris"], MK, 10) == {library["land"]: 2, library["port"]: 1}
-    assert kw(["天安"], MK, 10) == {library["odd"]: 1}  # Chinese substring
-    assert kw(["iphone 12"], MK, 10) == {library["port"]: 1}
-    assert kw(["café"], MK, 10) == {}  # raw bytes are not é in UTF-8 … but don't crash
-    assert kw(["caf"], MK, 10) == {library["bytes"]: 1}
-    assert len(kw(["jpg"], MK, 3)) == 3
-    assert kw(["paris", "canon"], MK, 1) == {library["land"]: 2}  # best first
-    assert kw([], MK, 10) == {} and kw(["  "], MK, 10) == {}
-    assert kw(["paris"], "model-b", 10) == {}
+def test_keyword_texts_feed_the_keyword_index(cat: SqlCatalog, library) -> None:
+    index = KeywordIndex(*cat.keyword_texts(MK))
+
+    def kw(words, limit=10):
+        return index.match(words, limit)
+
+    assert kw(["paris"]) == {library["land"]: 1.0, library["port"]: 1.0}  # not the gone one
+    assert kw(["PARIS", "Canon", "paris"]) == {library["land"]: 1.0, library["port"]: 0.5}
+    assert kw(["天安"]) == {library["odd"]: 1.0}  # Chinese substring
+    assert kw(["iphone 12"]) == {library["port"]: 1.0}
+    assert kw(["café"]) == {}  # raw bytes are not é in UTF-8 … but don't crash
+    assert kw(["caf"]) == {library["bytes"]: 1.0}
+    assert len(kw(["jpg"], 3)) == 3
+    assert kw(["paris", "canon"], 1) == {library["land"]: 1.0}  # best first
+    assert kw([]) == {} and kw(["  "]) == {}
+    assert KeywordIndex(*cat.keyword_texts("model-b")).match(["paris"], 10) == {}
 
 
 def test_paths_round_trip(cat: SqlCatalog, root, library) -> None:

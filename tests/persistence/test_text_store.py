@@ -1,4 +1,4 @@
-"""The text store: OCR lines per photo, the trigram full-text index, short-word fallback."""
+"""The text store: OCR lines per photo, read by keyword search with names and camera."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from photoalbum.core.passes import PassOutcome
 from photoalbum.core.ports import FileInfo, IndexedItem, PhotoMeta
 from photoalbum.core.text import TextLine
+from photoalbum.core.text.keyword_index import KeywordIndex
 from photoalbum.persistence import open_catalog
 from photoalbum.persistence.database import MIGRATIONS
 
@@ -33,6 +34,11 @@ def cat(paths):
     c.close()
 
 
+def _match(cat, words, model="m"):
+    """What keyword search finds, built from the catalog the way the searcher builds it."""
+    return KeywordIndex(*cat.keyword_texts(model)).match(words, 10)
+
+
 def _save(cat, pid, *texts):
     lines = [TextLine(t, 0.9, BOX) for t in texts]
     cat.text_store.save_text("text", 1, [PassOutcome(pid, None, result=lines)])
@@ -54,45 +60,53 @@ def test_words_match_ocr_first_then_names(cat):
     _save(cat, rec, "Hardware Store Receipt")
     _save(cat, zh, "五金店收据合计￥128")
     _save(cat, beach, "")  # read, nothing there
-    ts = cat.text_store
-    assert ts.match_words(["hardware", "store"], "m", 10) == {rec: 2.0, sign: 0.5}  # "storefront"
-    assert ts.match_words(["收据"], "m", 10) == {zh: 2.0}  # two characters: no trigram
-    assert ts.match_words(["五金店收据"], "m", 10) == {zh: 2.0}
-    assert ts.match_words(["beach"], "m", 10) == {beach: 1.0}  # file name via the trigger
-    assert ts.match_words(["receipt"], "m", 10) == {rec: 2.0}  # in both: counts as read
-    assert ts.match_words(["receipt"], "other-model", 10) == {}  # only live photos of the model
-    assert ts.match_words(['"; DROP TABLE photos; --'], "m", 10) == {}
-    # replaced text replaces the index entry; forgetting the photos empties it
+    assert _match(cat, ["hardware", "store"]) == {rec: 2.0, sign: 0.5}  # "storefront"
+    assert _match(cat, ["收据"]) == {zh: 2.0}  # two characters
+    assert _match(cat, ["五金店收据"]) == {zh: 2.0}
+    assert _match(cat, ["¥128"]) == {zh: 2.0}  # full-width ￥ read, half-width typed
+    assert _match(cat, ["beach"]) == {beach: 1.0}  # file name
+    assert _match(cat, ["receipt"]) == {rec: 2.0}  # in both: counts as read
+    assert _match(cat, ["receipt"], "other-model") == {}  # only live photos of the model
+    assert _match(cat, ['"; DROP TABLE photos; --']) == {}
+    # replaced text replaces what is found; forgetting the photos empties it
+    before = cat.keyword_revision()
     _save(cat, rec, "Garden Centre")
-    assert ts.match_words(["hardware"], "m", 10) == {}
+    assert cat.keyword_revision() > before  # a searcher rebuilds its index
+    assert _match(cat, ["hardware"]) == {}
     cat.remove_root("/pics")
-    assert ts.match_words(["garden"], "m", 10) == {}
-    with cat.database.transaction() as c:
-        assert c.exec_driver_sql("SELECT COUNT(*) FROM text_fts").scalar() == 0
+    assert _match(cat, ["garden"]) == {}
 
 
 def test_renamed_photo_is_found_by_its_new_name(cat):
     rec = cat.ids[0]
     root = cat.roots()[0]
+    before = cat.keyword_revision()
     cat.move_photo(rec, FileInfo("/pics/kitchen-invoice.jpg", 10, 1), root.id)
-    assert cat.text_store.match_words(["invoice"], "m", 10) == {rec: 1.0}
-    assert cat.text_store.match_words(["receipt"], "m", 10) == {}
+    assert cat.keyword_revision() > before
+    assert _match(cat, ["invoice"]) == {rec: 1.0}
+    assert _match(cat, ["receipt"]) == {}
 
 
-def test_v2_catalog_gains_the_text_index_with_existing_names(paths):
+def test_v2_catalog_gains_the_text_tables_with_existing_names(paths):
     c = open_catalog(paths.catalog, migrations=MIGRATIONS[:1])  # a schema-2 file
     root = c.add_root("/pics")
-    c.commit_batch("m", [_item("/pics/old-receipt.jpg", root.id, "fp")])
+    [pid] = c.commit_batch("m", [_item("/pics/old-receipt.jpg", root.id, "fp")])
     c.close()
     con = sqlite3.connect(paths.catalog)
-    for name in ("insert", "update", "delete"):
-        con.execute(f"DROP TRIGGER photos_fts_{name}")
-    for name in ("photo_text", "text_fts"):
+    for (trigger,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        con.execute(f"DROP TRIGGER {trigger}")
+    for name in ("photo_text", "keyword_revision"):
         con.execute(f"DROP TABLE {name}")  # what a real schema-2 file lacks
     con.commit()
     con.close()
-    c = open_catalog(paths.catalog)
+    c = open_catalog(paths.catalog)  # 2 → 3 adds the text tables, 5 → 6 the revision
     try:
-        assert list(c.text_store.match_words(["receipt"], "m", 10).values()) == [1.0]
+        assert _match(c, ["receipt"]) == {pid: 1.0}
+        revision = c.keyword_revision()
+        _save(c, pid, "Receipt")
+        assert c.keyword_revision() > revision and _match(c, ["receipt"]) == {pid: 2.0}
+        with c.database.transaction() as t:
+            names = {r[0] for r in t.exec_driver_sql("SELECT name FROM sqlite_master")}
+        assert "text_fts" not in names and not any("fts" in n for n in names)
     finally:
         c.close()

@@ -1,4 +1,4 @@
-"""Text in photos: OCR as a background pass, stored per photo and searched with full-text."""
+"""Text in photos: OCR as a background pass, stored per photo and matched by keyword search."""
 
 from photoalbum.core.text.matching import keyword_words, matching_lines
 from photoalbum.core.text.ocr import OcrEngine, TextLine

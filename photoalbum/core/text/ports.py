@@ -10,7 +10,7 @@ from photoalbum.core.text.ocr import TextLine
 
 
 class TextStore(Protocol):
-    """OCR lines per photo and the full-text index over them, file names, folders and camera."""
+    """OCR lines per photo (keyword search reads them through the catalog's ``keyword_texts``)."""
 
     def save_text(self, name: str, version: int, outcomes: Sequence[PassOutcome]) -> None:
         """Store each outcome's ``list[TextLine]`` and the pass state in one transaction."""
@@ -18,13 +18,4 @@ class TextStore(Protocol):
 
     def text_lines(self, photo_id: int) -> list[TextLine]:
         """The lines read in a photo ([] if none or not read yet)."""
-        ...
-
-    def match_words(self, words: Sequence[str], model_key: str,
-                    limit: int) -> dict[int, float]:
-        """Live photos whose text, file/folder name or camera contain the (normalised) words.
-
-        Returns {photo id: strength}, the best ``limit``: the fraction of words found, words
-        read in the photo counting double, so strength is in 0..2.
-        """
         ...

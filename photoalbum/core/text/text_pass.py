@@ -14,10 +14,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class TextPass:
-    """OCR of every photo (PP-OCR, Chinese + English) into the catalog's full-text index.
+    """OCR of every photo (PP-OCR, Chinese + English) into the catalog, where keyword search reads it.
 
     Args:
-        store: where lines, the full-text index and the pass state go.
+        store: where lines and the pass state go.
         engine: the OCR engine (its models load on the first photo).
     """
 

@@ -1,0 +1,115 @@
+"""Keyword matching in memory: names, folders, camera and text read in every live photo."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
+
+from photoalbum.core.text.matching import keyword_words
+
+#: Strength of a word found in the text read in a photo, and in its name/folder/camera.
+READ_STRENGTH = 2.0
+NAME_STRENGTH = 1.0
+
+_SEP = "\x00"  # never in a file name or OCR text (removed below if it is)
+
+
+def _fold(text: str) -> str:
+    """Like ``matching.normalise`` (NFKC + casefold), fast for the common ASCII text."""
+    t = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
+    return t.replace(_SEP, " ").replace("\n", " ")
+
+
+class _Joined:
+    """Many texts as one string, so a word is found by ``str.find`` over a few MB."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        folded = [_fold(t) for t in texts]
+        lengths = np.fromiter((len(t) for t in folded), dtype=np.int64, count=len(folded))
+        self.starts = np.concatenate([[0], np.cumsum(lengths + 1)])[:-1]
+        self.ends = self.starts + lengths
+        self.text = _SEP.join(folded)
+
+    def rows_with(self, word: str, cap: int) -> list[int]:
+        """Rows whose text contains ``word``, in row order (those of its first ``cap``
+        occurrences)."""
+        positions: list[int] = []
+        find, step = self.text.find, max(len(word), 1)
+        pos = find(word)
+        while pos >= 0 and len(positions) < cap:
+            positions.append(pos)
+            pos = find(word, pos + step)
+        if not positions:
+            return []
+        rows = np.searchsorted(self.starts, np.asarray(positions), side="right") - 1
+        return np.unique(rows).tolist()
+
+    def has(self, row: int, word: str) -> bool:
+        """Whether row's text contains ``word``."""
+        return self.text.find(word, int(self.starts[row]), int(self.ends[row])) >= 0
+
+
+class KeywordIndex:
+    """The keyword texts of a library's live photos, searched in memory.
+
+    Measured at 100k photos: a few ms a query, where SQLite's trigram full-text index took
+    0.1–0.2 s (a common word such as a year or "img" matches most photos, and every match was
+    joined with the photo and vector tables).
+
+    Args:
+        ids: photo ids, ascending.
+        names: per photo, its folder/file name + camera text.
+        read: per photo, the text read in it ("" if none).
+    """
+
+    def __init__(self, ids: np.ndarray, names: Sequence[str], read: Sequence[str]) -> None:
+        self._ids = np.asarray(ids, dtype=np.int64)
+        if len(names) != len(self._ids) or len(read) != len(self._ids):
+            raise ValueError("one name text and one read text per id")
+        self._names = _Joined(names)
+        self._read = _Joined(read)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def match(
+        self, words: Sequence[str], limit: int, candidates: Sequence[int] | np.ndarray = ()
+    ) -> dict[int, float]:
+        """{photo id: strength} of the photos containing the query's keywords.
+
+        Strength is the mean over the keywords (:func:`keyword_words`) of 2 for a word read in
+        the photo, 1 for one in its name, folder or camera, else 0 — so 0..2. Returned: the best
+        ``limit`` photos (strength, then id), plus every one of ``candidates`` with a match: a
+        word in most photos ("2019", "img") is looked up exactly for the ANN's candidates
+        instead of through all its matches.
+        """
+        wanted = keyword_words(words)
+        if not wanted or len(self._ids) == 0:
+            return {}
+        cap = max(limit, 1) * 2
+        cand = np.asarray(candidates, dtype=np.int64)
+        rows_of_cand = np.searchsorted(self._ids, cand)
+        rows_of_cand = rows_of_cand[
+            (rows_of_cand < len(self._ids))
+            & (self._ids[np.minimum(rows_of_cand, len(self._ids) - 1)] == cand)
+        ]
+        total: dict[int, float] = {}
+        for word in wanted:
+            found: dict[int, float] = dict.fromkeys(self._read.rows_with(word, cap), READ_STRENGTH)
+            for row in self._names.rows_with(word, cap):
+                found.setdefault(row, NAME_STRENGTH)
+            for row in rows_of_cand.tolist():
+                if row in found:
+                    continue
+                if self._read.has(row, word):
+                    found[row] = READ_STRENGTH
+                elif self._names.has(row, word):
+                    found[row] = NAME_STRENGTH
+            for row, s in found.items():
+                total[row] = total.get(row, 0.0) + s
+        n = len(wanted)
+        best = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[: max(limit, 0)]
+        keep = {row for row, _ in best} | {r for r in rows_of_cand.tolist() if r in total}
+        return {int(self._ids[row]): total[row] / n for row in sorted(keep)}
