@@ -53,11 +53,22 @@ def test_loads_off_the_gui_thread_and_delivers_on_it(qtbot, loader, tmp_path):
     assert loader.pending("grid") == 0
 
 
-def test_duplicate_requests_are_merged(qtbot, loader, tmp_path):
+def test_duplicate_requests_are_merged(qtbot, tmp_path):
     [photo] = make_sample_photos(tmp_path, ("cat",))
+    loader = ThumbnailLoader(max_threads=1)
+    gate = threading.Event()
+
+    class Blocker(QtCore.QRunnable):
+        def run(self) -> None:
+            gate.wait(5)
+
+    loader._pool.start(Blocker())  # the first request stays queued (a small photo loads fast)
     assert loader.request("grid", "same", [str(photo)])
     assert not loader.request("grid", "same", [str(photo)])
+    gate.set()
     qtbot.waitUntil(lambda: loader.pending("grid") == 0, timeout=5000)
+    assert loader.request("grid", "same", [str(photo)])  # done: a new request loads again
+    assert loader.shutdown(5000)
 
 
 def test_new_generation_and_retain_drop_queued_requests(qtbot, tmp_path):
