@@ -25,12 +25,17 @@ def _fold(text: str) -> str:
 class _Joined:
     """Many texts as one string, so a word is found by ``str.find`` over a few MB."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
-        folded = [_fold(t) for t in texts]
-        lengths = np.fromiter((len(t) for t in folded), dtype=np.int64, count=len(folded))
+    def __init__(self, texts: Sequence[str], folded: bool = False) -> None:
+        clean = list(texts) if folded else [_fold(t) for t in texts]
+        lengths = np.fromiter((len(t) for t in clean), dtype=np.int64, count=len(clean))
         self.starts = np.concatenate([[0], np.cumsum(lengths + 1)])[:-1]
         self.ends = self.starts + lengths
-        self.text = _SEP.join(folded)
+        self.text = _SEP.join(clean)
+
+    def subset(self, rows: Sequence[int]) -> _Joined:
+        """The texts of ``rows`` alone (row i of the subset is ``rows[i]``)."""
+        text, starts, ends = self.text, self.starts, self.ends
+        return _Joined([text[starts[r] : ends[r]] for r in rows], folded=True)
 
     def rows_with(self, word: str, cap: int) -> list[int]:
         """Rows whose text contains ``word``, in row order (those of its first ``cap``
@@ -45,10 +50,6 @@ class _Joined:
             return []
         rows = np.searchsorted(self.starts, np.asarray(positions), side="right") - 1
         return np.unique(rows).tolist()
-
-    def has(self, row: int, word: str) -> bool:
-        """Whether row's text contains ``word``."""
-        return self.text.find(word, int(self.starts[row]), int(self.ends[row])) >= 0
 
 
 class KeywordIndex:
@@ -89,27 +90,25 @@ class KeywordIndex:
         if not wanted or len(self._ids) == 0:
             return {}
         cap = max(limit, 1) * 2
-        cand = np.asarray(candidates, dtype=np.int64)
-        rows_of_cand = np.searchsorted(self._ids, cand)
-        rows_of_cand = rows_of_cand[
-            (rows_of_cand < len(self._ids))
-            & (self._ids[np.minimum(rows_of_cand, len(self._ids) - 1)] == cand)
-        ]
+        cand = np.unique(np.asarray(candidates, dtype=np.int64))
+        at = np.searchsorted(self._ids, cand)
+        ok = at < len(self._ids)
+        ok[ok] = self._ids[at[ok]] == cand[ok]
+        cand_rows = at[ok].tolist()
+        # The candidates' own texts, searched in full (the scan of all photos stops at ``cap``).
+        cand_read, cand_names = self._read.subset(cand_rows), self._names.subset(cand_rows)
         total: dict[int, float] = {}
         for word in wanted:
-            found: dict[int, float] = dict.fromkeys(self._read.rows_with(word, cap), READ_STRENGTH)
-            for row in self._names.rows_with(word, cap):
-                found.setdefault(row, NAME_STRENGTH)
-            for row in rows_of_cand.tolist():
-                if row in found:
-                    continue
-                if self._read.has(row, word):
-                    found[row] = READ_STRENGTH
-                elif self._names.has(row, word):
-                    found[row] = NAME_STRENGTH
+            found: dict[int, float] = {}
+            for joined, sub, strength in ((self._read, cand_read, READ_STRENGTH),
+                                          (self._names, cand_names, NAME_STRENGTH)):
+                for row in joined.rows_with(word, cap):
+                    found.setdefault(row, strength)
+                for i in sub.rows_with(word, len(sub.text) + 1):
+                    found.setdefault(cand_rows[i], strength)
             for row, s in found.items():
                 total[row] = total.get(row, 0.0) + s
         n = len(wanted)
         best = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[: max(limit, 0)]
-        keep = {row for row, _ in best} | {r for r in rows_of_cand.tolist() if r in total}
+        keep = {row for row, _ in best} | {r for r in cand_rows if r in total}
         return {int(self._ids[row]): total[row] / n for row in sorted(keep)}
