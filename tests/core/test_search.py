@@ -209,3 +209,20 @@ def test_fused_order_puts_full_keyword_matches_first_and_partial_ones_up():
     strength[5] = 0.05  # a weaker one moves up less
     assert _fused_order(clip, strength).tolist() == [4, 0, 1, 5, 2, 3]
     assert _fused_order(clip, np.zeros(6, np.float32)).tolist() == [0, 1, 2, 3, 4, 5]
+
+
+def test_keyword_index_shares_folders_and_cameras_and_keeps_odd_names():
+    from photoalbum.core.text.keyword_index import KeywordIndex
+
+    names = ["trips/paris/a.jpg\ncanon eos r5", "trips/paris/b.jpg\napple iphone 12",
+             "new\nline/北京 天安门.jpg\n", "plain.jpg", "trips/rome/paris-day.jpg\ncanon eos r5"]
+    index = KeywordIndex(np.arange(1, 6), names, [""] * 5)
+    assert index.match(["paris"], 10) == {1: 1.0, 2: 1.0, 5: 1.0}  # folder and file name
+    assert index.match(["canon"], 10) == {1: 1.0, 5: 1.0}
+    assert index.match(["天安"], 10) == {3: 1.0}  # a newline inside the path
+    assert index.match(["line"], 10) == {3: 1.0}
+    assert index.match(["plain"], 10) == {4: 1.0}  # no folder, no camera
+    assert index.match(["iphone 12"], 10) == {2: 1.0}
+    assert index.match(["paris"], 1) == {1: 1.0}
+    assert index.match(["paris"], 1, candidates=[5]) == {1: 1.0, 5: 1.0}
+    assert index.match(["canon"], 0, candidates=[2, 5]) == {5: 1.0}

@@ -21,15 +21,16 @@ def normalise(text: str) -> str:
 
 def keyword_words(words: Sequence[str]) -> list[str]:
     """The query words worth looking for in text: normalised, deduplicated, no stop words,
-    no one- or two-letter Latin words (in nearly every text); a CJK word of any length counts.
+    no one- or two-letter Latin words or one-digit numbers (in nearly every text); a CJK word
+    of any length counts.
     """
     out: list[str] = []
     for raw in words:
         w = normalise(raw).strip().strip(".,;:!?\"'()[]{}")
         if not w or w in _STOP or w in out:
             continue
-        if w.isascii() and len(w) < 3 and not w.isdigit():
-            continue
+        if w.isascii() and (len(w) < 2 or (len(w) < 3 and not w.isdigit())):
+            continue  # "a", "tv", "1": in nearly every text; "12" may be a price or a day
         out.append(w)
     return out
 

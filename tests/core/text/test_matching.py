@@ -11,6 +11,7 @@ def test_keyword_words_drop_stop_words_and_short_latin_but_keep_short_chinese():
     words = ["the", "Receipt", "from", "the", "HARDWARE", "store", "of", "a", "收据", "TV", "42"]
     assert keyword_words(words) == ["receipt", "hardware", "store", "收据", "42"]
     assert keyword_words(["ＡＢＣ"]) == ["abc"]  # full-width letters normalised
+    assert keyword_words(["3", "dogs", "12", "2019"]) == ["dogs", "12", "2019"]  # no lone digit
 
 
 def test_matching_lines_are_case_insensitive_and_span_spaces():
