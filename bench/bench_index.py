@@ -65,6 +65,12 @@ GLOBAL_VARIANTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("int8 towers", ("--precision", "int8")),
     ("fp32 towers", ("--precision", "fp32")),
 )
+#: (label, ``index`` options, global options): one core each for decoding and ONNX Runtime,
+#: instead of both pools sharing the two cores (oversubscription stalls ORT's parallel ops).
+SPLIT_VARIANTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("1 ORT thread + 1 decode worker", ("--decode-workers", "1"), ("--threads", "1")),
+    ("1 ORT thread + 2 decode workers", ("--decode-workers", "2"), ("--threads", "1")),
+)
 
 
 def _seed_cmd(photo_dir: Path) -> list[str]:
@@ -145,8 +151,10 @@ def _warm_up(photo_dir: Path) -> None:
                 pass
 
 
-def run(photos: int = 96, rounds: int = 2, variants: bool = True, profile: bool = True) -> dict:
-    """The whole bench; returns ``{"rows": [...], ...details}``."""
+def run(photos: int = 96, rounds: int = 2, variants: bool = True, profile: bool = True,
+        only: Sequence[str] = ()) -> dict:
+    """The whole bench; returns ``{"rows": [...], ...details}``. ``only``: run just these
+    variants (by label) beside the seed and the default."""
     photo_dir = ensure_photos(photos)
     n = len(list(photo_dir.glob("*.jpg")))
     model = ensure_model(INDEX_MODEL)
@@ -157,6 +165,12 @@ def run(photos: int = 96, rounds: int = 2, variants: bool = True, profile: bool 
     ]
     if variants:
         configs += [(label, (), g) for label, g in GLOBAL_VARIANTS]
+        configs += list(SPLIT_VARIANTS)
+    if only:
+        unknown = set(only) - {c[0] for c in configs}
+        if unknown:
+            raise BenchError(f"unknown variants: {', '.join(sorted(unknown))}")
+        configs = [c for c in configs if c[0] == "default" or c[0] in only]
     labels = ["seed"] + [c[0] for c in configs]
     runs: dict[str, list[dict]] = {label: [] for label in labels}
     ratios: dict[str, list[float]] = {c[0]: [] for c in configs}
@@ -531,6 +545,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--no-variants", action="store_true")
     ap.add_argument("--no-profile", action="store_true")
+    ap.add_argument("--only", action="append", default=[], metavar="LABEL",
+                    help="run only this variant beside the seed and the default (repeatable)")
     ap.add_argument(
         "--profile-child",
         nargs=3,
@@ -547,7 +563,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra:
         ap.error(f"unrecognized arguments: {' '.join(extra)}")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    result = run(args.photos, args.rounds, not args.no_variants, not args.no_profile)
+    result = run(args.photos, args.rounds, not args.no_variants, not args.no_profile, args.only)
     sys.stdout.write(json.dumps(result, indent=1, default=str) + "\n")
     return 0
 
