@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
 
@@ -32,8 +33,9 @@ class _Joined:
         self.starts = np.concatenate([[0], np.cumsum(lengths + 1)])[:-1]
         self.ends = self.starts + lengths
         self.text = _SEP.join(clean)
-        self._starts: list[int] = self.starts.tolist()  # bisect on lists: ~10x numpy's per call
-        self._ends: list[int] = self.ends.tolist()
+        # bisect on a compact array: ~10x faster per call than numpy's, 8 bytes an entry
+        self._starts = array("q", self.starts.astype(np.int64).tobytes())
+        self._ends = array("q", self.ends.astype(np.int64).tobytes())
 
     def subset(self, rows: Sequence[int]) -> _Joined:
         """The texts of ``rows`` alone (row i of the subset is ``rows[i]``)."""
