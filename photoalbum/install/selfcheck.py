@@ -8,11 +8,14 @@ thresholds: dynamic INT8 of a faithful ViT-B/32 measured 0.9994 / 0.99 here, whi
 static quantization measured 0.986 / 0.96 (/work/shared/PERF-NOTES.md): 0.99 and 0.95 keep the
 first and refuse the second. Fewer than :data:`MIN_PHOTOS` decodable photos is too few for
 neighbour overlap to mean anything (each photo has only 15 others); the check then waits for a
-bigger library and the manifest's precision stays as it is.
+bigger library and the manifest's precision stays as it is. Photos that are the same picture
+(copies, hard links) count once: among identical rows the "nearest neighbours" are arbitrary,
+and a sample of copies made a faithful INT8 tower fail the overlap rule.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
@@ -85,6 +88,7 @@ def run_check(
     fp32 = ClipEncoder(model, precision="fp32", threads=threads, background=True)
     int8 = ClipEncoder(model, precision="int8", threads=threads, background=True)
     pixels = []
+    seen: set[bytes] = set()
     for path in candidates:
         if len(pixels) >= n:
             break
@@ -94,9 +98,14 @@ def run_check(
             logger.info("INT8 self-check cancelled; it runs again on the next indexing")
             return None
         try:
-            pixels.append(fp32.preprocess(decode_photo(path).image))
+            tensor = fp32.preprocess(decode_photo(path).image)
         except PhotoDecodeError:
             continue
+        digest = hashlib.blake2b(tensor.tobytes(), digest_size=16).digest()
+        if digest in seen:  # the same picture twice: its neighbours would be a coin toss
+            continue
+        seen.add(digest)
+        pixels.append(tensor)
         if on_progress is not None:
             on_progress(len(pixels), min(n, len(candidates)))
     if len(pixels) < MIN_PHOTOS:

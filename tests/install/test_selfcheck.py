@@ -90,6 +90,24 @@ def test_too_few_photos_waits_and_records_nothing(tiny_model, tmp_path):
     assert selfcheck.needs_check(model)
 
 
+def test_copies_of_a_photo_count_once(tiny_model, tmp_path):
+    photos = _photos(tmp_path / "photos", selfcheck.MIN_PHOTOS - 1)
+    copies = []
+    for i, p in enumerate(photos * 3):  # hard links and byte copies: the same pictures again
+        link = tmp_path / "photos" / f"copy{i:03d}.jpg"
+        if i % 2:
+            link.hardlink_to(p)
+        else:
+            shutil.copyfile(p, link)
+        copies.append(str(link))
+    model = _with_int8(tiny_model, tmp_path / "m", tiny_model.tower_file("image", "fp32"))
+    assert selfcheck.run_check(model, [str(p) for p in photos] + copies, threads=1) is None
+    # _photos is deterministic: "more" repeats the same 15 pictures and adds two new ones
+    more = [str(p) for p in _photos(tmp_path / "more", selfcheck.MIN_PHOTOS + 1)]
+    done = selfcheck.run_check(model, copies + more, threads=1)
+    assert done is not None and done["photos"] == selfcheck.MIN_PHOTOS + 1
+
+
 def test_first_index_runs_the_check_once_and_records_it(tiny_paths, tmp_path):
     _photos(tmp_path / "photos", 20)
     (tmp_path / "photos" / "broken.jpg").write_bytes(b"\xff\xd8 not really")
