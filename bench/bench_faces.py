@@ -3,6 +3,12 @@ and grouping 100k faces (synthetic descriptors).
 
 usage: python -m bench.bench_faces [--photos 96] [--faces 100000] [--skip-pass]
 
+The pass's rows: its photos/s from the CLIP stage's end to its last photo (the issue's figure,
+target ≥ 15), the delay to its first photo (the child process starting and loading dlib's
+models), its rate after that, and its CPU ms per photo (this process and the child; decode
+included) — the one figure other programs on the machine hardly move; 2 cores / CPU per photo is
+what an idle 2-core machine would allow at best.
+
 Figures are from one run on a shared machine: compare within a run, not across runs.
 """
 

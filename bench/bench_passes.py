@@ -189,6 +189,40 @@ def _photo_set(n: int, *, without_text: bool) -> Path:
     return out
 
 
+#: Lines rendered for the detector-size recall check (English and Chinese, one per photo).
+RECALL_LINES = ("Hardware Store Receipt", "Main Street Exit 12", "Coffee and Tea House",
+                "Total Amount Due 45.80", "五金店收据合计", "欢迎光临营业时间", "停车场出口",
+                "北京西路咖啡馆")
+RECALL_HEIGHTS = (0.0125, 0.015, 0.0175, 0.02)  # text height / the photo's shorter side
+RECALL_SIDES = (640, 576)  # the default and the next faster size worth having
+
+
+def _detector_sizes(photos: Path, n: int = 12) -> dict:
+    """Per detector size: OCR CPU ms on photos without text, and lines read exactly by text
+    height on rendered 1000×750 photos (what a 12 MP photo decodes to for the pass)."""
+    from photoalbum.core.imaging import decode_photo
+    from photoalbum.core.text.ocr import OcrEngine
+    from tests.support.text_photos import text_photo
+
+    plain = [decode_photo(str(p), min_side=720).image
+             for p in sorted(photos.glob("*.jpg"))[:n]]
+    rendered = {f: [(t, text_photo([t], size=(1000, 750), text_px=round(f * 750)))
+                    for t in RECALL_LINES] for f in RECALL_HEIGHTS}
+    out = {}
+    for side in RECALL_SIDES:
+        engine = OcrEngine(det_side=side, threads=1)
+        engine.read(plain[0])  # models loaded, arena warm
+        c = time.process_time()
+        for im in plain:
+            engine.read(im)
+        cpu = 1000 * (time.process_time() - c) / len(plain)
+        read = {f"{f:.4g}": sum(t in [ln.text for ln in engine.read(im)] for t, im in cases)
+                for f, cases in rendered.items()}
+        out[side] = {"ocr_cpu_ms_no_text": round(cpu, 1), "lines_read": read,
+                     "of": len(RECALL_LINES)}
+    return out
+
+
 def run(photos: int = 32) -> dict:
     """The bench: libraries side by side, then full-text lookups; rows for the table."""
     ensure_model(INDEX_MODEL)
@@ -203,6 +237,7 @@ def run(photos: int = 32) -> dict:
         results["runs"].append(run_library(folder, label, passes=("text",) if passes else (),
                                            inline=inline))
     results["fts"] = _fts()
+    results["detector_sizes"] = _detector_sizes(plain)
     rows = []
     for r in results["runs"]:
         rows.append(Row(NAME, f"{r['label']}: CLIP pass photos/s", fmt(r["clip_per_s"])))
@@ -217,6 +252,11 @@ def run(photos: int = 32) -> dict:
             rows.append(Row(NAME, f"{r['label']}: text pass CPU ms per photo (decode included; "
                             f"2 idle cores would allow ≤ {fmt(2000 / cpu)} photos/s; load "
                             f"{fmt(r['load'])})", fmt(cpu, 0)))
+    for side, v in results["detector_sizes"].items():
+        read = ", ".join(f"{k}: {n}/{v['of']}" for k, n in v["lines_read"].items())
+        rows.append(Row(NAME, f"OCR detector at {side} px: CPU ms per photo without text (lines "
+                        f"read exactly by text height / shorter side {read})",
+                        fmt(v["ocr_cpu_ms_no_text"], 0)))
     for label, v in results["fts"].items():
         rows.append(Row(NAME, f"full-text at 100k photos, {label} ({v['hits']} hits)",
                         f"{fmt(v['ms_median'], 1)} ms"))
