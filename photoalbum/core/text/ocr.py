@@ -73,6 +73,7 @@ class OcrEngine:
         self.concurrency = max(1, concurrency)
         self._slots = threading.BoundedSemaphore(self.concurrency)
         self._lock = threading.Lock()
+        self._making = threading.Lock()
         self._free: list[Any] = []
 
     @contextmanager
@@ -82,7 +83,13 @@ class OcrEngine:
             with self._lock:
                 engine = self._free.pop() if self._free else None
             if engine is None:
-                engine = _make_engine(self.threads)
+                # One copy made at a time: the first photo's copy gets the CPU to itself (the
+                # second is made while the first photo is read), and none is made needlessly.
+                with self._making:
+                    with self._lock:
+                        engine = self._free.pop() if self._free else None
+                    if engine is None:
+                        engine = _make_engine(self.threads)
             try:
                 yield engine
             finally:
