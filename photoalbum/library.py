@@ -405,10 +405,11 @@ class Library:
     def _text_pass(self) -> PhotoPass:
         from photoalbum.core.text import OcrEngine, TextPass
 
-        # In the app (background) one ONNX thread: rapidocr's sessions can't switch off ORT's
-        # spin-waiting, and a single-threaded session has no pool to spin; the GUI keeps a core.
-        threads = 1 if self.background else self.threads
-        return TextPass(self.catalog.text_store, OcrEngine(threads=threads))
+        # Single-threaded ONNX sessions (no pool to spin-wait); from the command line two photos
+        # are read side by side (two copies of the models: 2-3x the photos/s of one two-thread
+        # session on 2 cores, bench/bench_passes.py); in the app one, so the GUI keeps a core.
+        concurrency = 1 if self.background else min(2, self.threads or os.cpu_count() or 1)
+        return TextPass(self.catalog.text_store, OcrEngine(threads=1, concurrency=concurrency))
 
     def text_lines(self, photo_id: int) -> list:
         """The text read in a photo (lines with boxes relative to the photo)."""

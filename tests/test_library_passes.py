@@ -61,3 +61,17 @@ def test_unknown_pass_is_a_user_error(lib):
 
     with pytest.raises(UserError, match="no background pass called 'nope'"):
         lib.set_pass_enabled("nope", True)
+
+
+@pytest.mark.parametrize(("background", "threads", "concurrency"),
+                         [(False, None, 2), (False, 1, 1), (True, None, 1)])
+def test_text_pass_reads_two_photos_at_once_on_the_command_line_one_in_the_app(
+        tiny_paths, background, threads, concurrency, monkeypatch):
+    pytest.importorskip("rapidocr_onnxruntime")
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    library = Library(tiny_paths, model="random:tiny-clip", background=background, threads=threads)
+    try:
+        engine = library.get_pass("text").engine  # type: ignore[attr-defined]
+        assert (engine.threads, engine.concurrency) == (1, concurrency)  # no ORT pool to spin
+    finally:
+        library.close()

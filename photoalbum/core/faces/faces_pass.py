@@ -61,6 +61,12 @@ class FacesPass:
             names.append(name)
         return FacesResult(photo_id, tuple(faces), tuple(names))
 
+    def prepare(self) -> None:
+        """Start loading the models (in the child process) without waiting; the runner calls
+        this when a run begins."""
+        if self._isolated is not None:
+            self._isolated.start()
+
     def close(self) -> None:
         """Stop the analysis child process (if one was started)."""
         if self._isolated is not None:

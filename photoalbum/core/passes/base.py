@@ -86,6 +86,9 @@ class PhotoPass(Protocol):
             then redone (old results stay until each photo's new result replaces them).
         min_side: the shorter side (pixels) the pass wants of the decoded image; a decoded image
             smaller than this is used only if it is the photo's full resolution.
+
+    A pass may also have ``prepare()``: the runner calls it (when the pass has work) before the
+    first photo, to start loading models in the background without waiting.
     """
 
     name: str

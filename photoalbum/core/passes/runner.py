@@ -167,6 +167,10 @@ class PassRunner:
         totals = self.todo_count()
         if not any(totals.values()):
             return report
+        for p in self.passes:  # optional: a pass may start loading its models in the background
+            prepare = getattr(p, "prepare", None)
+            if callable(prepare) and totals[p.name]:
+                prepare()
         handled = {p.name: 0 for p in self.passes}
         buffers: dict[str, list[PassOutcome]] = {p.name: [] for p in self.passes}
         paths: dict[int, str] = {}

@@ -204,3 +204,18 @@ def test_yield_ends_the_run_early_without_cancelling(env):
     ).run()
     assert report.yielded and not report.cancelled
     assert env.catalog.pass_state.pass_counts("size", 1).todo == len(env.files) - report.done["size"]
+
+
+def test_prepare_is_called_once_per_run_and_only_when_there_is_work(env):
+    calls: list[str] = []
+
+    class Preparing(SizePass):
+        def prepare(self):
+            calls.append(self.name)
+            assert not self.seen  # before the first photo
+
+    p = Preparing(env.catalog)
+    assert PassRunner(env.catalog.pass_state, [p], recent=env.recent).run().done["size"] > 0
+    assert calls == ["size"]
+    PassRunner(env.catalog.pass_state, [p]).run()  # nothing left to do: no models to load
+    assert calls == ["size"]

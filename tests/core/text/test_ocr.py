@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from PIL import Image
 
@@ -28,6 +30,31 @@ def test_reads_english_and_chinese_lines_with_boxes(engine):
         assert 0.0 <= min(xs) < max(xs) <= 1.0 and 0.0 <= min(ys) < max(ys) <= 1.0
         assert min(xs) > 0.1  # the text starts inside the paper slip (left margin w/10)
     assert lines[0].box[0][1] < lines[1].box[0][1]  # top to bottom
+
+
+@pytest.mark.parametrize("size", [(1500, 1000), (900, 1600), (1333, 750)])
+def test_boxes_map_back_to_photos_of_any_shape(engine, size):
+    """The detector sees the photo resized once to sides that are multiples of 32 (the aspect
+    changes a little); its boxes must still land on the text in the photo's own coordinates."""
+    w, h = size
+    px = min(h // 16, w // 20)  # the line fits on the paper; it starts at (w/10 + px, h/8 + px)
+    lines = engine.read(text_photo([RECEIPT_EN], size=size, text_px=px))
+    assert [ln.text for ln in lines] == [RECEIPT_EN]
+    (x0, y0), _, (x1, y1), _ = lines[0].box
+    assert abs(x0 * w - (w // 10 + px)) < px and abs(y0 * h - (h // 8 + px)) < px
+    assert x1 > x0 and 0.5 * px < (y1 - y0) * h < 2.5 * px
+
+
+def test_reads_from_several_threads_at_once_with_one_model_copy_each():
+    engine = OcrEngine(threads=1, concurrency=2)
+    images = [text_photo([RECEIPT_EN], size=(800, 600)), sample_image("chelsea")] * 3
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(engine.read, images))
+    assert [[ln.text for ln in r] for r in results] == [[RECEIPT_EN], []] * 3
+    assert 1 <= len(engine._free) <= 2  # never more copies than photos read at once
+    for copy in engine._free:  # rapidocr's sessions rebuilt with ONNX Runtime's memory arena
+        for session in (copy.text_det.infer.session, copy.text_rec.session.session):
+            assert session.get_session_options().enable_cpu_mem_arena
 
 
 def test_photo_without_text_reads_nothing(engine):
