@@ -263,7 +263,10 @@ class Searcher:
         else:
             ids, _ = self.store.search(qvec, pool, allowed)
         ids = np.asarray(ids, dtype=np.int64)
-        # Keyword evidence: file name, folder, camera. Hits outside the ANN pool join the pool.
+        timings["ann"] = time.perf_counter() - t1
+        # Keyword evidence: text read in the photo, file name, folder, camera. Hits outside the
+        # ANN pool join the pool.
+        t1 = time.perf_counter()
         kw: dict[int, float] = {}
         words = query.words
         if words and self.keyword_weight > 0:
@@ -275,7 +278,7 @@ class Searcher:
                 ids = np.union1d(ids, extra) if len(extra) else ids
         if exclude_ids:
             ids = ids[~np.isin(ids, np.asarray(exclude_ids, dtype=np.int64))]
-        timings["ann"] = time.perf_counter() - t1
+        timings["keywords"] = time.perf_counter() - t1
 
         t2 = time.perf_counter()
         if len(ids) == 0:
