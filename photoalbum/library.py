@@ -72,7 +72,7 @@ class Library:
             the default model.
         precision: "auto" | "fp32" | "int8" for the ONNX towers.
         threads: ONNX Runtime threads (default: all cores).
-        background: True in the GUI worker (no ORT spin-waiting, leaves the UI a core).
+        background: True in the GUI worker (background passes leave the UI a core).
         on_model_progress: progress of a model preparation triggered by first use.
         vector_store: vector store URI for this run (default: the library's recorded one, else
             the embedded hnswlib index); see :mod:`photoalbum.stores.uri`.
@@ -141,7 +141,7 @@ class Library:
         """The ONNX Runtime encoder (towers load lazily on first use)."""
         if self._encoder is None:
             self._encoder = ClipEncoder(self.prepared_model(), precision=self.precision,
-                                        threads=self.threads, background=self.background,
+                                        threads=self.threads,
                                         tokenizers=self._tokenizers)
         return self._encoder
 

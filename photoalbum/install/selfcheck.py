@@ -85,8 +85,8 @@ def run_check(
     from photoalbum.core.models.encoder import ClipEncoder
     from photoalbum.prepare import quantize
 
-    fp32 = ClipEncoder(model, precision="fp32", threads=threads, background=True)
-    int8 = ClipEncoder(model, precision="int8", threads=threads, background=True)
+    fp32 = ClipEncoder(model, precision="fp32", threads=threads)
+    int8 = ClipEncoder(model, precision="int8", threads=threads)
     pixels = []
     seen: set[bytes] = set()
     for path in candidates:

@@ -35,7 +35,7 @@ def quantize_tower(fp32: Path, int8: Path) -> None:
 
 
 def make_session(path: Path, threads: int) -> Any:
-    """An ORT CPU session configured like the run-time encoder's, minus spin-waiting.
+    """An ORT CPU session configured like the run-time encoder's (no spin-waiting either).
 
     Without spinning, the process CPU time of a run is the work it did, which is what
     :func:`time_ms` measures (see there).

@@ -25,7 +25,7 @@ class LibraryOptions:
 
 #: Opens a Library on the calling (worker) thread. Built by ``gui/app.py`` (the composition root),
 #: so the workers never import the engine's wiring themselves. ``background`` is True for the
-#: indexing worker: ONNX Runtime without spin-waiting, leaving the GUI thread a core.
+#: indexing worker: background passes run one photo at a time, leaving the GUI thread a core.
 LibraryFactory = Callable[[LibraryOptions, bool], "Library"]
 
 

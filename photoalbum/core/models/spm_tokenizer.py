@@ -44,7 +44,10 @@ class SpmTokenizer:
         """Ids per text, with the special tokens, truncated to max_length."""
         if self._nfkc:
             texts = [unicodedata.normalize("NFKC", t) for t in texts]
-        return [self._prefix + ids[: self._room] + self._suffix for ids in self._sp.encode(list(texts))]
+        # One call per text: a list makes SentencePiece start a thread pool per call (0.25 ms
+        # alone, 7 ms a query beside ONNX Runtime's spinning threads; a text takes ~5 µs).
+        encode = self._sp.encode
+        return [self._prefix + encode(t)[: self._room] + self._suffix for t in texts]
 
 
 def load_copy(tokenizer_json: Path, max_length: int) -> SpmTokenizer | None:

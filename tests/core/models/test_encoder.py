@@ -188,7 +188,7 @@ def test_arena_setting_gives_the_same_vectors(tiny_model: PreparedModel) -> None
 
 
 def test_lazy_sessions_and_release(tiny_model: PreparedModel) -> None:
-    enc = ClipEncoder(tiny_model, threads=1, background=True)
+    enc = ClipEncoder(tiny_model, threads=1)
     assert enc.loaded_towers() == []
     enc.encode_texts(["a dog"])
     assert enc.loaded_towers() == ["text"]
@@ -250,7 +250,7 @@ def test_encoding_does_not_import_torch(tiny_model: PreparedModel) -> None:
 def test_encoders_share_a_tokenizer_cache(tiny_model: PreparedModel) -> None:
     cache = TokenizerCache()
     a = ClipEncoder(tiny_model, precision="fp32", threads=1, tokenizers=cache)
-    b = ClipEncoder(tiny_model, precision="fp32", threads=1, background=True, tokenizers=cache)
+    b = ClipEncoder(tiny_model, precision="fp32", threads=1, tokenizers=cache)
     alone = ClipEncoder(tiny_model, precision="fp32", threads=1)
     assert a.tokenizer() is b.tokenizer()  # loaded once (loading holds the GIL)
     assert alone.tokenizer() is not a.tokenizer()
