@@ -148,10 +148,10 @@ def files_dir(n: int) -> Path:
     return OUT / f"files-{n}"
 
 
-def _paths(n: int):  # type: ignore[no-untyped-def]
+def _paths(n: int, library: Path | None = None):  # type: ignore[no-untyped-def]
     from photoalbum.core.paths import Paths
 
-    return Paths(library=library_dir(n), models=MODELS, downloads=OUT / "downloads")
+    return Paths(library=library or library_dir(n), models=MODELS, downloads=OUT / "downloads")
 
 
 def _photo_path(root: Path, i: int) -> Path:
@@ -243,7 +243,13 @@ def synthetic_items(
 
 
 def ensure_library(
-    n: int, *, with_files: bool, seed: int = 0, writer: str = "bulk", rebuild: bool = False
+    n: int,
+    *,
+    with_files: bool,
+    seed: int = 0,
+    writer: str = "bulk",
+    rebuild: bool = False,
+    library: Path | None = None,
 ) -> dict:
     """The cached synthetic library of ``n`` photos (built if missing); its build record.
 
@@ -251,10 +257,11 @@ def ensure_library(
     under an empty root folder and only searching is meaningful. ``writer``: ``bulk``
     (:func:`bench.synthetic_catalog.bulk_write`, the same rows in a fraction of the time) or
     ``commit_batch`` (the engine's per-photo path, for comparison). ``rebuild``: ignore a cache.
+    ``library``: build there instead of the cache folder (to compare the two writers).
     """
     if writer not in ("bulk", "commit_batch"):
         raise ValueError(writer)
-    lib = library_dir(n)
+    lib = library or library_dir(n)
     marker = lib.with_name(lib.name + ".complete")
     want = {
         "version": LIBRARY_VERSION,
@@ -284,7 +291,7 @@ def ensure_library(
     from photoalbum.library import MODEL_SETTING, Library
     from photoalbum.persistence import open_catalog
 
-    paths = _paths(n)
+    paths = _paths(n, lib)
     paths.ensure_library()
     t1 = time.perf_counter()
     catalog = open_catalog(paths.catalog)
@@ -630,13 +637,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m bench.bench_query [--full]``."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--full", action="store_true", help="also 1M vectors (slow build, cached)")
+    ap.add_argument("--sizes", type=int, nargs="+", metavar="N", help="measure these sizes only")
     ap.add_argument("--child", nargs=3, metavar=("N", "OUT", "PRECISION"), help=argparse.SUPPRESS)
     ap.add_argument("--no-recall", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--build", type=int, metavar="N", help="only (re)build the library of N")
+    ap.add_argument("--writer", choices=("bulk", "commit_batch"), default="bulk")
+    ap.add_argument("--library", type=Path, help="with --build: build there, not in the cache")
     args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    if args.build:
+        record = ensure_library(
+            args.build,
+            with_files=args.build <= 200_000,
+            writer=args.writer,
+            rebuild=True,
+            library=args.library,
+        )
+        sys.stdout.write(json.dumps(record, indent=1) + "\n")
+        return 0
     if args.child:
         return _child(int(args.child[0]), args.child[1], args.child[2], not args.no_recall)
-    result = run((100_000, 1_000_000) if args.full else (100_000,))
+    sizes = args.sizes or ((100_000, 1_000_000) if args.full else (100_000,))
+    result = run(sizes)
     sys.stdout.write(json.dumps(result, indent=1, default=str) + "\n")
     return 0
 
