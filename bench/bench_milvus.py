@@ -15,6 +15,7 @@ after a commit; see :mod:`photoalbum.stores.milvus`). Filtered searches pass an 
 
     python -m bench.bench_milvus --n 100000            # ~5 min on 2 busy cores
     python -m bench.bench_milvus --n 20000 --queries 50  # quick
+    python -m bench.bench_milvus --n 1000000 --index-timeout 3600  # 1M: see the README
 """
 
 from __future__ import annotations
@@ -54,26 +55,34 @@ def make_data(n: int, dim: int, queries: int, seed: int = 0) -> tuple[np.ndarray
     return out, (q / np.linalg.norm(q, axis=1, keepdims=True)).astype(np.float32)
 
 
-def exact_top(data: np.ndarray, q: np.ndarray, k: int, allowed: np.ndarray | None = None) -> set[int]:
-    """Ids of the exact top-k (ids = row numbers)."""
-    if allowed is None:
-        scores = data @ q
-        return set(np.argpartition(-scores, k - 1)[:k].tolist())
-    scores = data[allowed] @ q
-    kk = min(k, len(allowed))
-    return set(allowed[np.argpartition(-scores, kk - 1)[:kk]].tolist())
+def exact_tops(data: np.ndarray, queries: np.ndarray, k: int,
+               allowed: np.ndarray | None = None, block: int = 32) -> list[set[int]]:
+    """Ids of the exact top-k of each query (ids = row numbers), in bounded (n, block) blocks.
+
+    Computed once per query set and filter and shared by both stores: at 1M vectors a filter's
+    rows are a 1 GB copy, too slow to redo per query.
+    """
+    rows = data if allowed is None else data[allowed]
+    ids = np.arange(len(data)) if allowed is None else np.asarray(allowed)
+    kk = min(k, len(rows))
+    out: list[set[int]] = []
+    for start in range(0, len(queries), block):
+        scores = rows @ queries[start:start + block].T
+        top = np.argpartition(-scores, kk - 1, axis=0)[:kk]
+        out.extend(set(ids[top[:, j]].tolist()) for j in range(top.shape[1]))
+        del scores
+    return out
 
 
-def time_queries(store: Any, queries: np.ndarray, k: int, data: np.ndarray,
+def time_queries(store: Any, queries: np.ndarray, k: int, truth: Sequence[set[int]],
                  allowed: np.ndarray | None = None) -> dict[str, float]:
-    """Median / p95 latency (ms) and recall@k over ``queries``."""
+    """Median / p95 latency (ms) and recall@k over ``queries`` (``truth``: their exact top-k)."""
     lat: list[float] = []
     hit = 0
-    for q in queries:
+    for q, want in zip(queries, truth, strict=True):
         t = time.perf_counter()
         ids, _ = store.search(q, k, allowed)
         lat.append(1000 * (time.perf_counter() - t))
-        want = exact_top(data, q, k, allowed)
         hit += len(want & set(ids.tolist()))
     denom = len(queries) * min(k, len(allowed) if allowed is not None else k)
     return {"median_ms": round(median(lat), 2), "p95_ms": round(percentile(lat, 95), 2),
@@ -89,21 +98,37 @@ def insert(store: Any, data: np.ndarray, chunk: int = 10_000) -> float:
     return time.perf_counter() - t
 
 
-def wait_indexed(store: Any, n: int, timeout: float = 1800) -> float:
-    """Flush, then wait until Milvus has every row in a built index; seconds waited."""
+def wait_indexed(store: Any, n: int, timeout: float = 1800) -> tuple[float, dict[str, int]]:
+    """Flush, then wait until Milvus has every row in a built index; (seconds, last index state).
+
+    The state's ``indexed_rows`` below ``n`` means the wait timed out. ``pending_index_rows`` is
+    not waited for: at 1M, Milvus keeps compacting indexed segments and re-indexing the merged
+    ones (pending stayed ~870k for many minutes after all 1M rows were indexed).
+    """
     c = store._client
     t = time.perf_counter()
     c.flush(store.collection)
+    state: dict[str, int] = {}
     while time.perf_counter() - t < timeout:
         info = c.describe_index(store.collection, "vec")
-        if int(info.get("indexed_rows", 0)) >= n and int(info.get("pending_index_rows", 0)) == 0:
+        state = {key: int(info.get(key, 0))
+                 for key in ("indexed_rows", "pending_index_rows", "total_rows")}
+        if state["indexed_rows"] >= n:
             break
         time.sleep(1.0)
-    return time.perf_counter() - t
+    return time.perf_counter() - t, state
+
+
+def _progress(label: str, value: Any) -> None:
+    """Partial results on stderr as they come (a long 1M run keeps what it measured)."""
+    print(json.dumps({label: value}), file=sys.stderr, flush=True)
 
 
 def run(n: int, queries: int, k: int, uri: str, token: str, dim: int = DIM,
-        stores: Sequence[str] = ("hnswlib", "milvus")) -> dict:
+        stores: Sequence[str] = ("hnswlib", "milvus"), index_timeout: float = 1800,
+        collection: str | None = None) -> dict:
+    """Both stores on the same data; ``collection``: measure that existing Milvus collection
+    (filled by an earlier run with the same ``n``) instead of inserting into a new one."""
     from photoalbum.core.vectorstore import HnswStore
     from photoalbum.stores.milvus import MilvusStore
     from photoalbum.stores.uri import parse_store_uri
@@ -113,30 +138,45 @@ def run(n: int, queries: int, k: int, uri: str, token: str, dim: int = DIM,
     filters = {f"{m} allowed": np.sort(rng.choice(n, m, replace=False))
                for m in (100, min(10_000, n // 4), n // 2)}
     out: dict[str, Any] = {"n": n, "dim": dim, "k": k, "queries": queries}
+    t = time.perf_counter()
+    truth = exact_tops(data, qs, k)
+    truth_f = {name: exact_tops(data, qs[:20], k, a) for name, a in filters.items()}
+    out["exact_truth_s"] = round(time.perf_counter() - t, 1)
 
     if "hnswlib" in stores:
         hnsw = HnswStore.empty(dim, capacity_hint=n)
         secs = insert(hnsw, data)
         out["hnswlib"] = {"insert_s": round(secs, 1), "insert_per_s": round(n / secs),
-                          "query": time_queries(hnsw, qs, k, data),
-                          "filtered": {name: time_queries(hnsw, qs[:20], k, data, a)
+                          "query": time_queries(hnsw, qs, k, truth),
+                          "filtered": {name: time_queries(hnsw, qs[:20], k, truth_f[name], a)
                                        for name, a in filters.items()}}
-        print(json.dumps({"hnswlib": out["hnswlib"]}), file=sys.stderr, flush=True)
+        _progress("hnswlib", out["hnswlib"])
         del hnsw
     if "milvus" not in stores:
         return out
 
     target = parse_store_uri(uri, token)
     store = MilvusStore.connect(target, dim, model_key="bench/1", library_id="bench",
-                                collection="bench_" + uuid.uuid4().hex[:8])
+                                collection=collection or "bench_" + uuid.uuid4().hex[:8])
     try:
-        secs = insert(store, data)
-        store.save(1)
-        indexed = wait_indexed(store, n) if target.kind == "milvus" else 0.0
+        m: dict[str, Any] = {}
+        if collection:
+            m["reused_collection"] = collection
+            if len(store) != n:
+                raise SystemExit(f"{collection} holds {len(store)} vectors, not {n}")
+        else:
+            secs = insert(store, data)
+            store.save(1)
+            m |= {"insert_s": round(secs, 1), "insert_per_s": round(n / secs)}
+            _progress("milvus", m)
+        if target.kind == "milvus":
+            indexed, state = wait_indexed(store, n, index_timeout)
+            m["index_wait_s"] = round(indexed, 1)
+            m["index_state"] = state
+            _progress("milvus", m)
         store.search(qs[0], k)  # one Strong read: all writes applied
-        m: dict[str, Any] = {"insert_s": round(secs, 1), "insert_per_s": round(n / secs),
-                             "index_wait_s": round(indexed, 1)}
-        m["query"] = time_queries(store, qs, k, data)
+        m["query"] = time_queries(store, qs, k, truth)
+        _progress("milvus", m)
         if target.kind == "milvus":
             strong: list[float] = []
             for q in qs[:10]:
@@ -145,20 +185,28 @@ def run(n: int, queries: int, k: int, uri: str, token: str, dim: int = DIM,
                 store.search(q, k)
                 strong.append(1000 * (time.perf_counter() - t))
             m["query_strong_median_ms"] = round(median(strong), 1)
-        m["filtered"] = {name: time_queries(store, qs[:20], k, data, a)
+        m["filtered"] = {name: time_queries(store, qs[:20], k, truth_f[name], a)
                          for name, a in filters.items()}
+        _progress("milvus", m)
         # the pure ``id in [...]`` expression, for comparison with the post-filter above
         from photoalbum.stores import milvus as milvus_mod
 
         saved, milvus_mod.ID_IN_MAX = milvus_mod.ID_IN_MAX, 10**9
         try:
-            m["filtered_id_in_only"] = {name: time_queries(store, qs[:10], k, data, a)
-                                        for name, a in filters.items()}
+            m["filtered_id_in_only"] = {}
+            for name, a in filters.items():
+                try:
+                    m["filtered_id_in_only"][name] = time_queries(store, qs[:10], k,
+                                                                  truth_f[name][:10], a)
+                except Exception as exc:  # noqa: BLE001 - recorded: a huge expression may fail
+                    m["filtered_id_in_only"][name] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+                _progress("milvus", m)
         finally:
             milvus_mod.ID_IN_MAX = saved
         out["milvus"] = m
     finally:
-        store.drop()
+        if not collection:
+            store.drop()
         store.close()
     return out
 
@@ -171,9 +219,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--uri", default="http://127.0.0.1:19530")
     ap.add_argument("--token", default="root:Milvus")
     ap.add_argument("--stores", default="hnswlib,milvus", help="comma-separated subset")
+    ap.add_argument("--index-timeout", type=float, default=1800,
+                    help="seconds to wait for Milvus to index every row")
+    ap.add_argument("--collection", help="measure this existing collection (same --n), no insert")
     args = ap.parse_args(argv)
     res = run(args.n, args.queries, args.k, args.uri, args.token,
-              stores=tuple(args.stores.split(",")))
+              stores=tuple(args.stores.split(",")), index_timeout=args.index_timeout,
+              collection=args.collection)
     print(json.dumps(res, indent=2))
     return 0
 

@@ -27,7 +27,9 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -43,6 +45,9 @@ from bench import (
     median,
     percentile,
 )
+
+if TYPE_CHECKING:
+    from photoalbum.core.ports import IndexedItem
 
 logger = logging.getLogger(__name__)
 
@@ -143,10 +148,10 @@ def files_dir(n: int) -> Path:
     return OUT / f"files-{n}"
 
 
-def _paths(n: int):  # type: ignore[no-untyped-def]
+def _paths(n: int, library: Path | None = None):  # type: ignore[no-untyped-def]
     from photoalbum.core.paths import Paths
 
-    return Paths(library=library_dir(n), models=MODELS, downloads=OUT / "downloads")
+    return Paths(library=library or library_dir(n), models=MODELS, downloads=OUT / "downloads")
 
 
 def _photo_path(root: Path, i: int) -> Path:
@@ -195,13 +200,68 @@ def _make_files(n: int) -> Path:
     return root
 
 
-def ensure_library(n: int, *, with_files: bool, seed: int = 0) -> dict:
+def synthetic_items(
+    n: int, root: Path, root_id: int, *, with_files: bool, seed: int = 0
+) -> Iterator[IndexedItem]:
+    """The synthetic library's photos, in order, as the indexer would commit them."""
+    from photoalbum.core.ports import FileInfo, IndexedItem, PhotoMeta
+
+    stats = {}
+    if with_files:
+        for s in _make_sources(OUT / "sources"):
+            st = s.stat()
+            stats[s.name] = (st.st_size, st.st_mtime_ns)
+    srcs = sorted(stats)
+    cameras = [
+        ("Canon", "EOS R6"),
+        ("Apple", "iPhone 13"),
+        ("SONY", "ILCE-7M3"),
+        ("FUJIFILM", "X-T4"),
+        (None, None),
+    ]
+    base = datetime(2010, 1, 1)
+    for start, vecs in VectorRecipe(n, seed).chunks():
+        for j in range(len(vecs)):
+            i = start + j
+            path = str(_photo_path(root, i))
+            if with_files:
+                size, mtime = stats[srcs[i % len(srcs)]]
+            else:
+                size, mtime = 2_000_000 + i % 1000, 1_600_000_000_000_000_000 + i
+            make, model = cameras[i % len(cameras)]
+            meta = PhotoMeta(
+                width=4000 if i % 5 else 3000,
+                height=3000 if i % 5 else 4000,
+                taken_at=base + timedelta(minutes=7 * i),
+                camera_make=make,
+                camera_model=model,
+            )
+            yield IndexedItem(
+                FileInfo(path, size, mtime), root_id, f"bench{seed:02d}{i:010d}", meta, vecs[j]
+            )
+        logger.info("synthetic library %d: %d rows made", n, start + len(vecs))
+
+
+def ensure_library(
+    n: int,
+    *,
+    with_files: bool,
+    seed: int = 0,
+    writer: str = "bulk",
+    rebuild: bool = False,
+    library: Path | None = None,
+) -> dict:
     """The cached synthetic library of ``n`` photos (built if missing); its build record.
 
     ``with_files``: the catalog's paths exist on disk (for the rescan bench); otherwise they lie
-    under an empty root folder and only searching is meaningful.
+    under an empty root folder and only searching is meaningful. ``writer``: ``bulk``
+    (:func:`bench.synthetic_catalog.bulk_write`, the same rows in a fraction of the time) or
+    ``commit_batch`` (the engine's per-photo path, for comparison). ``rebuild``: ignore a cache.
+    ``library``: build there instead of the cache folder (to compare the two writers).
     """
-    lib = library_dir(n)
+    if writer not in ("bulk", "commit_batch"):
+        raise ValueError(writer)
+    lib = library or library_dir(n)
     marker = lib.with_name(lib.name + ".complete")
     want = {
         "version": LIBRARY_VERSION,
@@ -210,14 +270,14 @@ def ensure_library(n: int, *, with_files: bool, seed: int = 0) -> dict:
         "with_files": with_files,
         "model": DEFAULT_MODEL,
     }
-    if marker.is_file():
+    if marker.is_file() and not rebuild:
         record = json.loads(marker.read_text())
         if {k: record.get(k) for k in want} == want:
             return record
     ensure_model(DEFAULT_MODEL)
     shutil.rmtree(lib, ignore_errors=True)
     marker.unlink(missing_ok=True)
-    record = dict(want)
+    record = dict(want) | {"writer": writer}
     t0 = time.perf_counter()
     if with_files:
         root = _make_files(n)
@@ -227,65 +287,30 @@ def ensure_library(n: int, *, with_files: bool, seed: int = 0) -> dict:
     record["files_s"] = round(time.perf_counter() - t0, 1)
     record["root"] = str(root.resolve())
 
-    from photoalbum.core.ports import FileInfo, IndexedItem, PhotoMeta
+    from bench.synthetic_catalog import bulk_write
     from photoalbum.library import MODEL_SETTING, Library
     from photoalbum.persistence import open_catalog
 
-    paths = _paths(n)
+    paths = _paths(n, lib)
     paths.ensure_library()
     t1 = time.perf_counter()
     catalog = open_catalog(paths.catalog)
     try:
         prepared_key = _model_key()
         root_row = catalog.add_root(str(root.resolve()))
-        stats = {}
-        if with_files:
-            for s in _make_sources(OUT / "sources"):
-                st = s.stat()
-                stats[s.name] = (st.st_size, st.st_mtime_ns)
-        srcs = sorted(stats)
-        cameras = [
-            ("Canon", "EOS R6"),
-            ("Apple", "iPhone 13"),
-            ("SONY", "ILCE-7M3"),
-            ("FUJIFILM", "X-T4"),
-            (None, None),
-        ]
-        base = datetime(2010, 1, 1)
-        recipe = VectorRecipe(n, seed)
-        for start, vecs in recipe.chunks():
-            items = []
-            for j in range(len(vecs)):
-                i = start + j
-                path = str(_photo_path(root.resolve(), i))
-                if with_files:
-                    size, mtime = stats[srcs[i % len(srcs)]]
-                else:
-                    size, mtime = 2_000_000 + i % 1000, 1_600_000_000_000_000_000 + i
-                make, model = cameras[i % len(cameras)]
-                meta = PhotoMeta(
-                    width=4000 if i % 5 else 3000,
-                    height=3000 if i % 5 else 4000,
-                    taken_at=base + timedelta(minutes=7 * i),
-                    camera_make=make,
-                    camera_model=model,
-                )
-                items.append(
-                    IndexedItem(
-                        FileInfo(path, size, mtime),
-                        root_row.id,
-                        f"bench{seed:02d}{i:010d}",
-                        meta,
-                        vecs[j],
-                    )
-                )
-            for k in range(0, len(items), COMMIT_BATCH):
-                catalog.commit_batch(prepared_key, items[k : k + COMMIT_BATCH])
-            logger.info("synthetic library %d: %d rows written", n, start + len(vecs))
+        items = synthetic_items(n, root.resolve(), root_row.id, with_files=with_files, seed=seed)
+        if writer == "bulk":
+            bulk_write(catalog, prepared_key, items, batch=COMMIT_BATCH)
+        else:
+            while chunk := list(islice(items, COMMIT_BATCH)):
+                catalog.commit_batch(prepared_key, chunk)
         catalog.set_setting(MODEL_SETTING, DEFAULT_MODEL)
     finally:
         catalog.close()
     record["catalog_s"] = round(time.perf_counter() - t1, 1)
+    logger.info(
+        "synthetic library %d: catalog written in %s s (%s)", n, record["catalog_s"], writer
+    )
     t2 = time.perf_counter()
     library = Library(paths, model=DEFAULT_MODEL)
     try:
@@ -296,6 +321,7 @@ def ensure_library(n: int, *, with_files: bool, seed: int = 0) -> dict:
     finally:
         library.close()
     record["index_build_s"] = round(time.perf_counter() - t2, 1)
+    logger.info("synthetic library %d: index built in %s s", n, record["index_build_s"])
     record["catalog_mb"] = round(paths.catalog.stat().st_size / 2**20, 1)
     record["index_mb"] = round(sum(p.stat().st_size for p in paths.index_dir.glob("*")) / 2**20, 1)
     marker.write_text(json.dumps(record, indent=1))
@@ -615,13 +641,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m bench.bench_query [--full]``."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--full", action="store_true", help="also 1M vectors (slow build, cached)")
+    ap.add_argument("--sizes", type=int, nargs="+", metavar="N", help="measure these sizes only")
     ap.add_argument("--child", nargs=3, metavar=("N", "OUT", "PRECISION"), help=argparse.SUPPRESS)
     ap.add_argument("--no-recall", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--build", type=int, metavar="N", help="only (re)build the library of N")
+    ap.add_argument("--writer", choices=("bulk", "commit_batch"), default="bulk")
+    ap.add_argument("--library", type=Path, help="with --build: build there, not in the cache")
     args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    if args.build:
+        record = ensure_library(
+            args.build,
+            with_files=args.build <= 200_000,
+            writer=args.writer,
+            rebuild=True,
+            library=args.library,
+        )
+        sys.stdout.write(json.dumps(record, indent=1) + "\n")
+        return 0
     if args.child:
         return _child(int(args.child[0]), args.child[1], args.child[2], not args.no_recall)
-    result = run((100_000, 1_000_000) if args.full else (100_000,))
+    sizes = args.sizes or ((100_000, 1_000_000) if args.full else (100_000,))
+    result = run(sizes)
     sys.stdout.write(json.dumps(result, indent=1, default=str) + "\n")
     return 0
 
