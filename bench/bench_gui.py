@@ -20,6 +20,7 @@ xcb platform, else offscreen).
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import logging
 import os
@@ -142,6 +143,10 @@ def stall_child(library: Path, photos: Path, out: Path) -> None:
     # machine is busy), or neither — blocked, i.e. waiting for the GIL (or another lock).
     splits: list[tuple[float, float]] = []
     search: dict = {}
+    # Diagnosis: PHOTOALBUM_BENCH_STALL_DUMP=FILE dumps every thread's stack (faulthandler's
+    # own thread, no GIL needed) whenever the GUI thread misses its timer for 100 ms.
+    dump_path = os.environ.get("PHOTOALBUM_BENCH_STALL_DUMP")
+    dump = open(dump_path, "a") if dump_path else None  # noqa: SIM115 - open for the whole run
 
     class Probe(QtCore.QObject):
         """Lives on the GUI thread, so worker signals reach it queued (as they reach the window)."""
@@ -156,6 +161,8 @@ def stall_child(library: Path, photos: Path, out: Path) -> None:
         def tick(self) -> None:
             now = time.perf_counter()
             sched = _schedstat()
+            if dump is not None:
+                faulthandler.dump_traceback_later(0.1, file=dump)
             if self.indexing:
                 gaps.append(now - self.last)
                 stamps.append(now - self.t0)
