@@ -10,15 +10,19 @@ corrupt or truncated file never reaches hnswlib's loader, which does not survive
 
 Search ``ef`` rule (when not fixed by :meth:`HnswStore.set_ef`)::
 
-    ef = min(N, max(2 * k, 64, ceil(200 * sqrt(N / 200_000))))
+    r = N / 200_000
+    ef = min(N, max(2 * k, 64, ceil(200 * sqrt(r)), ceil(200 * r ** 1.5)))
 
-i.e. 64 up to ~20k vectors, 142 at 100k, 200 at 200k, 448 at 1M. Recall at fixed ef falls with N
+i.e. 64 up to ~20k vectors, 142 at 100k, 200 at 200k, 791 at 500k, 2237 at 1M. Recall at fixed ef falls with N
 (PERF-NOTES, 512-d, M=16, ef_construction=100: 1M gives recall@20 0.887 at ef=64, 0.981 at 128,
 0.986 at 256 with same-distribution queries), and text queries sit across CLIP's modality gap,
 which is harder: on clustered low-rank 512-d vectors with shifted queries we measured recall@20
 0.94 / 0.973 / 0.988 at ef 64 / 128 / 256 for 100k (0.980 with this rule's 142), and 0.975 (ef 40) to 0.999 (ef 256) for 20k.
-The rule keeps recall@20 ≥ 0.95 with margin up to 1M for < 1 ms per query (ef=256 costs 0.5 ms
-at 1M), which is noise next to the text tower. ``2 * k`` keeps large candidate pools good.
+Above 200k the shifted queries need much more: at 1M (``bench_query --sizes 1000000``, the
+synthetic library's "unlike" queries, 200-candidate pool) recall@20 was 0.685 / 0.863 / 0.953 /
+0.993 at ef 448 / 1000 / 2000 / 4000 for 2.7 / 3.5 / 7.8 / 13.9 ms per query, hence the steeper
+``r ** 1.5`` term (≈ 2237 at 1M) — a few ms at 1M, nothing below 200k. ``2 * k`` keeps large
+candidate pools good.
 
 Filtered search (``allowed``): first the allowed ids that are in the store are found (set
 membership). When there are at most ``max(256, 500 * sqrt(N / 100_000))`` of them (256 up to
@@ -75,7 +79,8 @@ _CHUNK = 8 << 20
 
 def auto_ef(n: int, k: int) -> int:
     """The search ``ef`` for a store of ``n`` vectors and ``k`` wanted results (see module doc)."""
-    grow = math.ceil(200 * math.sqrt(max(n, 0) / 200_000))
+    r = max(n, 0) / 200_000
+    grow = max(math.ceil(200 * math.sqrt(r)), math.ceil(200 * r**1.5))
     return max(1, min(max(n, 1), max(2 * k, 64, grow)))
 
 
