@@ -226,3 +226,23 @@ def test_keyword_index_shares_folders_and_cameras_and_keeps_odd_names():
     assert index.match(["paris"], 1) == {1: 1.0}
     assert index.match(["paris"], 1, candidates=[5]) == {1: 1.0, 5: 1.0}
     assert index.match(["canon"], 0, candidates=[2, 5]) == {5: 1.0}
+
+
+def test_keyword_trigram_filter_changes_no_answer(monkeypatch):
+    from photoalbum.core.text import keyword_index
+    from photoalbum.core.text.keyword_index import KeywordIndex
+
+    rng = np.random.default_rng(3)
+    alphabet = list("abcdefgh012_") + ["雪", "金", "犬", "é"]
+    names = ["trip/" + "".join(rng.choice(alphabet, 10)) + ".jpg\ncanon" for _ in range(300)]
+    names.append("odd/caf\udce9 raw.jpg\n")  # undecodable bytes in a name
+    read = ["".join(rng.choice(alphabet, 6)) if i % 3 == 0 else "" for i in range(301)]
+    ids = np.arange(1, 302)
+    words = ["abc", "雪金", "0_1", "zzz", "jpg", "hg", "é0", "金犬雪", "caf\udce9", "12", "ab_c"]
+    plain = KeywordIndex(ids, names, read)
+    monkeypatch.setattr(keyword_index, "TRIGRAM_FILTER_CHARS", 0)
+    filtered = KeywordIndex(ids, names, read)
+    assert filtered._names.files._trigrams is not None  # the filter is on
+    for w in words:
+        assert filtered.match([w], 50) == plain.match([w], 50), w
+    assert filtered.match(["zzz"], 50) == {}

@@ -24,6 +24,36 @@ def _fold(text: str) -> str:
     return t.replace(_SEP, " ").replace("\n", " ")
 
 
+#: Texts at least this long get a trigram presence filter: a word missing from a million file
+#: names (~16 MB) costs a 12 ms scan; the filter (sorted distinct byte trigrams of the UTF-8 text,
+#: a few kB to MB) rejects most such words at once. Below it a scan is cheaper than the filter.
+TRIGRAM_FILTER_CHARS = 4_000_000
+
+
+def _codes(data: bytes) -> np.ndarray:
+    """The byte trigrams of data as uint32 codes (b0 << 16 | b1 << 8 | b2)."""
+    b = np.frombuffer(data, dtype=np.uint8).astype(np.uint32)
+    if len(b) < 3:
+        return np.zeros(0, dtype=np.uint32)
+    return (b[:-2] << 16) | (b[1:-1] << 8) | b[2:]
+
+
+def _trigrams(text: str) -> np.ndarray:
+    """Sorted distinct byte trigrams of text's UTF-8 (substrings of text ⇔ of its UTF-8)."""
+    return np.unique(_codes(text.encode("utf-8", "surrogatepass")))
+
+
+def _may_contain(trigrams: np.ndarray, word: str) -> bool:
+    """False only when some trigram of word is absent from the text (so word is too)."""
+    codes = np.unique(_codes(word.encode("utf-8", "surrogatepass")))
+    if len(codes) == 0:
+        return True  # shorter than three bytes: scan
+    if len(trigrams) == 0:
+        return False
+    at = np.searchsorted(trigrams, codes)
+    return bool(np.all((at < len(trigrams)) & (trigrams[np.minimum(at, len(trigrams) - 1)] == codes)))
+
+
 class _Joined:
     """Many texts as one string, so a word is found by ``str.find`` over a few MB."""
 
@@ -36,6 +66,7 @@ class _Joined:
         # bisect on a compact array: ~10x faster per call than numpy's, 8 bytes an entry
         self._starts = array("q", self.starts.astype(np.int64).tobytes())
         self._ends = array("q", self.ends.astype(np.int64).tobytes())
+        self._trigrams = _trigrams(self.text) if len(self.text) >= TRIGRAM_FILTER_CHARS else None
 
     def subset(self, rows: Sequence[int]) -> _Joined:
         """The texts of ``rows`` alone (row i of the subset is ``rows[i]``)."""
@@ -46,6 +77,8 @@ class _Joined:
         """Rows whose text contains ``word``, in row order, at most ``cap`` of them (one
         ``find`` per row found: a digit found ten times in a name costs one step, not ten)."""
         rows: list[int] = []
+        if self._trigrams is not None and not _may_contain(self._trigrams, word):
+            return rows  # a trigram of the word occurs nowhere: no scan of the whole text
         find, starts, ends = self.text.find, self._starts, self._ends
         pos = find(word)
         while pos >= 0 and len(rows) < cap:
