@@ -6,6 +6,7 @@ core together. Everything is built here and passed in; nothing is global.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.util
 import logging
@@ -410,6 +411,17 @@ class Library:
         # session on 2 cores, bench/bench_passes.py); in the app one, so the GUI keeps a core.
         concurrency = 1 if self.background else min(2, self.threads or os.cpu_count() or 1)
         return TextPass(self.catalog.text_store, OcrEngine(threads=1, concurrency=concurrency))
+
+    def warm_up_passes(self) -> None:
+        """Load the enabled passes' native modules now (the text pass's OpenCV and rapidocr hold
+        the GIL 0.15–0.35 s while they load): the app's indexing worker calls this when it opens,
+        so no indexing run freezes the window for it. Missing optional packages are left for the
+        pass to report."""
+        if "text" in self.pass_builders() and self.pass_enabled("text"):
+            from photoalbum.core.text.ocr import OcrUnavailableError, import_ocr_modules
+
+            with contextlib.suppress(OcrUnavailableError):  # the pass reports it per photo
+                import_ocr_modules()
 
     def text_lines(self, photo_id: int) -> list:
         """The text read in a photo (lines with boxes relative to the photo)."""

@@ -75,3 +75,32 @@ def test_text_pass_reads_two_photos_at_once_on_the_command_line_one_in_the_app(
         assert (engine.threads, engine.concurrency) == (1, concurrency)  # no ORT pool to spin
     finally:
         library.close()
+
+
+@pytest.mark.parametrize("text_on", [True, False])
+def test_warm_up_loads_the_ocr_modules_only_for_an_enabled_text_pass(paths, text_on):
+    # In a fresh process: the GUI's indexing worker calls this when it opens, so loading OpenCV
+    # and rapidocr (the GIL held 0.15-0.35 s) never happens in the middle of a run.
+    import os
+    import subprocess
+    import sys
+
+    lib = Library(paths)
+    lib.set_pass_enabled("text", text_on)
+    lib.close()
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from photoalbum.core.paths import Paths\n"
+        "from photoalbum.library import Library\n"
+        f"lib = Library(Paths(library=Path({str(paths.library)!r}), "
+        f"models=Path({str(paths.models)!r}), downloads=Path({str(paths.downloads)!r})))\n"
+        "before = 'cv2' in sys.modules\n"
+        "lib.warm_up_passes()\n"
+        "print(before, 'cv2' in sys.modules, 'rapidocr_onnxruntime' in sys.modules)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["False", str(text_on), str(text_on)]

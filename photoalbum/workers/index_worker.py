@@ -357,6 +357,7 @@ class IndexWorker(QtCore.QObject):
         if not self._model_ready:
             self.model_missing.emit(state)
             return
+        self._lib.warm_up_passes()  # not in the middle of a run (see there)
         self.opened.emit(state)
         self._next_run = 0.0  # reconcile scan at start
         self._auto = True

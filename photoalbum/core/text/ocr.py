@@ -163,7 +163,13 @@ def _bgr(image: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
 
 
-def _make_engine(threads: int | None) -> Any:
+def import_ocr_modules() -> Any:
+    """Import rapidocr (and OpenCV with it); returns its ``RapidOCR`` class.
+
+    Loading these native modules holds the GIL for 0.15–0.35 s: the app does it when its
+    indexing worker opens (:meth:`photoalbum.library.Library.warm_up_passes`), not in the middle
+    of a run, where it froze the window that long.
+    """
     # OpenCV's wheel sets QT_QPA_* variables on import (for its own GUI); they must not leak into
     # a Qt application running in this process.
     saved = {k: v for k, v in os.environ.items() if k.startswith("QT_")}
@@ -178,6 +184,11 @@ def _make_engine(threads: int | None) -> Any:
         for k in [k for k in os.environ if k.startswith("QT_") and k not in saved]:
             del os.environ[k]
         os.environ.update(saved)
+    return RapidOCR
+
+
+def _make_engine(threads: int | None) -> Any:
+    RapidOCR = import_ocr_modules()  # noqa: N806 - a class
     n = threads if threads else -1
     kw: dict[str, Any] = {
         # ``_detect`` resizes for the detector itself; these keep rapidocr from rescaling again
