@@ -357,7 +357,10 @@ class IndexWorker(QtCore.QObject):
         if not self._model_ready:
             self.model_missing.emit(state)
             return
-        self._lib.warm_up_passes()  # not in the middle of a run (see there)
+        try:
+            self._lib.warm_up_passes()  # not in the middle of a run (see there)
+        except Exception:  # optional: the passes load what they need themselves
+            logger.exception("could not load the background passes' modules ahead")
         self.opened.emit(state)
         self._next_run = 0.0  # reconcile scan at start
         self._auto = True

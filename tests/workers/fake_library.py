@@ -78,6 +78,8 @@ class Script:
     catalog: FakeCatalog = field(default_factory=FakeCatalog)
     pass_photos: int = 0  # a background pass after each run: photos it has to do
     pass_reports: list = field(default_factory=list)
+    passes_warmed: int = 0  # warm_up_passes() calls
+    warm_up_error: Exception | None = None  # warm_up_passes() raises this
 
 
 class FakeLibrary:
@@ -98,6 +100,11 @@ class FakeLibrary:
         self.model_key = "fake/1"
         self.closed = False
         script.opened.append(self)
+
+    def warm_up_passes(self) -> None:
+        self.script.passes_warmed += 1
+        if self.script.warm_up_error is not None:
+            raise self.script.warm_up_error
 
     def add_roots(self, folders):  # type: ignore[no-untyped-def]
         for f in folders:

@@ -61,6 +61,7 @@ def test_opens_on_its_thread_indexes_and_throttles_progress(qtbot, start_worker,
     state = opened.args[0]
     assert state.model == "fake-model" and state.model_prepared
     assert state.roots == (str(tmp_path),)
+    assert script.passes_warmed == 1  # the passes' modules load at open, not mid-run
     with wait_worker_signal(qtbot, worker.run_finished, 10000) as finished:
         pass  # the start-up scan runs on its own
     report = finished.args[0]
@@ -243,3 +244,14 @@ def test_passes_make_way_for_new_photos_and_resume_after_them(qtbot, start_worke
     qtbot.waitUntil(lambda: len(script.pass_reports) >= 2, timeout=30000)
     assert script.runs == 2
     assert script.pass_reports[1].done["text"] == left and not script.pass_reports[1].yielded
+
+
+def test_a_failing_warm_up_does_not_stop_the_worker(qtbot, start_worker, script, tmp_path):
+    _with_root(script, tmp_path)
+    script.warm_up_error = RuntimeError("OpenCV cannot load libGL")
+    worker = start_worker()
+    with wait_worker_signal(qtbot, worker.opened, 5000):
+        worker.open()
+    with wait_worker_signal(qtbot, worker.run_finished, 10000) as finished:
+        pass  # the start-up scan still runs
+    assert finished.args[0].indexed == script.photos_per_run
