@@ -295,16 +295,7 @@ class SqlCatalog:
             return
         with self._db.transaction(write=True) as c:
             chosen = P.c.id.in_(_json_ids(ids))
-            models = (
-                c.execute(
-                    select(E.c.model_key)
-                    .distinct()
-                    .select_from(E.join(P, P.c.id == E.c.photo_id))
-                    .where(chosen, P.c.status == INDEXED)
-                )
-                .scalars()
-                .all()
-            )
+            models = _live_models(c, chosen)
             c.execute(update(P).where(chosen, P.c.status != GONE).values(status=GONE))
             for mk in models:
                 _bump(c, mk)
@@ -325,16 +316,7 @@ class SqlCatalog:
             ).all()
             if not rows:
                 return 0
-            models = (
-                c.execute(
-                    select(E.c.model_key)
-                    .distinct()
-                    .select_from(E.join(P, P.c.id == E.c.photo_id))
-                    .where(chosen, P.c.status == INDEXED)
-                )
-                .scalars()
-                .all()
-            )
+            models = _live_models(c, chosen)
             now = datetime.now()
             for r in rows:
                 c.execute(delete(X).where(X.c.path == r.path))
@@ -893,6 +875,18 @@ def _model_dim(c: Connection, model_key: str) -> int | None:
     if d is None:
         d = c.execute(select(E.c.dim).where(E.c.model_key == model_key).limit(1)).scalar()
     return int(d) if d is not None else None
+
+
+def _live_models(c: Connection, chosen: Any) -> list[str]:
+    """Models with a live vector (photo indexed) among the photos ``chosen`` selects."""
+    return list(
+        c.execute(
+            select(E.c.model_key)
+            .distinct()
+            .select_from(E.join(P, P.c.id == E.c.photo_id))
+            .where(chosen, P.c.status == INDEXED)
+        ).scalars()
+    )
 
 
 def _models_of(c: Connection, photo_id: int) -> list[str]:
