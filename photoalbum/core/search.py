@@ -192,15 +192,22 @@ class Searcher:
         return out
 
     def keyword_hits(
-        self, words: Sequence[str], limit: int, candidates: Sequence[int] | np.ndarray = ()
+        self,
+        words: Sequence[str],
+        limit: int,
+        candidates: Sequence[int] | np.ndarray = (),
+        revision: int | None = None,
     ) -> dict[int, float]:
         """{photo id: keyword strength} (0 = none; 1 = every word in names/folder/camera; up to 2
         when the words are read in the photo): the best ``limit``, plus the ``candidates`` that
-        match (see :meth:`KeywordIndex.match`)."""
-        return self._keyword_index().match(words, limit, candidates)
+        match (see :meth:`KeywordIndex.match`). ``revision``: the catalog's keyword revision if
+        the caller has just read it."""
+        return self._keyword_index(revision).match(words, limit, candidates)
 
-    def _keyword_index(self) -> KeywordIndex:
-        key = (self.store.generation, self.catalog.keyword_revision())
+    def _keyword_index(self, revision: int | None) -> KeywordIndex:
+        if revision is None:
+            revision = self.catalog.keyword_revision()
+        key = (self.store.generation, revision)
         if self._keywords is None or self._keywords[0] != key:
             t0 = time.perf_counter()
             self._keywords = (key, KeywordIndex(*self.catalog.keyword_texts(self.model_key)))
@@ -270,7 +277,7 @@ class Searcher:
         kw: dict[int, float] = {}
         words = query.words
         if words and self.keyword_weight > 0:
-            kw = self.keyword_hits(words, limit=pool, candidates=ids)
+            kw = self.keyword_hits(words, limit=pool, candidates=ids, revision=revision)
             if kw:
                 extra = np.asarray(sorted(kw), dtype=np.int64)
                 if allowed is not None:
