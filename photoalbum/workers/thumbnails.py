@@ -46,6 +46,26 @@ def read_image(
     return QtGui.QImage()
 
 
+def load_image_plugins(formats: Sequence[bytes] = (b"jpg", b"png")) -> None:
+    """Load Qt's image format plugins on the calling thread by round-tripping a tiny image.
+
+    Two pool threads making their first QImageReader at once crashed (SIGSEGV in the reader's
+    constructor beside another thread's first ``size()``, ~1 run in 6 of the GUI tests once
+    indexing moved to a child process and thumbnails began loading sooner); with the plugins
+    loaded beforehand on one thread it did not.
+    """
+    image = QtGui.QImage(2, 2, QtGui.QImage.Format.Format_RGB32)
+    image.fill(0)
+    for fmt in formats:
+        buffer = QtCore.QBuffer()
+        buffer.open(QtCore.QIODevice.OpenModeFlag.ReadWrite)
+        QtGui.QImageWriter(buffer, fmt).write(image)
+        buffer.seek(0)
+        QtGui.QImageReader(buffer, fmt).read()
+        buffer.close()
+    QtGui.QImageReader.supportedImageFormats()
+
+
 class _Load(QtCore.QRunnable):
     def __init__(
         self,
@@ -103,6 +123,7 @@ class ThumbnailLoader(QtCore.QObject):
         self._generations: dict[str, int] = {}
         self._tickets = 0
         self.requested = 0  # how many loads were queued (for tests and benchmarks)
+        self._plugins_loaded = False
 
     def generation(self, channel: str) -> int:
         """The channel's current generation."""
@@ -128,6 +149,9 @@ class ThumbnailLoader(QtCore.QObject):
         max_side: int | None = None,
     ) -> bool:
         """Queue a load unless one for ``key`` is already pending; True when queued."""
+        if not self._plugins_loaded:  # on the requesting (GUI) thread, before any pool thread
+            self._plugins_loaded = True
+            load_image_plugins()
         with self._lock:
             if (channel, key) in self._pending:
                 return False
