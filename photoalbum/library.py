@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from photoalbum.core.errors import LibraryLockedError, UserError
+from photoalbum.core.errors import LibraryLockedError, ModelNotAvailableError, UserError
 from photoalbum.core.faces.search import apply_people, name_terms
 from photoalbum.core.indexer import Indexer, IndexProgress, IndexReport
 from photoalbum.core.lock import WriterLock
@@ -62,6 +62,13 @@ def default_preparer():  # type: ignore[no-untyped-def]
     from photoalbum.prepare import prepare_model
 
     return prepare_model
+
+
+def refuse_to_prepare(spec: ModelSpec, out_dir: Path, downloads_dir: Path, on_progress: Any) -> None:
+    """A preparer for processes that must never load torch (the app's): the setup page prepares."""
+    raise ModelNotAvailableError(
+        f"model {spec.name} is not prepared: prepare it from the model setup page"
+    )
 
 
 class Library:

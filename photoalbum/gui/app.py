@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoalbum.core.errors import ModelNotAvailableError
 from photoalbum.core.paths import Paths
 from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.gui.errors import ExceptionHook
 from photoalbum.gui.icon import APP_ID, app_icon
 from photoalbum.gui.main_window import MainWindow
+from photoalbum.workers.index_runner import ProcessIndexRunner
 from photoalbum.workers.index_worker import IndexWorker
 from photoalbum.workers.messages import LibraryFactory, LibraryOptions
 from photoalbum.workers.model_prep import ModelPreparer
@@ -46,13 +46,6 @@ SETTINGS_FILE = "gui.ini"
 GIL_SWITCH_INTERVAL = 0.001
 
 
-def _refuse_to_prepare(spec: Any, out_dir: Path, downloads_dir: Path, on_progress: Any) -> None:
-    """The GUI process never prepares models (that would load torch): the setup page does."""
-    raise ModelNotAvailableError(
-        f"model {spec.name} is not prepared: prepare it from the model setup page"
-    )
-
-
 def library_factory(paths: Paths) -> LibraryFactory:
     """Opens a Library for a worker thread (the engine is imported there, not at start-up).
 
@@ -63,7 +56,7 @@ def library_factory(paths: Paths) -> LibraryFactory:
 
     def open_library(options: LibraryOptions, background: bool) -> Library:
         from photoalbum.core.models.tokenizer import TokenizerCache
-        from photoalbum.library import Library
+        from photoalbum.library import Library, refuse_to_prepare
 
         tokenizers = shared.setdefault("tokenizers", TokenizerCache())
         return Library(
@@ -72,7 +65,7 @@ def library_factory(paths: Paths) -> LibraryFactory:
             precision=options.precision,
             threads=options.threads,
             background=background,
-            preparer=_refuse_to_prepare,
+            preparer=refuse_to_prepare,
             tokenizers=tokenizers,
         )
 
@@ -155,16 +148,26 @@ def build_app(
     log_file: Path | None = None,
     people: bool = False,
     scenes_interval: float = 20.0,
+    index_process: bool | None = None,
 ) -> App:
     """Build the window, workers and loaders (not started). Tests call this too.
 
     ``people`` adds the People section and its worker (the app turns it on; most tests don't
-    need the faces pass's child process).
+    need the faces pass's child process). ``index_process``: indexing runs in a child process
+    (default: yes, unless a test ``factory`` stands in for the engine, which a child can't use).
     """
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
+    if index_process is None:
+        index_process = factory is None
     factory = factory or library_factory(paths)
     loader = ThumbnailLoader(max_threads=thumbnail_threads)
-    index_worker = IndexWorker(factory, options, watch=watch, index_kwargs=index_kwargs)
+    index_worker = IndexWorker(
+        factory,
+        options,
+        watch=watch,
+        index_kwargs=index_kwargs,
+        runner=ProcessIndexRunner(paths) if index_process else None,
+    )
     search_worker = SearchWorker(factory, options)
     scenes_worker = ScenesWorker(factory, options, min_interval=scenes_interval)
     preparer = ModelPreparer(paths.models, paths.downloads)

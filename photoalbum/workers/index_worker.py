@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from photoalbum.core.errors import KnownError, LibraryLockedError
 from photoalbum.workers.messages import (
+    IndexRunner,
     LibraryFactory,
     LibraryOptions,
     LibraryState,
@@ -200,6 +201,7 @@ class IndexWorker(QtCore.QObject):
         changed_interval: float = 1.0,
         low_priority: bool = True,
         index_kwargs: dict[str, Any] | None = None,
+        runner: IndexRunner | None = None,
     ) -> None:
         super().__init__()
         self._factory = factory
@@ -212,6 +214,7 @@ class IndexWorker(QtCore.QObject):
         self.changed_interval = changed_interval
         self.low_priority = low_priority
         self.index_kwargs = dict(index_kwargs or {})
+        self.runner = runner
         self._lib: Library | None = None
         self._model_ready = False
         self._running = False
@@ -357,10 +360,11 @@ class IndexWorker(QtCore.QObject):
         if not self._model_ready:
             self.model_missing.emit(state)
             return
-        try:
-            self._lib.warm_up_passes()  # not in the middle of a run (see there)
-        except Exception:  # optional: the passes load what they need themselves
-            logger.exception("could not load the background passes' modules ahead")
+        if self.runner is None:  # runs happen on this thread: not in the middle of one
+            try:
+                self._lib.warm_up_passes()
+            except Exception:  # optional: the passes load what they need themselves
+                logger.exception("could not load the background passes' modules ahead")
         self.opened.emit(state)
         self._next_run = 0.0  # reconcile scan at start
         self._auto = True
@@ -447,15 +451,28 @@ class IndexWorker(QtCore.QObject):
         self.run_started.emit()
         report = None
         retry_in = self.reconcile_every if self.watch else float("inf")
+        # new photos from the watcher go first: the passes make way and resume after
+        def yield_passes() -> bool:
+            return self._dirty_at > 0
+
         try:
-            report = lib.index(
-                on_progress=self._progress_adaptor(),
-                should_stop=self._cancel.is_set,
-                wait_if_paused=self._wait_if_paused,
-                # new photos from the watcher go first: the passes make way and resume after
-                yield_passes=lambda: self._dirty_at > 0,
-                **self.index_kwargs,
-            )
+            if self.runner is not None:
+                report = self.runner(
+                    self.options,
+                    on_progress=self._progress_adaptor(),
+                    should_stop=self._cancel.is_set,
+                    paused=lambda: not self._resume.is_set(),
+                    yield_passes=yield_passes,
+                    index_kwargs=self.index_kwargs,
+                )
+            else:
+                report = lib.index(
+                    on_progress=self._progress_adaptor(),
+                    should_stop=self._cancel.is_set,
+                    wait_if_paused=self._wait_if_paused,
+                    yield_passes=yield_passes,
+                    **self.index_kwargs,
+                )
         except LibraryLockedError as exc:
             logger.info("library busy: %s", exc)
             self.busy.emit(str(exc))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from photoalbum.core.ports import Photo, PhotoFilter
 
 if TYPE_CHECKING:  # pragma: no cover
+    from photoalbum.core.indexer import IndexProgress, IndexReport
     from photoalbum.library import Library
 
 
@@ -27,6 +28,21 @@ class LibraryOptions:
 #: so the workers never import the engine's wiring themselves. ``background`` is True for the
 #: indexing worker: background passes run one photo at a time, leaving the GUI thread a core.
 LibraryFactory = Callable[[LibraryOptions, bool], "Library"]
+
+
+class IndexRunner(Protocol):
+    """Runs one indexing run elsewhere (the app: a child process), like ``Library.index``."""
+
+    def __call__(
+        self,
+        options: LibraryOptions,
+        *,
+        on_progress: Callable[[IndexProgress], None],
+        should_stop: Callable[[], bool],
+        paused: Callable[[], bool],
+        yield_passes: Callable[[], bool],
+        index_kwargs: dict[str, Any] | None = None,
+    ) -> IndexReport: ...
 
 
 @dataclass(frozen=True)

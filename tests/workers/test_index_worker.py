@@ -255,3 +255,50 @@ def test_a_failing_warm_up_does_not_stop_the_worker(qtbot, start_worker, script,
     with wait_worker_signal(qtbot, worker.run_finished, 10000) as finished:
         pass  # the start-up scan still runs
     assert finished.args[0].indexed == script.photos_per_run
+
+
+class _RecordingRunner:
+    """Stands in for ProcessIndexRunner: reports progress, watches the worker's switches."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+        self.seen_paused = False
+        self.seen_stop = False
+
+    def __call__(self, options, *, on_progress, should_stop, paused, yield_passes,
+                 index_kwargs=None):
+        from photoalbum.core.indexer import IndexProgress, IndexReport
+
+        self.calls.append({"options": options, "index_kwargs": index_kwargs,
+                           "thread": threading.get_ident()})
+        for i in range(1, 6):
+            on_progress(IndexProgress("encode", i, 5))
+        end = time.monotonic() + 10
+        while time.monotonic() < end and not should_stop():
+            self.seen_paused = self.seen_paused or paused()
+            time.sleep(0.01)
+        self.seen_stop = should_stop()
+        return IndexReport(indexed=5, cancelled=self.seen_stop)
+
+
+def test_a_runner_runs_the_index_elsewhere_with_the_workers_switches(qtbot, start_worker,
+                                                                      script, tmp_path):
+    _with_root(script, tmp_path)
+    runner = _RecordingRunner()
+    worker = start_worker(runner=runner, index_kwargs={"batch_size": 4})
+    progress = []
+    worker.progress.connect(progress.append)
+    with wait_worker_signal(qtbot, worker.run_started, 5000):
+        worker.open()
+    assert script.passes_warmed == 0  # the passes load in the runner's process, not here
+    assert script.runs == 0  # the in-thread Library.index is not used
+    qtbot.waitUntil(lambda: len(runner.calls) == 1, timeout=5000)
+    call = runner.calls[0]
+    assert call["index_kwargs"] == {"batch_size": 4}
+    assert call["thread"] != threading.get_ident()  # on the worker thread
+    worker.pause()
+    qtbot.waitUntil(lambda: runner.seen_paused, timeout=5000)
+    with wait_worker_signal(qtbot, worker.run_finished, 5000) as finished:
+        worker.cancel()
+    assert finished.args[0].cancelled and finished.args[0].indexed == 5
+    assert progress and progress[-1].done == 5
