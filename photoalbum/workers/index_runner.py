@@ -48,6 +48,7 @@ class ProcessIndexRunner:
     def __init__(self, paths: Paths, command: Callable[..., list[str]] | None = None) -> None:
         self.paths = paths
         self.command = command
+        self.pid: int | None = None  # the running child's process id (None between runs)
 
     def __call__(
         self,
@@ -85,6 +86,7 @@ class ProcessIndexRunner:
             creationflags=flags,
         )
         assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+        self.pid = proc.pid
         lines: queue.Queue[str | None] = queue.Queue()
         tail: list[str] = []
         readers = [
@@ -116,6 +118,7 @@ class ProcessIndexRunner:
                 proc.wait()
             for t in readers:
                 t.join(5)
+            self.pid = None
         return _outcome(final, proc.returncode, tail)
 
     @staticmethod

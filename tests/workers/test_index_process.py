@@ -188,3 +188,42 @@ def _until(cond, timeout=5.0):
     while not cond():
         assert time.monotonic() < end, "condition not reached"
         time.sleep(0.01)
+
+
+def test_a_child_killed_mid_run_leaves_a_library_the_next_run_completes(library):
+    import os
+    import signal
+
+    paths, _ = library
+    runner = ProcessIndexRunner(paths)
+    killed: list[int] = []
+
+    def kill_on_first_encode(p: IndexProgress) -> None:
+        if p.stage == "encode" and not killed and runner.pid is not None:
+            killed.append(runner.pid)
+            os.kill(runner.pid, signal.SIGKILL)
+
+    with pytest.raises(IndexProcessError, match="ended without a report"):
+        _run(runner, progress=_Calls(kill_on_first_encode))
+    assert killed
+    report = _run(runner)  # the next run picks up where the killed one left off
+    lib = Library(paths, model=TINY_SPEC)
+    try:
+        status = lib.status()
+        assert status["indexed"] == 5 and status["failed"] == 1
+        assert status["vectors"] == 5  # catalog and vector index agree
+    finally:
+        lib.close()
+    assert report.indexed + report.unchanged >= 5
+
+
+class _Calls(list):
+    """A progress sink that also calls a function per report."""
+
+    def __init__(self, fn) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def append(self, p) -> None:
+        super().append(p)
+        self.fn(p)
