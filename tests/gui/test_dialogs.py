@@ -140,3 +140,20 @@ def test_settings_dialog_switches_background_passes(qtbot):
     boxes["text"].setChecked(False)
     boxes["faces"].setChecked(True)
     assert dialog.pass_choices() == {"text": False, "faces": True}
+
+
+def test_path_label_elides_the_middle_to_fit_and_keeps_the_whole_path(qtbot):
+    from photoalbum.gui.dialogs.viewer import PathLabel
+
+    path = "/home/someone/Pictures/2024/Holidays in the mountains/day 3/camera"
+    label = PathLabel(path)
+    qtbot.addWidget(label)
+    label.resize(160, 20)
+    label.show()
+    qtbot.waitUntil(lambda: label.text() != path, timeout=2000)
+    shown = label.text()
+    assert "…" in shown and shown.startswith("/home") and shown.endswith("camera")
+    assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
+    assert label.toolTip() == path and label.path == path
+    label.resize(2000, 20)
+    qtbot.waitUntil(lambda: label.text() == path, timeout=2000)  # room again: all of it

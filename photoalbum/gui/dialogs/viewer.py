@@ -358,9 +358,12 @@ class ViewerDialog(QtWidgets.QDialog):
         if score is not None:
             rows.append(("Score", f"{score:.2f}"))
         for label, value in rows:
-            field = QtWidgets.QLabel(value)
-            field.setWordWrap(True)
-            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if label == "Folder":
+                field: QtWidgets.QLabel = PathLabel(value)
+            else:
+                field = QtWidgets.QLabel(value)
+                field.setWordWrap(True)
+                field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.info_form.addRow(f"{label}:", field)
         if self.text_lines:
             matched = set(self.matched_lines)
@@ -373,6 +376,35 @@ class ViewerDialog(QtWidgets.QDialog):
             field.setWordWrap(True)
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.info_form.addRow("Text:", field)
+
+
+class PathLabel(QtWidgets.QLabel):
+    """One line showing a path, its middle elided to fit the width; the whole path as tooltip.
+
+    A word-wrapped label cut a folder path off after its first line in the viewer's form (a path
+    has no spaces to wrap at, and the form did not grow the row): the screenshots showed
+    "/tmp/shots/" for "/tmp/shots/photos/camera".
+    """
+
+    def __init__(self, path: str, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.setToolTip(path)
+        self.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
+        )
+        self.setMinimumWidth(40)
+        self._fit()
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        width = max(40, self.contentsRect().width())
+        self.setText(
+            self.fontMetrics().elidedText(self.path, Qt.TextElideMode.ElideMiddle, width)
+        )
 
 
 def _escape(text: str) -> str:
