@@ -157,3 +157,23 @@ def test_path_label_elides_the_middle_to_fit_and_keeps_the_whole_path(qtbot):
     assert label.toolTip() == path and label.path == path
     label.resize(2000, 20)
     qtbot.waitUntil(lambda: label.text() == path, timeout=2000)  # room again: all of it
+
+
+def test_path_label_in_a_form_takes_the_rows_room_without_widening_the_panel(qtbot):
+    from photoalbum.gui.dialogs.viewer import PathLabel
+    from photoalbum.workers.qt import QtWidgets
+
+    path = "/home/someone/Pictures/2024/Holidays in the mountains/day 3/camera"
+    panel = QtWidgets.QWidget()
+    qtbot.addWidget(panel)
+    form = QtWidgets.QFormLayout(panel)
+    form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+    form.addRow("Name:", QtWidgets.QLabel("cat.jpg"))
+    label = PathLabel(path)
+    form.addRow("Folder:", label)
+    assert panel.sizeHint().width() < 200  # a long path does not ask for a wide panel
+    panel.resize(320, 200)
+    panel.show()
+    qtbot.waitUntil(lambda: label.width() > 200, timeout=2000)
+    qtbot.waitUntil(lambda: len(label.text()) > 20, timeout=2000)
+    assert "…" in label.text() and label.text().endswith("camera")

@@ -378,6 +378,10 @@ class ViewerDialog(QtWidgets.QDialog):
             self.info_form.addRow("Text:", field)
 
 
+#: The narrowest a path label gets (its size hint: the form gives it the rest of the row).
+MIN_PATH_WIDTH = 40
+
+
 class PathLabel(QtWidgets.QLabel):
     """One line showing a path, its middle elided to fit the width; the whole path as tooltip.
 
@@ -390,18 +394,25 @@ class PathLabel(QtWidgets.QLabel):
         super().__init__(parent)
         self.path = path
         self.setToolTip(path)
+        # Expanding, with a small size hint: a form grows the field to the room it has, and a long
+        # path never widens the panel.
         self.setSizePolicy(
-            QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred
+            QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Preferred
         )
-        self.setMinimumWidth(40)
         self._fit()
+
+    def sizeHint(self) -> QtCore.QSize:  # noqa: N802
+        return QtCore.QSize(MIN_PATH_WIDTH, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QtCore.QSize:  # noqa: N802
+        return QtCore.QSize(MIN_PATH_WIDTH, super().minimumSizeHint().height())
 
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._fit()
 
     def _fit(self) -> None:
-        width = max(40, self.contentsRect().width())
+        width = max(MIN_PATH_WIDTH, self.contentsRect().width())
         self.setText(
             self.fontMetrics().elidedText(self.path, Qt.TextElideMode.ElideMiddle, width)
         )
