@@ -1,7 +1,7 @@
 """Take the README's screenshots of the real app under Xvfb (run from the project root).
 
 usage: python docs/screenshots/take_screenshots.py PHOTOS_DIR [--work DIR] [--models DIR]
-       python docs/screenshots/take_screenshots.py --setup-only   (01, 01b and 02 only)
+       python docs/screenshots/take_screenshots.py --setup-only   (02 only)
 
 PHOTOS_DIR should hold ``samples/`` (tests/support/photos.py: make_sample_photos, size 1600)
 and ``camera/`` (``shared/tools/make_photos.py camera 140 --mp 8``). Timings assume a busy
@@ -9,7 +9,7 @@ and ``camera/`` (``shared/tools/make_photos.py camera 140 --mp 8``). Timings ass
 
 Needs Xvfb, xdotool and ImageMagick's ``import`` (``shared/tools/install-desktop-test-deps.sh``).
 Drives ``photoalbum --model random:ViT-B-32`` (random weights: the app labels it) on a fresh
-library: the model-setup page (default model, offline), the random model being prepared, the
+library: the random model being prepared (the welcome and offline pages: take_firstrun.py), the
 first-run page, indexing in progress, a text search, an image dropped from another window (a real
 X11 drag and drop), and the viewer. Results are meaningless with random weights; the screenshots
 show the app, not the model.
@@ -126,7 +126,7 @@ def main() -> int:
     ap.add_argument(
         "--setup-only",
         action="store_true",
-        help="only the model-setup shots (01, 01b, 02); stops the preparation after the shot",
+        help="only the preparing shot (02); stops the preparation after the shot",
     )
     ap.add_argument("--work", type=Path)
     ap.add_argument("--models", type=Path, help="an existing models dir (skip the prepare shot)")
@@ -150,19 +150,7 @@ def main() -> int:
     os.environ["DISPLAY"] = DISPLAY
     procs: list[subprocess.Popen] = []
     try:
-        # 1. A real first run: the default model is not prepared, and we are offline.
-        app = start_app(work / "library-default", work / "models-empty", None, env)
-        procs.append(app)
-        win = window_id("^photoalbum$")
-        sh("xdotool", "windowsize", win, "1280", "800", "windowmove", win, "20", "20")
-        time.sleep(40)  # the setup page replaces "Opening the library…" (slow on a busy machine)
-        shot(win, "01-model-setup")
-        click(100, 366)  # "Download and prepare"
-        time.sleep(60)
-        shot(win, "01b-model-setup-offline")
-        stop(app)
-
-        # 2. The random-weights demo model: prepared by the app itself, with progress.
+        # 1. The random-weights demo model: prepared by the app itself, with progress.
         models = args.models or work / "models"
         lib = work / "library"
         app = start_app(lib, models, "random:ViT-B-32", env)
@@ -177,7 +165,7 @@ def main() -> int:
             time.sleep(600)  # preparing ViT-B-32 (export, quantize, verify) takes minutes
         time.sleep(8)
         shot(win, "03-first-run")
-        # 3. Add the photos folder through the real file dialog.
+        # 2. Add the photos folder through the real file dialog.
         click(660, 438)  # "Add a folder…"
         time.sleep(3)
         sh("xdotool", "mousemove", "640", "533")
@@ -185,10 +173,10 @@ def main() -> int:
         key("Return")
         time.sleep(1)
         key("Return")  # "Choose"
-        time.sleep(35)
+        time.sleep(12)  # mid-run on a quiet machine (~5 photos/s since indexing left the app)
         shot(win, "04-indexing")
         time.sleep(120)  # until indexing is done
-        # 4. Text searches (English, then Chinese with a negative term).
+        # 3. Text searches (English, then Chinese with a negative term).
         focus(win)
         key("ctrl+f")
         type_text("a cat on a sofa")
@@ -204,7 +192,7 @@ def main() -> int:
         shot(win, "06-text-search-chinese")
         key("ctrl+f", "Escape")
         time.sleep(2)
-        # 5. A real X11 drag and drop from another window onto the grid.
+        # 4. A real X11 drag and drop from another window onto the grid.
         src = args.photos / "samples" / "chelsea.jpg"
         drag = subprocess.Popen([sys.executable, "-c", DRAG_SOURCE, str(src)], env=env)
         procs.append(drag)
@@ -220,7 +208,7 @@ def main() -> int:
         sh("xdotool", "mousemove", "700", "820")
         time.sleep(1)
         shot(win, "07-image-drop")
-        # 6. The viewer, on a camera-sized photo among the results.
+        # 5. The viewer, on a camera-sized photo among the results.
         focus(win)
         click(360, 230)
         key("space")
