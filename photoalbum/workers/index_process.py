@@ -137,13 +137,19 @@ class _Writer:
         self._lock = threading.Lock()
         self._last = 0.0
         self._last_stage = ""
+        self.closed = False  # the app stopped reading (it quit): the run still ends cleanly
 
     def line(self, obj: dict[str, Any]) -> None:
-        """One JSON line, flushed."""
+        """One JSON line, flushed; nothing once the reader has gone."""
         text = json.dumps(obj, ensure_ascii=False) + "\n"
         with self._lock:
-            self.stream.write(text)
-            self.stream.flush()
+            if self.closed:
+                return
+            try:
+                self.stream.write(text)
+                self.stream.flush()
+            except (OSError, ValueError):  # broken pipe / closed file
+                self.closed = True
 
     def progress(self, p: IndexProgress) -> None:
         """A progress line, thinned out to one per :data:`PROGRESS_EVERY` within a stage."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import sys
@@ -54,6 +55,17 @@ def test_writer_thins_out_progress_within_a_stage_but_keeps_each_stage_end():
     lines = [json.loads(x)["progress"] for x in out.getvalue().splitlines()]
     assert lines[0]["done"] == 1 and lines[-1]["done"] == 100  # first and the stage's end
     assert len(lines) < 20
+
+
+def test_writer_goes_quiet_when_the_app_stopped_reading():
+    r, w = _pipe()
+    r.close()  # the app quit: writing would raise BrokenPipeError
+    writer = _Writer(w)
+    writer.line({"progress": {"stage": "encode", "done": 1, "total": 2}})
+    writer.progress(IndexProgress("encode", 2, 2))
+    assert writer.closed
+    with contextlib.suppress(OSError):
+        w.close()
 
 
 def test_commands_switch_the_run_and_the_end_of_stdin_stops_it():
