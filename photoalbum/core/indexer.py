@@ -55,6 +55,11 @@ class IndexProgress:
     current: str = ""
     rate: float = 0.0  # photos per second in the encode stage
 
+    @property
+    def is_final(self) -> bool:
+        """The last report of its stage (a progress bar must show it)."""
+        return self.stage == "done" or (self.total > 0 and self.done >= self.total)
+
 
 @dataclass
 class IndexReport:

@@ -154,8 +154,7 @@ class _Writer:
     def progress(self, p: IndexProgress) -> None:
         """A progress line, thinned out to one per :data:`PROGRESS_EVERY` within a stage."""
         now = time.monotonic()
-        final = p.stage == "done" or (p.total > 0 and p.done >= p.total)
-        if not final and p.stage == self._last_stage and now - self._last < PROGRESS_EVERY:
+        if not p.is_final and p.stage == self._last_stage and now - self._last < PROGRESS_EVERY:
             return
         self._last, self._last_stage = now, p.stage
         self.line({"progress": dataclasses.asdict(p)})

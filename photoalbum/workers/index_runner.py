@@ -72,7 +72,6 @@ class ProcessIndexRunner:
             threads=options.threads,
             index_kwargs=index_kwargs,
         )
-        flags = getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0)  # Windows; POSIX: nice
         logger.info("indexing in a child process: %s", " ".join(argv))
         proc = subprocess.Popen(
             argv,
@@ -83,8 +82,7 @@ class ProcessIndexRunner:
             encoding="utf-8",
             errors="replace",
             bufsize=1,
-            creationflags=flags,
-        )
+        )  # the child lowers its own priority (index_process)
         assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
         self.pid = proc.pid
         lines: queue.Queue[str | None] = queue.Queue()

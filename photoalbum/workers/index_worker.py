@@ -461,7 +461,7 @@ class IndexWorker(QtCore.QObject):
                     self.options,
                     on_progress=self._progress_adaptor(),
                     should_stop=self._cancel.is_set,
-                    paused=lambda: not self._resume.is_set(),
+                    paused=lambda: self.is_paused,
                     yield_passes=yield_passes,
                     index_kwargs=self.index_kwargs,
                 )
@@ -507,8 +507,7 @@ class IndexWorker(QtCore.QObject):
         def on_progress(p: IndexProgress) -> None:
             now = time.monotonic()
             # A stage's last report always gets through (the bar must reach its end), once.
-            final = p.stage == "done" or (p.total > 0 and p.done >= p.total)
-            if final and (p.stage, p.total) not in finals:
+            if p.is_final and (p.stage, p.total) not in finals:
                 finals.add((p.stage, p.total))
                 self.progress.emit(p)
             elif progress.ready(now):

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from photoalbum.core import indexer as indexer_mod
-from photoalbum.core.indexer import Indexer
+from photoalbum.core.indexer import Indexer, IndexProgress
 from photoalbum.core.ports import PhotoStatus
 from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.core.vector_sync import sync_store
@@ -241,3 +241,10 @@ def test_photos_removed_from_the_library_stay_out_of_rescans(env):
     assert {k: v for k, v in snapshot(env.photos).items() if k != removed_path} == {
         k: v for k, v in before.items() if k != removed_path
     }
+
+
+def test_progress_is_final_at_its_stage_end_or_done():
+    assert IndexProgress("encode", 10, 10).is_final
+    assert IndexProgress("done", 0, 0).is_final
+    assert not IndexProgress("encode", 9, 10).is_final
+    assert not IndexProgress("scan", 5, 0).is_final  # total unknown yet
