@@ -213,10 +213,15 @@ class Catalog(Protocol):
 
 
 class VectorStore(Protocol):
-    """Nearest-neighbour index over L2-normalised vectors keyed by photo id (inner product)."""
+    """Nearest-neighbour index over L2-normalised vectors keyed by photo id (inner product).
+
+    ``exact_scores``: the scores :meth:`search` returns are the inner products of the query with
+    the stored vectors (not estimates from a compressed copy), so a caller may use them as exact.
+    """
 
     dim: int
     generation: int
+    exact_scores: bool
 
     def __len__(self) -> int: ...
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None: ...  # upsert

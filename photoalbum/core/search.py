@@ -3,7 +3,9 @@
 Stage 1 asks the vector index for candidates near the combined query vector, with metadata
 filters applied inside the ANN search (an allowed-id set). Stage 2 adds what the ANN cannot know:
 every positive and negative term is scored exactly against each candidate (standardised against
-the library's own score distribution for that term, so a text term and an image term weigh alike),
+the library's own score distribution for that term, so a text term and an image term weigh alike;
+a lone term whose stage-2 vector is the ANN query keeps the exact scores the store computed, so
+only keyword hits outside the pool have their vectors read),
 text terms use a prompt ensemble, and keyword matches add evidence: words read in the photo
 (by the text pass), its file or folder name or camera (an in-memory index, rebuilt when the
 catalog's keyword revision or the index generation changes). The keyword ranking is fused
@@ -191,6 +193,27 @@ class Searcher:
             out[have] = got[[r for r in rows if r >= 0]]
         return out
 
+    def _exact_cosines(
+        self, ids: np.ndarray, vectors: np.ndarray, known: tuple[np.ndarray, np.ndarray] | None
+    ) -> np.ndarray:
+        """(len(ids), terms) cosines of the candidates with the term ``vectors``; ``known``:
+        (ids, exact scores) of the single term from the store, reused where present."""
+        if known is None:
+            return self._vectors_of(ids) @ vectors.T
+        score_of = dict(zip(known[0].tolist(), known[1].tolist(), strict=True))
+        out = np.empty((len(ids), 1), dtype=np.float32)
+        missing = []
+        for row, i in enumerate(ids.tolist()):
+            score = score_of.get(i)
+            if score is None:
+                missing.append(row)
+            else:
+                out[row, 0] = score
+        if missing:
+            rows = np.asarray(missing, dtype=np.int64)
+            out[rows] = self._vectors_of(ids[rows]) @ vectors.T
+        return out
+
     def keyword_hits(
         self,
         words: Sequence[str],
@@ -266,10 +289,11 @@ class Searcher:
                 allowed = np.setdiff1d(allowed, np.asarray(exclude_ids, dtype=np.int64))
         pool = max(self.candidates, 4 * k) + len(exclude_ids)
         if allowed is not None and len(allowed) == 0:
-            ids = np.zeros(0, dtype=np.int64)
+            ids, ann_scores = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         else:
-            ids, _ = self.store.search(qvec, pool, allowed)
+            ids, ann_scores = self.store.search(qvec, pool, allowed)
         ids = np.asarray(ids, dtype=np.int64)
+        ann = (ids, np.asarray(ann_scores, dtype=np.float32))
         timings["ann"] = time.perf_counter() - t1
         # Keyword evidence: text read in the photo, file name, folder, camera. Hits outside the
         # ANN pool join the pool.
@@ -293,8 +317,12 @@ class Searcher:
                                   seconds=time.perf_counter() - t0, timings=timings)
             self._results[key] = result
             return result
-        cand = self._vectors_of(ids)
-        cos = cand @ stage2.T  # (n, terms): every term scored exactly
+        # (n, terms): every term scored exactly. One term whose stage-2 vector is the ANN query
+        # itself was already scored exactly by a store that says so: only the candidates the
+        # ANN did not return (keyword hits) are read then.
+        reuse = (len(terms) == 1 and getattr(self.store, "exact_scores", False)
+                 and float(qvec @ stage2[0]) >= 1.0 - 1e-6)
+        cos = self._exact_cosines(ids, stage2, ann if reuse else None)
         bg = self._background_vectors()
         wpos = float(weights[weights > 0].sum())
         if len(bg) >= MIN_BACKGROUND:

@@ -95,7 +95,11 @@ class HnswStore:
         dim: vector dimension.
         generation: the catalog generation the contents reflect (-1: unknown, rebuild).
         path: where :meth:`save` writes (None for a store that is never saved).
+        exact_scores: True: hnswlib's inner products are computed on the stored float32
+            vectors, and the exact path multiplies the same vectors.
     """
+
+    exact_scores = True
 
     def __init__(
         self,

@@ -83,7 +83,11 @@ class MilvusStore:
         recorded_generation: the generation last saved in the collection (-1: never saved).
         collection: the collection name.
         target: the parsed URI.
+        exact_scores: False: the server's index settings decide how its scores are computed
+            (a quantised index estimates them), so the searcher rescores from the catalog.
     """
+
+    exact_scores = False
 
     def __init__(self, client: Any, target: StoreTarget, collection: str, dim: int, *,
                  model_key: str, library_id: str) -> None:

@@ -246,3 +246,65 @@ def test_keyword_trigram_filter_changes_no_answer(monkeypatch):
     for w in words:
         assert filtered.match([w], 50) == plain.match([w], 50), w
     assert filtered.match(["zzz"], 50) == {}
+
+
+class _EstimatingStore:
+    """The same store, claiming its scores are estimates (as a quantised index's would be)."""
+
+    exact_scores = False
+
+    def __init__(self, store):
+        self._store = store
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def __len__(self):
+        return len(self._store)
+
+
+def test_one_term_reuses_the_stores_exact_scores_and_reads_only_keyword_hits(lib, monkeypatch):
+    read: list[list[int]] = []
+    real = lib.catalog.vectors
+
+    def spy(model_key, ids):
+        read.append(list(ids))
+        return real(model_key, ids)
+
+    monkeypatch.setattr(lib.catalog, "vectors", spy)
+    rereads = Searcher(lib.catalog, _EstimatingStore(lib.store), lib.enc.model_key,
+                       lambda: lib.text, lambda: lib.enc, min_z=1.0)
+    assert lib.store.exact_scores and not rereads.store.exact_scores
+    for query in (["cat"], ["moon"], ["2:mug"]):  # "moon" also matches a file name
+        for s in (lib.s, rereads):
+            s.search(parse_query(["rocket launch"]), k=12, cutoff=False)  # background read
+        read.clear()
+        got = lib.s.search(parse_query(query), k=12, cutoff=False)
+        mine = [i for ids in read for i in ids]
+        read.clear()
+        want = rereads.search(parse_query(query), k=12, cutoff=False)
+        assert len([i for ids in read for i in ids]) == want.candidates  # every candidate read
+        assert names(got) == names(want), query
+        assert [h.score for h in got.hits] == pytest.approx([h.score for h in want.hits], abs=1e-5)
+        assert [h.term_scores[0] for h in got.hits] == pytest.approx(
+            [h.term_scores[0] for h in want.hits], abs=1e-5)
+        assert [h.keyword for h in got.hits] == [h.keyword for h in want.hits]
+        # only candidates the ANN did not score were read: none here, as the pool is the library
+        assert mine == [], query
+
+
+def test_keyword_hits_outside_the_ann_pool_are_scored_from_the_catalog(lib, monkeypatch):
+    read: list[int] = []
+    real = lib.catalog.vectors
+    monkeypatch.setattr(lib.catalog, "vectors",
+                        lambda key, ids: read.extend(ids) or real(key, ids))
+    lib.text.table["moon"] = -lib.vec["moon"]  # CLIP: the moon photo is the least like "moon"
+    s = Searcher(lib.catalog, lib.store, lib.enc.model_key, lambda: lib.text, lambda: lib.enc,
+                 candidates=1, min_z=1.0)
+    s.search(parse_query(["mug"]), k=1, cutoff=False)  # reads the background
+    read.clear()
+    r = s.search(parse_query(["moon"]), k=1, cutoff=False)  # pool: 4 nearest + "moon" by name
+    moon = lib.by_name["moon"].id
+    assert r.candidates == 5 and read == [moon]
+    assert [h.photo.id for h in r.hits] == [moon] and r.hits[0].keyword
+    assert r.hits[0].term_scores[0] == pytest.approx(-1.0, abs=1e-5)
