@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from photoalbum.core.decode_journal import DecodeJournal
 from photoalbum.core.errors import LibraryLockedError, ModelNotAvailableError, UserError
 from photoalbum.core.faces.search import apply_people, name_terms
 from photoalbum.core.indexer import Indexer, IndexProgress, IndexReport
@@ -361,7 +362,8 @@ class Library:
                               decode_workers=decode_workers, on_progress=on_progress,
                               should_stop=should_stop, wait_if_paused=wait_if_paused,
                               recent=self.recent_images if enabled else None,
-                              pass_side=max((p.min_side for p in enabled), default=0))
+                              pass_side=max((p.min_side for p in enabled), default=0),
+                              journal=DecodeJournal(self.paths.decode_journal))
             report = indexer.run(roots)
             if not report.cancelled and self.recorded_model != self.spec.name:
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)

@@ -3,16 +3,18 @@
 One decode per photo (draft mode, in a thread pool with bounded look-ahead) feeds the model input,
 the grid thumbnail and the EXIF metadata while the encoder works on the previous batch. Each batch
 is one catalog transaction; the vector index follows the catalog and is saved with the generation
-it reflects, so a crash loses at most the batch in flight.
+it reflects, so a crash loses at most the batch in flight. A photo that crashes the decoder
+itself is isolated by the next runs and recorded as failed (:mod:`photoalbum.core.decode_journal`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from photoalbum.core.decode_journal import CRASH_REASON, DecodeJournal, Recovered
 from photoalbum.core.errors import PhotoDecodeError
 from photoalbum.core.fingerprint import fingerprint
 from photoalbum.core.imaging import decode_photo, make_thumbnail
@@ -133,6 +136,8 @@ class Indexer:
         pass_side: the shorter side the passes want; a run of at most ``recent.capacity``
             photos (a watcher's or a drop's few photos) decodes at least that big so the passes
             need no second decode. Longer runs keep the CLIP pass's smaller, faster decode.
+        journal: notes each decode, so a photo that crashes the decoder is isolated by the next
+            runs and recorded as failed instead of ending every run (None: not guarded).
     """
 
     def __init__(
@@ -151,6 +156,7 @@ class Indexer:
         thumb_size: int = 256,
         recent: RecentImages | None = None,
         pass_side: int = 0,
+        journal: DecodeJournal | None = None,
     ) -> None:
         self.catalog = catalog
         self._store_source = store
@@ -168,6 +174,7 @@ class Indexer:
         self.model_key = encoder.model_key
         self.recent = recent
         self.pass_side = pass_side
+        self.journal = journal
         self._min_side = max(self.encoder.input_size, self.thumb_size)
 
     @property
@@ -346,38 +353,41 @@ class Indexer:
             out.full_resolution = decoded.image.size == (decoded.meta.width, decoded.meta.height)
         return out
 
+    def _decode_logged(self, w: _Work, alone: bool = False) -> _Decoded:
+        if self.journal is None:
+            return self._decode_one(w)
+        self.journal.started(w.file.path, alone=alone)
+        try:
+            return self._decode_one(w)
+        finally:
+            self.journal.ended(w.file.path)
+
     def _decode_and_encode(self, work: list[_Work], report: IndexReport) -> None:
         sync_store(self.catalog, self.store, self.model_key)
         total = len(work)
         base_side = max(self.encoder.input_size, self.thumb_size)
         small_run = self.recent is not None and total <= self.recent.capacity
         self._min_side = max(base_side, self.pass_side) if small_run else base_side
+        # Photos in flight when an earlier process died: decoded last and alone, and the one a
+        # process died decoding alone is not opened again.
+        dead = self.journal.recover() if self.journal is not None else Recovered()
+        culprits = [w for w in work if w.file.path in dead.culprits]
+        suspects = [w for w in work if w.file.path in dead.suspects - dead.culprits]
+        normal = [w for w in work if w.file.path not in dead.culprits | dead.suspects]
         done = 0
+        if culprits:
+            logger.warning("not decoding %d photo(s) that crashed the decoder: %s", len(culprits),
+                           ", ".join(w.file.path for w in culprits[:5]))
+            self._commit([_Decoded(w, _safe_fingerprint(w), reason=CRASH_REASON)
+                          for w in culprits], report)
+            done += len(culprits)
         t_start = time.perf_counter()
         last_save = t_start
-        lookahead = self.batch_size * 2 + self.decode_workers
-        pending: deque[Future[_Decoded]] = deque()
         batch: list[_Decoded] = []
-        it = iter(work)
-        with ThreadPoolExecutor(self.decode_workers, thread_name_prefix="decode") as pool:
-
-            def refill() -> None:
-                while len(pending) < lookahead:
-                    w = next(it, None)
-                    if w is None:
-                        return
-                    pending.append(pool.submit(self._decode_one, w))
-
-            refill()
-            while pending:
-                self.wait_if_paused()
-                if self.should_stop():
-                    report.cancelled = True
-                    for f in pending:
-                        f.cancel()
-                    break
-                d = pending.popleft().result()
-                refill()
+        session = (self.journal.session([w.file.path for w in suspects])
+                   if self.journal is not None else contextlib.nullcontext())
+        with session, ThreadPoolExecutor(self.decode_workers, thread_name_prefix="decode") as pool:
+            for d in self._decoded(normal, suspects, pool, report):
                 batch.append(d)
                 done += 1
                 if len(batch) >= self.batch_size:
@@ -392,6 +402,42 @@ class Indexer:
                 self._commit(batch, report)
         rate = report.indexed / max(1e-9, time.perf_counter() - t_start)
         self.on_progress(IndexProgress("encode", done, total, "", rate))
+
+    def _decoded(self, work: list[_Work], alone: list[_Work], pool: ThreadPoolExecutor,
+                 report: IndexReport) -> Iterator[_Decoded]:
+        """Decoded photos in order: ``work`` through the pool (bounded look-ahead), then ``alone``
+        one at a time in this thread; stops early (``report.cancelled``) when asked to."""
+        lookahead = self.batch_size * 2 + self.decode_workers
+        pending: deque[Future[_Decoded]] = deque()
+        it = iter(work)
+
+        def refill() -> None:
+            while len(pending) < lookahead:
+                w = next(it, None)
+                if w is None:
+                    return
+                pending.append(pool.submit(self._decode_logged, w))
+
+        def stopping() -> bool:
+            self.wait_if_paused()
+            if self.should_stop():
+                report.cancelled = True
+                for f in pending:
+                    f.cancel()
+                return True
+            return False
+
+        refill()
+        while pending:
+            if stopping():
+                return
+            d = pending.popleft().result()
+            refill()
+            yield d
+        for w in alone:
+            if stopping():
+                return
+            yield self._decode_logged(w, alone=True)
 
     def _commit(self, batch: list[_Decoded], report: IndexReport) -> None:
         ok = [d for d in batch if d.tensor is not None]

@@ -75,6 +75,11 @@ class Paths:
         return self.library / "faces"
 
     @property
+    def decode_journal(self) -> Path:
+        """The photos an indexing run is decoding (present only while one runs or after it died)."""
+        return self.library / "decoding.journal"
+
+    @property
     def lock_file(self) -> Path:
         """The one-writer-per-library lock."""
         return self.library / "writer.lock"

@@ -3,8 +3,11 @@
 Decoding, encoding and the background passes hold the GIL for many short stretches; in the GUI's
 process each one can make the window wait (measured with ``bench/bench_gui.py``). In a child
 process they cannot, and a native decoder crashing on a hostile file takes down the run, not the
-app. The child (``photoalbum.workers.index_process``) takes the library's writer lock like a CLI
-``index`` would; the app's readers pick up what it commits.
+app. A child that dies while decoding (its decode journal left behind) is started again at once, a
+few times: each run isolates the photos that were in flight and records the one that crashed the
+decoder as failed (:mod:`photoalbum.core.decode_journal`), so one hostile file costs a few
+seconds, not the rest of the library. The child (``photoalbum.workers.index_process``) takes the
+library's writer lock like a CLI ``index`` would; the app's readers pick up what it commits.
 """
 
 from __future__ import annotations
@@ -31,10 +34,16 @@ logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.1
 #: How long the child may take to finish after its last line before it is killed.
 EXIT_GRACE_SECONDS = 30.0
+#: Immediate restarts of a child that died while decoding (two isolate and record one culprit).
+CRASH_RESTARTS = 3
 
 
 class IndexProcessError(RuntimeError):
     """The indexing child process failed unexpectedly (a bug, or it crashed)."""
+
+
+class IndexProcessDied(IndexProcessError):
+    """The indexing child process ended without a report (killed, or a native crash)."""
 
 
 class ProcessIndexRunner:
@@ -61,6 +70,27 @@ class ProcessIndexRunner:
         index_kwargs: dict[str, Any] | None = None,
     ) -> IndexReport:
         """Run one index run to its end; raises like :meth:`Library.index` would."""
+        for restart in range(CRASH_RESTARTS + 1):
+            try:
+                return self._run_child(options, on_progress, should_stop, paused, yield_passes,
+                                       index_kwargs)
+            except IndexProcessDied as exc:
+                if (restart == CRASH_RESTARTS or should_stop()
+                        or not self.paths.decode_journal.exists()):
+                    raise
+                logger.warning("%s; it died while decoding photos: starting it again to isolate "
+                               "them (%d of %d)", exc, restart + 1, CRASH_RESTARTS)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _run_child(
+        self,
+        options: LibraryOptions,
+        on_progress: Callable[[IndexProgress], None],
+        should_stop: Callable[[], bool],
+        paused: Callable[[], bool],
+        yield_passes: Callable[[], bool],
+        index_kwargs: dict[str, Any] | None,
+    ) -> IndexReport:
         from photoalbum.workers.index_process import child_command
 
         argv = (self.command or child_command)(
@@ -202,7 +232,7 @@ def _outcome(final: dict[str, Any] | None, returncode: int | None, tail: list[st
             raise KnownError(message)
         raise IndexProcessError(f"the indexing process failed: {message}")
     last = tail[-1] if tail else "no output"
-    raise IndexProcessError(
+    raise IndexProcessDied(
         f"the indexing process ended without a report (exit code {returncode}; last log line: "
         f"{last}); it will be retried"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import json
 import os
 import shutil
 from pathlib import Path
@@ -248,3 +249,90 @@ def test_progress_is_final_at_its_stage_end_or_done():
     assert IndexProgress("done", 0, 0).is_final
     assert not IndexProgress("encode", 9, 10).is_final
     assert not IndexProgress("scan", 5, 0).is_final  # total unknown yet
+
+
+_CRASHING_RUN = """
+import json, os, sys
+from pathlib import Path
+from photoalbum.core import indexer as mod
+from photoalbum.core.decode_journal import DecodeJournal
+from photoalbum.core.thumbnails import ThumbnailCache
+from photoalbum.core.vectorstore import HnswStore
+from photoalbum.persistence import open_catalog
+from tests.support.fakes import FakeImageEncoder
+
+lib, photos = Path(sys.argv[1]), sys.argv[2]
+real = mod.decode_photo
+
+def decode(path, **kw):
+    if os.path.basename(path).startswith("crash"):
+        os._exit(70)  # what a native decoder's segfault does: no finally, no flush
+    return real(path, **kw)
+
+mod.decode_photo = decode
+catalog = open_catalog(lib / "catalog.sqlite3")
+if not catalog.roots():
+    catalog.add_root(photos)
+enc = FakeImageEncoder()
+store = HnswStore.open(lib / "index" / "fake.hnsw", enc.dim)
+report = mod.Indexer(catalog, store, enc, ThumbnailCache(lib / "thumbnails"), batch_size=4,
+                     decode_workers=3, journal=DecodeJournal(lib / "decoding.journal")).run()
+print(json.dumps({"indexed": report.indexed, "unchanged": report.unchanged,
+                  "failures": report.failures}))
+"""
+
+
+def test_a_photo_that_kills_the_decoder_is_isolated_then_recorded_failed(env, tmp_path):
+    import subprocess
+    import sys
+
+    from photoalbum.core.decode_journal import CRASH_REASON
+
+    crash = env.photos / "crash me.jpg"  # a good JPEG; the run's decoder dies on its name
+    shutil.copyfile(env.files[0], crash)
+    before = snapshot(env.photos)
+    lib = tmp_path / "crashlib"
+    repo = Path(__file__).resolve().parents[2]
+
+    def run():
+        return subprocess.run([sys.executable, "-c", _CRASHING_RUN, str(lib), str(env.photos)],
+                              cwd=repo, capture_output=True, text=True, timeout=120)
+
+    first = run()
+    assert first.returncode == 70, first.stderr
+    journal = lib / "decoding.journal"
+    assert journal.exists()
+    second = run()  # the suspects, decoded alone and last: dies again on the culprit
+    assert second.returncode == 70, second.stderr
+    third = run()
+    assert third.returncode == 0, third.stderr
+    report = json.loads(third.stdout)
+    assert report["failures"] == [[str(crash), CRASH_REASON]]
+    assert not journal.exists()
+    catalog = open_catalog(lib / "catalog.sqlite3")
+    try:
+        counts = catalog.status_counts(env.enc.model_key)
+        assert (counts.indexed, counts.failed) == (len(env.files), 1)
+    finally:
+        catalog.close()
+    fourth = run()  # the culprit is not opened again while it is unchanged
+    assert fourth.returncode == 0 and json.loads(fourth.stdout)["indexed"] == 0
+    assert snapshot(env.photos) == before
+
+
+def test_photos_in_flight_when_a_run_died_are_decoded_alone_and_last(env, monkeypatch):
+    from photoalbum.core.decode_journal import DecodeJournal
+
+    journal = DecodeJournal(env.paths.decode_journal)
+    suspect = str(env.files[0])
+    env.paths.decode_journal.write_text(
+        f'["start", {json.dumps(suspect)}]\n["start", "/elsewhere/x.jpg"]\n', encoding="utf-8")
+    order: list[tuple[str, bool]] = []
+    real = journal.started
+    monkeypatch.setattr(journal, "started",
+                        lambda path, alone=False: order.append((path, alone)) or real(path, alone=alone))
+    report = env.make(journal=journal).run()
+    assert report.indexed == len(env.files) and report.failed == 0  # an innocent death
+    assert order[-1] == (suspect, True)
+    assert all(not alone for _, alone in order[:-1])
+    assert not env.paths.decode_journal.exists()

@@ -202,7 +202,7 @@ def _until(cond, timeout=5.0):
         time.sleep(0.01)
 
 
-def test_a_child_killed_mid_run_leaves_a_library_the_next_run_completes(library):
+def test_a_child_killed_while_decoding_is_started_again_and_completes_the_run(library):
     import os
     import signal
 
@@ -215,10 +215,9 @@ def test_a_child_killed_mid_run_leaves_a_library_the_next_run_completes(library)
             killed.append(runner.pid)
             os.kill(runner.pid, signal.SIGKILL)
 
-    with pytest.raises(IndexProcessError, match="ended without a report"):
-        _run(runner, progress=_Calls(kill_on_first_encode))
-    assert killed
-    report = _run(runner)  # the next run picks up where the killed one left off
+    report = _run(runner, progress=_Calls(kill_on_first_encode))  # no error: a new child finished
+    assert len(killed) == 1
+    assert not paths.decode_journal.exists()
     lib = Library(paths, model=TINY_SPEC)
     try:
         status = lib.status()
@@ -227,6 +226,29 @@ def test_a_child_killed_mid_run_leaves_a_library_the_next_run_completes(library)
     finally:
         lib.close()
     assert report.indexed + report.unchanged >= 5
+
+
+def test_a_child_that_keeps_dying_while_decoding_is_restarted_a_few_times_only(tiny_paths,
+                                                                                tmp_path):
+    from photoalbum.workers.index_runner import CRASH_RESTARTS, IndexProcessDied
+
+    starts = tmp_path / "starts"
+    journal = tiny_paths.decode_journal
+    journal.parent.mkdir(parents=True, exist_ok=True)
+
+    def dies_decoding(*args, **kwargs):
+        return [sys.executable, "-c",
+                f"open({str(starts)!r}, 'a').write('x'); "
+                f"open({str(journal)!r}, 'w').write('[\"start\", \"/p/a.jpg\"]\\n'); "
+                "import os; os._exit(70)"]
+
+    with pytest.raises(IndexProcessDied, match="exit code 70"):
+        _run(ProcessIndexRunner(tiny_paths, command=dies_decoding))
+    assert starts.read_text() == "x" * (CRASH_RESTARTS + 1)
+    starts.unlink()
+    with pytest.raises(IndexProcessDied):  # asked to stop: not started again
+        _run(ProcessIndexRunner(tiny_paths, command=dies_decoding), stop=lambda: True)
+    assert starts.read_text() == "x"
 
 
 class _Calls(list):
