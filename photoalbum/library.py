@@ -23,10 +23,9 @@ from photoalbum.core.errors import LibraryLockedError, ModelNotAvailableError, U
 from photoalbum.core.faces.search import apply_people, name_terms
 from photoalbum.core.indexer import Indexer, IndexProgress, IndexReport
 from photoalbum.core.lock import WriterLock
-from photoalbum.core.models.encoder import ClipEncoder
+from photoalbum.core.models.encoder import ClipEncoder, EncoderCache
 from photoalbum.core.models.registry import DEFAULT_MODEL, ModelSpec, resolve_spec
 from photoalbum.core.models.store import ModelStore, PreparedModel
-from photoalbum.core.models.tokenizer import TokenizerCache
 from photoalbum.core.passes import (
     PassProgress,
     PassReport,
@@ -86,8 +85,9 @@ class Library:
         vector_store: vector store URI for this run (default: the library's recorded one, else
             the embedded hnswlib index); see :mod:`photoalbum.stores.uri`.
         vector_store_token: Milvus token (default: ``$PHOTOALBUM_MILVUS_TOKEN``).
-        tokenizers: loaded tokenizers shared with the process's other libraries (the GUI's
-            workers), so a background worker does not load one again.
+        encoders: encoders (ONNX Runtime sessions, tokenizers) shared with the process's other
+            libraries (the GUI's workers), so a background worker neither loads a tokenizer
+            again nor holds a second copy of a tower.
     """
 
     def __init__(
@@ -102,10 +102,10 @@ class Library:
         preparer: object | None = None,
         vector_store: str | None = None,
         vector_store_token: str | None = None,
-        tokenizers: TokenizerCache | None = None,
+        encoders: EncoderCache | None = None,
     ) -> None:
         self.paths = paths
-        self._tokenizers = tokenizers
+        self._encoders = encoders
         paths.ensure_library()
         self.catalog = open_catalog(paths.catalog)
         self.precision = precision
@@ -149,9 +149,12 @@ class Library:
     def encoder(self) -> ClipEncoder:
         """The ONNX Runtime encoder (towers load lazily on first use)."""
         if self._encoder is None:
-            self._encoder = ClipEncoder(self.prepared_model(), precision=self.precision,
-                                        threads=self.threads,
-                                        tokenizers=self._tokenizers)
+            if self._encoders is not None:  # shared with the process's other Libraries
+                self._encoder = self._encoders.get(self.prepared_model(), self.precision,
+                                                   self.threads)
+            else:
+                self._encoder = ClipEncoder(self.prepared_model(), precision=self.precision,
+                                            threads=self.threads)
         return self._encoder
 
     @property

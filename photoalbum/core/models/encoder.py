@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from photoalbum.core.errors import ModelNotAvailableError, UserError
+from photoalbum.core.models.manifest import MANIFEST_NAME
 from photoalbum.core.models.store import PreparedModel
 from photoalbum.core.models.tokenizer import TextTokenizer, TokenizerCache
 
@@ -273,6 +274,40 @@ class ClipEncoder:
                 parts.append(session.run(None, feeds)[0])
             out[idx] = np.concatenate(parts, axis=0)
         return _normalise(out)
+
+
+class EncoderCache:
+    """Encoders shared by the Libraries one process opens on several threads (the app's workers).
+
+    Each ONNX Runtime session holds the tower's weights (the XLM-R text tower: ~180 MB INT8,
+    ~430 MB fp32 after a query), so the search and scenes workers share one encoder instead of
+    holding a copy each; sessions are safe to run from several threads. Tokenizers are shared the
+    same way (:attr:`tokenizers`).
+    """
+
+    def __init__(self) -> None:
+        self.tokenizers = TokenizerCache()
+        self._lock = threading.Lock()
+        self._encoders: dict[tuple[object, ...], ClipEncoder] = {}
+
+    def get(self, model: PreparedModel, precision: str = "auto",
+            threads: int | None = None) -> ClipEncoder:
+        """The shared encoder for these arguments. The manifest's mtime is part of the key: a
+        re-prepared model, or one whose INT8 self-check changed "auto", gets a new encoder (and
+        the cache forgets the model's older ones)."""
+        try:
+            stamp = (model.path / MANIFEST_NAME).stat().st_mtime_ns
+        except OSError:
+            stamp = None
+        key = (str(model.path), stamp, precision, threads)
+        with self._lock:
+            encoder = self._encoders.get(key)
+            if encoder is None:
+                for old in [k for k in self._encoders if k[0] == key[0]]:
+                    del self._encoders[old]
+                encoder = ClipEncoder(model, precision, threads, tokenizers=self.tokenizers)
+                self._encoders[key] = encoder
+            return encoder
 
 
 def _fixed_batch(shape: Sequence[Any]) -> int | None:

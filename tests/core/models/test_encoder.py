@@ -256,3 +256,25 @@ def test_encoders_share_a_tokenizer_cache(tiny_model: PreparedModel) -> None:
     assert alone.tokenizer() is not a.tokenizer()
     np.testing.assert_allclose(a.encode_texts(["a dog"]), alone.encode_texts(["a dog"]),
                                atol=1e-6)
+
+
+def test_an_encoder_cache_shares_encoders_until_the_model_changes(
+    tiny_model: PreparedModel, tmp_path: Path
+) -> None:
+    import shutil
+
+    from photoalbum.core.models.encoder import EncoderCache
+    from photoalbum.core.models.manifest import MANIFEST_NAME
+
+    model = PreparedModel.open(Path(shutil.copytree(tiny_model.path, tmp_path / "m")))
+    cache = EncoderCache()
+    a = cache.get(model, "fp32", 1)
+    assert cache.get(model, "fp32", 1) is a
+    assert cache.get(model, "int8", 1) is not a
+    assert a.tokenizer() is cache.get(model, "int8", 1).tokenizer()
+    manifest = model.path / MANIFEST_NAME
+    st = manifest.stat()
+    os.utime(manifest, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # re-prepared / self-checked
+    b = cache.get(PreparedModel.open(model.path), "fp32", 1)
+    assert b is not a
+    assert len(cache._encoders) == 1  # the model's older encoders are forgotten
