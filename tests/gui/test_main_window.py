@@ -528,3 +528,12 @@ def test_text_match_ranks_first_and_is_highlighted_in_the_viewer(harness, photos
     assert any(f"<b style='background:#ffe680'>{RECEIPT_EN}</b>" in t for t in texts)
     h.qtbot.waitUntil(lambda: viewer.full_loaded, timeout=5000)
     assert len(viewer.view.highlights) == 1  # placed again over the full-size image
+    # The text can arrive before any image: the thumbnail arriving then must keep it (the row
+    # used to be shown again, its text dropped and asked for anew).
+    h.qtbot.waitUntil(lambda: model.cached_pixmap(0) is not None, timeout=5000)
+    viewer._full_loaded = False
+    viewer.view.set_pixmap(QtGui.QPixmap(), viewer.view.natural)
+    assert viewer.view.highlights == [] and len(viewer.text_lines) == 2
+    model.dataChanged.emit(model.index(0, 0), model.index(0, 0))
+    assert len(viewer.text_lines) == 2 and len(viewer.view.highlights) == 1
+    assert not viewer.view.item.pixmap().isNull()

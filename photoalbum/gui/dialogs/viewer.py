@@ -155,6 +155,7 @@ class ViewerDialog(QtWidgets.QDialog):
         self.words = tuple(words)
         self._request_text = request_text
         self.text_lines: list[TextLine] = []
+        self._shown_id: int | None = None  # the photo show_row found (None: details to come)
         self.resize(1100, 760)
         self.model = model
         self.loader = loader
@@ -211,6 +212,7 @@ class ViewerDialog(QtWidgets.QDialog):
         self._full_loaded = False
         self.view.faces = []
         photo = self.model.photo(row)
+        self._shown_id = photo.id if photo is not None else None
         natural = _natural_size(photo)
         thumb = self.model.cached_pixmap(row)
         if thumb is not None:
@@ -325,8 +327,14 @@ class ViewerDialog(QtWidgets.QDialog):
         if self._full_loaded or not top_left.row() <= self.row <= bottom_right.row():
             return
         photo = self.model.photo(self.row)
-        if photo is not None and self.view.item.pixmap().isNull():
-            self.show_row(self.row)  # details or thumbnail arrived
+        if photo is None or not self.view.item.pixmap().isNull():
+            return
+        if photo.id != self._shown_id:
+            self.show_row(self.row)  # its details arrived: ask for its text and full image now
+            return
+        thumb = self.model.cached_pixmap(self.row)
+        if thumb is not None:  # the thumbnail arrived; the text already found stays highlighted
+            self.view.set_pixmap(thumb, _natural_size(photo))
 
     # --- info panel ----------------------------------------------------------------------------
     def _fill_info(self, photo: Photo | None) -> None:
