@@ -10,9 +10,9 @@ Measured through the engine's Library/Searcher, the way the CLI and GUI query:
 * text query: tokenising + text tower + ANN + stage 2 (exact rescoring, keywords, cut-off), each
   query a distinct string (the searcher caches vectors and results);
 * drag-in image query of a 12 MP JPEG (not in the library): decode + image tower + search;
-* recall@20 of the ANN stage against exact brute force, for queries LIKE the indexed vectors and
-  queries UNLIKE them (offset distribution: their own mean direction, low cosines, as text
-  queries sit across CLIP's modality gap).
+* recall@20 of the ANN stage against exact brute force, for queries LIKE the indexed vectors
+  (searched as image queries are, ``like=True``) and queries UNLIKE them (offset distribution:
+  their own mean direction, low cosines, as text queries sit across CLIP's modality gap).
 """
 
 from __future__ import annotations
@@ -519,11 +519,12 @@ def measure_queries(
             top_cos.append(np.take_along_axis(scores, part, axis=0).mean(axis=0))
             del scores
         r20, rpool, tann = [], [], []
+        like = kind == "like"  # as the searcher asks for image queries (a smaller ef)
         for qi in range(len(qv)):
             t = time.perf_counter()
-            got, _ = store.search(qv[qi], 20)
+            got, _ = store.search(qv[qi], 20, like=like)
             tann.append(1000 * (time.perf_counter() - t))
-            got_pool, _ = store.search(qv[qi], pool)
+            got_pool, _ = store.search(qv[qi], pool, like=like)
             truth = set(ids[top[qi]].tolist())
             r20.append(len(truth & set(got.tolist())) / 20)
             rpool.append(len(truth & set(got_pool.tolist())) / 20)

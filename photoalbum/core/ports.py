@@ -229,8 +229,8 @@ class VectorStore(Protocol):
     def ids(self) -> np.ndarray: ...
     def get(self, ids: np.ndarray) -> np.ndarray: ...
     def search(
-        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]: ...  # (ids, scores) best first
+        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None, *, like: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]: ...  # (ids, scores) best first; like: an image query
     def save(self, generation: int) -> None: ...  # atomic: temp file, fsync, rename
 
 

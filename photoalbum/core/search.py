@@ -291,7 +291,9 @@ class Searcher:
         if allowed is not None and len(allowed) == 0:
             ids, ann_scores = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         else:
-            ids, ann_scores = self.store.search(qvec, pool, allowed)
+            # Image and photo terms are like the indexed vectors (no modality gap to cross).
+            like = all(t.text is None for t in terms)
+            ids, ann_scores = self.store.search(qvec, pool, allowed, like=like)
         ids = np.asarray(ids, dtype=np.int64)
         ann = (ids, np.asarray(ann_scores, dtype=np.float32))
         timings["ann"] = time.perf_counter() - t1

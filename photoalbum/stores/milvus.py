@@ -315,8 +315,8 @@ class MilvusStore:
         """Fix the HNSW search ``ef`` (None: chosen from N and k like the hnswlib store)."""
         self._ef = int(ef) if ef else None
 
-    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
-               ) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None, *,
+               like: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` best (ids, inner-product scores), best first; ``allowed`` filters inside Milvus.
 
         A small allowed set (≤ :data:`ID_IN_MAX` ids) becomes an ``id in [...]`` expression. A
@@ -339,7 +339,7 @@ class MilvusStore:
             if n == 0:
                 return no_hits()
             if allowed is None:
-                return self._search(q, k, "", n)
+                return self._search(q, k, "", n, like)
             allowed_ids = np.unique(as_ids(allowed))
             m = len(allowed_ids)
             if m == 0:
@@ -348,19 +348,20 @@ class MilvusStore:
             if m > ID_IN_MAX:
                 wide = min(MAX_TOPK, math.ceil(2 * k * n / m) + 64)
                 if wide < n or m >= n:
-                    ids, scores = self._search(q, wide, "", n)
+                    ids, scores = self._search(q, wide, "", n, like)
                     keep = np.isin(ids, allowed_ids)
                     if keep.sum() >= k or len(ids) >= n:
                         return ids[keep][:k], scores[keep][:k]
-            parts = [self._search(q, k, _in_expr(allowed_ids[s:s + MAX_FILTER_IDS]), n)
+            parts = [self._search(q, k, _in_expr(allowed_ids[s:s + MAX_FILTER_IDS]), n, like)
                      for s in range(0, m, MAX_FILTER_IDS)]
         ids = np.concatenate([p[0] for p in parts])
         scores = np.concatenate([p[1] for p in parts])
         order = np.argsort(-scores, kind="stable")[:k]
         return ids[order], scores[order]
 
-    def _search(self, q: np.ndarray, k: int, expr: str, n: int) -> tuple[np.ndarray, np.ndarray]:
-        ef = max(self._ef or auto_ef(n, k), k)
+    def _search(self, q: np.ndarray, k: int, expr: str, n: int, like: bool = False
+                ) -> tuple[np.ndarray, np.ndarray]:
+        ef = max(self._ef or auto_ef(n, k, like=like), k)
         level = self._read_level()
         res = self._call("search", self._client.search, self.collection, data=[q.tolist()],
                          limit=k, filter=expr, anns_field="vec", output_fields=["id"],

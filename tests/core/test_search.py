@@ -308,3 +308,22 @@ def test_keyword_hits_outside_the_ann_pool_are_scored_from_the_catalog(lib, monk
     assert r.candidates == 5 and read == [moon]
     assert [h.photo.id for h in r.hits] == [moon] and r.hits[0].keyword
     assert r.hits[0].term_scores[0] == pytest.approx(-1.0, abs=1e-5)
+
+
+def test_image_queries_search_the_index_as_like_its_vectors_and_text_queries_do_not(lib, tmp_path):
+    asked: list[bool] = []
+    real = lib.store.search
+
+    class Spy(_EstimatingStore):
+        exact_scores = True
+
+        def search(self, query, k, allowed=None, *, like=False):
+            asked.append(like)
+            return real(query, k, allowed, like=like)
+
+    s = Searcher(lib.catalog, Spy(lib.store), lib.enc.model_key, lambda: lib.text,
+                 lambda: lib.enc, min_z=1.0)
+    s.search(parse_query(["cat"]), k=3)
+    s.search(Query((Term(1.0, photo_id=lib.by_name["coffee"].id),)), k=3)
+    s.search(Query((Term(1.0, photo_id=lib.by_name["coffee"].id), Term(-1.0, text="cat"))), k=3)
+    assert asked == [False, True, False]

@@ -174,6 +174,9 @@ def test_auto_ef_rule() -> None:
     assert auto_ef(100_000, 20) == 142
     assert auto_ef(1_000_000, 20) == 2237  # shifted queries at 1M need it (module doc)
     assert auto_ef(1_000_000, 1500) == 3000
+    # queries like the indexed vectors (images) skip the steep term
+    assert auto_ef(1_000_000, 200, like=True) == 448
+    assert auto_ef(100_000, 20, like=True) == 142
 
 
 def test_save_load_round_trip(tmp_path: Path) -> None:

@@ -123,9 +123,9 @@ def test_a_selected_group_filters_the_search_inside_the_ann(app, monkeypatch):
     allowed_seen: list[np.ndarray | None] = []
     real_search = HnswStore.search
 
-    def spy(self, query, k, allowed=None):  # type: ignore[no-untyped-def]
+    def spy(self, query, k, allowed=None, **kw):  # type: ignore[no-untyped-def]
         allowed_seen.append(None if allowed is None else np.asarray(allowed).copy())
-        return real_search(self, query, k, allowed)
+        return real_search(self, query, k, allowed, **kw)
 
     monkeypatch.setattr(HnswStore, "search", spy)
     # The largest of the duplicate sets stands in for "the beach scene": a known, small subset.
