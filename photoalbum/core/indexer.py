@@ -388,6 +388,11 @@ class Indexer:
                    if self.journal is not None else contextlib.nullcontext())
         with session, ThreadPoolExecutor(self.decode_workers, thread_name_prefix="decode") as pool:
             for d in self._decoded(normal, suspects, pool, report):
+                if d is None:  # a lone decode next: commit first, in case it kills the process
+                    if batch:
+                        self._commit(batch, report)
+                        batch = []
+                    continue
                 batch.append(d)
                 done += 1
                 if len(batch) >= self.batch_size:
@@ -404,9 +409,10 @@ class Indexer:
         self.on_progress(IndexProgress("encode", done, total, "", rate))
 
     def _decoded(self, work: list[_Work], alone: list[_Work], pool: ThreadPoolExecutor,
-                 report: IndexReport) -> Iterator[_Decoded]:
+                 report: IndexReport) -> Iterator[_Decoded | None]:
         """Decoded photos in order: ``work`` through the pool (bounded look-ahead), then ``alone``
-        one at a time in this thread; stops early (``report.cancelled``) when asked to."""
+        one at a time in this thread, each after a None (commit now); stops early
+        (``report.cancelled``) when asked to."""
         lookahead = self.batch_size * 2 + self.decode_workers
         pending: deque[Future[_Decoded]] = deque()
         it = iter(work)
@@ -435,6 +441,7 @@ class Indexer:
             refill()
             yield d
         for w in alone:
+            yield None  # commit what came before: this decode may kill the process
             if stopping():
                 return
             yield self._decode_logged(w, alone=True)

@@ -289,7 +289,8 @@ def test_a_photo_that_kills_the_decoder_is_isolated_then_recorded_failed(env, tm
     from photoalbum.core.decode_journal import CRASH_REASON
 
     crash = env.photos / "crash me.jpg"  # a good JPEG; the run's decoder dies on its name
-    shutil.copyfile(env.files[0], crash)
+    # (bytes of its own: a copy of a photo already indexed would take that photo's vector)
+    crash.write_bytes(env.files[0].read_bytes() + b"not a copy")
     before = snapshot(env.photos)
     lib = tmp_path / "crashlib"
     repo = Path(__file__).resolve().parents[2]
@@ -304,6 +305,11 @@ def test_a_photo_that_kills_the_decoder_is_isolated_then_recorded_failed(env, tm
     assert journal.exists()
     second = run()  # the suspects, decoded alone and last: dies again on the culprit
     assert second.returncode == 70, second.stderr
+    catalog = open_catalog(lib / "catalog.sqlite3")
+    try:  # what was decoded before the lone culprit was committed (≤ 3 were in flight)
+        assert catalog.status_counts(env.enc.model_key).indexed >= len(env.files) - 2
+    finally:
+        catalog.close()
     third = run()
     assert third.returncode == 0, third.stderr
     report = json.loads(third.stdout)
