@@ -19,6 +19,7 @@ import queue
 import subprocess
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from photoalbum.core.errors import KnownError, LibraryLockedError
@@ -70,27 +71,6 @@ class ProcessIndexRunner:
         index_kwargs: dict[str, Any] | None = None,
     ) -> IndexReport:
         """Run one index run to its end; raises like :meth:`Library.index` would."""
-        for restart in range(CRASH_RESTARTS + 1):
-            try:
-                return self._run_child(options, on_progress, should_stop, paused, yield_passes,
-                                       index_kwargs)
-            except IndexProcessDied as exc:
-                if (restart == CRASH_RESTARTS or should_stop()
-                        or not self.paths.decode_journal.exists()):
-                    raise
-                logger.warning("%s; it died while decoding photos: starting it again to isolate "
-                               "them (%d of %d)", exc, restart + 1, CRASH_RESTARTS)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _run_child(
-        self,
-        options: LibraryOptions,
-        on_progress: Callable[[IndexProgress], None],
-        should_stop: Callable[[], bool],
-        paused: Callable[[], bool],
-        yield_passes: Callable[[], bool],
-        index_kwargs: dict[str, Any] | None,
-    ) -> IndexReport:
         from photoalbum.workers.index_process import child_command
 
         argv = (self.command or child_command)(
@@ -102,6 +82,23 @@ class ProcessIndexRunner:
             threads=options.threads,
             index_kwargs=index_kwargs,
         )
+
+        def switches() -> _Switches:
+            return _Switches(stop=should_stop(), paused=paused(), yield_passes=yield_passes())
+
+        for restart in range(CRASH_RESTARTS + 1):
+            try:
+                return self._run_child(argv, on_progress, switches)
+            except IndexProcessDied as exc:
+                if (restart == CRASH_RESTARTS or should_stop()
+                        or not self.paths.decode_journal.exists()):
+                    raise
+                logger.warning("%s; it died while decoding photos: starting it again to isolate "
+                               "them (%d of %d)", exc, restart + 1, CRASH_RESTARTS)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _run_child(self, argv: list[str], on_progress: Callable[[IndexProgress], None],
+                   switches: Callable[[], _Switches]) -> IndexReport:
         logger.info("indexing in a child process: %s", " ".join(argv))
         proc = subprocess.Popen(
             argv,
@@ -135,7 +132,7 @@ class ProcessIndexRunner:
                     break
                 if line:
                     final = self._handle(line, on_progress) or final
-                relay.update(stop=should_stop(), paused=paused(), yield_passes=yield_passes())
+                relay.update(switches())
         finally:
             relay.close()
             try:
@@ -170,6 +167,15 @@ class ProcessIndexRunner:
         return None
 
 
+@dataclass(frozen=True)
+class _Switches:
+    """What the app asks of the run right now."""
+
+    stop: bool
+    paused: bool
+    yield_passes: bool
+
+
 class _Relay:
     """Sends the run's switches to the child when they change."""
 
@@ -179,14 +185,14 @@ class _Relay:
         self.paused = False
         self.yielded = False
 
-    def update(self, *, stop: bool, paused: bool, yield_passes: bool) -> None:
-        if stop and not self.stopped:
+    def update(self, now: _Switches) -> None:
+        if now.stop and not self.stopped:
             self.stopped = True
             self._send("stop")
-        if paused != self.paused:
-            self.paused = paused
-            self._send("pause" if paused else "resume")
-        if yield_passes and not self.yielded:
+        if now.paused != self.paused:
+            self.paused = now.paused
+            self._send("pause" if now.paused else "resume")
+        if now.yield_passes and not self.yielded:
             self.yielded = True
             self._send("yield")
 

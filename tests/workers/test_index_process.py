@@ -23,7 +23,12 @@ from photoalbum.workers.index_process import (
     report_from_dict,
     report_to_dict,
 )
-from photoalbum.workers.index_runner import IndexProcessError, ProcessIndexRunner, _Relay
+from photoalbum.workers.index_runner import (
+    IndexProcessError,
+    ProcessIndexRunner,
+    _Relay,
+    _Switches,
+)
 from photoalbum.workers.messages import LibraryOptions
 from tests.support.model_fixtures import TINY_SPEC
 from tests.support.photos import SAMPLES, make_sample_photos, snapshot
@@ -94,14 +99,14 @@ def test_commands_switch_the_run_and_the_end_of_stdin_stops_it():
 def test_relay_sends_each_change_once():
     out = io.StringIO()
     relay = _Relay(out)
-    relay.update(stop=False, paused=True, yield_passes=False)
-    relay.update(stop=False, paused=True, yield_passes=True)
-    relay.update(stop=False, paused=False, yield_passes=True)
-    relay.update(stop=True, paused=False, yield_passes=True)
-    relay.update(stop=True, paused=False, yield_passes=True)
+    relay.update(_Switches(stop=False, paused=True, yield_passes=False))
+    relay.update(_Switches(stop=False, paused=True, yield_passes=True))
+    relay.update(_Switches(stop=False, paused=False, yield_passes=True))
+    relay.update(_Switches(stop=True, paused=False, yield_passes=True))
+    relay.update(_Switches(stop=True, paused=False, yield_passes=True))
     assert out.getvalue().split() == ["pause", "yield", "resume", "stop"]
     relay.close()
-    relay.update(stop=True, paused=True, yield_passes=True)  # a closed pipe is not an error
+    relay.update(_Switches(stop=True, paused=True, yield_passes=True))  # a closed pipe is not an error
 
 
 def test_child_command_carries_the_options():
