@@ -15,6 +15,7 @@ import numpy as np
 from photoalbum.core.errors import KnownError, LibraryLockedError
 from photoalbum.core.ports import Photo, TextEncoder
 from photoalbum.workers.index_worker import lower_thread_priority
+from photoalbum.workers.memory import release_freed_memory
 from photoalbum.workers.messages import (
     GroupsUpdate,
     LibraryFactory,
@@ -228,7 +229,9 @@ class ScenesWorker(QtCore.QObject):
             spent = time.monotonic() - t0
             self._next_allowed = time.monotonic() + max(self.min_interval, self.busy_factor * spent)
             self.busy_changed.emit(False)
-            logger.info("scenes: groups refreshed in %.2f s (%d changes)", spent, pending)
+            trimmed = release_freed_memory()  # the grouping's temporaries, back to the system
+            logger.info("scenes: groups refreshed in %.2f s (%d changes; heap trimmed in %s)",
+                        spent, pending, "-" if trimmed is None else f"{trimmed * 1000:.0f} ms")
 
     # --- building groups -----------------------------------------------------------------------
     def _emit_scenes(self, lib: Library, index: SceneIndex, seconds: float) -> None:
