@@ -354,7 +354,8 @@ class Library:
         with self.writer("index", timeout=lock_timeout):
             if self.recorded_model is None:  # the library's first model
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)
-            self._int8_self_check(roots, on_progress, should_stop, wait_if_paused)
+            journal = DecodeJournal(self.paths.decode_journal)
+            self._int8_self_check(roots, on_progress, should_stop, wait_if_paused, journal)
             if self._store_uri and self.catalog.get_setting(STORE_SETTING) is None:
                 # The first index with --vector-store makes it the library's store.
                 self.catalog.set_setting(STORE_SETTING, self.store_target.display())
@@ -366,7 +367,7 @@ class Library:
                               should_stop=should_stop, wait_if_paused=wait_if_paused,
                               recent=self.recent_images if enabled else None,
                               pass_side=max((p.min_side for p in enabled), default=0),
-                              journal=DecodeJournal(self.paths.decode_journal))
+                              journal=journal)
             report = indexer.run(roots)
             if not report.cancelled and self.recorded_model != self.spec.name:
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)
@@ -383,9 +384,12 @@ class Library:
         on_progress: Callable[[IndexProgress], None] | None,
         should_stop: Callable[[], bool] | None = None,
         wait_if_paused: Callable[[], None] | None = None,
+        journal: DecodeJournal | None = None,
     ) -> None:
         """First indexing with an INT8 image tower: measure it against fp32 on the user's photos
-        and let the result choose the tower's "auto" precision (photoalbum.install.selfcheck)."""
+        and let the result choose the tower's "auto" precision (photoalbum.install.selfcheck).
+        Its decodes go to the run's decode ``journal`` too (a photo that kills the process here
+        would otherwise kill every run before indexing starts)."""
         from photoalbum.install import selfcheck
 
         model = self.prepared_model()
@@ -399,8 +403,10 @@ class Library:
 
         report(0, 0)
         candidates = selfcheck.sample_paths([r.path for r in roots])
-        result = selfcheck.run_check(model, candidates, threads=self.threads, on_progress=report,
-                                     should_stop=should_stop, wait_if_paused=wait_if_paused)
+        with journal.appending() if journal is not None else contextlib.nullcontext():
+            result = selfcheck.run_check(model, candidates, threads=self.threads,
+                                         on_progress=report, should_stop=should_stop,
+                                         wait_if_paused=wait_if_paused, journal=journal)
         if result is not None:
             self._prepared = selfcheck.record(model, result)
             self._encoder = None  # the next encoder reads the new "auto" precision

@@ -12,6 +12,10 @@ process before it died:
 * a photo it was decoding *alone* is the *culprit*: recorded as failed, not opened again (until
   the file changes, like any failed photo).
 
+The INT8 self-check that precedes a library's first run decodes its sample one at a time: its
+decodes are journaled as lone ones (:meth:`DecodeJournal.appending`), and it skips the photos a
+process died on, so a hostile photo in that sample cannot stop every run before indexing starts.
+
 A process killed for another reason (kill -9, out of memory) only makes its in-flight photos
 suspects: they are decoded alone, succeed, and nothing is lost — unless it was killed during a
 lone decode, which then records that photo as failed (``index`` after touching the file, or any
@@ -113,6 +117,18 @@ class DecodeJournal:
             else:
                 with contextlib.suppress(FileNotFoundError):
                     self.path.unlink()
+
+    @contextlib.contextmanager
+    def appending(self) -> Iterator[DecodeJournal]:
+        """Journal lone decodes before a run (the INT8 self-check) after what is there; the
+        journal stays for the run, whose :meth:`recover` then sees a crash here too."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            yield self
+        finally:
+            fd, self._fd = self._fd, None
+            os.close(fd)
 
     def started(self, path: str, *, alone: bool = False) -> None:
         """A decode of ``path`` begins (``alone``: nothing else is being decoded)."""

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from filelock import FileLock
 
+from photoalbum.core.decode_journal import DecodeJournal
 from photoalbum.core.errors import PhotoDecodeError
 from photoalbum.core.models.manifest import Manifest
 from photoalbum.core.models.store import PreparedModel
@@ -76,11 +77,13 @@ def run_check(
     on_progress: ProgressFn | None = None,
     should_stop: Callable[[], bool] | None = None,
     wait_if_paused: Callable[[], None] | None = None,
+    journal: DecodeJournal | None = None,
 ) -> dict[str, Any] | None:
     """Measure INT8 vs fp32 on up to n of the candidate photos; None if fewer than MIN_PHOTOS
     decode or the run was cancelled (it then runs again next time). Honours pause and cancel
     between photos like the indexer. Returns the record stored in the manifest's
-    ``self_check``."""
+    ``self_check``. ``journal``: each decode is noted as a lone one, and the photos a process
+    died decoding are skipped (the indexing run records them; core.decode_journal)."""
     from photoalbum.core.imaging import decode_photo
     from photoalbum.core.models.encoder import ClipEncoder
     from photoalbum.prepare import quantize
@@ -89,6 +92,9 @@ def run_check(
     int8 = ClipEncoder(model, precision="int8", threads=threads)
     pixels = []
     seen: set[bytes] = set()
+    if journal is not None:
+        dead = journal.recover()
+        candidates = [p for p in candidates if p not in dead.culprits | dead.suspects]
     for path in candidates:
         if len(pixels) >= n:
             break
@@ -97,10 +103,15 @@ def run_check(
         if should_stop is not None and should_stop():
             logger.info("INT8 self-check cancelled; it runs again on the next indexing")
             return None
+        if journal is not None:
+            journal.started(path, alone=True)
         try:
             tensor = fp32.preprocess(decode_photo(path).image)
         except PhotoDecodeError:
             continue
+        finally:
+            if journal is not None:
+                journal.ended(path)
         digest = hashlib.blake2b(tensor.tobytes(), digest_size=16).digest()
         if digest in seen:  # the same picture twice: its neighbours would be a coin toss
             continue

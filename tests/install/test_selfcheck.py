@@ -131,6 +131,43 @@ def test_first_index_runs_the_check_once_and_records_it(tiny_paths, tmp_path):
         lib.close()
 
 
+def test_a_photo_the_check_died_decoding_is_skipped_then_recorded_failed(
+    tiny_paths, tmp_path, monkeypatch
+):
+    import json
+
+    from photoalbum.core import imaging
+    from photoalbum.core.decode_journal import CRASH_REASON
+
+    photos = _photos(tmp_path / "photos", 20)
+    model_dir = tiny_paths.models / Path(TINY_SPEC.replace(":", "_"))
+    m = Manifest.load(model_dir)
+    m.self_check = {}
+    m.save(model_dir)
+    hostile = str(photos[0])
+    # what the check leaves when a native decoder kills the process on its first photo
+    tiny_paths.library.mkdir(parents=True, exist_ok=True)
+    tiny_paths.decode_journal.write_text(json.dumps(["alone", hostile]) + "\n", encoding="utf-8")
+    decoded: list[str] = []
+    real = imaging.decode_photo
+
+    def spy(path, *args, **kwargs):  # the check and the indexer both decode through it
+        decoded.append(str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(imaging, "decode_photo", spy)
+    monkeypatch.setattr("photoalbum.core.indexer.decode_photo", spy)
+    lib = Library(tiny_paths, model=TINY_SPEC)
+    try:
+        report = lib.index([str(tmp_path / "photos")])
+        assert hostile not in decoded  # neither the check nor the indexer opened it again
+        assert Manifest.load(model_dir).self_check["photos"] == 19  # the other photos
+        assert report.failures == [(hostile, CRASH_REASON)] and report.indexed == 19
+        assert not tiny_paths.decode_journal.exists()
+    finally:
+        lib.close()
+
+
 def test_summary_line(tiny_model):
     m = Manifest.from_dict(tiny_model.manifest.to_dict())
     m.self_check = {}
