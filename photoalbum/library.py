@@ -355,7 +355,8 @@ class Library:
             if self.recorded_model is None:  # the library's first model
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)
             journal = DecodeJournal(self.paths.decode_journal)
-            self._int8_self_check(roots, on_progress, should_stop, wait_if_paused, journal)
+            self._int8_self_check(roots, on_progress, should_stop, wait_if_paused,
+                                  journal=journal)
             if self._store_uri and self.catalog.get_setting(STORE_SETTING) is None:
                 # The first index with --vector-store makes it the library's store.
                 self.catalog.set_setting(STORE_SETTING, self.store_target.display())
@@ -384,7 +385,8 @@ class Library:
         on_progress: Callable[[IndexProgress], None] | None,
         should_stop: Callable[[], bool] | None = None,
         wait_if_paused: Callable[[], None] | None = None,
-        journal: DecodeJournal | None = None,
+        *,
+        journal: DecodeJournal,
     ) -> None:
         """First indexing with an INT8 image tower: measure it against fp32 on the user's photos
         and let the result choose the tower's "auto" precision (photoalbum.install.selfcheck).
@@ -403,7 +405,7 @@ class Library:
 
         report(0, 0)
         candidates = selfcheck.sample_paths([r.path for r in roots])
-        with journal.appending() if journal is not None else contextlib.nullcontext():
+        with journal.appending():
             result = selfcheck.run_check(model, candidates, threads=self.threads,
                                          on_progress=report, should_stop=should_stop,
                                          wait_if_paused=wait_if_paused, journal=journal)

@@ -50,6 +50,11 @@ class Recovered:
     suspects: frozenset[str] = field(default_factory=frozenset)
     culprits: frozenset[str] = field(default_factory=frozenset)
 
+    @property
+    def photos(self) -> frozenset[str]:
+        """Every photo the dead process was decoding (suspects and culprits are apart)."""
+        return self.suspects | self.culprits
+
 
 class DecodeJournal:
     """The decode journal of one library (used under its writer lock).
@@ -85,12 +90,14 @@ class DecodeJournal:
                 open_.pop(path, None)
             elif mark == "alone" or mark == "suspect" or open_.get(path) not in ("alone", "suspect"):
                 open_[path] = str(mark)
-        culprits = frozenset(p for p, m in open_.items() if m == "alone")
-        suspects = frozenset(p for p, m in open_.items() if m in ("start", "suspect"))
-        if culprits or suspects:
+        dead = Recovered(
+            suspects=frozenset(p for p, m in open_.items() if m in ("start", "suspect")),
+            culprits=frozenset(p for p, m in open_.items() if m == "alone"),
+        )
+        if dead.photos:
             logger.warning("the last indexing run died while decoding %d photo(s): %s",
-                           len(culprits | suspects), ", ".join(sorted(culprits | suspects)[:5]))
-        return Recovered(suspects, culprits)
+                           len(dead.photos), ", ".join(sorted(dead.photos)[:5]))
+        return dead
 
     @contextlib.contextmanager
     def session(self, suspects: Iterable[str] = ()) -> Iterator[DecodeJournal]:
@@ -99,16 +106,13 @@ class DecodeJournal:
         When the run ends (by return or by exception) the journal is removed, or holds just the
         suspects not yet decoded alone (a cancelled run), so the next run still isolates them.
         """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._untried = set(suspects)
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o600)
         try:
-            for path in sorted(self._untried):
-                self._write("suspect", path)
-            yield self
+            with self._opened(os.O_TRUNC):
+                for path in sorted(self._untried):
+                    self._write("suspect", path)
+                yield self
         finally:
-            fd, self._fd = self._fd, None
-            os.close(fd)
             if self._untried:
                 tmp = self.path.with_name(self.path.name + ".tmp")
                 tmp.write_text("".join(json.dumps(["suspect", p]) + "\n"
@@ -122,10 +126,16 @@ class DecodeJournal:
     def appending(self) -> Iterator[DecodeJournal]:
         """Journal lone decodes before a run (the INT8 self-check) after what is there; the
         journal stays for the run, whose :meth:`recover` then sees a crash here too."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        try:
+        with self._opened():
             yield self
+
+    @contextlib.contextmanager
+    def _opened(self, flags: int = 0) -> Iterator[None]:
+        """The journal open for appending (``flags``: more ``os.open`` flags) while inside."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | flags, 0o600)
+        try:
+            yield
         finally:
             fd, self._fd = self._fd, None
             os.close(fd)

@@ -372,8 +372,9 @@ class Indexer:
         # process died decoding alone is not opened again.
         dead = self.journal.recover() if self.journal is not None else Recovered()
         culprits = [w for w in work if w.file.path in dead.culprits]
-        suspects = [w for w in work if w.file.path in dead.suspects - dead.culprits]
-        normal = [w for w in work if w.file.path not in dead.culprits | dead.suspects]
+        suspects = [w for w in work if w.file.path in dead.suspects]
+        skip = dead.photos
+        normal = [w for w in work if w.file.path not in skip]
         done = 0
         if culprits:
             logger.warning("not decoding %d photo(s) that crashed the decoder: %s", len(culprits),

@@ -322,7 +322,7 @@ class Searcher:
         # (n, terms): every term scored exactly. One term whose stage-2 vector is the ANN query
         # itself was already scored exactly by a store that says so: only the candidates the
         # ANN did not return (keyword hits) are read then.
-        reuse = (len(terms) == 1 and getattr(self.store, "exact_scores", False)
+        reuse = (len(terms) == 1 and self.store.exact_scores
                  and float(qvec @ stage2[0]) >= 1.0 - 1e-6)
         cos = self._exact_cosines(ids, stage2, ann if reuse else None)
         bg = self._background_vectors()

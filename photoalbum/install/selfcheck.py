@@ -93,8 +93,8 @@ def run_check(
     pixels = []
     seen: set[bytes] = set()
     if journal is not None:
-        dead = journal.recover()
-        candidates = [p for p in candidates if p not in dead.culprits | dead.suspects]
+        skip = journal.recover().photos
+        candidates = [p for p in candidates if p not in skip]
     for path in candidates:
         if len(pixels) >= n:
             break
