@@ -703,7 +703,7 @@ def _model_install(args: argparse.Namespace, bars: _Bars, store, paths: Paths) -
 
 
 def _model_info_human(prepared) -> str:  # type: ignore[no-untyped-def]
-    from photoalbum.install.selfcheck import summary
+    from photoalbum.core.models.int8.selfcheck import summary
 
     info = prepared.info()
     lines = [f"{info['name']}  ({info['model_key']}, {info['dim']}-d, "

@@ -389,10 +389,11 @@ class Library:
         journal: DecodeJournal,
     ) -> None:
         """First indexing with an INT8 image tower: measure it against fp32 on the user's photos
-        and let the result choose the tower's "auto" precision (photoalbum.install.selfcheck).
+        and let the result choose the tower's "auto" precision
+        (photoalbum.core.models.int8.selfcheck).
         Its decodes go to the run's decode ``journal`` too (a photo that kills the process here
         would otherwise kill every run before indexing starts)."""
-        from photoalbum.install import selfcheck
+        from photoalbum.core.models.int8 import selfcheck
 
         model = self.prepared_model()
         if self.precision != "auto" or not selfcheck.needs_check(model):

@@ -9,7 +9,7 @@ the run-time encoder adapts to input names, dtypes and fixed shapes it finds in 
 Adopting writes our layout: ``image.fp32.onnx``, ``text.fp32.onnx``, INT8 copies quantized here
 with onnxruntime.quantization, ``tokenizer.json`` and ``manifest.json``. The text tower's INT8 is
 measured against fp32 on sample queries right away; the image tower stays fp32 until the INT8
-self-check on the user's own photos (:mod:`photoalbum.install.selfcheck`) decides.
+self-check on the user's own photos (:mod:`photoalbum.core.models.int8.selfcheck`) decides.
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ def adopt(
     _place(root / "textual" / "model.onnx", out_dir / "text.fp32.onnx", move)
     _place(root / "textual" / "tokenizer.json", out_dir / "tokenizer.json", move)
     report("copying the towers", 3, 3)
-    from photoalbum.prepare import samples  # torch-free: sample queries only
+    from photoalbum.core.models.int8 import samples
 
     compact = write_copy(
         out_dir / "tokenizer.json",
@@ -270,7 +270,8 @@ def _check_towers(model: Any, dim: int) -> int:
 def _decide_text(model: Any, manifest: Manifest, threads: int | None) -> None:
     """INT8 vs fp32 text tower on sample queries, with prepare time's rule (quantize.decide)."""
     from photoalbum.core.models.encoder import ClipEncoder
-    from photoalbum.prepare import quantize, samples
+    from photoalbum.core.models.int8 import acceptance as quantize  # the rule, not quantizing
+    from photoalbum.core.models.int8 import samples
 
     fp32 = ClipEncoder(model, precision="fp32", threads=threads)
     int8 = ClipEncoder(model, precision="int8", threads=threads)

@@ -1,6 +1,8 @@
-"""Model preparation (torch side): build open_clip models, export ONNX, quantize, verify.
+"""Model preparation from weights (torch side): download, build open_clip models, export ONNX.
 
-The only package that imports torch, open_clip or transformers; the app runs without it.
+The only package that imports torch, open_clip or transformers; the app runs without it. What
+preparation shares with the torch-free install path — INT8 copies, the rule that makes INT8 a
+tower's default, sample inputs — lives in :mod:`photoalbum.core.models.int8`.
 """
 
 from __future__ import annotations

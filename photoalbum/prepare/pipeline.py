@@ -66,7 +66,8 @@ def prepare_model(
     """
     import torch
 
-    from photoalbum.prepare import export, quantize
+    from photoalbum.core.models.int8 import acceptance, quantize
+    from photoalbum.prepare import export
     from photoalbum.prepare import tokenizers_build as tb
 
     t_start = time.perf_counter()
@@ -95,7 +96,7 @@ def prepare_model(
     text_cfg = cfg["text_cfg"]
     context = int(text_cfg.get("context_length", 77))
     tok = _prepare_tokenizer(spec, text_cfg, tok_path, downloads_dir, warnings_)
-    from photoalbum.prepare import samples
+    from photoalbum.core.models.int8 import samples
 
     # A Unigram vocabulary (XLM-R) gets a compact SentencePiece copy if it encodes exactly alike.
     compact = write_copy(tok_path, context, lambda s: clean_text(s, tok.clean), samples.QUERIES)
@@ -175,8 +176,8 @@ def prepare_model(
     onnx_img = quantize.run_all(sess32["image"], image_feeds)
     onnx_txt = quantize.run_all(sess32["text"], text_feeds)
     verify = {
-        "image": quantize.verify(torch_img, onnx_img),
-        "text": quantize.verify(torch_txt, onnx_txt),
+        "image": acceptance.verify(torch_img, onnx_img),
+        "text": acceptance.verify(torch_txt, onnx_txt),
     }
     verify["text"]["torch_input"] = "padded to context"  # type: ignore[assignment]
     verify["text"]["onnx_input"] = (  # type: ignore[assignment]
@@ -201,11 +202,11 @@ def prepare_model(
     towers: dict[str, TowerInfo] = {}
     sess8 = {t: quantize.make_session(p, threads) for t, p in int8_paths.items()}
     batch = image_feeds[0]
-    img_decision = quantize.decide(
+    img_decision = acceptance.decide(
         "image",
-        quantize.time_ms(lambda: sess32["image"].run(None, batch), 3, IMAGE_BATCH),
-        quantize.time_ms(lambda: sess8["image"].run(None, batch), 3, IMAGE_BATCH),
-        quantize.agreement(onnx_img, quantize.run_all(sess8["image"], image_feeds)),
+        acceptance.time_ms(lambda: sess32["image"].run(None, batch), 3, IMAGE_BATCH),
+        acceptance.time_ms(lambda: sess8["image"].run(None, batch), 3, IMAGE_BATCH),
+        acceptance.agreement(onnx_img, quantize.run_all(sess8["image"], image_feeds)),
         {"batch": IMAGE_BATCH, "threads": threads, "clock": "process CPU time"},
     )
     kind = text_conf.kind
@@ -218,14 +219,14 @@ def prepare_model(
     if text_conf.dynamic_length:
         full = TextTokenizer(tok_path, context, pad_id, clean=text_conf.clean, dynamic_length=False)
         padded_feed = _text_feed(full, [samples.TIMING_QUERY], kind)
-        extra["fp32_padded_ms"] = quantize.time_ms(
+        extra["fp32_padded_ms"] = acceptance.time_ms(
             lambda: sess32["text"].run(None, padded_feed), 10
         )
-    txt_decision = quantize.decide(
+    txt_decision = acceptance.decide(
         "text",
-        quantize.time_ms(lambda: sess32["text"].run(None, one), 10),
-        quantize.time_ms(lambda: sess8["text"].run(None, one), 10),
-        quantize.agreement(onnx_txt, quantize.run_all(sess8["text"], text_feeds)),
+        acceptance.time_ms(lambda: sess32["text"].run(None, one), 10),
+        acceptance.time_ms(lambda: sess8["text"].run(None, one), 10),
+        acceptance.agreement(onnx_txt, quantize.run_all(sess8["text"], text_feeds)),
         extra,
     )
     # 7. Weights into side files, which ONNX Runtime memory-maps (far lower RSS; see onnx_files).

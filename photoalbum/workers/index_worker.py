@@ -102,7 +102,7 @@ def _int8_summary(prepared: Any) -> str:
     manifest = getattr(prepared, "manifest", None)
     if manifest is None:
         return ""
-    from photoalbum.install.selfcheck import summary
+    from photoalbum.core.models.int8.selfcheck import summary
 
     return summary(manifest)
 

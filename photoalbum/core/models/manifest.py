@@ -121,7 +121,7 @@ class Manifest:
     #: Where the towers came from: {"kind": "prepared" | "ready-made", "repo", "files": {name:
     #: sha256}, "verified": bool, ...}; empty for models prepared before this field existed.
     source: dict[str, Any] = field(default_factory=dict)
-    #: The INT8 image-tower check on the user's own photos (see photoalbum.install.selfcheck):
+    #: The INT8 image-tower check on the user's own photos (core.models.int8.selfcheck):
     #: measured figures and the decision; empty until it ran.
     self_check: dict[str, Any] = field(default_factory=dict)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from photoalbum.core.models.int8 import selfcheck
 from photoalbum.core.models.manifest import Manifest
 from photoalbum.core.models.store import PreparedModel
-from photoalbum.install import selfcheck
 from photoalbum.library import Library
 from tests.support.model_fixtures import TINY_SPEC
 from tests.support.photos import SAMPLES, sample_image
@@ -78,9 +78,9 @@ def test_identical_int8_passes_and_a_damaged_one_is_refused(tiny_model, tmp_path
 
 
 def selfcheck_threshold() -> float:
-    from photoalbum.prepare import quantize
+    from photoalbum.core.models.int8 import acceptance
 
-    return quantize.MIN_CENTRED_COSINE
+    return acceptance.MIN_CENTRED_COSINE
 
 
 def test_too_few_photos_waits_and_records_nothing(tiny_model, tmp_path):

@@ -1,16 +1,17 @@
 """The INT8 self-check: the image tower's INT8 copy against fp32 on a sample of the user's photos.
 
 Run on the first indexing with a model that has an INT8 image tower (ready-made models get one
-at install time). The rule is prepare time's (:func:`photoalbum.prepare.quantize.decide`): INT8
-becomes the image tower's "auto" precision only if the centred cosine to fp32 is ≥ 0.99 and the
-top-5 neighbour overlap within the sample ≥ 0.95 — and it is measurably faster. Why those
-thresholds: dynamic INT8 of a faithful ViT-B/32 measured 0.9994 / 0.99 here, while a lossy
-static quantization measured 0.986 / 0.96 (/work/shared/PERF-NOTES.md): 0.99 and 0.95 keep the
-first and refuse the second. Fewer than :data:`MIN_PHOTOS` decodable photos is too few for
-neighbour overlap to mean anything (each photo has only 15 others); the check then waits for a
-bigger library and the manifest's precision stays as it is. Photos that are the same picture
-(copies, hard links) count once: among identical rows the "nearest neighbours" are arbitrary,
-and a sample of copies made a faithful INT8 tower fail the overlap rule.
+at install time). The rule is prepare time's
+(:func:`photoalbum.core.models.int8.acceptance.decide`): INT8 becomes the image tower's "auto"
+precision only if the centred cosine to fp32 is ≥ 0.99 and the top-5 neighbour overlap within
+the sample ≥ 0.95 — and it is measurably faster. Why those thresholds: dynamic INT8 of a
+faithful ViT-B/32 measured 0.9994 / 0.99, while a lossy static quantization measured
+0.986 / 0.96: 0.99 and 0.95 keep the first and refuse the second. Fewer than :data:`MIN_PHOTOS`
+decodable photos is too few for neighbour overlap to mean anything (each photo has only 15
+others); the check then waits for a bigger library and the manifest's precision stays as it is.
+Photos that are the same picture (copies, hard links) count once: among identical rows the
+"nearest neighbours" are arbitrary, and a sample of copies made a faithful INT8 tower fail the
+overlap rule.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def run_check(
     died decoding are skipped (the indexing run records them; core.decode_journal)."""
     from photoalbum.core.imaging import decode_photo
     from photoalbum.core.models.encoder import ClipEncoder
-    from photoalbum.prepare import quantize
+    from photoalbum.core.models.int8 import acceptance
 
     fp32 = ClipEncoder(model, precision="fp32", threads=threads)
     int8 = ClipEncoder(model, precision="int8", threads=threads)
@@ -127,14 +128,14 @@ def run_check(
                           for i in range(0, len(batch), BATCH)])
     q8 = np.concatenate([int8.encode_images(batch[i : i + BATCH])
                          for i in range(0, len(batch), BATCH)])
-    agree = quantize.agreement(ref, q8)
+    agree = acceptance.agreement(ref, q8)
     timing = batch[:BATCH]
-    fp32_ms = quantize.time_ms(lambda: fp32.encode_images(timing), 2, len(timing))
-    int8_ms = quantize.time_ms(lambda: int8.encode_images(timing), 2, len(timing))
-    decision = quantize.decide("image", fp32_ms, int8_ms, agree,
+    fp32_ms = acceptance.time_ms(lambda: fp32.encode_images(timing), 2, len(timing))
+    int8_ms = acceptance.time_ms(lambda: int8.encode_images(timing), 2, len(timing))
+    decision = acceptance.decide("image", fp32_ms, int8_ms, agree,
                                {"batch": len(timing), "threads": fp32.threads})
-    passed = (agree["centred_cosine"] >= quantize.MIN_CENTRED_COSINE
-              and agree["topk_overlap"] >= quantize.MIN_TOPK_OVERLAP)
+    passed = (agree["centred_cosine"] >= acceptance.MIN_CENTRED_COSINE
+              and agree["topk_overlap"] >= acceptance.MIN_TOPK_OVERLAP)
     return {
         "photos": len(pixels),
         "min_photos": MIN_PHOTOS,
@@ -142,9 +143,9 @@ def run_check(
         "centred_cosine_min": agree["centred_cosine_min"],
         "topk_overlap": agree["topk_overlap"],
         "k": agree["k"],
-        "thresholds": {"centred_cosine": quantize.MIN_CENTRED_COSINE,
-                       "topk_overlap": quantize.MIN_TOPK_OVERLAP,
-                       "speedup": quantize.MIN_SPEEDUP},
+        "thresholds": {"centred_cosine": acceptance.MIN_CENTRED_COSINE,
+                       "topk_overlap": acceptance.MIN_TOPK_OVERLAP,
+                       "speedup": acceptance.MIN_SPEEDUP},
         "speed": decision.speed,
         "faithful": passed,
         "precision": decision.precision,

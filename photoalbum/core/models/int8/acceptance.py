@@ -1,12 +1,11 @@
-"""INT8 dynamic quantization per tower, and the measurements that decide which precision is default."""
+"""The rule that makes INT8 a tower's default, and the measurements it reads (numpy only)."""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,38 +21,6 @@ MIN_SPEEDUP = 1.15
 #: ... and saves at least this much per item: below it timing noise decides, so keep fp32.
 MIN_SAVING_MS = 0.5
 TOP_K = 5
-
-
-def quantize_tower(fp32: Path, int8: Path) -> None:
-    """INT8 copy of a tower; see :func:`photoalbum.core.models.onnx_files.quantize_int8`."""
-    from photoalbum.core.models.onnx_files import quantize_int8
-
-    try:
-        quantize_int8(fp32, int8)
-    except Exception as exc:  # onnxruntime.quantization raises assorted errors
-        raise BugError(f"INT8 quantization of {fp32.name} failed: {exc}") from exc
-
-
-def make_session(path: Path, threads: int) -> Any:
-    """An ORT CPU session configured like the run-time encoder's (no spin-waiting either).
-
-    Without spinning, the process CPU time of a run is the work it did, which is what
-    :func:`time_ms` measures (see there).
-    """
-    import onnxruntime as ort
-
-    opts = ort.SessionOptions()
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    opts.intra_op_num_threads = threads
-    opts.inter_op_num_threads = 1
-    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    opts.log_severity_level = 3
-    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
-
-
-def run_all(session: Any, feeds: Sequence[dict[str, np.ndarray]]) -> np.ndarray:
-    """Concatenated first outputs of session over feeds."""
-    return np.concatenate([session.run(None, f)[0] for f in feeds], axis=0).astype(np.float32)
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
