@@ -18,7 +18,6 @@ logger = logging.getLogger(__name__)
 
 #: Everything the benches make or cache (git-ignored).
 OUT = Path(__file__).resolve().parent / "out"
-MAKE_PHOTOS = Path(__file__).resolve().parents[2] / "shared" / "tools" / "make_photos.py"
 #: The prepared-models dir every bench shares (preparing a model is one-time, never timed).
 MODELS = OUT / "models"
 INDEX_MODEL = "random:ViT-B-32"
@@ -127,20 +126,21 @@ def run_timed(
 
 
 def ensure_photos(n: int, mp: float = 12.0, seed: int = 0) -> Path:
-    """A cached folder of ``n`` camera-sized JPEGs made by shared/tools/make_photos.py."""
+    """A cached folder of ``n`` camera-sized JPEGs made by :mod:`bench.make_photos`."""
+    from bench.make_photos import MakePhotosError, make_photos
+
     label = f"{mp:g}".replace(".", "_")
     out = OUT / f"photos-{label}mp-{n}-s{seed}"
     done = out / ".complete"
     if done.is_file():
         return out
-    if not MAKE_PHOTOS.is_file():
-        raise BenchError(f"{MAKE_PHOTOS} is missing (it ships in ../shared/tools)")
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     logger.info("making %d %g MP photos in %s", n, mp, out)
-    run_timed(
-        [sys.executable, str(MAKE_PHOTOS), str(tmp), str(n), "--mp", str(mp), "--seed", str(seed)]
-    )
+    try:
+        make_photos(tmp, n, mp, seed)
+    except MakePhotosError as exc:
+        raise BenchError(str(exc)) from exc
     (tmp / ".complete").write_text("ok\n")
     shutil.rmtree(out, ignore_errors=True)
     os.replace(tmp, out)

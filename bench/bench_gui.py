@@ -6,7 +6,7 @@ Two measurements, each in fresh child processes so nothing is preloaded:
   spawning it to the first turn of its event loop with the window shown (it prints a probe line
   when ``PHOTOALBUM_STARTUP_PROBE`` is set). Interpreter start and every import are included.
 * **event-loop stall**: the real app objects (``gui.app.build_app``) index N camera-sized photos
-  (``shared/tools/make_photos.py N --mp 12``) with ``random:ViT-B-32``; a 10 ms QTimer on the GUI
+  (``python -m bench.make_photos DIR N --mp 12``) with ``random:ViT-B-32``; a 10 ms QTimer on the GUI
   thread records the gaps between its ticks. The largest gap is the worst freeze a person could
   feel. On Linux each gap is split (``/proc/thread-self/schedstat``) into time the GUI thread ran,
   time it waited for a CPU (a busy machine) and the rest, when it was blocked: the GIL, a lock, or

@@ -1,7 +1,7 @@
 """The seed's naive indexing loop (the baseline): open_clip ViT-B-32, torch eager fp32, batch 32.
 
-This is ``encode_images`` from the seed guide (shared/seed/000_468fe0c62c24a3bb.txt) with the only
-changes the setting forces: open_clip instead of OpenAI's ``clip`` package, random weights
+This is the textbook CLIP indexing loop (``encode_images``: preprocess, batch, encode, normalise)
+with the only changes the setting forces: open_clip instead of OpenAI's ``clip`` package, random weights
 (``torch.manual_seed(0)``, no download), CPU. Each photo is fully decoded by
 ``preprocess(Image.open(path))``, batches of 32 go through the torch image tower, and the features
 are L2-normalised. Run it as a whole process (``python -m bench.seed_loop DIR``): the harness

@@ -9,7 +9,7 @@ recompressed copies), indexes it with the CLI, then opens the app in this proces
 display (Xvfb), clicks a scene, types a query inside it, clicks an event and the duplicates, and
 saves each window with ImageMagick's ``import``. Random weights: scene names and groupings are
 meaningless (the app labels the model); the screenshots show the app. Needs Xvfb and ``import``
-(``shared/tools/install-desktop-test-deps.sh``).
+(Debian/Ubuntu: ``apt-get install xvfb imagemagick`` plus Qt's xcb libraries).
 """
 
 from __future__ import annotations

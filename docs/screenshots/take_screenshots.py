@@ -4,10 +4,11 @@ usage: python docs/screenshots/take_screenshots.py PHOTOS_DIR [--work DIR] [--mo
        python docs/screenshots/take_screenshots.py --setup-only   (02 only)
 
 PHOTOS_DIR should hold ``samples/`` (tests/support/photos.py: make_sample_photos, size 1600)
-and ``camera/`` (``shared/tools/make_photos.py camera 140 --mp 8``). Timings assume a busy
+and ``camera/`` (``python -m bench.make_photos camera 140 --mp 8``). Timings assume a busy
 2-core machine; coordinates assume the default 1280 x 800 window at (20, 20).
 
-Needs Xvfb, xdotool and ImageMagick's ``import`` (``shared/tools/install-desktop-test-deps.sh``).
+Needs Xvfb, xdotool and ImageMagick's ``import`` (Debian/Ubuntu: ``apt-get install xvfb xdotool
+imagemagick`` plus Qt's xcb libraries, e.g. ``libxcb-cursor0 libxkbcommon-x11-0``).
 Drives ``photoalbum --model random:ViT-B-32`` (random weights: the app labels it) on a fresh
 library: the random model being prepared (the welcome and offline pages: take_firstrun.py), the
 first-run page, indexing in progress, a text search, an image dropped from another window (a real
