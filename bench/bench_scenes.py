@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from photoalbum.core.scenes import clustering as cl  # noqa: E402
 from photoalbum.core.scenes.duplicates import find_duplicates  # noqa: E402
-from photoalbum.core.scenes.state import SceneIndex  # noqa: E402
+from photoalbum.core.scenes.scene_index import SceneIndex  # noqa: E402
 from tests.core.scenes.planted import planted_clusters  # noqa: E402
 
 logger = logging.getLogger(__name__)

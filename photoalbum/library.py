@@ -22,7 +22,6 @@ from photoalbum.core.decode_journal import DecodeJournal
 from photoalbum.core.errors import LibraryLockedError, ModelNotAvailableError, UserError
 from photoalbum.core.faces.search import apply_people, name_terms
 from photoalbum.core.indexer import Indexer, IndexProgress, IndexReport
-from photoalbum.core.lock import WriterLock
 from photoalbum.core.models.encoder import ClipEncoder, EncoderCache
 from photoalbum.core.models.registry import DEFAULT_MODEL, ModelSpec, resolve_spec
 from photoalbum.core.models.store import ModelStore, PreparedModel
@@ -42,6 +41,7 @@ from photoalbum.core.search import Searcher, SearchHit, SearchResult
 from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.core.vector_sync import sync_store
 from photoalbum.core.vectorstore import HnswStore
+from photoalbum.core.writer_lock import WriterLock
 from photoalbum.persistence import open_catalog
 from photoalbum.stores.uri import StoreTarget, parse_store_uri
 

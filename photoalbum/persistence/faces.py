@@ -14,7 +14,7 @@ from sqlalchemy import Connection, text
 from photoalbum.core.errors import UserError
 from photoalbum.core.faces.ports import FaceCounts, FaceVectors
 from photoalbum.core.faces.types import DESCRIPTOR_DIM, Face, FaceBox, FacesResult, Person
-from photoalbum.core.passes.base import PassOutcome
+from photoalbum.core.passes.ports import PassOutcome
 from photoalbum.persistence.database import Database
 from photoalbum.persistence.pass_state import record_outcomes
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, text
 
-from photoalbum.core.passes.base import PassCounts, PassOutcome, PassTodo
+from photoalbum.core.passes.ports import PassCounts, PassOutcome, PassTodo
 from photoalbum.persistence.database import Database
 from photoalbum.persistence.schema import path_value
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, text
 
-from photoalbum.core.passes.base import PassOutcome
+from photoalbum.core.passes.ports import PassOutcome
 from photoalbum.core.text.matching import normalise
 from photoalbum.core.text.ocr import TextLine
 from photoalbum.persistence.database import Database

@@ -7,7 +7,7 @@ import pytest
 
 from photoalbum.core.errors import UserError
 from photoalbum.core.faces.types import DetectedFace, FaceBox, FacesResult
-from photoalbum.core.passes.base import PassOutcome
+from photoalbum.core.passes.ports import PassOutcome
 from photoalbum.persistence import open_catalog
 from photoalbum.persistence.faces import SqlFaceStore
 from tests.persistence.test_database import item

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from photoalbum.cli import main
-from photoalbum.core.lock import WriterLock
 from photoalbum.core.paths import Paths
+from photoalbum.core.writer_lock import WriterLock
 from photoalbum.library import Library
 from tests.stores.conftest import SERVER_TOKEN, backend_uri, require_backend
 from tests.support.photos import SAMPLES, make_sample_photos

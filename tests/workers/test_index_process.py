@@ -12,8 +12,8 @@ import pytest
 
 from photoalbum.core.errors import KnownError, LibraryLockedError
 from photoalbum.core.indexer import IndexProgress, IndexReport
-from photoalbum.core.lock import WriterLock
 from photoalbum.core.passes.runner import PassReport
+from photoalbum.core.writer_lock import WriterLock
 from photoalbum.library import Library
 from photoalbum.workers.index_process import (
     _Controls,

@@ -18,7 +18,7 @@ from photoalbum.core.faces.crops import FaceCrops
 from photoalbum.core.faces.isolated import IsolatedAnalyzer
 from photoalbum.core.faces.ports import FaceStore
 from photoalbum.core.faces.types import FacesResult
-from photoalbum.core.passes.base import PassOutcome
+from photoalbum.core.passes.ports import PassOutcome
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from photoalbum.core.faces.types import Face, Person
-from photoalbum.core.passes.base import PassOutcome
+from photoalbum.core.passes.ports import PassOutcome
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Background passes: per-photo work (text, faces …) that runs after a photo's CLIP encoding."""
 
-from photoalbum.core.passes.base import (
+from photoalbum.core.passes.ports import (
     PassCounts,
     PassOutcome,
     PassProgress,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from photoalbum.core.errors import KnownError, PhotoDecodeError
 from photoalbum.core.imaging import decode_photo
-from photoalbum.core.passes.base import (
+from photoalbum.core.passes.ports import (
     PassOutcome,
     PassProgress,
     PassStateStore,

@@ -19,8 +19,8 @@ from photoalbum.core.scenes.naming import (
     VocabularyError,
     load_vocabulary,
 )
+from photoalbum.core.scenes.scene_index import Scene, SceneIndex
 from photoalbum.core.scenes.service import ScenesService, scenes_dir
-from photoalbum.core.scenes.state import Scene, SceneIndex
 
 __all__ = [
     "FALLBACK_EN",

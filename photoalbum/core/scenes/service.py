@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 
 from photoalbum.core.errors import KnownError
-from photoalbum.core.lock import WriterLock
 from photoalbum.core.ports import Catalog, TextEncoder
 from photoalbum.core.scenes.duplicates import DEFAULT_THRESHOLD, DuplicateGroup, find_duplicates
 from photoalbum.core.scenes.events import Event, EventParams, group_events
 from photoalbum.core.scenes.naming import SceneNamer, load_vocabulary
-from photoalbum.core.scenes.state import Scene, SceneIndex
+from photoalbum.core.scenes.scene_index import Scene, SceneIndex
 from photoalbum.core.thumbnails import ThumbnailCache
+from photoalbum.core.writer_lock import WriterLock
 
 logger = logging.getLogger(__name__)
 

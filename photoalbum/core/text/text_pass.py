@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from photoalbum.core.passes.base import PassOutcome
+from photoalbum.core.passes.ports import PassOutcome
 from photoalbum.core.text.ocr import OcrEngine, TextLine
 from photoalbum.core.text.ports import TextStore
 

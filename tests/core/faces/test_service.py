@@ -8,7 +8,7 @@ import pytest
 from photoalbum.core.faces.crops import FaceCrops
 from photoalbum.core.faces.service import PeopleService
 from photoalbum.core.faces.types import DetectedFace, FaceBox, FacesResult
-from photoalbum.core.passes.base import PassOutcome
+from photoalbum.core.passes.ports import PassOutcome
 from photoalbum.persistence import open_catalog
 from photoalbum.persistence.faces import SqlFaceStore
 from tests.core.faces.test_clustering import people

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from photoalbum.core.errors import LibraryLockedError
-from photoalbum.core.lock import WriterLock
+from photoalbum.core.writer_lock import WriterLock
 
 
 def test_second_writer_is_refused_with_holder(tmp_path):
@@ -25,7 +25,7 @@ def test_lock_held_by_another_process(tmp_path):
     lock_path = tmp_path / "writer.lock"
     code = textwrap.dedent(f"""
         import sys, time
-        from photoalbum.core.lock import WriterLock
+        from photoalbum.core.writer_lock import WriterLock
         with WriterLock(__import__("pathlib").Path({str(lock_path)!r}), who="child"):
             print("locked", flush=True)
             sys.stdin.readline()

@@ -11,7 +11,7 @@ import pytest
 from photoalbum.core.paths import Paths
 from photoalbum.core.scenes.clustering import ClusterParams, adjusted_rand_index, unit_rows
 from photoalbum.core.scenes.naming import FALLBACK_EN, SceneNamer, VocabEntry, Vocabulary
-from photoalbum.core.scenes.state import STATE_FILE, Scene, SceneIndex
+from photoalbum.core.scenes.scene_index import STATE_FILE, Scene, SceneIndex
 from tests.core.scenes.helpers import WordHashTextEncoder
 from tests.core.scenes.planted import planted_clusters
 
