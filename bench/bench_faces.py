@@ -3,8 +3,8 @@ and grouping 100k faces (synthetic descriptors).
 
 usage: python -m bench.bench_faces [--photos 96] [--faces 100000] [--skip-pass]
 
-The pass's rows: its photos/s from the CLIP stage's end to its last photo (the issue's figure,
-target ≥ 15), the delay to its first photo (the child process starting and loading dlib's
+The pass's rows: its photos/s from the CLIP stage's end to its last photo (the target:
+≥ 15), the delay to its first photo (the child process starting and loading dlib's
 models), its rate after that, and its CPU ms per photo (this process and the child; decode
 included) — the one figure other programs on the machine hardly move; 2 cores / CPU per photo is
 what an idle 2-core machine would allow at best.
@@ -36,7 +36,7 @@ from bench import (
 
 logger = logging.getLogger(__name__)
 
-TARGET_RATE = 15.0  # faces pass photos/s on 12 MP JPEGs (issue 7)
+TARGET_RATE = 15.0  # faces pass photos/s on 12 MP JPEGs
 SIDES = (320, 400, 480, 640)
 DEFAULT_SIDE = 400  # photoalbum.core.faces.analyzer.DEFAULT_DETECT_SIDE
 FACE_FRACTIONS = (0.05, 0.08, 0.12, 0.18, 0.25)  # face height / photo's shorter side

@@ -51,7 +51,7 @@ from bench import (
 logger = logging.getLogger(__name__)
 
 NAME = "gui"
-FIRST_WINDOW_TARGET = 1.0  # seconds (the issue allows 1.5; the brief asks 1.0)
+FIRST_WINDOW_TARGET = 1.0  # seconds from spawning the app to its first shown window
 STALL_TARGET_MS = 50.0
 HEAVY = ("torch", "open_clip", "onnxruntime", "hnswlib", "sqlalchemy")
 

@@ -4,8 +4,9 @@ Both sides are timed from outside as whole processes (interpreter start, imports
 build, decode, encode and, on our side, scan, EXIF, fingerprints, thumbnails, catalog commits and
 the index save). The model ``random:ViT-B-32`` is prepared once beforehand in the shared models
 dir; preparation is one-time and not part of indexing. Runs alternate (seed, ours, variants...,
-rotated each round) and each round's ratio uses that round's seed run, because the machine is
-noisy (PERF-NOTES): only ratios taken side by side mean anything.
+rotated each round) and each round's ratio uses that round's seed run, because a shared machine
+is noisy (absolute rates move by up to 40 % between runs): only ratios taken side by side mean
+anything.
 
 A last, separate run of our indexer with stage timers (``--profile-child``) says where the time
 goes: decode vs preprocess vs thumbnails vs fingerprints on the decode threads, encode vs commit
@@ -342,7 +343,8 @@ def _isolated(library: Path, photo_dir: str, batch: int = 32) -> dict:
 
     decode = one photo's decode + preprocess + thumbnail on one thread (CPU ms); encoder = the
     ORT image tower on a batch of ``batch`` preprocessed photos, per precision (img/s). The
-    ceiling formula (PERF-NOTES) is 1 / (1/encoder_rate + decode_core_seconds / cores).
+    ceiling is 1 / (1/encoder_rate + decode_core_seconds / cores): each photo needs its encoder
+    time on the pipeline's critical path plus its share of the decode work spread over the cores.
     """
     from photoalbum.core.imaging import decode_photo, make_thumbnail
     from photoalbum.core.models.encoder import ClipEncoder, available_cores

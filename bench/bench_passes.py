@@ -9,7 +9,7 @@ one after the other in this process:
 * ``clip + text, large run``: the CLIP pass keeps its small, fast decode; the text pass then
   draft-decodes each photo itself (what a big first index gets);
 * ``clip + text, photos without text``: the large run on photos whose sources have no text
-  (scikit-image's page, text and logo left out) — the issue's target (≥ 8 photos/s) is on these.
+  (scikit-image's page, text and logo left out) — the target (≥ 8 photos/s) is on these.
 
 For each: CLIP photos/s (its stage only) and text-pass photos/s (its stage only, decodes
 included: photos done / time from the end of the CLIP stage to the last photo read), plus how

@@ -4,7 +4,7 @@ The library is built without encoding photos: catalog rows with synthetic cluste
 are written through the engine's catalog API (``open_catalog(...).commit_batch``), the library's
 model setting names ``random:xlm-roberta-base-ViT-B-32`` (the default model's random-weights
 variant), and the vector index is built once through the Library facade and saved. Built
-libraries are cached under ``bench/out/`` (1M takes many minutes: PERF-NOTES, hnswlib build).
+libraries are cached under ``bench/out/`` (1M takes many minutes, mostly the hnswlib build).
 
 Measured through the engine's Library/Searcher, the way the CLI and GUI query:
 * text query: tokenising + text tower + ANN + stage 2 (exact rescoring, keywords, cut-off), each

@@ -13,35 +13,27 @@ Search ``ef`` rule (when not fixed by :meth:`HnswStore.set_ef`)::
     r = N / 200_000
     ef = min(N, max(2 * k, 64, ceil(200 * sqrt(r)), ceil(200 * r ** 1.5)))
 
-i.e. 64 up to ~20k vectors, 142 at 100k, 200 at 200k, 791 at 500k, 2237 at 1M. Recall at fixed ef falls with N
-(PERF-NOTES, 512-d, M=16, ef_construction=100: 1M gives recall@20 0.887 at ef=64, 0.981 at 128,
-0.986 at 256 with same-distribution queries), and text queries sit across CLIP's modality gap,
-which is harder: on clustered low-rank 512-d vectors with shifted queries we measured recall@20
-0.94 / 0.973 / 0.988 at ef 64 / 128 / 256 for 100k (0.980 with this rule's 142), and 0.975 (ef 40) to 0.999 (ef 256) for 20k.
-Above 200k the shifted queries need much more: at 1M (``bench_query --sizes 1000000``, the
-synthetic library's "unlike" queries, 200-candidate pool) recall@20 was 0.685 / 0.863 / 0.953 /
-0.993 at ef 448 / 1000 / 2000 / 4000 for 2.7 / 3.5 / 7.8 / 13.9 ms per query, hence the steeper
-``r ** 1.5`` term (≈ 2237 at 1M) — a few ms at 1M, nothing below 200k. ``2 * k`` keeps large
-candidate pools good. Queries *like* the indexed vectors (image and photo queries: same modality)
-skip the steeper term (``like=True``): at 1M their recall@20 was 0.988 at ef 448 (like queries;
-PERF-NOTES: 0.981 at 128), where text-like queries needed ~2000.
+i.e. 64 up to ~20k vectors, 142 at 100k, 200 at 200k, 791 at 500k, 2237 at 1M. Why: recall at
+a fixed ef falls as N grows, and text queries sit across CLIP's modality gap, so above 200k they
+need a much larger ef (the steeper ``r ** 1.5`` term: a few ms at 1M, nothing below 200k).
+``2 * k`` keeps large candidate pools good. Queries *like* the indexed vectors (image and photo
+queries, ``like=True``) skip the steeper term: they keep their recall at the smaller ef.
+Recall and time per ef: docs/performance.md.
 
 Filtered search (``allowed``): first the allowed ids that are in the store are found (set
 membership). When there are at most ``max(256, 500 * sqrt(N / 100_000))`` of them (256 up to
 ~26k vectors, 500 at 100k, 1581 at 1M) they are scored exactly: their vectors are read from
 hnswlib and multiplied with the query. Otherwise hnswlib's ``filter=`` runs inside the graph
 walk with a set's ``__contains__``; if the walk finds fewer than k allowed neighbours, exact
-scoring takes over. Why these numbers: hnswlib's ``get_items`` copies through Python lists
-(~60 µs per 512-d vector), so exact costs ~60 µs × m, while a filtered walk costs roughly
-∝ ef·N/m (at 100k: 20 allowed 140 ms, 200 → 60 ms, 2000 → 30 ms; exact: 1 ms, 14 ms, 125 ms);
-the crossover grows like sqrt(N). A fraction of N alone (e.g. 2 %) would send 20k allowed ids
-of 1M to a 1.2 s exact pass. Also why :meth:`get` of many ids is slow: callers that need many
+scoring takes over. Why: exact scoring costs grow with the m allowed ids (hnswlib's
+``get_items`` copies each vector through Python lists) while a filtered walk costs roughly
+∝ ef·N/m, so the crossover grows like sqrt(N); a fixed fraction of N would send 20k allowed ids
+of 1M to a slow exact pass. Also why :meth:`get` of many ids is slow: callers that need many
 vectors at once (exact rescoring of hundreds of candidates) can read them from the catalog.
 
-Memory (RSS, 100k × 512): about 235 MB for a loaded index, 280 MB after building it in place
-(capacity doubling leaves untouched, unallocated pages). That is hnswlib's own copy (2 KB vector
-+ ~140 B of links per element); this wrapper keeps no second copy of the vectors, only a set of
-live ids, and passes a caller's batch to hnswlib without copying it when all ids are new.
+Memory: hnswlib's own copy is the only one (a 2 KB vector + ~140 B of links per element); this
+wrapper keeps a set of live ids, and passes a caller's batch to hnswlib without copying it when
+all ids are new. Measured RSS: docs/performance.md.
 
 Thread safety: one :class:`threading.RLock` serialises every add, remove, search and save
 (hnswlib is not safe for a concurrent add and search). ``generation`` is a plain attribute the

@@ -28,7 +28,7 @@ OPSET = 18
 RANDOM_SEED = 0
 
 #: HF text towers we can build offline (no hub config lookup): hf_model_name → config kwargs.
-#: xlm-roberta-base as in PERF-NOTES (vocab 250002, hidden 768, 12 layers, 12 heads, 514 positions).
+#: xlm-roberta-base: vocab 250002, hidden 768, 12 layers, 12 heads, 514 positions (its HF config).
 HF_TEXT_CONFIGS: dict[str, dict[str, Any]] = {
     "xlm-roberta-base": dict(
         vocab_size=250002,
