@@ -183,7 +183,12 @@ class Indexer:
         if self._store is None:
             src = self._store_source
             self._store = src if not callable(src) else src()
-            self._loaded_generation = self._store.generation
+            # What is on disk: a store rebuilt in memory (its saved file was broken, or behind
+            # the catalog) is saved at the end of the run even if the run changes nothing, so
+            # later processes load it instead of rebuilding it too (this runs under the writer
+            # lock; readers never save).
+            self._loaded_generation = getattr(self._store, "saved_generation",
+                                              self._store.generation)
             sync_store(self.catalog, self._store, self.model_key)
         return self._store
 
