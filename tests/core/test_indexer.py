@@ -342,3 +342,33 @@ def test_photos_in_flight_when_a_run_died_are_decoded_alone_and_last(env, monkey
     assert order[-1] == (suspect, True)
     assert all(not alone for _, alone in order[:-1])
     assert not env.paths.decode_journal.exists()
+
+
+def test_a_writer_saves_the_index_it_had_to_rebuild(env, tmp_path):
+    """A run that loads a store rebuilt from a broken file saves it even when the run itself
+    changes nothing (here: cancelled before its first commit), so later processes load it."""
+    env.make().run()
+    path = env.store.path
+    with open(path, "r+b") as f:  # a bad block: the sidecar's CRC no longer matches
+        f.seek(200)
+        f.write(b"\xff" * 64)
+    broken = path.read_bytes()
+    gen = env.catalog.generation(env.enc.model_key)
+
+    def writable_store():  # what the library hands a writer: opened, then brought in step
+        store = HnswStore.open(path, env.enc.dim)
+        assert store.saved_generation is None  # rebuilt, not loaded
+        sync_store(env.catalog, store, env.enc.model_key)
+        return store
+
+    shutil.copy(env.files[0], env.photos / "new.jpg")
+    with open(env.photos / "new.jpg", "ab") as f:
+        f.write(b"other bytes")
+    indexer = Indexer(env.catalog, writable_store, env.enc, ThumbnailCache(env.paths.thumbnails),
+                      batch_size=4, should_stop=lambda: indexer._store is not None)
+    report = indexer.run()
+    assert report.cancelled and report.indexed == 0
+    assert path.read_bytes() != broken
+    again = HnswStore.open(path, env.enc.dim)
+    assert again.saved_generation == again.generation == gen
+    assert len(again) == len(env.files)
