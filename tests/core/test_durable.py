@@ -107,3 +107,18 @@ def test_a_pair_is_renamed_only_when_both_are_written(tmp_path: Path) -> None:
         tb.write_bytes(b"b1")
     assert (a.read_bytes(), b.read_bytes()) == (b"a1", b"b1")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
+
+
+def test_the_caches_skip_fsync_and_state_files_do_not(tmp_path: Path, monkeypatch) -> None:
+    from photoalbum.core.faces.crops import FaceCrops
+    from photoalbum.core.thumbnails import ThumbnailCache
+    from photoalbum.core.vectorstore import HnswStore
+
+    calls = _count_fsyncs(monkeypatch)
+    ThumbnailCache(tmp_path / "thumbs").put("ab" * 20, b"jpeg")
+    FaceCrops(tmp_path / "faces").put(FaceCrops.name_for(7, 0), b"jpeg")
+    assert calls == []
+    assert ThumbnailCache(tmp_path / "thumbs").get("ab" * 20) == b"jpeg"
+    store = HnswStore.empty(4, path=tmp_path / "index" / "m.hnsw")
+    store.save(1)
+    assert len(calls) >= 3  # the index file, its sidecar, their folder
