@@ -90,3 +90,55 @@ def test_a_reader_follows_the_writer_without_reloading_the_index(
         writer.close()
         reader.close()
     assert os.path.isdir(photos)
+
+
+def _break_index(lib: Library) -> Path:
+    path = lib._index_path()
+    with open(path, "r+b") as f:  # a bad block mid-file: the sidecar's CRC no longer matches
+        f.seek(200)
+        f.write(b"\xff" * 64)
+    return path
+
+
+def test_a_broken_index_is_rebuilt_in_memory_by_a_reader_and_saved_by_a_writer(
+    tiny_paths: Paths, photos: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = Library(tiny_paths, model=TINY_SPEC)
+    try:
+        lib.index([str(photos)])
+        n = len(lib.store())
+        path = _break_index(lib)
+    finally:
+        lib.close()
+    broken = path.read_bytes()
+    rebuilds: list[int] = []
+    real_sync = vectorstore.HnswStore.open
+
+    def counting_open(*a, **k):
+        store = real_sync(*a, **k)
+        if store.saved_generation is None:
+            rebuilds.append(1)
+        return store
+
+    monkeypatch.setattr(vectorstore.HnswStore, "open", counting_open)
+    reader = Library(tiny_paths, model=TINY_SPEC)
+    try:  # a reader (no writer lock): rebuilt in memory, searchable, the file left alone
+        assert len(reader.store()) == n
+        assert reader.search(reader.parse("a photo"), k=5, cutoff=False).hits
+    finally:
+        reader.close()
+    assert rebuilds == [1] and path.read_bytes() == broken
+    (photos / "junk.jpg").write_bytes(b"not a picture")  # the run opens the store, adds nothing
+    writer = Library(tiny_paths, model=TINY_SPEC)
+    try:
+        report = writer.index()
+        assert report.failed == 1 and report.indexed == 0
+    finally:
+        writer.close()
+    assert rebuilds == [1, 1] and path.read_bytes() != broken
+    again = Library(tiny_paths, model=TINY_SPEC)
+    try:  # the next process loads the saved index: no rebuild
+        assert len(again.store()) == n
+    finally:
+        again.close()
+    assert rebuilds == [1, 1]

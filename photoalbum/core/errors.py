@@ -31,6 +31,11 @@ class OfflineError(ModelNotAvailableError):
     """A download was needed but the network (or the hub) is not reachable."""
 
 
+class DiskFullError(KnownError):
+    """A file could not be written because its disk (or the user's quota) is full; the previous
+    file is kept, and a run after space is freed completes."""
+
+
 class SchemaError(KnownError):
     """The catalog's schema is newer than this program, or otherwise unusable."""
 

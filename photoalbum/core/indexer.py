@@ -22,7 +22,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from photoalbum.core.decode_journal import CRASH_REASON, DecodeJournal, Recovered
+from photoalbum.core.decode_journal import (
+    CRASH_PREFIX,
+    DecodeJournal,
+    Recovered,
+    crash_reason,
+    crash_retry_due,
+    decoder_versions,
+)
 from photoalbum.core.errors import PhotoDecodeError
 from photoalbum.core.fingerprint import fingerprint
 from photoalbum.core.imaging import decode_photo, make_thumbnail
@@ -183,7 +190,12 @@ class Indexer:
         if self._store is None:
             src = self._store_source
             self._store = src if not callable(src) else src()
-            self._loaded_generation = self._store.generation
+            # What is on disk: a store rebuilt in memory (its saved file was broken, or behind
+            # the catalog) is saved at the end of the run even if the run changes nothing, so
+            # later processes load it instead of rebuilding it too (this runs under the writer
+            # lock; readers never save).
+            self._loaded_generation = getattr(self._store, "saved_generation",
+                                              self._store.generation)
             sync_store(self.catalog, self._store, self.model_key)
         return self._store
 
@@ -211,6 +223,7 @@ class Indexer:
         work: list[_Work] = []
         missing: dict[int, str] = {}
         revived: list[tuple[int, FileInfo, int]] = []
+        failed: list[_Work] = []  # unchanged photos that failed: a decoder crash may be retried
 
         def on_error(path: str, reason: str) -> None:
             report.scan_errors.append((path, reason))
@@ -237,11 +250,18 @@ class Indexer:
                         revived.append((k.id, fi, root.id))
                     elif k.status == PhotoStatus.PENDING:
                         work.append(_Work(fi, root.id, k.id, k, k.fingerprint))
+                    elif k.status == PhotoStatus.FAILED:
+                        failed.append(_Work(fi, root.id, k.id, k))
                     else:
                         report.unchanged += 1
                 else:
                     report.changed += 1
                     work.append(_Work(fi, root.id, k.id, k))
+            retry = self._crashed_under_other_decoders(failed)
+            report.unchanged += len(failed) - len(retry)
+            report.changed += len(retry)
+            work.extend(retry)
+            failed.clear()
             if self.should_stop():
                 report.cancelled = True
                 return work, missing
@@ -330,6 +350,24 @@ class Indexer:
         self.store.generation = self.catalog.generation(self.model_key)
         report.gone += len(ids)
 
+    def _crashed_under_other_decoders(self, failed: list[_Work]) -> list[_Work]:
+        """Of the unchanged ``failed`` photos, those recorded as crashing the decoder under
+        other decoder library versions: an upgrade may have fixed the crash, so they are tried
+        again (a photo that still crashes is isolated again by the journal)."""
+        if not failed:
+            return []
+        ids = [w.photo_id for w in failed if w.photo_id is not None]
+        reasons = {p.id: p.reason for p in self.catalog.photos(ids)}
+        if not any(r and r.startswith(CRASH_PREFIX) for r in reasons.values()):
+            return []
+        versions = decoder_versions()
+        retry = [w for w in failed
+                 if w.photo_id is not None and crash_retry_due(reasons.get(w.photo_id), versions)]
+        if retry:
+            logger.info("trying %d photo(s) again that crashed other decoder versions (now %s)",
+                        len(retry), versions)
+        return retry
+
     # --- stage 3: decode (threads) + encode (batches) + commit -----------------------------------
     def _decode_one(self, w: _Work) -> _Decoded:
         try:
@@ -379,13 +417,14 @@ class Indexer:
         if culprits:
             logger.warning("not decoding %d photo(s) that crashed the decoder: %s", len(culprits),
                            ", ".join(w.file.path for w in culprits[:5]))
-            self._commit([_Decoded(w, _safe_fingerprint(w), reason=CRASH_REASON)
+            reason = crash_reason(decoder_versions())
+            self._commit([_Decoded(w, _safe_fingerprint(w), reason=reason)
                           for w in culprits], report)
             done += len(culprits)
         t_start = time.perf_counter()
         last_save = t_start
         batch: list[_Decoded] = []
-        session = (self.journal.session([w.file.path for w in suspects])
+        session = (self.journal.session([w.file.path for w in suspects], dead.deaths)
                    if self.journal is not None else contextlib.nullcontext())
         with session, ThreadPoolExecutor(self.decode_workers, thread_name_prefix="decode") as pool:
             for d in self._decoded(normal, suspects, pool, report):

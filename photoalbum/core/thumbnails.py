@@ -22,9 +22,10 @@ class ThumbnailCache:
         return self.path_for(fingerprint).is_file()
 
     def put(self, fingerprint: str, jpeg: bytes) -> Path:
-        """Store a thumbnail atomically (temp file + rename), so readers never see half a file."""
+        """Store a thumbnail atomically (temp file + rename, no fsync: it can be rebuilt), so readers
+        never see half a file."""
         target = self.path_for(fingerprint)
-        write_atomically(target, jpeg)
+        write_atomically(target, jpeg, durable=False)  # a cache: no fsync
         return target
 
     def get(self, fingerprint: str) -> bytes | None:

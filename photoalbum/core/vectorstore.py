@@ -2,8 +2,9 @@
 
 The index is derived data (the catalog is the source of truth). It is saved as a pair: the hnswlib
 file at ``path`` and a sidecar JSON at ``path.with_suffix('.json')`` that names the catalog
-generation the index reflects. The index file is written first (temp file, fsync, rename), then
-the sidecar the same way; the sidecar records the index file's size and CRC-32, so a crash
+generation the index reflects. Both are written to temp files (checked, fsynced) before the
+index file, then the sidecar, is renamed into place (:mod:`photoalbum.core.durable`); the sidecar
+records the index file's size and CRC-32, so a crash
 between the two renames leaves a pair that does not verify and is treated as missing (the caller
 rebuilds from the catalog) instead of an index silently claiming the wrong generation. A
 corrupt or truncated file never reaches hnswlib's loader, which does not survive every bad input.
@@ -42,12 +43,11 @@ owner sets (see :mod:`photoalbum.core.vector_sync`).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import math
-import os
 import secrets
+import struct
 import threading
 import zlib
 from collections.abc import Iterable
@@ -57,7 +57,7 @@ from typing import Any
 import hnswlib
 import numpy as np
 
-from photoalbum.core.durable import fsync_dir, fsync_file
+from photoalbum.core.durable import disk_full, replacing_all
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +91,9 @@ class HnswStore:
     Attributes:
         dim: vector dimension.
         generation: the catalog generation the contents reflect (-1: unknown, rebuild).
+        saved_generation: the generation of the saved pair the contents were loaded from or
+            last saved to (None: no usable saved pair, e.g. a broken file was not loaded). A
+            writer saves when it differs from ``generation``, so a rebuilt index is rewritten.
         path: where :meth:`save` writes (None for a store that is never saved).
         exact_scores: True: hnswlib's inner products are computed on the stored float32
             vectors, and the exact path multiplies the same vectors.
@@ -114,6 +117,7 @@ class HnswStore:
             raise ValueError(f"dim must be positive, got {dim}")
         self.dim = int(dim)
         self.generation = -1
+        self.saved_generation: int | None = None
         self.path = Path(path) if path is not None else None
         self.M = int(M)
         self.ef_construction = int(ef_construction)
@@ -229,6 +233,7 @@ class HnswStore:
         self._deleted = dead
         self._sorted = None
         self.generation = generation
+        self.saved_generation = generation
 
     # --- VectorStore -------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -414,19 +419,24 @@ class HnswStore:
 
     # --- persistence -------------------------------------------------------------------------
     def save(self, generation: int) -> None:
-        """Write index then sidecar (each: temp file, fsync, rename); record ``generation``."""
+        """Write index and sidecar (temp files, each checked and fsynced, then renamed); record
+        ``generation``.
+
+        Both temp files are complete before either is renamed, so a failed save (a full disk:
+        :class:`~photoalbum.core.errors.DiskFullError`) leaves the previous pair as it was.
+        hnswlib does not report a short write, so the written index file is walked (its header
+        and link lists say how long it must be) before it may replace the old one.
+        """
         if self.path is None:
             raise ValueError("this store has no path to save to")
         path = self.path
-        path.parent.mkdir(parents=True, exist_ok=True)
         side = sidecar_path(path)
-        token = secrets.token_hex(8)
-        tmp_index = path.with_name(f".{path.name}.{token}.tmp")
-        tmp_side = side.with_name(f".{side.name}.{token}.tmp")
         with self._lock:
-            try:
+            with replacing_all(path, side) as (tmp_index, tmp_side):
                 self._index.save_index(str(tmp_index))
-                fsync_file(tmp_index)
+                problem = _hnsw_file_problem(tmp_index, self._index.element_count)
+                if problem is not None:
+                    raise disk_full(path, problem)
                 size, crc = _file_crc(tmp_index)
                 meta = {
                     "format": FORMAT_VERSION,
@@ -438,20 +448,15 @@ class HnswStore:
                     "space": SPACE,
                     "size": size,
                     "crc32": crc,
-                    "token": token,
+                    "token": secrets.token_hex(8),
                     "deleted": sorted(self._vacant_labels()),
                 }
-                os.replace(tmp_index, path)
-                # From here until the sidecar is renamed, the pair does not verify (open → rebuild).
-                tmp_side.write_text(json.dumps(meta), encoding="utf-8")
-                fsync_file(tmp_side)
-                os.replace(tmp_side, side)
-                fsync_dir(path.parent)
-            finally:
-                for tmp in (tmp_index, tmp_side):
-                    with contextlib.suppress(OSError):
-                        tmp.unlink(missing_ok=True)
+                with open(tmp_side, "w", encoding="utf-8") as fh:
+                    fh.write(json.dumps(meta))
+            # Leaving the block renamed the pair, index file first: a crash between the two
+            # renames leaves a pair that does not verify (open → rebuild).
             self.generation = int(generation)
+            self.saved_generation = int(generation)
         logger.debug(
             "vector index %s saved: %d vectors, generation %d", path, len(self._live), generation
         )
@@ -522,6 +527,40 @@ def _read_sidecar(side: Path) -> dict[str, Any]:
     if not isinstance(meta, dict):
         raise _Unusable("sidecar is not a JSON object")
     return meta
+
+
+#: hnswlib's file header: offsetLevel0, max_elements, cur_element_count, size_data_per_element,
+#: label_offset, offsetData (size_t), maxlevel (int), enterpoint (uint32), maxM, maxM0, M
+#: (size_t), mult (double), ef_construction (size_t); then cur_element_count level-0 records,
+#: then per element a uint32 byte count and that many bytes of upper-level links.
+_HNSW_HEADER = struct.Struct("<QQQQQQiIQQQdQ")
+_LINK_SIZE = struct.Struct("<I")
+
+
+def _hnsw_file_problem(path: Path, count: int) -> str | None:
+    """Why the hnswlib file at ``path`` is not a whole save of ``count`` slots (None: it is).
+
+    hnswlib's writer does not check its stream, so a full disk gives a short file and no error.
+    """
+    total = path.stat().st_size
+    with open(path, "rb", buffering=1 << 16) as f:
+        head = f.read(_HNSW_HEADER.size)
+        if len(head) < _HNSW_HEADER.size:
+            return f"the index file is {total} bytes, shorter than its header"
+        fields = _HNSW_HEADER.unpack(head)
+        slots, per_slot = fields[2], fields[3]
+        if slots != count:
+            return f"the index file holds {slots} slots, expected {count}"
+        pos = _HNSW_HEADER.size + slots * per_slot
+        for _ in range(slots):
+            if pos + _LINK_SIZE.size > total:
+                return f"the index file is {total} bytes, cut short"
+            f.seek(pos)
+            (links,) = _LINK_SIZE.unpack(f.read(_LINK_SIZE.size))
+            pos += _LINK_SIZE.size + links
+    if pos != total:
+        return f"the index file is {total} bytes, expected {pos}"
+    return None
 
 
 def _file_crc(path: Path) -> tuple[int, int]:

@@ -286,7 +286,7 @@ def test_a_photo_that_kills_the_decoder_is_isolated_then_recorded_failed(env, tm
     import subprocess
     import sys
 
-    from photoalbum.core.decode_journal import CRASH_REASON
+    from photoalbum.core.decode_journal import crash_reason, decoder_versions
 
     crash = env.photos / "crash me.jpg"  # a good JPEG; the run's decoder dies on its name
     # (bytes of its own: a copy of a photo already indexed would take that photo's vector)
@@ -310,10 +310,12 @@ def test_a_photo_that_kills_the_decoder_is_isolated_then_recorded_failed(env, tm
         assert catalog.status_counts(env.enc.model_key).indexed >= len(env.files) - 2
     finally:
         catalog.close()
+    lone_again = run()  # one lone death could be a kill: it is tried alone once more
+    assert lone_again.returncode == 70, lone_again.stderr
     third = run()
     assert third.returncode == 0, third.stderr
     report = json.loads(third.stdout)
-    assert report["failures"] == [[str(crash), CRASH_REASON]]
+    assert report["failures"] == [[str(crash), crash_reason(decoder_versions())]]
     assert not journal.exists()
     catalog = open_catalog(lib / "catalog.sqlite3")
     try:
@@ -342,3 +344,74 @@ def test_photos_in_flight_when_a_run_died_are_decoded_alone_and_last(env, monkey
     assert order[-1] == (suspect, True)
     assert all(not alone for _, alone in order[:-1])
     assert not env.paths.decode_journal.exists()
+
+
+def test_a_writer_saves_the_index_it_had_to_rebuild(env, tmp_path):
+    """A run that loads a store rebuilt from a broken file saves it even when the run itself
+    changes nothing (here: cancelled before its first commit), so later processes load it."""
+    env.make().run()
+    path = env.store.path
+    with open(path, "r+b") as f:  # a bad block: the sidecar's CRC no longer matches
+        f.seek(200)
+        f.write(b"\xff" * 64)
+    broken = path.read_bytes()
+    gen = env.catalog.generation(env.enc.model_key)
+
+    def writable_store():  # what the library hands a writer: opened, then brought in step
+        store = HnswStore.open(path, env.enc.dim)
+        assert store.saved_generation is None  # rebuilt, not loaded
+        sync_store(env.catalog, store, env.enc.model_key)
+        return store
+
+    shutil.copy(env.files[0], env.photos / "new.jpg")
+    with open(env.photos / "new.jpg", "ab") as f:
+        f.write(b"other bytes")
+    indexer = Indexer(env.catalog, writable_store, env.enc, ThumbnailCache(env.paths.thumbnails),
+                      batch_size=4, should_stop=lambda: indexer._store is not None)
+    report = indexer.run()
+    assert report.cancelled and report.indexed == 0
+    assert path.read_bytes() != broken
+    again = HnswStore.open(path, env.enc.dim)
+    assert again.saved_generation == again.generation == gen
+    assert len(again) == len(env.files)
+
+
+def _indexed_and_failed(env):
+    counts = env.catalog.status_counts(env.enc.model_key)
+    return counts.indexed, counts.failed
+
+
+def test_a_valid_photo_killed_once_while_decoded_alone_is_indexed(env):
+    """Two kills in a row, the second during a lone decode of a good photo: the photo is
+    decoded alone again and indexed, not recorded as crashing the decoder."""
+    from photoalbum.core.decode_journal import DecodeJournal
+
+    victim = str(env.files[0])
+    env.paths.decode_journal.parent.mkdir(parents=True, exist_ok=True)
+    env.paths.decode_journal.write_text(
+        f'["suspect", {json.dumps(victim)}]\n["alone", {json.dumps(victim)}]\n', encoding="utf-8")
+    report = env.make(journal=DecodeJournal(env.paths.decode_journal)).run()
+    assert report.failed == 0 and report.indexed == len(env.files)
+    assert not env.paths.decode_journal.exists()
+
+
+def test_a_photo_that_crashed_the_decoder_is_retried_after_a_decoder_upgrade(env, monkeypatch):
+    from photoalbum.core.decode_journal import DecodeJournal, crash_reason
+
+    victim = str(env.files[0])
+    env.paths.decode_journal.parent.mkdir(parents=True, exist_ok=True)
+    env.paths.decode_journal.write_text(  # died decoding it alone twice
+        f'["suspect", {json.dumps(victim)}, 1]\n["alone", {json.dumps(victim)}]\n',
+        encoding="utf-8")
+    monkeypatch.setattr(indexer_mod, "decoder_versions", lambda: "Pillow 1.0, pillow-heif 0.1")
+    journal = DecodeJournal(env.paths.decode_journal)
+    report = env.make(journal=journal).run()
+    assert report.failures == [(victim, crash_reason("Pillow 1.0, pillow-heif 0.1"))]
+    assert _indexed_and_failed(env) == (len(env.files) - 1, 1)
+    again = env.make(journal=journal).run()  # same decoders: not opened again
+    assert again.indexed == 0 and again.changed == 0
+    monkeypatch.setattr(indexer_mod, "decoder_versions", lambda: "Pillow 2.0, pillow-heif 0.1")
+    upgraded = env.make(journal=journal).run()
+    assert upgraded.indexed == 1 and upgraded.failed == 0 and upgraded.changed == 1
+    assert _indexed_and_failed(env) == (len(env.files), 0)
+    assert env.make(journal=journal).run().indexed == 0

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import threading
 from pathlib import Path
 
+import hnswlib
 import numpy as np
 import pytest
 
+from photoalbum.core.errors import DiskFullError, KnownError
 from photoalbum.core.vectorstore import HnswStore, auto_ef, sidecar_path
 
 DIM = 32
@@ -281,13 +284,94 @@ def test_save_failure_keeps_the_old_pair(tmp_path: Path, monkeypatch) -> None:
     def boom(*a, **k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("photoalbum.core.vectorstore.fsync_file", boom)
-    with pytest.raises(OSError):
+    monkeypatch.setattr("photoalbum.core.durable.os.fsync", boom)
+    with pytest.raises(DiskFullError):
         store.save(8)
     monkeypatch.undo()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.hnsw", "m.json"]
     old = HnswStore.open(path, DIM)
     assert old.generation == 7 and len(old) == 100
+
+
+def _short_save(keep: int):
+    """A save_index that writes only the first ``keep`` bytes and does not complain, as
+    hnswlib's does on a full disk."""
+    real = hnswlib.Index.save_index
+
+    def save_index(index, target: str) -> None:
+        real(index, target)
+        with open(target, "r+b") as f:
+            f.truncate(keep)
+
+    return save_index
+
+
+@pytest.mark.parametrize("keep", [0, 50, 2000, -300, -1])
+def test_short_index_file_is_a_full_disk_and_keeps_the_old_pair(
+    tmp_path: Path, monkeypatch, keep: int
+) -> None:
+    path, _ = _saved(tmp_path)
+    before = (path.read_bytes(), sidecar_path(path).read_bytes())
+    store = HnswStore.open(path, DIM)
+    store.add(np.arange(1000, 1200), rand(200, seed=5))
+    full = _whole_save_size(store, tmp_path / "elsewhere")
+    monkeypatch.setattr(hnswlib.Index, "save_index", _short_save(keep % full))
+    with pytest.raises(DiskFullError) as info:
+        store.save(8)
+    assert isinstance(info.value, KnownError) and "full" in str(info.value)
+    monkeypatch.undo()
+    assert (path.read_bytes(), sidecar_path(path).read_bytes()) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "m.hnsw", "m.json"]
+    assert HnswStore.open(path, DIM).generation == 7
+    store.save(8)  # room again: the next save completes
+    again = HnswStore.open(path, DIM)
+    assert again.generation == 8 and len(again) == 300
+
+
+def test_enospc_from_hnswlib_is_a_full_disk(tmp_path: Path, monkeypatch) -> None:
+    path, _ = _saved(tmp_path)
+    store = HnswStore.open(path, DIM)
+    store.add(np.array([1000]), rand(1, seed=5))
+
+    def full(index, target: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(hnswlib.Index, "save_index", full)
+    with pytest.raises(DiskFullError):
+        store.save(8)
+    monkeypatch.undo()
+    assert HnswStore.open(path, DIM).generation == 7
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.hnsw", "m.json"]
+
+
+def test_whole_files_pass_the_length_check(tmp_path: Path) -> None:
+    # Upper-level links, deleted and reused slots: every save's file walks to its exact end.
+    store = HnswStore.open(tmp_path / "m.hnsw", DIM, capacity_hint=16)
+    store.add(np.arange(3000), rand(3000, seed=2))
+    store.remove(np.arange(0, 3000, 7))
+    store.save(1)
+    store.add(np.arange(5000, 5100), rand(100, seed=3))
+    store.save(2)
+    assert HnswStore.open(tmp_path / "m.hnsw", DIM).generation == 2
+
+
+def test_saved_generation_tells_a_rebuilt_store(tmp_path: Path) -> None:
+    path, _ = _saved(tmp_path)
+    assert HnswStore.open(path, DIM).saved_generation == 7
+    with open(path, "r+b") as f:
+        f.truncate(100)
+    broken = HnswStore.open(path, DIM)
+    assert broken.saved_generation is None and broken.generation == -1
+    broken.add(np.arange(3), rand(3))
+    broken.save(9)
+    assert broken.saved_generation == 9
+
+
+def _whole_save_size(store: HnswStore, folder: Path) -> int:
+    """How many bytes a whole save of ``store`` writes (saved into another folder)."""
+    folder.mkdir()
+    store._index.save_index(str(folder / "x.hnsw"))
+    return (folder / "x.hnsw").stat().st_size
 
 
 def test_concurrent_add_and_search(tmp_path: Path) -> None:

@@ -24,9 +24,9 @@ class FaceCrops:
         return self.root / name
 
     def put(self, name: str, jpeg: bytes) -> None:
-        """Write a crop atomically (temp file + rename)."""
+        """Write a crop atomically (temp file + rename; no fsync: crops can be rebuilt)."""
         target = self.path(name)
-        write_atomically(target, jpeg)
+        write_atomically(target, jpeg, durable=False)  # a cache: no fsync
 
     def get(self, name: str | None) -> bytes | None:
         """The crop's bytes, or None."""

@@ -1,6 +1,10 @@
 """Face analysis in a child process: dlib holds Python's GIL for its whole work (~40 ms to detect,
 ~0.2 s per face to describe), which would stall every other thread of the app — the GUI thread
 included. A one-process pool runs it instead; the calling thread waits without the GIL.
+
+The child exits when its parent dies, however it dies (kill -9 included): a pool's workers
+otherwise live on, each holding dlib's models (~77 MB), because they wait on a queue whose
+write end they hold themselves.
 """
 
 from __future__ import annotations
@@ -8,6 +12,8 @@ from __future__ import annotations
 import functools
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -26,6 +32,27 @@ logger = logging.getLogger(__name__)
 def _child_analyzer(options: AnalyzerOptions) -> FaceAnalyzer:
     """The child process's analyzer (its models load once)."""
     return FaceAnalyzer(options)
+
+
+def exit_with_parent() -> None:
+    """Runs in the child as it starts: a thread that ends the child when the parent dies.
+
+    It waits on the parent's sentinel, which multiprocessing hands every child it spawns (a pipe
+    the parent holds open on POSIX, a process handle on Windows), so it needs no polling and
+    works on every platform. (Linux's PR_SET_PDEATHSIG is not used: it fires when the *thread*
+    that started the child ends, and the pool starts its child on whichever thread asks first.)
+    The thread needs the GIL, so a child inside a dlib call exits once that call returns.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:  # not started by multiprocessing (a test calling this directly)
+        return
+    sentinel = parent.sentinel
+
+    def watch() -> None:
+        multiprocessing.connection.wait([sentinel])
+        os._exit(1)  # no clean-up to do: the parent that wanted the results is gone
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def load_models(options: AnalyzerOptions) -> None:
@@ -75,7 +102,8 @@ class IsolatedAnalyzer:
             if self._pool is None:
                 # spawn: never fork a process that runs Qt and ONNX Runtime threads
                 self._pool = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=exit_with_parent)
             return self._pool
 
     def close(self) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from photoalbum.core.durable import write_atomically
 from photoalbum.core.errors import ModelNotAvailableError
 
 logger = logging.getLogger(__name__)
@@ -178,12 +178,8 @@ class Manifest:
     def save(self, directory: Path) -> Path:
         """Write ``manifest.json`` into directory (temp file, fsync, rename)."""
         path = directory / MANIFEST_NAME
-        tmp = path.with_suffix(".json.tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(self.to_dict(), f, indent=2, ensure_ascii=False, sort_keys=False)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        text = json.dumps(self.to_dict(), indent=2, ensure_ascii=False, sort_keys=False)
+        write_atomically(path, text.encode("utf-8"))
         return path
 
     @classmethod

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from photoalbum.core.errors import ModelNotAvailableError
+from photoalbum.core.durable import replacing_all
+from photoalbum.core.errors import KnownError, ModelNotAvailableError
 
 #: Tensors at least this big move to the side file (small constants stay in the graph).
 SIZE_THRESHOLD = 1024
@@ -29,34 +30,39 @@ def externalize_weights(path: Path) -> Path:
     """
     import onnx  # only for writing model files; searching needs onnxruntime alone
 
-    tmp = path.with_name(path.name + ".tmp")
-    tmp_data = data_file(path).with_name(data_file(path).name + ".tmp")
     try:
-        model = onnx.load(str(path), load_external_data=True)
-        onnx.save_model(
-            model,
-            str(tmp),
-            save_as_external_data=True,
-            all_tensors_to_one_file=True,
-            location=tmp_data.name,
-            size_threshold=SIZE_THRESHOLD,
-            convert_attribute=False,
-        )
-        del model
-        # The graph names its side file; point it at the final name before renaming both.
-        model = onnx.load(str(tmp), load_external_data=False)
-        for tensor in model.graph.initializer:
-            for entry in tensor.external_data:
-                if entry.key == "location":
-                    entry.value = data_file(path).name
-        onnx.save_model(model, str(tmp))
+        # The side file is renamed first: the new graph must find its weights.
+        with replacing_all(data_file(path), path) as (tmp_data, tmp):
+            _write_external(onnx, path, tmp, tmp_data)
+    except KnownError:
+        raise
     except Exception as exc:  # onnx raises protobuf decode and checker errors besides OSError
-        tmp.unlink(missing_ok=True)
-        tmp_data.unlink(missing_ok=True)
         raise ModelNotAvailableError(f"cannot rewrite the ONNX file {path}: {exc}") from exc
-    os.replace(tmp_data, data_file(path))
-    os.replace(tmp, path)
     return data_file(path)
+
+
+def _write_external(onnx: Any, path: Path, tmp: Path, tmp_data: Path) -> None:
+    """Write the model at ``path`` to ``tmp`` with its weights in ``tmp_data`` (which the graph
+    names by its final name, :func:`data_file`)."""
+    model = onnx.load(str(path), load_external_data=True)
+    # (tmp_data exists, empty: onnx appends the weights to it.)
+    onnx.save_model(
+        model,
+        str(tmp),
+        save_as_external_data=True,
+        all_tensors_to_one_file=True,
+        location=tmp_data.name,
+        size_threshold=SIZE_THRESHOLD,
+        convert_attribute=False,
+    )
+    del model
+    # The graph names its side file; point it at the final name before renaming both.
+    model = onnx.load(str(tmp), load_external_data=False)
+    for tensor in model.graph.initializer:
+        for entry in tensor.external_data:
+            if entry.key == "location":
+                entry.value = data_file(path).name
+    onnx.save_model(model, str(tmp))
 
 
 def tower_files(path: Path) -> list[Path]:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from photoalbum.core.durable import replacing_all
+
 logger = logging.getLogger(__name__)
 
 SPM_FILE = "tokenizer.spm"
@@ -173,7 +175,7 @@ def write_copy(
     model_file, info_file = spm_paths(tokenizer_json)
     try:
         import sentencepiece  # noqa: F401
-        from tokenizers import Tokenizer
+        import tokenizers  # noqa: F401
     except ImportError as exc:
         return {"used": False, "reason": f"not available: {exc.name}"}
     spec = json.loads(tokenizer_json.read_text(encoding="utf-8"))
@@ -184,14 +186,38 @@ def write_copy(
         blob = _model_proto(plan)
     except ImportError as exc:  # the proto module needs protobuf
         return {"used": False, "reason": f"not available: {exc.name}"}
-    tmp = model_file.with_name(model_file.name + ".tmp")
-    tmp.write_bytes(blob)
     info = {"nfkc": plan["nfkc"], "prefix": plan["prefix"], "suffix": plan["suffix"]}
+    try:
+        with replacing_all(model_file, info_file) as (tmp, tmp_info):
+            tmp.write_bytes(blob)
+            checked = _check_copy(tmp, info, tokenizer_json, plan, max_length, clean, extra_checks)
+            tmp_info.write_text(json.dumps(info))
+    except _Refused as exc:  # the temp files are gone; an older copy stays as it was
+        return {"used": False, "reason": str(exc)}
+    return {"used": True, "checked": checked}
+
+
+class _Refused(Exception):
+    """The SentencePiece copy is not used (the message says why)."""
+
+
+def _check_copy(
+    tmp: Path,
+    info: dict[str, Any],
+    tokenizer_json: Path,
+    plan: dict[str, Any],
+    max_length: int,
+    clean: Callable[[str], str],
+    extra_checks: Iterable[str],
+) -> int:
+    """How many check strings the copy at ``tmp`` encodes like the original (all of them), or
+    :class:`_Refused`."""
+    from tokenizers import Tokenizer
+
     try:
         copy = SpmTokenizer(tmp, info, max_length)
     except (OSError, RuntimeError) as exc:
-        tmp.unlink(missing_ok=True)
-        return {"used": False, "reason": f"SentencePiece refused the copy: {exc}"}
+        raise _Refused(f"SentencePiece refused the copy: {exc}") from None
     original = Tokenizer.from_file(str(tokenizer_json))
     original.no_padding()
     original.enable_truncation(max_length=max_length)
@@ -200,9 +226,6 @@ def write_copy(
     got = copy.encode_batch(strings)
     bad = [s for s, a, b in zip(strings, want, got, strict=True) if a != b]
     if bad:
-        tmp.unlink(missing_ok=True)
         logger.info("compact tokenizer differs on %d of %d strings, e.g. %r", len(bad), len(strings), bad[0])
-        return {"used": False, "reason": f"differs on {len(bad)} of {len(strings)} check strings"}
-    tmp.replace(model_file)
-    info_file.write_text(json.dumps(info))
-    return {"used": True, "checked": len(strings)}
+        raise _Refused(f"differs on {len(bad)} of {len(strings)} check strings")
+    return len(strings)

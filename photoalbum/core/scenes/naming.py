@@ -7,16 +7,15 @@ import hashlib
 import io
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from photoalbum.core.errors import KnownError
+from photoalbum.core.durable import write_atomically
+from photoalbum.core.errors import DiskFullError, KnownError
 from photoalbum.core.ports import TextEncoder
 from photoalbum.core.resources import resource_path
 
@@ -245,17 +244,9 @@ class SceneNamer:
         path = self.cache_path
         if path is None:
             return
+        buf = io.BytesIO()
+        np.save(buf, arr, allow_pickle=False)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npy")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    np.save(fh, arr, allow_pickle=False)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        except OSError as exc:  # a cache: failing to write it costs time, not correctness
+            write_atomically(path, buf.getvalue())
+        except (OSError, DiskFullError) as exc:  # a cache: failing to write it costs time, not correctness
             logger.warning("could not cache scene vocabulary vectors in %s: %s", path, exc)

@@ -6,9 +6,7 @@ import hashlib
 import io
 import json
 import logging
-import os
 import secrets
-import tempfile
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from photoalbum.core.durable import write_atomically
 from photoalbum.core.errors import PhotoAlbumError
 from photoalbum.core.scenes.clustering import (
     ClusterParams,
@@ -530,23 +529,4 @@ class SceneIndex:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write a file so readers see the old or the new content, never half (temp, fsync, rename)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    write_atomically(path, data)

@@ -137,7 +137,7 @@ def test_a_photo_the_check_died_decoding_is_skipped_then_recorded_failed(
     import json
 
     from photoalbum.core import imaging
-    from photoalbum.core.decode_journal import CRASH_REASON
+    from photoalbum.core.decode_journal import crash_reason, decoder_versions
 
     photos = _photos(tmp_path / "photos", 20)
     model_dir = tiny_paths.models / Path(TINY_SPEC.replace(":", "_"))
@@ -145,9 +145,12 @@ def test_a_photo_the_check_died_decoding_is_skipped_then_recorded_failed(
     m.self_check = {}
     m.save(model_dir)
     hostile = str(photos[0])
-    # what the check leaves when a native decoder kills the process on its first photo
+    # a native decoder killed the process on this photo decoded alone, twice (the check's own
+    # decodes are lone ones; after the first death the next run tried it alone again)
     tiny_paths.library.mkdir(parents=True, exist_ok=True)
-    tiny_paths.decode_journal.write_text(json.dumps(["alone", hostile]) + "\n", encoding="utf-8")
+    tiny_paths.decode_journal.write_text(
+        json.dumps(["suspect", hostile, 1]) + "\n" + json.dumps(["alone", hostile]) + "\n",
+        encoding="utf-8")
     decoded: list[str] = []
     real = imaging.decode_photo
 
@@ -162,7 +165,7 @@ def test_a_photo_the_check_died_decoding_is_skipped_then_recorded_failed(
         report = lib.index([str(tmp_path / "photos")])
         assert hostile not in decoded  # neither the check nor the indexer opened it again
         assert Manifest.load(model_dir).self_check["photos"] == 19  # the other photos
-        assert report.failures == [(hostile, CRASH_REASON)] and report.indexed == 19
+        assert report.failures == [(hostile, crash_reason(decoder_versions()))] and report.indexed == 19
         assert not tiny_paths.decode_journal.exists()
     finally:
         lib.close()
