@@ -172,7 +172,7 @@ def _install_download(
 
             manifest = Manifest.load(out_dir)
             manifest.warnings.append(
-                "UNVERIFIED download: the registry records no SHA-256 for "
+                "UNVERIFIED download: neither the registry nor the hub gives a checksum for "
                 + ", ".join(got.unverified)
                 + " (the checksums computed here are in 'source')"
             )
