@@ -41,7 +41,7 @@ OTHER_RUNTIMES = (".armnn", ".rknn", ".tflite", ".mlmodel", ".mlpackage")
 
 
 class ChecksumError(ModelNotAvailableError):
-    """A downloaded file's SHA-256 differs from the one the registry records."""
+    """A downloaded file differs from the checksum the registry or the hub gives for it."""
 
 
 @dataclass

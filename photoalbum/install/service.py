@@ -33,13 +33,19 @@ def install_model(
     on_progress: ProgressFn | None = None,
 ) -> PreparedModel:
     """Install spec into the store from its ready-made download (source None), a folder or an
-    archive. A folder/archive may hold our prepared layout or immich's ONNX layout.
+    archive. A folder/archive may hold our prepared layout or immich's ONNX layout. An
+    installed copy whose files fail their SHA-256 check is replaced (install is the repair);
+    extraction folders that killed installs left behind are removed first.
 
     Raises:
         OfflineError: the download is needed and the hub can't be reached.
-        ChecksumError: a downloaded file is not the one the registry records.
+        ChecksumError: a downloaded file differs from the registry's or the hub's checksum.
+        UnsafeSourceError: the folder or archive names paths outside itself, holds links or
+            special files, or is over the size cap.
         ModelNotAvailableError / UserError: the folder or archive is not a usable model.
     """
+    if store.downloads_dir.is_dir():
+        remove_stale_extractions(store.downloads_dir)
     if source is None:
         existing = _installed(store, spec)
         if existing is not None:
@@ -50,7 +56,6 @@ def install_model(
         return _install_folder(store, spec, path, on_progress)
     if path.is_file() and archive.is_archive(path):
         store.downloads_dir.mkdir(parents=True, exist_ok=True)
-        remove_stale_extractions(store.downloads_dir)
         # The pid in the name tells a later install whether this folder is still in use.
         tmp = store.downloads_dir / f"{_EXTRACT_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
         try:
