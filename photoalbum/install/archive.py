@@ -1,7 +1,8 @@
 """Safe extraction of a model archive (.zip, .tar, .tar.gz/.tgz, .tar.bz2, .tar.xz).
 
-Every entry is checked before anything is written: no absolute paths, no ``..``, no links,
-devices or FIFOs, and a cap on the total unpacked size. Entries are written by reading them
+Every entry is checked before anything is written, with the rules folders get too
+(:mod:`photoalbum.install.trust`): no absolute paths, no ``..``, no links, devices or FIFOs, and
+a cap on the total unpacked size; the archive's own root entry (``.``) is allowed. Entries are written by reading them
 (never ``extractall``), so nothing can land outside the destination.
 """
 
@@ -13,21 +14,21 @@ import shutil
 import stat
 import tarfile
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, Any
 
 from photoalbum.core.errors import UserError
+from photoalbum.install import trust
 
 logger = logging.getLogger(__name__)
 
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
-#: A ready-made model is at most a few GB; a bigger unpacked size is refused (zip bombs).
-MAX_UNPACKED_BYTES = 8 * 1024**3
+MAX_UNPACKED_BYTES = trust.MAX_UNPACKED_BYTES
+#: An archive entry would escape the destination, is a link/device, or the archive is too big.
+UnsafeArchiveError = trust.UnsafeSourceError
 
-
-class UnsafeArchiveError(UserError):
-    """An archive entry would escape the destination, is a link/device, or the archive is too big."""
+#: (entry, relative path, size, is a folder) for each entry to write; the root entry is skipped.
+_Plan = list[tuple[Any, PurePosixPath, int, bool]]
 
 
 def is_archive(path: Path) -> bool:
@@ -38,33 +39,39 @@ def is_archive(path: Path) -> bool:
 
 def safe_member_path(name: str) -> PurePosixPath:
     """The relative path an archive entry may be written to, or UnsafeArchiveError."""
-    text = name.replace("\\", "/")
-    if not text or "\x00" in text:
-        raise UnsafeArchiveError(f"unsafe archive entry {name!r}: empty or NUL in the name")
-    path = PurePosixPath(text)
-    if path.is_absolute() or (len(text) > 1 and text[1] == ":"):
-        raise UnsafeArchiveError(f"unsafe archive entry {name!r}: absolute path")
-    parts = [p for p in path.parts if p not in ("", ".")]
-    if any(p == ".." for p in parts):
-        raise UnsafeArchiveError(f"unsafe archive entry {name!r}: leaves the folder ('..')")
-    if not parts:
+    rel = trust.member_path(name)
+    if rel is None:
         raise UnsafeArchiveError(f"unsafe archive entry {name!r}: no file name")
-    return PurePosixPath(*parts)
+    return rel
 
 
-def _zip_entries(zf: zipfile.ZipFile) -> Iterator[tuple[PurePosixPath, int, bool]]:
+def _zip_plan(zf: zipfile.ZipFile) -> _Plan:
+    plan: _Plan = []
     for info in zf.infolist():
         kind = stat.S_IFMT(info.external_attr >> 16)  # 0: no Unix type recorded (a plain file)
-        if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
-            raise UnsafeArchiveError(f"archive entry {info.filename!r} is a link or special file")
-        yield safe_member_path(info.filename), info.file_size, info.is_dir()
+        if kind:
+            trust.check_kind(info.filename, kind)
+        rel = trust.member_path(info.filename)
+        if rel is None:
+            if not info.is_dir():
+                raise UnsafeArchiveError(f"unsafe archive entry {info.filename!r}: no file name")
+            continue  # "./": the archive's own root
+        plan.append((info, rel, info.file_size, info.is_dir()))
+    return plan
 
 
-def _tar_entries(tf: tarfile.TarFile) -> Iterator[tuple[PurePosixPath, int, bool]]:
+def _tar_plan(tf: tarfile.TarFile) -> _Plan:
+    plan: _Plan = []
     for member in tf.getmembers():
         if not (member.isfile() or member.isdir()):
             raise UnsafeArchiveError(f"archive entry {member.name!r} is a link or special file")
-        yield safe_member_path(member.name), member.size, member.isdir()
+        rel = trust.member_path(member.name)
+        if rel is None:
+            if not member.isdir():
+                raise UnsafeArchiveError(f"unsafe archive entry {member.name!r}: no file name")
+            continue  # ".": what `tar -C dir -czf m.tgz .` writes first
+        plan.append((member, rel, member.size, member.isdir()))
+    return plan
 
 
 def extract_archive(archive: Path, dest: Path, max_bytes: int = MAX_UNPACKED_BYTES) -> Path:
@@ -81,18 +88,17 @@ def extract_archive(archive: Path, dest: Path, max_bytes: int = MAX_UNPACKED_BYT
     try:
         if archive.name.lower().endswith(".zip"):
             with zipfile.ZipFile(archive) as zf:
-                plan = list(_zip_entries(zf))
-                _check_size(archive, plan, max_bytes)
+                plan = _zip_plan(zf)
+                trust.check_total(archive, (size for _, _, size, _ in plan), max_bytes)
                 dest.mkdir(parents=True)
-                for info, (rel, _size, is_dir) in zip(zf.infolist(), plan, strict=True):
+                for info, rel, _size, is_dir in plan:
                     _write(dest, rel, is_dir, lambda i=info: zf.open(i))
         else:
             with tarfile.open(archive, "r:*") as tf:
-                members = tf.getmembers()
-                plan = list(_tar_entries(tf))
-                _check_size(archive, plan, max_bytes)
+                plan = _tar_plan(tf)
+                trust.check_total(archive, (size for _, _, size, _ in plan), max_bytes)
                 dest.mkdir(parents=True)
-                for member, (rel, _size, is_dir) in zip(members, plan, strict=True):
+                for member, rel, _size, is_dir in plan:
                     _write(dest, rel, is_dir, lambda m=member: tf.extractfile(m))
     except BaseException as exc:
         shutil.rmtree(dest, ignore_errors=True)  # never leave a half-extracted folder
@@ -101,15 +107,6 @@ def extract_archive(archive: Path, dest: Path, max_bytes: int = MAX_UNPACKED_BYT
         raise
     logger.info("extracted %s into %s", archive, dest)
     return dest
-
-
-def _check_size(archive: Path, plan: list[tuple[PurePosixPath, int, bool]], max_bytes: int) -> None:
-    total = sum(size for _, size, _ in plan)
-    if total > max_bytes:
-        raise UnsafeArchiveError(
-            f"{archive} would unpack to {total / 1e9:.1f} GB, more than a model needs "
-            f"({max_bytes / 1e9:.1f} GB at most)"
-        )
 
 
 def _write(dest: Path, rel: PurePosixPath, is_dir: bool, opener) -> None:  # type: ignore[no-untyped-def]

@@ -30,6 +30,7 @@ from photoalbum.core.models.manifest import ImageConfig, Manifest, TextConfig, T
 from photoalbum.core.models.registry import ModelSpec
 from photoalbum.core.models.spm_tokenizer import write_copy
 from photoalbum.core.models.tokenizer import clean_text
+from photoalbum.install import trust
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +138,127 @@ def _place(src: Path, dst: Path, move: bool) -> None:
         shutil.copyfile(src, dst)
 
 
+def _place_tower(src: Path, dst: Path, move: bool) -> None:
+    """The tower's graph at dst; weights in external-data files (towers over 2 GB, newer
+    exporters) are gathered into dst's own side file, so two towers' files never collide."""
+    if not external_data_files(src):
+        _place(src, dst, move)
+        return
+    import onnx
+
+    try:
+        model = onnx.load(str(src), load_external_data=True)
+        onnx.save_model(
+            model, str(dst), save_as_external_data=True, all_tensors_to_one_file=True,
+            location=onnx_files.data_file(dst).name, size_threshold=onnx_files.SIZE_THRESHOLD,
+            convert_attribute=False,
+        )
+    except Exception as exc:  # onnx raises protobuf decode and file errors of several kinds
+        raise ModelNotAvailableError(f"cannot read the tower {src} with its weights: {exc}") from exc
+
+
+def external_data_files(model_path: Path) -> list[str]:
+    """The external-data files model_path's graph names (paths relative to its folder), read
+    without loading any weights.
+
+    Raises:
+        ModelNotAvailableError: the file is not an ONNX model, or a location leaves the folder.
+    """
+    import onnx
+    from onnx.external_data_helper import _get_all_tensors, uses_external_data
+
+    try:
+        model = onnx.load(str(model_path), load_external_data=False)
+    except Exception as exc:  # protobuf decode errors
+        raise ModelNotAvailableError(f"{model_path} is not a readable ONNX model: {exc}") from exc
+    found: set[str] = set()
+    for tensor in _get_all_tensors(model):
+        if not uses_external_data(tensor):
+            continue
+        location = next((e.value for e in tensor.external_data if e.key == "location"), "")
+        try:
+            rel = trust.member_path(location)
+        except trust.UnsafeSourceError:
+            rel = None
+        if rel is None:
+            raise ModelNotAvailableError(
+                f"{model_path} names external weights at {location!r}, outside its folder")
+        found.add(rel.as_posix())
+    return sorted(found)
+
+
+def check_tower_file(model_path: Path, tower: str) -> None:
+    """Accept a tower only in the layout the runtime reproduces, before anything runs it.
+
+    A newer immich export (uint8 channels-last image input with mean/std folded into the
+    graph, dynamic batch, a recent opset) would be fed float NCHW pixels normalised twice: it
+    is refused with a message, as is an opset the installed onnxruntime cannot run and an
+    external-data file the folder does not hold.
+
+    Raises:
+        ModelNotAvailableError: the tower does not fit (the message says what and why).
+    """
+    import onnx
+
+    missing = [f for f in external_data_files(model_path)
+               if not (model_path.parent / f).is_file()]
+    if missing:
+        raise ModelNotAvailableError(
+            f"{tower}/model.onnx keeps its weights in {', '.join(missing)}, which the "
+            f"export does not hold (download or copy the whole {tower} folder)")
+    model = onnx.load(str(model_path), load_external_data=False)
+    opset = max((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), default=0)
+    if opset and not _runtime_runs_opset(opset):
+        import onnxruntime
+
+        raise ModelNotAvailableError(
+            f"{tower}/model.onnx uses ONNX opset {opset}, which onnxruntime "
+            f"{onnxruntime.__version__} cannot run: upgrade onnxruntime, or use an export with "
+            f"an older opset")
+    init = {i.name for i in model.graph.initializer}
+    inputs = [i for i in model.graph.input if i.name not in init]
+    if not inputs:
+        raise ModelNotAvailableError(f"{tower}/model.onnx takes no input")
+    first = inputs[0].type.tensor_type
+    dtype = onnx.TensorProto.DataType.Name(first.elem_type).lower()
+    dims = [d.dim_value if d.HasField("dim_value") else None for d in first.shape.dim]
+    if tower == "visual":
+        channels_last = len(dims) == 4 and dims[3] == 3 and dims[1] != 3
+        if first.elem_type not in (onnx.TensorProto.FLOAT, onnx.TensorProto.FLOAT16) or (
+            len(dims) != 4 or channels_last
+        ):
+            raise ModelNotAvailableError(
+                f"visual/model.onnx takes {dtype} pixels shaped {_shape(dims)}"
+                f"{' (channels last, NHWC)' if channels_last else ''}: this is a newer export "
+                f"layout (raw uint8 NHWC pixels, normalisation inside the graph) that photoalbum "
+                f"does not use yet; install an export whose image input is float (N, 3, S, S)")
+    elif first.elem_type not in (onnx.TensorProto.INT32, onnx.TensorProto.INT64):
+        raise ModelNotAvailableError(
+            f"textual/model.onnx takes {dtype} input shaped {_shape(dims)}, not token ids")
+
+
+def _shape(dims: list[int | None]) -> str:
+    return "(" + ", ".join("?" if d is None else str(d) for d in dims) + ")"
+
+
+def _runtime_runs_opset(opset: int) -> bool:
+    """Whether the installed onnxruntime builds a one-node graph at that opset (its errors
+    for an unknown opset differ between versions; asking it is the reliable test)."""
+    import onnxruntime
+    from onnx import TensorProto, helper
+
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])
+    graph = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "probe", [x], [y])
+    probe = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    try:  # the oldest IR version that carries the opset: the newest one may be too new for ORT
+        probe.ir_version = helper.find_min_ir_version_for([helper.make_opsetid("", opset)])
+        onnxruntime.InferenceSession(probe.SerializeToString(), providers=["CPUExecutionProvider"])
+    except Exception:  # noqa: BLE001 - any refusal means it cannot run that opset
+        return False
+    return True
+
+
 def quantize_int8(fp32: Path, int8: Path) -> None:
     """Dynamic INT8 with the settings model preparation uses (see core.models.onnx_files)."""
     onnx_files.quantize_int8(fp32, int8)
@@ -166,11 +288,8 @@ def adopt(
             f"{src} is neither a prepared model (manifest.json) nor an ONNX export in immich's "
             f"layout (visual/model.onnx, textual/model.onnx, textual/tokenizer.json, config.json)"
         )
-    external = sorted(p.name for p in root.rglob("*") if p.suffix in (".onnx_data", ".data"))
-    if external:
-        raise ModelNotAvailableError(
-            f"ONNX exports with external weight files ({', '.join(external)}) are not supported"
-        )
+    for tower in ("visual", "textual"):
+        check_tower_file(root / tower / "model.onnx", tower)
     report("reading the export", 0, 0)
     warnings: list[str] = []
     config = _read_json(root / "config.json", "model config")
@@ -178,8 +297,8 @@ def adopt(
     text = text_config(root, config)
     dim = int(config.get("embed_dim", 0))
     report("copying the towers", 0, 3)
-    _place(root / "visual" / "model.onnx", out_dir / "image.fp32.onnx", move)
-    _place(root / "textual" / "model.onnx", out_dir / "text.fp32.onnx", move)
+    _place_tower(root / "visual" / "model.onnx", out_dir / "image.fp32.onnx", move)
+    _place_tower(root / "textual" / "model.onnx", out_dir / "text.fp32.onnx", move)
     _place(root / "textual" / "tokenizer.json", out_dir / "tokenizer.json", move)
     report("copying the towers", 3, 3)
     from photoalbum.core.models.int8 import samples

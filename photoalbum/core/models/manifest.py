@@ -124,6 +124,10 @@ class Manifest:
     #: The INT8 image-tower check on the user's own photos (core.models.int8.selfcheck):
     #: measured figures and the decision; empty until it ran.
     self_check: dict[str, Any] = field(default_factory=dict)
+    #: file name → SHA-256 of every file of the model (towers, side files, tokenizer), recorded
+    #: when it was prepared or installed and checked at load (photoalbum.core.models.integrity);
+    #: empty for models made before this field existed (sizes only: "unverified").
+    files_sha256: dict[str, str] = field(default_factory=dict)
 
     # --- (de)serialisation -----------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -172,6 +176,14 @@ class Manifest:
                 problems.append(f"{tower} default precision {info.default_precision!r} has no file")
         if self.text.kind not in ("clip", "hf"):
             problems.append(f"text kind {self.text.kind!r}")
+        # The model's files sit in its folder: a name like "/etc/passwd" or "../x" would make
+        # the runtime (and an import's copy) read a file from elsewhere.
+        named = [f for t in self.towers.values() for f in t.files.values()]
+        named += [self.text.tokenizer_file, *self.files_sha256]
+        problems.extend(
+            f"file name {n!r} is not a plain name inside the model folder"
+            for n in named if not is_plain_name(n)
+        )
         if problems:
             raise ManifestError("manifest is inconsistent: " + ", ".join(problems))
 
@@ -200,6 +212,14 @@ class Manifest:
             return cls.from_dict(data)
         except ManifestError as exc:
             raise ManifestError(f"{path}: {exc}") from None
+
+
+def is_plain_name(name: object) -> bool:
+    """True for a file name without a folder part (no "/", "\\", drive, "." or "..")."""
+    return (
+        isinstance(name, str) and name not in ("", ".", "..")
+        and not any(c in name for c in "/\\:\x00")
+    )
 
 
 def _only(kind: type, data: dict[str, Any], build: bool = False) -> Any:

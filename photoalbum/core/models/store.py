@@ -15,6 +15,8 @@ from filelock import FileLock, Timeout
 
 from photoalbum.core.durable import fsync_dir, fsync_file
 from photoalbum.core.errors import ModelNotAvailableError
+from photoalbum.core.models import integrity
+from photoalbum.core.models.integrity import ModelFilesDamagedError
 from photoalbum.core.models.manifest import PRECISIONS, TOWERS, Manifest, ManifestError
 from photoalbum.core.models.registry import ModelSpec
 
@@ -75,6 +77,15 @@ class PreparedModel:
             raise ManifestError(f"{path}: missing files {', '.join(sorted(missing))}")
         return model
 
+    def verify(self) -> bool:
+        """Check the files against the SHA-256 the manifest records (cached by size and
+        mtime); False when it records none (an older model: sizes only).
+
+        Raises:
+            ModelFilesDamagedError: a file is missing or differs (the message says how to repair).
+        """
+        return integrity.verify(self.path, self.manifest)
+
     @property
     def name(self) -> str:
         """The spec name it was prepared for ("xlm-roberta-base-ViT-B-32", "random:tiny-clip")."""
@@ -132,7 +143,9 @@ class PreparedModel:
             "created": m.created,
             "prepare_seconds": m.prepare_seconds,
             "versions": m.versions,
-            "warnings": list(m.warnings),
+            "warnings": list(m.warnings)
+            + ([] if m.files_sha256 else [integrity.UNVERIFIED_WARNING]),
+            "files_verified": bool(m.files_sha256),
             "source": dict(m.source),
             "int8_self_check": dict(m.self_check),
         }
@@ -153,8 +166,16 @@ class ModelStore:
         """Where spec's prepared directory lives (whether prepared or not)."""
         return self.models_dir / spec.slug
 
-    def get(self, spec: ModelSpec) -> PreparedModel | None:
-        """The prepared model for spec, or None when it is not (completely) prepared."""
+    def get(self, spec: ModelSpec, verify: bool = True) -> PreparedModel | None:
+        """The prepared model for spec, or None when it is not (completely) prepared.
+
+        With verify, its files are checked against the manifest's SHA-256 (cached by size and
+        mtime, so this is a few ``stat`` calls once checked).
+
+        Raises:
+            ModelFilesDamagedError: a file differs from its recorded SHA-256. The model is not
+                prepared again implicitly: the message says how to repair.
+        """
         path = self.path_for(spec)
         if not path.is_dir():
             return None
@@ -168,7 +189,18 @@ class ModelStore:
                 "ignoring %s: prepared for %s, not %s", path, model.model_key, spec.model_key
             )
             return None
+        if verify and not model.verify():
+            logger.debug("%s records no checksums: its files are unverified", path)
         return model
+
+    def _get_or_repair(self, spec: ModelSpec, repair: bool) -> PreparedModel | None:
+        try:
+            return self.get(spec)
+        except ModelFilesDamagedError as exc:
+            if not repair:
+                raise
+            logger.warning("replacing a damaged copy of %s: %s", spec.name, exc)
+            return None
 
     def installed(self) -> list[PreparedModel]:
         """Every usable prepared model, by directory name."""
@@ -188,7 +220,9 @@ class ModelStore:
         """Copy an already prepared model folder (manifest + ONNX towers + tokenizer) into the store.
 
         The folder is checked first (complete, and made for ``spec``); the copy lands under a
-        temp name and is renamed into place, so a failed copy is never picked up.
+        temp name and is renamed into place, so a failed copy is never picked up. Its files are
+        checked against the SHA-256 its manifest records (recorded now when it has none); a
+        damaged copy already in the store is replaced.
 
         Raises:
             ModelNotAvailableError: the folder is not a complete prepared model for ``spec``.
@@ -204,24 +238,33 @@ class ModelStore:
 
         def copy_into(spec_: ModelSpec, out_dir: Path, _dl: Path, on_progress: ProgressFn | None) -> None:
             for item in Path(source).iterdir():
-                if item.is_file():
+                # hidden files (the source's own verification cache) are not the model's
+                if item.is_file() and not item.name.startswith("."):
                     shutil.copy2(item, out_dir / item.name)
 
-        existing = self.get(spec)
+        existing = self._get_or_repair(spec, repair=True)
         if existing is not None:
             return existing
-        return self.ensure(spec, copy_into)
+        return self.ensure(spec, copy_into, repair=True)
 
     def ensure(
-        self, spec: ModelSpec, preparer: Preparer | None, on_progress: ProgressFn | None = None
+        self,
+        spec: ModelSpec,
+        preparer: Preparer | None,
+        on_progress: ProgressFn | None = None,
+        repair: bool = False,
     ) -> PreparedModel:
         """The prepared model for spec, preparing it first if needed.
+
+        repair: a copy whose files fail their SHA-256 check is prepared again (an explicit
+        install or prepare); without it that is a ModelFilesDamagedError.
 
         Raises:
             ModelNotAvailableError: not prepared and no preparer (or preparation failed for a
                 reason a person can act on, e.g. OfflineError).
+            ModelFilesDamagedError: the prepared copy is damaged and repair is False.
         """
-        model = self.get(spec)
+        model = self._get_or_repair(spec, repair)
         if model is not None:
             return model
         if preparer is None:
@@ -233,7 +276,7 @@ class ModelStore:
             )
         try:
             self.models_dir.mkdir(parents=True, exist_ok=True)
-            return self._ensure_locked(spec, preparer, on_progress)
+            return self._ensure_locked(spec, preparer, on_progress, repair)
         except OSError as exc:
             if exc.errno in _ENVIRONMENT_ERRNOS:  # disk full, read-only, no permission
                 raise ModelNotAvailableError(
@@ -242,7 +285,7 @@ class ModelStore:
             raise
 
     def _ensure_locked(
-        self, spec: ModelSpec, preparer: Preparer, on_progress: ProgressFn | None
+        self, spec: ModelSpec, preparer: Preparer, on_progress: ProgressFn | None, repair: bool
     ) -> PreparedModel:
         lock = FileLock(str(self.models_dir / f".{spec.slug}.lock"))
         try:
@@ -253,7 +296,7 @@ class ModelStore:
                 on_progress(f"waiting for another process preparing {spec.name}", 0, 0)
             lock.acquire()
         try:
-            model = self.get(spec)  # prepared by another process while we waited
+            model = self._get_or_repair(spec, repair)  # prepared by another process meanwhile
             if model is not None:
                 return model
             return self._prepare_locked(spec, preparer, on_progress)
@@ -272,6 +315,7 @@ class ModelStore:
         final = self.path_for(spec)
         try:
             preparer(spec, tmp, self.downloads_dir, on_progress)
+            _record_checksums(tmp)
             model = PreparedModel.open(tmp)  # complete and consistent before it gets its name
             if model.model_key != spec.model_key:
                 raise ManifestError(
@@ -291,6 +335,17 @@ class ModelStore:
         return PreparedModel.open(final)
 
 
+def _record_checksums(directory: Path) -> None:
+    """Record the SHA-256 of every file of a freshly written model, or, when its manifest already
+    records them (an imported prepared folder), check the copy against them."""
+    manifest = Manifest.load(directory)
+    if manifest.files_sha256:
+        integrity.verify(directory, manifest, trust_cache=False)  # also seeds the cache
+        return
+    integrity.record(directory, manifest)
+    manifest.save(directory)
+
+
 def _size(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -307,4 +362,7 @@ def _fsync_tree(path: Path) -> None:
     fsync_dir(path)
 
 
-__all__ = ["PRECISIONS", "TOWERS", "ModelStore", "PreparedModel", "Preparer", "ProgressFn"]
+__all__ = [
+    "PRECISIONS", "TOWERS", "ModelFilesDamagedError", "ModelStore", "PreparedModel", "Preparer",
+    "ProgressFn",
+]
