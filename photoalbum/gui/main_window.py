@@ -24,9 +24,9 @@ from photoalbum.gui.dialogs.settings_dialog import SettingsDialog
 from photoalbum.gui.dialogs.viewer import ViewerDialog
 from photoalbum.gui.dropping import has_image_content
 from photoalbum.gui.errors import logs_exceptions
-from photoalbum.gui.models.folder_tree import FolderTreeModel
-from photoalbum.gui.models.group_list import GroupListModel, kind_label
-from photoalbum.gui.models.photo_grid import PhotoGridModel
+from photoalbum.gui.itemmodels.folder_tree import FolderTreeModel
+from photoalbum.gui.itemmodels.group_list import GroupListModel, kind_label
+from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.filter_bar import FilterBar, HorizontalScroller
 from photoalbum.gui.widgets.group_list import GroupChip, GroupList
 from photoalbum.gui.widgets.index_status import IndexStatus

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from photoalbum.gui.app import App, build_app
+from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.main_window import PAGE_FIRST_RUN, PAGE_LIBRARY, PAGE_MESSAGE, PAGE_SETUP
-from photoalbum.gui.models.photo_grid import PhotoGridModel
 from photoalbum.workers.messages import LibraryOptions
 from photoalbum.workers.qt import Qt, QtCore, QtGui
 from tests.support.model_fixtures import TINY_SPEC, link_model
