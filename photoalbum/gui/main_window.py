@@ -3,19 +3,15 @@ grid and status bar over the workers."""
 
 from __future__ import annotations
 
-import functools
 import logging
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from photoalbum.core.errors import KnownError
-from photoalbum.core.ports import PhotoFilter
-from photoalbum.core.query import parse_query
+from photoalbum.gui.attached import while_attached
+from photoalbum.gui.controllers.groups import GroupsController
+from photoalbum.gui.controllers.search import SearchController
 from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
 from photoalbum.gui.dialogs.about_dialog import AboutDialog
 from photoalbum.gui.dialogs.failures_dialog import FailuresDialog
@@ -25,7 +21,7 @@ from photoalbum.gui.dialogs.viewer import ViewerDialog
 from photoalbum.gui.dropping import has_image_content
 from photoalbum.gui.errors import logs_exceptions
 from photoalbum.gui.itemmodels.folder_tree import FolderTreeModel
-from photoalbum.gui.itemmodels.group_list import GroupListModel, kind_label
+from photoalbum.gui.itemmodels.group_list import GroupListModel
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.filter_bar import FilterBar, HorizontalScroller
 from photoalbum.gui.widgets.group_list import GroupChip, GroupList
@@ -41,19 +37,11 @@ from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
 from photoalbum.gui.widgets.search_bar import SearchBar
 from photoalbum.gui.widgets.side_panel import SidePanel
 from photoalbum.workers.index_worker import IndexWorker
-from photoalbum.workers.messages import (
-    GroupsUpdate,
-    ImageInput,
-    LibraryOptions,
-    LibraryState,
-    PhotoGroup,
-    SearchOutcome,
-    SearchRequest,
-)
+from photoalbum.workers.messages import LibraryOptions, LibraryState
 from photoalbum.workers.model_prep import ModelPreparer
 from photoalbum.workers.people_worker import PeopleWorker
 from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets, Signal
-from photoalbum.workers.scenes_worker import DUPLICATES, KINDS, ScenesWorker
+from photoalbum.workers.scenes_worker import KINDS, ScenesWorker
 from photoalbum.workers.search_worker import SearchWorker
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
@@ -69,8 +57,6 @@ PAGE_LOADING, PAGE_SETUP, PAGE_FIRST_RUN, PAGE_MESSAGE, PAGE_LIBRARY = range(5)
 CELL = 168
 #: At most this many photos are opened at once with Enter (a mis-press must not open 10k windows).
 MAX_OPEN_EXTERNAL = 10
-#: While indexing runs, scenes regroup at most this often (seconds); always when a run ends.
-SCENES_EVERY_WHILE_INDEXING = 600.0
 #: Side-panel titles of the group sections, per kind and UI language.
 SECTION_TITLES = {
     "scene": ("Scenes", "场景"),
@@ -82,21 +68,6 @@ SECTION_TITLES = {
 def system_language() -> str:
     """"zh" when the desktop's locale is Chinese, else "en" (the languages scene names exist in)."""
     return "zh" if QtCore.QLocale.system().language() == QtCore.QLocale.Language.Chinese else "en"
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def while_attached(fn: F) -> F:
-    """A worker slot that does nothing once the window was detached from its workers (at
-    shutdown, signals queued before the workers stopped may still arrive)."""
-
-    @functools.wraps(fn)
-    def wrapper(self: MainWindow, *args: Any, **kwargs: Any) -> Any:
-        if self.detached:
-            return None
-        return fn(self, *args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -158,25 +129,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self._confirm = confirm or self._ask_confirm
         self._persist_model = persist_model
         self._default_folders = list(default_folders)
-        self._pending_folders: list[str] = []  # chosen on the first-run page, added once open
+        self._first_run_folders: list[str] = []  # chosen on the setup page, added once open
         self.log_file = log_file
         self.models_dir = models_dir
         self.state: LibraryState | None = None
-        self.request = SearchRequest()
-        self._pending_rid = 0
-        self._search_open = False
-        self._search_opening = False
         self._indexing = False
-        self._scenes_asked_at = 0.0  # when scenes were last asked to regroup during a run
         self._cancelled = False
-        self._last_outcome: SearchOutcome | None = None
         self.viewer: ViewerDialog | None = None
         self.people_worker: PeopleWorker | None = None
         self.people_section: PeopleSection | None = None
         self.detached = False
         self._folders_to_open: list[str] = []  # `photoalbum FOLDER` / "Open with", once open
-        self.group: PhotoGroup | None = None  # the scene/event/duplicate set shown and searched
-        self._scenes_open = False
 
         self.setWindowTitle("photoalbum")
         self.setAcceptDrops(True)
@@ -190,6 +153,28 @@ class MainWindow(QtWidgets.QMainWindow):
             for kind in KINDS
         }
         self._build_ui()
+        self.search_controller = SearchController(
+            search_worker=search_worker,
+            grid_model=self.grid_model,
+            search_bar=self.search_bar,
+            results_stack=self.results_stack,
+            grid=self.grid,
+            empty=self.empty,
+            status_label=self.status_label,
+            library=lambda: self.state,
+            indexing=lambda: self._indexing,
+            library_shown=lambda: self.current_page() == PAGE_LIBRARY,
+            language=self.language,
+            parent=self,
+        )
+        self.groups_controller = GroupsController(
+            search=self.search_controller,
+            lists=self.group_lists,
+            chip=self.group_chip,
+            scenes_worker=scenes_worker,
+            language=self.language,
+            parent=self,
+        )
         self._build_actions()
         self._connect()
         self._restore_settings()
@@ -305,11 +290,10 @@ class MainWindow(QtWidgets.QMainWindow):
         iw.paused_changed.connect(self.index_status.set_paused)
         iw.busy.connect(self._on_index_worker_busy)
         iw.error.connect(self._on_worker_error)
-        sw.opened.connect(self._on_search_worker_opened)
-        sw.open_failed.connect(self._on_search_worker_open_failed)
-        sw.results_ready.connect(self._on_search_worker_results)
-        sw.browse_ready.connect(self._on_search_worker_browse)
-        sw.search_failed.connect(self._on_search_worker_failed)
+        search = self.search_controller
+        search.results_shown.connect(self.results_shown)
+        search.search_failed.connect(self.search_failed)
+        search.message.connect(self.show_message)
         sw.photos_loaded.connect(self.grid_model.add_photos)
         sw.text_loaded.connect(self._on_search_worker_text_loaded)
         # Lambdas, not the workers' bound methods: a bound method of a worker would run queued on
@@ -318,9 +302,9 @@ class MainWindow(QtWidgets.QMainWindow):
             lambda ids: None if self.detached else sw.load_photos(ids)
         )
 
-        self.search_bar.search_requested.connect(self._on_search_bar_search_requested)
+        self.search_bar.search_requested.connect(search.set_query)
         self.search_bar.problem.connect(self.show_message)
-        self.filter_bar.filter_changed.connect(self._on_filter_bar_changed)
+        self.filter_bar.filter_changed.connect(search.set_filter)
         self.side_panel.folder_selected.connect(self.filter_bar.set_folder)
         self.side_panel.add_folder_clicked.connect(self.add_folder)
         self.side_panel.remove_folder_clicked.connect(self.remove_folder)
@@ -337,15 +321,9 @@ class MainWindow(QtWidgets.QMainWindow):
             lambda: None if self.detached else iw.index_now()
         )
         self.index_status.failures_clicked.connect(self.show_failures)
-        for group_list in self.group_lists.values():
-            group_list.group_selected.connect(self.show_group)
-        self.group_chip.cleared.connect(self.clear_group)
-        self.side_panel.all_button.clicked.connect(self.clear_group)
+        self.side_panel.all_button.clicked.connect(self.groups_controller.clear_group)
         if self.scenes_worker is not None:
-            scw = self.scenes_worker
-            scw.groups_ready.connect(self._on_scenes_worker_groups_ready)
-            scw.busy_changed.connect(self._on_scenes_worker_busy_changed)
-            scw.failed.connect(self._on_worker_error)
+            self.scenes_worker.failed.connect(self._on_worker_error)
 
     # --- start-up and settings -----------------------------------------------------------------
     def start(self) -> None:
@@ -355,6 +333,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def detach(self) -> None:
         """Stop talking to the workers (they are about to stop)."""
         self.detached = True
+        self.search_controller.detach()
+        self.groups_controller.detach()
 
     @staticmethod
     def settings_language(settings: QtCore.QSettings) -> str | None:
@@ -409,7 +389,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.index_status.set_idle(self._summary())
         if state.model_prepared:
             self._show_page(PAGE_LIBRARY if state.roots else PAGE_FIRST_RUN)
-        self._update_empty_state()
+        self.search_controller.update_empty_state()
 
     def _summary(self) -> str:
         s = self.state
@@ -432,21 +412,13 @@ class MainWindow(QtWidgets.QMainWindow):
     @while_attached
     @logs_exceptions
     def _on_index_worker_opened(self, state: LibraryState) -> None:
-        if self._pending_folders:  # chosen on the first-run page: add them now the model is ready
-            folders, self._pending_folders = self._pending_folders, []
+        if self._first_run_folders:  # chosen on the setup page: add them now the model is ready
+            folders, self._first_run_folders = self._first_run_folders, []
             self.index_worker.add_folders(folders)
         self._apply_state(state)
-        self._open_pending_folders()
-        if self.scenes_worker is not None:
-            self._scenes_open = True
-            self.scenes_worker.open(self.options)
-        if not self._search_open and not self._search_opening:
-            self._search_opening = True
-            self.search_worker.open()
-        elif self._search_open:
-            self._search_open = False
-            self._search_opening = True
-            self.search_worker.reopen(self.options)
+        self._flush_folders_to_open()
+        self.groups_controller.library_opened(self.options)
+        self.search_controller.library_opened(self.options)
 
     @while_attached
     @logs_exceptions
@@ -469,7 +441,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.index_worker.reopen(self.options)
 
     def _on_setup_page_model_ready(self, name: str) -> None:
-        self._pending_folders = self.setup_page.chosen_folders()
+        self._first_run_folders = self.setup_page.chosen_folders()
         self.options = replace(self.options, model=name)
         if self._persist_model and not name.startswith("random:"):
             self.settings.setValue("library/model", name)
@@ -479,10 +451,10 @@ class MainWindow(QtWidgets.QMainWindow):
     @while_attached
     def _on_index_worker_run_started(self) -> None:
         self._indexing = True
-        self._scenes_asked_at = time.monotonic()  # a run's first minutes are not regrouped
         self._cancelled = False
+        self.groups_controller.run_started()
         self.index_status.set_running()
-        self._update_empty_state()
+        self.search_controller.update_empty_state()
 
     @while_attached
     def _on_index_worker_progress(self, p: IndexProgress) -> None:
@@ -490,41 +462,26 @@ class MainWindow(QtWidgets.QMainWindow):
 
     @while_attached
     def _on_index_worker_photos_changed(self) -> None:
-        if self.request.is_browse:
-            self._run_request()
-        if self.scenes_worker is not None and self._scenes_open:
-            # While a run adds photos, regroup only now and then: each regrouping is redone by the
-            # next batch, and its numpy work and tower loads take the GIL from this thread
-            # (measured: 120 ms window stalls with the indexing itself in a child process).
-            # The run's end always regroups.
-            now = time.monotonic()
-            if not self._indexing or now - self._scenes_asked_at >= SCENES_EVERY_WHILE_INDEXING:
-                self._scenes_asked_at = now
-                self.scenes_worker.refresh()  # coalesced and rate-limited by the worker
+        self.search_controller.photos_changed()
+        self.groups_controller.photos_changed()
 
     @while_attached
     def _on_index_worker_photos_removed(self, ids: list[int]) -> None:
-        self.grid_model.remove_ids(ids)  # results too, not only the browse listing
+        self.search_controller.photos_removed(ids)
         self.show_message(f"Removed {len(ids):,} photo(s) from the library (files untouched)")
-        self._update_empty_state()
 
     @while_attached
     def _on_index_worker_run_finished(self, report: IndexReport | None) -> None:
         self._indexing = False
         self._cancelled = report is not None and report.cancelled
         self.index_status.set_finished(report, self._summary())
-        if self.scenes_worker is not None and self._scenes_open:
-            self.scenes_worker.refresh()
+        self.groups_controller.run_finished()
         if report is not None and report.failed:
             self.show_message(
                 f"{report.failed:,} photo{'s' if report.failed != 1 else ''} could not be read "
                 "— see “failed” in the status bar"
             )
-        if report is not None and report.indexed and not self.request.is_browse:
-            # Results shown while indexing ran were ranked over part of the library: rank again
-            # over all of it (a browse listing already follows along through photos_changed).
-            self._run_request()
-        self._update_empty_state()
+        self.search_controller.run_finished(report)
 
     @while_attached
     def _on_index_worker_busy(self, message: str) -> None:
@@ -534,200 +491,6 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_worker_error(self, message: str) -> None:
         logger.warning("worker: %s", message)
         self.show_message(message, 12000)
-
-    @while_attached
-    def _on_search_worker_opened(self) -> None:
-        self._search_open = True
-        self._search_opening = False
-        self.grid_model.forget_pending_info()
-        self._run_request()
-
-    @while_attached
-    def _on_search_worker_open_failed(self, message: str) -> None:
-        self._search_opening = False
-        self.show_message(f"Search is unavailable: {message}", 15000)
-
-    @while_attached
-    @logs_exceptions
-    def _on_search_worker_results(self, outcome: SearchOutcome) -> None:
-        if outcome.request_id != self._pending_rid:
-            return
-        self._last_outcome = outcome
-        self.grid_model.set_results(outcome.ids, outcome.scores, outcome.photos)
-        n = len(outcome.ids)
-        where = self._group_phrase()
-        if outcome.weak:
-            self.status_label.setText(
-                f"No clear match for “{outcome.description}”{where}: the {n:,} closest photos "
-                f"({outcome.seconds:.2f} s)"
-            )
-        else:
-            hidden = f" · {outcome.cut:,} weaker matches hidden" if outcome.cut else ""
-            self.status_label.setText(
-                f"{n:,} results for “{outcome.description}”{where} ({outcome.seconds:.2f} s)"
-                f"{hidden}"
-            )
-        self._after_fill()
-
-    @while_attached
-    @logs_exceptions
-    def _on_search_worker_browse(self, rid: int, ids: np.ndarray) -> None:
-        if rid != self._pending_rid:
-            return
-        self._last_outcome = None
-        group = self.group
-        if group is not None and group.keep_order and len(ids):
-            # Events in time order, duplicate sets side by side: the group's own order.
-            order = np.asarray(group.photo_ids, dtype=np.int64)
-            ids = order[np.isin(order, ids)]
-        self.grid_model.update_ids(ids)
-        if self.current_page() != PAGE_LIBRARY:
-            return
-        others = replace(self.request.flt, ids=None)
-        if group is not None:
-            text = f"{len(ids):,} photos{self._group_phrase()}"
-            if not others.is_empty:
-                text += " match the filters"
-        elif others.is_empty:
-            text = f"{len(ids):,} photos"
-        else:
-            text = f"{len(ids):,} photos match the filters"
-        self.status_label.setText(text)
-        self._after_fill()
-
-    @while_attached
-    def _on_search_worker_failed(self, rid: int, message: str) -> None:
-        if rid != self._pending_rid:
-            return
-        self.status_label.setText(message)
-        self.search_failed.emit(message)
-
-    def _after_fill(self) -> None:
-        self._update_empty_state()
-        self.results_shown.emit(self.grid_model.rowCount())
-
-    def _update_empty_state(self) -> None:
-        if self.grid_model.rowCount() > 0:
-            self.results_stack.setCurrentWidget(self.grid)
-            return
-        s = self.state
-        if not self.request.is_browse:
-            hidden = self._last_outcome.cut if self._last_outcome else 0
-            self.empty.show_message(
-                "No matching photos",
-                (f"{hidden:,} weak matches were hidden. " if hidden else "")
-                + "Try other words, fewer filters, or drop a photo to find similar ones.",
-            )
-        elif not self.request.flt.is_empty:
-            self.empty.show_message("No photos match these filters", "Clear filters to see all.")
-        elif self._indexing or (s is not None and s.indexed == 0 and s.roots):
-            self.empty.show_message(
-                "Indexing your photos…", "They appear here as they are indexed."
-            )
-        else:
-            self.empty.show_message(
-                "No photos yet", "Add a folder with JPEG, PNG, HEIC or other photos."
-            )
-        self.results_stack.setCurrentWidget(self.empty)
-
-    # --- searching -----------------------------------------------------------------------------
-    def _on_search_bar_search_requested(self, text: str, images: tuple[ImageInput, ...]) -> None:
-        self.request = replace(self.request, text=text, images=tuple(images))
-        self._run_request()
-
-    def _on_filter_bar_changed(self, flt: PhotoFilter) -> None:
-        self.request = replace(self.request, flt=self._with_group(flt))
-        self._run_request()
-
-    # --- scenes, events, duplicates ------------------------------------------------------------
-    def _with_group(self, flt: PhotoFilter) -> PhotoFilter:
-        """``flt`` restricted to the active group's photos (applied inside the ANN search)."""
-        return replace(flt, ids=self.group.photo_ids if self.group is not None else None)
-
-    def _group_phrase(self) -> str:
-        g = self.group
-        if g is None:
-            return ""
-        return f" in {kind_label(g.kind, 'en').lower()} “{g.title(self.language)}”"
-
-    def show_group(self, group: PhotoGroup) -> None:
-        """Show a scene's / event's / duplicate set's photos; searches stay inside it until the
-        chip's × (or "All photos") clears it."""
-        g = self.group
-        if g is not None and (g.kind, g.key) == (group.kind, group.key) and self.request.is_browse:
-            return  # already shown (a click can also arrive as an activation)
-        self.group = group
-        for kind, group_list in self.group_lists.items():
-            if kind == group.kind:
-                group_list.select_key(group.key)
-            else:
-                group_list.clear_selection()
-        self.group_chip.show_group(group, self.language)
-        self.search_bar.clear(emit=False)  # clicking a group shows its photos: a fresh start
-        self.request = replace(
-            self.request, text="", images=(), similar_to=None, flt=self._with_group(self.request.flt)
-        )
-        self._run_request()
-
-    def clear_group(self) -> None:
-        """Show (and search) the whole library again."""
-        if self.group is None:
-            return
-        self.group = None
-        for group_list in self.group_lists.values():
-            group_list.clear_selection()
-        self.group_chip.show_group(None)
-        self.request = replace(self.request, flt=self._with_group(self.request.flt))
-        self._run_request()
-
-    @while_attached
-    @logs_exceptions
-    def _on_scenes_worker_groups_ready(self, update: GroupsUpdate) -> None:
-        extra: tuple[PhotoGroup, ...] = ()
-        if update.kind == DUPLICATES and len(update.groups) > 1:
-            extra = (self._all_duplicates(update.groups),)
-        self.group_lists[update.kind].set_update(update, extra)
-        g = self.group
-        if g is None or g.kind != update.kind:
-            return
-        fresh = next((x for x in (*extra, *update.groups) if x.key == g.key), None)
-        if fresh is None or fresh.photo_ids == g.photo_ids:
-            return  # gone in a recluster: keep showing what the user chose
-        self.group = fresh
-        self.group_chip.show_group(fresh, self.language)
-        self.request = replace(self.request, flt=self._with_group(self.request.flt))
-        if self.request.is_browse:  # a listing follows its group; results stay until asked again
-            self._run_request()
-
-    @staticmethod
-    def _all_duplicates(groups: Sequence[PhotoGroup]) -> PhotoGroup:
-        ids = tuple(i for g in groups for i in g.photo_ids)
-        n = len(groups)
-        return PhotoGroup(
-            DUPLICATES,
-            "dup-all",
-            f"All {n:,} sets, side by side",
-            f"全部 {n:,} 组，并排显示",
-            ids,
-            cover=groups[0].cover,
-            keep_order=True,
-            detail="Review them in the grid; “Remove from library” forgets a photo, "
-            "files are never deleted",
-        )
-
-    @while_attached
-    def _on_scenes_worker_busy_changed(self, busy: bool) -> None:
-        for group_list in self.group_lists.values():
-            group_list.set_busy(busy)
-
-    @while_attached
-    def _run_request(self) -> None:
-        if not self._search_open:
-            return  # runs when the search worker has opened
-        if self.request.is_browse:
-            self._pending_rid = self.search_worker.browse(self.request.flt)
-        else:
-            self._pending_rid = self.search_worker.search(self.request)
 
     def search(self, text: str) -> None:
         """Type ``text`` into the search bar and search now."""
@@ -800,9 +563,10 @@ class MainWindow(QtWidgets.QMainWindow):
         manager's "Open with"). Waits until the library is open with a prepared model."""
         self._folders_to_open.extend(folders)
         if self.state is not None and self.state.model_prepared:
-            self._open_pending_folders()
+            self._flush_folders_to_open()
 
-    def _open_pending_folders(self) -> None:
+    def _flush_folders_to_open(self) -> None:
+        """Add and show the folders :meth:`open_folders` was asked for (the list empties)."""
         folders = list(dict.fromkeys(self._folders_to_open))
         self._folders_to_open.clear()
         if not folders or self.state is None:
@@ -840,7 +604,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.viewer is not None:
             self.viewer.close()
         self.viewer = ViewerDialog(self.grid_model, self.loader, row, self,
-                                   words=self._query_words(),
+                                   words=self.search_controller.query_words(),
                                    request_text=self.search_worker.load_text)
         self.viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.viewer.row_changed.connect(self._on_viewer_row_changed)
@@ -850,15 +614,6 @@ class MainWindow(QtWidgets.QMainWindow):
             self._ask_photo_faces(row)
         self.viewer.show()
         return self.viewer
-
-    def _query_words(self) -> tuple[str, ...]:
-        """The words of the current search (for the viewer's text highlights)."""
-        if self.request.is_browse or not self.request.text.strip():
-            return ()
-        try:
-            return parse_query(self.request.text).words
-        except KnownError:
-            return ()
 
     def _on_search_worker_text_loaded(self, photo_id: int, lines: object) -> None:
         if self.viewer is not None:

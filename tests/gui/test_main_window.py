@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from photoalbum.gui.app import App, build_app
+from photoalbum.gui.controllers.search import SearchState
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.main_window import PAGE_FIRST_RUN, PAGE_LIBRARY, PAGE_MESSAGE, PAGE_SETUP
 from photoalbum.workers.messages import LibraryOptions
@@ -58,7 +59,8 @@ class Harness:
 
     def wait_search_ready(self, timeout: int = 20000) -> None:
         """Until the search worker has opened (and loaded its text tower)."""
-        self.qtbot.waitUntil(lambda: self.window._search_open, timeout=timeout)
+        search = self.window.search_controller
+        self.qtbot.waitUntil(lambda: search.state is SearchState.OPEN, timeout=timeout)
 
     def wait_page(self, page: int, timeout: int = 20000) -> None:
         self.qtbot.waitUntil(lambda: self.window.current_page() == page, timeout=timeout)
@@ -369,14 +371,15 @@ def test_event_loop_keeps_turning_while_indexing(harness, tmp_path):
     timer.start()
     h.window.index_worker.run_started.connect(lambda: indexing.__setitem__(0, True))
     shown_while_indexing = []
+    search = h.window.search_controller
     h.window.results_shown.connect(
-        lambda n: shown_while_indexing.append(n) if indexing[0] and h.window.request.text else None
+        lambda n: shown_while_indexing.append(n) if indexing[0] and search.request.text else None
     )
     progress = []
     h.window.index_worker.progress.connect(lambda p: progress.append(p.done))
 
     def search_once_photos_are_in() -> None:  # search works while indexing runs
-        if indexing[0] and any(progress) and not h.window.request.text:
+        if indexing[0] and any(progress) and not search.request.text:
             h.window.search("a cat")
 
     poll = QtCore.QTimer()

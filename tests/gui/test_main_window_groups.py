@@ -111,7 +111,7 @@ def test_sections_list_groups_and_a_click_shows_their_photos(app, photos):
     with h.qtbot.waitSignal(w.results_shown, timeout=20000):
         h.qtbot.mouseClick(w.group_chip.close_button, Qt.MouseButton.LeftButton)
     h.wait_rows(10)
-    assert w.group_chip.isHidden() and w.group is None
+    assert w.group_chip.isHidden() and w.search_controller.group is None
     assert w.group_lists["duplicates"].selected_key() is None
     assert snapshot(photos) == before  # nothing written to the photos
 
