@@ -10,8 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoalbum.gui.attached import while_attached
+from photoalbum.gui.controllers.folders import FoldersController
 from photoalbum.gui.controllers.groups import GroupsController
+from photoalbum.gui.controllers.indexing import IndexingController
+from photoalbum.gui.controllers.people import PeopleController
+from photoalbum.gui.controllers.photo_actions import PhotoActions
 from photoalbum.gui.controllers.search import SearchController
+from photoalbum.gui.controllers.viewer import ViewerController
 from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
 from photoalbum.gui.dialogs.about_dialog import AboutDialog
 from photoalbum.gui.dialogs.failures_dialog import FailuresDialog
@@ -46,7 +51,7 @@ from photoalbum.workers.search_worker import SearchWorker
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
 if TYPE_CHECKING:  # pragma: no cover
-    from photoalbum.core.indexer import IndexProgress, IndexReport
+    from photoalbum.core.indexer import IndexReport
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +60,6 @@ PAGE_LOADING, PAGE_SETUP, PAGE_FIRST_RUN, PAGE_MESSAGE, PAGE_LIBRARY = range(5)
 #: Grid cell (thumbnail box) in pixels. Thumbnails are decoded at this size off the GUI thread,
 #: so painting a cell never rescales a pixmap (smooth scaling at paint time cost ~1 ms a cell).
 CELL = 168
-#: At most this many photos are opened at once with Enter (a mis-press must not open 10k windows).
-MAX_OPEN_EXTERNAL = 10
 #: Side-panel titles of the group sections, per kind and UI language.
 SECTION_TITLES = {
     "scene": ("Scenes", "场景"),
@@ -129,17 +132,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self._confirm = confirm or self._ask_confirm
         self._persist_model = persist_model
         self._default_folders = list(default_folders)
-        self._first_run_folders: list[str] = []  # chosen on the setup page, added once open
         self.log_file = log_file
         self.models_dir = models_dir
         self.state: LibraryState | None = None
-        self._indexing = False
-        self._cancelled = False
-        self.viewer: ViewerDialog | None = None
         self.people_worker: PeopleWorker | None = None
         self.people_section: PeopleSection | None = None
+        self.people_controller: PeopleController | None = None
         self.detached = False
-        self._folders_to_open: list[str] = []  # `photoalbum FOLDER` / "Open with", once open
 
         self.setWindowTitle("photoalbum")
         self.setAcceptDrops(True)
@@ -153,6 +152,13 @@ class MainWindow(QtWidgets.QMainWindow):
             for kind in KINDS
         }
         self._build_ui()
+        self.indexing_controller = IndexingController(
+            index_worker=index_worker,
+            index_status=self.index_status,
+            library=lambda: self.state,
+            show_message=self.show_message,
+            parent=self,
+        )
         self.search_controller = SearchController(
             search_worker=search_worker,
             grid_model=self.grid_model,
@@ -162,7 +168,7 @@ class MainWindow(QtWidgets.QMainWindow):
             empty=self.empty,
             status_label=self.status_label,
             library=lambda: self.state,
-            indexing=lambda: self._indexing,
+            indexing=lambda: self.indexing_controller.running,
             library_shown=lambda: self.current_page() == PAGE_LIBRARY,
             language=self.language,
             parent=self,
@@ -174,6 +180,34 @@ class MainWindow(QtWidgets.QMainWindow):
             scenes_worker=scenes_worker,
             language=self.language,
             parent=self,
+        )
+        self.folders_controller = FoldersController(
+            index_worker=index_worker,
+            filter_bar=self.filter_bar,
+            choose_folder=self._choose_folder,
+            confirm=self._confirm,
+            show_message=self.show_message,
+            library=lambda: self.state,
+            indexing=lambda: self.indexing_controller.running,
+        )
+        self.viewer_controller = ViewerController(
+            window=self,
+            grid_model=self.grid_model,
+            grid=self.grid,
+            loader=loader,
+            search_worker=search_worker,
+            query_words=self.search_controller.query_words,
+            parent=self,
+        )
+        self.photo_actions = PhotoActions(
+            window=self,
+            grid_model=self.grid_model,
+            search_bar=self.search_bar,
+            index_worker=index_worker,
+            open_url=self._open_url,
+            confirm=self._confirm,
+            open_viewer=self.open_viewer,
+            can_remove=lambda: bool(self.state and self.state.can_remove_photos),
         )
         self._build_actions()
         self._connect()
@@ -283,19 +317,15 @@ class MainWindow(QtWidgets.QMainWindow):
         iw.open_failed.connect(self._on_index_worker_open_failed)
         iw.state_changed.connect(self._apply_state)
         iw.run_started.connect(self._on_index_worker_run_started)
-        iw.progress.connect(self._on_index_worker_progress)
         iw.photos_changed.connect(self._on_index_worker_photos_changed)
         iw.photos_removed.connect(self._on_index_worker_photos_removed)
         iw.run_finished.connect(self._on_index_worker_run_finished)
-        iw.paused_changed.connect(self.index_status.set_paused)
-        iw.busy.connect(self._on_index_worker_busy)
         iw.error.connect(self._on_worker_error)
         search = self.search_controller
         search.results_shown.connect(self.results_shown)
         search.search_failed.connect(self.search_failed)
         search.message.connect(self.show_message)
         sw.photos_loaded.connect(self.grid_model.add_photos)
-        sw.text_loaded.connect(self._on_search_worker_text_loaded)
         # Lambdas, not the workers' bound methods: a bound method of a worker would run queued on
         # the worker's (busy) thread; these calls must act at once from the GUI thread.
         self.grid_model.info_requested.connect(
@@ -307,19 +337,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.filter_bar.filter_changed.connect(search.set_filter)
         self.side_panel.folder_selected.connect(self.filter_bar.set_folder)
         self.side_panel.add_folder_clicked.connect(self.add_folder)
-        self.side_panel.remove_folder_clicked.connect(self.remove_folder)
+        self.side_panel.remove_folder_clicked.connect(self.folders_controller.remove_folder)
         self.first_run.add_folder_clicked.connect(self.add_folder)
         self.message_page.retry_clicked.connect(self._on_message_page_retry)
         self.setup_page.model_ready.connect(self._on_setup_page_model_ready)
         self.grid.open_requested.connect(self.open_viewer)
-        self.grid.open_external_requested.connect(self.open_external)
-        self.grid.context_menu_requested.connect(self._on_grid_context_menu)
-        self.index_status.pause_clicked.connect(lambda: None if self.detached else iw.pause())
-        self.index_status.resume_clicked.connect(lambda: None if self.detached else iw.resume())
-        self.index_status.cancel_clicked.connect(lambda: None if self.detached else iw.cancel())
-        self.index_status.index_now_clicked.connect(
-            lambda: None if self.detached else iw.index_now()
-        )
+        self.grid.open_external_requested.connect(self.photo_actions.open_external)
+        self.grid.context_menu_requested.connect(self.photo_actions.context_menu)
         self.index_status.failures_clicked.connect(self.show_failures)
         self.side_panel.all_button.clicked.connect(self.groups_controller.clear_group)
         if self.scenes_worker is not None:
@@ -333,8 +357,11 @@ class MainWindow(QtWidgets.QMainWindow):
     def detach(self) -> None:
         """Stop talking to the workers (they are about to stop)."""
         self.detached = True
+        self.indexing_controller.detach()
         self.search_controller.detach()
         self.groups_controller.detach()
+        if self.people_controller is not None:
+            self.people_controller.detach()
 
     @staticmethod
     def settings_language(settings: QtCore.QSettings) -> str | None:
@@ -358,8 +385,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
         self.save_settings()
-        if self.viewer is not None:
-            self.viewer.close()
+        self.viewer_controller.close()
         super().closeEvent(event)
 
     # --- pages ---------------------------------------------------------------------------------
@@ -383,26 +409,10 @@ class MainWindow(QtWidgets.QMainWindow):
             self.filter_bar.set_roots(state.roots)
         self.banner.set_model(state.model)
         self.banner.setVisible(state.random_weights)
-        self.index_status.set_failures(state.failed)
-        self.index_status.pass_titles = {p.name: p.title for p in state.passes}
-        if not self._indexing:
-            self.index_status.set_idle(self._summary())
+        self.indexing_controller.state_changed(state)
         if state.model_prepared:
             self._show_page(PAGE_LIBRARY if state.roots else PAGE_FIRST_RUN)
         self.search_controller.update_empty_state()
-
-    def _summary(self) -> str:
-        s = self.state
-        if self._cancelled:
-            return "Indexing cancelled — “Index now” finishes it"
-        if s is None:
-            return ""
-        if s.pending:
-            return f"{s.pending:,} photos not indexed yet"
-        left = [f"{p.title}: {p.todo:,} to do" for p in s.passes if p.enabled and p.todo]
-        if s.indexed and left:
-            return "Photos indexed · " + " · ".join(left)
-        return "Library up to date" if s.indexed else ""
 
     def show_message(self, text: str, msec: int = 8000) -> None:
         """A transient message in the status bar."""
@@ -412,11 +422,8 @@ class MainWindow(QtWidgets.QMainWindow):
     @while_attached
     @logs_exceptions
     def _on_index_worker_opened(self, state: LibraryState) -> None:
-        if self._first_run_folders:  # chosen on the setup page: add them now the model is ready
-            folders, self._first_run_folders = self._first_run_folders, []
-            self.index_worker.add_folders(folders)
         self._apply_state(state)
-        self._flush_folders_to_open()
+        self.folders_controller.library_opened()
         self.groups_controller.library_opened(self.options)
         self.search_controller.library_opened(self.options)
 
@@ -441,7 +448,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.index_worker.reopen(self.options)
 
     def _on_setup_page_model_ready(self, name: str) -> None:
-        self._first_run_folders = self.setup_page.chosen_folders()
+        self.folders_controller.add_once_open(self.setup_page.chosen_folders())
         self.options = replace(self.options, model=name)
         if self._persist_model and not name.startswith("random:"):
             self.settings.setValue("library/model", name)
@@ -450,15 +457,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     @while_attached
     def _on_index_worker_run_started(self) -> None:
-        self._indexing = True
-        self._cancelled = False
+        self.indexing_controller.run_started()
         self.groups_controller.run_started()
-        self.index_status.set_running()
         self.search_controller.update_empty_state()
-
-    @while_attached
-    def _on_index_worker_progress(self, p: IndexProgress) -> None:
-        self.index_status.set_progress(p)
 
     @while_attached
     def _on_index_worker_photos_changed(self) -> None:
@@ -472,20 +473,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     @while_attached
     def _on_index_worker_run_finished(self, report: IndexReport | None) -> None:
-        self._indexing = False
-        self._cancelled = report is not None and report.cancelled
-        self.index_status.set_finished(report, self._summary())
+        self.indexing_controller.run_finished(report)
         self.groups_controller.run_finished()
-        if report is not None and report.failed:
-            self.show_message(
-                f"{report.failed:,} photo{'s' if report.failed != 1 else ''} could not be read "
-                "— see “failed” in the status bar"
-            )
         self.search_controller.run_finished(report)
-
-    @while_attached
-    def _on_index_worker_busy(self, message: str) -> None:
-        self.show_message(f"Waiting: {message}", 10000)
 
     @while_attached
     def _on_worker_error(self, message: str) -> None:
@@ -508,86 +498,29 @@ class MainWindow(QtWidgets.QMainWindow):
         section = PeopleSection(confirm=self._confirm)
         self.people_section = section
         self.side_panel.add_section("People", section)
-        section.person_activated.connect(lambda _pid, term: self.search(term))
-        section.rename_requested.connect(lambda pid, name: self._people(worker.rename, pid, name))
-        section.hide_requested.connect(lambda pid, hidden: self._people(worker.hide, pid, hidden))
-        section.exclude_requested.connect(lambda pid: self._people(worker.exclude, pid))
-        section.merge_requested.connect(lambda a, b: self._people(worker.merge, a, b))
-        section.scan_requested.connect(lambda: self._people(worker.enable))
-        section.wipe_requested.connect(lambda: self._people(worker.wipe))
-        worker.people_loaded.connect(section.set_people)
-        worker.enabled.connect(lambda: self._people(self.index_worker.index_now))
-        worker.message.connect(self._on_people_worker_message)
-        worker.failed.connect(self._on_worker_error)
-        worker.faces_loaded.connect(self._on_people_worker_faces_loaded)
-        self.index_worker.opened.connect(lambda _state: self._people(worker.refresh))
-        self.index_worker.run_finished.connect(lambda _report: self._people(worker.refresh))
-        self.index_worker.progress.connect(self._on_index_worker_progress_people)
+        self.people_controller = PeopleController(
+            worker=worker,
+            section=section,
+            index_worker=self.index_worker,
+            grid_model=self.grid_model,
+            search=self.search,
+            show_faces=self.viewer_controller.set_faces,
+            show_message=self.show_message,
+            show_error=self._on_worker_error,
+            parent=self,
+        )
+        self.viewer_controller.row_shown.connect(self.people_controller.ask_photo_faces)
         return section
-
-    @while_attached
-    def _on_index_worker_progress_people(self, p: IndexProgress) -> None:
-        if p.stage == "pass:faces" and self.people_section is not None:
-            self.people_section.set_progress(p.done, p.total)
-
-    def _people(self, method: Callable[..., None], *args: object) -> None:
-        if not self.detached:
-            method(*args)
-
-    def _ask_photo_faces(self, row: int) -> None:
-        photo = self.grid_model.photo(row)
-        if photo is not None and self.people_worker is not None and not self.detached:
-            self.people_worker.photo_faces(photo.id)
-
-    @while_attached
-    def _on_people_worker_faces_loaded(self, photo_id: int, faces: list) -> None:
-        if self.viewer is not None:
-            self.viewer.set_faces(photo_id, faces)
-
-    @while_attached
-    def _on_people_worker_message(self, message: str) -> None:
-        if self.people_section is not None:
-            self.people_section.set_message(message)
-        self.show_message(message)
 
     # --- folders -------------------------------------------------------------------------------
     def add_folder(self) -> None:
         """Ask for a folder and add it to the library (indexing starts at once)."""
-        folder = self._choose_folder()
-        if folder:
-            self.index_worker.add_folders([folder])
-            self.show_message(f"Adding {folder}…")
+        self.folders_controller.add_folder()
 
     def open_folders(self, folders: Sequence[str]) -> None:
         """Show these folders, adding them to the library first (``photoalbum FOLDER``, the file
         manager's "Open with"). Waits until the library is open with a prepared model."""
-        self._folders_to_open.extend(folders)
-        if self.state is not None and self.state.model_prepared:
-            self._flush_folders_to_open()
-
-    def _flush_folders_to_open(self) -> None:
-        """Add and show the folders :meth:`open_folders` was asked for (the list empties)."""
-        folders = list(dict.fromkeys(self._folders_to_open))
-        self._folders_to_open.clear()
-        if not folders or self.state is None:
-            return
-        # A folder already in the library (or inside one) is only shown; the catalog keeps
-        # one root for it either way.
-        self.index_worker.add_folders(folders)
-        self.filter_bar.set_folder(folders[0])  # the folder filter shows which folder this is
-
-    def remove_folder(self, folder: str) -> None:
-        """Forget a library folder after confirmation (its files are not touched)."""
-        if self._confirm(
-            "Remove folder",
-            f"Forget {folder} and its photos? The files themselves are not touched.",
-        ):
-            running = self._indexing
-            if running:  # don't make the removal wait for a long run: stop it, then go on
-                self.index_worker.cancel()
-            self.index_worker.remove_folder(folder)
-            if running:
-                self.index_worker.index_now()
+        self.folders_controller.open_folders(folders)
 
     def _ask_folder(self) -> str | None:
         return QtWidgets.QFileDialog.getExistingDirectory(self, "Add a folder of photos") or None
@@ -597,82 +530,14 @@ class MainWindow(QtWidgets.QMainWindow):
         return answer == QtWidgets.QMessageBox.StandardButton.Yes
 
     # --- photos --------------------------------------------------------------------------------
+    @property
+    def viewer(self) -> ViewerDialog | None:
+        """The open large viewer, if any."""
+        return self.viewer_controller.viewer
+
     def open_viewer(self, row: int) -> ViewerDialog | None:
         """Open the large viewer on ``row``."""
-        if not 0 <= row < self.grid_model.rowCount():
-            return None
-        if self.viewer is not None:
-            self.viewer.close()
-        self.viewer = ViewerDialog(self.grid_model, self.loader, row, self,
-                                   words=self.search_controller.query_words(),
-                                   request_text=self.search_worker.load_text)
-        self.viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.viewer.row_changed.connect(self._on_viewer_row_changed)
-        self.viewer.destroyed.connect(self._on_viewer_destroyed)
-        if self.people_worker is not None:
-            self.viewer.row_changed.connect(self._ask_photo_faces)
-            self._ask_photo_faces(row)
-        self.viewer.show()
-        return self.viewer
-
-    def _on_search_worker_text_loaded(self, photo_id: int, lines: object) -> None:
-        if self.viewer is not None:
-            self.viewer.set_text_lines(photo_id, lines)  # type: ignore[arg-type]
-
-    def _on_viewer_row_changed(self, row: int) -> None:
-        self.grid.setCurrentIndex(self.grid_model.index(row, 0))
-
-    def _on_viewer_destroyed(self) -> None:
-        self.viewer = None
-
-    def _paths(self, rows: Sequence[int]) -> list[str]:
-        out = []
-        for row in rows:
-            photo = self.grid_model.photo(row)
-            if photo is not None:
-                out.append(photo.path)
-        return out
-
-    def open_external(self, rows: Sequence[int]) -> None:
-        """Open photos in the desktop's default image viewer."""
-        for path in self._paths(rows)[:MAX_OPEN_EXTERNAL]:
-            self._open_url(QtCore.QUrl.fromLocalFile(path))
-
-    def show_in_folder(self, rows: Sequence[int]) -> None:
-        """Open the folders holding these photos."""
-        for folder in dict.fromkeys(str(Path(p).parent) for p in self._paths(rows)):
-            self._open_url(QtCore.QUrl.fromLocalFile(folder))
-
-    def copy_paths(self, rows: Sequence[int]) -> None:
-        """Copy the photos' paths to the clipboard."""
-        QtGui.QGuiApplication.clipboard().setText("\n".join(self._paths(rows)))
-
-    def find_similar(self, row: int) -> None:
-        """Search for photos like this one (a ``photo:ID`` term that more words can join)."""
-        self.search_bar.clear(emit=False)
-        self.search_bar.set_text(f"photo:{self.grid_model.photo_id(row)}")
-
-    def remove_photos(self, rows: Sequence[int]) -> None:
-        """Forget photos after confirmation (the files are never deleted)."""
-        ids = [self.grid_model.photo_id(r) for r in rows]
-        if ids and self._confirm(
-            "Remove from library", f"Forget {len(ids)} photo(s)? The files are not deleted."
-        ):
-            self.index_worker.remove_photos(ids)
-
-    def _on_grid_context_menu(self, pos: QtCore.QPoint, rows: list[int]) -> None:
-        menu = QtWidgets.QMenu(self)
-        menu.addAction("Open", lambda: self.open_viewer(rows[0]))
-        menu.addAction("Open in default app", lambda: self.open_external(rows))
-        menu.addAction("Show in folder", lambda: self.show_in_folder(rows))
-        menu.addAction("Copy path", lambda: self.copy_paths(rows))
-        menu.addSeparator()
-        menu.addAction("Find similar", lambda: self.find_similar(rows[0]))
-        menu.addSeparator()
-        remove = menu.addAction("Remove from library…", lambda: self.remove_photos(rows))
-        if not (self.state and self.state.can_remove_photos):
-            remove.setEnabled(False)  # the engine can't forget single photos yet
-        menu.exec(pos)
+        return self.viewer_controller.open(row)
 
     def show_failures(self) -> None:
         """List the photos that could not be read."""

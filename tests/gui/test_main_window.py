@@ -236,13 +236,13 @@ def test_viewer_opens_navigates_and_shows_exif(harness, photos):
     h.window.grid.setFocus()
     h.qtbot.keyClick(h.window.grid, Qt.Key.Key_Return)
     assert h.opened_urls == [model.photo(1).path]
-    h.window.copy_paths([0, 1])
+    h.window.photo_actions.copy_paths([0, 1])
     assert QtGui.QGuiApplication.clipboard().text().splitlines() == [
         model.photo(0).path,
         model.photo(1).path,
     ]
     with h.qtbot.waitSignal(h.window.results_shown, timeout=20000):
-        h.window.find_similar(0)
+        h.window.photo_actions.find_similar(0)
     assert h.window.search_bar.text().startswith("photo:") and model.has_scores
 
 
@@ -260,7 +260,7 @@ def test_remove_from_library_forgets_photos_and_keeps_files(harness, photos):
     n = model.rowCount()
     gone = [model.photo_id(0), model.photo_id(1)]
     with wait_worker_signal(h.qtbot, h.window.index_worker.photos_removed, 20000):
-        h.window.remove_photos([0, 1])
+        h.window.photo_actions.remove_photos([0, 1])
     assert h.confirmations[-1] == "Remove from library"
     h.qtbot.waitUntil(lambda: model.rowCount() == n - 2, timeout=5000)
     assert not set(gone) & set(model.ids.tolist())
