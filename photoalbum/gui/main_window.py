@@ -1,5 +1,5 @@
-"""MainWindow: search bar, filter bar, side panel (folders, scenes, events, duplicates), thumbnail
-grid and status bar over the workers."""
+"""MainWindow: lays out the search bar, filter bar, side panel, thumbnail grid and status bar, and
+wires them to the workers through the controllers in ``gui/controllers``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,14 @@ from photoalbum.gui.errors import logs_exceptions
 from photoalbum.gui.itemmodels.folder_tree import FolderTreeModel
 from photoalbum.gui.itemmodels.group_list import GroupListModel
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
+from photoalbum.gui.preferences import (
+    restore_window,
+    save_model,
+    save_options,
+    save_window,
+    settings_language,
+    system_language,
+)
 from photoalbum.gui.widgets.filter_bar import FilterBar, HorizontalScroller
 from photoalbum.gui.widgets.group_list import GroupChip, GroupList
 from photoalbum.gui.widgets.index_status import IndexStatus
@@ -68,13 +76,14 @@ SECTION_TITLES = {
 }
 
 
-def system_language() -> str:
-    """"zh" when the desktop's locale is Chinese, else "en" (the languages scene names exist in)."""
-    return "zh" if QtCore.QLocale.system().language() == QtCore.QLocale.Language.Chinese else "en"
-
-
 class MainWindow(QtWidgets.QMainWindow):
     """The app's window. Every object it talks to is built by ``gui/app.py`` and passed in.
+
+    It keeps the layout, the pages (loading, model setup, first run, message, library) and the
+    wiring; what each part does lives in a controller: ``search_controller`` (requests, results,
+    status line, empty state), ``groups_controller`` (scenes / events / duplicates lists),
+    ``indexing_controller`` (the status bar's indexing part), ``folders_controller``,
+    ``viewer_controller``, ``photo_actions`` and, once attached, ``people_controller``.
 
     Args:
         index_worker, search_worker: the workers (already moved to their threads).
@@ -120,7 +129,7 @@ class MainWindow(QtWidgets.QMainWindow):
     ) -> None:
         super().__init__()
         self.scenes_worker = scenes_worker
-        self.language = language or str(self.settings_language(settings) or system_language())
+        self.language = language or str(settings_language(settings) or system_language())
         self.index_worker = index_worker
         self.search_worker = search_worker
         self.loader = loader
@@ -211,7 +220,7 @@ class MainWindow(QtWidgets.QMainWindow):
         )
         self._build_actions()
         self._connect()
-        self._restore_settings()
+        restore_window(settings, self, self.splitter)
 
     # --- construction --------------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -363,25 +372,9 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.people_controller is not None:
             self.people_controller.detach()
 
-    @staticmethod
-    def settings_language(settings: QtCore.QSettings) -> str | None:
-        """The ``ui/language`` setting ("en" or "zh"), if set."""
-        value = settings.value("ui/language")
-        return str(value) if value in ("en", "zh") else None
-
-    def _restore_settings(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QtCore.QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        splitter = self.settings.value("window/splitter")
-        if isinstance(splitter, QtCore.QByteArray) and not splitter.isEmpty():
-            self.splitter.restoreState(splitter)
-
     def save_settings(self) -> None:
         """Persist window geometry and splitter state."""
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter", self.splitter.saveState())
-        self.settings.sync()
+        save_window(self.settings, self, self.splitter)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
         self.save_settings()
@@ -450,8 +443,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_setup_page_model_ready(self, name: str) -> None:
         self.folders_controller.add_once_open(self.setup_page.chosen_folders())
         self.options = replace(self.options, model=name)
-        if self._persist_model and not name.startswith("random:"):
-            self.settings.setValue("library/model", name)
+        if self._persist_model:
+            save_model(self.settings, name)
         self._show_page(PAGE_LOADING)
         self.index_worker.reopen(self.options)
 
@@ -558,10 +551,7 @@ class MainWindow(QtWidgets.QMainWindow):
         new = dialog.options()
         if new != self.options:
             self.options = new
-            if self._persist_model and new.model and not new.model.startswith("random:"):
-                self.settings.setValue("library/model", new.model)
-            self.settings.setValue("library/precision", new.precision)
-            self.settings.setValue("library/threads", new.threads or 0)
+            save_options(self.settings, new, persist_model=self._persist_model)
             self._show_page(PAGE_LOADING)
             self.index_worker.reopen(new)
 
