@@ -1,1 +1,1 @@
-"""The window's controllers: what the grid shows for a search, what the side panel's groups list."""
+"""The main window's controllers: one job each (search, groups, indexing, folders, viewer, ...)."""
