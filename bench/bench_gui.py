@@ -188,7 +188,8 @@ def stall_child(library: Path, photos: Path, out: Path) -> None:
                 w.search("a dog on a beach")
 
         def on_results(self, n: int) -> None:
-            if "t0" in search and "seconds" not in search and not w.request.is_browse:
+            browse = w.search_controller.request.is_browse
+            if "t0" in search and "seconds" not in search and not browse:
                 search["seconds"] = time.perf_counter() - search["t0"]
                 search["results"] = n
                 search["while_indexing"] = self.indexing

@@ -46,8 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError:  # an older checkout, for a before/after comparison: Python's default
         GIL_SWITCH_INTERVAL = 0.005  # noqa: N806
     from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
+    from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
     from photoalbum.gui.main_window import CELL
-    from photoalbum.gui.models.photo_grid import PhotoGridModel
     from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
     from photoalbum.workers.qt import QtGui, QtWidgets
     from photoalbum.workers.thumbnails import ThumbnailLoader

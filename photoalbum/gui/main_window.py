@@ -1,21 +1,22 @@
-"""MainWindow: search bar, filter bar, side panel (folders, scenes, events, duplicates), thumbnail
-grid and status bar over the workers."""
+"""MainWindow: lays out the search bar, filter bar, side panel, thumbnail grid and status bar, and
+wires them to the workers through the controllers in ``gui/controllers``."""
 
 from __future__ import annotations
 
-import functools
 import logging
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from photoalbum.core.errors import KnownError
-from photoalbum.core.ports import PhotoFilter
-from photoalbum.core.query import parse_query
+from photoalbum.gui.attached import while_attached
+from photoalbum.gui.controllers.folders import FoldersController
+from photoalbum.gui.controllers.groups import GroupsController
+from photoalbum.gui.controllers.indexing import IndexingController
+from photoalbum.gui.controllers.people import PeopleController
+from photoalbum.gui.controllers.photo_actions import PhotoActions
+from photoalbum.gui.controllers.search import SearchController
+from photoalbum.gui.controllers.viewer import ViewerController
 from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
 from photoalbum.gui.dialogs.about_dialog import AboutDialog
 from photoalbum.gui.dialogs.failures_dialog import FailuresDialog
@@ -24,9 +25,17 @@ from photoalbum.gui.dialogs.settings_dialog import SettingsDialog
 from photoalbum.gui.dialogs.viewer import ViewerDialog
 from photoalbum.gui.dropping import has_image_content
 from photoalbum.gui.errors import logs_exceptions
-from photoalbum.gui.models.folder_tree import FolderTreeModel
-from photoalbum.gui.models.group_list import GroupListModel, kind_label
-from photoalbum.gui.models.photo_grid import PhotoGridModel
+from photoalbum.gui.itemmodels.folder_tree import FolderTreeModel
+from photoalbum.gui.itemmodels.group_list import GroupListModel
+from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
+from photoalbum.gui.preferences import (
+    restore_window,
+    save_model,
+    save_options,
+    save_window,
+    settings_language,
+    system_language,
+)
 from photoalbum.gui.widgets.filter_bar import FilterBar, HorizontalScroller
 from photoalbum.gui.widgets.group_list import GroupChip, GroupList
 from photoalbum.gui.widgets.index_status import IndexStatus
@@ -41,24 +50,16 @@ from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
 from photoalbum.gui.widgets.search_bar import SearchBar
 from photoalbum.gui.widgets.side_panel import SidePanel
 from photoalbum.workers.index_worker import IndexWorker
-from photoalbum.workers.messages import (
-    GroupsUpdate,
-    ImageInput,
-    LibraryOptions,
-    LibraryState,
-    PhotoGroup,
-    SearchOutcome,
-    SearchRequest,
-)
+from photoalbum.workers.messages import LibraryOptions, LibraryState
 from photoalbum.workers.model_prep import ModelPreparer
 from photoalbum.workers.people_worker import PeopleWorker
 from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets, Signal
-from photoalbum.workers.scenes_worker import DUPLICATES, KINDS, ScenesWorker
+from photoalbum.workers.scenes_worker import KINDS, ScenesWorker
 from photoalbum.workers.search_worker import SearchWorker
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
 if TYPE_CHECKING:  # pragma: no cover
-    from photoalbum.core.indexer import IndexProgress, IndexReport
+    from photoalbum.core.indexer import IndexReport
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +68,6 @@ PAGE_LOADING, PAGE_SETUP, PAGE_FIRST_RUN, PAGE_MESSAGE, PAGE_LIBRARY = range(5)
 #: Grid cell (thumbnail box) in pixels. Thumbnails are decoded at this size off the GUI thread,
 #: so painting a cell never rescales a pixmap (smooth scaling at paint time cost ~1 ms a cell).
 CELL = 168
-#: At most this many photos are opened at once with Enter (a mis-press must not open 10k windows).
-MAX_OPEN_EXTERNAL = 10
-#: While indexing runs, scenes regroup at most this often (seconds); always when a run ends.
-SCENES_EVERY_WHILE_INDEXING = 600.0
 #: Side-panel titles of the group sections, per kind and UI language.
 SECTION_TITLES = {
     "scene": ("Scenes", "场景"),
@@ -79,28 +76,14 @@ SECTION_TITLES = {
 }
 
 
-def system_language() -> str:
-    """"zh" when the desktop's locale is Chinese, else "en" (the languages scene names exist in)."""
-    return "zh" if QtCore.QLocale.system().language() == QtCore.QLocale.Language.Chinese else "en"
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def while_attached(fn: F) -> F:
-    """A worker slot that does nothing once the window was detached from its workers (at
-    shutdown, signals queued before the workers stopped may still arrive)."""
-
-    @functools.wraps(fn)
-    def wrapper(self: MainWindow, *args: Any, **kwargs: Any) -> Any:
-        if self.detached:
-            return None
-        return fn(self, *args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
 class MainWindow(QtWidgets.QMainWindow):
     """The app's window. Every object it talks to is built by ``gui/app.py`` and passed in.
+
+    It keeps the layout, the pages (loading, model setup, first run, message, library) and the
+    wiring; what each part does lives in a controller: ``search_controller`` (requests, results,
+    status line, empty state), ``groups_controller`` (scenes / events / duplicates lists),
+    ``indexing_controller`` (the status bar's indexing part), ``folders_controller``,
+    ``viewer_controller``, ``photo_actions`` and, once attached, ``people_controller``.
 
     Args:
         index_worker, search_worker: the workers (already moved to their threads).
@@ -146,7 +129,7 @@ class MainWindow(QtWidgets.QMainWindow):
     ) -> None:
         super().__init__()
         self.scenes_worker = scenes_worker
-        self.language = language or str(self.settings_language(settings) or system_language())
+        self.language = language or str(settings_language(settings) or system_language())
         self.index_worker = index_worker
         self.search_worker = search_worker
         self.loader = loader
@@ -158,25 +141,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self._confirm = confirm or self._ask_confirm
         self._persist_model = persist_model
         self._default_folders = list(default_folders)
-        self._pending_folders: list[str] = []  # chosen on the first-run page, added once open
         self.log_file = log_file
         self.models_dir = models_dir
         self.state: LibraryState | None = None
-        self.request = SearchRequest()
-        self._pending_rid = 0
-        self._search_open = False
-        self._search_opening = False
-        self._indexing = False
-        self._scenes_asked_at = 0.0  # when scenes were last asked to regroup during a run
-        self._cancelled = False
-        self._last_outcome: SearchOutcome | None = None
-        self.viewer: ViewerDialog | None = None
         self.people_worker: PeopleWorker | None = None
         self.people_section: PeopleSection | None = None
+        self.people_controller: PeopleController | None = None
         self.detached = False
-        self._folders_to_open: list[str] = []  # `photoalbum FOLDER` / "Open with", once open
-        self.group: PhotoGroup | None = None  # the scene/event/duplicate set shown and searched
-        self._scenes_open = False
 
         self.setWindowTitle("photoalbum")
         self.setAcceptDrops(True)
@@ -190,9 +161,66 @@ class MainWindow(QtWidgets.QMainWindow):
             for kind in KINDS
         }
         self._build_ui()
+        self.indexing_controller = IndexingController(
+            index_worker=index_worker,
+            index_status=self.index_status,
+            library=lambda: self.state,
+            show_message=self.show_message,
+            parent=self,
+        )
+        self.search_controller = SearchController(
+            search_worker=search_worker,
+            grid_model=self.grid_model,
+            search_bar=self.search_bar,
+            results_stack=self.results_stack,
+            grid=self.grid,
+            empty=self.empty,
+            status_label=self.status_label,
+            library=lambda: self.state,
+            indexing=lambda: self.indexing_controller.running,
+            library_shown=lambda: self.current_page() == PAGE_LIBRARY,
+            language=self.language,
+            parent=self,
+        )
+        self.groups_controller = GroupsController(
+            search=self.search_controller,
+            lists=self.group_lists,
+            chip=self.group_chip,
+            scenes_worker=scenes_worker,
+            language=self.language,
+            parent=self,
+        )
+        self.folders_controller = FoldersController(
+            index_worker=index_worker,
+            filter_bar=self.filter_bar,
+            choose_folder=self._choose_folder,
+            confirm=self._confirm,
+            show_message=self.show_message,
+            library=lambda: self.state,
+            indexing=lambda: self.indexing_controller.running,
+        )
+        self.viewer_controller = ViewerController(
+            window=self,
+            grid_model=self.grid_model,
+            grid=self.grid,
+            loader=loader,
+            search_worker=search_worker,
+            query_words=self.search_controller.query_words,
+            parent=self,
+        )
+        self.photo_actions = PhotoActions(
+            window=self,
+            grid_model=self.grid_model,
+            search_bar=self.search_bar,
+            index_worker=index_worker,
+            open_url=self._open_url,
+            confirm=self._confirm,
+            open_viewer=self.open_viewer,
+            can_remove=lambda: bool(self.state and self.state.can_remove_photos),
+        )
         self._build_actions()
         self._connect()
-        self._restore_settings()
+        restore_window(settings, self, self.splitter)
 
     # --- construction --------------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -298,54 +326,37 @@ class MainWindow(QtWidgets.QMainWindow):
         iw.open_failed.connect(self._on_index_worker_open_failed)
         iw.state_changed.connect(self._apply_state)
         iw.run_started.connect(self._on_index_worker_run_started)
-        iw.progress.connect(self._on_index_worker_progress)
         iw.photos_changed.connect(self._on_index_worker_photos_changed)
         iw.photos_removed.connect(self._on_index_worker_photos_removed)
         iw.run_finished.connect(self._on_index_worker_run_finished)
-        iw.paused_changed.connect(self.index_status.set_paused)
-        iw.busy.connect(self._on_index_worker_busy)
         iw.error.connect(self._on_worker_error)
-        sw.opened.connect(self._on_search_worker_opened)
-        sw.open_failed.connect(self._on_search_worker_open_failed)
-        sw.results_ready.connect(self._on_search_worker_results)
-        sw.browse_ready.connect(self._on_search_worker_browse)
-        sw.search_failed.connect(self._on_search_worker_failed)
+        search = self.search_controller
+        search.results_shown.connect(self.results_shown)
+        search.search_failed.connect(self.search_failed)
+        search.message.connect(self.show_message)
         sw.photos_loaded.connect(self.grid_model.add_photos)
-        sw.text_loaded.connect(self._on_search_worker_text_loaded)
         # Lambdas, not the workers' bound methods: a bound method of a worker would run queued on
         # the worker's (busy) thread; these calls must act at once from the GUI thread.
         self.grid_model.info_requested.connect(
             lambda ids: None if self.detached else sw.load_photos(ids)
         )
 
-        self.search_bar.search_requested.connect(self._on_search_bar_search_requested)
+        self.search_bar.search_requested.connect(search.set_query)
         self.search_bar.problem.connect(self.show_message)
-        self.filter_bar.filter_changed.connect(self._on_filter_bar_changed)
+        self.filter_bar.filter_changed.connect(search.set_filter)
         self.side_panel.folder_selected.connect(self.filter_bar.set_folder)
         self.side_panel.add_folder_clicked.connect(self.add_folder)
-        self.side_panel.remove_folder_clicked.connect(self.remove_folder)
+        self.side_panel.remove_folder_clicked.connect(self.folders_controller.remove_folder)
         self.first_run.add_folder_clicked.connect(self.add_folder)
         self.message_page.retry_clicked.connect(self._on_message_page_retry)
         self.setup_page.model_ready.connect(self._on_setup_page_model_ready)
         self.grid.open_requested.connect(self.open_viewer)
-        self.grid.open_external_requested.connect(self.open_external)
-        self.grid.context_menu_requested.connect(self._on_grid_context_menu)
-        self.index_status.pause_clicked.connect(lambda: None if self.detached else iw.pause())
-        self.index_status.resume_clicked.connect(lambda: None if self.detached else iw.resume())
-        self.index_status.cancel_clicked.connect(lambda: None if self.detached else iw.cancel())
-        self.index_status.index_now_clicked.connect(
-            lambda: None if self.detached else iw.index_now()
-        )
+        self.grid.open_external_requested.connect(self.photo_actions.open_external)
+        self.grid.context_menu_requested.connect(self.photo_actions.context_menu)
         self.index_status.failures_clicked.connect(self.show_failures)
-        for group_list in self.group_lists.values():
-            group_list.group_selected.connect(self.show_group)
-        self.group_chip.cleared.connect(self.clear_group)
-        self.side_panel.all_button.clicked.connect(self.clear_group)
+        self.side_panel.all_button.clicked.connect(self.groups_controller.clear_group)
         if self.scenes_worker is not None:
-            scw = self.scenes_worker
-            scw.groups_ready.connect(self._on_scenes_worker_groups_ready)
-            scw.busy_changed.connect(self._on_scenes_worker_busy_changed)
-            scw.failed.connect(self._on_worker_error)
+            self.scenes_worker.failed.connect(self._on_worker_error)
 
     # --- start-up and settings -----------------------------------------------------------------
     def start(self) -> None:
@@ -355,31 +366,19 @@ class MainWindow(QtWidgets.QMainWindow):
     def detach(self) -> None:
         """Stop talking to the workers (they are about to stop)."""
         self.detached = True
-
-    @staticmethod
-    def settings_language(settings: QtCore.QSettings) -> str | None:
-        """The ``ui/language`` setting ("en" or "zh"), if set."""
-        value = settings.value("ui/language")
-        return str(value) if value in ("en", "zh") else None
-
-    def _restore_settings(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QtCore.QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        splitter = self.settings.value("window/splitter")
-        if isinstance(splitter, QtCore.QByteArray) and not splitter.isEmpty():
-            self.splitter.restoreState(splitter)
+        self.indexing_controller.detach()
+        self.search_controller.detach()
+        self.groups_controller.detach()
+        if self.people_controller is not None:
+            self.people_controller.detach()
 
     def save_settings(self) -> None:
         """Persist window geometry and splitter state."""
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter", self.splitter.saveState())
-        self.settings.sync()
+        save_window(self.settings, self, self.splitter)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
         self.save_settings()
-        if self.viewer is not None:
-            self.viewer.close()
+        self.viewer_controller.close()
         super().closeEvent(event)
 
     # --- pages ---------------------------------------------------------------------------------
@@ -403,26 +402,10 @@ class MainWindow(QtWidgets.QMainWindow):
             self.filter_bar.set_roots(state.roots)
         self.banner.set_model(state.model)
         self.banner.setVisible(state.random_weights)
-        self.index_status.set_failures(state.failed)
-        self.index_status.pass_titles = {p.name: p.title for p in state.passes}
-        if not self._indexing:
-            self.index_status.set_idle(self._summary())
+        self.indexing_controller.state_changed(state)
         if state.model_prepared:
             self._show_page(PAGE_LIBRARY if state.roots else PAGE_FIRST_RUN)
-        self._update_empty_state()
-
-    def _summary(self) -> str:
-        s = self.state
-        if self._cancelled:
-            return "Indexing cancelled — “Index now” finishes it"
-        if s is None:
-            return ""
-        if s.pending:
-            return f"{s.pending:,} photos not indexed yet"
-        left = [f"{p.title}: {p.todo:,} to do" for p in s.passes if p.enabled and p.todo]
-        if s.indexed and left:
-            return "Photos indexed · " + " · ".join(left)
-        return "Library up to date" if s.indexed else ""
+        self.search_controller.update_empty_state()
 
     def show_message(self, text: str, msec: int = 8000) -> None:
         """A transient message in the status bar."""
@@ -432,21 +415,10 @@ class MainWindow(QtWidgets.QMainWindow):
     @while_attached
     @logs_exceptions
     def _on_index_worker_opened(self, state: LibraryState) -> None:
-        if self._pending_folders:  # chosen on the first-run page: add them now the model is ready
-            folders, self._pending_folders = self._pending_folders, []
-            self.index_worker.add_folders(folders)
         self._apply_state(state)
-        self._open_pending_folders()
-        if self.scenes_worker is not None:
-            self._scenes_open = True
-            self.scenes_worker.open(self.options)
-        if not self._search_open and not self._search_opening:
-            self._search_opening = True
-            self.search_worker.open()
-        elif self._search_open:
-            self._search_open = False
-            self._search_opening = True
-            self.search_worker.reopen(self.options)
+        self.folders_controller.library_opened()
+        self.groups_controller.library_opened(self.options)
+        self.search_controller.library_opened(self.options)
 
     @while_attached
     @logs_exceptions
@@ -469,265 +441,39 @@ class MainWindow(QtWidgets.QMainWindow):
         self.index_worker.reopen(self.options)
 
     def _on_setup_page_model_ready(self, name: str) -> None:
-        self._pending_folders = self.setup_page.chosen_folders()
+        self.folders_controller.add_once_open(self.setup_page.chosen_folders())
         self.options = replace(self.options, model=name)
-        if self._persist_model and not name.startswith("random:"):
-            self.settings.setValue("library/model", name)
+        if self._persist_model:
+            save_model(self.settings, name)
         self._show_page(PAGE_LOADING)
         self.index_worker.reopen(self.options)
 
     @while_attached
     def _on_index_worker_run_started(self) -> None:
-        self._indexing = True
-        self._scenes_asked_at = time.monotonic()  # a run's first minutes are not regrouped
-        self._cancelled = False
-        self.index_status.set_running()
-        self._update_empty_state()
-
-    @while_attached
-    def _on_index_worker_progress(self, p: IndexProgress) -> None:
-        self.index_status.set_progress(p)
+        self.indexing_controller.run_started()
+        self.groups_controller.run_started()
+        self.search_controller.update_empty_state()
 
     @while_attached
     def _on_index_worker_photos_changed(self) -> None:
-        if self.request.is_browse:
-            self._run_request()
-        if self.scenes_worker is not None and self._scenes_open:
-            # While a run adds photos, regroup only now and then: each regrouping is redone by the
-            # next batch, and its numpy work and tower loads take the GIL from this thread
-            # (measured: 120 ms window stalls with the indexing itself in a child process).
-            # The run's end always regroups.
-            now = time.monotonic()
-            if not self._indexing or now - self._scenes_asked_at >= SCENES_EVERY_WHILE_INDEXING:
-                self._scenes_asked_at = now
-                self.scenes_worker.refresh()  # coalesced and rate-limited by the worker
+        self.search_controller.photos_changed()
+        self.groups_controller.photos_changed()
 
     @while_attached
     def _on_index_worker_photos_removed(self, ids: list[int]) -> None:
-        self.grid_model.remove_ids(ids)  # results too, not only the browse listing
+        self.search_controller.photos_removed(ids)
         self.show_message(f"Removed {len(ids):,} photo(s) from the library (files untouched)")
-        self._update_empty_state()
 
     @while_attached
     def _on_index_worker_run_finished(self, report: IndexReport | None) -> None:
-        self._indexing = False
-        self._cancelled = report is not None and report.cancelled
-        self.index_status.set_finished(report, self._summary())
-        if self.scenes_worker is not None and self._scenes_open:
-            self.scenes_worker.refresh()
-        if report is not None and report.failed:
-            self.show_message(
-                f"{report.failed:,} photo{'s' if report.failed != 1 else ''} could not be read "
-                "— see “failed” in the status bar"
-            )
-        if report is not None and report.indexed and not self.request.is_browse:
-            # Results shown while indexing ran were ranked over part of the library: rank again
-            # over all of it (a browse listing already follows along through photos_changed).
-            self._run_request()
-        self._update_empty_state()
-
-    @while_attached
-    def _on_index_worker_busy(self, message: str) -> None:
-        self.show_message(f"Waiting: {message}", 10000)
+        self.indexing_controller.run_finished(report)
+        self.groups_controller.run_finished()
+        self.search_controller.run_finished(report)
 
     @while_attached
     def _on_worker_error(self, message: str) -> None:
         logger.warning("worker: %s", message)
         self.show_message(message, 12000)
-
-    @while_attached
-    def _on_search_worker_opened(self) -> None:
-        self._search_open = True
-        self._search_opening = False
-        self.grid_model.forget_pending_info()
-        self._run_request()
-
-    @while_attached
-    def _on_search_worker_open_failed(self, message: str) -> None:
-        self._search_opening = False
-        self.show_message(f"Search is unavailable: {message}", 15000)
-
-    @while_attached
-    @logs_exceptions
-    def _on_search_worker_results(self, outcome: SearchOutcome) -> None:
-        if outcome.request_id != self._pending_rid:
-            return
-        self._last_outcome = outcome
-        self.grid_model.set_results(outcome.ids, outcome.scores, outcome.photos)
-        n = len(outcome.ids)
-        where = self._group_phrase()
-        if outcome.weak:
-            self.status_label.setText(
-                f"No clear match for “{outcome.description}”{where}: the {n:,} closest photos "
-                f"({outcome.seconds:.2f} s)"
-            )
-        else:
-            hidden = f" · {outcome.cut:,} weaker matches hidden" if outcome.cut else ""
-            self.status_label.setText(
-                f"{n:,} results for “{outcome.description}”{where} ({outcome.seconds:.2f} s)"
-                f"{hidden}"
-            )
-        self._after_fill()
-
-    @while_attached
-    @logs_exceptions
-    def _on_search_worker_browse(self, rid: int, ids: np.ndarray) -> None:
-        if rid != self._pending_rid:
-            return
-        self._last_outcome = None
-        group = self.group
-        if group is not None and group.keep_order and len(ids):
-            # Events in time order, duplicate sets side by side: the group's own order.
-            order = np.asarray(group.photo_ids, dtype=np.int64)
-            ids = order[np.isin(order, ids)]
-        self.grid_model.update_ids(ids)
-        if self.current_page() != PAGE_LIBRARY:
-            return
-        others = replace(self.request.flt, ids=None)
-        if group is not None:
-            text = f"{len(ids):,} photos{self._group_phrase()}"
-            if not others.is_empty:
-                text += " match the filters"
-        elif others.is_empty:
-            text = f"{len(ids):,} photos"
-        else:
-            text = f"{len(ids):,} photos match the filters"
-        self.status_label.setText(text)
-        self._after_fill()
-
-    @while_attached
-    def _on_search_worker_failed(self, rid: int, message: str) -> None:
-        if rid != self._pending_rid:
-            return
-        self.status_label.setText(message)
-        self.search_failed.emit(message)
-
-    def _after_fill(self) -> None:
-        self._update_empty_state()
-        self.results_shown.emit(self.grid_model.rowCount())
-
-    def _update_empty_state(self) -> None:
-        if self.grid_model.rowCount() > 0:
-            self.results_stack.setCurrentWidget(self.grid)
-            return
-        s = self.state
-        if not self.request.is_browse:
-            hidden = self._last_outcome.cut if self._last_outcome else 0
-            self.empty.show_message(
-                "No matching photos",
-                (f"{hidden:,} weak matches were hidden. " if hidden else "")
-                + "Try other words, fewer filters, or drop a photo to find similar ones.",
-            )
-        elif not self.request.flt.is_empty:
-            self.empty.show_message("No photos match these filters", "Clear filters to see all.")
-        elif self._indexing or (s is not None and s.indexed == 0 and s.roots):
-            self.empty.show_message(
-                "Indexing your photos…", "They appear here as they are indexed."
-            )
-        else:
-            self.empty.show_message(
-                "No photos yet", "Add a folder with JPEG, PNG, HEIC or other photos."
-            )
-        self.results_stack.setCurrentWidget(self.empty)
-
-    # --- searching -----------------------------------------------------------------------------
-    def _on_search_bar_search_requested(self, text: str, images: tuple[ImageInput, ...]) -> None:
-        self.request = replace(self.request, text=text, images=tuple(images))
-        self._run_request()
-
-    def _on_filter_bar_changed(self, flt: PhotoFilter) -> None:
-        self.request = replace(self.request, flt=self._with_group(flt))
-        self._run_request()
-
-    # --- scenes, events, duplicates ------------------------------------------------------------
-    def _with_group(self, flt: PhotoFilter) -> PhotoFilter:
-        """``flt`` restricted to the active group's photos (applied inside the ANN search)."""
-        return replace(flt, ids=self.group.photo_ids if self.group is not None else None)
-
-    def _group_phrase(self) -> str:
-        g = self.group
-        if g is None:
-            return ""
-        return f" in {kind_label(g.kind, 'en').lower()} “{g.title(self.language)}”"
-
-    def show_group(self, group: PhotoGroup) -> None:
-        """Show a scene's / event's / duplicate set's photos; searches stay inside it until the
-        chip's × (or "All photos") clears it."""
-        g = self.group
-        if g is not None and (g.kind, g.key) == (group.kind, group.key) and self.request.is_browse:
-            return  # already shown (a click can also arrive as an activation)
-        self.group = group
-        for kind, group_list in self.group_lists.items():
-            if kind == group.kind:
-                group_list.select_key(group.key)
-            else:
-                group_list.clear_selection()
-        self.group_chip.show_group(group, self.language)
-        self.search_bar.clear(emit=False)  # clicking a group shows its photos: a fresh start
-        self.request = replace(
-            self.request, text="", images=(), similar_to=None, flt=self._with_group(self.request.flt)
-        )
-        self._run_request()
-
-    def clear_group(self) -> None:
-        """Show (and search) the whole library again."""
-        if self.group is None:
-            return
-        self.group = None
-        for group_list in self.group_lists.values():
-            group_list.clear_selection()
-        self.group_chip.show_group(None)
-        self.request = replace(self.request, flt=self._with_group(self.request.flt))
-        self._run_request()
-
-    @while_attached
-    @logs_exceptions
-    def _on_scenes_worker_groups_ready(self, update: GroupsUpdate) -> None:
-        extra: tuple[PhotoGroup, ...] = ()
-        if update.kind == DUPLICATES and len(update.groups) > 1:
-            extra = (self._all_duplicates(update.groups),)
-        self.group_lists[update.kind].set_update(update, extra)
-        g = self.group
-        if g is None or g.kind != update.kind:
-            return
-        fresh = next((x for x in (*extra, *update.groups) if x.key == g.key), None)
-        if fresh is None or fresh.photo_ids == g.photo_ids:
-            return  # gone in a recluster: keep showing what the user chose
-        self.group = fresh
-        self.group_chip.show_group(fresh, self.language)
-        self.request = replace(self.request, flt=self._with_group(self.request.flt))
-        if self.request.is_browse:  # a listing follows its group; results stay until asked again
-            self._run_request()
-
-    @staticmethod
-    def _all_duplicates(groups: Sequence[PhotoGroup]) -> PhotoGroup:
-        ids = tuple(i for g in groups for i in g.photo_ids)
-        n = len(groups)
-        return PhotoGroup(
-            DUPLICATES,
-            "dup-all",
-            f"All {n:,} sets, side by side",
-            f"全部 {n:,} 组，并排显示",
-            ids,
-            cover=groups[0].cover,
-            keep_order=True,
-            detail="Review them in the grid; “Remove from library” forgets a photo, "
-            "files are never deleted",
-        )
-
-    @while_attached
-    def _on_scenes_worker_busy_changed(self, busy: bool) -> None:
-        for group_list in self.group_lists.values():
-            group_list.set_busy(busy)
-
-    @while_attached
-    def _run_request(self) -> None:
-        if not self._search_open:
-            return  # runs when the search worker has opened
-        if self.request.is_browse:
-            self._pending_rid = self.search_worker.browse(self.request.flt)
-        else:
-            self._pending_rid = self.search_worker.search(self.request)
 
     def search(self, text: str) -> None:
         """Type ``text`` into the search bar and search now."""
@@ -745,85 +491,29 @@ class MainWindow(QtWidgets.QMainWindow):
         section = PeopleSection(confirm=self._confirm)
         self.people_section = section
         self.side_panel.add_section("People", section)
-        section.person_activated.connect(lambda _pid, term: self.search(term))
-        section.rename_requested.connect(lambda pid, name: self._people(worker.rename, pid, name))
-        section.hide_requested.connect(lambda pid, hidden: self._people(worker.hide, pid, hidden))
-        section.exclude_requested.connect(lambda pid: self._people(worker.exclude, pid))
-        section.merge_requested.connect(lambda a, b: self._people(worker.merge, a, b))
-        section.scan_requested.connect(lambda: self._people(worker.enable))
-        section.wipe_requested.connect(lambda: self._people(worker.wipe))
-        worker.people_loaded.connect(section.set_people)
-        worker.enabled.connect(lambda: self._people(self.index_worker.index_now))
-        worker.message.connect(self._on_people_worker_message)
-        worker.failed.connect(self._on_worker_error)
-        worker.faces_loaded.connect(self._on_people_worker_faces_loaded)
-        self.index_worker.opened.connect(lambda _state: self._people(worker.refresh))
-        self.index_worker.run_finished.connect(lambda _report: self._people(worker.refresh))
-        self.index_worker.progress.connect(self._on_index_worker_progress_people)
+        self.people_controller = PeopleController(
+            worker=worker,
+            section=section,
+            index_worker=self.index_worker,
+            grid_model=self.grid_model,
+            search=self.search,
+            show_faces=self.viewer_controller.set_faces,
+            show_message=self.show_message,
+            show_error=self._on_worker_error,
+            parent=self,
+        )
+        self.viewer_controller.row_shown.connect(self.people_controller.ask_photo_faces)
         return section
-
-    @while_attached
-    def _on_index_worker_progress_people(self, p: IndexProgress) -> None:
-        if p.stage == "pass:faces" and self.people_section is not None:
-            self.people_section.set_progress(p.done, p.total)
-
-    def _people(self, method: Callable[..., None], *args: object) -> None:
-        if not self.detached:
-            method(*args)
-
-    def _ask_photo_faces(self, row: int) -> None:
-        photo = self.grid_model.photo(row)
-        if photo is not None and self.people_worker is not None and not self.detached:
-            self.people_worker.photo_faces(photo.id)
-
-    @while_attached
-    def _on_people_worker_faces_loaded(self, photo_id: int, faces: list) -> None:
-        if self.viewer is not None:
-            self.viewer.set_faces(photo_id, faces)
-
-    @while_attached
-    def _on_people_worker_message(self, message: str) -> None:
-        if self.people_section is not None:
-            self.people_section.set_message(message)
-        self.show_message(message)
 
     # --- folders -------------------------------------------------------------------------------
     def add_folder(self) -> None:
         """Ask for a folder and add it to the library (indexing starts at once)."""
-        folder = self._choose_folder()
-        if folder:
-            self.index_worker.add_folders([folder])
-            self.show_message(f"Adding {folder}…")
+        self.folders_controller.add_folder()
 
     def open_folders(self, folders: Sequence[str]) -> None:
         """Show these folders, adding them to the library first (``photoalbum FOLDER``, the file
         manager's "Open with"). Waits until the library is open with a prepared model."""
-        self._folders_to_open.extend(folders)
-        if self.state is not None and self.state.model_prepared:
-            self._open_pending_folders()
-
-    def _open_pending_folders(self) -> None:
-        folders = list(dict.fromkeys(self._folders_to_open))
-        self._folders_to_open.clear()
-        if not folders or self.state is None:
-            return
-        # A folder already in the library (or inside one) is only shown; the catalog keeps
-        # one root for it either way.
-        self.index_worker.add_folders(folders)
-        self.filter_bar.set_folder(folders[0])  # the folder filter shows which folder this is
-
-    def remove_folder(self, folder: str) -> None:
-        """Forget a library folder after confirmation (its files are not touched)."""
-        if self._confirm(
-            "Remove folder",
-            f"Forget {folder} and its photos? The files themselves are not touched.",
-        ):
-            running = self._indexing
-            if running:  # don't make the removal wait for a long run: stop it, then go on
-                self.index_worker.cancel()
-            self.index_worker.remove_folder(folder)
-            if running:
-                self.index_worker.index_now()
+        self.folders_controller.open_folders(folders)
 
     def _ask_folder(self) -> str | None:
         return QtWidgets.QFileDialog.getExistingDirectory(self, "Add a folder of photos") or None
@@ -833,91 +523,14 @@ class MainWindow(QtWidgets.QMainWindow):
         return answer == QtWidgets.QMessageBox.StandardButton.Yes
 
     # --- photos --------------------------------------------------------------------------------
+    @property
+    def viewer(self) -> ViewerDialog | None:
+        """The open large viewer, if any."""
+        return self.viewer_controller.viewer
+
     def open_viewer(self, row: int) -> ViewerDialog | None:
         """Open the large viewer on ``row``."""
-        if not 0 <= row < self.grid_model.rowCount():
-            return None
-        if self.viewer is not None:
-            self.viewer.close()
-        self.viewer = ViewerDialog(self.grid_model, self.loader, row, self,
-                                   words=self._query_words(),
-                                   request_text=self.search_worker.load_text)
-        self.viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.viewer.row_changed.connect(self._on_viewer_row_changed)
-        self.viewer.destroyed.connect(self._on_viewer_destroyed)
-        if self.people_worker is not None:
-            self.viewer.row_changed.connect(self._ask_photo_faces)
-            self._ask_photo_faces(row)
-        self.viewer.show()
-        return self.viewer
-
-    def _query_words(self) -> tuple[str, ...]:
-        """The words of the current search (for the viewer's text highlights)."""
-        if self.request.is_browse or not self.request.text.strip():
-            return ()
-        try:
-            return parse_query(self.request.text).words
-        except KnownError:
-            return ()
-
-    def _on_search_worker_text_loaded(self, photo_id: int, lines: object) -> None:
-        if self.viewer is not None:
-            self.viewer.set_text_lines(photo_id, lines)  # type: ignore[arg-type]
-
-    def _on_viewer_row_changed(self, row: int) -> None:
-        self.grid.setCurrentIndex(self.grid_model.index(row, 0))
-
-    def _on_viewer_destroyed(self) -> None:
-        self.viewer = None
-
-    def _paths(self, rows: Sequence[int]) -> list[str]:
-        out = []
-        for row in rows:
-            photo = self.grid_model.photo(row)
-            if photo is not None:
-                out.append(photo.path)
-        return out
-
-    def open_external(self, rows: Sequence[int]) -> None:
-        """Open photos in the desktop's default image viewer."""
-        for path in self._paths(rows)[:MAX_OPEN_EXTERNAL]:
-            self._open_url(QtCore.QUrl.fromLocalFile(path))
-
-    def show_in_folder(self, rows: Sequence[int]) -> None:
-        """Open the folders holding these photos."""
-        for folder in dict.fromkeys(str(Path(p).parent) for p in self._paths(rows)):
-            self._open_url(QtCore.QUrl.fromLocalFile(folder))
-
-    def copy_paths(self, rows: Sequence[int]) -> None:
-        """Copy the photos' paths to the clipboard."""
-        QtGui.QGuiApplication.clipboard().setText("\n".join(self._paths(rows)))
-
-    def find_similar(self, row: int) -> None:
-        """Search for photos like this one (a ``photo:ID`` term that more words can join)."""
-        self.search_bar.clear(emit=False)
-        self.search_bar.set_text(f"photo:{self.grid_model.photo_id(row)}")
-
-    def remove_photos(self, rows: Sequence[int]) -> None:
-        """Forget photos after confirmation (the files are never deleted)."""
-        ids = [self.grid_model.photo_id(r) for r in rows]
-        if ids and self._confirm(
-            "Remove from library", f"Forget {len(ids)} photo(s)? The files are not deleted."
-        ):
-            self.index_worker.remove_photos(ids)
-
-    def _on_grid_context_menu(self, pos: QtCore.QPoint, rows: list[int]) -> None:
-        menu = QtWidgets.QMenu(self)
-        menu.addAction("Open", lambda: self.open_viewer(rows[0]))
-        menu.addAction("Open in default app", lambda: self.open_external(rows))
-        menu.addAction("Show in folder", lambda: self.show_in_folder(rows))
-        menu.addAction("Copy path", lambda: self.copy_paths(rows))
-        menu.addSeparator()
-        menu.addAction("Find similar", lambda: self.find_similar(rows[0]))
-        menu.addSeparator()
-        remove = menu.addAction("Remove from library…", lambda: self.remove_photos(rows))
-        if not (self.state and self.state.can_remove_photos):
-            remove.setEnabled(False)  # the engine can't forget single photos yet
-        menu.exec(pos)
+        return self.viewer_controller.open(row)
 
     def show_failures(self) -> None:
         """List the photos that could not be read."""
@@ -938,10 +551,7 @@ class MainWindow(QtWidgets.QMainWindow):
         new = dialog.options()
         if new != self.options:
             self.options = new
-            if self._persist_model and new.model and not new.model.startswith("random:"):
-                self.settings.setValue("library/model", new.model)
-            self.settings.setValue("library/precision", new.precision)
-            self.settings.setValue("library/threads", new.threads or 0)
+            save_options(self.settings, new, persist_model=self._persist_model)
             self._show_page(PAGE_LOADING)
             self.index_worker.reopen(new)
 

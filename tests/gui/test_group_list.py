@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from photoalbum.core.ports import Photo, PhotoStatus
-from photoalbum.gui.models.group_list import GroupListModel
+from photoalbum.gui.itemmodels.group_list import GroupListModel
 from photoalbum.gui.widgets.group_list import GroupChip, GroupList
 from photoalbum.workers.messages import GroupsUpdate, PhotoGroup
 from photoalbum.workers.qt import Qt

@@ -12,8 +12,9 @@ import pytest
 from PIL import Image
 
 from photoalbum.gui.app import App, build_app
+from photoalbum.gui.controllers.search import SearchState
+from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.main_window import PAGE_FIRST_RUN, PAGE_LIBRARY, PAGE_MESSAGE, PAGE_SETUP
-from photoalbum.gui.models.photo_grid import PhotoGridModel
 from photoalbum.workers.messages import LibraryOptions
 from photoalbum.workers.qt import Qt, QtCore, QtGui
 from tests.support.model_fixtures import TINY_SPEC, link_model
@@ -58,7 +59,8 @@ class Harness:
 
     def wait_search_ready(self, timeout: int = 20000) -> None:
         """Until the search worker has opened (and loaded its text tower)."""
-        self.qtbot.waitUntil(lambda: self.window._search_open, timeout=timeout)
+        search = self.window.search_controller
+        self.qtbot.waitUntil(lambda: search.state is SearchState.OPEN, timeout=timeout)
 
     def wait_page(self, page: int, timeout: int = 20000) -> None:
         self.qtbot.waitUntil(lambda: self.window.current_page() == page, timeout=timeout)
@@ -234,13 +236,13 @@ def test_viewer_opens_navigates_and_shows_exif(harness, photos):
     h.window.grid.setFocus()
     h.qtbot.keyClick(h.window.grid, Qt.Key.Key_Return)
     assert h.opened_urls == [model.photo(1).path]
-    h.window.copy_paths([0, 1])
+    h.window.photo_actions.copy_paths([0, 1])
     assert QtGui.QGuiApplication.clipboard().text().splitlines() == [
         model.photo(0).path,
         model.photo(1).path,
     ]
     with h.qtbot.waitSignal(h.window.results_shown, timeout=20000):
-        h.window.find_similar(0)
+        h.window.photo_actions.find_similar(0)
     assert h.window.search_bar.text().startswith("photo:") and model.has_scores
 
 
@@ -258,7 +260,7 @@ def test_remove_from_library_forgets_photos_and_keeps_files(harness, photos):
     n = model.rowCount()
     gone = [model.photo_id(0), model.photo_id(1)]
     with wait_worker_signal(h.qtbot, h.window.index_worker.photos_removed, 20000):
-        h.window.remove_photos([0, 1])
+        h.window.photo_actions.remove_photos([0, 1])
     assert h.confirmations[-1] == "Remove from library"
     h.qtbot.waitUntil(lambda: model.rowCount() == n - 2, timeout=5000)
     assert not set(gone) & set(model.ids.tolist())
@@ -369,14 +371,15 @@ def test_event_loop_keeps_turning_while_indexing(harness, tmp_path):
     timer.start()
     h.window.index_worker.run_started.connect(lambda: indexing.__setitem__(0, True))
     shown_while_indexing = []
+    search = h.window.search_controller
     h.window.results_shown.connect(
-        lambda n: shown_while_indexing.append(n) if indexing[0] and h.window.request.text else None
+        lambda n: shown_while_indexing.append(n) if indexing[0] and search.request.text else None
     )
     progress = []
     h.window.index_worker.progress.connect(lambda p: progress.append(p.done))
 
     def search_once_photos_are_in() -> None:  # search works while indexing runs
-        if indexing[0] and any(progress) and not h.window.request.text:
+        if indexing[0] and any(progress) and not search.request.text:
             h.window.search("a cat")
 
     poll = QtCore.QTimer()

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from photoalbum.core.vectorstore import HnswStore
+from photoalbum.gui.itemmodels.group_list import GroupListModel
 from photoalbum.gui.main_window import PAGE_LIBRARY
-from photoalbum.gui.models.group_list import GroupListModel
 from photoalbum.workers.qt import Qt, QtCore
 from tests.gui.test_main_window import Harness
 from tests.support.photos import SAMPLES, make_sample_photos, snapshot
@@ -111,7 +111,7 @@ def test_sections_list_groups_and_a_click_shows_their_photos(app, photos):
     with h.qtbot.waitSignal(w.results_shown, timeout=20000):
         h.qtbot.mouseClick(w.group_chip.close_button, Qt.MouseButton.LeftButton)
     h.wait_rows(10)
-    assert w.group_chip.isHidden() and w.group is None
+    assert w.group_chip.isHidden() and w.search_controller.group is None
     assert w.group_lists["duplicates"].selected_key() is None
     assert snapshot(photos) == before  # nothing written to the photos
 

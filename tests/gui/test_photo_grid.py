@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from photoalbum.core.ports import Photo, PhotoMeta, PhotoStatus
-from photoalbum.gui.models.photo_grid import PhotoGridModel
+from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
 from photoalbum.workers.qt import Qt, QtCore, QtGui
 from photoalbum.workers.thumbnails import ThumbnailLoader

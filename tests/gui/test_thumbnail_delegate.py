@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
-from photoalbum.gui.models.photo_grid import PhotoGridModel
+from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
 from photoalbum.workers.qt import Qt, QtGui
 from photoalbum.workers.thumbnails import ThumbnailLoader

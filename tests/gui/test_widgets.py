@@ -10,7 +10,7 @@ from PIL import Image
 
 from photoalbum.core.ports import PhotoFilter
 from photoalbum.gui.dropping import has_image_content, images_from_mime
-from photoalbum.gui.models.folder_tree import FolderTreeModel
+from photoalbum.gui.itemmodels.folder_tree import FolderTreeModel
 from photoalbum.gui.widgets.filter_bar import FilterBar
 from photoalbum.gui.widgets.index_status import IndexStatus
 from photoalbum.gui.widgets.search_bar import SearchBar

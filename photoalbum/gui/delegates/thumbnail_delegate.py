@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 
-from photoalbum.gui.models.photo_grid import PhotoGridModel
+from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from pathlib import Path
 from photoalbum.core.ports import Photo
 from photoalbum.core.text.matching import matching_lines
 from photoalbum.core.text.ocr import TextLine
-from photoalbum.gui.models.photo_grid import PhotoGridModel
+from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from photoalbum.workers.thumbnails import ThumbnailLoader
 

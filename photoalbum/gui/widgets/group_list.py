@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from photoalbum.gui.models.group_list import GroupListModel, kind_label
+from photoalbum.gui.itemmodels.group_list import GroupListModel, kind_label
 from photoalbum.workers.messages import GroupsUpdate, PhotoGroup
 from photoalbum.workers.qt import Qt, QtCore, QtWidgets, Signal
 

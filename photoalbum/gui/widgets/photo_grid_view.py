@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
-from photoalbum.gui.models.photo_grid import PhotoGridModel
+from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from photoalbum.gui.models.folder_tree import FolderTreeModel
+from photoalbum.gui.itemmodels.folder_tree import FolderTreeModel
 from photoalbum.workers.qt import Qt, QtCore, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,105 @@
+"""PhotoActions: what the grid's context menu and keys do to the chosen photos (open them
+elsewhere, show their folder, copy paths, find similar ones, forget them)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
+from photoalbum.gui.widgets.search_bar import SearchBar
+from photoalbum.workers.index_worker import IndexWorker
+from photoalbum.workers.qt import QtCore, QtGui, QtWidgets
+
+logger = logging.getLogger(__name__)
+
+#: At most this many photos are opened at once with Enter (a mis-press must not open 10k windows).
+MAX_OPEN_EXTERNAL = 10
+
+
+class PhotoActions:
+    """Acts on rows of the grid. The photos' files are never written or deleted.
+
+    Args:
+        window: parent of the context menu.
+        grid_model: the grid's rows.
+        search_bar: "Find similar" types a ``photo:ID`` term into it.
+        index_worker: forgets photos.
+        open_url: opens a file URL in the desktop's default app.
+        confirm: asks a yes/no question.
+        open_viewer: opens the large viewer on a row.
+        can_remove: True when the engine can forget single photos.
+    """
+
+    def __init__(
+        self,
+        *,
+        window: QtWidgets.QWidget,
+        grid_model: PhotoGridModel,
+        search_bar: SearchBar,
+        index_worker: IndexWorker,
+        open_url: Callable[[QtCore.QUrl], object],
+        confirm: Callable[[str, str], bool],
+        open_viewer: Callable[[int], object],
+        can_remove: Callable[[], bool],
+    ) -> None:
+        self.window = window
+        self.grid_model = grid_model
+        self.search_bar = search_bar
+        self.index_worker = index_worker
+        self._open_url = open_url
+        self._confirm = confirm
+        self._open_viewer = open_viewer
+        self._can_remove = can_remove
+
+    def paths(self, rows: Sequence[int]) -> list[str]:
+        """The paths of the rows' photos (rows whose details have not arrived are left out)."""
+        out = []
+        for row in rows:
+            photo = self.grid_model.photo(row)
+            if photo is not None:
+                out.append(photo.path)
+        return out
+
+    def open_external(self, rows: Sequence[int]) -> None:
+        """Open photos in the desktop's default image viewer."""
+        for path in self.paths(rows)[:MAX_OPEN_EXTERNAL]:
+            self._open_url(QtCore.QUrl.fromLocalFile(path))
+
+    def show_in_folder(self, rows: Sequence[int]) -> None:
+        """Open the folders holding these photos."""
+        for folder in dict.fromkeys(str(Path(p).parent) for p in self.paths(rows)):
+            self._open_url(QtCore.QUrl.fromLocalFile(folder))
+
+    def copy_paths(self, rows: Sequence[int]) -> None:
+        """Copy the photos' paths to the clipboard."""
+        QtGui.QGuiApplication.clipboard().setText("\n".join(self.paths(rows)))
+
+    def find_similar(self, row: int) -> None:
+        """Search for photos like this one (a ``photo:ID`` term that more words can join)."""
+        self.search_bar.clear(emit=False)
+        self.search_bar.set_text(f"photo:{self.grid_model.photo_id(row)}")
+
+    def remove_photos(self, rows: Sequence[int]) -> None:
+        """Forget photos after confirmation (the files are never deleted)."""
+        ids = [self.grid_model.photo_id(r) for r in rows]
+        if ids and self._confirm(
+            "Remove from library", f"Forget {len(ids)} photo(s)? The files are not deleted."
+        ):
+            self.index_worker.remove_photos(ids)
+
+    def context_menu(self, pos: QtCore.QPoint, rows: list[int]) -> None:
+        """The grid's right-click menu on ``rows``, at ``pos`` (global)."""
+        menu = QtWidgets.QMenu(self.window)
+        menu.addAction("Open", lambda: self._open_viewer(rows[0]))
+        menu.addAction("Open in default app", lambda: self.open_external(rows))
+        menu.addAction("Show in folder", lambda: self.show_in_folder(rows))
+        menu.addAction("Copy path", lambda: self.copy_paths(rows))
+        menu.addSeparator()
+        menu.addAction("Find similar", lambda: self.find_similar(rows[0]))
+        menu.addSeparator()
+        remove = menu.addAction("Remove from library…", lambda: self.remove_photos(rows))
+        if not self._can_remove():
+            remove.setEnabled(False)  # the engine can't forget single photos yet
+        menu.exec(pos)

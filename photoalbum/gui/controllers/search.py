@@ -1,0 +1,318 @@
+"""SearchController: the search worker's requests and results in the grid, status line and empty
+state (the request ids, what is asked, which group it is scoped to)."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from photoalbum.core.errors import KnownError
+from photoalbum.core.ports import PhotoFilter
+from photoalbum.core.query import parse_query
+from photoalbum.gui.attached import while_attached
+from photoalbum.gui.errors import logs_exceptions
+from photoalbum.gui.itemmodels.group_list import kind_label
+from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
+from photoalbum.gui.widgets.pages import EmptyResults
+from photoalbum.gui.widgets.search_bar import SearchBar
+from photoalbum.workers.messages import (
+    ImageInput,
+    LibraryOptions,
+    LibraryState,
+    PhotoGroup,
+    SearchOutcome,
+    SearchRequest,
+)
+from photoalbum.workers.qt import QtCore, QtWidgets, Signal
+
+if TYPE_CHECKING:  # pragma: no cover
+    from photoalbum.core.indexer import IndexReport
+    from photoalbum.workers.search_worker import SearchWorker
+
+logger = logging.getLogger(__name__)
+
+
+class SearchState(enum.Enum):
+    """Where the search worker is: requests run only once it is open."""
+
+    CLOSED = "closed"  # not asked to open yet, or its opening failed
+    OPENING = "opening"  # asked to open (or reopen): requests wait for it
+    OPEN = "open"
+
+
+class SearchController(QtCore.QObject):
+    """Asks the search worker for what the search bar, filter bar and side-panel group say, and
+    shows the answer: the grid's rows, the status line, the empty state when there are none.
+
+    Only the answer to the latest request is shown: each request gets an id from the worker and
+    a late answer to an older one is dropped.
+
+    Args:
+        search_worker: the search worker (on its thread).
+        grid_model: the grid's rows.
+        search_bar: the query line (a group's click starts afresh: it is emptied).
+        results_stack: shows ``grid`` or ``empty``.
+        grid: the grid view.
+        empty: the empty-state page.
+        status_label: the status line.
+        library: the library's state as last reported (None before it opened).
+        indexing: True while an indexing run goes on.
+        library_shown: True when the library page is shown (a listing updates the status line
+            only then).
+        language: "en" or "zh" for group titles.
+
+    Signals:
+        results_shown(int): the grid was filled with a result set or listing of this many rows.
+        search_failed(str): a search could not run (message shown in the status line).
+        message(str, int): a transient status-bar message and how long it shows (ms).
+    """
+
+    results_shown = Signal(int)
+    search_failed = Signal(str)
+    message = Signal(str, int)
+
+    def __init__(
+        self,
+        *,
+        search_worker: SearchWorker,
+        grid_model: PhotoGridModel,
+        search_bar: SearchBar,
+        results_stack: QtWidgets.QStackedWidget,
+        grid: QtWidgets.QWidget,
+        empty: EmptyResults,
+        status_label: QtWidgets.QLabel,
+        library: Callable[[], LibraryState | None],
+        indexing: Callable[[], bool],
+        library_shown: Callable[[], bool],
+        language: str = "en",
+        parent: QtCore.QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.search_worker = search_worker
+        self.grid_model = grid_model
+        self.search_bar = search_bar
+        self.results_stack = results_stack
+        self.grid = grid
+        self.empty = empty
+        self.status_label = status_label
+        self._library = library
+        self._indexing = indexing
+        self._library_shown = library_shown
+        self.language = language
+        self.state = SearchState.CLOSED
+        self.request = SearchRequest()
+        self.group: PhotoGroup | None = None  # the scene/event/duplicate set shown and searched
+        self.detached = False
+        self._pending_rid = 0  # id of the latest request: answers to older ones are dropped
+        self._last_outcome: SearchOutcome | None = None
+        sw = search_worker
+        sw.opened.connect(self._on_search_worker_opened)
+        sw.open_failed.connect(self._on_search_worker_open_failed)
+        sw.results_ready.connect(self._on_search_worker_results)
+        sw.browse_ready.connect(self._on_search_worker_browse)
+        sw.search_failed.connect(self._on_search_worker_failed)
+
+    def detach(self) -> None:
+        """Stop talking to the search worker (it is about to stop)."""
+        self.detached = True
+
+    # --- the worker ----------------------------------------------------------------------------
+    def library_opened(self, options: LibraryOptions) -> None:
+        """The library (re)opened: open the search worker, or reopen it with ``options``."""
+        if self.state is SearchState.CLOSED:
+            self.state = SearchState.OPENING
+            self.search_worker.open()
+        elif self.state is SearchState.OPEN:
+            self.state = SearchState.OPENING
+            self.search_worker.reopen(options)
+
+    @while_attached
+    def _on_search_worker_opened(self) -> None:
+        self.state = SearchState.OPEN
+        self.grid_model.forget_pending_info()
+        self.run()
+
+    @while_attached
+    def _on_search_worker_open_failed(self, message: str) -> None:
+        self.state = SearchState.CLOSED
+        self.message.emit(f"Search is unavailable: {message}", 15000)
+
+    @while_attached
+    def run(self) -> None:
+        """Ask for the current request (once the worker is open; it runs then otherwise)."""
+        if self.state is not SearchState.OPEN:
+            return
+        if self.request.is_browse:
+            self._pending_rid = self.search_worker.browse(self.request.flt)
+        else:
+            self._pending_rid = self.search_worker.search(self.request)
+
+    # --- what is asked -------------------------------------------------------------------------
+    def set_query(self, text: str, images: tuple[ImageInput, ...]) -> None:
+        """The search bar's words and image chips."""
+        self.request = replace(self.request, text=text, images=tuple(images))
+        self.run()
+
+    def set_filter(self, flt: PhotoFilter) -> None:
+        """The filter bar's filters (kept inside the chosen group)."""
+        self.request = replace(self.request, flt=self._with_group(flt))
+        self.run()
+
+    def shows_group(self, group: PhotoGroup) -> bool:
+        """True when ``group``'s photos are what the grid lists now."""
+        g = self.group
+        return g is not None and (g.kind, g.key) == (group.kind, group.key) and (
+            self.request.is_browse
+        )
+
+    def show_group(self, group: PhotoGroup) -> None:
+        """List ``group``'s photos: a fresh start (the query is emptied); searches stay inside
+        the group until :meth:`clear_group`."""
+        self.group = group
+        self.search_bar.clear(emit=False)
+        self.request = replace(
+            self.request, text="", images=(), similar_to=None, flt=self._with_group(self.request.flt)
+        )
+        self.run()
+
+    def clear_group(self) -> None:
+        """Show (and search) the whole library again."""
+        self.group = None
+        self.request = replace(self.request, flt=self._with_group(self.request.flt))
+        self.run()
+
+    def follow_group(self, group: PhotoGroup) -> None:
+        """The chosen group was recomputed with other photos: a listing follows it, results stay
+        until asked again."""
+        self.group = group
+        self.request = replace(self.request, flt=self._with_group(self.request.flt))
+        if self.request.is_browse:
+            self.run()
+
+    def query_words(self) -> tuple[str, ...]:
+        """The words of the current search (for the viewer's text highlights)."""
+        if self.request.is_browse or not self.request.text.strip():
+            return ()
+        try:
+            return parse_query(self.request.text).words
+        except KnownError:
+            return ()
+
+    def _with_group(self, flt: PhotoFilter) -> PhotoFilter:
+        """``flt`` restricted to the chosen group's photos (applied inside the ANN search)."""
+        return replace(flt, ids=self.group.photo_ids if self.group is not None else None)
+
+    def _group_phrase(self) -> str:
+        g = self.group
+        if g is None:
+            return ""
+        return f" in {kind_label(g.kind, 'en').lower()} “{g.title(self.language)}”"
+
+    # --- the library changes -------------------------------------------------------------------
+    def photos_changed(self) -> None:
+        """Photos were added or changed: a listing follows along."""
+        if self.request.is_browse:
+            self.run()
+
+    def photos_removed(self, ids: list[int]) -> None:
+        """Photos were forgotten: gone from results too, not only from the listing."""
+        self.grid_model.remove_ids(ids)
+        self.update_empty_state()
+
+    def run_finished(self, report: IndexReport | None) -> None:
+        """An indexing run ended."""
+        if report is not None and report.indexed and not self.request.is_browse:
+            # Results shown while indexing ran were ranked over part of the library: rank again
+            # over all of it (a browse listing already follows along through photos_changed).
+            self.run()
+        self.update_empty_state()
+
+    # --- answers -------------------------------------------------------------------------------
+    @while_attached
+    @logs_exceptions
+    def _on_search_worker_results(self, outcome: SearchOutcome) -> None:
+        if outcome.request_id != self._pending_rid:
+            return
+        self._last_outcome = outcome
+        self.grid_model.set_results(outcome.ids, outcome.scores, outcome.photos)
+        n = len(outcome.ids)
+        where = self._group_phrase()
+        if outcome.weak:
+            self.status_label.setText(
+                f"No clear match for “{outcome.description}”{where}: the {n:,} closest photos "
+                f"({outcome.seconds:.2f} s)"
+            )
+        else:
+            hidden = f" · {outcome.cut:,} weaker matches hidden" if outcome.cut else ""
+            self.status_label.setText(
+                f"{n:,} results for “{outcome.description}”{where} ({outcome.seconds:.2f} s)"
+                f"{hidden}"
+            )
+        self._after_fill()
+
+    @while_attached
+    @logs_exceptions
+    def _on_search_worker_browse(self, rid: int, ids: np.ndarray) -> None:
+        if rid != self._pending_rid:
+            return
+        self._last_outcome = None
+        group = self.group
+        if group is not None and group.keep_order and len(ids):
+            # Events in time order, duplicate sets side by side: the group's own order.
+            order = np.asarray(group.photo_ids, dtype=np.int64)
+            ids = order[np.isin(order, ids)]
+        self.grid_model.update_ids(ids)
+        if not self._library_shown():
+            return
+        others = replace(self.request.flt, ids=None)
+        if group is not None:
+            text = f"{len(ids):,} photos{self._group_phrase()}"
+            if not others.is_empty:
+                text += " match the filters"
+        elif others.is_empty:
+            text = f"{len(ids):,} photos"
+        else:
+            text = f"{len(ids):,} photos match the filters"
+        self.status_label.setText(text)
+        self._after_fill()
+
+    @while_attached
+    def _on_search_worker_failed(self, rid: int, message: str) -> None:
+        if rid != self._pending_rid:
+            return
+        self.status_label.setText(message)
+        self.search_failed.emit(message)
+
+    def _after_fill(self) -> None:
+        self.update_empty_state()
+        self.results_shown.emit(self.grid_model.rowCount())
+
+    def update_empty_state(self) -> None:
+        """Show the grid, or when it has no rows, a page saying why."""
+        if self.grid_model.rowCount() > 0:
+            self.results_stack.setCurrentWidget(self.grid)
+            return
+        s = self._library()
+        if not self.request.is_browse:
+            hidden = self._last_outcome.cut if self._last_outcome else 0
+            self.empty.show_message(
+                "No matching photos",
+                (f"{hidden:,} weak matches were hidden. " if hidden else "")
+                + "Try other words, fewer filters, or drop a photo to find similar ones.",
+            )
+        elif not self.request.flt.is_empty:
+            self.empty.show_message("No photos match these filters", "Clear filters to see all.")
+        elif self._indexing() or (s is not None and s.indexed == 0 and s.roots):
+            self.empty.show_message(
+                "Indexing your photos…", "They appear here as they are indexed."
+            )
+        else:
+            self.empty.show_message(
+                "No photos yet", "Add a folder with JPEG, PNG, HEIC or other photos."
+            )
+        self.results_stack.setCurrentWidget(self.empty)

@@ -1,1 +1,0 @@
-"""Qt item models: the photo grid and the folder tree."""

@@ -1,0 +1,59 @@
+"""What the app keeps in its QSettings: the UI language, the library's model, precision and
+threads, and the window's geometry and splitter."""
+
+from __future__ import annotations
+
+import logging
+
+from photoalbum.workers.messages import LibraryOptions
+from photoalbum.workers.qt import QtCore, QtWidgets
+
+logger = logging.getLogger(__name__)
+
+
+def system_language() -> str:
+    """"zh" when the desktop's locale is Chinese, else "en" (the languages scene names exist in)."""
+    return "zh" if QtCore.QLocale.system().language() == QtCore.QLocale.Language.Chinese else "en"
+
+
+def settings_language(settings: QtCore.QSettings) -> str | None:
+    """The ``ui/language`` setting ("en" or "zh"), if set."""
+    value = settings.value("ui/language")
+    return str(value) if value in ("en", "zh") else None
+
+
+def save_model(settings: QtCore.QSettings, name: str) -> None:
+    """Remember the model the library uses (a random-weights model is never a preference)."""
+    if not name.startswith("random:"):
+        settings.setValue("library/model", name)
+
+
+def save_options(
+    settings: QtCore.QSettings, options: LibraryOptions, *, persist_model: bool
+) -> None:
+    """Remember model (when ``persist_model``), precision and threads."""
+    if persist_model and options.model:
+        save_model(settings, options.model)
+    settings.setValue("library/precision", options.precision)
+    settings.setValue("library/threads", options.threads or 0)
+
+
+def restore_window(
+    settings: QtCore.QSettings, window: QtWidgets.QWidget, splitter: QtWidgets.QSplitter
+) -> None:
+    """Put the window and its splitter back as they were saved (if they were)."""
+    geometry = settings.value("window/geometry")
+    if isinstance(geometry, QtCore.QByteArray) and not geometry.isEmpty():
+        window.restoreGeometry(geometry)
+    state = settings.value("window/splitter")
+    if isinstance(state, QtCore.QByteArray) and not state.isEmpty():
+        splitter.restoreState(state)
+
+
+def save_window(
+    settings: QtCore.QSettings, window: QtWidgets.QWidget, splitter: QtWidgets.QSplitter
+) -> None:
+    """Persist the window's geometry and its splitter's state."""
+    settings.setValue("window/geometry", window.saveGeometry())
+    settings.setValue("window/splitter", splitter.saveState())
+    settings.sync()
