@@ -396,7 +396,7 @@ def _profile_child(
     t_start = time.perf_counter()
     timer = StageTimer()
     import photoalbum.core.indexer as indexer_mod
-    import photoalbum.library as library_mod
+    import photoalbum.library.library as library_mod
     from photoalbum.core.models.encoder import ClipEncoder
     from photoalbum.core.thumbnails import ThumbnailCache
     from photoalbum.core.vectorstore import HnswStore

@@ -9,6 +9,7 @@ Exit codes: 0 ok, 1 a problem the user can act on (message on stderr), 2 usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import importlib
 import importlib.metadata
@@ -20,13 +21,16 @@ import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from photoalbum import __version__
 from photoalbum.core.errors import KnownError
 from photoalbum.core.paths import Paths
 from photoalbum.core.ports import PhotoFilter
 from photoalbum.core.query import ESCAPE
+
+if TYPE_CHECKING:  # pragma: no cover - the library loads on first use (fast --help)
+    from photoalbum.library import Library
 
 logger = logging.getLogger(__name__)
 
@@ -387,7 +391,7 @@ def _hits_human(result) -> str:  # type: ignore[no-untyped-def]
 
 
 # --- commands -------------------------------------------------------------------------------------
-def _open_library(args: argparse.Namespace, bars: _Bars, **kw: Any):  # type: ignore[no-untyped-def]
+def _open_library(args: argparse.Namespace, bars: _Bars, **kw: Any) -> Library:
     from photoalbum.library import Library
 
     paths = Paths.resolve(library=args.library, models=args.models_dir)
@@ -398,11 +402,8 @@ def _open_library(args: argparse.Namespace, bars: _Bars, **kw: Any):  # type: ig
 
 
 def cmd_add(args: argparse.Namespace, bars: _Bars) -> int:
-    lib = _open_library(args, bars)
-    try:
+    with _open_library(args, bars) as lib:
         roots = lib.add_roots(args.folders)
-    finally:
-        lib.close()
     _emit(args, {"added": [r.path for r in roots]},
           "\n".join(f"added {r.path}" for r in roots) + "\nnow run: photoalbum index")
     return 0
@@ -412,16 +413,13 @@ def cmd_remove(args: argparse.Namespace, bars: _Bars) -> int:
     if bool(args.folder) == bool(args.photos):
         print("photoalbum remove: name a FOLDER, or photos with --photo (not both)", file=sys.stderr)
         return 2
-    lib = _open_library(args, bars)
-    try:
+    with _open_library(args, bars) as lib:
         if args.folder:
             n = lib.remove_root(args.folder)
             unknown: list[str] = []
         else:
             ids, unknown = _photo_ids(lib, args.photos)
             n = lib.remove_photos(ids) if ids else 0
-    finally:
-        lib.close()
     data: dict[str, Any] = {"removed_photos": n}
     human = f"forgot {n} photos (the files are untouched)"
     if args.photos:
@@ -431,17 +429,17 @@ def cmd_remove(args: argparse.Namespace, bars: _Bars) -> int:
     return 1 if unknown and not n else 0
 
 
-def _photo_ids(lib, refs: Sequence[str]) -> tuple[list[int], list[str]]:  # type: ignore[no-untyped-def]
+def _photo_ids(lib: Library, refs: Sequence[str]) -> tuple[list[int], list[str]]:
     """Library photo ids for paths or ``photo:ID`` references, and the references not found."""
     ids: list[int] = []
     unknown: list[str] = []
     for ref in refs:
         pid: int | None = None
         if ref.startswith("photo:") and ref[6:].isdigit():
-            found = lib.catalog.photos([int(ref[6:])])
+            found = lib.photos([int(ref[6:])])
             pid = found[0].id if found else None
         else:
-            photo = lib.catalog.photo_by_path(str(Path(ref).expanduser().absolute()))
+            photo = lib.photo_by_path(str(Path(ref).expanduser().absolute()))
             pid = photo.id if photo is not None else None
         if pid is None:
             unknown.append(ref)
@@ -497,28 +495,22 @@ def _passes_human(passes: list[dict]) -> list[str]:
 
 
 def cmd_passes(args: argparse.Namespace, bars: _Bars) -> int:
-    lib = _open_library(args, bars)
-    try:
+    with _open_library(args, bars) as lib:
         if args.action != "list":
             if not args.name:
                 raise KnownError(f"say which pass: photoalbum passes {args.action} NAME")
             if args.action == "redo":
-                with lib.writer("passes"):
-                    lib.pass_enabled(args.name)  # validates the name
-                    lib.catalog.pass_state.reset_pass(args.name)
+                lib.reset_pass(args.name)
             else:
                 lib.set_pass_enabled(args.name, args.action == "on")
         passes = lib.pass_status()
-    finally:
-        lib.close()
     _emit(args, {"passes": passes},
           "\n".join(_passes_human(passes)) or "no background passes in this build")
     return 0
 
 
 def cmd_index(args: argparse.Namespace, bars: _Bars) -> int:
-    lib = _open_library(args, bars)
-    try:
+    with _open_library(args, bars) as lib, contextlib.closing(bars):
         def progress(p) -> None:  # type: ignore[no-untyped-def]
             if p.stage == "scan":
                 bars.update("scan", p.done, p.total)
@@ -530,9 +522,6 @@ def cmd_index(args: argparse.Namespace, bars: _Bars) -> int:
         report = lib.index(args.folders or None, on_progress=progress, batch_size=args.batch_size,
                            decode_workers=args.decode_workers, lock_timeout=args.wait,
                            passes=not args.no_passes)
-    finally:
-        bars.close()
-        lib.close()
     _emit(args, _report_json(report), _report_human(report))
     return 0
 
@@ -540,11 +529,10 @@ def cmd_index(args: argparse.Namespace, bars: _Bars) -> int:
 def cmd_watch(args: argparse.Namespace, bars: _Bars) -> int:
     from photoalbum.core.watch import FolderWatcher
 
-    lib = _open_library(args, bars)
-    try:
-        if not lib.catalog.roots():
+    with _open_library(args, bars) as lib, contextlib.suppress(KeyboardInterrupt):
+        if not lib.roots():
             raise KnownError("the library has no folders yet: add one with 'photoalbum add FOLDER'")
-        watcher = FolderWatcher(lambda: [r.path for r in lib.catalog.roots()],
+        watcher = FolderWatcher(lambda: [r.path for r in lib.roots()],
                                 # background passes make way for photos that arrive meanwhile
                                 lambda: lib.index(lock_timeout=1.0,
                                                   yield_passes=lambda: watcher.has_pending),
@@ -557,44 +545,29 @@ def cmd_watch(args: argparse.Namespace, bars: _Bars) -> int:
                 print(f"{datetime.now():%H:%M:%S} {_report_human(report)}", flush=True)
 
         if not args.json:
-            print(f"watching {len(lib.catalog.roots())} folders; Ctrl+C to stop", file=sys.stderr)
+            print(f"watching {len(lib.roots())} folders; Ctrl+C to stop", file=sys.stderr)
         watcher.run(on_report=on_report, once=args.once)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        lib.close()
     return 0
 
 
 def cmd_search(args: argparse.Namespace, bars: _Bars) -> int:
-    lib = _open_library(args, bars)
-    try:
+    with _open_library(args, bars) as lib, contextlib.closing(bars):
         query = lib.parse(args.terms, images=args.image)
         result = lib.search(query, args.k, _filter(args), cutoff=not args.all)
-    finally:
-        bars.close()
-        lib.close()
     _emit(args, _hits_json(result), _hits_human(result))
     return 0
 
 
 def cmd_similar(args: argparse.Namespace, bars: _Bars) -> int:
-    lib = _open_library(args, bars)
-    try:
+    with _open_library(args, bars) as lib, contextlib.closing(bars):
         result = lib.similar(args.path, args.k, _filter(args), cutoff=not args.all)
-    finally:
-        bars.close()
-        lib.close()
     _emit(args, _hits_json(result), _hits_human(result))
     return 0
 
 
 def cmd_status(args: argparse.Namespace, bars: _Bars) -> int:
-    lib = _open_library(args, bars)
-    try:
-        info = lib.status()
-    finally:
-        lib.close()
+    with _open_library(args, bars) as lib:
+        info = lib.status().to_json()
     human = [f"library: {info['library']}",
              f"model:   {info['model'] or '(none yet)'}"
              + ("  [RANDOM WEIGHTS: test model]" if info.get("random_weights") else ""),
@@ -723,8 +696,7 @@ def _model_info_human(prepared) -> str:  # type: ignore[no-untyped-def]
 
 
 def cmd_store(args: argparse.Namespace, bars: _Bars) -> int:
-    lib = _open_library(args, bars)
-    try:
+    with _open_library(args, bars) as lib:
         if args.store_command == "migrate":
             info = lib.migrate_store(args.to, on_progress=lambda d, t: bars.update("copy", d, t))
             bars.close()
@@ -732,15 +704,7 @@ def cmd_store(args: argparse.Namespace, bars: _Bars) -> int:
                               f"{info['to']} in {info['seconds']:.1f} s; the library now uses "
                               f"{info['to']} (the old store is left as it was)")
             return 0
-        info = {"vector_store": lib.store_target.display(), "kind": lib.store_target.kind,
-                "recorded": lib.catalog.get_setting("vector_store")}
-        if lib.recorded_model is not None:
-            store = lib.store()
-            info.update({"vectors": len(store), "generation": int(store.generation),
-                         "catalog_generation": lib.catalog.generation(lib.model_key),
-                         "collection": getattr(store, "collection", None)})
-    finally:
-        lib.close()
+        info = lib.store_info().to_json()
     human = "\n".join(f"{k}: {v}" for k, v in info.items() if v is not None)
     _emit(args, info, human)
     return 0
@@ -798,13 +762,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.debug("%s took %.2f s", args.command, time.perf_counter() - started)
 
 
-def _names(lib, ids) -> dict[int, str]:  # type: ignore[no-untyped-def]
-    return {p.id: p.path for p in lib.catalog.photos([int(i) for i in ids])}
+def _names(lib: Library, ids: Sequence[int]) -> dict[int, str]:
+    return {p.id: p.path for p in lib.photos(ids)}
 
 
 def cmd_scenes(args: argparse.Namespace, bars: _Bars) -> int:
-    lib = _open_library(args, bars)
-    try:
+    with _open_library(args, bars) as lib:
         service = lib.scenes_service()
         # The scene state has its own lock: scenes refresh while the app or a CLI indexes.
         if args.recluster:
@@ -815,8 +778,6 @@ def cmd_scenes(args: argparse.Namespace, bars: _Bars) -> int:
                 service.refresh()
         scenes = service.scenes(refresh=False)
         covers = _names(lib, [s.cover_id for s in scenes])
-    finally:
-        lib.close()
     data = [{"id": s.id, "name_en": s.name_en, "name_zh": s.name_zh,
              "confidence": round(s.confidence, 3), "count": len(s.photo_ids),
              "cover": covers.get(s.cover_id), "photo_ids": list(s.photo_ids)} for s in scenes]
@@ -827,11 +788,8 @@ def cmd_scenes(args: argparse.Namespace, bars: _Bars) -> int:
 
 
 def cmd_events(args: argparse.Namespace, bars: _Bars) -> int:
-    lib = _open_library(args, bars)
-    try:
+    with _open_library(args, bars) as lib:
         events = lib.scenes_service().events()
-    finally:
-        lib.close()
     data = [{"id": e.id, "start": e.start.isoformat(), "end": e.end.isoformat(),
              "title_en": e.title_en, "title_zh": e.title_zh, "count": len(e.photo_ids),
              "photo_ids": list(e.photo_ids)} for e in events]
@@ -841,12 +799,9 @@ def cmd_events(args: argparse.Namespace, bars: _Bars) -> int:
 
 
 def cmd_duplicates(args: argparse.Namespace, bars: _Bars) -> int:
-    lib = _open_library(args, bars)
-    try:
+    with _open_library(args, bars) as lib:
         groups = lib.scenes_service().duplicates()
         paths = _names(lib, [i for g in groups for i in g.photo_ids])
-    finally:
-        lib.close()
     data = [{"photo_ids": list(g.photo_ids), "cover_id": g.cover_id,
              "max_distance": round(float(g.max_distance), 4),
              "paths": [paths.get(i) for i in g.photo_ids]} for g in groups]
@@ -915,15 +870,11 @@ def _people_human(people) -> str:  # type: ignore[no-untyped-def]
 
 
 def cmd_people(args: argparse.Namespace, bars: _Bars) -> int:
-    lib = _open_library(args, bars)
-    try:
+    with _open_library(args, bars) as lib, contextlib.closing(bars):
         return _people_action(args, bars, lib)
-    finally:
-        bars.close()
-        lib.close()
 
 
-def _people_action(args: argparse.Namespace, bars: _Bars, lib: Any) -> int:  # noqa: PLR0911
+def _people_action(args: argparse.Namespace, bars: _Bars, lib: Library) -> int:  # noqa: PLR0911
     action = args.people_command
     if action == "scan":
         def progress(p) -> None:  # type: ignore[no-untyped-def]
@@ -958,11 +909,11 @@ def _people_action(args: argparse.Namespace, bars: _Bars, lib: Any) -> int:  # n
         service.person(args.id)
         faces = service.faces(person_id=args.id)
         paths = _names(lib, [f.photo_id for f in faces])
-        data = [{"face_id": f.id, "photo_id": f.photo_id, "path": paths.get(f.photo_id),
+        rows = [{"face_id": f.id, "photo_id": f.photo_id, "path": paths.get(f.photo_id),
                  "box": [f.box.x, f.box.y, f.box.w, f.box.h], "pinned": f.pinned,
                  "crop": f.crop} for f in faces]
-        _emit(args, data, "\n".join(f"{f['face_id']:6d}  {_display(f['path'] or '?')}"
-                                    for f in data) or "no faces")
+        _emit(args, rows, "\n".join(f"{f.id:6d}  {_display(paths.get(f.photo_id) or '?')}"
+                                    for f in faces) or "no faces")
         return 0
     with lib.writer("people", timeout=5.0):
         if action == "name":

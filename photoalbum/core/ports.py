@@ -232,6 +232,7 @@ class VectorStore(Protocol):
         self, query: np.ndarray, k: int, allowed: np.ndarray | None = None, *, like: bool = False
     ) -> tuple[np.ndarray, np.ndarray]: ...  # (ids, scores) best first; like: an image query
     def save(self, generation: int) -> None: ...  # atomic: temp file, fsync, rename
+    def close(self) -> None: ...  # release a connection (nothing for an in-process index)
 
 
 class ImageEncoder(Protocol):

@@ -461,6 +461,10 @@ class HnswStore:
             "vector index %s saved: %d vectors, generation %d", path, len(self._live), generation
         )
 
+    def close(self) -> None:
+        """Nothing to release: the index is in-process memory, freed with the object (the port
+        has ``close`` for stores that hold a connection)."""
+
     def _vacant_labels(self) -> set[int]:
         # Drop labels whose slot a new label took (hnswlib no longer maps them).
         self._deleted &= set(self._index.get_ids_list())

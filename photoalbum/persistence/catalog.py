@@ -41,6 +41,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Join
 
 from photoalbum.core.errors import BugError, UserError
 from photoalbum.core.ports import (
@@ -98,6 +99,22 @@ _META_COLUMNS = (
     "gps_lon",
 )
 _MAX_FAILURES = 100
+
+#: The live-vector condition, written once (see the module doc): a photo ``indexed`` with an
+#: embedding row for the model. Raw SQL for the driver-cursor queries (aliases ``e`` and ``p``,
+#: one ``?`` for the model key); :func:`_live_join` is the same join for SQLAlchemy queries.
+_LIVE_SQL = (
+    "embeddings e JOIN photos p ON p.id = e.photo_id AND p.status = 'indexed' AND e.model_key = ?"
+)
+
+
+def _live_join(model_key: str | None) -> Join:
+    """Embeddings joined with their photos where the vector is live (``model_key`` None: for any
+    model); the SQLAlchemy form of :data:`_LIVE_SQL`."""
+    on = and_(P.c.id == E.c.photo_id, P.c.status == INDEXED)
+    if model_key is not None:
+        on = and_(on, E.c.model_key == model_key)
+    return E.join(P, on)
 
 
 def open_catalog(path: Path, *, migrations: Sequence[Migration] = MIGRATIONS) -> SqlCatalog:
@@ -204,16 +221,7 @@ class SqlCatalog:
             n = c.execute(
                 select(func.count()).select_from(P).where(P.c.root_id == root_id)
             ).scalar_one()
-            models = (
-                c.execute(
-                    select(E.c.model_key)
-                    .distinct()
-                    .select_from(E.join(P, P.c.id == E.c.photo_id))
-                    .where(P.c.root_id == root_id, P.c.status == INDEXED)
-                )
-                .scalars()
-                .all()
-            )
+            models = _live_models(c, P.c.root_id == root_id)
             c.execute(delete(R).where(R.c.id == root_id))  # photos and embeddings cascade
             for mk in models:
                 _bump(c, mk)
@@ -466,8 +474,7 @@ class SqlCatalog:
             rows = (
                 _raw(c)
                 .execute(
-                    "SELECT e.photo_id FROM embeddings e JOIN photos p ON p.id = e.photo_id "
-                    "WHERE e.model_key = ? AND p.status = 'indexed' ORDER BY e.photo_id",
+                    f"SELECT e.photo_id FROM {_LIVE_SQL} ORDER BY e.photo_id",
                     (model_key,),
                 )
                 .fetchall()
@@ -482,14 +489,13 @@ class SqlCatalog:
         Ids without a live vector are left out. Blobs are fetched in chunks and copied once into
         the result (100k × 512 in about a second).
         """
-        where = "e.model_key = ? AND p.status = 'indexed'"
+        base = f"FROM {_LIVE_SQL}"
         params: tuple[Any, ...] = (model_key,)
         if ids is not None:
             if not len(ids):
                 return np.zeros(0, np.int64), np.zeros((0, self._dim(model_key)), np.float32)
-            where += " AND e.photo_id IN (SELECT value FROM json_each(?))"
+            base += " WHERE e.photo_id IN (SELECT value FROM json_each(?))"
             params += (json.dumps([int(i) for i in ids]),)
-        base = f"FROM embeddings e JOIN photos p ON p.id = e.photo_id WHERE {where}"
         with self._db.transaction() as c:
             cur = _raw(c)
             # A search's few hundred ids need no count first (one query instead of two).
@@ -589,12 +595,7 @@ class SqlCatalog:
             conds.append(P.c.width >= int(flt.min_width))
         if flt.min_height is not None:
             conds.append(P.c.height >= int(flt.min_height))
-        stmt = (
-            select(P.c.id)
-            .select_from(P.join(E, and_(E.c.photo_id == P.c.id, E.c.model_key == model_key)))
-            .where(P.c.status == INDEXED, *conds)
-            .order_by(P.c.id)
-        )
+        stmt = select(P.c.id).select_from(_live_join(model_key)).where(*conds).order_by(P.c.id)
         with self._db.transaction() as c:
             ids = c.execute(stmt).scalars().all()
         return np.asarray(ids, dtype=np.int64)
@@ -604,10 +605,8 @@ class SqlCatalog:
         in-memory keyword index (names: case-folded folder/file name + camera; read text: the
         text pass's normalised lines, "" when none)."""
         sql = (
-            "SELECT p.id, p.search_text, t.text FROM photos p "
-            "JOIN embeddings e ON e.photo_id = p.id AND e.model_key = ? "
-            "LEFT JOIN photo_text t ON t.photo_id = p.id "
-            "WHERE p.status = 'indexed' ORDER BY p.id"
+            f"SELECT p.id, p.search_text, t.text FROM {_LIVE_SQL} "
+            "LEFT JOIN photo_text t ON t.photo_id = p.id ORDER BY p.id"
         )
         with self._db.transaction() as c:
             rows = _raw(c).execute(sql, (model_key,)).fetchall()
@@ -629,9 +628,7 @@ class SqlCatalog:
             by = dict(c.execute(select(P.c.status, func.count()).group_by(P.c.status)).all())
             if model_key:
                 live = c.exec_driver_sql(
-                    "SELECT COUNT(*) FROM embeddings e JOIN photos p ON p.id = e.photo_id "
-                    "WHERE e.model_key = ? AND p.status = 'indexed'",
-                    (model_key,),
+                    f"SELECT COUNT(*) FROM {_LIVE_SQL}", (model_key,)
                 ).scalar_one()
             else:
                 live = by.get(INDEXED, 0)
@@ -881,10 +878,7 @@ def _live_models(c: Connection, chosen: Any) -> list[str]:
     """Models with a live vector (photo indexed) among the photos ``chosen`` selects."""
     return list(
         c.execute(
-            select(E.c.model_key)
-            .distinct()
-            .select_from(E.join(P, P.c.id == E.c.photo_id))
-            .where(chosen, P.c.status == INDEXED)
+            select(E.c.model_key).distinct().select_from(_live_join(None)).where(chosen)
         ).scalars()
     )
 

@@ -49,16 +49,15 @@ def describe_library(lib: Library) -> LibraryState:
     from photoalbum.core.models.registry import DEFAULT_MODEL, list_models
 
     prepared = lib.models.get(lib.spec)
-    key = prepared.model_key if prepared is not None else ""
-    counts = lib.catalog.status_counts(key)
+    status = lib.status(count_vectors=False)  # counting would load the whole vector index
     models = []
     for spec in list_models():
         models.append(
             ModelInfo(
                 name=spec.name,
-                languages=tuple(getattr(spec, "languages", ()) or ()),
-                description=str(getattr(spec, "description", "") or ""),
-                published=_published_pairs(getattr(spec, "published", None)),
+                languages=tuple(spec.languages),
+                description=spec.description,
+                published=tuple((str(k), str(v)) for k, v in spec.published.items()),
                 prepared=lib.models.get(spec) is not None,
                 default=spec.name == DEFAULT_MODEL,
                 download_mb=spec.ready_made.download_mb if spec.ready_made else 0,
@@ -68,12 +67,10 @@ def describe_library(lib: Library) -> LibraryState:
         models.append(
             ModelInfo(
                 name=lib.spec.name,
-                languages=tuple(getattr(lib.spec, "languages", ()) or ()),
+                languages=tuple(lib.spec.languages),
                 prepared=prepared is not None,
-                random=bool(getattr(lib.spec, "random_weights", False))
-                or lib.spec.name.startswith("random:"),
-                description=str(getattr(lib.spec, "description", "") or "")
-                or "random weights: for tests and demos only",
+                random=lib.spec.random_weights or lib.spec.name.startswith("random:"),
+                description=lib.spec.description or "random weights: for tests and demos only",
             )
         )
     return LibraryState(
@@ -81,20 +78,21 @@ def describe_library(lib: Library) -> LibraryState:
         model=lib.spec.name,
         model_prepared=prepared is not None,
         random_weights=bool(prepared is not None and prepared.random_weights),
-        roots=tuple(r.path for r in lib.catalog.roots()),
-        photos=counts.photos,
-        indexed=counts.indexed,
-        pending=counts.pending,
-        failed=counts.failed,
-        gone=counts.gone,
-        failures=tuple(counts.failures),
+        roots=status.roots,
+        photos=status.photos,
+        indexed=status.indexed,
+        pending=status.pending,
+        failed=status.failed,
+        gone=status.gone,
+        failures=status.failures,
         models=tuple(models),
-        can_import=_can_import(lib),
-        can_remove_photos=callable(getattr(lib, "remove_photos", None)),
+        can_import=True,  # the library's model store imports local checkpoints
+        can_remove_photos=True,
         int8_check=_int8_summary(prepared),
         model_source=_source_summary(prepared),
-        models_dir=str(getattr(getattr(lib, "paths", None), "models", "") or ""),
-        passes=_passes(lib),
+        models_dir=str(lib.paths.models),
+        passes=tuple(PassInfo(name=p.name, title=p.title, enabled=p.enabled, done=p.done,
+                              failed=p.failed, todo=p.todo) for p in status.passes),
     )
 
 
@@ -114,24 +112,6 @@ def _source_summary(prepared: Any) -> str:
     where = src.get("repo") or src.get("path") or ""
     checked = "SHA-256 verified" if src.get("verified") else "UNVERIFIED (no checksum recorded)"
     return f"{src.get('kind', '?')} {where} — {checked}"
-
-
-def _passes(lib: Library) -> tuple[PassInfo, ...]:
-    status = getattr(lib, "pass_status", None)
-    if status is None:
-        return ()
-    return tuple(PassInfo(name=p["name"], title=p.get("title", p["name"]), enabled=p["enabled"],
-                          done=p["done"], failed=p["failed"], todo=p["todo"]) for p in status())
-
-
-def _published_pairs(published: Any) -> tuple[tuple[str, str], ...]:
-    if isinstance(published, dict):
-        return tuple((str(k), str(v)) for k, v in published.items())
-    return ()
-
-
-def _can_import(lib: Library) -> bool:
-    return callable(getattr(lib.models, "import_prepared", None))
 
 
 def lower_thread_priority() -> None:
@@ -388,13 +368,7 @@ class IndexWorker(QtCore.QObject):
 
     def _do_remove_photos(self, ids: list[int]) -> None:
         lib = self._require()
-        remove = getattr(lib, "remove_photos", None)
-        if remove is None:
-            raise KnownError(
-                "removing single photos is not supported by this version of the "
-                "engine; remove their folder instead"
-            )
-        n = remove(ids)
+        n = lib.remove_photos(ids)
         logger.info("forgot %d photos", n)
         self.photos_removed.emit(list(ids))
         self._emit_state()
@@ -440,7 +414,7 @@ class IndexWorker(QtCore.QObject):
         lib = self._lib
         if lib is None or not self._model_ready or self._running or self._shutdown.is_set():
             return
-        if not lib.catalog.roots():
+        if not lib.roots():
             self._next_run = time.monotonic() + self.reconcile_every if self.watch else float("inf")
             return
         self._cancel.clear()
@@ -537,7 +511,7 @@ class IndexWorker(QtCore.QObject):
             self._observer = Observer()
             self._observer.daemon = True
             self._observer.start()
-        for root in self._lib.catalog.roots():
+        for root in self._lib.roots():
             if root.path in self._watched or not Path(root.path).is_dir():
                 continue
             try:

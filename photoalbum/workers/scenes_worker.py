@@ -300,7 +300,7 @@ class ScenesWorker(QtCore.QObject):
         out: dict[int, Photo] = {}
         unique = sorted({int(i) for i in ids})
         for start in range(0, len(unique), _CHUNK):
-            for p in lib.catalog.photos(unique[start : start + _CHUNK]):
+            for p in lib.photos(unique[start : start + _CHUNK]):
                 out[p.id] = p
         return out
 

@@ -201,7 +201,7 @@ class SearchWorker(QtCore.QObject):
         flt = req.flt if not req.flt.is_empty else None
         t0 = time.perf_counter()
         if req.similar_to is not None:
-            photos = lib.catalog.photos([req.similar_to])
+            photos = lib.photos([req.similar_to])
             label = photos[0].path.rsplit("/", 1)[-1] if photos else f"photo {req.similar_to}"
             query = Query((Term(weight=1.0, photo_id=req.similar_to, label=label),))
             result = lib.search(query, req.k, flt, exclude_ids=(req.similar_to,))
@@ -240,8 +240,7 @@ class SearchWorker(QtCore.QObject):
         if not self._model_ready(lib):
             self.browse_ready.emit(rid, np.zeros(0, dtype=np.int64))
             return
-        key = lib.model_key
-        ids = lib.catalog.filter_ids(flt, key) if not flt.is_empty else lib.catalog.live_ids(key)
+        ids = lib.filter_ids(flt) if not flt.is_empty else lib.live_ids()
         ordered = self._newest_first(lib, np.asarray(ids, dtype=np.int64))
         if rid == self._latest:
             self.browse_ready.emit(rid, ordered)
@@ -251,7 +250,7 @@ class SearchWorker(QtCore.QObject):
         times = self._times
         missing = [int(i) for i in ids if int(i) not in times]
         for start in range(0, len(missing), _CHUNK):
-            for p in lib.catalog.photos(missing[start : start + _CHUNK]):
+            for p in lib.photos(missing[start : start + _CHUNK]):
                 times[p.id] = p.taken_or_file_time
         floor = datetime.min
         order = sorted((int(i) for i in ids), key=lambda i: (times.get(i, floor), i), reverse=True)
@@ -259,7 +258,7 @@ class SearchWorker(QtCore.QObject):
 
     def _do_photos(self, ids: list[int]) -> None:
         lib = self._require()
-        photos: list[Photo] = lib.catalog.photos(ids)
+        photos: list[Photo] = lib.photos(ids)
         for p in photos:
             self._times[p.id] = p.taken_or_file_time
         self.photos_loaded.emit(photos)

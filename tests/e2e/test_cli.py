@@ -295,3 +295,34 @@ def test_scenes_events_duplicates_commands(cli, photos):
     assert ["astronaut small.jpg", "astronaut.jpg"] in groups
     rc, out, _ = cli("scenes")
     assert rc == 0 and out.strip()
+
+
+def test_store_info_status_and_passes_json_keep_their_shape(cli, photos):
+    assert cli("add", str(photos))[0] == 0
+    rc, out, _ = cli("store", "info", "--json")
+    assert rc == 0
+    assert json.loads(out) == {"vector_store": "hnswlib", "kind": "hnswlib", "recorded": None}
+    assert cli("index", "--json")[0] == 0
+    rc, out, _ = cli("store", "info", "--json")
+    info = json.loads(out)
+    assert list(info) == ["vector_store", "kind", "recorded", "vectors", "generation",
+                          "catalog_generation", "collection"]
+    assert info["vectors"] == 11 and info["collection"] is None
+    assert info["generation"] == info["catalog_generation"] > 0
+    rc, out, _ = cli("status", "--json")
+    assert list(json.loads(out)) == ["library", "model", "recorded_model", "roots", "photos",
+                                     "indexed", "pending", "failed", "gone", "failures",
+                                     "model_id", "model_prepared", "random_weights",
+                                     "vector_store", "vectors", "passes"]
+    rc, out, _ = cli("passes", "--json")
+    passes = json.loads(out)["passes"]
+    for p in passes:
+        assert list(p) == ["name", "title", "enabled", "version", "done", "failed", "todo",
+                           "failures"]
+    if any(p["name"] == "text" for p in passes):  # the text pass is installed (rapidocr)
+        rc, out, err = cli("passes", "redo", "text", "--json")
+        assert rc == 0, err
+        [text] = [p for p in json.loads(out)["passes"] if p["name"] == "text"]
+        assert (text["done"], text["failed"], text["todo"]) == (0, 0, 11)
+    rc, _, err = cli("passes", "redo", "nope")
+    assert rc == 1 and "no background pass called 'nope'" in err

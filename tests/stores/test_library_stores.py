@@ -65,7 +65,7 @@ def _drop(uri: str, library: Path, models: Path) -> None:
     lib = Library(Paths.resolve(library=library, models=models), model=MODEL, vector_store=uri,
                   vector_store_token=SERVER_TOKEN)
     try:
-        store = lib._open_milvus(lib.store_target)
+        store = lib.vectors.open_milvus(lib.store_target)
         store.drop()
         store.close()
     finally:
@@ -194,7 +194,7 @@ def test_client_killed_mid_batch_is_repaired_on_open(cli, photos, tmp_path, kind
         try:
             live = lib.catalog.live_ids(lib.model_key)
             assert len(live) == 6  # two batches of 3 committed to the catalog
-            raw = lib._open_milvus(lib.store_target)
+            raw = lib.vectors.open_milvus(lib.store_target)
             assert len(np.setdiff1d(live, raw.ids())) == 2  # Milvus lacks part of batch 2
             raw.close()
             store = lib.store()  # repair on open (the writer lock is free)
@@ -227,14 +227,12 @@ def test_reader_never_writes_a_shared_store_while_a_writer_holds_the_lock(cli, p
             victim = int(store.ids()[0])
             store.remove(np.array([victim]))  # damage behind the catalog's back...
             store.save(lib.catalog.generation(lib.model_key) - 1)  # ...and say it lags
-            store.close()
-            lib._store = None
+            lib.vectors.close()
             with WriterLock(paths.lock_file, who="another writer"):
                 reader = lib.store()
                 assert victim not in reader.ids()  # the reader did not write
                 assert reader.generation == lib.catalog.generation(lib.model_key)
-                reader.close()
-                lib._store = None
+                lib.vectors.close()
             repaired = lib.store()  # lock free: repaired
             assert victim in repaired.ids()
         finally:

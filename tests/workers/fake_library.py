@@ -15,6 +15,7 @@ from photoalbum.core.errors import LibraryLockedError, UserError
 from photoalbum.core.indexer import IndexProgress, IndexReport
 from photoalbum.core.ports import Photo, PhotoFilter, PhotoMeta, PhotoStatus, Root, StatusCounts
 from photoalbum.core.query import parse_query, require_positive
+from photoalbum.library.status import LibraryStatus
 
 
 class FakeCatalog:
@@ -91,15 +92,45 @@ class FakeLibrary:
         self.script = script
         self.background = background
         self.catalog = script.catalog
-        self.spec = SimpleNamespace(name="fake-model")
+        self.spec = SimpleNamespace(name="fake-model", languages=(), description="",
+                                    random_weights=False)
         prepared = SimpleNamespace(model_key="fake/1", random_weights=False)
         self.models = SimpleNamespace(
             get=lambda spec: prepared if script.prepared and spec.name == "fake-model" else None
         )
-        self.paths = SimpleNamespace(library=root)
+        self.paths = SimpleNamespace(library=root, models=root / "models")
         self.model_key = "fake/1"
         self.closed = False
         script.opened.append(self)
+
+    def status(self, *, count_vectors: bool = True) -> LibraryStatus:
+        counts = self.catalog.status_counts(self.model_key)
+        return LibraryStatus(
+            library=str(self.paths.library), model=self.spec.name, recorded_model=None,
+            roots=tuple(r.path for r in self.roots()), photos=counts.photos,
+            indexed=counts.indexed, pending=counts.pending, failed=counts.failed,
+            gone=counts.gone, failures=tuple(counts.failures), model_id=self.model_key,
+            model_prepared=self.script.prepared, random_weights=False,
+            vector_store="hnswlib", vectors=counts.indexed if count_vectors else None, passes=(),
+        )
+
+    def roots(self) -> list[Root]:
+        return self.catalog.roots()
+
+    def photos(self, ids) -> list[Photo]:  # type: ignore[no-untyped-def]
+        return self.catalog.photos(ids)
+
+    def live_ids(self) -> np.ndarray:
+        return self.catalog.live_ids(self.model_key)
+
+    def filter_ids(self, flt: PhotoFilter) -> np.ndarray:
+        return self.catalog.filter_ids(flt, self.model_key)
+
+    def remove_photos(self, ids) -> int:  # type: ignore[no-untyped-def]
+        gone = [int(i) for i in ids if int(i) in self.catalog._photos]
+        for i in gone:
+            del self.catalog._photos[i]
+        return len(gone)
 
     def warm_up_passes(self) -> None:
         self.script.passes_warmed += 1

@@ -155,7 +155,7 @@ def test_a_run_in_the_child_indexes_and_reports_like_library_index(library):
     assert snapshot(folder) == before  # never writes to photos
     lib = Library(paths, model=TINY_SPEC)
     try:  # this process sees what the child committed
-        assert lib.status()["indexed"] == 5
+        assert lib.status().indexed == 5
         assert lib.search(lib.parse("a photo"), k=3).hits
     finally:
         lib.close()
@@ -226,8 +226,8 @@ def test_a_child_killed_while_decoding_is_started_again_and_completes_the_run(li
     lib = Library(paths, model=TINY_SPEC)
     try:
         status = lib.status()
-        assert status["indexed"] == 5 and status["failed"] == 1
-        assert status["vectors"] == 5  # catalog and vector index agree
+        assert status.indexed == 5 and status.failed == 1
+        assert status.vectors == 5  # catalog and vector index agree
     finally:
         lib.close()
     assert report.indexed + report.unchanged >= 5

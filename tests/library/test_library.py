@@ -32,7 +32,7 @@ def test_remove_photos_forgets_them_for_good_and_never_touches_files(
         gone = ids[:2]
         gone_paths = {p.path for p in lib.catalog.photos(gone)}
         assert lib.remove_photos(gone + [10**9]) == 2
-        assert lib.status()["photos"] == len(ids) - 2
+        assert lib.status().photos == len(ids) - 2
         assert not set(gone) & set(lib.store().ids().tolist())
         hits = lib.search(lib.parse("a photo"), k=50, cutoff=False).hits
         assert hits and not {h.photo.id for h in hits} & set(gone)
@@ -142,3 +142,45 @@ def test_a_broken_index_is_rebuilt_in_memory_by_a_reader_and_saved_by_a_writer(
     finally:
         again.close()
     assert rebuilds == [1, 1]
+
+
+def test_a_library_is_a_context_manager_that_closes_even_on_an_error(
+    paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed: list[Library] = []
+    real_close = Library.close
+    monkeypatch.setattr(Library, "close", lambda self: closed.append(self) or real_close(self))
+    with Library(paths) as lib:
+        assert isinstance(lib, Library) and not closed
+    assert closed == [lib]
+    with pytest.raises(RuntimeError, match="boom"), Library(paths) as other:
+        raise RuntimeError("boom")
+    assert closed == [lib, other]
+
+
+def test_front_ends_read_photos_folders_and_ids_through_the_library(
+    tiny_paths: Paths, photos: Path
+) -> None:
+    from photoalbum.core.ports import PhotoFilter
+
+    with Library(tiny_paths, model=TINY_SPEC) as lib:
+        assert lib.roots() == []
+        assert lib.store_info().to_json() == {"vector_store": "hnswlib", "kind": "hnswlib",
+                                              "recorded": None}  # nothing indexed: no counts
+        lib.index([str(photos)])
+        [root] = lib.roots()
+        assert root.path == str(photos.resolve())
+        live = lib.live_ids()
+        assert live.tolist() == lib.live_vectors()[0].tolist() and len(live) == 6
+        assert lib.filter_ids(PhotoFilter()).tolist() == live.tolist()
+        assert lib.filter_ids(PhotoFilter(folders=(str(photos / "nowhere"),))).tolist() == []
+        picked = [int(live[3]), int(live[0]), 10**9]
+        got = lib.photos(picked)
+        assert [p.id for p in got] == picked[:2]  # in the order asked, unknown ids left out
+        assert lib.photo_by_path(got[0].path) == got[0]
+        assert lib.photo_by_path(str(photos / "not-there.jpg")) is None
+        info = lib.store_info()
+        gen = lib.catalog.generation(lib.model_key)
+        assert info.to_json() == {"vector_store": "hnswlib", "kind": "hnswlib", "recorded": None,
+                                  "vectors": 6, "generation": gen, "catalog_generation": gen,
+                                  "collection": None}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from photoalbum.library import Library
+from photoalbum.library import Library, LibraryPasses
+from photoalbum.persistence.catalog import SqlCatalog
 from photoalbum.persistence.pass_state import record_outcomes
 from tests.support.photos import make_sample_photos
 
@@ -12,8 +13,8 @@ from tests.support.photos import make_sample_photos
 class CountPass:
     name, version, min_side = "count", 1, 64
 
-    def __init__(self, lib: Library) -> None:
-        self.lib = lib
+    def __init__(self, catalog: SqlCatalog) -> None:
+        self.catalog = catalog
         self.seen: list[int] = []
 
     def process(self, photo_id, image):
@@ -21,14 +22,14 @@ class CountPass:
         return image.size
 
     def commit(self, outcomes):
-        with self.lib.catalog.database.transaction(write=True) as c:
+        with self.catalog.database.transaction(write=True) as c:
             record_outcomes(c, self.name, self.version, outcomes)
 
 
 @pytest.fixture
 def lib(tiny_paths, tmp_path, monkeypatch):
     monkeypatch.setattr(
-        Library, "pass_builders", lambda self: {"count": (True, lambda: CountPass(self))}
+        LibraryPasses, "builders", lambda self: {"count": (True, lambda: CountPass(self.catalog))}
     )
     library = Library(tiny_paths, model="random:tiny-clip")
     make_sample_photos(tmp_path / "photos")
@@ -44,7 +45,7 @@ def test_index_runs_enabled_passes_after_clip_with_progress(lib):
     assert report.passes.done == {"count": 6}
     assert report.passes.reused == 6  # a small run hands its decoded images over
     assert stages.index("pass:count") > max(i for i, s in enumerate(stages) if s == "encode")
-    status = lib.status()["passes"]
+    status = lib.status().to_json()["passes"]
     assert status[0]["name"] == "count" and status[0]["done"] == 6 and status[0]["enabled"]
 
 
@@ -56,11 +57,20 @@ def test_switched_off_pass_does_not_run(lib):
     assert lib.run_passes().done == {"count": 6}
 
 
+def test_reset_pass_makes_it_redo_every_photo(lib):
+    assert lib.index().passes.done == {"count": 6}
+    lib.reset_pass("count")
+    assert lib.pass_status()[0]["todo"] == 6 and lib.pass_status()[0]["done"] == 0
+    assert lib.run_passes().done == {"count": 6}
+
+
 def test_unknown_pass_is_a_user_error(lib):
     from photoalbum.core.errors import UserError
 
     with pytest.raises(UserError, match="no background pass called 'nope'"):
         lib.set_pass_enabled("nope", True)
+    with pytest.raises(UserError, match="no background pass called 'nope'"):
+        lib.reset_pass("nope")
 
 
 @pytest.mark.parametrize(("background", "threads", "concurrency"),

@@ -1,0 +1,498 @@
+"""Composition of one open library: catalog, vector store, model, passes and people.
+
+With ``cli.py`` and ``gui/app.py`` calling it, this is the one place that wires persistence and
+core together. Everything is built here and passed in; nothing is global. The vector store,
+the background passes, the people and searching each live in a helper of their own
+(``vectors``, ``passes``, ``people``, ``search``); :class:`Library` keeps the lifetime, the
+lazily loaded model and indexing, and is what front ends call.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from photoalbum.core.decode_journal import DecodeJournal
+from photoalbum.core.errors import ModelNotAvailableError, UserError
+from photoalbum.core.indexer import Indexer, IndexProgress, IndexReport
+from photoalbum.core.models.encoder import ClipEncoder, EncoderCache
+from photoalbum.core.models.registry import DEFAULT_MODEL, ModelSpec, resolve_spec
+from photoalbum.core.models.store import ModelStore, PreparedModel, Preparer
+from photoalbum.core.passes import PassProgress, PassReport, PhotoPass, RecentImages
+from photoalbum.core.paths import Paths
+from photoalbum.core.ports import Photo, PhotoFilter, Root, VectorStore
+from photoalbum.core.query import Query
+from photoalbum.core.search import Searcher, SearchResult
+from photoalbum.core.thumbnails import ThumbnailCache
+from photoalbum.core.writer_lock import WriterLock
+from photoalbum.library.passes import LibraryPasses, PassBuilders
+from photoalbum.library.people import LibraryPeople
+from photoalbum.library.search import LibrarySearch
+from photoalbum.library.status import LibraryStatus
+from photoalbum.library.vectors import STORE_SETTING, LibraryVectors, StoreInfo
+from photoalbum.persistence import open_catalog
+from photoalbum.stores.uri import StoreTarget, parse_store_uri
+
+if TYPE_CHECKING:  # pragma: no cover
+    from photoalbum.core.faces.analyzer import AnalyzerOptions
+    from photoalbum.core.faces.faces_pass import FacesPass
+    from photoalbum.core.faces.service import GroupingReport, PeopleService
+    from photoalbum.core.scenes import ScenesService
+    from photoalbum.persistence.faces import SqlFaceStore
+
+logger = logging.getLogger(__name__)
+
+ModelProgress = Callable[[str, int, int], None]
+
+MODEL_SETTING = "model"
+
+
+def default_preparer() -> Callable[..., None] | None:
+    """The torch-based preparer if the ``prepare`` extra is installed, else None."""
+    if importlib.util.find_spec("torch") is None or importlib.util.find_spec("open_clip") is None:
+        return None
+    from photoalbum.prepare import prepare_model
+
+    return prepare_model
+
+
+def refuse_to_prepare(spec: ModelSpec, out_dir: Path, downloads_dir: Path, on_progress: Any) -> None:
+    """A preparer for processes that must never load torch (the app's): the setup page prepares."""
+    raise ModelNotAvailableError(
+        f"model {spec.name} is not prepared: prepare it from the model setup page"
+    )
+
+
+class Library:
+    """An open library. Use from one thread; a worker thread opens its own Library.
+
+    A context manager: ``with Library(paths) as lib: ...`` closes it on the way out.
+
+    Args:
+        paths: library and model dirs.
+        model: a model spec ("name" or "random:ARCH"); default: the library's recorded model, else
+            the default model.
+        precision: "auto" | "fp32" | "int8" for the ONNX towers.
+        threads: ONNX Runtime threads (default: all cores).
+        background: True in the GUI worker (background passes leave the UI a core).
+        on_model_progress: progress of a model preparation triggered by first use.
+        vector_store: vector store URI for this run (default: the library's recorded one, else
+            the embedded hnswlib index); see :mod:`photoalbum.stores.uri`.
+        vector_store_token: Milvus token (default: ``$PHOTOALBUM_MILVUS_TOKEN``).
+        encoders: encoders (ONNX Runtime sessions, tokenizers) shared with the process's other
+            libraries (the GUI's workers), so a background worker neither loads a tokenizer
+            again nor holds a second copy of a tower.
+    """
+
+    def __init__(
+        self,
+        paths: Paths,
+        *,
+        model: str | None = None,
+        precision: str = "auto",
+        threads: int | None = None,
+        background: bool = False,
+        on_model_progress: ModelProgress | None = None,
+        preparer: Preparer | None = None,
+        vector_store: str | None = None,
+        vector_store_token: str | None = None,
+        encoders: EncoderCache | None = None,
+    ) -> None:
+        self.paths = paths
+        self._encoders = encoders
+        paths.ensure_library()
+        self.catalog = open_catalog(paths.catalog)
+        self.precision = precision
+        self.threads = threads
+        self.background = background
+        self.on_model_progress = on_model_progress
+        self._preparer = preparer if preparer is not None else default_preparer()
+        recorded = self.catalog.get_setting(MODEL_SETTING)
+        self.spec: ModelSpec = resolve_spec(model or recorded or DEFAULT_MODEL)
+        self.models = ModelStore(paths.models, paths.downloads)
+        self.thumbnails = ThumbnailCache(paths.thumbnails)
+        self._prepared: PreparedModel | None = None
+        self._encoder: ClipEncoder | None = None
+        self._store_uri = vector_store
+        target = parse_store_uri(vector_store or self.catalog.get_setting(STORE_SETTING),
+                                 vector_store_token)
+        self.vectors = LibraryVectors(self.catalog, paths.index_dir, target,
+                                      token=vector_store_token, model=self.prepared_model,
+                                      writer=self.writer)
+        self.people = LibraryPeople(self.catalog, paths.faces)
+        self.passes = LibraryPasses(self.catalog, self.people, background=background,
+                                    threads=threads)
+        self.finder = LibrarySearch(self.catalog, store=self.store, encoder=self.encoder,
+                                    model_key=lambda: self.model_key, people=self.people,
+                                    require_vectors=self._require_vectors)
+
+    # --- lifetime ------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Release the catalog, model sessions, vector-store connection and pass child processes."""
+        self.passes.close()
+        self.catalog.close()
+        self._encoder = None
+        self.finder.forget()
+        self.vectors.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def writer(self, who: str, timeout: float = 0.0) -> WriterLock:
+        """The library's writer lock (use as a context manager)."""
+        return WriterLock(self.paths.lock_file, who=who, timeout=timeout)
+
+    # --- model -------------------------------------------------------------------------------
+    @property
+    def recorded_model(self) -> str | None:
+        """The model the library's vectors were made with (None before the first index)."""
+        return self.catalog.get_setting(MODEL_SETTING)
+
+    def prepared_model(self) -> PreparedModel:
+        """The library's model, prepared on first use (with progress)."""
+        if self._prepared is None:
+            self.paths.ensure_models()
+            self._prepared = self.models.ensure(self.spec, self._preparer, self.on_model_progress)
+            if self._prepared.random_weights:
+                logger.warning("model %s has RANDOM WEIGHTS: for tests and benchmarks only; "
+                               "search results are meaningless", self.spec.name)
+        return self._prepared
+
+    def encoder(self) -> ClipEncoder:
+        """The ONNX Runtime encoder (towers load lazily on first use)."""
+        if self._encoder is None:
+            if self._encoders is not None:  # shared with the process's other Libraries
+                self._encoder = self._encoders.get(self.prepared_model(), self.precision,
+                                                   self.threads)
+            else:
+                self._encoder = ClipEncoder(self.prepared_model(), precision=self.precision,
+                                            threads=self.threads)
+        return self._encoder
+
+    @property
+    def model_key(self) -> str:
+        """The key vectors of this library's model are stored under."""
+        return self.prepared_model().model_key
+
+    # --- vector store ----------------------------------------------------------------------------
+    @property
+    def store_target(self) -> StoreTarget:
+        """Where this library's vectors live (parsed URI)."""
+        return self.vectors.target
+
+    def store(self) -> VectorStore:
+        """The vector store, kept in step with the catalog (see :meth:`LibraryVectors.store`)."""
+        return self.vectors.store()
+
+    def store_info(self) -> StoreInfo:
+        """Where the vectors live, the recorded store URI and, once there are vectors, how many
+        and the store's and the catalog's generations (opens the store)."""
+        return self.vectors.info(has_vectors=self.recorded_model is not None)
+
+    def migrate_store(self, to: str, token: str | None = None,
+                      on_progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+        """Copy the vectors into the store at ``to`` and make it the library's store (see
+        :meth:`LibraryVectors.migrate`); returns what it did (JSON-able)."""
+        self._require_vectors()
+        report = self.vectors.migrate(to, token, on_progress)
+        self.finder.forget()
+        self._store_uri = None
+        return report
+
+    def live_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) of every indexed photo for the library's model."""
+        return self.catalog.vectors(self.model_key)
+
+    # --- photos and folders ------------------------------------------------------------------
+    def roots(self) -> list[Root]:
+        """The library's folders."""
+        return self.catalog.roots()
+
+    def photos(self, ids: Sequence[int]) -> list[Photo]:
+        """The photos with these ids, in the order given (unknown ids left out)."""
+        return self.catalog.photos([int(i) for i in ids])
+
+    def photo_by_path(self, path: str) -> Photo | None:
+        """The photo catalogued at ``path`` (absolute, as scanned), or None."""
+        return self.catalog.photo_by_path(path)
+
+    def live_ids(self) -> np.ndarray:
+        """Sorted int64 ids of the photos with a vector for the library's model."""
+        return self.catalog.live_ids(self.model_key)
+
+    def filter_ids(self, flt: PhotoFilter) -> np.ndarray:
+        """Sorted int64 ids of the live photos (for the library's model) matching ``flt``."""
+        return self.catalog.filter_ids(flt, self.model_key)
+
+    def add_roots(self, folders: Sequence[str | os.PathLike[str]]) -> list[Root]:
+        """Add folders to the library (they must exist)."""
+        roots = []
+        for folder in folders:
+            p = Path(folder).expanduser()
+            if not p.is_dir():
+                raise UserError(f"not a folder: {folder}")
+            with self.writer("add"):
+                roots.append(self.catalog.add_root(str(p.resolve())))
+        return roots
+
+    def remove_root(self, folder: str) -> int:
+        """Forget a folder and its photos (the files are not touched)."""
+        with self.writer("remove"):
+            n = self.catalog.remove_root(str(Path(folder).expanduser().resolve()))
+            self._save_store_if_prepared()
+        return n
+
+    def remove_photos(self, ids: Sequence[int]) -> int:
+        """Forget single photos (the files are never touched): their rows and vectors go, and
+        later scans skip their paths. Returns how many were removed; unknown ids are ignored."""
+        with self.writer("remove"):
+            n = self.catalog.remove_photos([int(i) for i in ids])
+            if n:
+                self._save_store_if_prepared()
+        return n
+
+    def _save_store_if_prepared(self) -> None:
+        """Bring the saved vector index in step with the catalog after a removal — only if the
+        model is prepared: a removal never prepares (downloads) a model. An index left behind is
+        repaired from the catalog when it is next opened."""
+        prepared = self._prepared or self.models.get(self.spec)
+        if prepared is None:
+            return
+        self._prepared = prepared
+        store = self.vectors.writable()
+        store.save(self.catalog.generation(self.model_key))
+
+    # --- indexing ----------------------------------------------------------------------------
+    def index(
+        self,
+        folders: Sequence[str] | None = None,
+        *,
+        on_progress: Callable[[IndexProgress], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        wait_if_paused: Callable[[], None] | None = None,
+        batch_size: int = 32,
+        decode_workers: int | None = None,
+        lock_timeout: float = 0.0,
+        passes: bool = True,
+        yield_passes: Callable[[], bool] | None = None,
+    ) -> IndexReport:
+        """Scan and index (all roots, or only ``folders``, which are added first), then run the
+        enabled background passes (unless ``passes`` is False or the run was cancelled).
+
+        Pass progress reaches ``on_progress`` as :class:`IndexProgress` with stage
+        ``"pass:<name>"``; the passes' report is ``report.passes``. ``yield_passes`` returning
+        True ends the passes early (e.g. new photos arrived: their CLIP encoding comes first).
+        """
+        wanted = {r.path for r in self.add_roots(folders)} if folders else None
+        roots = [r for r in self.catalog.roots() if wanted is None or r.path in wanted]
+        if not roots:
+            raise UserError("the library has no folders yet: add one with 'photoalbum add FOLDER'")
+        with self.writer("index", timeout=lock_timeout):
+            if self.recorded_model is None:  # the library's first model
+                self.catalog.set_setting(MODEL_SETTING, self.spec.name)
+            journal = DecodeJournal(self.paths.decode_journal)
+            self._int8_self_check(roots, on_progress, should_stop, wait_if_paused,
+                                  journal=journal)
+            if self._store_uri and self.catalog.get_setting(STORE_SETTING) is None:
+                # The first index with --vector-store makes it the library's store.
+                self.catalog.set_setting(STORE_SETTING, self.store_target.display())
+            encoder = self.encoder()
+            enabled = self.passes.enabled_passes() if passes else []
+            # The index loads only if something changed: an unchanged rescan is stat calls only.
+            indexer = Indexer(self.catalog, self.vectors.writable, encoder, self.thumbnails,
+                              batch_size=batch_size, decode_workers=decode_workers,
+                              on_progress=on_progress, should_stop=should_stop,
+                              wait_if_paused=wait_if_paused,
+                              recent=self.recent_images if enabled else None,
+                              pass_side=max((p.min_side for p in enabled), default=0),
+                              journal=journal)
+            report = indexer.run(roots)
+            if not report.cancelled and self.recorded_model != self.spec.name:
+                self.catalog.set_setting(MODEL_SETTING, self.spec.name)
+            if enabled and not report.cancelled:
+                report.passes = self.passes.run(enabled, on_progress, should_stop,
+                                                wait_if_paused, yield_passes)
+                report.cancelled = report.passes.cancelled
+        self.finder.forget()
+        return report
+
+    def _int8_self_check(
+        self,
+        roots: Sequence[Root],
+        on_progress: Callable[[IndexProgress], None] | None,
+        should_stop: Callable[[], bool] | None = None,
+        wait_if_paused: Callable[[], None] | None = None,
+        *,
+        journal: DecodeJournal,
+    ) -> None:
+        """First indexing with an INT8 image tower: measure it against fp32 on the user's photos
+        and let the result choose the tower's "auto" precision (photoalbum.core.models.int8.selfcheck).
+        Its decodes go to the run's decode ``journal`` too (a photo that kills the process here
+        would otherwise kill every run before indexing starts)."""
+        from photoalbum.core.models.int8 import selfcheck
+
+        model = self.prepared_model()
+        if self.precision != "auto" or not selfcheck.needs_check(model):
+            return
+
+        def report(done: int, total: int) -> None:
+            if on_progress is not None:
+                on_progress(IndexProgress("int8-check", done, total,
+                                          "checking INT8 on a sample of your photos"))
+
+        report(0, 0)
+        candidates = selfcheck.sample_paths([r.path for r in roots])
+        with journal.appending():
+            result = selfcheck.run_check(model, candidates, threads=self.threads,
+                                         on_progress=report, should_stop=should_stop,
+                                         wait_if_paused=wait_if_paused, journal=journal)
+        if result is not None:
+            self._prepared = selfcheck.record(model, result)
+            self._encoder = None  # the next encoder reads the new "auto" precision
+
+    # --- search ------------------------------------------------------------------------------
+    def searcher(self) -> Searcher:
+        """The searcher over the current index generation."""
+        return self.finder.searcher()
+
+    def parse(self, tokens: Sequence[str] | str, images: Sequence[str] = ()) -> Query:
+        """Parse query words (CLI argv or a search-bar line) plus ``--image`` paths."""
+        return self.finder.parse(tokens, images)
+
+    def search(self, query: Query, k: int = 20, flt: PhotoFilter | None = None, *,
+               cutoff: bool = True, exclude_ids: Sequence[int] = ()) -> SearchResult:
+        """Search the library, person terms included (see :meth:`LibrarySearch.search`)."""
+        return self.finder.search(query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids)
+
+    def similar(self, path: str, k: int = 20, flt: PhotoFilter | None = None, *,
+                cutoff: bool = True) -> SearchResult:
+        """Photos that look like the image at ``path`` (inside the library or not)."""
+        return self.finder.similar(path, k, flt, cutoff=cutoff)
+
+    def _require_vectors(self) -> None:
+        if self.recorded_model is None:
+            raise UserError("nothing is indexed yet: run 'photoalbum add FOLDER' and "
+                            "'photoalbum index' first")
+
+    # --- background passes ---------------------------------------------------------------------
+    @property
+    def recent_images(self) -> RecentImages:
+        """Photos decoded by the last indexing batches, handed to the passes (no second decode)."""
+        return self.passes.recent_images
+
+    def pass_builders(self) -> PassBuilders:
+        """Every background pass this build knows: name → (enabled by default, factory)."""
+        return self.passes.builders()
+
+    def warm_up_passes(self) -> None:
+        """Load the enabled passes' native modules now: the app's indexing worker calls this when
+        it opens, so no indexing run freezes the window for it."""
+        self.passes.warm_up()
+
+    def pass_enabled(self, name: str) -> bool:
+        """Whether the pass is switched on for this library (its default until set)."""
+        return self.passes.enabled(name)
+
+    def set_pass_enabled(self, name: str, enabled: bool) -> None:
+        """Switch a pass on or off for this library (a library setting)."""
+        self.passes.set_enabled(name, enabled)
+
+    def get_pass(self, name: str) -> PhotoPass:
+        """The pass object (built once; models load lazily on first use)."""
+        return self.passes.get(name)
+
+    def reset_pass(self, name: str) -> None:
+        """Make the pass redo every photo (under the writer lock)."""
+        with self.writer("passes"):
+            self.passes.reset(name)
+
+    def run_passes(
+        self,
+        *,
+        on_progress: Callable[[IndexProgress], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        wait_if_paused: Callable[[], None] | None = None,
+        lock_timeout: float = 0.0,
+    ) -> PassReport:
+        """Run the enabled passes over what they still have to do (no scan, no CLIP)."""
+        with self.writer("passes", timeout=lock_timeout):
+            return self.passes.run(self.passes.enabled_passes(), on_progress, should_stop,
+                                   wait_if_paused)
+
+    def pass_status(self) -> list[dict[str, Any]]:
+        """Per pass: name, enabled, done, failed, todo and a few failures (JSON-able)."""
+        return [p.to_json() for p in self.passes.status()]
+
+    # --- people ------------------------------------------------------------------------------
+    def face_store(self) -> SqlFaceStore:
+        """The catalog's faces and people tables."""
+        return self.people.face_store()
+
+    def people_service(self) -> PeopleService:
+        """People of this library."""
+        return self.people.service()
+
+    def faces_pass(self, options: AnalyzerOptions | None = None) -> FacesPass:
+        """The faces pass over this library (needs dlib: the ``faces`` extra)."""
+        return self.people.faces_pass(options)
+
+    def scan_faces(self, *, on_progress: Callable[[PassProgress], None] | None = None,
+                   should_stop: Callable[[], bool] | None = None, lock_timeout: float = 0.0,
+                   options: AnalyzerOptions | None = None) -> tuple[PassReport, GroupingReport]:
+        """Switch the faces pass on and run it alone over what it has not done, then group new
+        faces into people. Returns (PassReport, GroupingReport). Resumable after a kill."""
+        return self.people.scan(self.passes, self.writer("faces", timeout=lock_timeout),
+                                on_progress=on_progress, should_stop=should_stop,
+                                options=options)
+
+    def wipe_faces(self, lock_timeout: float = 0.0) -> int:
+        """Delete every face, person and crop, and switch the faces pass off; returns faces gone."""
+        return self.people.wipe(self.passes, self.writer("faces", timeout=lock_timeout))
+
+    # --- status ------------------------------------------------------------------------------
+    def status(self, *, count_vectors: bool = True) -> LibraryStatus:
+        """Photos, indexed, failed (with reasons), gone, vectors, model, passes.
+
+        Never prepares a model. ``count_vectors`` opens the vector store to count what it holds
+        (when the model is prepared); without it ``vectors`` is None.
+        """
+        prepared = self.models.get(self.spec)
+        key = prepared.model_key if prepared is not None else self.spec.model_key
+        counts = self.catalog.status_counts(key)
+        vectors: int | None = None
+        if count_vectors:
+            vectors = 0
+            if prepared is not None:
+                self._prepared = prepared
+                vectors = len(self.store())
+        return LibraryStatus(
+            library=str(self.paths.library), model=self.spec.name,
+            recorded_model=self.recorded_model,
+            roots=tuple(r.path for r in self.catalog.roots()),
+            photos=counts.photos, indexed=counts.indexed, pending=counts.pending,
+            failed=counts.failed, gone=counts.gone, failures=tuple(counts.failures),
+            model_id=key, model_prepared=prepared is not None,
+            random_weights=self.spec.random_weights,
+            vector_store=self.store_target.display(), vectors=vectors,
+            passes=tuple(self.passes.status()),
+        )
+
+    def scenes_service(self) -> ScenesService:
+        """Scenes, events and near-duplicates over this library's vectors (core.scenes)."""
+        from photoalbum.core.scenes import ScenesService, scenes_dir
+
+        self._require_vectors()
+        return ScenesService(self.catalog, self.model_key,
+                             scenes_dir(self.paths.library, self.model_key),
+                             text_encoder=self.encoder(), thumbnails=self.thumbnails)

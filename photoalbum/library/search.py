@@ -1,0 +1,119 @@
+"""Searching one library: query parsing, CLIP search over its vectors, people terms, look-alikes."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from photoalbum.core.errors import UserError
+from photoalbum.core.faces.search import apply_people, name_terms
+from photoalbum.core.models.encoder import ClipEncoder
+from photoalbum.core.ports import PhotoFilter, VectorStore
+from photoalbum.core.query import Query, Term, parse_query
+from photoalbum.core.scanning import is_photo_name
+from photoalbum.core.search import Searcher, SearchHit, SearchResult
+from photoalbum.library.people import LibraryPeople
+from photoalbum.persistence.catalog import SqlCatalog
+
+
+class LibrarySearch:
+    """Search over one library's vectors (the searcher is built on first use).
+
+    Args:
+        catalog: the library's catalog.
+        store: the library's vector store, kept in step with the catalog.
+        encoder: the library's CLIP encoder (loaded on first use).
+        model_key: the key of the library's vectors.
+        people: the library's people (person terms).
+        require_vectors: raises a UserError when nothing is indexed yet.
+    """
+
+    def __init__(self, catalog: SqlCatalog, *, store: Callable[[], VectorStore],
+                 encoder: Callable[[], ClipEncoder], model_key: Callable[[], str],
+                 people: LibraryPeople, require_vectors: Callable[[], None]) -> None:
+        self.catalog = catalog
+        self._store = store
+        self._encoder = encoder
+        self._model_key = model_key
+        self.people = people
+        self._require_vectors = require_vectors
+        self._searcher: Searcher | None = None
+
+    def searcher(self) -> Searcher:
+        """The searcher over the current store (a new one when the store was reopened)."""
+        store = self._store()
+        if self._searcher is None or self._searcher.store is not store:
+            self._searcher = Searcher(self.catalog, store, self._model_key(), self._encoder,
+                                      self._encoder)
+        return self._searcher
+
+    def forget(self) -> None:
+        """Drop the searcher (the vectors changed under it): the next search builds a new one."""
+        self._searcher = None
+
+    @staticmethod
+    def parse(tokens: Sequence[str] | str, images: Sequence[str] = ()) -> Query:
+        """Parse query words (CLI argv or a search-bar line) plus ``--image`` paths."""
+        query = parse_query(tokens, is_image_file=_is_image_file)
+        extra = [Term(weight=1.0, image_path=str(Path(p).expanduser().absolute()),
+                      label=Path(p).name) for p in images]
+        for p in images:
+            if not Path(p).expanduser().is_file():
+                raise UserError(f"no such image: {p}")
+        return query.with_terms(*extra)
+
+    def search(self, query: Query, k: int = 20, flt: PhotoFilter | None = None, *,
+               cutoff: bool = True, exclude_ids: Sequence[int] = ()) -> SearchResult:
+        """Search the library (see :mod:`photoalbum.core.search`).
+
+        Person terms (``person:NAME``, ``人物:NAME``, or a plain term that is a person's name)
+        narrow the search to the photos showing them (:mod:`photoalbum.core.faces.search`).
+        """
+        self._require_vectors()
+        flt = flt or PhotoFilter()
+        names = self.people.face_store().names()
+        if names or any(t.is_person for t in query.terms):
+            query = name_terms(query, names)
+        if not any(t.is_person for t in query.terms):
+            return self.searcher().search(query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids)
+        service = self.people.service()
+        pf = apply_people(query, flt, exclude_ids, service.resolve, service.photo_ids)
+        if not pf.people_only:
+            result = self.searcher().search(pf.query, k, pf.flt, cutoff=cutoff,
+                                            exclude_ids=pf.exclude_ids)
+            return dataclasses.replace(result, query=query)
+        return self._people_photos(query, pf.flt, pf.exclude_ids, k)
+
+    def _people_photos(self, query: Query, flt: PhotoFilter, exclude: Sequence[int],
+                       k: int) -> SearchResult:
+        """A query of person terms alone: their photos, newest first."""
+        ids = self.catalog.filter_ids(flt, self._model_key())
+        if exclude:
+            ids = np.setdiff1d(ids, np.asarray(exclude, dtype=np.int64))
+        photos = sorted(self.catalog.photos([int(i) for i in ids]),
+                        key=lambda p: (p.taken_or_file_time, p.id), reverse=True)
+        hits = [SearchHit(p, 0.0, ()) for p in photos[:k]]
+        return SearchResult(hits, query, candidates=len(photos))
+
+    def similar(self, path: str, k: int = 20, flt: PhotoFilter | None = None, *,
+                cutoff: bool = True) -> SearchResult:
+        """Photos that look like the image at ``path`` (inside the library or not)."""
+        p = Path(path).expanduser()
+        if not p.is_file():
+            raise UserError(f"no such image: {path}")
+        known = self.catalog.photo_by_path(str(p.absolute()))
+        term = Term(weight=1.0, image_path=str(p.absolute()), label=p.name)
+        exclude = (known.id,) if known is not None else ()
+        return self.search(Query((term,)), k, flt, cutoff=cutoff, exclude_ids=exclude)
+
+
+def _is_image_file(token: str) -> bool:
+    if not is_photo_name(token):
+        return False
+    try:
+        return Path(token).expanduser().is_file()
+    except OSError:
+        return False
