@@ -65,8 +65,10 @@ def _face_crops() -> list:
     from photoalbum.core.faces.analyzer import FaceAnalyzer
 
     hopper = Path(__file__).resolve().parents[1] / "tests" / "data" / "faces" / "hopper.jpg"
-    sources = [Image.fromarray(data.astronaut()).convert("RGB"),
-               Image.open(hopper).convert("RGB").resize((384, 384), Image.Resampling.BICUBIC)]
+    sources = [
+        Image.fromarray(data.astronaut()).convert("RGB"),
+        Image.open(hopper).convert("RGB").resize((384, 384), Image.Resampling.BICUBIC),
+    ]
     analyzer = FaceAnalyzer()
     crops = []
     for im in sources:
@@ -74,7 +76,9 @@ def _face_crops() -> list:
         w, h = im.size
         cx, cy, side = (f.x + f.w / 2) * w, (f.y + f.h / 2) * h, max(f.w * w, f.h * h)
         m = side * 0.9  # the head and some shoulders: the face is ~55 % of the crop
-        crops.append((im.crop((int(cx - m), int(cy - m), int(cx + m), int(cy + m))), side / (2 * m)))
+        crops.append(
+            (im.crop((int(cx - m), int(cy - m), int(cx + m), int(cy + m))), side / (2 * m))
+        )
     return crops
 
 
@@ -87,7 +91,7 @@ def run_sizes(per_cell: int = 6, seed: int = 0) -> dict:
 
     rng = np.random.default_rng(seed)
     photos = sorted(p for p in ensure_photos(96).iterdir() if p.suffix == ".jpg")
-    backgrounds = [decode_photo(str(p), min_side=800).image for p in photos[20:20 + per_cell]]
+    backgrounds = [decode_photo(str(p), min_side=800).image for p in photos[20 : 20 + per_cell]]
     crops = _face_crops()
     cases = []  # (image, true box in fractions)
     for frac in FACE_FRACTIONS:
@@ -101,8 +105,12 @@ def run_sizes(per_cell: int = 6, seed: int = 0) -> dict:
             y = int(rng.integers(0, max(1, im.height - side)))
             im.paste(face, (x, y))
             fs = side * face_share
-            box = ((x + (side - fs) / 2) / im.width, (y + (side - fs) / 2) / im.height,
-                   fs / im.width, fs / im.height)
+            box = (
+                (x + (side - fs) / 2) / im.width,
+                (y + (side - fs) / 2) / im.height,
+                fs / im.width,
+                fs / im.height,
+            )
             cases.append((frac, im, box))
     out: dict = {}
     for detect_side in SIDES:
@@ -117,7 +125,9 @@ def run_sizes(per_cell: int = 6, seed: int = 0) -> dict:
             false_pos += len(faces) - len(hits)
         dt = time.perf_counter() - t0
         out[detect_side] = {
-            "recall_by_face_size": {f"{f:.2f}": found[f] / len(backgrounds) for f in FACE_FRACTIONS},
+            "recall_by_face_size": {
+                f"{f:.2f}": found[f] / len(backgrounds) for f in FACE_FRACTIONS
+            },
             "false_positives": false_pos,
             "ms_per_photo": round(1000 * dt / len(cases), 1),
         }
@@ -127,7 +137,9 @@ def run_sizes(per_cell: int = 6, seed: int = 0) -> dict:
         analyzer = FaceAnalyzer(AnalyzerOptions(detect_side=detect_side))
         t0 = time.perf_counter()
         n_found = sum(len(analyzer.analyze(im)) for im in empty)
-        out[detect_side]["ms_per_photo_without_faces"] = round(1000 * (time.perf_counter() - t0) / len(empty), 1)
+        out[detect_side]["ms_per_photo_without_faces"] = round(
+            1000 * (time.perf_counter() - t0) / len(empty), 1
+        )
         out[detect_side]["found_in_background_photos"] = n_found
     return out
 
@@ -177,8 +189,11 @@ def run_grouping(n: int) -> dict:
     for method in ("chinese_whispers", "components"):
         t0 = time.perf_counter()
         labels = cluster(x, method=method)
-        out[method] = {"seconds": round(time.perf_counter() - t0, 2), "ari": round(ari(labels, truth), 4),
-                       "groups": int(labels.max()) + 1}
+        out[method] = {
+            "seconds": round(time.perf_counter() - t0, 2),
+            "ari": round(ari(labels, truth), 4),
+            "groups": int(labels.max()) + 1,
+        }
     new, _ = synthetic_faces(1000, seed=1)
     t0 = time.perf_counter()
     nearest(new, x, k=5)
@@ -196,26 +211,60 @@ def run(photos: int = 96, faces: int = 100_000, skip_pass: bool = False) -> dict
     rows = []
     p = results.get("pass")
     if p:
-        rows.append(Row("faces", f"faces pass photos/s beside CLIP ({p['photos']} × 12 MP, "
-                        f"{p['faces_found']} faces found; load {fmt(p['load'])})",
-                        fmt(p["faces_per_s"]), f"≥ {TARGET_RATE:g}", p["faces_per_s"] >= TARGET_RATE))
+        rows.append(
+            Row(
+                "faces",
+                f"faces pass photos/s beside CLIP ({p['photos']} × 12 MP, "
+                f"{p['faces_found']} faces found; load {fmt(p['load'])})",
+                fmt(p["faces_per_s"]),
+                f"≥ {TARGET_RATE:g}",
+                p["faces_per_s"] >= TARGET_RATE,
+            )
+        )
         rows.append(Row("faces", "CLIP pass photos/s in the same run", fmt(p["clip_per_s"])))
-        rows.append(Row("faces", "faces pass: first photo done after (s; child start, models)",
-                        fmt(p["faces_first_photo_s"], 2)))
-        rows.append(Row("faces", "faces pass photos/s after its first photo",
-                        fmt(p["faces_steady_per_s"])))
+        rows.append(
+            Row(
+                "faces",
+                "faces pass: first photo done after (s; child start, models)",
+                fmt(p["faces_first_photo_s"], 2),
+            )
+        )
+        rows.append(
+            Row("faces", "faces pass photos/s after its first photo", fmt(p["faces_steady_per_s"]))
+        )
         cpu = p["pass_cpu_ms_per_photo"]
-        rows.append(Row("faces", f"faces pass CPU ms per photo, decode and child included (2 idle "
-                        f"cores would allow ≤ {fmt(2000 / cpu)} photos/s)", fmt(cpu, 0)))
+        rows.append(
+            Row(
+                "faces",
+                f"faces pass CPU ms per photo, decode and child included (2 idle "
+                f"cores would allow ≤ {fmt(2000 / cpu)} photos/s)",
+                fmt(cpu, 0),
+            )
+        )
     s = results["sizes"][DEFAULT_SIDE]
-    rows.append(Row("faces", f"detector at {DEFAULT_SIDE} px: recall by face height / shorter side "
-                    + ", ".join(f"{k}: {v:.0%}" for k, v in s["recall_by_face_size"].items()),
-                    f"{s['ms_per_photo_without_faces']} ms"))
+    rows.append(
+        Row(
+            "faces",
+            f"detector at {DEFAULT_SIDE} px: recall by face height / shorter side "
+            + ", ".join(f"{k}: {v:.0%}" for k, v in s["recall_by_face_size"].items()),
+            f"{s['ms_per_photo_without_faces']} ms",
+        )
+    )
     g = results["grouping"]
-    rows.append(Row("faces", f"group {g['faces']:,} faces (Chinese whispers) s / ARI",
-                    f"{g['chinese_whispers']['seconds']} / {g['chinese_whispers']['ari']}"))
-    rows.append(Row("faces", f"group {g['faces']:,} faces (components) s / ARI",
-                    f"{g['components']['seconds']} / {g['components']['ari']}"))
+    rows.append(
+        Row(
+            "faces",
+            f"group {g['faces']:,} faces (Chinese whispers) s / ARI",
+            f"{g['chinese_whispers']['seconds']} / {g['chinese_whispers']['ari']}",
+        )
+    )
+    rows.append(
+        Row(
+            "faces",
+            f"group {g['faces']:,} faces (components) s / ARI",
+            f"{g['components']['seconds']} / {g['components']['ari']}",
+        )
+    )
     results["rows"] = [r.as_dict() for r in rows]
     return results
 

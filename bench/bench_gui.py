@@ -166,9 +166,7 @@ def stall_child(library: Path, photos: Path, out: Path) -> None:
             if self.indexing:
                 gaps.append(now - self.last)
                 stamps.append(now - self.t0)
-                splits.append(
-                    ((sched[0] - self.sched[0]) / 1e6, (sched[1] - self.sched[1]) / 1e6)
-                )
+                splits.append(((sched[0] - self.sched[0]) / 1e6, (sched[1] - self.sched[1]) / 1e6))
             self.last = now
             self.sched = sched
 

@@ -152,8 +152,13 @@ def _warm_up(photo_dir: Path) -> None:
                 pass
 
 
-def run(photos: int = 96, rounds: int = 2, variants: bool = True, profile: bool = True,
-        only: Sequence[str] = ()) -> dict:
+def run(
+    photos: int = 96,
+    rounds: int = 2,
+    variants: bool = True,
+    profile: bool = True,
+    only: Sequence[str] = (),
+) -> dict:
     """The whole bench; returns ``{"rows": [...], ...details}``. ``only``: run just these
     variants (by label) beside the seed and the default."""
     photo_dir = ensure_photos(photos)
@@ -547,8 +552,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--no-variants", action="store_true")
     ap.add_argument("--no-profile", action="store_true")
-    ap.add_argument("--only", action="append", default=[], metavar="LABEL",
-                    help="run only this variant beside the seed and the default (repeatable)")
+    ap.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="LABEL",
+        help="run only this variant beside the seed and the default (repeatable)",
+    )
     ap.add_argument(
         "--profile-child",
         nargs=3,

@@ -47,7 +47,7 @@ def make_data(n: int, dim: int, queries: int, seed: int = 0) -> tuple[np.ndarray
         c = centres[rng.integers(0, len(centres), m)]
         low = c + 0.6 * rng.standard_normal((m, rank)).astype(np.float32)
         v = low @ basis + 0.05 * rng.standard_normal((m, dim)).astype(np.float32)
-        out[start:start + m] = v / np.linalg.norm(v, axis=1, keepdims=True)
+        out[start : start + m] = v / np.linalg.norm(v, axis=1, keepdims=True)
     shift = rng.standard_normal(dim).astype(np.float32)
     qc = centres[rng.integers(0, len(centres), queries)]
     q = (qc + 0.8 * rng.standard_normal((queries, rank)).astype(np.float32)) @ basis
@@ -55,8 +55,13 @@ def make_data(n: int, dim: int, queries: int, seed: int = 0) -> tuple[np.ndarray
     return out, (q / np.linalg.norm(q, axis=1, keepdims=True)).astype(np.float32)
 
 
-def exact_tops(data: np.ndarray, queries: np.ndarray, k: int,
-               allowed: np.ndarray | None = None, block: int = 32) -> list[set[int]]:
+def exact_tops(
+    data: np.ndarray,
+    queries: np.ndarray,
+    k: int,
+    allowed: np.ndarray | None = None,
+    block: int = 32,
+) -> list[set[int]]:
     """Ids of the exact top-k of each query (ids = row numbers), in bounded (n, block) blocks.
 
     Computed once per query set and filter and shared by both stores: at 1M vectors a filter's
@@ -67,15 +72,20 @@ def exact_tops(data: np.ndarray, queries: np.ndarray, k: int,
     kk = min(k, len(rows))
     out: list[set[int]] = []
     for start in range(0, len(queries), block):
-        scores = rows @ queries[start:start + block].T
+        scores = rows @ queries[start : start + block].T
         top = np.argpartition(-scores, kk - 1, axis=0)[:kk]
         out.extend(set(ids[top[:, j]].tolist()) for j in range(top.shape[1]))
         del scores
     return out
 
 
-def time_queries(store: Any, queries: np.ndarray, k: int, truth: Sequence[set[int]],
-                 allowed: np.ndarray | None = None) -> dict[str, float]:
+def time_queries(
+    store: Any,
+    queries: np.ndarray,
+    k: int,
+    truth: Sequence[set[int]],
+    allowed: np.ndarray | None = None,
+) -> dict[str, float]:
     """Median / p95 latency (ms) and recall@k over ``queries`` (``truth``: their exact top-k)."""
     lat: list[float] = []
     hit = 0
@@ -85,8 +95,11 @@ def time_queries(store: Any, queries: np.ndarray, k: int, truth: Sequence[set[in
         lat.append(1000 * (time.perf_counter() - t))
         hit += len(want & set(ids.tolist()))
     denom = len(queries) * min(k, len(allowed) if allowed is not None else k)
-    return {"median_ms": round(median(lat), 2), "p95_ms": round(percentile(lat, 95), 2),
-            "recall": round(hit / denom, 4)}
+    return {
+        "median_ms": round(median(lat), 2),
+        "p95_ms": round(percentile(lat, 95), 2),
+        "recall": round(hit / denom, 4),
+    }
 
 
 def insert(store: Any, data: np.ndarray, chunk: int = 10_000) -> float:
@@ -94,7 +107,7 @@ def insert(store: Any, data: np.ndarray, chunk: int = 10_000) -> float:
     t = time.perf_counter()
     for start in range(0, len(data), chunk):
         ids = np.arange(start, min(start + chunk, len(data)), dtype=np.int64)
-        store.add(ids, data[start:start + len(ids)])
+        store.add(ids, data[start : start + len(ids)])
     return time.perf_counter() - t
 
 
@@ -111,8 +124,10 @@ def wait_indexed(store: Any, n: int, timeout: float = 1800) -> tuple[float, dict
     state: dict[str, int] = {}
     while time.perf_counter() - t < timeout:
         info = c.describe_index(store.collection, "vec")
-        state = {key: int(info.get(key, 0))
-                 for key in ("indexed_rows", "pending_index_rows", "total_rows")}
+        state = {
+            key: int(info.get(key, 0))
+            for key in ("indexed_rows", "pending_index_rows", "total_rows")
+        }
         if state["indexed_rows"] >= n:
             break
         time.sleep(1.0)
@@ -124,9 +139,17 @@ def _progress(label: str, value: Any) -> None:
     print(json.dumps({label: value}), file=sys.stderr, flush=True)
 
 
-def run(n: int, queries: int, k: int, uri: str, token: str, dim: int = DIM,
-        stores: Sequence[str] = ("hnswlib", "milvus"), index_timeout: float = 1800,
-        collection: str | None = None) -> dict:
+def run(
+    n: int,
+    queries: int,
+    k: int,
+    uri: str,
+    token: str,
+    dim: int = DIM,
+    stores: Sequence[str] = ("hnswlib", "milvus"),
+    index_timeout: float = 1800,
+    collection: str | None = None,
+) -> dict:
     """Both stores on the same data; ``collection``: measure that existing Milvus collection
     (filled by an earlier run with the same ``n``) instead of inserting into a new one."""
     from photoalbum.core.vectorstore import HnswStore
@@ -135,8 +158,10 @@ def run(n: int, queries: int, k: int, uri: str, token: str, dim: int = DIM,
 
     data, qs = make_data(n, dim, queries)
     rng = np.random.default_rng(1)
-    filters = {f"{m} allowed": np.sort(rng.choice(n, m, replace=False))
-               for m in (100, min(10_000, n // 4), n // 2)}
+    filters = {
+        f"{m} allowed": np.sort(rng.choice(n, m, replace=False))
+        for m in (100, min(10_000, n // 4), n // 2)
+    }
     out: dict[str, Any] = {"n": n, "dim": dim, "k": k, "queries": queries}
     t = time.perf_counter()
     truth = exact_tops(data, qs, k)
@@ -146,18 +171,28 @@ def run(n: int, queries: int, k: int, uri: str, token: str, dim: int = DIM,
     if "hnswlib" in stores:
         hnsw = HnswStore.empty(dim, capacity_hint=n)
         secs = insert(hnsw, data)
-        out["hnswlib"] = {"insert_s": round(secs, 1), "insert_per_s": round(n / secs),
-                          "query": time_queries(hnsw, qs, k, truth),
-                          "filtered": {name: time_queries(hnsw, qs[:20], k, truth_f[name], a)
-                                       for name, a in filters.items()}}
+        out["hnswlib"] = {
+            "insert_s": round(secs, 1),
+            "insert_per_s": round(n / secs),
+            "query": time_queries(hnsw, qs, k, truth),
+            "filtered": {
+                name: time_queries(hnsw, qs[:20], k, truth_f[name], a)
+                for name, a in filters.items()
+            },
+        }
         _progress("hnswlib", out["hnswlib"])
         del hnsw
     if "milvus" not in stores:
         return out
 
     target = parse_store_uri(uri, token)
-    store = MilvusStore.connect(target, dim, model_key="bench/1", library_id="bench",
-                                collection=collection or "bench_" + uuid.uuid4().hex[:8])
+    store = MilvusStore.connect(
+        target,
+        dim,
+        model_key="bench/1",
+        library_id="bench",
+        collection=collection or "bench_" + uuid.uuid4().hex[:8],
+    )
     try:
         m: dict[str, Any] = {}
         if collection:
@@ -185,8 +220,9 @@ def run(n: int, queries: int, k: int, uri: str, token: str, dim: int = DIM,
                 store.search(q, k)
                 strong.append(1000 * (time.perf_counter() - t))
             m["query_strong_median_ms"] = round(median(strong), 1)
-        m["filtered"] = {name: time_queries(store, qs[:20], k, truth_f[name], a)
-                         for name, a in filters.items()}
+        m["filtered"] = {
+            name: time_queries(store, qs[:20], k, truth_f[name], a) for name, a in filters.items()
+        }
         _progress("milvus", m)
         # the pure ``id in [...]`` expression, for comparison with the post-filter above
         from photoalbum.stores import milvus as milvus_mod
@@ -196,8 +232,9 @@ def run(n: int, queries: int, k: int, uri: str, token: str, dim: int = DIM,
             m["filtered_id_in_only"] = {}
             for name, a in filters.items():
                 try:
-                    m["filtered_id_in_only"][name] = time_queries(store, qs[:10], k,
-                                                                  truth_f[name][:10], a)
+                    m["filtered_id_in_only"][name] = time_queries(
+                        store, qs[:10], k, truth_f[name][:10], a
+                    )
                 except Exception as exc:  # noqa: BLE001 - recorded: a huge expression may fail
                     m["filtered_id_in_only"][name] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
                 _progress("milvus", m)
@@ -219,13 +256,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--uri", default="http://127.0.0.1:19530")
     ap.add_argument("--token", default="root:Milvus")
     ap.add_argument("--stores", default="hnswlib,milvus", help="comma-separated subset")
-    ap.add_argument("--index-timeout", type=float, default=1800,
-                    help="seconds to wait for Milvus to index every row")
+    ap.add_argument(
+        "--index-timeout",
+        type=float,
+        default=1800,
+        help="seconds to wait for Milvus to index every row",
+    )
     ap.add_argument("--collection", help="measure this existing collection (same --n), no insert")
     args = ap.parse_args(argv)
-    res = run(args.n, args.queries, args.k, args.uri, args.token,
-              stores=tuple(args.stores.split(",")), index_timeout=args.index_timeout,
-              collection=args.collection)
+    res = run(
+        args.n,
+        args.queries,
+        args.k,
+        args.uri,
+        args.token,
+        stores=tuple(args.stores.split(",")),
+        index_timeout=args.index_timeout,
+        collection=args.collection,
+    )
     print(json.dumps(res, indent=2))
     return 0
 

@@ -52,8 +52,14 @@ TARGET_TEXT = 8.0  # photos/s on photos without text
 TEXT_SOURCES = ("page_", "text_", "logo_")
 
 
-def run_library(photos: Path, label: str, *, passes: tuple[str, ...] = (), inline: bool = True,
-                folder: str = "passes-libs") -> dict:
+def run_library(
+    photos: Path,
+    label: str,
+    *,
+    passes: tuple[str, ...] = (),
+    inline: bool = True,
+    folder: str = "passes-libs",
+) -> dict:
     """Index ``photos`` into a fresh library in this process with only ``passes`` switched on.
 
     ``inline`` False sets the pipeline's hand-off to nothing (a large run's case: the passes
@@ -101,22 +107,29 @@ def run_library(photos: Path, label: str, *, passes: tuple[str, ...] = (), inlin
     lib.close()
     n = report.indexed
     enc = stamps.get("encode", [t0])
-    out: dict = {"label": label, "photos": n, "seconds_total": round(total, 2),
-                 "clip_per_s": n / max(1e-9, enc[-1] - t0), "load": os.getloadavg()[0]}
+    out: dict = {
+        "label": label,
+        "photos": n,
+        "seconds_total": round(total, 2),
+        "clip_per_s": n / max(1e-9, enc[-1] - t0),
+        "load": os.getloadavg()[0],
+    }
     if passes and report.passes is not None:
         out["reused"] = report.passes.reused
         out["decoded"] = report.passes.decoded
         done_all = sum(report.passes.done.values())
-        out["pass_cpu_ms_per_photo"] = (1000 * (cpu_end - cpu_at.get("encode", 0.0))
-                                        / max(1, done_all // len(passes)))
+        out["pass_cpu_ms_per_photo"] = (
+            1000 * (cpu_end - cpu_at.get("encode", 0.0)) / max(1, done_all // len(passes))
+        )
         for name in passes:
             ps = stamps.get(f"pass:{name}", [])
             done = report.passes.done.get(name, 0)
             out[f"{name}_per_s"] = done / max(1e-9, ps[-1] - enc[-1]) if ps else 0.0
             # The pass's first photo comes after its models load: the rate from then on.
             out[f"{name}_first_photo_s"] = ps[0] - enc[-1] if ps else float("nan")
-            out[f"{name}_steady_per_s"] = ((len(ps) - 1) / max(1e-9, ps[-1] - ps[0])
-                                           if len(ps) > 1 else float("nan"))
+            out[f"{name}_steady_per_s"] = (
+                (len(ps) - 1) / max(1e-9, ps[-1] - ps[0]) if len(ps) > 1 else float("nan")
+            )
     if faces_found is not None:
         out["faces_found"] = faces_found
     if "text" in passes:
@@ -138,18 +151,39 @@ def _fts(n: int = 100_000, repeats: int = 3) -> dict:
     shutil.rmtree(path.parent, ignore_errors=True)
     cat = open_catalog(path)
     rng = random.Random(0)
-    words = ["receipt", "invoice", "menu", "street", "exit", "sale", "open", "coffee", "total",
-             "五金店", "收据", "发票", "出口", "咖啡", "合计", "欢迎", "营业", "停车"]
+    words = [
+        "receipt",
+        "invoice",
+        "menu",
+        "street",
+        "exit",
+        "sale",
+        "open",
+        "coffee",
+        "total",
+        "五金店",
+        "收据",
+        "发票",
+        "出口",
+        "咖啡",
+        "合计",
+        "欢迎",
+        "营业",
+        "停车",
+    ]
     with cat.database.transaction(write=True) as c:
         c.exec_driver_sql("INSERT INTO roots (id, path, added_at) VALUES (1, '/p', '2024-01-01')")
         c.exec_driver_sql(
             "WITH RECURSIVE s(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM s WHERE v < ?) "
             "INSERT INTO photos (id, root_id, path, size, mtime_ns, status, search_text) "
             "SELECT v, 1, '/p/img_' || v || '.jpg', 1, 1, 'indexed', 'p/img_' || v || '.jpg' "
-            "FROM s", (n,))
+            "FROM s",
+            (n,),
+        )
         c.exec_driver_sql(
             "INSERT INTO embeddings (photo_id, model_key, vector, dim, generation) "
-            "SELECT id, 'm', x'00', 1, 0 FROM photos")
+            "SELECT id, 'm', x'00', 1, 0 FROM photos"
+        )
         rows = []
         for pid in range(1, n + 1, 5):  # one photo in five has text
             rows.append((pid, "[]", " ".join(rng.choice(words) for _ in range(6))))
@@ -157,9 +191,13 @@ def _fts(n: int = 100_000, repeats: int = 3) -> dict:
     t = time.perf_counter()
     index = KeywordIndex(*cat.keyword_texts("m"))
     out = {"build index": {"ms_median": 1000 * (time.perf_counter() - t), "hits": len(index)}}
-    for label, query in (("'receipt'", ["receipt"]), ("'五金店'", ["五金店"]),
-                         ("'收据'", ["收据"]), ("two words 'coffee 收据'", ["coffee", "收据"]),
-                         ("in every name 'img'", ["img"])):
+    for label, query in (
+        ("'receipt'", ["receipt"]),
+        ("'五金店'", ["五金店"]),
+        ("'收据'", ["收据"]),
+        ("two words 'coffee 收据'", ["coffee", "收据"]),
+        ("in every name 'img'", ["img"]),
+    ):
         times = []
         for _ in range(repeats):
             t = time.perf_counter()
@@ -180,8 +218,10 @@ def _photo_set(n: int, *, without_text: bool) -> Path:
         return out
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    files = sorted((p for p in pool.iterdir() if p.suffix == ".jpg"),
-                   key=lambda p: (p.stem.rsplit("_", 1)[-1], p.name))  # by index: sources mixed
+    files = sorted(
+        (p for p in pool.iterdir() if p.suffix == ".jpg"),
+        key=lambda p: (p.stem.rsplit("_", 1)[-1], p.name),
+    )  # by index: sources mixed
     if without_text:
         files = [p for p in files if not p.name.startswith(TEXT_SOURCES)]
     for p in files[:n]:
@@ -194,9 +234,16 @@ def _photo_set(n: int, *, without_text: bool) -> Path:
 
 
 #: Lines rendered for the detector-size recall check (English and Chinese, one per photo).
-RECALL_LINES = ("Hardware Store Receipt", "Main Street Exit 12", "Coffee and Tea House",
-                "Total Amount Due 45.80", "五金店收据合计", "欢迎光临营业时间", "停车场出口",
-                "北京西路咖啡馆")
+RECALL_LINES = (
+    "Hardware Store Receipt",
+    "Main Street Exit 12",
+    "Coffee and Tea House",
+    "Total Amount Due 45.80",
+    "五金店收据合计",
+    "欢迎光临营业时间",
+    "停车场出口",
+    "北京西路咖啡馆",
+)
 RECALL_HEIGHTS = (0.0125, 0.015, 0.0175, 0.02)  # text height / the photo's shorter side
 RECALL_SIDES = (640, 576)  # the default and the next faster size worth having
 
@@ -208,10 +255,11 @@ def _detector_sizes(photos: Path, n: int = 12) -> dict:
     from photoalbum.core.text.ocr import OcrEngine
     from tests.support.text_photos import text_photo
 
-    plain = [decode_photo(str(p), min_side=720).image
-             for p in sorted(photos.glob("*.jpg"))[:n]]
-    rendered = {f: [(t, text_photo([t], size=(1000, 750), text_px=round(f * 750)))
-                    for t in RECALL_LINES] for f in RECALL_HEIGHTS}
+    plain = [decode_photo(str(p), min_side=720).image for p in sorted(photos.glob("*.jpg"))[:n]]
+    rendered = {
+        f: [(t, text_photo([t], size=(1000, 750), text_px=round(f * 750))) for t in RECALL_LINES]
+        for f in RECALL_HEIGHTS
+    }
     out = {}
     for side in RECALL_SIDES:
         engine = OcrEngine(det_side=side, threads=1)
@@ -220,10 +268,15 @@ def _detector_sizes(photos: Path, n: int = 12) -> dict:
         for im in plain:
             engine.read(im)
         cpu = 1000 * (time.process_time() - c) / len(plain)
-        read = {f"{f:.4g}": sum(t in [ln.text for ln in engine.read(im)] for t, im in cases)
-                for f, cases in rendered.items()}
-        out[side] = {"ocr_cpu_ms_no_text": round(cpu, 1), "lines_read": read,
-                     "of": len(RECALL_LINES)}
+        read = {
+            f"{f:.4g}": sum(t in [ln.text for ln in engine.read(im)] for t, im in cases)
+            for f, cases in rendered.items()
+        }
+        out[side] = {
+            "ocr_cpu_ms_no_text": round(cpu, 1),
+            "lines_read": read,
+            "of": len(RECALL_LINES),
+        }
     return out
 
 
@@ -233,13 +286,16 @@ def run(photos: int = 32) -> dict:
     mixed = _photo_set(photos, without_text=False)
     plain = _photo_set(photos, without_text=True)
     results: dict = {"runs": []}
-    for label, folder, passes, inline in (("clip only", mixed, False, True),
-                                          ("clip + text, small run", mixed, True, True),
-                                          ("clip + text, large run", mixed, True, False),
-                                          ("clip + text, photos without text", plain, True, False)):
+    for label, folder, passes, inline in (
+        ("clip only", mixed, False, True),
+        ("clip + text, small run", mixed, True, True),
+        ("clip + text, large run", mixed, True, False),
+        ("clip + text, photos without text", plain, True, False),
+    ):
         logger.info("passes bench: %s (load %s)", label, os.getloadavg())
-        results["runs"].append(run_library(folder, label, passes=("text",) if passes else (),
-                                           inline=inline))
+        results["runs"].append(
+            run_library(folder, label, passes=("text",) if passes else (), inline=inline)
+        )
     results["fts"] = _fts()
     results["detector_sizes"] = _detector_sizes(plain)
     rows = []
@@ -247,23 +303,45 @@ def run(photos: int = 32) -> dict:
         rows.append(Row(NAME, f"{r['label']}: CLIP pass photos/s", fmt(r["clip_per_s"])))
         if "text_per_s" in r:
             target = r["label"].endswith("without text")
-            rows.append(Row(NAME, f"{r['label']}: text pass photos/s ({r['photos']} photos, "
-                            f"{r['photos'] - r['no_text_photos']} with text read; one OCR call "
-                            f"median {fmt(r['ocr_ms_no_text_median'], 0)} ms without text)",
-                            fmt(r["text_per_s"]), f"≥ {TARGET_TEXT:g}" if target else "",
-                            r["text_per_s"] >= TARGET_TEXT if target else None))
+            rows.append(
+                Row(
+                    NAME,
+                    f"{r['label']}: text pass photos/s ({r['photos']} photos, "
+                    f"{r['photos'] - r['no_text_photos']} with text read; one OCR call "
+                    f"median {fmt(r['ocr_ms_no_text_median'], 0)} ms without text)",
+                    fmt(r["text_per_s"]),
+                    f"≥ {TARGET_TEXT:g}" if target else "",
+                    r["text_per_s"] >= TARGET_TEXT if target else None,
+                )
+            )
             cpu = r["pass_cpu_ms_per_photo"]
-            rows.append(Row(NAME, f"{r['label']}: text pass CPU ms per photo (decode included; "
-                            f"2 idle cores would allow ≤ {fmt(2000 / cpu)} photos/s; load "
-                            f"{fmt(r['load'])})", fmt(cpu, 0)))
+            rows.append(
+                Row(
+                    NAME,
+                    f"{r['label']}: text pass CPU ms per photo (decode included; "
+                    f"2 idle cores would allow ≤ {fmt(2000 / cpu)} photos/s; load "
+                    f"{fmt(r['load'])})",
+                    fmt(cpu, 0),
+                )
+            )
     for side, v in results["detector_sizes"].items():
         read = ", ".join(f"{k}: {n}/{v['of']}" for k, n in v["lines_read"].items())
-        rows.append(Row(NAME, f"OCR detector at {side} px: CPU ms per photo without text (lines "
-                        f"read exactly by text height / shorter side {read})",
-                        fmt(v["ocr_cpu_ms_no_text"], 0)))
+        rows.append(
+            Row(
+                NAME,
+                f"OCR detector at {side} px: CPU ms per photo without text (lines "
+                f"read exactly by text height / shorter side {read})",
+                fmt(v["ocr_cpu_ms_no_text"], 0),
+            )
+        )
     for label, v in results["fts"].items():
-        rows.append(Row(NAME, f"keywords at 100k photos, {label} ({v['hits']} hits)",
-                        f"{fmt(v['ms_median'], 1)} ms"))
+        rows.append(
+            Row(
+                NAME,
+                f"keywords at 100k photos, {label} ({v['hits']} hits)",
+                f"{fmt(v['ms_median'], 1)} ms",
+            )
+        )
     results["rows"] = [r.as_dict() for r in rows]
     return results
 

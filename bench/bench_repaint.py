@@ -41,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from photoalbum.core.ports import Photo, PhotoStatus
+
     try:
         from photoalbum.gui.app import GIL_SWITCH_INTERVAL
     except ImportError:  # an older checkout, for a before/after comparison: Python's default

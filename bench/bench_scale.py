@@ -161,8 +161,9 @@ def _audit_child(library: str, root: str, out: str) -> int:
     sys.addaudithook(hook)
     from photoalbum.cli import main
 
-    rc = main(["--library", library, "--models-dir", str(MODELS), "-q", "index", "--json",
-               "--no-passes"])
+    rc = main(
+        ["--library", library, "--models-dir", str(MODELS), "-q", "index", "--json", "--no-passes"]
+    )
     Path(out).write_text(
         json.dumps(
             {"rc": rc, "opened": opened[:50], "count": len(opened), "open_events": events["open"]}

@@ -34,8 +34,11 @@ def main() -> int:
     ap.add_argument("models", type=Path)
     ap.add_argument("--model", default="random:xlm-roberta-base-ViT-B-32")
     ap.add_argument("--work", type=Path)
-    ap.add_argument("--no-names", action="store_true",
-                    help="skip scene naming (the first run embeds the vocabulary: minutes)")
+    ap.add_argument(
+        "--no-names",
+        action="store_true",
+        help="skip scene naming (the first run embeds the vocabulary: minutes)",
+    )
     ap.add_argument("--runs", choices=("cold", "both"), default="both")
     args = ap.parse_args()
 
@@ -112,8 +115,10 @@ def main() -> int:
         }
         print(label, json.dumps(results[label]), flush=True)
 
-    run("cold (cluster" + ("" if args.no_names else " + name") + " + events + duplicates)",
-        force=False)
+    run(
+        "cold (cluster" + ("" if args.no_names else " + name") + " + events + duplicates)",
+        force=False,
+    )
     if args.runs == "both":
         run("forced recluster", force=True)
     timer.stop()

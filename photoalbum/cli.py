@@ -51,8 +51,13 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("filters (applied inside the vector search)")
     g.add_argument("--after", metavar="DATE", help="taken on or after DATE (YYYY-MM-DD)")
     g.add_argument("--before", metavar="DATE", help="taken on or before DATE (YYYY-MM-DD)")
-    g.add_argument("--folder", action="append", default=[], metavar="DIR",
-                   help="only photos under DIR (repeatable)")
+    g.add_argument(
+        "--folder",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="only photos under DIR (repeatable)",
+    )
     g.add_argument("--camera", metavar="TEXT", help="camera make/model contains TEXT")
     g.add_argument("--orientation", choices=["landscape", "portrait", "square"])
     g.add_argument("--min-width", type=int, metavar="PX")
@@ -69,23 +74,35 @@ def build_parser() -> argparse.ArgumentParser:
         prog="photoalbum",
         description="Find your photos by what they show. With no command, opens the app.",
         epilog="Query words: plain words form a phrase; +word adds a term, -word is a negative "
-               "term, 2:word weighs a term; an image file path is an image term.",
+        "term, 2:word weighs a term; an image file path is an image term.",
     )
     parser.add_argument("--version", action="version", version=f"photoalbum {package_version()}")
-    parser.add_argument("--library", metavar="DIR",
-                        help="library dir (default: $PHOTOALBUM_HOME or the user data dir)")
-    parser.add_argument("--models-dir", metavar="DIR",
-                        help="prepared models dir, shared by libraries (default: $PHOTOALBUM_MODELS)")
-    parser.add_argument("--model", metavar="SPEC",
-                        help="model name (see 'model list') or random:ARCH (tests only)")
+    parser.add_argument(
+        "--library",
+        metavar="DIR",
+        help="library dir (default: $PHOTOALBUM_HOME or the user data dir)",
+    )
+    parser.add_argument(
+        "--models-dir",
+        metavar="DIR",
+        help="prepared models dir, shared by libraries (default: $PHOTOALBUM_MODELS)",
+    )
+    parser.add_argument(
+        "--model", metavar="SPEC", help="model name (see 'model list') or random:ARCH (tests only)"
+    )
     parser.add_argument("--precision", choices=["auto", "fp32", "int8"], default="auto")
     parser.add_argument("--threads", type=int, metavar="N", help="ONNX Runtime threads")
-    parser.add_argument("--vector-store", metavar="URI",
-                        help="hnswlib (default), milvus-lite:///path/file.db or http://host:19530 "
-                             "(default: the library's recorded store)")
-    parser.add_argument("--vector-store-token", metavar="TOKEN",
-                        help="Milvus token, user:password or API key "
-                             "(default: $PHOTOALBUM_MILVUS_TOKEN)")
+    parser.add_argument(
+        "--vector-store",
+        metavar="URI",
+        help="hnswlib (default), milvus-lite:///path/file.db or http://host:19530 "
+        "(default: the library's recorded store)",
+    )
+    parser.add_argument(
+        "--vector-store-token",
+        metavar="TOKEN",
+        help="Milvus token, user:password or API key (default: $PHOTOALBUM_MILVUS_TOKEN)",
+    )
     parser.add_argument("-v", "--verbose", action="count", default=0)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -115,10 +132,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folders", nargs="*", metavar="FOLDER", help="add these folders first")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--decode-workers", type=int)
-    p.add_argument("--wait", type=float, default=0.0, metavar="S",
-                   help="wait up to S seconds for another writer to finish")
-    p.add_argument("--no-passes", action="store_true",
-                   help="skip the background passes (text, …) this time")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="wait up to S seconds for another writer to finish",
+    )
+    p.add_argument(
+        "--no-passes", action="store_true", help="skip the background passes (text, …) this time"
+    )
     _add_output(p)
 
     p = sub.add_parser("passes", help="background passes (text in photos, …): state, on/off")
@@ -128,15 +151,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("watch", help="keep the library in sync with its folders")
     p.add_argument("--debounce", type=float, default=2.0, metavar="S")
-    p.add_argument("--reconcile", type=float, default=600.0, metavar="S",
-                   help="seconds between full reconcile scans")
+    p.add_argument(
+        "--reconcile",
+        type=float,
+        default=600.0,
+        metavar="S",
+        help="seconds between full reconcile scans",
+    )
     p.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
     _add_output(p)
 
     p = sub.add_parser("search", help="search by text and/or images")
     p.add_argument("terms", nargs="*", metavar="TERM")
-    p.add_argument("--image", action="append", default=[], metavar="PATH",
-                   help="add an image term (repeatable)")
+    p.add_argument(
+        "--image",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="add an image term (repeatable)",
+    )
     p.add_argument("-k", "--limit", type=int, default=20, dest="k", metavar="N")
     p.add_argument("--all", action="store_true", help="no relevance cut-off: always k results")
     _add_filters(p)
@@ -152,9 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="what the library holds")
     _add_output(p)
 
-    for name, help_ in (("scenes", "groups of photos the app formed by itself"),
-                        ("events", "photos grouped by when they were taken"),
-                        ("duplicates", "groups of near-identical photos (nothing is deleted)")):
+    for name, help_ in (
+        ("scenes", "groups of photos the app formed by itself"),
+        ("events", "photos grouped by when they were taken"),
+        ("duplicates", "groups of near-identical photos (nothing is deleted)"),
+    ):
         p = sub.add_parser(name, help=help_)
         if name == "scenes":
             p.add_argument("--recluster", action="store_true", help="recluster everything now")
@@ -165,10 +200,16 @@ def build_parser() -> argparse.ArgumentParser:
     ssub = p.add_subparsers(dest="store_command", metavar="ACTION", required=True)
     sp = ssub.add_parser("info", help="which store the library uses and what it holds")
     _add_output(sp)
-    sp = ssub.add_parser("migrate", help="copy the vectors to another store (no re-encoding) "
-                                         "and switch the library to it")
-    sp.add_argument("--to", required=True, metavar="URI",
-                    help="hnswlib, milvus-lite:///path/file.db or http://host:19530")
+    sp = ssub.add_parser(
+        "migrate",
+        help="copy the vectors to another store (no re-encoding) and switch the library to it",
+    )
+    sp.add_argument(
+        "--to",
+        required=True,
+        metavar="URI",
+        help="hnswlib, milvus-lite:///path/file.db or http://host:19530",
+    )
     _add_output(sp)
 
     p = sub.add_parser("model", help="list, prepare and inspect models")
@@ -183,13 +224,22 @@ def build_parser() -> argparse.ArgumentParser:
     mp.add_argument("spec", nargs="?", metavar="SPEC", help="which model it is (default: --model)")
     _add_output(mp)
     mp = msub.add_parser(
-        "install", help="install ready-made ONNX towers: download NAME, or a FOLDER / ARCHIVE")
-    mp.add_argument("source", nargs="?", metavar="NAME|FOLDER|ARCHIVE",
-                    help="a registry name to download (default: --model or the default model), "
-                         "or a folder / .zip / .tar.gz holding a prepared model or immich's "
-                         "ONNX layout")
-    mp.add_argument("spec", nargs="?", metavar="SPEC",
-                    help="which model a folder/archive holds (default: --model)")
+        "install", help="install ready-made ONNX towers: download NAME, or a FOLDER / ARCHIVE"
+    )
+    mp.add_argument(
+        "source",
+        nargs="?",
+        metavar="NAME|FOLDER|ARCHIVE",
+        help="a registry name to download (default: --model or the default model), "
+        "or a folder / .zip / .tar.gz holding a prepared model or immich's "
+        "ONNX layout",
+    )
+    mp.add_argument(
+        "spec",
+        nargs="?",
+        metavar="SPEC",
+        help="which model a folder/archive holds (default: --model)",
+    )
     _add_output(mp)
     mp = msub.add_parser("info", help="a prepared model's manifest")
     mp.add_argument("spec", nargs="?", metavar="SPEC")
@@ -274,7 +324,7 @@ def escape_negative_terms(argv: Sequence[str], parser: argparse.ArgumentParser) 
         word = argv[j]
         name = word.split("=", 1)[0]
         if word == "--":
-            out.extend(ESCAPE + w if w.startswith("-") else w for w in argv[j + 1:])
+            out.extend(ESCAPE + w if w.startswith("-") else w for w in argv[j + 1 :])
             break
         if word.startswith("-") and name in opts:
             out.append(word)
@@ -311,10 +361,13 @@ def _date(text: str | None, end: bool = False) -> datetime | None:
 
 def _filter(args: argparse.Namespace) -> PhotoFilter:
     return PhotoFilter(
-        date_from=_date(args.after), date_to=_date(args.before, end=True),
+        date_from=_date(args.after),
+        date_to=_date(args.before, end=True),
         folders=tuple(str(Path(f).expanduser().resolve()) for f in args.folder),
-        camera=args.camera, orientation=args.orientation,
-        min_width=args.min_width, min_height=args.min_height,
+        camera=args.camera,
+        orientation=args.orientation,
+        min_width=args.min_width,
+        min_height=args.min_height,
     )
 
 
@@ -332,8 +385,15 @@ class _Bars:
 
         bar = self._bars.get(stage)
         if bar is None:
-            bar = tqdm(total=total or None, desc=stage, file=sys.stderr, unit="",
-                       dynamic_ncols=True, leave=True, mininterval=0.25)
+            bar = tqdm(
+                total=total or None,
+                desc=stage,
+                file=sys.stderr,
+                unit="",
+                dynamic_ncols=True,
+                leave=True,
+                mininterval=0.25,
+            )
             self._bars[stage] = bar
         if total and bar.total != total:
             bar.total = total
@@ -370,11 +430,17 @@ def _hits_json(result) -> dict:  # type: ignore[no-untyped-def]
     return {
         "query": result.query.describe(),
         "results": [
-            {"id": h.photo.id, "path": h.photo.path, "score": round(h.score, 4),
-             "term_scores": [round(s, 4) for s in h.term_scores], "keyword": h.keyword}
+            {
+                "id": h.photo.id,
+                "path": h.photo.path,
+                "score": round(h.score, 4),
+                "term_scores": [round(s, 4) for s in h.term_scores],
+                "keyword": h.keyword,
+            }
             for h in result.hits
         ],
-        "candidates": result.candidates, "cut": result.cut,
+        "candidates": result.candidates,
+        "cut": result.cut,
         "threshold": None if result.threshold is None else round(result.threshold, 4),
         "seconds": round(result.seconds, 4),
     }
@@ -395,23 +461,34 @@ def _open_library(args: argparse.Namespace, bars: _Bars, **kw: Any) -> Library:
     from photoalbum.library import Library
 
     paths = Paths.resolve(library=args.library, models=args.models_dir)
-    return Library(paths, model=args.model, precision=args.precision, threads=args.threads,
-                   on_model_progress=lambda s, d, t: bars.update(f"model: {s}", d, t),
-                   vector_store=getattr(args, "vector_store", None),
-                   vector_store_token=getattr(args, "vector_store_token", None), **kw)
+    return Library(
+        paths,
+        model=args.model,
+        precision=args.precision,
+        threads=args.threads,
+        on_model_progress=lambda s, d, t: bars.update(f"model: {s}", d, t),
+        vector_store=getattr(args, "vector_store", None),
+        vector_store_token=getattr(args, "vector_store_token", None),
+        **kw,
+    )
 
 
 def cmd_add(args: argparse.Namespace, bars: _Bars) -> int:
     with _open_library(args, bars) as lib:
         roots = lib.add_roots(args.folders)
-    _emit(args, {"added": [r.path for r in roots]},
-          "\n".join(f"added {r.path}" for r in roots) + "\nnow run: photoalbum index")
+    _emit(
+        args,
+        {"added": [r.path for r in roots]},
+        "\n".join(f"added {r.path}" for r in roots) + "\nnow run: photoalbum index",
+    )
     return 0
 
 
 def cmd_remove(args: argparse.Namespace, bars: _Bars) -> int:
     if bool(args.folder) == bool(args.photos):
-        print("photoalbum remove: name a FOLDER, or photos with --photo (not both)", file=sys.stderr)
+        print(
+            "photoalbum remove: name a FOLDER, or photos with --photo (not both)", file=sys.stderr
+        )
         return 2
     with _open_library(args, bars) as lib:
         if args.folder:
@@ -449,25 +526,41 @@ def _photo_ids(lib: Library, refs: Sequence[str]) -> tuple[list[int], list[str]]
 
 
 def _report_json(report) -> dict:  # type: ignore[no-untyped-def]
-    d = {k: getattr(report, k) for k in ("scanned", "unchanged", "new", "changed", "moved",
-                                         "copied", "touched", "gone", "indexed", "failed",
-                                         "cancelled")}
+    d = {
+        k: getattr(report, k)
+        for k in (
+            "scanned",
+            "unchanged",
+            "new",
+            "changed",
+            "moved",
+            "copied",
+            "touched",
+            "gone",
+            "indexed",
+            "failed",
+            "cancelled",
+        )
+    }
     d["seconds"] = round(report.seconds, 3)
     d["rate"] = round(report.rate, 2)
     d["failures"] = [{"path": p, "reason": r} for p, r in report.failures]
     d["scan_errors"] = [{"path": p, "reason": r} for p, r in report.scan_errors]
     if report.passes is not None:
-        d["passes"] = {name: {"done": report.passes.done[name],
-                              "failed": report.passes.failed[name]}
-                       for name in report.passes.done}
+        d["passes"] = {
+            name: {"done": report.passes.done[name], "failed": report.passes.failed[name]}
+            for name in report.passes.done
+        }
         d["passes_seconds"] = round(report.passes.seconds, 3)
     return d
 
 
 def _report_human(report) -> str:  # type: ignore[no-untyped-def]
-    lines = [f"scanned {report.scanned} files: {report.indexed} indexed, {report.failed} failed, "
-             f"{report.unchanged} unchanged, {report.moved} moved, {report.copied} copies, "
-             f"{report.gone} gone ({report.seconds:.1f} s, {report.rate:.1f} photos/s)"]
+    lines = [
+        f"scanned {report.scanned} files: {report.indexed} indexed, {report.failed} failed, "
+        f"{report.unchanged} unchanged, {report.moved} moved, {report.copied} copies, "
+        f"{report.gone} gone ({report.seconds:.1f} s, {report.rate:.1f} photos/s)"
+    ]
     for path, reason in report.failures[:20]:
         lines.append(f"  skipped {_display(path)}: {reason}")
     if len(report.failures) > 20:
@@ -476,8 +569,10 @@ def _report_human(report) -> str:  # type: ignore[no-untyped-def]
         lines.append(f"  could not scan {_display(path)}: {reason}")
     if report.passes is not None:
         for name in report.passes.done:
-            lines.append(f"pass {name}: {report.passes.done[name]} done, "
-                         f"{report.passes.failed[name]} failed ({report.passes.seconds:.1f} s)")
+            lines.append(
+                f"pass {name}: {report.passes.done[name]} done, "
+                f"{report.passes.failed[name]} failed ({report.passes.seconds:.1f} s)"
+            )
         for name, path, reason in report.passes.failures[:10]:
             lines.append(f"  {name}: skipped {_display(path)}: {reason}")
     return "\n".join(lines)
@@ -487,8 +582,9 @@ def _passes_human(passes: list[dict]) -> list[str]:
     lines = []
     for p in passes:
         state = "on" if p["enabled"] else "off"
-        lines.append(f"pass {p['name']} ({state}): {p['done']} done, {p['failed']} failed, "
-                     f"{p['todo']} to do")
+        lines.append(
+            f"pass {p['name']} ({state}): {p['done']} done, {p['failed']} failed, {p['todo']} to do"
+        )
         for f in p["failures"][:10]:
             lines.append(f"  failed {_display(f['path'])}: {f['reason']}")
     return lines
@@ -504,13 +600,17 @@ def cmd_passes(args: argparse.Namespace, bars: _Bars) -> int:
             else:
                 lib.set_pass_enabled(args.name, args.action == "on")
         passes = lib.pass_status()
-    _emit(args, {"passes": passes},
-          "\n".join(_passes_human(passes)) or "no background passes in this build")
+    _emit(
+        args,
+        {"passes": passes},
+        "\n".join(_passes_human(passes)) or "no background passes in this build",
+    )
     return 0
 
 
 def cmd_index(args: argparse.Namespace, bars: _Bars) -> int:
     with _open_library(args, bars) as lib, contextlib.closing(bars):
+
         def progress(p) -> None:  # type: ignore[no-untyped-def]
             if p.stage == "scan":
                 bars.update("scan", p.done, p.total)
@@ -519,9 +619,14 @@ def cmd_index(args: argparse.Namespace, bars: _Bars) -> int:
             elif p.stage.startswith("pass:"):
                 bars.update(p.stage[5:], p.done, p.total, f"{p.rate:.1f}/s")
 
-        report = lib.index(args.folders or None, on_progress=progress, batch_size=args.batch_size,
-                           decode_workers=args.decode_workers, lock_timeout=args.wait,
-                           passes=not args.no_passes)
+        report = lib.index(
+            args.folders or None,
+            on_progress=progress,
+            batch_size=args.batch_size,
+            decode_workers=args.decode_workers,
+            lock_timeout=args.wait,
+            passes=not args.no_passes,
+        )
     _emit(args, _report_json(report), _report_human(report))
     return 0
 
@@ -532,11 +637,13 @@ def cmd_watch(args: argparse.Namespace, bars: _Bars) -> int:
     with _open_library(args, bars) as lib, contextlib.suppress(KeyboardInterrupt):
         if not lib.roots():
             raise KnownError("the library has no folders yet: add one with 'photoalbum add FOLDER'")
-        watcher = FolderWatcher(lambda: [r.path for r in lib.roots()],
-                                # background passes make way for photos that arrive meanwhile
-                                lambda: lib.index(lock_timeout=1.0,
-                                                  yield_passes=lambda: watcher.has_pending),
-                                debounce=args.debounce, reconcile_every=args.reconcile)
+        watcher = FolderWatcher(
+            lambda: [r.path for r in lib.roots()],
+            # background passes make way for photos that arrive meanwhile
+            lambda: lib.index(lock_timeout=1.0, yield_passes=lambda: watcher.has_pending),
+            debounce=args.debounce,
+            reconcile_every=args.reconcile,
+        )
 
         def on_report(report) -> None:  # type: ignore[no-untyped-def]
             if args.json:
@@ -568,13 +675,15 @@ def cmd_similar(args: argparse.Namespace, bars: _Bars) -> int:
 def cmd_status(args: argparse.Namespace, bars: _Bars) -> int:
     with _open_library(args, bars) as lib:
         info = lib.status().to_json()
-    human = [f"library: {info['library']}",
-             f"model:   {info['model'] or '(none yet)'}"
-             + ("  [RANDOM WEIGHTS: test model]" if info.get("random_weights") else ""),
-             f"folders: {', '.join(info['roots']) or '(none)'}",
-             f"photos:  {info['photos']} ({info['indexed']} indexed, {info['pending']} pending, "
-             f"{info['failed']} failed, {info['gone']} gone); vectors in index: {info['vectors']}",
-             f"vectors: {info['vector_store']}"]
+    human = [
+        f"library: {info['library']}",
+        f"model:   {info['model'] or '(none yet)'}"
+        + ("  [RANDOM WEIGHTS: test model]" if info.get("random_weights") else ""),
+        f"folders: {', '.join(info['roots']) or '(none)'}",
+        f"photos:  {info['photos']} ({info['indexed']} indexed, {info['pending']} pending, "
+        f"{info['failed']} failed, {info['gone']} gone); vectors in index: {info['vectors']}",
+        f"vectors: {info['vector_store']}",
+    ]
     for f in info["failures"][:20]:
         human.append(f"  failed {_display(f['path'])}: {f['reason']}")
     human.extend(_passes_human(info.get("passes", [])))
@@ -594,19 +703,36 @@ def cmd_model(args: argparse.Namespace, bars: _Bars) -> int:
         rows = []
         for spec in list_models():
             prepared = store.get(spec)
-            rows.append({"name": spec.name, "languages": list(spec.languages),
-                         "default": spec.name == DEFAULT_MODEL, "prepared": prepared is not None,
-                         "description": spec.description, "published": spec.published})
+            rows.append(
+                {
+                    "name": spec.name,
+                    "languages": list(spec.languages),
+                    "default": spec.name == DEFAULT_MODEL,
+                    "prepared": prepared is not None,
+                    "description": spec.description,
+                    "published": spec.published,
+                }
+            )
         listed = {r["name"] for r in rows}
         for m in installed.values():  # prepared models outside the registry (random:…, imports)
             if m.name not in listed:
-                rows.append({"name": m.name, "languages": [], "default": False, "prepared": True,
-                             "random_weights": m.random_weights})
-        human = "\n".join(
-            f"{'*' if r.get('default') else ' '} {r['name']:<32} "
-            f"{'prepared' if r['prepared'] else '-':<9} {', '.join(r.get('languages', []))}"
-            for r in rows
-        ) + "\n(* default; random:ARCH gives random weights for tests/benchmarks only)"
+                rows.append(
+                    {
+                        "name": m.name,
+                        "languages": [],
+                        "default": False,
+                        "prepared": True,
+                        "random_weights": m.random_weights,
+                    }
+                )
+        human = (
+            "\n".join(
+                f"{'*' if r.get('default') else ' '} {r['name']:<32} "
+                f"{'prepared' if r['prepared'] else '-':<9} {', '.join(r.get('languages', []))}"
+                for r in rows
+            )
+            + "\n(* default; random:ARCH gives random weights for tests/benchmarks only)"
+        )
         _emit(args, rows, human)
         return 0
     if args.model_command == "install":
@@ -614,8 +740,7 @@ def cmd_model(args: argparse.Namespace, bars: _Bars) -> int:
     spec = resolve_spec(args.spec or args.model or DEFAULT_MODEL)
     if args.model_command == "prepare":
         paths.ensure_models()
-        prepared = store.ensure(spec, default_preparer(),
-                                lambda s, d, t: bars.update(s, d, t))
+        prepared = store.ensure(spec, default_preparer(), lambda s, d, t: bars.update(s, d, t))
         bars.close()
         _emit(args, prepared.info(), f"prepared {spec.name} in {prepared.path}")
         return 0
@@ -632,11 +757,15 @@ def cmd_model(args: argparse.Namespace, bars: _Bars) -> int:
         elif source.is_file():
             preparer = default_preparer()
             if preparer is None:
-                raise KnownError("importing a checkpoint needs the 'prepare' extra (torch, "
-                                 "open_clip): pip install 'photoalbum[prepare]'")
+                raise KnownError(
+                    "importing a checkpoint needs the 'prepare' extra (torch, "
+                    "open_clip): pip install 'photoalbum[prepare]'"
+                )
             prepared = store.ensure(
-                spec, functools.partial(preparer, checkpoint=source),
-                lambda s, d, t: bars.update(s, d, t))
+                spec,
+                functools.partial(preparer, checkpoint=source),
+                lambda s, d, t: bars.update(s, d, t),
+            )
             bars.close()
         else:
             raise KnownError(f"no such file or folder: {args.path}")
@@ -644,8 +773,9 @@ def cmd_model(args: argparse.Namespace, bars: _Bars) -> int:
         return 0
     prepared = store.get(spec)
     if prepared is None:
-        raise KnownError(f"model {spec.name} is not prepared yet: run 'photoalbum model prepare "
-                         f"{spec.name}'")
+        raise KnownError(
+            f"model {spec.name} is not prepared yet: run 'photoalbum model prepare {spec.name}'"
+        )
     info = prepared.info()
     _emit(args, info, _model_info_human(prepared))
     return 0
@@ -669,8 +799,10 @@ def _model_install(args: argparse.Namespace, bars: _Bars, store, paths: Paths) -
     lines = [f"installed {spec.name} in {prepared.path}"]
     src = info.get("source") or {}
     if src.get("kind") == "ready-made" and not src.get("verified", False):
-        lines.append("WARNING: UNVERIFIED files (no SHA-256 recorded in the registry): "
-                     + ", ".join(src.get("unverified_files") or ["all"]))
+        lines.append(
+            "WARNING: UNVERIFIED files (no SHA-256 recorded in the registry): "
+            + ", ".join(src.get("unverified_files") or ["all"])
+        )
     _emit(args, info, "\n".join(lines))
     return 0
 
@@ -679,8 +811,11 @@ def _model_info_human(prepared) -> str:  # type: ignore[no-untyped-def]
     from photoalbum.core.models.int8.selfcheck import summary
 
     info = prepared.info()
-    lines = [f"{info['name']}  ({info['model_key']}, {info['dim']}-d, "
-             f"{info['size_bytes'] / 1e6:.0f} MB)", f"path: {info['path']}"]
+    lines = [
+        f"{info['name']}  ({info['model_key']}, {info['dim']}-d, "
+        f"{info['size_bytes'] / 1e6:.0f} MB)",
+        f"path: {info['path']}",
+    ]
     if info["random_weights"]:
         lines.append(info["label"])
     for tower, t in info["towers"].items():
@@ -689,8 +824,9 @@ def _model_info_human(prepared) -> str:  # type: ignore[no-untyped-def]
     src = info.get("source") or {}
     if src:
         verified = "verified" if src.get("verified") else "UNVERIFIED"
-        lines.append(f"source: {src.get('kind')} {src.get('repo') or src.get('path') or ''} "
-                     f"({verified})")
+        lines.append(
+            f"source: {src.get('kind')} {src.get('repo') or src.get('path') or ''} ({verified})"
+        )
     lines.extend(f"warning: {w}" for w in info["warnings"])
     return "\n".join(lines)
 
@@ -700,9 +836,13 @@ def cmd_store(args: argparse.Namespace, bars: _Bars) -> int:
         if args.store_command == "migrate":
             info = lib.migrate_store(args.to, on_progress=lambda d, t: bars.update("copy", d, t))
             bars.close()
-            _emit(args, info, f"copied {info['vectors']} vectors from {info['from']} to "
-                              f"{info['to']} in {info['seconds']:.1f} s; the library now uses "
-                              f"{info['to']} (the old store is left as it was)")
+            _emit(
+                args,
+                info,
+                f"copied {info['vectors']} vectors from {info['from']} to "
+                f"{info['to']} in {info['seconds']:.1f} s; the library now uses "
+                f"{info['to']} (the old store is left as it was)",
+            )
             return 0
         info = lib.store_info().to_json()
     human = "\n".join(f"{k}: {v}" for k, v in info.items() if v is not None)
@@ -715,14 +855,22 @@ def cmd_gui(args: argparse.Namespace) -> int:
     try:
         app = importlib.import_module("photoalbum.gui.app")
     except ImportError as exc:
-        raise KnownError(f"the desktop app is not available ({exc}); use a command, "
-                         "see 'photoalbum --help'") from None
+        raise KnownError(
+            f"the desktop app is not available ({exc}); use a command, see 'photoalbum --help'"
+        ) from None
     return int(app.run(args))
 
 
 COMMANDS = {
-    "add": cmd_add, "remove": cmd_remove, "index": cmd_index, "watch": cmd_watch,
-    "search": cmd_search, "similar": cmd_similar, "status": cmd_status, "passes": cmd_passes, "model": cmd_model,
+    "add": cmd_add,
+    "remove": cmd_remove,
+    "index": cmd_index,
+    "watch": cmd_watch,
+    "search": cmd_search,
+    "similar": cmd_similar,
+    "status": cmd_status,
+    "passes": cmd_passes,
+    "model": cmd_model,
     "store": cmd_store,
 }
 
@@ -778,11 +926,22 @@ def cmd_scenes(args: argparse.Namespace, bars: _Bars) -> int:
                 service.refresh()
         scenes = service.scenes(refresh=False)
         covers = _names(lib, [s.cover_id for s in scenes])
-    data = [{"id": s.id, "name_en": s.name_en, "name_zh": s.name_zh,
-             "confidence": round(s.confidence, 3), "count": len(s.photo_ids),
-             "cover": covers.get(s.cover_id), "photo_ids": list(s.photo_ids)} for s in scenes]
-    human = "\n".join(f"{len(s.photo_ids):6d}  {s.name_en} / {s.name_zh}  [{s.id}]"
-                      for s in scenes) or "no scenes yet (index some photos first)"
+    data = [
+        {
+            "id": s.id,
+            "name_en": s.name_en,
+            "name_zh": s.name_zh,
+            "confidence": round(s.confidence, 3),
+            "count": len(s.photo_ids),
+            "cover": covers.get(s.cover_id),
+            "photo_ids": list(s.photo_ids),
+        }
+        for s in scenes
+    ]
+    human = (
+        "\n".join(f"{len(s.photo_ids):6d}  {s.name_en} / {s.name_zh}  [{s.id}]" for s in scenes)
+        or "no scenes yet (index some photos first)"
+    )
     _emit(args, data, human)
     return 0
 
@@ -790,9 +949,18 @@ def cmd_scenes(args: argparse.Namespace, bars: _Bars) -> int:
 def cmd_events(args: argparse.Namespace, bars: _Bars) -> int:
     with _open_library(args, bars) as lib:
         events = lib.scenes_service().events()
-    data = [{"id": e.id, "start": e.start.isoformat(), "end": e.end.isoformat(),
-             "title_en": e.title_en, "title_zh": e.title_zh, "count": len(e.photo_ids),
-             "photo_ids": list(e.photo_ids)} for e in events]
+    data = [
+        {
+            "id": e.id,
+            "start": e.start.isoformat(),
+            "end": e.end.isoformat(),
+            "title_en": e.title_en,
+            "title_zh": e.title_zh,
+            "count": len(e.photo_ids),
+            "photo_ids": list(e.photo_ids),
+        }
+        for e in events
+    ]
     human = "\n".join(f"{len(e.photo_ids):6d}  {e.title_en}" for e in events) or "no events"
     _emit(args, data, human)
     return 0
@@ -802,9 +970,15 @@ def cmd_duplicates(args: argparse.Namespace, bars: _Bars) -> int:
     with _open_library(args, bars) as lib:
         groups = lib.scenes_service().duplicates()
         paths = _names(lib, [i for g in groups for i in g.photo_ids])
-    data = [{"photo_ids": list(g.photo_ids), "cover_id": g.cover_id,
-             "max_distance": round(float(g.max_distance), 4),
-             "paths": [paths.get(i) for i in g.photo_ids]} for g in groups]
+    data = [
+        {
+            "photo_ids": list(g.photo_ids),
+            "cover_id": g.cover_id,
+            "max_distance": round(float(g.max_distance), 4),
+            "paths": [paths.get(i) for i in g.photo_ids],
+        }
+        for g in groups
+    ]
     lines = []
     for g in groups:
         lines.append(f"{len(g.photo_ids)} near-identical photos (nothing is deleted):")
@@ -819,16 +993,27 @@ def _scenes_command(name: str):  # type: ignore[no-untyped-def]
 
 # --- people ----------------------------------------------------------------------------------------
 def _add_people_parser(sub: Any) -> None:
-    p = sub.add_parser("people", help="people found in the photos (faces grouped by person)",
-                       description="With no action: list the people. Face data stays in the "
-                                   "library; 'people wipe' deletes all of it.")
+    p = sub.add_parser(
+        "people",
+        help="people found in the photos (faces grouped by person)",
+        description="With no action: list the people. Face data stays in the "
+        "library; 'people wipe' deletes all of it.",
+    )
     p.add_argument("--all", action="store_true", help="also hidden and excluded people")
     _add_output(p)
     ps = p.add_subparsers(dest="people_command", metavar="ACTION")
-    a = ps.add_parser("scan", help="find faces in photos not looked at yet, then group them "
-                                   "(switches the faces pass on; 'index' runs it too)")
-    a.add_argument("--wait", type=float, default=0.0, metavar="S",
-                   help="wait up to S seconds for another writer to finish")
+    a = ps.add_parser(
+        "scan",
+        help="find faces in photos not looked at yet, then group them "
+        "(switches the faces pass on; 'index' runs it too)",
+    )
+    a.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="wait up to S seconds for another writer to finish",
+    )
     _add_output(a)
     a = ps.add_parser("name", help="name a person: people name ID NAME")
     a.add_argument("id", type=int)
@@ -843,10 +1028,12 @@ def _add_people_parser(sub: Any) -> None:
     a = ps.add_parser("faces", help="a person's faces (ids for split)")
     a.add_argument("id", type=int)
     _add_output(a)
-    for name, help_ in (("hide", "leave a person out of the list"),
-                        ("unhide", "show a hidden person again"),
-                        ("exclude", "keep a person out of grouping, the list and search"),
-                        ("include", "undo exclude")):
+    for name, help_ in (
+        ("hide", "leave a person out of the list"),
+        ("unhide", "show a hidden person again"),
+        ("exclude", "keep a person out of grouping, the list and search"),
+        ("include", "undo exclude"),
+    ):
         a = ps.add_parser(name, help=help_)
         a.add_argument("id", type=int)
         _add_output(a)
@@ -856,17 +1043,28 @@ def _add_people_parser(sub: Any) -> None:
 
 
 def _person_json(p) -> dict:  # type: ignore[no-untyped-def]
-    return {"id": p.id, "name": p.name, "label": p.label, "photos": p.photo_count,
-            "faces": p.face_count, "hidden": p.hidden, "excluded": p.excluded,
-            "cover_face_id": p.cover_face_id, "cover_crop": p.cover_crop}
+    return {
+        "id": p.id,
+        "name": p.name,
+        "label": p.label,
+        "photos": p.photo_count,
+        "faces": p.face_count,
+        "hidden": p.hidden,
+        "excluded": p.excluded,
+        "cover_face_id": p.cover_face_id,
+        "cover_crop": p.cover_crop,
+    }
 
 
 def _people_human(people) -> str:  # type: ignore[no-untyped-def]
     if not people:
         return "no people yet (run 'photoalbum people scan' after indexing)"
-    return "\n".join(f"{p.id:6d}  {p.photo_count:5d} photos  {p.label}"
-                     + ("  [hidden]" if p.hidden else "") + ("  [excluded]" if p.excluded else "")
-                     for p in people)
+    return "\n".join(
+        f"{p.id:6d}  {p.photo_count:5d} photos  {p.label}"
+        + ("  [hidden]" if p.hidden else "")
+        + ("  [excluded]" if p.excluded else "")
+        for p in people
+    )
 
 
 def cmd_people(args: argparse.Namespace, bars: _Bars) -> int:
@@ -877,28 +1075,41 @@ def cmd_people(args: argparse.Namespace, bars: _Bars) -> int:
 def _people_action(args: argparse.Namespace, bars: _Bars, lib: Library) -> int:  # noqa: PLR0911
     action = args.people_command
     if action == "scan":
+
         def progress(p) -> None:  # type: ignore[no-untyped-def]
             bars.update("faces", p.done, p.total, f"{p.rate:.1f}/s")
 
         done, grouping = lib.scan_faces(on_progress=progress, lock_timeout=args.wait)
         bars.close()
-        data = {"photos": done.done.get("faces", 0), "failed": done.failed.get("faces", 0),
-                "faces": lib.face_store().counts().faces,
-                "seconds": round(done.seconds, 3),
-                "joined_people": grouping.assigned, "new_people": grouping.new_people,
-                "ungrouped_faces": grouping.ungrouped,
-                "failures": [{"path": p, "reason": r} for _n, p, r in done.failures]}
-        _emit(args, data, f"looked at {data['photos']} photos ({done.seconds:.1f} s), "
-                          f"{data['failed']} failed; {data['faces']} faces in the library; "
-                          f"{grouping.assigned} faces joined people, {grouping.new_people} new "
-                          f"people, {grouping.ungrouped} faces alone")
+        data = {
+            "photos": done.done.get("faces", 0),
+            "failed": done.failed.get("faces", 0),
+            "faces": lib.face_store().counts().faces,
+            "seconds": round(done.seconds, 3),
+            "joined_people": grouping.assigned,
+            "new_people": grouping.new_people,
+            "ungrouped_faces": grouping.ungrouped,
+            "failures": [{"path": p, "reason": r} for _n, p, r in done.failures],
+        }
+        _emit(
+            args,
+            data,
+            f"looked at {data['photos']} photos ({done.seconds:.1f} s), "
+            f"{data['failed']} failed; {data['faces']} faces in the library; "
+            f"{grouping.assigned} faces joined people, {grouping.new_people} new "
+            f"people, {grouping.ungrouped} faces alone",
+        )
         return 0
     if action == "wipe":
         if not args.yes:
             raise KnownError("this deletes every face, person and name: add --yes to do it")
         n = lib.wipe_faces()
-        _emit(args, {"wiped_faces": n}, f"deleted {n} faces and all people; the faces pass is "
-                                        "off until 'photoalbum people scan'")
+        _emit(
+            args,
+            {"wiped_faces": n},
+            f"deleted {n} faces and all people; the faces pass is "
+            "off until 'photoalbum people scan'",
+        )
         return 0
     service = lib.people_service()
     if action is None:
@@ -909,11 +1120,23 @@ def _people_action(args: argparse.Namespace, bars: _Bars, lib: Library) -> int: 
         service.person(args.id)
         faces = service.faces(person_id=args.id)
         paths = _names(lib, [f.photo_id for f in faces])
-        rows = [{"face_id": f.id, "photo_id": f.photo_id, "path": paths.get(f.photo_id),
-                 "box": [f.box.x, f.box.y, f.box.w, f.box.h], "pinned": f.pinned,
-                 "crop": f.crop} for f in faces]
-        _emit(args, rows, "\n".join(f"{f.id:6d}  {_display(paths.get(f.photo_id) or '?')}"
-                                    for f in faces) or "no faces")
+        rows = [
+            {
+                "face_id": f.id,
+                "photo_id": f.photo_id,
+                "path": paths.get(f.photo_id),
+                "box": [f.box.x, f.box.y, f.box.w, f.box.h],
+                "pinned": f.pinned,
+                "crop": f.crop,
+            }
+            for f in faces
+        ]
+        _emit(
+            args,
+            rows,
+            "\n".join(f"{f.id:6d}  {_display(paths.get(f.photo_id) or '?')}" for f in faces)
+            or "no faces",
+        )
         return 0
     with lib.writer("people", timeout=5.0):
         if action == "name":
@@ -926,13 +1149,19 @@ def _people_action(args: argparse.Namespace, bars: _Bars, lib: Library) -> int: 
             p = service.split(args.face_ids)
             msg = f"moved {len(args.face_ids)} faces into {p.label}"
         else:
-            flags = {"hide": ("hide", True), "unhide": ("hide", False),
-                     "exclude": ("exclude", True), "include": ("exclude", False)}
+            flags = {
+                "hide": ("hide", True),
+                "unhide": ("hide", False),
+                "exclude": ("exclude", True),
+                "include": ("exclude", False),
+            }
             method, on = flags[action]
             getattr(service, method)(args.id, on)
             p = service.person(args.id)
-            msg = f"{p.label}: {'hidden' if p.hidden else 'shown'}, " \
-                  f"{'excluded from grouping' if p.excluded else 'grouped'}"
+            msg = (
+                f"{p.label}: {'hidden' if p.hidden else 'shown'}, "
+                f"{'excluded from grouping' if p.excluded else 'grouped'}"
+            )
     _emit(args, _person_json(p), msg)
     return 0
 

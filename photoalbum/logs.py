@@ -43,7 +43,9 @@ def log_dir(env: dict[str, str] | None = None) -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
-def setup_logging(console_level: int = logging.WARNING, directory: Path | None = None) -> Path | None:
+def setup_logging(
+    console_level: int = logging.WARNING, directory: Path | None = None
+) -> Path | None:
     """Console on stderr at console_level, and INFO and up into a rotating file.
 
     Returns the log file, or None when it can't be written (read-only or full disk: the app

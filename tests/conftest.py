@@ -16,7 +16,9 @@ pytest_plugins = ["tests.support.model_fixtures", "tests.support.readymade"]
 
 
 @pytest.fixture(autouse=True)
-def _no_real_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_real_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Point HOME and XDG dirs at a temp dir so a stray default path can't touch the real home."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
@@ -29,8 +31,9 @@ def _no_real_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 @pytest.fixture
 def paths(tmp_path: Path) -> Paths:
     """A library, model store and download dir, all under tmp_path."""
-    p = Paths(library=tmp_path / "library", models=tmp_path / "models",
-              downloads=tmp_path / "downloads")
+    p = Paths(
+        library=tmp_path / "library", models=tmp_path / "models", downloads=tmp_path / "downloads"
+    )
     p.ensure_library()
     p.ensure_models()
     return p

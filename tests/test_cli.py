@@ -28,7 +28,9 @@ def test_split_open_paths(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert cli.split_open_paths([str(folder)], parser) == ([], [str(folder)])
     assert cli.split_open_paths(["--library", "L", str(folder), "-v"], parser) == (
-        ["--library", "L", "-v"], [str(folder)])
+        ["--library", "L", "-v"],
+        [str(folder)],
+    )
     # A command name always wins over a folder of that name; ./search is the folder.
     assert cli.split_open_paths(["search", "dog"], parser) == (["search", "dog"], [])
     assert cli.split_open_paths(["./search"], parser) == ([], ["./search"])

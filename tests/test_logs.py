@@ -39,8 +39,17 @@ def test_default_log_dir_is_platformdirs_and_the_cli_writes_there(tmp_path, caps
     expected = platformdirs.user_log_dir("photoalbum", appauthor=False)
     assert str(logs.log_dir({})) == expected
     try:
-        rc = main(["--library", str(tmp_path / "lib"), "--models-dir", str(tmp_path / "m"),
-                   "model", "install", "no-such-thing"])
+        rc = main(
+            [
+                "--library",
+                str(tmp_path / "lib"),
+                "--models-dir",
+                str(tmp_path / "m"),
+                "model",
+                "install",
+                "no-such-thing",
+            ]
+        )
     finally:
         _reset()
     assert rc == 1

@@ -129,7 +129,9 @@ class DecodeJournal:
                 continue
             if mark == "end":
                 open_.pop(path, None)
-            elif mark == "alone" or mark == "suspect" or open_.get(path) not in ("alone", "suspect"):
+            elif (
+                mark == "alone" or mark == "suspect" or open_.get(path) not in ("alone", "suspect")
+            ):
                 open_[path] = str(mark)
             if mark == "suspect" and rest and isinstance(rest[0], int):
                 carried[path] = max(0, rest[0])
@@ -141,8 +143,11 @@ class DecodeJournal:
             deaths={p: n for p, n in deaths.items() if n and p not in culprits},
         )
         if dead.photos:
-            logger.warning("the last indexing run died while decoding %d photo(s): %s",
-                           len(dead.photos), ", ".join(sorted(dead.photos)[:5]))
+            logger.warning(
+                "the last indexing run died while decoding %d photo(s): %s",
+                len(dead.photos),
+                ", ".join(sorted(dead.photos)[:5]),
+            )
         return dead
 
     @contextlib.contextmanager
@@ -172,13 +177,16 @@ class DecodeJournal:
     def _keep_untried(self) -> None:
         """Leave just the untried suspects in the journal. If that cannot be written (a full
         disk), the whole journal stays: it says the same about them (they are still open)."""
-        text = "".join(json.dumps(["suspect", p, n]) + "\n" for p, n in sorted(self._untried.items()))
+        text = "".join(
+            json.dumps(["suspect", p, n]) + "\n" for p, n in sorted(self._untried.items())
+        )
         try:
             # Not fsynced, like the journal's own lines: a power cut loses nothing that matters.
             write_atomically(self.path, text.encode("ascii"), durable=False)
         except (OSError, DiskFullError) as exc:
-            logger.warning("could not shorten the decode journal %s (%s); keeping it whole",
-                           self.path, exc)
+            logger.warning(
+                "could not shorten the decode journal %s (%s); keeping it whole", self.path, exc
+            )
 
     @contextlib.contextmanager
     def appending(self) -> Iterator[DecodeJournal]:

@@ -194,8 +194,9 @@ class Indexer:
             # the catalog) is saved at the end of the run even if the run changes nothing, so
             # later processes load it instead of rebuilding it too (this runs under the writer
             # lock; readers never save).
-            self._loaded_generation = getattr(self._store, "saved_generation",
-                                              self._store.generation)
+            self._loaded_generation = getattr(
+                self._store, "saved_generation", self._store.generation
+            )
             sync_store(self.catalog, self._store, self.model_key)
         return self._store
 
@@ -214,12 +215,20 @@ class Indexer:
         if self._store is not None and self._store.generation != self._loaded_generation:
             self._store.save(self.catalog.generation(self.model_key))
         report.seconds = time.perf_counter() - t0
-        self.on_progress(IndexProgress("done", report.indexed + report.failed,
-                                       report.indexed + report.failed, rate=report.rate))
+        self.on_progress(
+            IndexProgress(
+                "done",
+                report.indexed + report.failed,
+                report.indexed + report.failed,
+                rate=report.rate,
+            )
+        )
         return report
 
     # --- stage 1: scan (stat only) -------------------------------------------------------------
-    def _scan(self, roots: Iterable[Root], report: IndexReport) -> tuple[list[_Work], dict[int, str]]:
+    def _scan(
+        self, roots: Iterable[Root], report: IndexReport
+    ) -> tuple[list[_Work], dict[int, str]]:
         work: list[_Work] = []
         missing: dict[int, str] = {}
         revived: list[tuple[int, FileInfo, int]] = []
@@ -231,7 +240,9 @@ class Indexer:
         for root in roots:
             if not os.path.isdir(root.path):
                 # An unplugged drive must not mark the whole folder gone.
-                logger.warning("folder %s is not reachable; leaving its photos as they are", root.path)
+                logger.warning(
+                    "folder %s is not reachable; leaving its photos as they are", root.path
+                )
                 report.scan_errors.append((root.path, "folder not reachable (skipped)"))
                 continue
             known = self.catalog.known_files(root.id)
@@ -285,8 +296,9 @@ class Indexer:
         return work, missing
 
     # --- stage 2: fingerprints → moved / copied / touched ----------------------------------------
-    def _reuse_known_content(self, work: list[_Work], missing: dict[int, str],
-                             report: IndexReport) -> list[_Work]:
+    def _reuse_known_content(
+        self, work: list[_Work], missing: dict[int, str], report: IndexReport
+    ) -> list[_Work]:
         need = [w for w in work if w.fingerprint is None]
         if not need:
             return work
@@ -298,8 +310,13 @@ class Indexer:
         remaining: list[_Work] = []
         for w in work:
             k = w.known
-            if (k is not None and w.fingerprint is not None and k.fingerprint == w.fingerprint
-                    and k.status == PhotoStatus.INDEXED and w.photo_id is not None):
+            if (
+                k is not None
+                and w.fingerprint is not None
+                and k.fingerprint == w.fingerprint
+                and k.status == PhotoStatus.INDEXED
+                and w.photo_id is not None
+            ):
                 self.catalog.touch_photo(w.photo_id, w.file)
                 report.touched += 1
                 report.changed -= 1
@@ -332,7 +349,7 @@ class Indexer:
                     report.new -= 1
         if copies:
             for i in range(0, len(copies), 500):
-                self.catalog.commit_batch(self.model_key, copies[i:i + 500])
+                self.catalog.commit_batch(self.model_key, copies[i : i + 500])
         if copies or moved_any:
             sync_store(self.catalog, self.store, self.model_key)
         return out
@@ -361,11 +378,17 @@ class Indexer:
         if not any(r and r.startswith(CRASH_PREFIX) for r in reasons.values()):
             return []
         versions = decoder_versions()
-        retry = [w for w in failed
-                 if w.photo_id is not None and crash_retry_due(reasons.get(w.photo_id), versions)]
+        retry = [
+            w
+            for w in failed
+            if w.photo_id is not None and crash_retry_due(reasons.get(w.photo_id), versions)
+        ]
         if retry:
-            logger.info("trying %d photo(s) again that crashed other decoder versions (now %s)",
-                        len(retry), versions)
+            logger.info(
+                "trying %d photo(s) again that crashed other decoder versions (now %s)",
+                len(retry),
+                versions,
+            )
         return retry
 
     # --- stage 3: decode (threads) + encode (batches) + commit -----------------------------------
@@ -382,7 +405,9 @@ class Indexer:
         except PhotoDecodeError as exc:
             return _Decoded(w, fingerprint=fp, reason=exc.reason)
         except OSError as exc:  # thumbnail cache write (disk full) is not the photo's fault
-            if getattr(exc, "filename", None) and str(exc.filename).startswith(str(self.thumbnails.root)):
+            if getattr(exc, "filename", None) and str(exc.filename).startswith(
+                str(self.thumbnails.root)
+            ):
                 raise
             return _Decoded(w, fingerprint=fp, reason=_os_reason(exc))
         out = _Decoded(w, fingerprint=fp, meta=decoded.meta, tensor=tensor)
@@ -415,17 +440,24 @@ class Indexer:
         normal = [w for w in work if w.file.path not in skip]
         done = 0
         if culprits:
-            logger.warning("not decoding %d photo(s) that crashed the decoder: %s", len(culprits),
-                           ", ".join(w.file.path for w in culprits[:5]))
+            logger.warning(
+                "not decoding %d photo(s) that crashed the decoder: %s",
+                len(culprits),
+                ", ".join(w.file.path for w in culprits[:5]),
+            )
             reason = crash_reason(decoder_versions())
-            self._commit([_Decoded(w, _safe_fingerprint(w), reason=reason)
-                          for w in culprits], report)
+            self._commit(
+                [_Decoded(w, _safe_fingerprint(w), reason=reason) for w in culprits], report
+            )
             done += len(culprits)
         t_start = time.perf_counter()
         last_save = t_start
         batch: list[_Decoded] = []
-        session = (self.journal.session([w.file.path for w in suspects], dead.deaths)
-                   if self.journal is not None else contextlib.nullcontext())
+        session = (
+            self.journal.session([w.file.path for w in suspects], dead.deaths)
+            if self.journal is not None
+            else contextlib.nullcontext()
+        )
         with session, ThreadPoolExecutor(self.decode_workers, thread_name_prefix="decode") as pool:
             for d in self._decoded(normal, suspects, pool, report):
                 if d is None:  # a lone decode next: commit first, in case it kills the process
@@ -448,8 +480,9 @@ class Indexer:
         rate = report.indexed / max(1e-9, time.perf_counter() - t_start)
         self.on_progress(IndexProgress("encode", done, total, "", rate))
 
-    def _decoded(self, work: list[_Work], alone: list[_Work], pool: ThreadPoolExecutor,
-                 report: IndexReport) -> Iterator[_Decoded | None]:
+    def _decoded(
+        self, work: list[_Work], alone: list[_Work], pool: ThreadPoolExecutor, report: IndexReport
+    ) -> Iterator[_Decoded | None]:
         """Decoded photos in order: ``work`` through the pool (bounded look-ahead), then ``alone``
         one at a time in this thread, each after a None (commit now); stops early
         (``report.cancelled``) when asked to."""
@@ -493,14 +526,19 @@ class Indexer:
         for d in batch:
             w = d.work
             if d.tensor is None:
-                items.append(FailedItem(w.file, w.root_id, d.reason or "unknown error", d.fingerprint,
-                                        w.photo_id))
+                items.append(
+                    FailedItem(
+                        w.file, w.root_id, d.reason or "unknown error", d.fingerprint, w.photo_id
+                    )
+                )
         for d, vec in zip(ok, vectors if vectors is not None else [], strict=True):
             w = d.work
             assert d.meta is not None and d.fingerprint is not None
             items.append(IndexedItem(w.file, w.root_id, d.fingerprint, d.meta, vec, w.photo_id))
         ids = self.catalog.commit_batch(self.model_key, items)
-        indexed_ids = [i for i, item in zip(ids, items, strict=True) if isinstance(item, IndexedItem)]
+        indexed_ids = [
+            i for i, item in zip(ids, items, strict=True) if isinstance(item, IndexedItem)
+        ]
         failed_ids = [i for i, item in zip(ids, items, strict=True) if isinstance(item, FailedItem)]
         if indexed_ids:
             assert vectors is not None
@@ -517,8 +555,9 @@ class Indexer:
         if self.recent is not None:  # indexed items are in ``ok``'s order
             for d, pid in zip(ok, indexed_ids, strict=True):
                 # Only images the passes can use: big enough, or the photo's full resolution.
-                if d.image is not None and (d.full_resolution
-                                            or min(d.image.size) >= self.pass_side):
+                if d.image is not None and (
+                    d.full_resolution or min(d.image.size) >= self.pass_side
+                ):
                     self.recent.offer(pid, d.fingerprint, d.image, d.full_resolution)
         for d in batch:
             d.image = None

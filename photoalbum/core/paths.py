@@ -47,11 +47,26 @@ class Paths:
         env = dict(os.environ) if env is None else env
         data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
         cache = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
-        lib = Path(library) if library else Path(env[ENV_HOME]) if env.get(ENV_HOME) else data / "library"
-        mdl = Path(models) if models else Path(env[ENV_MODELS]) if env.get(ENV_MODELS) else data / "models"
+        lib = (
+            Path(library)
+            if library
+            else Path(env[ENV_HOME])
+            if env.get(ENV_HOME)
+            else data / "library"
+        )
+        mdl = (
+            Path(models)
+            if models
+            else Path(env[ENV_MODELS])
+            if env.get(ENV_MODELS)
+            else data / "models"
+        )
         dl = Path(env[ENV_CACHE]) if env.get(ENV_CACHE) else cache / "downloads"
-        return cls(library=lib.expanduser().absolute(), models=mdl.expanduser().absolute(),
-                   downloads=dl.expanduser().absolute())
+        return cls(
+            library=lib.expanduser().absolute(),
+            models=mdl.expanduser().absolute(),
+            downloads=dl.expanduser().absolute(),
+        )
 
     # Library contents -------------------------------------------------------------------------
     @property

@@ -64,7 +64,11 @@ class Term:
         """A hashable identity for caching the term's vector."""
         import hashlib
 
-        digest = hashlib.blake2b(self.image_bytes, digest_size=16).hexdigest() if self.image_bytes else None
+        digest = (
+            hashlib.blake2b(self.image_bytes, digest_size=16).hexdigest()
+            if self.image_bytes
+            else None
+        )
         return (self.text, self.image_path, digest, self.photo_id, self.person)
 
 
@@ -150,7 +154,7 @@ def parse_query(
             phrase.clear()
 
     for raw in tokens:
-        tok = raw[len(ESCAPE):] if raw.startswith(ESCAPE) else raw
+        tok = raw[len(ESCAPE) :] if raw.startswith(ESCAPE) else raw
         tok = tok.strip()
         if not tok:
             continue

@@ -172,7 +172,9 @@ class Searcher:
             else:  # pragma: no cover - Term always has one kind
                 raise UserError("empty image term")
         except PhotoDecodeError as exc:
-            raise UserError(f"cannot use {term.label or 'the image'} as a query: {exc.reason}") from None
+            raise UserError(
+                f"cannot use {term.label or 'the image'} as a query: {exc.reason}"
+            ) from None
         v = _unit(enc.encode_images(enc.preprocess(decoded.image)[None])[0].astype(np.float32))
         return v, v
 
@@ -234,8 +236,11 @@ class Searcher:
         if self._keywords is None or self._keywords[0] != key:
             t0 = time.perf_counter()
             self._keywords = (key, KeywordIndex(*self.catalog.keyword_texts(self.model_key)))
-            logger.debug("keyword index of %d photos built in %.3f s",
-                         len(self._keywords[1]), time.perf_counter() - t0)
+            logger.debug(
+                "keyword index of %d photos built in %.3f s",
+                len(self._keywords[1]),
+                time.perf_counter() - t0,
+            )
         return self._keywords[1]
 
     # --- background distribution ----------------------------------------------------------------
@@ -264,8 +269,16 @@ class Searcher:
         require_positive(query)
         flt = flt or PhotoFilter()
         revision = self.catalog.keyword_revision() if query.words else 0  # text read, renames
-        key = (tuple((t.key(), t.weight) for t in query.terms), k, flt, cutoff, tuple(exclude_ids),
-               self.store.generation, revision, self.min_z)
+        key = (
+            tuple((t.key(), t.weight) for t in query.terms),
+            k,
+            flt,
+            cutoff,
+            tuple(exclude_ids),
+            self.store.generation,
+            revision,
+            self.min_z,
+        )
         cached = self._results.get(key)
         if cached is not None:
             return cached
@@ -315,15 +328,21 @@ class Searcher:
 
         t2 = time.perf_counter()
         if len(ids) == 0:
-            result = SearchResult([], query, generation=self.store.generation,
-                                  seconds=time.perf_counter() - t0, timings=timings)
+            result = SearchResult(
+                [],
+                query,
+                generation=self.store.generation,
+                seconds=time.perf_counter() - t0,
+                timings=timings,
+            )
             self._results[key] = result
             return result
         # (n, terms): every term scored exactly. One term whose stage-2 vector is the ANN query
         # itself was already scored exactly by a store that says so: only the candidates the
         # ANN did not return (keyword hits) are read then.
-        reuse = (len(terms) == 1 and self.store.exact_scores
-                 and float(qvec @ stage2[0]) >= 1.0 - 1e-6)
+        reuse = (
+            len(terms) == 1 and self.store.exact_scores and float(qvec @ stage2[0]) >= 1.0 - 1e-6
+        )
         cos = self._exact_cosines(ids, stage2, ann if reuse else None)
         bg = self._background_vectors()
         wpos = float(weights[weights > 0].sum())
@@ -351,15 +370,26 @@ class Searcher:
         order = order[:k]
         photos = {p.id: p for p in self.catalog.photos([int(ids[i]) for i in order])}
         hits = [
-            SearchHit(photos[int(ids[i])], float(score[i]), tuple(float(c) for c in cos[i]),
-                      bool(kw_frac[i] > 0))
+            SearchHit(
+                photos[int(ids[i])],
+                float(score[i]),
+                tuple(float(c) for c in cos[i]),
+                bool(kw_frac[i] > 0),
+            )
             for i in order
             if int(ids[i]) in photos
         ]
         timings["rescore"] = time.perf_counter() - t2
-        result = SearchResult(hits, query, candidates=len(ids), cut=cut, threshold=threshold,
-                              generation=self.store.generation, seconds=time.perf_counter() - t0,
-                              timings=timings)
+        result = SearchResult(
+            hits,
+            query,
+            candidates=len(ids),
+            cut=cut,
+            threshold=threshold,
+            generation=self.store.generation,
+            seconds=time.perf_counter() - t0,
+            timings=timings,
+        )
         self._results[key] = result
         return result
 

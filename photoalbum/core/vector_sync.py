@@ -44,7 +44,13 @@ def sync_store(catalog: Catalog, store: VectorStore, model_key: str) -> bool:
         ids, vecs = catalog.vectors(model_key, add.tolist())
         if len(ids):
             store.add(ids, vecs)
-    logger.info("vector index %s: generation %d → %d (+%d −%d)", model_key, store.generation, gen,
-                len(add), len(drop))
+    logger.info(
+        "vector index %s: generation %d → %d (+%d −%d)",
+        model_key,
+        store.generation,
+        gen,
+        len(add),
+        len(drop),
+    )
     store.generation = gen
     return bool(len(add) or len(drop))

@@ -575,7 +575,3 @@ def _file_crc(path: Path) -> tuple[int, int]:
             crc = zlib.crc32(chunk, crc)
             size += len(chunk)
     return size, crc
-
-
-
-

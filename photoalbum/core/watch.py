@@ -105,7 +105,9 @@ class FolderWatcher:
         self._stop.set()
         self._dirty.set()
 
-    def run(self, on_report: Callable[[IndexReport], None] | None = None, *, once: bool = False) -> None:
+    def run(
+        self, on_report: Callable[[IndexReport], None] | None = None, *, once: bool = False
+    ) -> None:
         """Watch until :meth:`stop` (or after one reconcile when ``once``)."""
         on_report = on_report or (lambda r: None)
         next_reconcile = 0.0  # reconcile at start
@@ -127,9 +129,15 @@ class FolderWatcher:
                     if once:
                         return
                     continue
-                timeout = max(0.05, min(next_reconcile - now,
-                                        self.debounce - (now - self._last_event)
-                                        if self._dirty.is_set() else next_reconcile - now))
+                timeout = max(
+                    0.05,
+                    min(
+                        next_reconcile - now,
+                        self.debounce - (now - self._last_event)
+                        if self._dirty.is_set()
+                        else next_reconcile - now,
+                    ),
+                )
                 self._dirty.wait(timeout=min(timeout, 1.0))
                 if self._dirty.is_set() and time.monotonic() - self._last_event < self.debounce:
                     time.sleep(min(0.2, self.debounce))

@@ -56,8 +56,16 @@ class WriterLock:
                 "wait for it to finish (or stop it) and try again"
             ) from None
         try:
-            self._info.write_text(json.dumps({"who": self.who, "pid": os.getpid(),
-                                              "host": socket.gethostname(), "since": time.time()}))
+            self._info.write_text(
+                json.dumps(
+                    {
+                        "who": self.who,
+                        "pid": os.getpid(),
+                        "host": socket.gethostname(),
+                        "since": time.time(),
+                    }
+                )
+            )
         except OSError as exc:  # informational only
             logger.debug("could not write lock info: %s", exc)
 
@@ -77,6 +85,10 @@ class WriterLock:
         self.acquire()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.release()

@@ -254,8 +254,9 @@ def run(args: Any) -> int:
             str(paths.library / SETTINGS_FILE), QtCore.QSettings.Format.IniFormat
         )
         options, pinned = load_options(args, settings)
-        parts = build_app(paths, options, settings, persist_model=not pinned, log_file=log_file,
-                          people=True)
+        parts = build_app(
+            paths, options, settings, persist_model=not pinned, log_file=log_file, people=True
+        )
         parts.window.open_folders(getattr(args, "open_folders", None) or [])
         parts.window.show()
 

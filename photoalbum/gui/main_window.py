@@ -156,7 +156,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.folder_model = FolderTreeModel(self)
         self.group_models = {
             kind: GroupListModel(
-                loader, thumbnail_path, channel=f"groups-{kind}", language=self.language, parent=self
+                loader,
+                thumbnail_path,
+                channel=f"groups-{kind}",
+                language=self.language,
+                parent=self,
             )
             for kind in KINDS
         }
@@ -292,9 +296,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.statusBar().addPermanentWidget(self.index_status)
         # A transient message is drawn where the label is: hide the label meanwhile, or the two
         # texts overlap.
-        self.statusBar().messageChanged.connect(
-            lambda text: self.status_label.setVisible(not text)
-        )
+        self.statusBar().messageChanged.connect(lambda text: self.status_label.setVisible(not text))
         self._show_page(PAGE_LOADING)
 
     def _build_actions(self) -> None:

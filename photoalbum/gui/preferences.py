@@ -12,7 +12,7 @@ logger = logging.getLogger(__name__)
 
 
 def system_language() -> str:
-    """"zh" when the desktop's locale is Chinese, else "en" (the languages scene names exist in)."""
+    """ "zh" when the desktop's locale is Chinese, else "en" (the languages scene names exist in)."""
     return "zh" if QtCore.QLocale.system().language() == QtCore.QLocale.Language.Chinese else "en"
 
 

@@ -129,15 +129,17 @@ def download_ready_made(
     root.mkdir(parents=True, exist_ok=True)
     ep = os.environ.get(ENV_HUB_ENDPOINT) or None
     try:
-        info = HfApi(endpoint=ep).model_info(ready.repo, revision=ready.revision,
-                                              files_metadata=True)
+        info = HfApi(endpoint=ep).model_info(
+            ready.repo, revision=ready.revision, files_metadata=True
+        )
     except Exception as exc:  # connection / HTTP / repository errors of several kinds
         raise OfflineError(offline_message(spec, ready, exc)) from exc
     commit = info.sha or ready.revision
     listing = {s.rfilename: s for s in info.siblings or []}
     wanted = select_files(ready.repo, listing)
-    result = Downloaded(root=root, repo=ready.repo, revision=ready.revision, commit=commit,
-                        endpoint=endpoint())
+    result = Downloaded(
+        root=root, repo=ready.repo, revision=ready.revision, commit=commit, endpoint=endpoint()
+    )
     registry = {name: sha for name, sha in ready.files if sha}
     supports_tqdm = "tqdm_class" in inspect.signature(hf_hub_download).parameters
     for name in wanted:
@@ -177,7 +179,8 @@ def select_files(repo: str, listing: dict[str, Any]) -> list[str]:
         rel = trust.member_path(name)  # a listing naming "../x" or "/x" is refused
         parts = rel.parts if rel is not None else ()
         if parts == ("config.json",) or (
-            len(parts) == 2 and parts[0] in TOWER_FOLDERS
+            len(parts) == 2
+            and parts[0] in TOWER_FOLDERS
             and not parts[1].lower().endswith(OTHER_RUNTIMES)
         ):
             wanted.append(name)
@@ -186,7 +189,8 @@ def select_files(repo: str, listing: dict[str, Any]) -> list[str]:
         missing.append("config.json")
     if missing:
         raise ModelNotAvailableError(
-            f"{repo} does not hold an export in immich's layout: no {', '.join(missing)}")
+            f"{repo} does not hold an export in immich's layout: no {', '.join(missing)}"
+        )
     return wanted
 
 
@@ -200,12 +204,13 @@ def _git_blob_id(path: Path) -> str:
     return h.hexdigest()
 
 
-def _check(result: Downloaded, repo: str, name: str, path: Path, registry: str | None,
-           sibling: Any) -> None:
+def _check(
+    result: Downloaded, repo: str, name: str, path: Path, registry: str | None, sibling: Any
+) -> None:
     digest = sha256_file(path)
     result.sha256[name] = digest
     lfs = getattr(sibling, "lfs", None)
-    lfs_sha = (lfs.get("sha256") if isinstance(lfs, dict) else getattr(lfs, "sha256", None))
+    lfs_sha = lfs.get("sha256") if isinstance(lfs, dict) else getattr(lfs, "sha256", None)
     blob = getattr(sibling, "blob_id", None)
     if registry:
         how, want, got = "registry sha256", registry.lower(), digest
@@ -217,7 +222,10 @@ def _check(result: Downloaded, repo: str, name: str, path: Path, registry: str |
         result.unverified.append(name)
         logger.warning(
             "UNVERIFIED: neither the registry nor the hub gives a checksum for %s/%s; "
-            "downloaded file has sha256 %s", repo, name, digest,
+            "downloaded file has sha256 %s",
+            repo,
+            name,
+            digest,
         )
         return
     if got != want:

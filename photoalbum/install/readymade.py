@@ -39,15 +39,15 @@ ProgressFn = Callable[[str, int, int], None]
 #: open_clip's OpenAI constants, used when an export carries no preprocess_cfg.json.
 OPENAI_MEAN = (0.48145466, 0.4578275, 0.40821073)
 OPENAI_STD = (0.26862954, 0.26130258, 0.27577711)
-IMAGE_PENDING = (
-    "fp32 until the INT8 check on your own photos (runs on the first indexing) decides"
-)
+IMAGE_PENDING = "fp32 until the INT8 check on your own photos (runs on the first indexing) decides"
 
 
 def find_layout_root(folder: Path) -> Path | None:
     """The folder (folder itself or one level down) holding an immich-layout export, else None."""
     folder = Path(folder)
-    candidates = [folder] + sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    candidates = (
+        [folder] + sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    )
     for c in candidates:
         if (c / "visual" / "model.onnx").is_file() and (c / "textual" / "model.onnx").is_file():
             return c
@@ -57,7 +57,9 @@ def find_layout_root(folder: Path) -> Path | None:
 def find_prepared_root(folder: Path) -> Path | None:
     """The folder (itself or one level down) holding our prepared layout (manifest.json)."""
     folder = Path(folder)
-    candidates = [folder] + sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    candidates = (
+        [folder] + sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    )
     for c in candidates:
         if (c / "manifest.json").is_file():
             return c
@@ -149,12 +151,18 @@ def _place_tower(src: Path, dst: Path, move: bool) -> None:
     try:
         model = onnx.load(str(src), load_external_data=True)
         onnx.save_model(
-            model, str(dst), save_as_external_data=True, all_tensors_to_one_file=True,
-            location=onnx_files.data_file(dst).name, size_threshold=onnx_files.SIZE_THRESHOLD,
+            model,
+            str(dst),
+            save_as_external_data=True,
+            all_tensors_to_one_file=True,
+            location=onnx_files.data_file(dst).name,
+            size_threshold=onnx_files.SIZE_THRESHOLD,
             convert_attribute=False,
         )
     except Exception as exc:  # onnx raises protobuf decode and file errors of several kinds
-        raise ModelNotAvailableError(f"cannot read the tower {src} with its weights: {exc}") from exc
+        raise ModelNotAvailableError(
+            f"cannot read the tower {src} with its weights: {exc}"
+        ) from exc
 
 
 def external_data_files(model_path: Path) -> list[str]:
@@ -182,7 +190,8 @@ def external_data_files(model_path: Path) -> list[str]:
             rel = None
         if rel is None:
             raise ModelNotAvailableError(
-                f"{model_path} names external weights at {location!r}, outside its folder")
+                f"{model_path} names external weights at {location!r}, outside its folder"
+            )
         found.add(rel.as_posix())
     return sorted(found)
 
@@ -200,12 +209,12 @@ def check_tower_file(model_path: Path, tower: str) -> None:
     """
     import onnx
 
-    missing = [f for f in external_data_files(model_path)
-               if not (model_path.parent / f).is_file()]
+    missing = [f for f in external_data_files(model_path) if not (model_path.parent / f).is_file()]
     if missing:
         raise ModelNotAvailableError(
             f"{tower}/model.onnx keeps its weights in {', '.join(missing)}, which the "
-            f"export does not hold (download or copy the whole {tower} folder)")
+            f"export does not hold (download or copy the whole {tower} folder)"
+        )
     model = onnx.load(str(model_path), load_external_data=False)
     opset = max((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), default=0)
     if opset and not _runtime_runs_opset(opset):
@@ -214,7 +223,8 @@ def check_tower_file(model_path: Path, tower: str) -> None:
         raise ModelNotAvailableError(
             f"{tower}/model.onnx uses ONNX opset {opset}, which onnxruntime "
             f"{onnxruntime.__version__} cannot run: upgrade onnxruntime, or use an export with "
-            f"an older opset")
+            f"an older opset"
+        )
     init = {i.name for i in model.graph.initializer}
     inputs = [i for i in model.graph.input if i.name not in init]
     if not inputs:
@@ -231,10 +241,12 @@ def check_tower_file(model_path: Path, tower: str) -> None:
                 f"visual/model.onnx takes {dtype} pixels shaped {_shape(dims)}"
                 f"{' (channels last, NHWC)' if channels_last else ''}: this is a newer export "
                 f"layout (raw uint8 NHWC pixels, normalisation inside the graph) that photoalbum "
-                f"does not use yet; install an export whose image input is float (N, 3, S, S)")
+                f"does not use yet; install an export whose image input is float (N, 3, S, S)"
+            )
     elif first.elem_type not in (onnx.TensorProto.INT32, onnx.TensorProto.INT64):
         raise ModelNotAvailableError(
-            f"textual/model.onnx takes {dtype} input shaped {_shape(dims)}, not token ids")
+            f"textual/model.onnx takes {dtype} input shaped {_shape(dims)}, not token ids"
+        )
 
 
 def _shape(dims: list[int | None]) -> str:

@@ -82,7 +82,7 @@ def remove_stale_extractions(downloads_dir: Path, now: float | None = None) -> l
     removed = []
     now = time.time() if now is None else now
     for entry in sorted(Path(downloads_dir).glob(f"{_EXTRACT_PREFIX}*")):
-        pid_text, _, rest = entry.name[len(_EXTRACT_PREFIX):].partition("-")
+        pid_text, _, rest = entry.name[len(_EXTRACT_PREFIX) :].partition("-")
         if rest and pid_text.isdigit():
             stale = int(pid_text) != os.getpid() and not _process_alive(int(pid_text))
         else:
@@ -128,7 +128,10 @@ def _check_source(folder: Path, root: Path) -> None:
 
 
 def _install_folder(
-    store: ModelStore, spec: ModelSpec, folder: Path, on_progress: ProgressFn | None,
+    store: ModelStore,
+    spec: ModelSpec,
+    folder: Path,
+    on_progress: ProgressFn | None,
     move: bool = False,
 ) -> PreparedModel:
     prepared = readymade.find_prepared_root(folder)

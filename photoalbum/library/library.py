@@ -63,7 +63,9 @@ def default_preparer() -> Callable[..., None] | None:
     return prepare_model
 
 
-def refuse_to_prepare(spec: ModelSpec, out_dir: Path, downloads_dir: Path, on_progress: Any) -> None:
+def refuse_to_prepare(
+    spec: ModelSpec, out_dir: Path, downloads_dir: Path, on_progress: Any
+) -> None:
     """A preparer for processes that must never load torch (the app's): the setup page prepares."""
     raise ModelNotAvailableError(
         f"model {spec.name} is not prepared: prepare it from the model setup page"
@@ -121,17 +123,29 @@ class Library:
         self._prepared: PreparedModel | None = None
         self._encoder: ClipEncoder | None = None
         self._store_uri = vector_store
-        target = parse_store_uri(vector_store or self.catalog.get_setting(STORE_SETTING),
-                                 vector_store_token)
-        self.vectors = LibraryVectors(self.catalog, paths.index_dir, target,
-                                      token=vector_store_token, model=self.prepared_model,
-                                      writer=self.writer)
+        target = parse_store_uri(
+            vector_store or self.catalog.get_setting(STORE_SETTING), vector_store_token
+        )
+        self.vectors = LibraryVectors(
+            self.catalog,
+            paths.index_dir,
+            target,
+            token=vector_store_token,
+            model=self.prepared_model,
+            writer=self.writer,
+        )
         self.people = LibraryPeople(self.catalog, paths.faces)
-        self.passes = LibraryPasses(self.catalog, self.people, background=background,
-                                    threads=threads)
-        self.finder = LibrarySearch(self.catalog, store=self.store, encoder=self.encoder,
-                                    model_key=lambda: self.model_key, people=self.people,
-                                    require_vectors=self._require_vectors)
+        self.passes = LibraryPasses(
+            self.catalog, self.people, background=background, threads=threads
+        )
+        self.finder = LibrarySearch(
+            self.catalog,
+            store=self.store,
+            encoder=self.encoder,
+            model_key=lambda: self.model_key,
+            people=self.people,
+            require_vectors=self._require_vectors,
+        )
 
     # --- lifetime ------------------------------------------------------------------------------
     def close(self) -> None:
@@ -145,8 +159,12 @@ class Library:
     def __enter__(self) -> Library:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
     def writer(self, who: str, timeout: float = 0.0) -> WriterLock:
@@ -165,19 +183,24 @@ class Library:
             self.paths.ensure_models()
             self._prepared = self.models.ensure(self.spec, self._preparer, self.on_model_progress)
             if self._prepared.random_weights:
-                logger.warning("model %s has RANDOM WEIGHTS: for tests and benchmarks only; "
-                               "search results are meaningless", self.spec.name)
+                logger.warning(
+                    "model %s has RANDOM WEIGHTS: for tests and benchmarks only; "
+                    "search results are meaningless",
+                    self.spec.name,
+                )
         return self._prepared
 
     def encoder(self) -> ClipEncoder:
         """The ONNX Runtime encoder (towers load lazily on first use)."""
         if self._encoder is None:
             if self._encoders is not None:  # shared with the process's other Libraries
-                self._encoder = self._encoders.get(self.prepared_model(), self.precision,
-                                                   self.threads)
+                self._encoder = self._encoders.get(
+                    self.prepared_model(), self.precision, self.threads
+                )
             else:
-                self._encoder = ClipEncoder(self.prepared_model(), precision=self.precision,
-                                            threads=self.threads)
+                self._encoder = ClipEncoder(
+                    self.prepared_model(), precision=self.precision, threads=self.threads
+                )
         return self._encoder
 
     @property
@@ -200,8 +223,12 @@ class Library:
         and the store's and the catalog's generations (opens the store)."""
         return self.vectors.info(has_vectors=self.recorded_model is not None)
 
-    def migrate_store(self, to: str, token: str | None = None,
-                      on_progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    def migrate_store(
+        self,
+        to: str,
+        token: str | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> dict[str, Any]:
         """Copy the vectors into the store at ``to`` and make it the library's store (see
         :meth:`LibraryVectors.migrate`); returns what it did (JSON-able)."""
         self._require_vectors()
@@ -302,27 +329,34 @@ class Library:
             if self.recorded_model is None:  # the library's first model
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)
             journal = DecodeJournal(self.paths.decode_journal)
-            self._int8_self_check(roots, on_progress, should_stop, wait_if_paused,
-                                  journal=journal)
+            self._int8_self_check(roots, on_progress, should_stop, wait_if_paused, journal=journal)
             if self._store_uri and self.catalog.get_setting(STORE_SETTING) is None:
                 # The first index with --vector-store makes it the library's store.
                 self.catalog.set_setting(STORE_SETTING, self.store_target.display())
             encoder = self.encoder()
             enabled = self.passes.enabled_passes() if passes else []
             # The index loads only if something changed: an unchanged rescan is stat calls only.
-            indexer = Indexer(self.catalog, self.vectors.writable, encoder, self.thumbnails,
-                              batch_size=batch_size, decode_workers=decode_workers,
-                              on_progress=on_progress, should_stop=should_stop,
-                              wait_if_paused=wait_if_paused,
-                              recent=self.recent_images if enabled else None,
-                              pass_side=max((p.min_side for p in enabled), default=0),
-                              journal=journal)
+            indexer = Indexer(
+                self.catalog,
+                self.vectors.writable,
+                encoder,
+                self.thumbnails,
+                batch_size=batch_size,
+                decode_workers=decode_workers,
+                on_progress=on_progress,
+                should_stop=should_stop,
+                wait_if_paused=wait_if_paused,
+                recent=self.recent_images if enabled else None,
+                pass_side=max((p.min_side for p in enabled), default=0),
+                journal=journal,
+            )
             report = indexer.run(roots)
             if not report.cancelled and self.recorded_model != self.spec.name:
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)
             if enabled and not report.cancelled:
-                report.passes = self.passes.run(enabled, on_progress, should_stop,
-                                                wait_if_paused, yield_passes)
+                report.passes = self.passes.run(
+                    enabled, on_progress, should_stop, wait_if_paused, yield_passes
+                )
                 report.cancelled = report.passes.cancelled
         self.finder.forget()
         return report
@@ -348,15 +382,24 @@ class Library:
 
         def report(done: int, total: int) -> None:
             if on_progress is not None:
-                on_progress(IndexProgress("int8-check", done, total,
-                                          "checking INT8 on a sample of your photos"))
+                on_progress(
+                    IndexProgress(
+                        "int8-check", done, total, "checking INT8 on a sample of your photos"
+                    )
+                )
 
         report(0, 0)
         candidates = selfcheck.sample_paths([r.path for r in roots])
         with journal.appending():
-            result = selfcheck.run_check(model, candidates, threads=self.threads,
-                                         on_progress=report, should_stop=should_stop,
-                                         wait_if_paused=wait_if_paused, journal=journal)
+            result = selfcheck.run_check(
+                model,
+                candidates,
+                threads=self.threads,
+                on_progress=report,
+                should_stop=should_stop,
+                wait_if_paused=wait_if_paused,
+                journal=journal,
+            )
         if result is not None:
             self._prepared = selfcheck.record(model, result)
             self._encoder = None  # the next encoder reads the new "auto" precision
@@ -370,20 +413,29 @@ class Library:
         """Parse query words (CLI argv or a search-bar line) plus ``--image`` paths."""
         return self.finder.parse(tokens, images)
 
-    def search(self, query: Query, k: int = 20, flt: PhotoFilter | None = None, *,
-               cutoff: bool = True, exclude_ids: Sequence[int] = ()) -> SearchResult:
+    def search(
+        self,
+        query: Query,
+        k: int = 20,
+        flt: PhotoFilter | None = None,
+        *,
+        cutoff: bool = True,
+        exclude_ids: Sequence[int] = (),
+    ) -> SearchResult:
         """Search the library, person terms included (see :meth:`LibrarySearch.search`)."""
         return self.finder.search(query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids)
 
-    def similar(self, path: str, k: int = 20, flt: PhotoFilter | None = None, *,
-                cutoff: bool = True) -> SearchResult:
+    def similar(
+        self, path: str, k: int = 20, flt: PhotoFilter | None = None, *, cutoff: bool = True
+    ) -> SearchResult:
         """Photos that look like the image at ``path`` (inside the library or not)."""
         return self.finder.similar(path, k, flt, cutoff=cutoff)
 
     def _require_vectors(self) -> None:
         if self.recorded_model is None:
-            raise UserError("nothing is indexed yet: run 'photoalbum add FOLDER' and "
-                            "'photoalbum index' first")
+            raise UserError(
+                "nothing is indexed yet: run 'photoalbum add FOLDER' and 'photoalbum index' first"
+            )
 
     # --- background passes ---------------------------------------------------------------------
     @property
@@ -427,8 +479,9 @@ class Library:
     ) -> PassReport:
         """Run the enabled passes over what they still have to do (no scan, no CLIP)."""
         with self.writer("passes", timeout=lock_timeout):
-            return self.passes.run(self.passes.enabled_passes(), on_progress, should_stop,
-                                   wait_if_paused)
+            return self.passes.run(
+                self.passes.enabled_passes(), on_progress, should_stop, wait_if_paused
+            )
 
     def pass_status(self) -> list[dict[str, Any]]:
         """Per pass: name, enabled, done, failed, todo and a few failures (JSON-able)."""
@@ -447,14 +500,23 @@ class Library:
         """The faces pass over this library (needs dlib: the ``faces`` extra)."""
         return self.people.faces_pass(options)
 
-    def scan_faces(self, *, on_progress: Callable[[PassProgress], None] | None = None,
-                   should_stop: Callable[[], bool] | None = None, lock_timeout: float = 0.0,
-                   options: AnalyzerOptions | None = None) -> tuple[PassReport, GroupingReport]:
+    def scan_faces(
+        self,
+        *,
+        on_progress: Callable[[PassProgress], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        lock_timeout: float = 0.0,
+        options: AnalyzerOptions | None = None,
+    ) -> tuple[PassReport, GroupingReport]:
         """Switch the faces pass on and run it alone over what it has not done, then group new
         faces into people. Returns (PassReport, GroupingReport). Resumable after a kill."""
-        return self.people.scan(self.passes, self.writer("faces", timeout=lock_timeout),
-                                on_progress=on_progress, should_stop=should_stop,
-                                options=options)
+        return self.people.scan(
+            self.passes,
+            self.writer("faces", timeout=lock_timeout),
+            on_progress=on_progress,
+            should_stop=should_stop,
+            options=options,
+        )
 
     def wipe_faces(self, lock_timeout: float = 0.0) -> int:
         """Delete every face, person and crop, and switch the faces pass off; returns faces gone."""
@@ -477,14 +539,21 @@ class Library:
                 self._prepared = prepared
                 vectors = len(self.store())
         return LibraryStatus(
-            library=str(self.paths.library), model=self.spec.name,
+            library=str(self.paths.library),
+            model=self.spec.name,
             recorded_model=self.recorded_model,
             roots=tuple(r.path for r in self.catalog.roots()),
-            photos=counts.photos, indexed=counts.indexed, pending=counts.pending,
-            failed=counts.failed, gone=counts.gone, failures=tuple(counts.failures),
-            model_id=key, model_prepared=prepared is not None,
+            photos=counts.photos,
+            indexed=counts.indexed,
+            pending=counts.pending,
+            failed=counts.failed,
+            gone=counts.gone,
+            failures=tuple(counts.failures),
+            model_id=key,
+            model_prepared=prepared is not None,
             random_weights=self.spec.random_weights,
-            vector_store=self.store_target.display(), vectors=vectors,
+            vector_store=self.store_target.display(),
+            vectors=vectors,
             passes=tuple(self.passes.status()),
         )
 
@@ -493,6 +562,10 @@ class Library:
         from photoalbum.core.scenes import ScenesService, scenes_dir
 
         self._require_vectors()
-        return ScenesService(self.catalog, self.model_key,
-                             scenes_dir(self.paths.library, self.model_key),
-                             text_encoder=self.encoder(), thumbnails=self.thumbnails)
+        return ScenesService(
+            self.catalog,
+            self.model_key,
+            scenes_dir(self.paths.library, self.model_key),
+            text_encoder=self.encoder(),
+            thumbnails=self.thumbnails,
+        )

@@ -35,8 +35,9 @@ class LibraryPasses:
         threads: the library's thread budget (None: all cores).
     """
 
-    def __init__(self, catalog: SqlCatalog, people: LibraryPeople, *, background: bool,
-                 threads: int | None) -> None:
+    def __init__(
+        self, catalog: SqlCatalog, people: LibraryPeople, *, background: bool, threads: int | None
+    ) -> None:
         self.catalog = catalog
         self.people = people
         self.background = background
@@ -77,8 +78,10 @@ class LibraryPasses:
         """Whether the pass is switched on for this library (its default until set)."""
         builders = self.builders()
         if name not in builders:
-            raise UserError(f"no background pass called {name!r} "
-                            f"(known: {', '.join(sorted(builders)) or 'none'})")
+            raise UserError(
+                f"no background pass called {name!r} "
+                f"(known: {', '.join(sorted(builders)) or 'none'})"
+            )
         value = self.catalog.get_setting(pass_setting_key(name))
         return builders[name][0] if value is None else value == "1"
 
@@ -103,19 +106,29 @@ class LibraryPasses:
         self.enabled(name)  # validates the name
         self.catalog.pass_state.reset_pass(name)
 
-    def run(self, enabled: Sequence[PhotoPass],
-            on_progress: Callable[[IndexProgress], None] | None,
-            should_stop: Callable[[], bool] | None,
-            wait_if_paused: Callable[[], None] | None,
-            should_yield: Callable[[], bool] | None = None) -> PassReport:
+    def run(
+        self,
+        enabled: Sequence[PhotoPass],
+        on_progress: Callable[[IndexProgress], None] | None,
+        should_stop: Callable[[], bool] | None,
+        wait_if_paused: Callable[[], None] | None,
+        should_yield: Callable[[], bool] | None = None,
+    ) -> PassReport:
         """Run ``enabled`` over what they still have to do; call with the writer lock held."""
+
         def progress(p: PassProgress) -> None:
             if on_progress is not None:
                 on_progress(IndexProgress(f"pass:{p.name}", p.done, p.total, p.current, p.rate))
 
-        runner = PassRunner(self.catalog.pass_state, enabled, recent=self.recent_images,
-                            on_progress=progress, should_stop=should_stop,
-                            should_yield=should_yield, wait_if_paused=wait_if_paused)
+        runner = PassRunner(
+            self.catalog.pass_state,
+            enabled,
+            recent=self.recent_images,
+            on_progress=progress,
+            should_stop=should_stop,
+            should_yield=should_yield,
+            wait_if_paused=wait_if_paused,
+        )
         try:
             report = runner.run()
         finally:
@@ -130,10 +143,18 @@ class LibraryPasses:
         for name in self.builders():
             p = self.get(name)
             counts = self.catalog.pass_state.pass_counts(name, p.version)
-            out.append(PassStatus(name=name, title=getattr(p, "title", name),
-                                  enabled=self.enabled(name), version=p.version,
-                                  done=counts.done, failed=counts.failed, todo=counts.todo,
-                                  failures=tuple(counts.failures)))
+            out.append(
+                PassStatus(
+                    name=name,
+                    title=getattr(p, "title", name),
+                    enabled=self.enabled(name),
+                    version=p.version,
+                    done=counts.done,
+                    failed=counts.failed,
+                    todo=counts.todo,
+                    failures=tuple(counts.failures),
+                )
+            )
         return out
 
     def close(self) -> None:

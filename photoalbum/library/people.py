@@ -53,10 +53,15 @@ class LibraryPeople:
 
         return FacesPass(self.face_store(), FaceCrops(self.faces_dir), options)
 
-    def scan(self, passes: LibraryPasses, lock: WriterLock, *,
-             on_progress: Callable[[PassProgress], None] | None = None,
-             should_stop: Callable[[], bool] | None = None,
-             options: AnalyzerOptions | None = None) -> tuple[PassReport, GroupingReport]:
+    def scan(
+        self,
+        passes: LibraryPasses,
+        lock: WriterLock,
+        *,
+        on_progress: Callable[[PassProgress], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        options: AnalyzerOptions | None = None,
+    ) -> tuple[PassReport, GroupingReport]:
         """Switch the faces pass on and run it alone over what it has not done, then group new
         faces into people, under ``lock``. Resumable after a kill."""
         from photoalbum.core.faces.analyzer import models_dir
@@ -65,8 +70,13 @@ class LibraryPeople:
         with lock:
             passes.set_enabled("faces", True)
             faces = self.faces_pass(options) if options is not None else passes.get("faces")
-            runner = PassRunner(self.catalog.pass_state, [faces], recent=passes.recent_images,
-                                on_progress=on_progress, should_stop=should_stop)
+            runner = PassRunner(
+                self.catalog.pass_state,
+                [faces],
+                recent=passes.recent_images,
+                on_progress=on_progress,
+                should_stop=should_stop,
+            )
             report = runner.run()
             grouping = self.service().update()
         return report, grouping

@@ -31,9 +31,16 @@ class LibrarySearch:
         require_vectors: raises a UserError when nothing is indexed yet.
     """
 
-    def __init__(self, catalog: SqlCatalog, *, store: Callable[[], VectorStore],
-                 encoder: Callable[[], ClipEncoder], model_key: Callable[[], str],
-                 people: LibraryPeople, require_vectors: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        catalog: SqlCatalog,
+        *,
+        store: Callable[[], VectorStore],
+        encoder: Callable[[], ClipEncoder],
+        model_key: Callable[[], str],
+        people: LibraryPeople,
+        require_vectors: Callable[[], None],
+    ) -> None:
         self.catalog = catalog
         self._store = store
         self._encoder = encoder
@@ -46,8 +53,9 @@ class LibrarySearch:
         """The searcher over the current store (a new one when the store was reopened)."""
         store = self._store()
         if self._searcher is None or self._searcher.store is not store:
-            self._searcher = Searcher(self.catalog, store, self._model_key(), self._encoder,
-                                      self._encoder)
+            self._searcher = Searcher(
+                self.catalog, store, self._model_key(), self._encoder, self._encoder
+            )
         return self._searcher
 
     def forget(self) -> None:
@@ -58,15 +66,24 @@ class LibrarySearch:
     def parse(tokens: Sequence[str] | str, images: Sequence[str] = ()) -> Query:
         """Parse query words (CLI argv or a search-bar line) plus ``--image`` paths."""
         query = parse_query(tokens, is_image_file=_is_image_file)
-        extra = [Term(weight=1.0, image_path=str(Path(p).expanduser().absolute()),
-                      label=Path(p).name) for p in images]
+        extra = [
+            Term(weight=1.0, image_path=str(Path(p).expanduser().absolute()), label=Path(p).name)
+            for p in images
+        ]
         for p in images:
             if not Path(p).expanduser().is_file():
                 raise UserError(f"no such image: {p}")
         return query.with_terms(*extra)
 
-    def search(self, query: Query, k: int = 20, flt: PhotoFilter | None = None, *,
-               cutoff: bool = True, exclude_ids: Sequence[int] = ()) -> SearchResult:
+    def search(
+        self,
+        query: Query,
+        k: int = 20,
+        flt: PhotoFilter | None = None,
+        *,
+        cutoff: bool = True,
+        exclude_ids: Sequence[int] = (),
+    ) -> SearchResult:
         """Search the library (see :mod:`photoalbum.core.search`).
 
         Person terms (``person:NAME``, ``人物:NAME``, or a plain term that is a person's name)
@@ -82,24 +99,30 @@ class LibrarySearch:
         service = self.people.service()
         pf = apply_people(query, flt, exclude_ids, service.resolve, service.photo_ids)
         if not pf.people_only:
-            result = self.searcher().search(pf.query, k, pf.flt, cutoff=cutoff,
-                                            exclude_ids=pf.exclude_ids)
+            result = self.searcher().search(
+                pf.query, k, pf.flt, cutoff=cutoff, exclude_ids=pf.exclude_ids
+            )
             return dataclasses.replace(result, query=query)
         return self._people_photos(query, pf.flt, pf.exclude_ids, k)
 
-    def _people_photos(self, query: Query, flt: PhotoFilter, exclude: Sequence[int],
-                       k: int) -> SearchResult:
+    def _people_photos(
+        self, query: Query, flt: PhotoFilter, exclude: Sequence[int], k: int
+    ) -> SearchResult:
         """A query of person terms alone: their photos, newest first."""
         ids = self.catalog.filter_ids(flt, self._model_key())
         if exclude:
             ids = np.setdiff1d(ids, np.asarray(exclude, dtype=np.int64))
-        photos = sorted(self.catalog.photos([int(i) for i in ids]),
-                        key=lambda p: (p.taken_or_file_time, p.id), reverse=True)
+        photos = sorted(
+            self.catalog.photos([int(i) for i in ids]),
+            key=lambda p: (p.taken_or_file_time, p.id),
+            reverse=True,
+        )
         hits = [SearchHit(p, 0.0, ()) for p in photos[:k]]
         return SearchResult(hits, query, candidates=len(photos))
 
-    def similar(self, path: str, k: int = 20, flt: PhotoFilter | None = None, *,
-                cutoff: bool = True) -> SearchResult:
+    def similar(
+        self, path: str, k: int = 20, flt: PhotoFilter | None = None, *, cutoff: bool = True
+    ) -> SearchResult:
         """Photos that look like the image at ``path`` (inside the library or not)."""
         p = Path(path).expanduser()
         if not p.is_file():

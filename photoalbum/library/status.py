@@ -21,10 +21,16 @@ class PassStatus:
 
     def to_json(self) -> dict[str, Any]:
         """The pass as ``passes --json`` and ``status --json`` print it."""
-        return {"name": self.name, "title": self.title, "enabled": self.enabled,
-                "version": self.version, "done": self.done, "failed": self.failed,
-                "todo": self.todo,
-                "failures": [{"path": p, "reason": r} for p, r in self.failures]}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "enabled": self.enabled,
+            "version": self.version,
+            "done": self.done,
+            "failed": self.failed,
+            "todo": self.todo,
+            "failures": [{"path": p, "reason": r} for p, r in self.failures],
+        }
 
 
 @dataclass(frozen=True)
@@ -56,13 +62,20 @@ class LibraryStatus:
     def to_json(self) -> dict[str, Any]:
         """The ``status --json`` dict (vectors 0 when not counted)."""
         return {
-            "library": self.library, "model": self.model, "recorded_model": self.recorded_model,
+            "library": self.library,
+            "model": self.model,
+            "recorded_model": self.recorded_model,
             "roots": list(self.roots),
-            "photos": self.photos, "indexed": self.indexed, "pending": self.pending,
-            "failed": self.failed, "gone": self.gone,
+            "photos": self.photos,
+            "indexed": self.indexed,
+            "pending": self.pending,
+            "failed": self.failed,
+            "gone": self.gone,
             "failures": [{"path": p, "reason": r} for p, r in self.failures],
-            "model_id": self.model_id, "model_prepared": self.model_prepared,
-            "random_weights": self.random_weights, "vector_store": self.vector_store,
+            "model_id": self.model_id,
+            "model_prepared": self.model_prepared,
+            "random_weights": self.random_weights,
+            "vector_store": self.vector_store,
             "vectors": self.vectors or 0,
             "passes": [p.to_json() for p in self.passes],
         }

@@ -46,12 +46,20 @@ class StoreInfo:
 
     def to_json(self) -> dict[str, Any]:
         """The ``store info --json`` dict (the counts only once there are vectors)."""
-        out: dict[str, Any] = {"vector_store": self.vector_store, "kind": self.kind,
-                               "recorded": self.recorded}
+        out: dict[str, Any] = {
+            "vector_store": self.vector_store,
+            "kind": self.kind,
+            "recorded": self.recorded,
+        }
         if self.vectors is not None:
-            out.update({"vectors": self.vectors, "generation": self.generation,
-                        "catalog_generation": self.catalog_generation,
-                        "collection": self.collection})
+            out.update(
+                {
+                    "vectors": self.vectors,
+                    "generation": self.generation,
+                    "catalog_generation": self.catalog_generation,
+                    "collection": self.collection,
+                }
+            )
         return out
 
 
@@ -67,9 +75,16 @@ class LibraryVectors:
         writer: the library's writer lock (``writer(who)``).
     """
 
-    def __init__(self, catalog: SqlCatalog, index_dir: Path, target: StoreTarget, *,
-                 token: str | None, model: Callable[[], PreparedModel],
-                 writer: Callable[[str], WriterLock]) -> None:
+    def __init__(
+        self,
+        catalog: SqlCatalog,
+        index_dir: Path,
+        target: StoreTarget,
+        *,
+        token: str | None,
+        model: Callable[[], PreparedModel],
+        writer: Callable[[str], WriterLock],
+    ) -> None:
         self.catalog = catalog
         self.index_dir = index_dir
         self.target = target
@@ -123,9 +138,13 @@ class LibraryVectors:
 
         prepared = self._model()
         lid = self.library_id()
-        return MilvusStore.connect(target, prepared.dim, model_key=prepared.model_key,
-                                   library_id=lid,
-                                   collection=collection_name(lid, prepared.path.name))
+        return MilvusStore.connect(
+            target,
+            prepared.dim,
+            model_key=prepared.model_key,
+            library_id=lid,
+            collection=collection_name(lid, prepared.path.name),
+        )
 
     def _milvus_store(self, *, locked: bool) -> MilvusStore:
         """The Milvus store, repaired against the catalog by whoever may write.
@@ -168,13 +187,22 @@ class LibraryVectors:
         if not has_vectors:
             return StoreInfo(self.target.display(), self.target.kind, recorded)
         store = self.store()
-        return StoreInfo(self.target.display(), self.target.kind, recorded,
-                         vectors=len(store), generation=int(store.generation),
-                         catalog_generation=self.catalog.generation(self.model_key),
-                         collection=getattr(store, "collection", None))
+        return StoreInfo(
+            self.target.display(),
+            self.target.kind,
+            recorded,
+            vectors=len(store),
+            generation=int(store.generation),
+            catalog_generation=self.catalog.generation(self.model_key),
+            collection=getattr(store, "collection", None),
+        )
 
-    def migrate(self, to: str, token: str | None = None,
-                on_progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    def migrate(
+        self,
+        to: str,
+        token: str | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> dict[str, Any]:
         """Copy the vectors into the store at ``to`` and make it the library's store.
 
         Runs under the writer lock: the current store is first brought in step with the catalog,
@@ -194,8 +222,9 @@ class LibraryVectors:
             if target.is_milvus:
                 dst = self.open_milvus(target)
             else:
-                dst = HnswStore.empty(self._model().dim, path=self.index_path(),
-                                      capacity_hint=max(1024, len(src)))
+                dst = HnswStore.empty(
+                    self._model().dim, path=self.index_path(), capacity_hint=max(1024, len(src))
+                )
             try:
                 report = copy_vectors(src, dst, on_progress=on_progress)
                 dst.save(gen)
@@ -206,9 +235,14 @@ class LibraryVectors:
         old = self.target.display()
         self.close()
         self.target = target
-        return {"from": old, "to": target.display(), "vectors": report.copied,
-                "removed_stale": report.removed, "generation": gen,
-                "seconds": round(report.seconds, 3)}
+        return {
+            "from": old,
+            "to": target.display(),
+            "vectors": report.copied,
+            "removed_stale": report.removed,
+            "generation": gen,
+            "seconds": round(report.seconds, 3),
+        }
 
     def close(self) -> None:
         """Release the store (a Milvus connection); the next :meth:`store` opens it again."""

@@ -318,9 +318,9 @@ class SqlCatalog:
         with self._db.transaction(write=True) as c:
             chosen = P.c.id.in_(_json_ids(ids))
             rows = c.execute(
-                select(P.c.id, P.c.root_id, P.c.path, P.c.size, P.c.mtime_ns, P.c.fingerprint).where(
-                    chosen
-                )
+                select(
+                    P.c.id, P.c.root_id, P.c.path, P.c.size, P.c.mtime_ns, P.c.fingerprint
+                ).where(chosen)
             ).all()
             if not rows:
                 return 0
@@ -499,8 +499,11 @@ class SqlCatalog:
         with self._db.transaction() as c:
             cur = _raw(c)
             # A search's few hundred ids need no count first (one query instead of two).
-            n = len(ids) if ids is not None else cur.execute(f"SELECT COUNT(*) {base}",
-                                                             params).fetchone()[0]
+            n = (
+                len(ids)
+                if ids is not None
+                else cur.execute(f"SELECT COUNT(*) {base}", params).fetchone()[0]
+            )
             dim = _model_dim(c, model_key)
             if n == 0:
                 return np.zeros(0, np.int64), np.zeros((0, dim or 0), np.float32)
@@ -616,7 +619,9 @@ class SqlCatalog:
     def keyword_revision(self) -> int:
         """A counter bumped (by triggers) whenever a photo's name text or read text changes."""
         with self._db.transaction() as c:
-            return int(c.exec_driver_sql("SELECT n FROM keyword_revision WHERE id = 1").scalar_one())
+            return int(
+                c.exec_driver_sql("SELECT n FROM keyword_revision WHERE id = 1").scalar_one()
+            )
 
     def status_counts(self, model_key: str) -> StatusCounts:
         """Counts by status for ``model_key`` ("" = any model) and up to 100 failures.

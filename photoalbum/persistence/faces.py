@@ -42,22 +42,37 @@ class SqlFaceStore:
                 r = o.result
                 if o.failed or not isinstance(r, FacesResult):
                     continue
-                if c.execute(text("SELECT 1 FROM photos WHERE id = :id"),
-                             {"id": o.photo_id}).first() is None:
+                if (
+                    c.execute(
+                        text("SELECT 1 FROM photos WHERE id = :id"), {"id": o.photo_id}
+                    ).first()
+                    is None
+                ):
                     continue  # forgotten while the pass ran
                 c.execute(text("DELETE FROM faces WHERE photo_id = :id"), {"id": o.photo_id})
                 rows = [
-                    {"p": o.photo_id, "x": f.box.x, "y": f.box.y, "w": f.box.w, "h": f.box.h,
-                     "l": json.dumps([[round(a, 5), round(b, 5)] for a, b in f.landmarks]),
-                     "s": float(f.score), "d": np.asarray(f.descriptor, dtype="<f4").tobytes(),
-                     "c": r.crops[n] if n < len(r.crops) else None}
+                    {
+                        "p": o.photo_id,
+                        "x": f.box.x,
+                        "y": f.box.y,
+                        "w": f.box.w,
+                        "h": f.box.h,
+                        "l": json.dumps([[round(a, 5), round(b, 5)] for a, b in f.landmarks]),
+                        "s": float(f.score),
+                        "d": np.asarray(f.descriptor, dtype="<f4").tobytes(),
+                        "c": r.crops[n] if n < len(r.crops) else None,
+                    }
                     for n, f in enumerate(r.faces)
                 ]
                 if rows:
-                    c.execute(text(
-                        "INSERT INTO faces (photo_id, x, y, w, h, landmarks, score, descriptor,"
-                        " crop, person_id, pinned, seen) VALUES (:p, :x, :y, :w, :h, :l, :s, :d,"
-                        " :c, NULL, 0, 0)"), rows)
+                    c.execute(
+                        text(
+                            "INSERT INTO faces (photo_id, x, y, w, h, landmarks, score, descriptor,"
+                            " crop, person_id, pinned, seen) VALUES (:p, :x, :y, :w, :h, :l, :s, :d,"
+                            " :c, NULL, 0, 0)"
+                        ),
+                        rows,
+                    )
             record_outcomes(c, name, version, outcomes)
 
     # --- faces ------------------------------------------------------------------------------
@@ -71,16 +86,20 @@ class SqlFaceStore:
             cond.append("f.person_id = :person")
             args["person"] = int(person_id)
         where = " AND ".join([_LIVE, *cond])
-        sql = ("SELECT f.id, f.photo_id, f.x, f.y, f.w, f.h, f.landmarks, f.score, f.person_id,"
-               " f.crop, f.pinned FROM faces f JOIN photos p ON p.id = f.photo_id"
-               f" WHERE {where} ORDER BY f.w * f.h DESC, f.id")
+        sql = (
+            "SELECT f.id, f.photo_id, f.x, f.y, f.w, f.h, f.landmarks, f.score, f.person_id,"
+            " f.crop, f.pinned FROM faces f JOIN photos p ON p.id = f.photo_id"
+            f" WHERE {where} ORDER BY f.w * f.h DESC, f.id"
+        )
         with self._db.transaction() as c:
             return [_face(r) for r in c.execute(text(sql), args)]
 
     def face_vectors(self) -> FaceVectors:
         """Every face of a live photo, with its person and descriptor."""
-        sql = ("SELECT f.id, COALESCE(f.person_id, -1), f.pinned, f.descriptor, f.seen FROM faces f"
-               f" JOIN photos p ON p.id = f.photo_id WHERE {_LIVE} ORDER BY f.id")
+        sql = (
+            "SELECT f.id, COALESCE(f.person_id, -1), f.pinned, f.descriptor, f.seen FROM faces f"
+            f" JOIN photos p ON p.id = f.photo_id WHERE {_LIVE} ORDER BY f.id"
+        )
         with self._db.transaction() as c:
             rows = c.execute(text(sql)).all()
         n = len(rows)
@@ -93,8 +112,12 @@ class SqlFaceStore:
             seen=np.fromiter((bool(r[4]) for r in rows), dtype=bool, count=n),
         )
 
-    def apply_grouping(self, assign: Mapping[int, int], new_groups: Sequence[Sequence[int]],
-                       seen: Sequence[int] = ()) -> list[int]:
+    def apply_grouping(
+        self,
+        assign: Mapping[int, int],
+        new_groups: Sequence[Sequence[int]],
+        seen: Sequence[int] = (),
+    ) -> list[int]:
         """Set faces' people (unpinned faces only), make a new person per group and mark the
         ``seen`` faces as considered; returns the new people's ids.
 
@@ -107,13 +130,19 @@ class SqlFaceStore:
             if assign:
                 c.execute(upd, [{"p": int(p), "f": int(f)} for f, p in assign.items()])
             for group in new_groups:
-                pid = c.execute(text("INSERT INTO people (name, hidden, excluded, created_at)"
-                                     " VALUES (NULL, 0, 0, :t) RETURNING id"), {"t": now}).scalar_one()
+                pid = c.execute(
+                    text(
+                        "INSERT INTO people (name, hidden, excluded, created_at)"
+                        " VALUES (NULL, 0, 0, :t) RETURNING id"
+                    ),
+                    {"t": now},
+                ).scalar_one()
                 made.append(int(pid))
                 c.execute(upd, [{"p": int(pid), "f": int(f)} for f in group])
             if len(seen):
-                c.execute(text("UPDATE faces SET seen = 1 WHERE id = :f"),
-                          [{"f": int(f)} for f in seen])
+                c.execute(
+                    text("UPDATE faces SET seen = 1 WHERE id = :f"), [{"f": int(f)} for f in seen]
+                )
             _drop_empty(c)
         return made
 
@@ -151,23 +180,45 @@ class SqlFaceStore:
             covers = {r[6] for r in rows if r[6] is not None}
             crop = {}
             if covers:
-                crop = {int(i): cr for i, cr in c.execute(
-                    text("SELECT id, crop FROM faces WHERE id IN (SELECT value FROM json_each(:ids))"),
-                    {"ids": json.dumps(sorted(covers))})}
-        return [Person(id=int(r[0]), name=r[1], hidden=bool(r[2]), excluded=bool(r[3]),
-                       face_count=int(r[4]), photo_count=int(r[5]), cover_face_id=r[6],
-                       cover_crop=crop.get(r[6]) if r[6] is not None else None) for r in rows]
+                crop = {
+                    int(i): cr
+                    for i, cr in c.execute(
+                        text(
+                            "SELECT id, crop FROM faces WHERE id IN (SELECT value FROM json_each(:ids))"
+                        ),
+                        {"ids": json.dumps(sorted(covers))},
+                    )
+                }
+        return [
+            Person(
+                id=int(r[0]),
+                name=r[1],
+                hidden=bool(r[2]),
+                excluded=bool(r[3]),
+                face_count=int(r[4]),
+                photo_count=int(r[5]),
+                cover_face_id=r[6],
+                cover_crop=crop.get(r[6]) if r[6] is not None else None,
+            )
+            for r in rows
+        ]
 
     def people_named(self, name: str) -> list[Person]:
         """People whose name equals ``name`` (case-insensitive), excluded ones left out."""
-        return self._people("pe.excluded = 0 AND pe.name IS NOT NULL AND lower(pe.name) = lower(:n)",
-                            {"n": name.strip()})
+        return self._people(
+            "pe.excluded = 0 AND pe.name IS NOT NULL AND lower(pe.name) = lower(:n)",
+            {"n": name.strip()},
+        )
 
     def names(self) -> list[str]:
         """Every name given to a person that is not excluded."""
         with self._db.transaction() as c:
-            return [r[0] for r in c.execute(text(
-                "SELECT DISTINCT name FROM people WHERE name IS NOT NULL AND excluded = 0"))]
+            return [
+                r[0]
+                for r in c.execute(
+                    text("SELECT DISTINCT name FROM people WHERE name IS NOT NULL AND excluded = 0")
+                )
+            ]
 
     def rename(self, person_id: int, name: str | None) -> None:
         """Name a person (None or "" forgets the name)."""
@@ -176,20 +227,27 @@ class SqlFaceStore:
             raise UserError(f"a person's name cannot contain ':' or start with + or -: {clean!r}")
         with self._db.transaction(write=True) as c:
             _require(c, person_id)
-            c.execute(text("UPDATE people SET name = :n WHERE id = :id"),
-                      {"n": clean, "id": int(person_id)})
+            c.execute(
+                text("UPDATE people SET name = :n WHERE id = :id"),
+                {"n": clean, "id": int(person_id)},
+            )
 
-    def set_flags(self, person_id: int, *, hidden: bool | None = None,
-                  excluded: bool | None = None) -> None:
+    def set_flags(
+        self, person_id: int, *, hidden: bool | None = None, excluded: bool | None = None
+    ) -> None:
         """Hide/show a person in the list; exclude/include a person in grouping."""
         with self._db.transaction(write=True) as c:
             _require(c, person_id)
             if hidden is not None:
-                c.execute(text("UPDATE people SET hidden = :h WHERE id = :id"),
-                          {"h": bool(hidden), "id": int(person_id)})
+                c.execute(
+                    text("UPDATE people SET hidden = :h WHERE id = :id"),
+                    {"h": bool(hidden), "id": int(person_id)},
+                )
             if excluded is not None:
-                c.execute(text("UPDATE people SET excluded = :e WHERE id = :id"),
-                          {"e": bool(excluded), "id": int(person_id)})
+                c.execute(
+                    text("UPDATE people SET excluded = :e WHERE id = :id"),
+                    {"e": bool(excluded), "id": int(person_id)},
+                )
 
     def merge(self, into: int, others: Sequence[int]) -> None:
         """Move every face of ``others`` into ``into`` (pinned there) and delete ``others``."""
@@ -198,19 +256,25 @@ class SqlFaceStore:
             _require(c, into)
             for o in others:
                 _require(c, o)
-            keep_name = c.execute(text("SELECT name FROM people WHERE id = :id"),
-                                  {"id": int(into)}).scalar()
+            keep_name = c.execute(
+                text("SELECT name FROM people WHERE id = :id"), {"id": int(into)}
+            ).scalar()
             if keep_name is None:  # the merged person takes a name one of the others had
                 for o in others:
-                    name = c.execute(text("SELECT name FROM people WHERE id = :id"),
-                                     {"id": o}).scalar()
+                    name = c.execute(
+                        text("SELECT name FROM people WHERE id = :id"), {"id": o}
+                    ).scalar()
                     if name:
-                        c.execute(text("UPDATE people SET name = :n WHERE id = :id"),
-                                  {"n": name, "id": int(into)})
+                        c.execute(
+                            text("UPDATE people SET name = :n WHERE id = :id"),
+                            {"n": name, "id": int(into)},
+                        )
                         break
             for o in others:
-                c.execute(text("UPDATE faces SET person_id = :to, pinned = 1 WHERE person_id = :o"),
-                          {"to": int(into), "o": o})
+                c.execute(
+                    text("UPDATE faces SET person_id = :to, pinned = 1 WHERE person_id = :o"),
+                    {"to": int(into), "o": o},
+                )
                 c.execute(text("DELETE FROM people WHERE id = :o"), {"o": o})
             # Faces the automatic grouping put in ``into`` are now confirmed by the user too.
             c.execute(text("UPDATE faces SET pinned = 1 WHERE person_id = :to"), {"to": int(into)})
@@ -221,16 +285,28 @@ class SqlFaceStore:
         if not ids:
             raise UserError("split needs at least one face id")
         with self._db.transaction(write=True) as c:
-            found = c.execute(text("SELECT COUNT(*) FROM faces WHERE id IN"
-                                   " (SELECT value FROM json_each(:ids))"),
-                              {"ids": json.dumps(ids)}).scalar_one()
+            found = c.execute(
+                text("SELECT COUNT(*) FROM faces WHERE id IN (SELECT value FROM json_each(:ids))"),
+                {"ids": json.dumps(ids)},
+            ).scalar_one()
             if found != len(ids):
                 raise UserError("no such face: check the ids with 'photoalbum people faces PERSON'")
-            pid = int(c.execute(text("INSERT INTO people (name, hidden, excluded, created_at)"
-                                     " VALUES (NULL, 0, 0, :t) RETURNING id"),
-                                {"t": datetime.now()}).scalar_one())
-            c.execute(text("UPDATE faces SET person_id = :p, pinned = 1 WHERE id IN"
-                           " (SELECT value FROM json_each(:ids))"), {"p": pid, "ids": json.dumps(ids)})
+            pid = int(
+                c.execute(
+                    text(
+                        "INSERT INTO people (name, hidden, excluded, created_at)"
+                        " VALUES (NULL, 0, 0, :t) RETURNING id"
+                    ),
+                    {"t": datetime.now()},
+                ).scalar_one()
+            )
+            c.execute(
+                text(
+                    "UPDATE faces SET person_id = :p, pinned = 1 WHERE id IN"
+                    " (SELECT value FROM json_each(:ids))"
+                ),
+                {"p": pid, "ids": json.dumps(ids)},
+            )
             _drop_empty(c)
         return pid
 
@@ -238,19 +314,26 @@ class SqlFaceStore:
         """Sorted ids of live photos showing any of these people."""
         if not person_ids:
             return np.zeros(0, dtype=np.int64)
-        sql = ("SELECT DISTINCT f.photo_id FROM faces f JOIN photos p ON p.id = f.photo_id"
-               f" WHERE {_LIVE} AND f.person_id IN (SELECT value FROM json_each(:ids))"
-               " ORDER BY f.photo_id")
+        sql = (
+            "SELECT DISTINCT f.photo_id FROM faces f JOIN photos p ON p.id = f.photo_id"
+            f" WHERE {_LIVE} AND f.person_id IN (SELECT value FROM json_each(:ids))"
+            " ORDER BY f.photo_id"
+        )
         with self._db.transaction() as c:
-            ids = [int(r[0]) for r in c.execute(text(sql),
-                                                 {"ids": json.dumps([int(i) for i in person_ids])})]
+            ids = [
+                int(r[0])
+                for r in c.execute(text(sql), {"ids": json.dumps([int(i) for i in person_ids])})
+            ]
         return np.asarray(ids, dtype=np.int64)
 
     def counts(self) -> FaceCounts:
         """Faces in live photos and people (not excluded)."""
         with self._db.transaction() as c:
-            faces = c.execute(text("SELECT COUNT(*) FROM faces f JOIN photos p ON p.id = f.photo_id"
-                                   f" WHERE {_LIVE}")).scalar_one()
+            faces = c.execute(
+                text(
+                    f"SELECT COUNT(*) FROM faces f JOIN photos p ON p.id = f.photo_id WHERE {_LIVE}"
+                )
+            ).scalar_one()
             people = c.execute(text("SELECT COUNT(*) FROM people WHERE excluded = 0")).scalar_one()
         return FaceCounts(int(faces), int(people))
 
@@ -270,17 +353,32 @@ class SqlFaceStore:
 
 
 def _require(c: Connection, person_id: int) -> None:
-    if c.execute(text("SELECT 1 FROM people WHERE id = :id"), {"id": int(person_id)}).first() is None:
+    if (
+        c.execute(text("SELECT 1 FROM people WHERE id = :id"), {"id": int(person_id)}).first()
+        is None
+    ):
         raise UserError(f"no person with id {person_id}: see 'photoalbum people'")
 
 
 def _drop_empty(c: Connection) -> None:
     """Delete unnamed, unflagged people that have no face left."""
-    c.execute(text("DELETE FROM people WHERE name IS NULL AND hidden = 0 AND excluded = 0"
-                   " AND NOT EXISTS (SELECT 1 FROM faces f WHERE f.person_id = people.id)"))
+    c.execute(
+        text(
+            "DELETE FROM people WHERE name IS NULL AND hidden = 0 AND excluded = 0"
+            " AND NOT EXISTS (SELECT 1 FROM faces f WHERE f.person_id = people.id)"
+        )
+    )
 
 
 def _face(r: Any) -> Face:
     pts = tuple((float(a), float(b)) for a, b in json.loads(r[6]))
-    return Face(id=int(r[0]), photo_id=int(r[1]), box=FaceBox(r[2], r[3], r[4], r[5]),
-                landmarks=pts, score=float(r[7]), person_id=r[8], crop=r[9], pinned=bool(r[10]))
+    return Face(
+        id=int(r[0]),
+        photo_id=int(r[1]),
+        box=FaceBox(r[2], r[3], r[4], r[5]),
+        landmarks=pts,
+        score=float(r[7]),
+        person_id=r[8],
+        crop=r[9],
+        pinned=bool(r[10]),
+    )

@@ -50,8 +50,9 @@ class FaceRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    photo_id: Mapped[int] = mapped_column(ForeignKey("photos.id", ondelete="CASCADE"),
-                                          nullable=False)
+    photo_id: Mapped[int] = mapped_column(
+        ForeignKey("photos.id", ondelete="CASCADE"), nullable=False
+    )
     x: Mapped[float] = mapped_column(Float, nullable=False)
     y: Mapped[float] = mapped_column(Float, nullable=False)
     w: Mapped[float] = mapped_column(Float, nullable=False)

@@ -90,8 +90,14 @@ KEYWORD_REVISION_DDL: tuple[str, ...] = (
 def v5_keyword_revision(conn: Connection) -> None:
     """Schema 5 → 6: keyword search moved into memory (ms instead of 0.1–0.2 s a query at
     100k): the trigram full-text index and its triggers go, a revision counter comes."""
-    for trigger in ("photos_fts_insert", "photos_fts_update", "photos_fts_delete",
-                    "photo_text_insert", "photo_text_update", "photo_text_delete"):
+    for trigger in (
+        "photos_fts_insert",
+        "photos_fts_update",
+        "photos_fts_delete",
+        "photo_text_insert",
+        "photo_text_update",
+        "photo_text_delete",
+    ):
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
     conn.exec_driver_sql("DROP TABLE IF EXISTS text_fts")
     for statement in KEYWORD_REVISION_DDL:

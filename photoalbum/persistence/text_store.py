@@ -51,8 +51,9 @@ class SqlTextStore:
 
 def _put(c: Connection, photo_id: int, lines: Sequence[TextLine]) -> None:
     # Only a photo that still exists (it may have been forgotten while the pass ran).
-    payload = json.dumps([[ln.text, ln.score, [list(pt) for pt in ln.box]] for ln in lines],
-                         ensure_ascii=False)
+    payload = json.dumps(
+        [[ln.text, ln.score, [list(pt) for pt in ln.box]] for ln in lines], ensure_ascii=False
+    )
     joined = normalise("\n".join(ln.text for ln in lines))
     c.execute(
         text(

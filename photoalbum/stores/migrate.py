@@ -24,8 +24,13 @@ class CopyReport:
     seconds: float
 
 
-def copy_vectors(src: VectorStore, dst: VectorStore, *, chunk: int = 4096,
-                 on_progress: Callable[[int, int], None] | None = None) -> CopyReport:
+def copy_vectors(
+    src: VectorStore,
+    dst: VectorStore,
+    *,
+    chunk: int = 4096,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> CopyReport:
     """Make ``dst`` hold exactly ``src``'s vectors (upsert in chunks; drop what src lacks).
 
     Vectors are read from the source store as they are (no model involved). The destination's
@@ -40,14 +45,15 @@ def copy_vectors(src: VectorStore, dst: VectorStore, *, chunk: int = 4096,
     if len(stale):
         dst.remove(stale)
     for start in range(0, len(ids), chunk):
-        part = ids[start:start + chunk]
+        part = ids[start : start + chunk]
         dst.add(part, src.get(part))
         if on_progress is not None:
             on_progress(min(start + chunk, len(ids)), len(ids))
     have = dst.ids()
     if not np.array_equal(have, ids):
-        raise BugError(f"vector copy incomplete: destination holds {len(have)} ids, "
-                       f"source {len(ids)}")
+        raise BugError(
+            f"vector copy incomplete: destination holds {len(have)} ids, source {len(ids)}"
+        )
     seconds = time.perf_counter() - t0
     logger.info("copied %d vectors (%d stale removed) in %.1f s", len(ids), len(stale), seconds)
     return CopyReport(len(ids), len(stale), seconds)

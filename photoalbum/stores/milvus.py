@@ -89,8 +89,16 @@ class MilvusStore:
 
     exact_scores = False
 
-    def __init__(self, client: Any, target: StoreTarget, collection: str, dim: int, *,
-                 model_key: str, library_id: str) -> None:
+    def __init__(
+        self,
+        client: Any,
+        target: StoreTarget,
+        collection: str,
+        dim: int,
+        *,
+        model_key: str,
+        library_id: str,
+    ) -> None:
         self._client = client
         self._pm = _pymilvus()
         self.target = target
@@ -111,8 +119,9 @@ class MilvusStore:
 
     # --- construction ------------------------------------------------------------------------
     @classmethod
-    def connect(cls, target: StoreTarget, dim: int, *, model_key: str, library_id: str,
-                collection: str) -> MilvusStore:
+    def connect(
+        cls, target: StoreTarget, dim: int, *, model_key: str, library_id: str, collection: str
+    ) -> MilvusStore:
         """Connect, create the collection if needed, check it is this library's and model's.
 
         Raises:
@@ -127,8 +136,9 @@ class MilvusStore:
             store._open()
         except pm.MilvusException as exc:
             store.close()
-            raise VectorStoreError(f"Milvus at {target.display()} refused to open collection "
-                                   f"{name}: {_reason(exc)}") from None
+            raise VectorStoreError(
+                f"Milvus at {target.display()} refused to open collection {name}: {_reason(exc)}"
+            ) from None
         except BaseException:
             store.close()
             raise
@@ -140,28 +150,42 @@ class MilvusStore:
             self._create()
         info = c.describe_collection(self.collection)
         props = _props(info)
-        dims = [int(f.get("params", {}).get("dim", 0)) for f in info.get("fields", [])
-                if f.get("name") == "vec"]
+        dims = [
+            int(f.get("params", {}).get("dim", 0))
+            for f in info.get("fields", [])
+            if f.get("name") == "vec"
+        ]
         where = f"collection {self.collection} at {self.target.display()}"
         if not dims:
-            raise VectorStoreError(f"{where} was not made by photoalbum (no 'vec' field); "
-                                   "choose another with ?collection=NAME")
+            raise VectorStoreError(
+                f"{where} was not made by photoalbum (no 'vec' field); "
+                "choose another with ?collection=NAME"
+            )
         if dims[0] != self.dim:
             raise VectorStoreError(
                 f"{where} holds {dims[0]}-dimensional vectors "
                 f"(model {props.get('model', '?')}), but this library's model makes {self.dim}: "
-                "use another collection (?collection=NAME) or the model the collection was made for")
+                "use another collection (?collection=NAME) or the model the collection was made for"
+            )
         if props.get("model") not in (None, self.model_key):
             raise VectorStoreError(
                 f"{where} holds vectors of model {props['model']}, not {self.model_key}: "
-                "use another collection (?collection=NAME) or the matching --model")
+                "use another collection (?collection=NAME) or the matching --model"
+            )
         if props.get("library") not in (None, self.library_id):
             raise VectorStoreError(
                 f"{where} belongs to another photoalbum library ({props['library']}); two "
-                "libraries can't share a collection (their photo ids differ)")
+                "libraries can't share a collection (their photo ids differ)"
+            )
         if props.get("model") is None or props.get("library") is None:
-            self._set_props({"format": FORMAT, "model": self.model_key, "dim": str(self.dim),
-                             "library": self.library_id})
+            self._set_props(
+                {
+                    "format": FORMAT,
+                    "model": self.model_key,
+                    "dim": str(self.dim),
+                    "library": self.library_id,
+                }
+            )
         self._read_generation(props)
         state = c.get_load_state(self.collection).get("state")
         if "Loaded" not in str(state):
@@ -173,22 +197,38 @@ class MilvusStore:
         schema.add_field("id", pm.DataType.INT64, is_primary=True)
         schema.add_field("vec", pm.DataType.FLOAT_VECTOR, dim=self.dim)
         index = c.prepare_index_params()
-        index.add_index(field_name="vec", index_type="HNSW", metric_type="IP",
-                        params={"M": self.M, "efConstruction": self.ef_construction})
+        index.add_index(
+            field_name="vec",
+            index_type="HNSW",
+            metric_type="IP",
+            params={"M": self.M, "efConstruction": self.ef_construction},
+        )
         c.create_collection(self.collection, schema=schema, consistency_level="Strong")
         # Milvus Lite can't report index build progress (pymilvus' wait would log an error
         # there); its index on an empty collection is ready at once.
         c.create_index(self.collection, index, sync=self.target.kind != "milvus-lite")
         c.load_collection(self.collection)
-        self._set_props({"format": FORMAT, "model": self.model_key, "dim": str(self.dim),
-                         "library": self.library_id})
-        logger.info("created Milvus collection %s (dim %d, HNSW M=%d efConstruction=%d)",
-                    self.collection, self.dim, self.M, self.ef_construction)
+        self._set_props(
+            {
+                "format": FORMAT,
+                "model": self.model_key,
+                "dim": str(self.dim),
+                "library": self.library_id,
+            }
+        )
+        logger.info(
+            "created Milvus collection %s (dim %d, HNSW M=%d efConstruction=%d)",
+            self.collection,
+            self.dim,
+            self.M,
+            self.ef_construction,
+        )
 
     def _set_props(self, values: dict[str, str]) -> None:
         c = self._client
-        c.alter_collection_properties(self.collection,
-                                      properties={PREFIX + k: v for k, v in values.items()})
+        c.alter_collection_properties(
+            self.collection, properties={PREFIX + k: v for k, v in values.items()}
+        )
         if self.target.kind == "milvus-lite":
             # Milvus Lite releases a collection whose properties change: load it again.
             c.load_collection(self.collection)
@@ -204,8 +244,9 @@ class MilvusStore:
     def refresh(self) -> int:
         """Re-read the generation recorded in the collection (another client may have saved)."""
         with self._lock:
-            info = self._call("read collection info", self._client.describe_collection,
-                              self.collection)
+            info = self._call(
+                "read collection info", self._client.describe_collection, self.collection
+            )
             try:
                 gen = int(_props(info).get("generation", "-1"))
             except ValueError:
@@ -220,8 +261,14 @@ class MilvusStore:
     def __len__(self) -> int:
         with self._lock:
             if self._count is None:
-                rows = self._call("count vectors", self._client.query, self.collection,
-                                  filter="", output_fields=["count(*)"], **self._read_level())
+                rows = self._call(
+                    "count vectors",
+                    self._client.query,
+                    self.collection,
+                    filter="",
+                    output_fields=["count(*)"],
+                    **self._read_level(),
+                )
                 self._count = int(rows[0]["count(*)"]) if rows else 0
             return self._count
 
@@ -229,17 +276,28 @@ class MilvusStore:
         """Sorted int64 ids of every vector in the collection (a full scan, paged by id range; cached)."""
         with self._lock:
             if self._ids_cache is None:
-                total = self._call("count vectors", self._client.query, self.collection,
-                                   filter="", output_fields=["count(*)"],
-                                   consistency_level="Strong")
+                total = self._call(
+                    "count vectors",
+                    self._client.query,
+                    self.collection,
+                    filter="",
+                    output_fields=["count(*)"],
+                    consistency_level="Strong",
+                )
                 want = int(total[0]["count(*)"]) if total else 0
                 got: list[int] = []
                 lo, width = 0, MAX_TOPK
                 while len(got) < want and lo < 2**63 - 1:
                     hi = min(lo + width, 2**63 - 1)
-                    rows = self._call("list vector ids", self._client.query, self.collection,
-                                      filter=f"id >= {lo} and id < {hi}", output_fields=["id"],
-                                      limit=MAX_TOPK, consistency_level="Strong")
+                    rows = self._call(
+                        "list vector ids",
+                        self._client.query,
+                        self.collection,
+                        filter=f"id >= {lo} and id < {hi}",
+                        output_fields=["id"],
+                        limit=MAX_TOPK,
+                        consistency_level="Strong",
+                    )
                     if len(rows) >= MAX_TOPK and width > 1:
                         width //= 2  # the page may be cut off: ask for a narrower range
                         continue
@@ -256,8 +314,11 @@ class MilvusStore:
         ids = as_ids(ids)
         vecs, ok = _check_vectors(vectors, len(ids), self.dim)
         if not ok.all():
-            logger.warning("Milvus store: %d vectors are not finite or zero; not stored (ids %s)",
-                           int((~ok).sum()), ids[~ok][:5].tolist())
+            logger.warning(
+                "Milvus store: %d vectors are not finite or zero; not stored (ids %s)",
+                int((~ok).sum()),
+                ids[~ok][:5].tolist(),
+            )
             self.remove(ids[~ok])
             ids, vecs = ids[ok], vecs[ok]
         if len(ids) == 0:
@@ -268,8 +329,8 @@ class MilvusStore:
             ids, vecs = ids[keep], vecs[keep]
         with self._lock:
             for start in range(0, len(ids), CHUNK):
-                part_ids = ids[start:start + CHUNK].tolist()
-                part = vecs[start:start + CHUNK]
+                part_ids = ids[start : start + CHUNK].tolist()
+                part = vecs[start : start + CHUNK]
                 rows = [{"id": i, "vec": v} for i, v in zip(part_ids, part, strict=True)]
                 self._call("store vectors", self._client.upsert, self.collection, rows)
             self._changed()
@@ -281,7 +342,7 @@ class MilvusStore:
             return
         with self._lock:
             for start in range(0, len(ids), CHUNK):
-                part = ids[start:start + CHUNK].tolist()
+                part = ids[start : start + CHUNK].tolist()
                 self._call("delete vectors", self._client.delete, self.collection, ids=part)
             self._changed()
 
@@ -302,9 +363,14 @@ class MilvusStore:
         uniq = list(pos)
         with self._lock:
             for start in range(0, len(uniq), CHUNK):
-                rows = self._call("read vectors", self._client.get, self.collection,
-                                  ids=uniq[start:start + CHUNK], output_fields=["vec"],
-                                  consistency_level="Strong")
+                rows = self._call(
+                    "read vectors",
+                    self._client.get,
+                    self.collection,
+                    ids=uniq[start : start + CHUNK],
+                    output_fields=["vec"],
+                    consistency_level="Strong",
+                )
                 for r in rows:
                     vec = np.asarray(r["vec"], dtype=np.float32)
                     for n in pos.get(int(r["id"]), ()):
@@ -315,8 +381,9 @@ class MilvusStore:
         """Fix the HNSW search ``ef`` (None: chosen from N and k like the hnswlib store)."""
         self._ef = int(ef) if ef else None
 
-    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None, *,
-               like: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    def search(
+        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None, *, like: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` best (ids, inner-product scores), best first; ``allowed`` filters inside Milvus.
 
         A small allowed set (≤ :data:`ID_IN_MAX` ids) becomes an ``id in [...]`` expression. A
@@ -352,26 +419,39 @@ class MilvusStore:
                     keep = np.isin(ids, allowed_ids)
                     if keep.sum() >= k or len(ids) >= n:
                         return ids[keep][:k], scores[keep][:k]
-            parts = [self._search(q, k, _in_expr(allowed_ids[s:s + MAX_FILTER_IDS]), n, like)
-                     for s in range(0, m, MAX_FILTER_IDS)]
+            parts = [
+                self._search(q, k, _in_expr(allowed_ids[s : s + MAX_FILTER_IDS]), n, like)
+                for s in range(0, m, MAX_FILTER_IDS)
+            ]
         ids = np.concatenate([p[0] for p in parts])
         scores = np.concatenate([p[1] for p in parts])
         order = np.argsort(-scores, kind="stable")[:k]
         return ids[order], scores[order]
 
-    def _search(self, q: np.ndarray, k: int, expr: str, n: int, like: bool = False
-                ) -> tuple[np.ndarray, np.ndarray]:
+    def _search(
+        self, q: np.ndarray, k: int, expr: str, n: int, like: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
         ef = max(self._ef or auto_ef(n, k, like=like), k)
         level = self._read_level()
-        res = self._call("search", self._client.search, self.collection, data=[q.tolist()],
-                         limit=k, filter=expr, anns_field="vec", output_fields=["id"],
-                         search_params={"metric_type": "IP", "params": {"ef": ef}}, **level)
+        res = self._call(
+            "search",
+            self._client.search,
+            self.collection,
+            data=[q.tolist()],
+            limit=k,
+            filter=expr,
+            anns_field="vec",
+            output_fields=["id"],
+            search_params={"metric_type": "IP", "params": {"ef": ef}},
+            **level,
+        )
         if level.get("consistency_level") == "Strong":
             self._strong_at = self.generation
         hits = res[0]
         ids = np.fromiter((int(h["id"]) for h in hits), dtype=np.int64, count=len(hits))
-        scores = np.fromiter((float(h["distance"]) for h in hits), dtype=np.float32,
-                             count=len(hits))
+        scores = np.fromiter(
+            (float(h["distance"]) for h in hits), dtype=np.float32, count=len(hits)
+        )
         order = np.argsort(-scores, kind="stable")
         return ids[order], scores[order]
 
@@ -388,8 +468,9 @@ class MilvusStore:
             if self.target.kind == "milvus-lite":
                 # Milvus Lite buffers writes: make them durable before claiming the generation.
                 self._call("flush", self._client.flush, self.collection)
-            self._call("record the generation", self._set_props,
-                       {"generation": str(int(generation))})
+            self._call(
+                "record the generation", self._set_props, {"generation": str(int(generation))}
+            )
             self.generation = self.recorded_generation = int(generation)
 
     def drop(self) -> None:
@@ -410,8 +491,10 @@ class MilvusStore:
         try:
             return fn(*args, **kwargs)
         except self._pm.MilvusException as exc:
-            raise VectorStoreError(f"Milvus at {self.target.display()} could not {what} "
-                                   f"({self.collection}): {_reason(exc)}") from None
+            raise VectorStoreError(
+                f"Milvus at {self.target.display()} could not {what} "
+                f"({self.collection}): {_reason(exc)}"
+            ) from None
 
 
 def _client(pm: Any, target: StoreTarget) -> Any:
@@ -425,20 +508,26 @@ def _client(pm: Any, target: StoreTarget) -> Any:
         # pymilvus pings every 10 s even when idle; Milvus Lite's in-process gRPC server answers
         # that with GOAWAY "too_many_pings" and gRPC prints errors on stderr. A local socket needs
         # no keepalive while idle.
-        kwargs["grpc_options"] = {"grpc.keepalive_permit_without_calls": False,
-                                  "grpc.keepalive_time_ms": 300_000}
+        kwargs["grpc_options"] = {
+            "grpc.keepalive_permit_without_calls": False,
+            "grpc.keepalive_time_ms": 300_000,
+        }
     try:
         return pm.MilvusClient(**kwargs)
     except pm.MilvusException as exc:
         text = _reason(exc)
         low = text.lower()
         if target.kind == "milvus-lite":
-            raise VectorStoreError(f"cannot open Milvus Lite file {target.address}: {text}") from None
-        if any(w in low for w in ("auth", "credential", "password", "token", "unauthenticated",
-                                   "permission")):
+            raise VectorStoreError(
+                f"cannot open Milvus Lite file {target.address}: {text}"
+            ) from None
+        if any(
+            w in low
+            for w in ("auth", "credential", "password", "token", "unauthenticated", "permission")
+        ):
             raise VectorStoreError(
                 f"Milvus at {target.display()} refused the credentials ({text}): pass a valid "
-                f"token with --vector-store-token or ${TOKEN_ENV} (\"user:password\" or an API key)"
+                f'token with --vector-store-token or ${TOKEN_ENV} ("user:password" or an API key)'
             ) from None
         if any(w in low for w in ("timeout", "connect", "unavailable", "fail")):
             raise VectorStoreError(
@@ -466,7 +555,7 @@ def _reason(exc: BaseException) -> str:
 
 def _props(info: dict[str, Any]) -> dict[str, str]:
     props = info.get("properties") or {}
-    return {k[len(PREFIX):]: str(v) for k, v in props.items() if str(k).startswith(PREFIX)}
+    return {k[len(PREFIX) :]: str(v) for k, v in props.items() if str(k).startswith(PREFIX)}
 
 
 def _in_expr(ids: np.ndarray) -> str:
@@ -489,4 +578,3 @@ def _check_vectors(vectors: np.ndarray, n: int, dim: int) -> tuple[np.ndarray, n
         vecs = vecs.copy()
         vecs[off] /= norms[off, None]
     return vecs, ok
-

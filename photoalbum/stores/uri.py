@@ -61,8 +61,9 @@ def parse_store_uri(uri: str | None, token: str | None = None) -> StoreTarget:
     parts = urlsplit(text)
     scheme = parts.scheme.lower()
     if parts.username or parts.password:
-        raise UserError("put the Milvus credentials in --vector-store-token or "
-                        f"${TOKEN_ENV}, not in the URI")
+        raise UserError(
+            f"put the Milvus credentials in --vector-store-token or ${TOKEN_ENV}, not in the URI"
+        )
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     collection = query.pop("collection", None) or None
     if collection is not None and not _NAME.match(collection):
@@ -71,8 +72,10 @@ def parse_store_uri(uri: str | None, token: str | None = None) -> StoreTarget:
     params: dict[str, int] = {}
     for key, value in query.items():
         if key not in _INT_PARAMS:
-            raise UserError(f"unknown vector-store option {key!r} in {text!r} "
-                            f"(known: collection, db, {', '.join(_INT_PARAMS)})")
+            raise UserError(
+                f"unknown vector-store option {key!r} in {text!r} "
+                f"(known: collection, db, {', '.join(_INT_PARAMS)})"
+            )
         lo, hi = _INT_PARAMS[key]
         try:
             n = int(value)
@@ -85,7 +88,9 @@ def parse_store_uri(uri: str | None, token: str | None = None) -> StoreTarget:
     if scheme == "milvus-lite":
         raw = parts.netloc + parts.path  # milvus-lite:///abs/file.db or milvus-lite://rel.db
         if not raw or raw.endswith("/"):
-            raise UserError(f"milvus-lite needs a file: milvus-lite:///path/to/vectors.db, got {text!r}")
+            raise UserError(
+                f"milvus-lite needs a file: milvus-lite:///path/to/vectors.db, got {text!r}"
+            )
         path = Path(raw).expanduser()
         if not path.name.endswith(".db"):
             raise UserError(f"a Milvus Lite file name must end in .db: {path}")
@@ -99,5 +104,7 @@ def parse_store_uri(uri: str | None, token: str | None = None) -> StoreTarget:
         port = parts.port or 19530
         address = f"{scheme}://{parts.hostname}:{port}"
         return StoreTarget("milvus", text, address, collection, db, params, tok)
-    raise UserError(f"unknown vector store {text!r}: use hnswlib, milvus-lite:///path/file.db "
-                    "or http://host:19530")
+    raise UserError(
+        f"unknown vector store {text!r}: use hnswlib, milvus-lite:///path/file.db "
+        "or http://host:19530"
+    )

@@ -83,9 +83,19 @@ def child_command(
     index_kwargs: dict[str, Any] | None = None,
 ) -> list[str]:
     """The argv of the indexing child process."""
-    argv = [sys.executable, "-m", CHILD_MODULE, "--library", str(library),
-            "--models-dir", str(models_dir), "--downloads-dir", str(downloads_dir),
-            "--precision", precision]
+    argv = [
+        sys.executable,
+        "-m",
+        CHILD_MODULE,
+        "--library",
+        str(library),
+        "--models-dir",
+        str(models_dir),
+        "--downloads-dir",
+        str(downloads_dir),
+        "--precision",
+        precision,
+    ]
     if model:
         argv += ["--model", model]
     if threads:
@@ -183,8 +193,14 @@ def run(args: argparse.Namespace, controls: _Controls, out: _Writer) -> dict[str
         library=Path(args.library), models=Path(args.models_dir), downloads=Path(args.downloads_dir)
     )
     kwargs: dict[str, Any] = json.loads(args.kwargs) if args.kwargs else {}
-    lib = Library(paths, model=args.model, precision=args.precision, threads=args.threads,
-                  background=True, preparer=refuse_to_prepare)
+    lib = Library(
+        paths,
+        model=args.model,
+        precision=args.precision,
+        threads=args.threads,
+        background=True,
+        preparer=refuse_to_prepare,
+    )
     try:
         report = lib.index(
             on_progress=out.progress,
@@ -198,8 +214,9 @@ def run(args: argparse.Namespace, controls: _Controls, out: _Writer) -> dict[str
     return {"report": report_to_dict(report)}
 
 
-def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None,
-         stdout: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
     """Entry point of the child process; exit code 0 when a report was written."""
     parser = argparse.ArgumentParser(prog="photoalbum-index")
     parser.add_argument("--library", required=True)

@@ -90,15 +90,27 @@ class ProcessIndexRunner:
             try:
                 return self._run_child(argv, on_progress, switches)
             except IndexProcessDied as exc:
-                if (restart == CRASH_RESTARTS or should_stop()
-                        or not self.paths.decode_journal.exists()):
+                if (
+                    restart == CRASH_RESTARTS
+                    or should_stop()
+                    or not self.paths.decode_journal.exists()
+                ):
                     raise
-                logger.warning("%s; it died while decoding photos: starting it again to isolate "
-                               "them (%d of %d)", exc, restart + 1, CRASH_RESTARTS)
+                logger.warning(
+                    "%s; it died while decoding photos: starting it again to isolate "
+                    "them (%d of %d)",
+                    exc,
+                    restart + 1,
+                    CRASH_RESTARTS,
+                )
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _run_child(self, argv: list[str], on_progress: Callable[[IndexProgress], None],
-                   switches: Callable[[], _Switches]) -> IndexReport:
+    def _run_child(
+        self,
+        argv: list[str],
+        on_progress: Callable[[IndexProgress], None],
+        switches: Callable[[], _Switches],
+    ) -> IndexReport:
         logger.info("indexing in a child process: %s", " ".join(argv))
         proc = subprocess.Popen(
             argv,
@@ -147,9 +159,7 @@ class ProcessIndexRunner:
         return _outcome(final, proc.returncode, tail)
 
     @staticmethod
-    def _handle(
-        line: str, on_progress: Callable[[IndexProgress], None]
-    ) -> dict[str, Any] | None:
+    def _handle(line: str, on_progress: Callable[[IndexProgress], None]) -> dict[str, Any] | None:
         try:
             msg = json.loads(line)
         except ValueError:
@@ -242,4 +252,3 @@ def _outcome(final: dict[str, Any] | None, returncode: int | None, tail: list[st
         f"the indexing process ended without a report (exit code {returncode}; last log line: "
         f"{last}); it will be retried"
     )
-

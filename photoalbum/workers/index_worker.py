@@ -91,8 +91,17 @@ def describe_library(lib: Library) -> LibraryState:
         int8_check=_int8_summary(prepared),
         model_source=_source_summary(prepared),
         models_dir=str(lib.paths.models),
-        passes=tuple(PassInfo(name=p.name, title=p.title, enabled=p.enabled, done=p.done,
-                              failed=p.failed, todo=p.todo) for p in status.passes),
+        passes=tuple(
+            PassInfo(
+                name=p.name,
+                title=p.title,
+                enabled=p.enabled,
+                done=p.done,
+                failed=p.failed,
+                todo=p.todo,
+            )
+            for p in status.passes
+        ),
     )
 
 
@@ -425,6 +434,7 @@ class IndexWorker(QtCore.QObject):
         self.run_started.emit()
         report = None
         retry_in = self.reconcile_every if self.watch else float("inf")
+
         # new photos from the watcher go first: the passes make way and resume after
         def yield_passes() -> bool:
             return self._dirty_at > 0

@@ -163,13 +163,23 @@ class PeopleWorker(QtCore.QObject):
         for p in service.people(hidden=True):
             data = service.crops.get(p.cover_crop)
             image = QtGui.QImage.fromData(data) if data else None
-            cards.append(PersonCard(p.id, p.label, p.name is not None, p.photo_count, p.hidden,
-                                    image if image is not None and not image.isNull() else None))
+            cards.append(
+                PersonCard(
+                    p.id,
+                    p.label,
+                    p.name is not None,
+                    p.photo_count,
+                    p.hidden,
+                    image if image is not None and not image.isNull() else None,
+                )
+            )
         self.people_loaded.emit(cards)
 
     def _emit_faces(self, lib: Library, photo_id: int) -> None:
         service = lib.people_service()
         labels = {p.id: p.label for p in service.people(hidden=True)}
-        cards = [FaceCard(f.id, f.box, f.person_id, labels.get(f.person_id) if f.person_id else None)
-                 for f in service.faces(photo_id=photo_id)]
+        cards = [
+            FaceCard(f.id, f.box, f.person_id, labels.get(f.person_id) if f.person_id else None)
+            for f in service.faces(photo_id=photo_id)
+        ]
         self.faces_loaded.emit(photo_id, cards)

@@ -230,8 +230,12 @@ class ScenesWorker(QtCore.QObject):
             self._next_allowed = time.monotonic() + max(self.min_interval, self.busy_factor * spent)
             self.busy_changed.emit(False)
             trimmed = release_freed_memory()  # the grouping's temporaries, back to the system
-            logger.info("scenes: groups refreshed in %.2f s (%d changes; heap trimmed in %s)",
-                        spent, pending, "-" if trimmed is None else f"{trimmed * 1000:.0f} ms")
+            logger.info(
+                "scenes: groups refreshed in %.2f s (%d changes; heap trimmed in %s)",
+                spent,
+                pending,
+                "-" if trimmed is None else f"{trimmed * 1000:.0f} ms",
+            )
 
     # --- building groups -----------------------------------------------------------------------
     def _emit_scenes(self, lib: Library, index: SceneIndex, seconds: float) -> None:

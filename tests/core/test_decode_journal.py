@@ -20,13 +20,22 @@ def test_no_journal_means_nothing_died(tmp_path):
 
 def test_in_flight_photos_are_suspects_and_a_lone_one_is_the_culprit(tmp_path):
     j = tmp_path / "j"
-    write(j, ("start", "/p/a.jpg"), ("start", "/p/b.jpg"), ("end", "/p/a.jpg"),
-          ("start", "/p/c.jpg"))
+    write(
+        j, ("start", "/p/a.jpg"), ("start", "/p/b.jpg"), ("end", "/p/a.jpg"), ("start", "/p/c.jpg")
+    )
     assert DecodeJournal(j).recover() == Recovered(frozenset({"/p/b.jpg", "/p/c.jpg"}))
     # the next run carried b and c, decoded c alone (fine), then died decoding b alone: once
     # is not enough (it may have been killed for another reason), b stays a suspect
-    write(j, ("suspect", "/p/b.jpg"), ("suspect", "/p/c.jpg"), ("alone", "/p/c.jpg"),
-          ("end", "/p/c.jpg"), ("start", "/p/d.jpg"), ("end", "/p/d.jpg"), ("alone", "/p/b.jpg"))
+    write(
+        j,
+        ("suspect", "/p/b.jpg"),
+        ("suspect", "/p/c.jpg"),
+        ("alone", "/p/c.jpg"),
+        ("end", "/p/c.jpg"),
+        ("start", "/p/d.jpg"),
+        ("end", "/p/d.jpg"),
+        ("alone", "/p/b.jpg"),
+    )
     dead = DecodeJournal(j).recover()
     assert dead == Recovered(frozenset({"/p/b.jpg"}), frozenset(), {"/p/b.jpg": 1})
     # the run after carried b with its lone death and died on it alone again: the culprit
@@ -36,7 +45,7 @@ def test_in_flight_photos_are_suspects_and_a_lone_one_is_the_culprit(tmp_path):
 
 def test_a_line_cut_short_by_the_death_and_odd_names(tmp_path):
     j = tmp_path / "j"
-    odd = "/p/new\nline \udce9 \"q\".jpg"
+    odd = '/p/new\nline \udce9 "q".jpg'
     journal = DecodeJournal(j)
     with journal.session():
         journal.started(odd)
@@ -108,7 +117,8 @@ def test_crash_reasons_name_the_decoders_and_are_retried_after_an_upgrade():
     assert crash_retry_due(crash_reason("Pillow 9.0.0, pillow-heif absent"), now)
     # recorded by an older version (no versions in it): tried again once
     assert crash_retry_due(
-        "the image decoder crashed on this file (tried alone after an earlier crash)", now)
+        "the image decoder crashed on this file (tried alone after an earlier crash)", now
+    )
     assert not crash_retry_due("cannot identify image file", now)
     assert not crash_retry_due(None, now)
 

@@ -296,8 +296,13 @@ def test_a_photo_that_kills_the_decoder_is_isolated_then_recorded_failed(env, tm
     repo = Path(__file__).resolve().parents[2]
 
     def run():
-        return subprocess.run([sys.executable, "-c", _CRASHING_RUN, str(lib), str(env.photos)],
-                              cwd=repo, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-c", _CRASHING_RUN, str(lib), str(env.photos)],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     first = run()
     assert first.returncode == 70, first.stderr
@@ -334,11 +339,15 @@ def test_photos_in_flight_when_a_run_died_are_decoded_alone_and_last(env, monkey
     journal = DecodeJournal(env.paths.decode_journal)
     suspect = str(env.files[0])
     env.paths.decode_journal.write_text(
-        f'["start", {json.dumps(suspect)}]\n["start", "/elsewhere/x.jpg"]\n', encoding="utf-8")
+        f'["start", {json.dumps(suspect)}]\n["start", "/elsewhere/x.jpg"]\n', encoding="utf-8"
+    )
     order: list[tuple[str, bool]] = []
     real = journal.started
-    monkeypatch.setattr(journal, "started",
-                        lambda path, alone=False: order.append((path, alone)) or real(path, alone=alone))
+    monkeypatch.setattr(
+        journal,
+        "started",
+        lambda path, alone=False: order.append((path, alone)) or real(path, alone=alone),
+    )
     report = env.make(journal=journal).run()
     assert report.indexed == len(env.files) and report.failed == 0  # an innocent death
     assert order[-1] == (suspect, True)
@@ -366,8 +375,14 @@ def test_a_writer_saves_the_index_it_had_to_rebuild(env, tmp_path):
     shutil.copy(env.files[0], env.photos / "new.jpg")
     with open(env.photos / "new.jpg", "ab") as f:
         f.write(b"other bytes")
-    indexer = Indexer(env.catalog, writable_store, env.enc, ThumbnailCache(env.paths.thumbnails),
-                      batch_size=4, should_stop=lambda: indexer._store is not None)
+    indexer = Indexer(
+        env.catalog,
+        writable_store,
+        env.enc,
+        ThumbnailCache(env.paths.thumbnails),
+        batch_size=4,
+        should_stop=lambda: indexer._store is not None,
+    )
     report = indexer.run()
     assert report.cancelled and report.indexed == 0
     assert path.read_bytes() != broken
@@ -389,7 +404,8 @@ def test_a_valid_photo_killed_once_while_decoded_alone_is_indexed(env):
     victim = str(env.files[0])
     env.paths.decode_journal.parent.mkdir(parents=True, exist_ok=True)
     env.paths.decode_journal.write_text(
-        f'["suspect", {json.dumps(victim)}]\n["alone", {json.dumps(victim)}]\n', encoding="utf-8")
+        f'["suspect", {json.dumps(victim)}]\n["alone", {json.dumps(victim)}]\n', encoding="utf-8"
+    )
     report = env.make(journal=DecodeJournal(env.paths.decode_journal)).run()
     assert report.failed == 0 and report.indexed == len(env.files)
     assert not env.paths.decode_journal.exists()
@@ -401,8 +417,8 @@ def test_a_photo_that_crashed_the_decoder_is_retried_after_a_decoder_upgrade(env
     victim = str(env.files[0])
     env.paths.decode_journal.parent.mkdir(parents=True, exist_ok=True)
     env.paths.decode_journal.write_text(  # died decoding it alone twice
-        f'["suspect", {json.dumps(victim)}, 1]\n["alone", {json.dumps(victim)}]\n',
-        encoding="utf-8")
+        f'["suspect", {json.dumps(victim)}, 1]\n["alone", {json.dumps(victim)}]\n', encoding="utf-8"
+    )
     monkeypatch.setattr(indexer_mod, "decoder_versions", lambda: "Pillow 1.0, pillow-heif 0.1")
     journal = DecodeJournal(env.paths.decode_journal)
     report = env.make(journal=journal).run()

@@ -180,8 +180,9 @@ def test_words_read_in_a_photo_rank_it_first_by_rank_fusion(lib):
 
     box = ((0.1, 0.1), (0.9, 0.1), (0.9, 0.2), (0.1, 0.2))
     moon = lib.by_name["moon"]
-    s = Searcher(lib.catalog, lib.store, lib.enc.model_key, lambda: lib.text, lambda: lib.enc,
-                 min_z=1.0)
+    s = Searcher(
+        lib.catalog, lib.store, lib.enc.model_key, lambda: lib.text, lambda: lib.enc, min_z=1.0
+    )
     assert names(s.search(parse_query("cat"), k=5))[0] == "chelsea"  # CLIP alone
     lib.catalog.text_store.save_text(
         "text", 1, [PassOutcome(moon.id, moon.fingerprint, [TextLine("收据 Cat Food", 0.9, box)])]
@@ -194,8 +195,15 @@ def test_words_read_in_a_photo_rank_it_first_by_rank_fusion(lib):
     result = s.search(parse_query("收据"), k=5)
     assert names(result)[0] == "moon"
     # without keyword evidence the same query only knows CLIP
-    plain = Searcher(lib.catalog, lib.store, lib.enc.model_key, lambda: lib.text, lambda: lib.enc,
-                     min_z=1.0, keyword_weight=0.0)
+    plain = Searcher(
+        lib.catalog,
+        lib.store,
+        lib.enc.model_key,
+        lambda: lib.text,
+        lambda: lib.enc,
+        min_z=1.0,
+        keyword_weight=0.0,
+    )
     assert names(plain.search(parse_query("cat"), k=5))[0] == "chelsea"
 
 
@@ -214,8 +222,13 @@ def test_fused_order_puts_full_keyword_matches_first_and_partial_ones_up():
 def test_keyword_index_shares_folders_and_cameras_and_keeps_odd_names():
     from photoalbum.core.text.keyword_index import KeywordIndex
 
-    names = ["trips/paris/a.jpg\ncanon eos r5", "trips/paris/b.jpg\napple iphone 12",
-             "new\nline/北京 天安门.jpg\n", "plain.jpg", "trips/rome/paris-day.jpg\ncanon eos r5"]
+    names = [
+        "trips/paris/a.jpg\ncanon eos r5",
+        "trips/paris/b.jpg\napple iphone 12",
+        "new\nline/北京 天安门.jpg\n",
+        "plain.jpg",
+        "trips/rome/paris-day.jpg\ncanon eos r5",
+    ]
     index = KeywordIndex(np.arange(1, 6), names, [""] * 5)
     assert index.match(["paris"], 10) == {1: 1.0, 2: 1.0, 5: 1.0}  # folder and file name
     assert index.match(["canon"], 10) == {1: 1.0, 5: 1.0}
@@ -272,8 +285,14 @@ def test_one_term_reuses_the_stores_exact_scores_and_reads_only_keyword_hits(lib
         return real(model_key, ids)
 
     monkeypatch.setattr(lib.catalog, "vectors", spy)
-    rereads = Searcher(lib.catalog, _EstimatingStore(lib.store), lib.enc.model_key,
-                       lambda: lib.text, lambda: lib.enc, min_z=1.0)
+    rereads = Searcher(
+        lib.catalog,
+        _EstimatingStore(lib.store),
+        lib.enc.model_key,
+        lambda: lib.text,
+        lambda: lib.enc,
+        min_z=1.0,
+    )
     assert lib.store.exact_scores and not rereads.store.exact_scores
     for query in (["cat"], ["moon"], ["2:mug"]):  # "moon" also matches a file name
         for s in (lib.s, rereads):
@@ -287,7 +306,8 @@ def test_one_term_reuses_the_stores_exact_scores_and_reads_only_keyword_hits(lib
         assert names(got) == names(want), query
         assert [h.score for h in got.hits] == pytest.approx([h.score for h in want.hits], abs=1e-5)
         assert [h.term_scores[0] for h in got.hits] == pytest.approx(
-            [h.term_scores[0] for h in want.hits], abs=1e-5)
+            [h.term_scores[0] for h in want.hits], abs=1e-5
+        )
         assert [h.keyword for h in got.hits] == [h.keyword for h in want.hits]
         # only candidates the ANN did not score were read: none here, as the pool is the library
         assert mine == [], query
@@ -296,11 +316,17 @@ def test_one_term_reuses_the_stores_exact_scores_and_reads_only_keyword_hits(lib
 def test_keyword_hits_outside_the_ann_pool_are_scored_from_the_catalog(lib, monkeypatch):
     read: list[int] = []
     real = lib.catalog.vectors
-    monkeypatch.setattr(lib.catalog, "vectors",
-                        lambda key, ids: read.extend(ids) or real(key, ids))
+    monkeypatch.setattr(lib.catalog, "vectors", lambda key, ids: read.extend(ids) or real(key, ids))
     lib.text.table["moon"] = -lib.vec["moon"]  # CLIP: the moon photo is the least like "moon"
-    s = Searcher(lib.catalog, lib.store, lib.enc.model_key, lambda: lib.text, lambda: lib.enc,
-                 candidates=1, min_z=1.0)
+    s = Searcher(
+        lib.catalog,
+        lib.store,
+        lib.enc.model_key,
+        lambda: lib.text,
+        lambda: lib.enc,
+        candidates=1,
+        min_z=1.0,
+    )
     s.search(parse_query(["mug"]), k=1, cutoff=False)  # reads the background
     read.clear()
     r = s.search(parse_query(["moon"]), k=1, cutoff=False)  # pool: 4 nearest + "moon" by name
@@ -321,8 +347,9 @@ def test_image_queries_search_the_index_as_like_its_vectors_and_text_queries_do_
             asked.append(like)
             return real(query, k, allowed, like=like)
 
-    s = Searcher(lib.catalog, Spy(lib.store), lib.enc.model_key, lambda: lib.text,
-                 lambda: lib.enc, min_z=1.0)
+    s = Searcher(
+        lib.catalog, Spy(lib.store), lib.enc.model_key, lambda: lib.text, lambda: lib.enc, min_z=1.0
+    )
     s.search(parse_query(["cat"]), k=3)
     s.search(Query((Term(1.0, photo_id=lib.by_name["coffee"].id),)), k=3)
     s.search(Query((Term(1.0, photo_id=lib.by_name["coffee"].id), Term(-1.0, text="cat"))), k=3)

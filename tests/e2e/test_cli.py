@@ -270,8 +270,12 @@ def test_model_import_of_a_prepared_folder(tmp_path, tiny_model, capsys):
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "image.onnx").write_bytes(b"x")
-    assert main(["--models-dir", str(tmp_path / "m3"), "--model", MODEL, "model", "import",
-                 str(broken)]) == 1
+    assert (
+        main(
+            ["--models-dir", str(tmp_path / "m3"), "--model", MODEL, "model", "import", str(broken)]
+        )
+        == 1
+    )
     assert "holds no model" in capsys.readouterr().err
 
 
@@ -279,8 +283,9 @@ def test_scenes_events_duplicates_commands(cli, photos):
     from PIL import Image
 
     # a resized re-encoding of a photo: a near-duplicate
-    Image.open(photos / "astronaut.jpg").resize((200, 200)).save(photos / "astronaut small.jpg",
-                                                                 quality=70)
+    Image.open(photos / "astronaut.jpg").resize((200, 200)).save(
+        photos / "astronaut small.jpg", quality=70
+    )
     cli("index", str(photos))
     rc, out, _ = cli("scenes", "--json")
     assert rc == 0
@@ -305,20 +310,49 @@ def test_store_info_status_and_passes_json_keep_their_shape(cli, photos):
     assert cli("index", "--json")[0] == 0
     rc, out, _ = cli("store", "info", "--json")
     info = json.loads(out)
-    assert list(info) == ["vector_store", "kind", "recorded", "vectors", "generation",
-                          "catalog_generation", "collection"]
+    assert list(info) == [
+        "vector_store",
+        "kind",
+        "recorded",
+        "vectors",
+        "generation",
+        "catalog_generation",
+        "collection",
+    ]
     assert info["vectors"] == 11 and info["collection"] is None
     assert info["generation"] == info["catalog_generation"] > 0
     rc, out, _ = cli("status", "--json")
-    assert list(json.loads(out)) == ["library", "model", "recorded_model", "roots", "photos",
-                                     "indexed", "pending", "failed", "gone", "failures",
-                                     "model_id", "model_prepared", "random_weights",
-                                     "vector_store", "vectors", "passes"]
+    assert list(json.loads(out)) == [
+        "library",
+        "model",
+        "recorded_model",
+        "roots",
+        "photos",
+        "indexed",
+        "pending",
+        "failed",
+        "gone",
+        "failures",
+        "model_id",
+        "model_prepared",
+        "random_weights",
+        "vector_store",
+        "vectors",
+        "passes",
+    ]
     rc, out, _ = cli("passes", "--json")
     passes = json.loads(out)["passes"]
     for p in passes:
-        assert list(p) == ["name", "title", "enabled", "version", "done", "failed", "todo",
-                           "failures"]
+        assert list(p) == [
+            "name",
+            "title",
+            "enabled",
+            "version",
+            "done",
+            "failed",
+            "todo",
+            "failures",
+        ]
     if any(p["name"] == "text" for p in passes):  # the text pass is installed (rapidocr)
         rc, out, err = cli("passes", "redo", "text", "--json")
         assert rc == 0, err

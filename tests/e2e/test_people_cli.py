@@ -21,8 +21,17 @@ def cli(tmp_path, tiny_models_dir, capsys):
     library = tmp_path / "library"
 
     def run(*args: str):
-        rc = main(["--library", str(library), "--models-dir", str(tiny_models_dir),
-                   "--model", MODEL, *args])
+        rc = main(
+            [
+                "--library",
+                str(library),
+                "--models-dir",
+                str(tiny_models_dir),
+                "--model",
+                MODEL,
+                *args,
+            ]
+        )
         out, err = capsys.readouterr()
         return rc, out, err
 

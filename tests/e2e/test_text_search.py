@@ -79,15 +79,21 @@ def test_words_in_photos_are_found_first(cli, photos):
     assert json.loads(out)["passes"][0]["todo"] == 1
     report = json.loads(cli("index", "--json")[1])
     assert report["indexed"] == 0 and report["passes"]["text"]["done"] == 1
-    assert snapshot(photos) == {**before, **{k: v for k, v in snapshot(photos).items()
-                                             if k.endswith("sign.jpg")}}
+    assert snapshot(photos) == {
+        **before,
+        **{k: v for k, v in snapshot(photos).items() if k.endswith("sign.jpg")},
+    }
 
 
 def _env(tiny_models_dir: Path, library: Path) -> dict[str, str]:
     import os
 
-    return dict(os.environ, PHOTOALBUM_HOME=str(library), PHOTOALBUM_MODELS=str(tiny_models_dir),
-                PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    return dict(
+        os.environ,
+        PHOTOALBUM_HOME=str(library),
+        PHOTOALBUM_MODELS=str(tiny_models_dir),
+        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+    )
 
 
 @pytest.mark.slow
@@ -101,8 +107,9 @@ def test_kill_minus_9_mid_pass_resumes_without_redoing(tmp_path, tiny_models_dir
     env = _env(tiny_models_dir, library)
     base = [sys.executable, "-m", "photoalbum", "--model", MODEL]
     subprocess.run(base + ["add", str(folder)], env=env, check=True, capture_output=True)
-    proc = subprocess.Popen(base + ["index"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        base + ["index"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     db = library / "catalog.sqlite3"
     deadline = time.time() + 300
     done_at_kill = 0
@@ -110,7 +117,8 @@ def test_kill_minus_9_mid_pass_resumes_without_redoing(tmp_path, tiny_models_dir
         try:
             with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:
                 done_at_kill = con.execute(
-                    "SELECT COUNT(*) FROM pass_state WHERE pass_name = 'text'").fetchone()[0]
+                    "SELECT COUNT(*) FROM pass_state WHERE pass_name = 'text'"
+                ).fetchone()[0]
         except sqlite3.Error:
             done_at_kill = 0
         if done_at_kill >= 1:
@@ -121,14 +129,16 @@ def test_kill_minus_9_mid_pass_resumes_without_redoing(tmp_path, tiny_models_dir
     with sqlite3.connect(db) as con:
         stamps = dict(con.execute("SELECT photo_id, updated_at FROM pass_state").fetchall())
     assert 1 <= len(stamps) < total, "the pass finished before the kill: make the test bigger"
-    out = subprocess.run(base + ["index", "--json"], env=env, capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        base + ["index", "--json"], env=env, capture_output=True, text=True, check=True
+    )
     rep = json.loads(out.stdout)
     assert rep["passes"]["text"]["done"] + rep["passes"]["text"]["failed"] == total - len(stamps)
     with sqlite3.connect(db) as con:
         after = dict(con.execute("SELECT photo_id, updated_at FROM pass_state").fetchall())
-        found = con.execute("SELECT COUNT(*) FROM photo_text WHERE text LIKE '%hardware store%'"
-                            ).fetchone()[0]
+        found = con.execute(
+            "SELECT COUNT(*) FROM photo_text WHERE text LIKE '%hardware store%'"
+        ).fetchone()[0]
     assert len(after) == total and all(after[k] == v for k, v in stamps.items())  # none redone
     assert found == 12
 

@@ -33,8 +33,9 @@ HEAVY = {"torch", "torchvision", "open-clip-torch", "open_clip_torch", "transfor
 def _run(cmd: list[str], env: dict[str, str], cwd: Path, timeout: float = 600) -> str:
     t0 = time.perf_counter()
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout)
-    assert out.returncode == 0, f"{cmd[:4]} exited {out.returncode}:\n{out.stdout[-3000:]}" \
-                                f"\n{out.stderr[-3000:]}"
+    assert out.returncode == 0, (
+        f"{cmd[:4]} exited {out.returncode}:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}"
+    )
     print(f"{' '.join(Path(c).name for c in cmd[:4])}: {time.perf_counter() - t0:.1f} s")
     return out.stdout
 
@@ -46,8 +47,11 @@ def test_wheel_installs_without_torch_and_runs(tmp_path, tiny_model):
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     out = tmp_path / "dist"
     # No build isolation: the test venv has setuptools (a fresh env per build costs a minute).
-    _run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
-         env, tmp_path)
+    _run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        env,
+        tmp_path,
+    )
     wheel = next(out.glob("photoalbum-*.whl"))
     assert next(out.glob("photoalbum-*.tar.gz")).stat().st_size > 0
     names = set(zipfile.ZipFile(wheel).namelist())
@@ -64,22 +68,45 @@ def test_wheel_installs_without_torch_and_runs(tmp_path, tiny_model):
     venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
     py = str(env_dir / "bin" / "python")
     _run([py, "-m", "pip", "install", "-q", str(wheel)], env, tmp_path)
-    installed = {p["name"].lower() for p in json.loads(
-        _run([py, "-m", "pip", "list", "--format", "json"], env, tmp_path))}
+    installed = {
+        p["name"].lower()
+        for p in json.loads(_run([py, "-m", "pip", "list", "--format", "json"], env, tmp_path))
+    }
     assert not installed & HEAVY, f"the run-time install pulled in {installed & HEAVY}"
-    where = _run([py, "-c", "import photoalbum; from photoalbum.core.resources import "
-                  "resources_dir; print(photoalbum.__file__); print(resources_dir())"],
-                 env, tmp_path).split()
+    where = _run(
+        [
+            py,
+            "-c",
+            "import photoalbum; from photoalbum.core.resources import "
+            "resources_dir; print(photoalbum.__file__); print(resources_dir())",
+        ],
+        env,
+        tmp_path,
+    ).split()
     site = str(env_dir)
     assert all(w.startswith(site) for w in where), where  # the installed copy, not the checkout
 
     photos = tmp_path / "photos"
     make_sample_photos(photos)
     smoke = subprocess.run(
-        [sys.executable, str(ROOT / "packaging" / "smoke_test.py"),
-         "--exe", str(env_dir / "bin" / "photoalbum"), "--model-dir", str(tiny_model.path),
-         "--photos", str(photos), "--gui", "offscreen"],
-        capture_output=True, text=True, env=env, timeout=600, cwd=tmp_path)
+        [
+            sys.executable,
+            str(ROOT / "packaging" / "smoke_test.py"),
+            "--exe",
+            str(env_dir / "bin" / "photoalbum"),
+            "--model-dir",
+            str(tiny_model.path),
+            "--photos",
+            str(photos),
+            "--gui",
+            "offscreen",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        cwd=tmp_path,
+    )
     print(smoke.stdout)
     assert smoke.returncode == 0, smoke.stdout + smoke.stderr
     assert "smoke test passed" in smoke.stdout

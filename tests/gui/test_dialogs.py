@@ -105,9 +105,12 @@ def test_logs_exceptions_logs_and_reraises(caplog):
 def test_about_dialog_shows_versions_paths_and_int8_agreement(qtbot):
     from photoalbum.gui.dialogs.about_dialog import AboutDialog
 
-    s = state(int8_check="INT8 check on 64 of your photos: centred cosine 0.9993, top-5 overlap "
-                         "0.98 → image tower uses int8", models_dir="/models",
-              model_source="ready-made immich-app/x — UNVERIFIED (no checksum recorded)")
+    s = state(
+        int8_check="INT8 check on 64 of your photos: centred cosine 0.9993, top-5 overlap "
+        "0.98 → image tower uses int8",
+        models_dir="/models",
+        model_source="ready-made immich-app/x — UNVERIFIED (no checksum recorded)",
+    )
     dialog = AboutDialog(s, log_file="/logs/photoalbum.log")
     qtbot.addWidget(dialog)
     rows = dict(dialog.rows)
@@ -120,8 +123,9 @@ def test_about_dialog_shows_versions_paths_and_int8_agreement(qtbot):
 
 
 def test_settings_dialog_shows_the_int8_check(qtbot):
-    dialog = SettingsDialog(state(int8_check="INT8 check on 20 of your photos: …"),
-                            LibraryOptions())
+    dialog = SettingsDialog(
+        state(int8_check="INT8 check on 20 of your photos: …"), LibraryOptions()
+    )
     qtbot.addWidget(dialog)
     assert "20 of your photos" in dialog.int8_check.text()
 
@@ -129,8 +133,10 @@ def test_settings_dialog_shows_the_int8_check(qtbot):
 def test_settings_dialog_switches_background_passes(qtbot):
     from photoalbum.workers.messages import PassInfo
 
-    passes = (PassInfo("text", "Read text in photos", True, done=3, todo=2),
-              PassInfo("faces", "Find faces", False))
+    passes = (
+        PassInfo("text", "Read text in photos", True, done=3, todo=2),
+        PassInfo("faces", "Find faces", False),
+    )
     dialog = SettingsDialog(state(passes=passes), LibraryOptions())
     qtbot.addWidget(dialog)
     boxes = {name: box for name, (box, _) in dialog._pass_boxes.items()}

@@ -38,18 +38,37 @@ def groups(tmp_path) -> list[PhotoGroup]:
     Image.new("RGB", (60, 200), (0, 0, 220)).save(tmp_path / "blue.jpg")
     (tmp_path / "broken.jpg").write_bytes(b"not a jpeg")
     return [
-        PhotoGroup("scene", "sc-1", "Beach", "海滩", (1, 2, 3),
-                   _photo(2, tmp_path / "missing.jpg", "a" * 32), detail="name confidence 61%"),
-        PhotoGroup("scene", "sc-2", "Snowy mountains", "雪山", (4,),
-                   _photo(4, tmp_path / "blue.jpg", None)),
-        PhotoGroup("scene", "sc-3", "Similar photos", "相似照片", (5, 6),
-                   _photo(5, tmp_path / "broken.jpg", None)),
+        PhotoGroup(
+            "scene",
+            "sc-1",
+            "Beach",
+            "海滩",
+            (1, 2, 3),
+            _photo(2, tmp_path / "missing.jpg", "a" * 32),
+            detail="name confidence 61%",
+        ),
+        PhotoGroup(
+            "scene", "sc-2", "Snowy mountains", "雪山", (4,), _photo(4, tmp_path / "blue.jpg", None)
+        ),
+        PhotoGroup(
+            "scene",
+            "sc-3",
+            "Similar photos",
+            "相似照片",
+            (5, 6),
+            _photo(5, tmp_path / "broken.jpg", None),
+        ),
     ]
 
 
 def _model(loader, tmp_path, language="en") -> GroupListModel:
-    return GroupListModel(loader, lambda fp: tmp_path / "thumbs" / f"{fp}.jpg",
-                          channel="test-groups", icon_size=32, language=language)
+    return GroupListModel(
+        loader,
+        lambda fp: tmp_path / "thumbs" / f"{fp}.jpg",
+        channel="test-groups",
+        icon_size=32,
+        language=language,
+    )
 
 
 def test_model_titles_counts_and_covers(qtbot, qtmodeltester, loader, groups, tmp_path):

@@ -481,8 +481,9 @@ def test_window_has_the_app_icon(harness):
 
 
 def test_first_run_folders_are_added_once_the_model_is_ready(harness, paths, tiny_model, photos):
-    h = harness(paths=paths, model=None, default_folders=[str(photos)],
-                index_kwargs={"passes": False})
+    h = harness(
+        paths=paths, model=None, default_folders=[str(photos)], index_kwargs={"passes": False}
+    )
     h.wait_page(PAGE_SETUP)
     assert h.window.setup_page.chosen_folders() == [str(photos)]
     link_model(tiny_model, paths.models)
@@ -526,8 +527,10 @@ def test_text_match_ranks_first_and_is_highlighted_in_the_viewer(harness, photos
     rect = viewer.view.highlights[0].polygon().boundingRect()
     pm = viewer.view.item.pixmap()
     assert 0 < rect.left() < rect.right() <= pm.width() and rect.height() < pm.height() / 4
-    texts = [viewer.info_form.itemAt(i, viewer.info_form.ItemRole.FieldRole).widget().text()
-             for i in range(viewer.info_form.rowCount())]
+    texts = [
+        viewer.info_form.itemAt(i, viewer.info_form.ItemRole.FieldRole).widget().text()
+        for i in range(viewer.info_form.rowCount())
+    ]
     assert any(f"<b style='background:#ffe680'>{RECEIPT_EN}</b>" in t for t in texts)
     h.qtbot.waitUntil(lambda: viewer.full_loaded, timeout=5000)
     assert len(viewer.view.highlights) == 1  # placed again over the full-size image

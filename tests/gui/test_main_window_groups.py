@@ -61,9 +61,7 @@ def _wait_groups(h: Harness) -> None:
         scenes = models["scene"].groups()
         events = models["event"].groups()
         dups = [g for g in models["duplicates"].groups() if g.key != "dup-all"]
-        return (
-            bool(scenes) and sum(g.count for g in events) == 10 and len(dups) == 2
-        )
+        return bool(scenes) and sum(g.count for g in events) == 10 and len(dups) == 2
 
     h.qtbot.waitUntil(ready, timeout=60000)
 
@@ -79,8 +77,12 @@ def test_sections_list_groups_and_a_click_shows_their_photos(app, photos):
     # Covers come through the thumbnail cache.
     model = w.group_models["scene"]
     model.index(0, 0).data(Qt.ItemDataRole.DecorationRole)
-    h.qtbot.waitUntil(lambda: model.data(model.index(0, 0), Qt.ItemDataRole.DecorationRole)
-                      is not model._placeholder, timeout=5000)
+    h.qtbot.waitUntil(
+        lambda: (
+            model.data(model.index(0, 0), Qt.ItemDataRole.DecorationRole) is not model._placeholder
+        ),
+        timeout=5000,
+    )
 
     # A scene: exactly its photos, newest first, with a removable chip and a status line.
     _click_row(h, "scene", 0)

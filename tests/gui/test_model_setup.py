@@ -79,9 +79,14 @@ def _first_run_state(**kw) -> LibraryState:
         model="xlm-roberta-base-ViT-B-32",
         model_prepared=False,
         models=(
-            ModelInfo("xlm-roberta-base-ViT-B-32", ("multilingual",), "Default.",
-                      (("Crossmodal-3600 zh R@1/5/10", "53.7/77.7/86.1"),), default=True,
-                      download_mb=1450),
+            ModelInfo(
+                "xlm-roberta-base-ViT-B-32",
+                ("multilingual",),
+                "Default.",
+                (("Crossmodal-3600 zh R@1/5/10", "53.7/77.7/86.1"),),
+                default=True,
+                download_mb=1450,
+            ),
             ModelInfo("ViT-B-32-datacomp", ("en",), "Fast, English only."),
         ),
         can_import=True,
@@ -93,8 +98,9 @@ def _first_run_state(**kw) -> LibraryState:
 def test_welcome_flow_offers_pictures_folder_and_the_default_model(qtbot, paths):
     preparer = ModelPreparer(paths.models, paths.downloads)
     answers = iter(["/photos/holidays", "/photos/holidays"])
-    page = ModelSetupPage(preparer, default_folders=["/home/me/Pictures"],
-                          choose_folder=lambda: next(answers))
+    page = ModelSetupPage(
+        preparer, default_folders=["/home/me/Pictures"], choose_folder=lambda: next(answers)
+    )
     qtbot.addWidget(page)
     page.show()
     page.set_state(_first_run_state())
@@ -110,8 +116,12 @@ def test_welcome_flow_offers_pictures_folder_and_the_default_model(qtbot, paths)
     row = page.table.topLevelItem(0)
     assert page.selected_model().name == "xlm-roberta-base-ViT-B-32"
     assert [row.text(i) for i in range(5)] == [
-        "xlm-roberta-base-ViT-B-32 (default)", "multilingual", "R@1: zh 53.7, en —",
-        "≈ 1.4 GB (ONNX)", "not installed"]
+        "xlm-roberta-base-ViT-B-32 (default)",
+        "multilingual",
+        "R@1: zh 53.7, en —",
+        "≈ 1.4 GB (ONNX)",
+        "not installed",
+    ]
     assert page.table.topLevelItem(1).text(3) == "prepared locally (torch)"
     assert page.prepare_button.text() == "Install (download ≈ 1.4 GB)"
     # byte progress of a download reads in MB
@@ -148,8 +158,15 @@ def test_setup_page_installs_an_immich_archive(qtbot, paths, immich_export, tmp_
     page = ModelSetupPage(preparer, choose_import=lambda: str(packed))
     qtbot.addWidget(page)
     page.show()
-    page.set_state(LibraryState(library="/lib", model=TINY_SPEC, model_prepared=False,
-                                models=(ModelInfo(TINY_SPEC, random=True),), can_import=True))
+    page.set_state(
+        LibraryState(
+            library="/lib",
+            model=TINY_SPEC,
+            model_prepared=False,
+            models=(ModelInfo(TINY_SPEC, random=True),),
+            can_import=True,
+        )
+    )
     with qtbot.waitSignal(page.model_ready, timeout=240000) as ready:
         qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
     assert ready.args == [TINY_SPEC]

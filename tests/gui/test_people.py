@@ -16,13 +16,19 @@ pytestmark = pytest.mark.gui
 
 def test_section_shows_covers_and_names_and_asks_before_wiping(qtbot):
     asked: list[str] = []
-    section = PeopleSection(ask_text=lambda *a: "Grace", confirm=lambda t, _x: asked.append(t) or False)
+    section = PeopleSection(
+        ask_text=lambda *a: "Grace", confirm=lambda t, _x: asked.append(t) or False
+    )
     qtbot.addWidget(section)
     cover = QtGui.QImage(40, 40, QtGui.QImage.Format.Format_RGB32)
     cover.fill(QtGui.QColor("red"))
-    section.set_people([PersonCard(3, "Eileen Collins", True, 6, False, cover),
-                        PersonCard(4, "Person 4", False, 2, False, None),
-                        PersonCard(5, "Person 5", False, 1, True, None)])
+    section.set_people(
+        [
+            PersonCard(3, "Eileen Collins", True, 6, False, cover),
+            PersonCard(4, "Person 4", False, 2, False, None),
+            PersonCard(5, "Person 5", False, 1, True, None),
+        ]
+    )
     assert section.list.count() == 2  # the hidden one is left out
     first = section.list.item(0)
     assert first.text().startswith("Eileen") and first.text().endswith("\n6 photos")

@@ -33,13 +33,17 @@ def test_language_is_en_or_zh_only(settings):
 def test_a_random_weights_model_is_never_remembered(settings):
     save_model(settings, "random:ViT-B-32")
     assert settings.value("library/model") is None
-    save_options(settings, LibraryOptions(model="ViT-B-32", precision="int8", threads=None),
-                 persist_model=True)
+    save_options(
+        settings,
+        LibraryOptions(model="ViT-B-32", precision="int8", threads=None),
+        persist_model=True,
+    )
     assert settings.value("library/model") == "ViT-B-32"
     assert settings.value("library/precision") == "int8"
     assert int(settings.value("library/threads")) == 0
-    save_options(settings, LibraryOptions(model="other", precision="fp32", threads=4),
-                 persist_model=False)  # pinned by the command line: not a preference
+    save_options(
+        settings, LibraryOptions(model="other", precision="fp32", threads=4), persist_model=False
+    )  # pinned by the command line: not a preference
     assert settings.value("library/model") == "ViT-B-32"
     assert settings.value("library/precision") == "fp32"
     assert int(settings.value("library/threads")) == 4

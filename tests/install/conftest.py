@@ -59,20 +59,35 @@ def make_xlmr_export(model: PreparedModel, dest: Path) -> Path:
     (dest / "visual").mkdir(parents=True)
     (dest / "textual").mkdir(parents=True)
     s = m.image.input_size
-    _rewrite(model.tower_file("image", "fp32"), dest / "visual" / "model.onnx", "image",
-             [1, 3, s, s], int32=False)
+    _rewrite(
+        model.tower_file("image", "fp32"),
+        dest / "visual" / "model.onnx",
+        "image",
+        [1, 3, s, s],
+        int32=False,
+    )
     _text_tower_masking_in_graph(model, dest / "textual" / "model.onnx")
     shutil.copyfile(model.path / m.text.tokenizer_file, dest / "textual" / "tokenizer.json")
     config = {
         "embed_dim": m.dim,
         "vision_cfg": {"image_size": s, "layers": 1, "width": 32, "patch_size": 16},
-        "text_cfg": {"hf_model_name": "xlm-roberta-base", "hf_tokenizer_name": "xlm-roberta-base",
-                     "hf_pooler_type": "mean_pooler", "context_length": m.text.context_length},
+        "text_cfg": {
+            "hf_model_name": "xlm-roberta-base",
+            "hf_tokenizer_name": "xlm-roberta-base",
+            "hf_pooler_type": "mean_pooler",
+            "context_length": m.text.context_length,
+        },
     }
     (dest / "config.json").write_text(json.dumps(config))
-    pre = {"size": [s, s], "mode": "RGB", "mean": list(m.image.mean), "std": list(m.image.std),
-           "interpolation": m.image.interpolation, "resize_mode": m.image.resize_mode,
-           "fill_color": 0}
+    pre = {
+        "size": [s, s],
+        "mode": "RGB",
+        "mean": list(m.image.mean),
+        "std": list(m.image.std),
+        "interpolation": m.image.interpolation,
+        "resize_mode": m.image.resize_mode,
+        "fill_color": 0,
+    }
     (dest / "visual" / "preprocess_cfg.json").write_text(json.dumps(pre))
     return dest
 

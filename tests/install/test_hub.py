@@ -66,7 +66,7 @@ class _Hub(http.server.BaseHTTPRequestHandler):
         prefix = f"/{REPO}/resolve/"
         if not self.path.startswith(prefix):
             return None
-        name = self.path[len(prefix):].split("/", 1)[1]
+        name = self.path[len(prefix) :].split("/", 1)[1]
         data = type(self).files.get(name)
         return (name, data) if data is not None else None
 
@@ -154,8 +154,10 @@ def test_download_installs_a_verified_model(served, tiny_spec, tmp_path):
     assert store.get(spec) is not None
     src = model.manifest.source
     assert src["verified"] is True and src["repo"] == REPO
-    assert src["files"]["visual/model.onnx"] == hashlib.sha256(
-        served.files["visual/model.onnx"]).hexdigest()
+    assert (
+        src["files"]["visual/model.onnx"]
+        == hashlib.sha256(served.files["visual/model.onnx"]).hexdigest()
+    )
     size = len(served.files["textual/model.onnx"])
     assert ("downloading textual/model.onnx", size, size) in seen  # byte progress
     gets = [r for r in served.requests if r[0] == "GET" and "/resolve/" in r[1]]
@@ -173,8 +175,9 @@ def test_an_interrupted_download_resumes_where_it_stopped(served, tiny_spec, tmp
     except OfflineError:
         install_model(store, spec)  # the second attempt resumes the partial file
     assert store.get(spec) is not None
-    ranged = [r for r in served.requests
-              if r[0] == "GET" and r[1].endswith("textual/model.onnx") and r[2]]
+    ranged = [
+        r for r in served.requests if r[0] == "GET" and r[1].endswith("textual/model.onnx") and r[2]
+    ]
     cut = len(served.files["textual/model.onnx"]) - len(served.files["textual/model.onnx"]) // 8
     assert ranged, [r for r in served.requests if "textual/model" in r[1]]
     start = int(ranged[-1][2].split("=")[1].split("-")[0])
@@ -197,9 +200,7 @@ def test_a_checksum_mismatch_installs_nothing_and_deletes_the_file(served, tiny_
     assert len(again) == n + 1
 
 
-def test_files_without_any_checksum_install_loudly_unverified(
-    served, tiny_spec, tmp_path, caplog
-):
+def test_files_without_any_checksum_install_loudly_unverified(served, tiny_spec, tmp_path, caplog):
     served.metadata = False  # neither the registry nor the hub gives one
     spec = _spec(tiny_spec, served.files, unknown=True)
     store = ModelStore(tmp_path / "models", tmp_path / "downloads")
@@ -237,11 +238,18 @@ def test_torch_is_not_imported_by_the_install_path(tmp_path):
     import subprocess
     import sys
 
-    code = ("import sys; import photoalbum.install.service, photoalbum.install.readymade; "
-            "from photoalbum.core.models.int8 import acceptance, quantize, samples, selfcheck; "
-            "print('torch' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parents[2], check=True)
+    code = (
+        "import sys; import photoalbum.install.service, photoalbum.install.readymade; "
+        "from photoalbum.core.models.int8 import acceptance, quantize, samples, selfcheck; "
+        "print('torch' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        check=True,
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -274,14 +282,18 @@ def _with_side_file(model_bytes: bytes, tmp_path: Path) -> tuple[bytes, bytes]:
     work.mkdir()
     (work / "in.onnx").write_bytes(model_bytes)
     model = onnx.load(str(work / "in.onnx"))
-    onnx.save_model(model, str(work / "model.onnx"), save_as_external_data=True,
-                    all_tensors_to_one_file=True, location="model.onnx_data", size_threshold=0)
+    onnx.save_model(
+        model,
+        str(work / "model.onnx"),
+        save_as_external_data=True,
+        all_tensors_to_one_file=True,
+        location="model.onnx_data",
+        size_threshold=0,
+    )
     return (work / "model.onnx").read_bytes(), (work / "model.onnx_data").read_bytes()
 
 
-def test_a_tower_with_an_external_data_file_downloads_it_and_installs(
-    served, tiny_spec, tmp_path
-):
+def test_a_tower_with_an_external_data_file_downloads_it_and_installs(served, tiny_spec, tmp_path):
     graph, side = _with_side_file(served.files["textual/model.onnx"], tmp_path)
     served.files["textual/model.onnx"] = graph
     served.files["textual/model.onnx_data"] = side
@@ -290,8 +302,11 @@ def test_a_tower_with_an_external_data_file_downloads_it_and_installs(
     served.files["README.md"] = b"not needed"
     spec = _spec(tiny_spec, served.files, unknown=True)
     model = install_model(ModelStore(tmp_path / "models", tmp_path / "downloads"), spec)
-    fetched = {p.split("/resolve/")[1].split("/", 1)[1] for m, p, _ in served.requests
-               if m == "GET" and "/resolve/" in p}
+    fetched = {
+        p.split("/resolve/")[1].split("/", 1)[1]
+        for m, p, _ in served.requests
+        if m == "GET" and "/resolve/" in p
+    }
     assert fetched == set(LAYOUT_FILES) | {"textual/model.onnx_data"}
     assert model.manifest.source["verified"] is True
     from photoalbum.core.models.encoder import ClipEncoder

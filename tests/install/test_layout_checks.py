@@ -29,10 +29,14 @@ def _newer_visual(size: int) -> onnx.ModelProto:
         helper.make_node("Sub", ["f", "mean"], ["c"]),
         helper.make_node("ReduceMean", ["c", "axes"], ["embedding"], keepdims=0),
     ]
-    inits = [helper.make_tensor("mean", TensorProto.FLOAT, [3], [122.0, 116.0, 104.0]),
-             helper.make_tensor("axes", TensorProto.INT64, [2], [1, 2])]
-    model = helper.make_model(helper.make_graph(nodes, "visual", [x], [y], inits),
-                              opset_imports=[helper.make_opsetid("", 23)])
+    inits = [
+        helper.make_tensor("mean", TensorProto.FLOAT, [3], [122.0, 116.0, 104.0]),
+        helper.make_tensor("axes", TensorProto.INT64, [2], [1, 2]),
+    ]
+    model = helper.make_model(
+        helper.make_graph(nodes, "visual", [x], [y], inits),
+        opset_imports=[helper.make_opsetid("", 23)],
+    )
     model.ir_version = 11
     return model
 
@@ -67,11 +71,18 @@ def test_a_folder_whose_tower_keeps_weights_in_a_side_file_installs(
     for tower in ("visual", "textual"):  # both named model.onnx_data: they must not collide
         path = folder / tower / "model.onnx"
         model = onnx.load(str(path))
-        onnx.save_model(model, str(path), save_as_external_data=True,
-                        all_tensors_to_one_file=True, location="model.onnx_data", size_threshold=0)
+        onnx.save_model(
+            model,
+            str(path),
+            save_as_external_data=True,
+            all_tensors_to_one_file=True,
+            location="model.onnx_data",
+            size_threshold=0,
+        )
         assert readymade.external_data_files(path) == ["model.onnx_data"]
-    model = install_model(ModelStore(tmp_path / "models", tmp_path / "downloads"), tiny_spec,
-                          folder)
+    model = install_model(
+        ModelStore(tmp_path / "models", tmp_path / "downloads"), tiny_spec, folder
+    )
     from photoalbum.core.models.encoder import ClipEncoder
 
     enc = ClipEncoder(model, "fp32", threads=1)
@@ -82,8 +93,14 @@ def test_a_side_file_outside_the_folder_or_missing_is_refused(immich_export, tin
     folder = _export(immich_export, tmp_path)
     path = folder / "visual" / "model.onnx"
     model = onnx.load(str(path))
-    onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
-                    location="weights.bin", size_threshold=0)
+    onnx.save_model(
+        model,
+        str(path),
+        save_as_external_data=True,
+        all_tensors_to_one_file=True,
+        location="weights.bin",
+        size_threshold=0,
+    )
     (folder / "visual" / "weights.bin").unlink()
     with pytest.raises(ModelNotAvailableError, match="weights.bin.*does not hold"):
         install_model(ModelStore(tmp_path / "models", tmp_path / "downloads"), tiny_spec, folder)

@@ -69,7 +69,8 @@ def test_a_prepared_folder_in_an_archive_installs(tiny_model, tiny_spec, tmp_pat
     store = ModelStore(tmp_path / "models", tmp_path / "downloads")
     model = install_model(store, tiny_spec, packed)
     assert {t: i.files for t, i in model.manifest.towers.items()} == {
-        t: i.files for t, i in tiny_model.manifest.towers.items()}
+        t: i.files for t, i in tiny_model.manifest.towers.items()
+    }
     assert model.manifest.model_key == tiny_model.manifest.model_key
 
 
@@ -81,8 +82,16 @@ def _zip_with(name: str) -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("name", ["../escape.txt", "a/../../escape.txt", "/abs/escape.txt",
-                                  "C:/escape.txt", "a\\..\\..\\escape.txt"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../escape.txt",
+        "a/../../escape.txt",
+        "/abs/escape.txt",
+        "C:/escape.txt",
+        "a\\..\\..\\escape.txt",
+    ],
+)
 def test_zip_entries_that_leave_the_folder_are_refused(tmp_path, name):
     bad = tmp_path / "bad.zip"
     bad.write_bytes(_zip_with(name))

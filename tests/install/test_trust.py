@@ -68,8 +68,11 @@ def test_a_symlink_in_an_immich_folder_is_refused_not_followed(immich_export, ti
     with pytest.raises(trust.UnsafeSourceError, match="link"):
         install_model(store, tiny_spec, folder)
     assert _nothing_installed(store)
-    assert not any(p.read_bytes() == b"private" for p in tmp_path.rglob("*")
-                   if p.is_file() and not p.is_symlink() and p != secret)
+    assert not any(
+        p.read_bytes() == b"private"
+        for p in tmp_path.rglob("*")
+        if p.is_file() and not p.is_symlink() and p != secret
+    )
 
 
 def test_a_symlink_in_a_prepared_folder_is_refused(tiny_model, tiny_spec, tmp_path):

@@ -24,8 +24,9 @@ def test_the_xlmr_export_installs_as_an_hf_tower_padding_with_id_1(
     xlmr_export, xlmr_model, tmp_path
 ):
     spec = resolve_spec(XLMR_SPEC)
-    model = install_model(ModelStore(tmp_path / "models", tmp_path / "downloads"), spec,
-                          xlmr_export)
+    model = install_model(
+        ModelStore(tmp_path / "models", tmp_path / "downloads"), spec, xlmr_export
+    )
     text = model.manifest.text
     assert text.kind == "hf" and text.pad_id == PAD_ID and text.clean == "whitespace"
     assert text.dynamic_length is False
@@ -40,8 +41,14 @@ def test_the_xlmr_export_installs_as_an_hf_tower_padding_with_id_1(
 def test_install_then_index_and_search_end_to_end(xlmr_export, tmp_path, capsys):
     from photoalbum.cli import main
 
-    base = ["--library", str(tmp_path / "library"), "--models-dir", str(tmp_path / "models"),
-            "--model", XLMR_SPEC]
+    base = [
+        "--library",
+        str(tmp_path / "library"),
+        "--models-dir",
+        str(tmp_path / "models"),
+        "--model",
+        XLMR_SPEC,
+    ]
     assert main(base + ["model", "install", str(xlmr_export), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["files_verified"] is True and info["tokenizer"]["source"].startswith("ready-made")
@@ -61,8 +68,11 @@ def test_the_fixture_tokenizer_is_metaspace_as_tokenizers_019_writes_it(xlmr_exp
     spec = json.loads(path.read_text(encoding="utf-8"))
     assert spec["model"]["type"] == "Unigram"
     pre = spec["pre_tokenizer"]
-    metaspace = pre if pre["type"] == "Metaspace" else next(
-        p for p in pre.get("pretokenizers", []) if p["type"] == "Metaspace")
+    metaspace = (
+        pre
+        if pre["type"] == "Metaspace"
+        else next(p for p in pre.get("pretokenizers", []) if p["type"] == "Metaspace")
+    )
     # The 0.19 format: "prepend_scheme", no "add_prefix_space" (0.15-0.18 cannot read it).
     assert "prepend_scheme" in metaspace and "add_prefix_space" not in metaspace
     ids = Tokenizer.from_file(str(path)).encode("a dog on the beach").ids

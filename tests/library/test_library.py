@@ -93,7 +93,7 @@ def test_a_reader_follows_the_writer_without_reloading_the_index(
 
 
 def _break_index(lib: Library) -> Path:
-    path = lib._index_path()
+    path = lib.vectors.index_path()
     with open(path, "r+b") as f:  # a bad block mid-file: the sidecar's CRC no longer matches
         f.seek(200)
         f.write(b"\xff" * 64)
@@ -165,8 +165,11 @@ def test_front_ends_read_photos_folders_and_ids_through_the_library(
 
     with Library(tiny_paths, model=TINY_SPEC) as lib:
         assert lib.roots() == []
-        assert lib.store_info().to_json() == {"vector_store": "hnswlib", "kind": "hnswlib",
-                                              "recorded": None}  # nothing indexed: no counts
+        assert lib.store_info().to_json() == {
+            "vector_store": "hnswlib",
+            "kind": "hnswlib",
+            "recorded": None,
+        }  # nothing indexed: no counts
         lib.index([str(photos)])
         [root] = lib.roots()
         assert root.path == str(photos.resolve())
@@ -181,6 +184,12 @@ def test_front_ends_read_photos_folders_and_ids_through_the_library(
         assert lib.photo_by_path(str(photos / "not-there.jpg")) is None
         info = lib.store_info()
         gen = lib.catalog.generation(lib.model_key)
-        assert info.to_json() == {"vector_store": "hnswlib", "kind": "hnswlib", "recorded": None,
-                                  "vectors": 6, "generation": gen, "catalog_generation": gen,
-                                  "collection": None}
+        assert info.to_json() == {
+            "vector_store": "hnswlib",
+            "kind": "hnswlib",
+            "recorded": None,
+            "vectors": 6,
+            "generation": gen,
+            "catalog_generation": gen,
+            "collection": None,
+        }

@@ -73,10 +73,12 @@ def test_unknown_pass_is_a_user_error(lib):
         lib.reset_pass("nope")
 
 
-@pytest.mark.parametrize(("background", "threads", "concurrency"),
-                         [(False, None, 2), (False, 1, 1), (True, None, 1)])
+@pytest.mark.parametrize(
+    ("background", "threads", "concurrency"), [(False, None, 2), (False, 1, 1), (True, None, 1)]
+)
 def test_text_pass_reads_two_photos_at_once_on_the_command_line_one_in_the_app(
-        tiny_paths, background, threads, concurrency, monkeypatch):
+    tiny_paths, background, threads, concurrency, monkeypatch
+):
     pytest.importorskip("rapidocr_onnxruntime")
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     library = Library(tiny_paths, model="random:tiny-clip", background=background, threads=threads)
@@ -110,7 +112,8 @@ def test_warm_up_loads_the_ocr_modules_only_for_an_enabled_text_pass(paths, text
         "print(before, 'cv2' in sys.modules, 'rapidocr_onnxruntime' in sys.modules)\n"
     )
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env=env, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["False", str(text_on), str(text_on)]

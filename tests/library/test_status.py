@@ -14,13 +14,29 @@ from photoalbum.library import Library, LibraryStatus
 from tests.support.model_fixtures import TINY_SPEC
 from tests.support.photos import make_sample_photos
 
-STATUS_KEYS = ["library", "model", "recorded_model", "roots", "photos", "indexed", "pending",
-               "failed", "gone", "failures", "model_id", "model_prepared", "random_weights",
-               "vector_store", "vectors", "passes"]
+STATUS_KEYS = [
+    "library",
+    "model",
+    "recorded_model",
+    "roots",
+    "photos",
+    "indexed",
+    "pending",
+    "failed",
+    "gone",
+    "failures",
+    "model_id",
+    "model_prepared",
+    "random_weights",
+    "vector_store",
+    "vectors",
+    "passes",
+]
 
 
-def test_status_of_a_library_never_indexed_never_prepares_a_model(paths: Paths,
-                                                                  tmp_path: Path) -> None:
+def test_status_of_a_library_never_indexed_never_prepares_a_model(
+    paths: Paths, tmp_path: Path
+) -> None:
     folder = tmp_path / "photos"
     make_sample_photos(folder)
     with Library(paths) as lib:
@@ -34,24 +50,38 @@ def test_status_of_a_library_never_indexed_never_prepares_a_model(paths: Paths,
     assert list(info) == STATUS_KEYS
     spec = resolve_spec(DEFAULT_MODEL)
     assert info == {
-        "library": str(paths.library), "model": DEFAULT_MODEL, "recorded_model": None,
-        "roots": [root.path], "photos": 0, "indexed": 0, "pending": 0, "failed": 0, "gone": 0,
-        "failures": [], "model_id": spec.model_key, "model_prepared": False,
-        "random_weights": False, "vector_store": "hnswlib", "vectors": 0, "passes": passes,
+        "library": str(paths.library),
+        "model": DEFAULT_MODEL,
+        "recorded_model": None,
+        "roots": [root.path],
+        "photos": 0,
+        "indexed": 0,
+        "pending": 0,
+        "failed": 0,
+        "gone": 0,
+        "failures": [],
+        "model_id": spec.model_key,
+        "model_prepared": False,
+        "random_weights": False,
+        "vector_store": "hnswlib",
+        "vectors": 0,
+        "passes": passes,
     }
     assert not any(paths.models.iterdir())  # nothing was prepared or downloaded
 
 
-def test_status_counts_vectors_only_when_asked(tiny_paths: Paths, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_status_counts_vectors_only_when_asked(
+    tiny_paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "photos"
     make_sample_photos(folder)
     with Library(tiny_paths, model=TINY_SPEC) as writer:
         report = writer.index([str(folder)])
     opened: list[object] = []
     real_open = vectorstore.HnswStore.open
-    monkeypatch.setattr(vectorstore.HnswStore, "open",
-                        lambda *a, **k: opened.append(a) or real_open(*a, **k))
+    monkeypatch.setattr(
+        vectorstore.HnswStore, "open", lambda *a, **k: opened.append(a) or real_open(*a, **k)
+    )
     with Library(tiny_paths, model=TINY_SPEC) as lib:
         quick = lib.status(count_vectors=False)
         assert opened == []  # the vector index was not loaded

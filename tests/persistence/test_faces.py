@@ -26,8 +26,11 @@ def done(pid: int, *faces: DetectedFace, fp: str = "x") -> PassOutcome:
 def put(fs: SqlFaceStore, cat, *outcomes: PassOutcome, version: int = 1) -> None:
     """Store outcomes with each photo's real fingerprint (what the runner hands over)."""
     fps = {p.id: p.fingerprint for p in cat.photos([o.photo_id for o in outcomes])}
-    fs.put_faces("faces", version, [PassOutcome(o.photo_id, fps.get(o.photo_id), o.result,
-                                                o.reason) for o in outcomes])
+    fs.put_faces(
+        "faces",
+        version,
+        [PassOutcome(o.photo_id, fps.get(o.photo_id), o.result, o.reason) for o in outcomes],
+    )
 
 
 @pytest.fixture

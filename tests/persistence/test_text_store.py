@@ -20,8 +20,9 @@ BOX = ((0.1, 0.1), (0.5, 0.1), (0.5, 0.2), (0.1, 0.2))
 def _item(path: str, root_id: int, fp: str, model: str | None = None) -> IndexedItem:
     vec = np.zeros(4, np.float32)
     vec[0] = 1
-    return IndexedItem(FileInfo(path, 10, 1), root_id, fp,
-                       PhotoMeta(10, 10, camera_make=model), vec)
+    return IndexedItem(
+        FileInfo(path, 10, 1), root_id, fp, PhotoMeta(10, 10, camera_make=model), vec
+    )
 
 
 @pytest.fixture
@@ -29,7 +30,9 @@ def cat(paths):
     c = open_catalog(paths.catalog)
     root = c.add_root("/pics")
     names = ["receipt.jpg", "zh.jpg", "beach.jpg", "storefront/sign.jpg"]
-    c.ids = c.commit_batch("m", [_item(f"/pics/{n}", root.id, f"fp{i}") for i, n in enumerate(names)])
+    c.ids = c.commit_batch(
+        "m", [_item(f"/pics/{n}", root.id, f"fp{i}") for i, n in enumerate(names)]
+    )
     yield c
     c.close()
 
@@ -48,7 +51,10 @@ def test_lines_round_trip_and_state_is_recorded(cat):
     rec, zh, beach, _ = cat.ids
     _save(cat, rec, "Hardware Store Receipt", "Total 128")
     cat.text_store.save_text("text", 1, [PassOutcome(beach, "fp2", reason="cannot read")])
-    assert [ln.text for ln in cat.text_store.text_lines(rec)] == ["Hardware Store Receipt", "Total 128"]
+    assert [ln.text for ln in cat.text_store.text_lines(rec)] == [
+        "Hardware Store Receipt",
+        "Total 128",
+    ]
     assert cat.text_store.text_lines(rec)[0].box == BOX
     assert cat.text_store.text_lines(zh) == []
     counts = cat.pass_state.pass_counts("text", 1)
@@ -93,7 +99,9 @@ def test_v2_catalog_gains_the_text_tables_with_existing_names(paths):
     [pid] = c.commit_batch("m", [_item("/pics/old-receipt.jpg", root.id, "fp")])
     c.close()
     con = sqlite3.connect(paths.catalog)
-    for (trigger,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+    for (trigger,) in con.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    ).fetchall():
         con.execute(f"DROP TRIGGER {trigger}")
     for name in ("photo_text", "keyword_revision"):
         con.execute(f"DROP TABLE {name}")  # what a real schema-2 file lacks

@@ -57,13 +57,15 @@ def test_metainfo_names_the_desktop_file_and_version() -> None:
 
 @pytest.mark.skipif(shutil.which("appstreamcli") is None, reason="appstreamcli not installed")
 def test_appstreamcli_validates_the_metainfo() -> None:
-    out = subprocess.run(["appstreamcli", "validate", "--no-net", str(METAINFO)],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        ["appstreamcli", "validate", "--no-net", str(METAINFO)], capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 
-@pytest.mark.skipif(shutil.which("desktop-file-validate") is None,
-                    reason="desktop-file-validate not installed")
+@pytest.mark.skipif(
+    shutil.which("desktop-file-validate") is None, reason="desktop-file-validate not installed"
+)
 def test_desktop_file_validate() -> None:
     out = subprocess.run(["desktop-file-validate", str(DESKTOP)], capture_output=True, text=True)
     assert out.returncode == 0 and not out.stdout.strip(), out.stdout + out.stderr
@@ -72,8 +74,11 @@ def test_desktop_file_validate() -> None:
 @pytest.mark.skipif(shutil.which("install") is None, reason="needs a POSIX shell and install(1)")
 def test_install_script_lays_out_the_freedesktop_files(tmp_path: Path) -> None:
     script = ROOT / "packaging" / "install-desktop-files.sh"
-    out = subprocess.run(["sh", str(script), str(tmp_path), "/opt/photoalbum/photoalbum"],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        ["sh", str(script), str(tmp_path), "/opt/photoalbum/photoalbum"],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr
     share = tmp_path / "share"
     desktop = (share / "applications" / DESKTOP.name).read_text(encoding="utf-8")

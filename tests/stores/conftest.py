@@ -39,8 +39,10 @@ def _unavailable(backend: str) -> str | None:
         try:
             socket.create_connection((parts.hostname, parts.port or 19530), 1).close()
         except OSError as exc:
-            return (f"no Milvus server at {SERVER_URI} ({exc}); start one with "
-                    "'.ci/milvus-server start'")
+            return (
+                f"no Milvus server at {SERVER_URI} ({exc}); start one with "
+                "'.ci/milvus-server start'"
+            )
     return None
 
 
@@ -85,8 +87,9 @@ def make_store(backend: str, tmp_path: Path) -> Iterator[Callable[..., Any]]:
             from photoalbum.stores.uri import parse_store_uri
 
             target = parse_store_uri(backend_uri(backend, tmp_path), SERVER_TOKEN)
-            store = MilvusStore.connect(target, dim, model_key=model_key, library_id=library,
-                                        collection=f"t_{tag}_{name}")
+            store = MilvusStore.connect(
+                target, dim, model_key=model_key, library_id=library, collection=f"t_{tag}_{name}"
+            )
         made.append(store)
         return store
 

@@ -39,8 +39,17 @@ def cli(tmp_path, tiny_models_dir, capsys, monkeypatch):
     monkeypatch.setenv("PHOTOALBUM_MILVUS_TOKEN", SERVER_TOKEN)
 
     def run(*args: str):
-        rc = main(["--library", str(library), "--models-dir", str(tiny_models_dir),
-                   "--model", MODEL, *args])
+        rc = main(
+            [
+                "--library",
+                str(library),
+                "--models-dir",
+                str(tiny_models_dir),
+                "--model",
+                MODEL,
+                *args,
+            ]
+        )
         out, err = capsys.readouterr()
         return rc, out, err
 
@@ -62,8 +71,12 @@ def _drop(uri: str, library: Path, models: Path) -> None:
     """Drop a test's server collection."""
     if not uri.startswith("http"):
         return
-    lib = Library(Paths.resolve(library=library, models=models), model=MODEL, vector_store=uri,
-                  vector_store_token=SERVER_TOKEN)
+    lib = Library(
+        Paths.resolve(library=library, models=models),
+        model=MODEL,
+        vector_store=uri,
+        vector_store_token=SERVER_TOKEN,
+    )
     try:
         store = lib.vectors.open_milvus(lib.store_target)
         store.drop()
@@ -95,12 +108,15 @@ def test_cli_indexes_and_searches_on_milvus_and_records_the_store(cli, photos, t
         ids = _search_ids(cli)
         assert len(ids) == 5
         rc, out, _ = cli("status", "--json")
-        assert json.loads(out)["vectors"] == 8 and json.loads(out)["vector_store"] == info["recorded"]
+        assert (
+            json.loads(out)["vectors"] == 8 and json.loads(out)["vector_store"] == info["recorded"]
+        )
         # a filter is pushed into Milvus: only photos of camera "Cam B"
         rc, out, _ = cli("search", "a", "photo", "--all", "--camera", "cam b", "--json")
         got = json.loads(out)["results"]
-        assert got and all(r["path"].endswith(tuple(f"{n}.jpg" for n in SAMPLES[1:8:2]))
-                           for r in got)
+        assert got and all(
+            r["path"].endswith(tuple(f"{n}.jpg" for n in SAMPLES[1:8:2])) for r in got
+        )
     finally:
         _drop(uri, cli.library, cli.models)
 
@@ -143,8 +159,12 @@ def test_migrate_hnswlib_to_milvus_and_back(cli, photos, tmp_path, kind, monkeyp
 
 
 def _assert_store_matches_catalog(cli, uri: str | None) -> None:
-    lib = Library(Paths.resolve(library=cli.library, models=cli.models), model=MODEL,
-                  vector_store=uri, vector_store_token=SERVER_TOKEN)
+    lib = Library(
+        Paths.resolve(library=cli.library, models=cli.models),
+        model=MODEL,
+        vector_store=uri,
+        vector_store_token=SERVER_TOKEN,
+    )
     try:
         store = lib.store()
         ids, vecs = lib.catalog.vectors(lib.model_key)
@@ -186,11 +206,20 @@ def test_client_killed_mid_batch_is_repaired_on_open(cli, photos, tmp_path, kind
     try:
         assert cli("add", str(photos))[0] == 0
         env = dict(os.environ, PYTHONPATH=str(ROOT), PHOTOALBUM_MILVUS_TOKEN=SERVER_TOKEN)
-        proc = subprocess.run([sys.executable, "-c", CRASH, str(cli.library), str(cli.models), uri],
-                              env=env, capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            [sys.executable, "-c", CRASH, str(cli.library), str(cli.models), uri],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert proc.returncode == -9, proc.stdout + proc.stderr  # SIGKILL
-        lib = Library(Paths.resolve(library=cli.library, models=cli.models), model=MODEL,
-                      vector_store=uri, vector_store_token=SERVER_TOKEN)
+        lib = Library(
+            Paths.resolve(library=cli.library, models=cli.models),
+            model=MODEL,
+            vector_store=uri,
+            vector_store_token=SERVER_TOKEN,
+        )
         try:
             live = lib.catalog.live_ids(lib.model_key)
             assert len(live) == 6  # two batches of 3 committed to the catalog
@@ -213,8 +242,9 @@ def test_client_killed_mid_batch_is_repaired_on_open(cli, photos, tmp_path, kind
 
 
 @pytest.mark.parametrize("kind", MILVUS)
-def test_reader_never_writes_a_shared_store_while_a_writer_holds_the_lock(cli, photos, tmp_path,
-                                                                          kind):
+def test_reader_never_writes_a_shared_store_while_a_writer_holds_the_lock(
+    cli, photos, tmp_path, kind
+):
     require_backend(kind)
     uri = _uri(kind, tmp_path)
     try:

@@ -39,8 +39,9 @@ def test_levels_follow_generation_and_own_writes() -> None:
     from photoalbum.stores.uri import parse_store_uri
 
     client = _Client()
-    store = MilvusStore(client, parse_store_uri("http://127.0.0.1:1"), "c", 4, model_key="m",
-                        library_id="l")
+    store = MilvusStore(
+        client, parse_store_uri("http://127.0.0.1:1"), "c", 4, model_key="m", library_id="l"
+    )
     q = np.ones(4, np.float32) / 2
     store.generation = 5
     store.search(q, 1)
@@ -52,8 +53,9 @@ def test_levels_follow_generation_and_own_writes() -> None:
     store.search(q, 1)
     store.search(q, 1)
     assert client.levels == ["Strong", "Bounded", "Strong", "Bounded", "Strong", "Bounded"]
-    lite = MilvusStore(_Client(), parse_store_uri("milvus-lite:///tmp/x.db"), "c", 4,
-                       model_key="m", library_id="l")
+    lite = MilvusStore(
+        _Client(), parse_store_uri("milvus-lite:///tmp/x.db"), "c", 4, model_key="m", library_id="l"
+    )
     lite.search(q, 1)
     assert lite._client.levels == [None]  # one embedded process: nothing to wait for
 
@@ -80,13 +82,18 @@ def test_another_process_finds_a_write_at_once(tmp_path: Path) -> None:
 
     name = "cons_" + uuid.uuid4().hex[:8]
     uri = backend_uri("milvus-server", tmp_path)
-    reader = MilvusStore.connect(parse_store_uri(uri, SERVER_TOKEN), 8, model_key="m",
-                                 library_id="l", collection=name)
+    reader = MilvusStore.connect(
+        parse_store_uri(uri, SERVER_TOKEN), 8, model_key="m", library_id="l", collection=name
+    )
     try:
         reader.search(np.eye(8, dtype=np.float32)[0], 1)  # a Strong read of the empty collection
-        proc = subprocess.run([sys.executable, "-c", WRITER, uri, SERVER_TOKEN, name],
-                              env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-                              capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-c", WRITER, uri, SERVER_TOKEN, name],
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert proc.returncode == 0, proc.stderr
         assert reader.refresh() == 1
         reader.generation = 1  # what Library.store() does when it sees the catalog moved

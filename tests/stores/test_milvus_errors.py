@@ -10,13 +10,21 @@ import pytest
 from tests.stores.conftest import SERVER_TOKEN, SERVER_URI, backend_uri, require_backend
 
 
-def _connect(uri: str, dim: int, *, token: str | None = None, model: str = "m/1",
-             library: str = "lib", collection: str = "c_default"):
+def _connect(
+    uri: str,
+    dim: int,
+    *,
+    token: str | None = None,
+    model: str = "m/1",
+    library: str = "lib",
+    collection: str = "c_default",
+):
     from photoalbum.stores.milvus import MilvusStore
     from photoalbum.stores.uri import parse_store_uri
 
-    return MilvusStore.connect(parse_store_uri(uri, token), dim, model_key=model,
-                               library_id=library, collection=collection)
+    return MilvusStore.connect(
+        parse_store_uri(uri, token), dim, model_key=model, library_id=library, collection=collection
+    )
 
 
 def _free_port() -> int:

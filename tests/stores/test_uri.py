@@ -37,15 +37,18 @@ def test_server_uri_params_and_token(monkeypatch: pytest.MonkeyPatch) -> None:
     assert parse_store_uri("https://h", token="k").token == "k"
 
 
-@pytest.mark.parametrize("uri, match", [
-    ("redis://h", "unknown vector store"),
-    ("http://u:p@h:19530", "credentials"),
-    ("http://h?M=2", "out of range"),
-    ("http://h?ef=many", "number"),
-    ("http://h?shards=2", "unknown vector-store option"),
-    ("http://h?collection=1bad-name", "collection name"),
-    ("milvus-lite://", "needs a file"),
-])
+@pytest.mark.parametrize(
+    "uri, match",
+    [
+        ("redis://h", "unknown vector store"),
+        ("http://u:p@h:19530", "credentials"),
+        ("http://h?M=2", "out of range"),
+        ("http://h?ef=many", "number"),
+        ("http://h?shards=2", "unknown vector-store option"),
+        ("http://h?collection=1bad-name", "collection name"),
+        ("milvus-lite://", "needs a file"),
+    ],
+)
 def test_bad_uris_are_user_errors(uri: str, match: str) -> None:
     with pytest.raises(UserError, match=match):
         parse_store_uri(uri)

@@ -23,8 +23,12 @@ def hopper() -> Image.Image:
         return im.convert("RGB").resize((384, 384), Image.Resampling.BICUBIC)
 
 
-def _on_canvas(im: Image.Image, size: tuple[int, int], at: tuple[int, int],
-               colour: tuple[int, int, int] = (90, 120, 150)) -> Image.Image:
+def _on_canvas(
+    im: Image.Image,
+    size: tuple[int, int],
+    at: tuple[int, int],
+    colour: tuple[int, int, int] = (90, 120, 150),
+) -> Image.Image:
     canvas = Image.new("RGB", size, colour)
     canvas.paste(im, at)
     return canvas
@@ -32,10 +36,13 @@ def _on_canvas(im: Image.Image, size: tuple[int, int], at: tuple[int, int],
 
 VARIANTS: dict[str, Callable[[Image.Image], Image.Image]] = {
     "full": lambda im: im,
-    "small": lambda im: im.resize((im.width * 3 // 4, im.height * 3 // 4), Image.Resampling.LANCZOS),
+    "small": lambda im: im.resize(
+        (im.width * 3 // 4, im.height * 3 // 4), Image.Resampling.LANCZOS
+    ),
     "crop": lambda im: im.crop((im.width // 8, 0, im.width * 7 // 8, im.height * 3 // 4)),
-    "rotated": lambda im: im.rotate(12, resample=Image.Resampling.BICUBIC, expand=True,
-                                    fillcolor=(128, 128, 128)),
+    "rotated": lambda im: im.rotate(
+        12, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(128, 128, 128)
+    ),
     "mirrored": ImageOps.mirror,
     "wide": lambda im: _on_canvas(im, (im.width * 2, im.height + 40), (im.width // 2, 20)),
 }

@@ -74,17 +74,36 @@ def make_immich_export(model: PreparedModel, dest: Path) -> Path:
     (dest / "visual").mkdir(parents=True)
     (dest / "textual").mkdir(parents=True)
     s = m.image.input_size
-    _rewrite(model.tower_file("image", "fp32"), dest / "visual" / "model.onnx", "image",
-             [1, 3, s, s], int32=False)
-    _rewrite(model.tower_file("text", "fp32"), dest / "textual" / "model.onnx", "text",
-             [1, m.text.context_length], int32=True)
+    _rewrite(
+        model.tower_file("image", "fp32"),
+        dest / "visual" / "model.onnx",
+        "image",
+        [1, 3, s, s],
+        int32=False,
+    )
+    _rewrite(
+        model.tower_file("text", "fp32"),
+        dest / "textual" / "model.onnx",
+        "text",
+        [1, m.text.context_length],
+        int32=True,
+    )
     shutil.copyfile(model.path / m.text.tokenizer_file, dest / "textual" / "tokenizer.json")
-    config = {"embed_dim": m.dim, "vision_cfg": {"image_size": s},
-              "text_cfg": {"context_length": m.text.context_length}}
+    config = {
+        "embed_dim": m.dim,
+        "vision_cfg": {"image_size": s},
+        "text_cfg": {"context_length": m.text.context_length},
+    }
     (dest / "config.json").write_text(json.dumps(config))
-    pre = {"size": [s, s], "mode": "RGB", "mean": list(m.image.mean), "std": list(m.image.std),
-           "interpolation": m.image.interpolation, "resize_mode": m.image.resize_mode,
-           "fill_color": 0}
+    pre = {
+        "size": [s, s],
+        "mode": "RGB",
+        "mean": list(m.image.mean),
+        "std": list(m.image.std),
+        "interpolation": m.image.interpolation,
+        "resize_mode": m.image.resize_mode,
+        "fill_color": 0,
+    }
     (dest / "visual" / "preprocess_cfg.json").write_text(json.dumps(pre))
     return dest
 

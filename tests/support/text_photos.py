@@ -23,8 +23,13 @@ def cjk_font() -> Path:
     pytest.skip("needs the Noto CJK fonts (apt-get install fonts-noto-cjk)")
 
 
-def text_photo(lines: list[str], size: tuple[int, int] = (1600, 1200), *, seed: int = 0,
-               text_px: int | None = None) -> Image.Image:
+def text_photo(
+    lines: list[str],
+    size: tuple[int, int] = (1600, 1200),
+    *,
+    seed: int = 0,
+    text_px: int | None = None,
+) -> Image.Image:
     """A photo-like image: a slightly textured paper slip on a darker table, with ``lines``."""
     w, h = size
     img = Image.new("RGB", size, (96, 78, 60))

@@ -92,8 +92,9 @@ class FakeLibrary:
         self.script = script
         self.background = background
         self.catalog = script.catalog
-        self.spec = SimpleNamespace(name="fake-model", languages=(), description="",
-                                    random_weights=False)
+        self.spec = SimpleNamespace(
+            name="fake-model", languages=(), description="", random_weights=False
+        )
         prepared = SimpleNamespace(model_key="fake/1", random_weights=False)
         self.models = SimpleNamespace(
             get=lambda spec: prepared if script.prepared and spec.name == "fake-model" else None
@@ -106,12 +107,22 @@ class FakeLibrary:
     def status(self, *, count_vectors: bool = True) -> LibraryStatus:
         counts = self.catalog.status_counts(self.model_key)
         return LibraryStatus(
-            library=str(self.paths.library), model=self.spec.name, recorded_model=None,
-            roots=tuple(r.path for r in self.roots()), photos=counts.photos,
-            indexed=counts.indexed, pending=counts.pending, failed=counts.failed,
-            gone=counts.gone, failures=tuple(counts.failures), model_id=self.model_key,
-            model_prepared=self.script.prepared, random_weights=False,
-            vector_store="hnswlib", vectors=counts.indexed if count_vectors else None, passes=(),
+            library=str(self.paths.library),
+            model=self.spec.name,
+            recorded_model=None,
+            roots=tuple(r.path for r in self.roots()),
+            photos=counts.photos,
+            indexed=counts.indexed,
+            pending=counts.pending,
+            failed=counts.failed,
+            gone=counts.gone,
+            failures=tuple(counts.failures),
+            model_id=self.model_key,
+            model_prepared=self.script.prepared,
+            random_weights=False,
+            vector_store="hnswlib",
+            vectors=counts.indexed if count_vectors else None,
+            passes=(),
         )
 
     def roots(self) -> list[Root]:

@@ -35,11 +35,22 @@ from tests.support.photos import SAMPLES, make_sample_photos, snapshot
 
 
 def test_report_survives_the_trip_through_json():
-    report = IndexReport(scanned=5, new=4, indexed=3, failed=1, seconds=1.5, cancelled=True,
-                         failures=[("/a/b.jpg", "truncated")], scan_errors=[("/a/x", "denied")],
-                         passes=PassReport(done={"text": 2}, failed={"text": 1},
-                                           failures=[("text", "/a/c.jpg", "unreadable")],
-                                           yielded=True))
+    report = IndexReport(
+        scanned=5,
+        new=4,
+        indexed=3,
+        failed=1,
+        seconds=1.5,
+        cancelled=True,
+        failures=[("/a/b.jpg", "truncated")],
+        scan_errors=[("/a/x", "denied")],
+        passes=PassReport(
+            done={"text": 2},
+            failed={"text": 1},
+            failures=[("text", "/a/c.jpg", "unreadable")],
+            yielded=True,
+        ),
+    )
     back = report_from_dict(json.loads(json.dumps(report_to_dict(report))))
     assert back == report
     assert back.rate == report.rate
@@ -106,12 +117,19 @@ def test_relay_sends_each_change_once():
     relay.update(_Switches(stop=True, paused=False, yield_passes=True))
     assert out.getvalue().split() == ["pause", "yield", "resume", "stop"]
     relay.close()
-    relay.update(_Switches(stop=True, paused=True, yield_passes=True))  # a closed pipe is not an error
+    relay.update(
+        _Switches(stop=True, paused=True, yield_passes=True)
+    )  # a closed pipe is not an error
 
 
 def test_child_command_carries_the_options():
     argv = child_command(
-        "/lib", "/models", "/dl", model="random:tiny-clip", precision="int8", threads=2,
+        "/lib",
+        "/models",
+        "/dl",
+        model="random:tiny-clip",
+        precision="int8",
+        threads=2,
         index_kwargs={"batch_size": 4},
     )
     assert argv[:3] == [sys.executable, "-m", "photoalbum.workers.index_process"]
@@ -183,8 +201,11 @@ def test_a_user_error_in_the_child_is_a_known_error(tiny_paths):
 
 def test_a_child_that_dies_without_a_report_is_an_index_process_error(tiny_paths):
     def crash(*args, **kwargs):
-        return [sys.executable, "-c", "import sys; print('about to fail', file=sys.stderr); "
-                "sys.exit(7)"]
+        return [
+            sys.executable,
+            "-c",
+            "import sys; print('about to fail', file=sys.stderr); sys.exit(7)",
+        ]
 
     with pytest.raises(IndexProcessError, match=r"exit code 7.*about to fail"):
         _run(ProcessIndexRunner(tiny_paths, command=crash))
@@ -233,8 +254,9 @@ def test_a_child_killed_while_decoding_is_started_again_and_completes_the_run(li
     assert report.indexed + report.unchanged >= 5
 
 
-def test_a_child_that_keeps_dying_while_decoding_is_restarted_a_few_times_only(tiny_paths,
-                                                                                tmp_path):
+def test_a_child_that_keeps_dying_while_decoding_is_restarted_a_few_times_only(
+    tiny_paths, tmp_path
+):
     from photoalbum.workers.index_runner import CRASH_RESTARTS, IndexProcessDied
 
     starts = tmp_path / "starts"
@@ -242,10 +264,13 @@ def test_a_child_that_keeps_dying_while_decoding_is_restarted_a_few_times_only(t
     journal.parent.mkdir(parents=True, exist_ok=True)
 
     def dies_decoding(*args, **kwargs):
-        return [sys.executable, "-c",
-                f"open({str(starts)!r}, 'a').write('x'); "
-                f"open({str(journal)!r}, 'w').write('[\"start\", \"/p/a.jpg\"]\\n'); "
-                "import os; os._exit(70)"]
+        return [
+            sys.executable,
+            "-c",
+            f"open({str(starts)!r}, 'a').write('x'); "
+            f"open({str(journal)!r}, 'w').write('[\"start\", \"/p/a.jpg\"]\\n'); "
+            "import os; os._exit(70)",
+        ]
 
     with pytest.raises(IndexProcessDied, match="exit code 70"):
         _run(ProcessIndexRunner(tiny_paths, command=dies_decoding))

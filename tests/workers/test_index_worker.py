@@ -225,7 +225,9 @@ def test_errors_during_a_run_are_reported_and_the_worker_lives_on(
     assert done.args[0].indexed == script.photos_per_run
 
 
-def test_passes_make_way_for_new_photos_and_resume_after_them(qtbot, start_worker, script, tmp_path):
+def test_passes_make_way_for_new_photos_and_resume_after_them(
+    qtbot, start_worker, script, tmp_path
+):
     _with_root(script, tmp_path)
     script.photos_per_run = 2
     script.pass_photos = 600  # a backlog of a few seconds
@@ -265,12 +267,14 @@ class _RecordingRunner:
         self.seen_paused = False
         self.seen_stop = False
 
-    def __call__(self, options, *, on_progress, should_stop, paused, yield_passes,
-                 index_kwargs=None):
+    def __call__(
+        self, options, *, on_progress, should_stop, paused, yield_passes, index_kwargs=None
+    ):
         from photoalbum.core.indexer import IndexProgress, IndexReport
 
-        self.calls.append({"options": options, "index_kwargs": index_kwargs,
-                           "thread": threading.get_ident()})
+        self.calls.append(
+            {"options": options, "index_kwargs": index_kwargs, "thread": threading.get_ident()}
+        )
         for i in range(1, 6):
             on_progress(IndexProgress("encode", i, 5))
         end = time.monotonic() + 10
@@ -281,8 +285,9 @@ class _RecordingRunner:
         return IndexReport(indexed=5, cancelled=self.seen_stop)
 
 
-def test_a_runner_runs_the_index_elsewhere_with_the_workers_switches(qtbot, start_worker,
-                                                                      script, tmp_path):
+def test_a_runner_runs_the_index_elsewhere_with_the_workers_switches(
+    qtbot, start_worker, script, tmp_path
+):
     _with_root(script, tmp_path)
     runner = _RecordingRunner()
     worker = start_worker(runner=runner, index_kwargs={"batch_size": 4})

@@ -75,8 +75,7 @@ def make_worker(qtbot, tiny_paths):
 
     def make(**kw) -> tuple[ScenesWorker, Recorder]:
         def factory(options, background):  # type: ignore[no-untyped-def]
-            return Library(tiny_paths, model=options.model, background=background,
-                           preparer=_refuse)
+            return Library(tiny_paths, model=options.model, background=background, preparer=_refuse)
 
         kw.setdefault("low_priority", False)
         worker = ScenesWorker(factory, LibraryOptions(model=TINY_SPEC), **kw)
@@ -138,8 +137,9 @@ def test_groups_are_computed_off_the_gui_thread_and_never_touch_photos(
     # The scene state was saved where the CLI finds it.
     lib = Library(tiny_paths, model=TINY_SPEC, preparer=_refuse)
     try:
-        saved = ScenesService(lib.catalog, lib.model_key,
-                              scenes_dir(tiny_paths.library, lib.model_key)).index()
+        saved = ScenesService(
+            lib.catalog, lib.model_key, scenes_dir(tiny_paths.library, lib.model_key)
+        ).index()
     finally:
         lib.close()
     assert [s.id for s in saved.scenes()] == [g.key for g in scenes.groups]
@@ -170,13 +170,12 @@ def test_refreshes_run_only_when_the_library_changed_and_coalesce(
     assert len([u for u in rec.updates[shown:] if u.kind == "scene"]) == 1
 
 
-def test_a_busy_scene_state_is_retried_not_reported(
-    qtbot, make_worker, tiny_paths, library_photos
-):
+def test_a_busy_scene_state_is_retried_not_reported(qtbot, make_worker, tiny_paths, library_photos):
     _index(tiny_paths, library_photos)
     lib = Library(tiny_paths, model=TINY_SPEC, preparer=_refuse)
-    service = ScenesService(lib.catalog, lib.model_key, scenes_dir(tiny_paths.library,
-                                                                   lib.model_key))
+    service = ScenesService(
+        lib.catalog, lib.model_key, scenes_dir(tiny_paths.library, lib.model_key)
+    )
     lock = service.lock()
     lock.acquire()  # e.g. `photoalbum scenes` running in a terminal
     try:

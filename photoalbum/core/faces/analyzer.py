@@ -36,8 +36,10 @@ _MODEL_FILES = {
     "descriptor": "dlib_face_recognition_resnet_model_v1.dat",
 }
 
-_MISSING = ("finding faces needs dlib and its model files: "
-            "pip install dlib-bin face-recognition-models (photoalbum's dependencies)")
+_MISSING = (
+    "finding faces needs dlib and its model files: "
+    "pip install dlib-bin face-recognition-models (photoalbum's dependencies)"
+)
 
 
 def models_dir() -> Path:
@@ -55,8 +57,10 @@ def models_dir() -> Path:
     folder = Path(list(spec.submodule_search_locations)[0]) / "models"
     for name in _MODEL_FILES.values():
         if not (folder / name).is_file():
-            raise KnownError(f"dlib's model file {name} is missing from {folder}; "
-                             "reinstall face-recognition-models")
+            raise KnownError(
+                f"dlib's model file {name} is missing from {folder}; "
+                "reinstall face-recognition-models"
+            )
     return folder
 
 
@@ -133,11 +137,19 @@ class FaceAnalyzer:
             if right <= left or bottom <= top:
                 continue
             box = FaceBox(left / dw, top / dh, (right - left) / dw, (bottom - top) / dh)
-            points = tuple((shape.part(i).x / dw, shape.part(i).y / dh)
-                           for i in range(shape.num_parts))
+            points = tuple(
+                (shape.part(i).x / dw, shape.part(i).y / dh) for i in range(shape.num_parts)
+            )
             vec = np.asarray(desc, dtype=np.float32).reshape(DESCRIPTOR_DIM)
-            out.append(DetectedFace(box=box, landmarks=points, score=float(s), descriptor=vec,
-                                    crop=self._crop(arr, shape)))
+            out.append(
+                DetectedFace(
+                    box=box,
+                    landmarks=points,
+                    score=float(s),
+                    descriptor=vec,
+                    crop=self._crop(arr, shape),
+                )
+            )
         return out
 
     def _crop(self, arr: np.ndarray, shape: Any) -> bytes:

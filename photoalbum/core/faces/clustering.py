@@ -31,7 +31,10 @@ _BLOCK = 2048
 
 
 def neighbour_graph(
-    descriptors: np.ndarray, *, threshold: float = DEFAULT_THRESHOLD, k: int = DEFAULT_K,
+    descriptors: np.ndarray,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    k: int = DEFAULT_K,
     seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges (i, j, distance) with i < j between faces closer than ``threshold`` (≤ k per face)."""
@@ -62,13 +65,17 @@ def _exact_knn(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     nbr = np.empty((n, k), dtype=np.int64)
     dist = np.empty((n, k), dtype=np.float32)
     for start in range(0, n, _BLOCK):
-        blk = x[start:start + _BLOCK]
-        d2 = sq[start:start + _BLOCK, None] + sq[None, :] - 2.0 * (blk @ x.T)
+        blk = x[start : start + _BLOCK]
+        d2 = sq[start : start + _BLOCK, None] + sq[None, :] - 2.0 * (blk @ x.T)
         rows = np.arange(len(blk))
         d2[rows, start + rows] = np.inf  # not one's own neighbour
-        part = np.argpartition(d2, k - 1, axis=1)[:, :k] if k < n - 1 else np.argsort(d2, axis=1)[:, :k]
-        nbr[start:start + _BLOCK] = part
-        dist[start:start + _BLOCK] = np.sqrt(np.maximum(np.take_along_axis(d2, part, axis=1), 0))
+        part = (
+            np.argpartition(d2, k - 1, axis=1)[:, :k]
+            if k < n - 1
+            else np.argsort(d2, axis=1)[:, :k]
+        )
+        nbr[start : start + _BLOCK] = part
+        dist[start : start + _BLOCK] = np.sqrt(np.maximum(np.take_along_axis(d2, part, axis=1), 0))
     return nbr, dist
 
 
@@ -170,11 +177,15 @@ def nearest(
     out_d = np.empty((len(q), k), dtype=np.float32)
     sq = (x * x).sum(axis=1)
     for start in range(0, len(q), 256):
-        blk = q[start:start + 256]
+        blk = q[start : start + 256]
         d2 = (blk * blk).sum(axis=1)[:, None] + sq[None, :] - 2.0 * (blk @ x.T)
-        part = np.argpartition(d2, k - 1, axis=1)[:, :k] if k < len(x) else np.tile(np.arange(len(x)), (len(blk), 1))
+        part = (
+            np.argpartition(d2, k - 1, axis=1)[:, :k]
+            if k < len(x)
+            else np.tile(np.arange(len(x)), (len(blk), 1))
+        )
         pd = np.take_along_axis(d2, part, axis=1)
         order = np.argsort(pd, axis=1)
-        out_i[start:start + 256] = np.take_along_axis(part, order, axis=1)
-        out_d[start:start + 256] = np.sqrt(np.maximum(np.take_along_axis(pd, order, axis=1), 0))
+        out_i[start : start + 256] = np.take_along_axis(part, order, axis=1)
+        out_d[start : start + 256] = np.sqrt(np.maximum(np.take_along_axis(pd, order, axis=1), 0))
     return out_i, out_d

@@ -31,8 +31,14 @@ class FacesPass:
     #: 1: dlib HOG detector (score ≥ 0.3) at 400 px, 5-point landmarks, resnet v1 descriptor.
     version = 1
 
-    def __init__(self, store: FaceStore, crops: FaceCrops,
-                 options: AnalyzerOptions | None = None, *, isolate: bool = True) -> None:
+    def __init__(
+        self,
+        store: FaceStore,
+        crops: FaceCrops,
+        options: AnalyzerOptions | None = None,
+        *,
+        isolate: bool = True,
+    ) -> None:
         self.store = store
         self.crops = crops
         self.options = options or AnalyzerOptions()

@@ -102,8 +102,10 @@ class IsolatedAnalyzer:
             if self._pool is None:
                 # spawn: never fork a process that runs Qt and ONNX Runtime threads
                 self._pool = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=exit_with_parent)
+                    max_workers=1,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=exit_with_parent,
+                )
             return self._pool
 
     def close(self) -> None:

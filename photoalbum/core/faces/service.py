@@ -38,8 +38,16 @@ class GroupingReport:
 class PeopleService:
     """People of one library over a :class:`FaceStore`; nothing here touches photo files."""
 
-    def __init__(self, store: FaceStore, crops: FaceCrops, *, threshold: float = DEFAULT_THRESHOLD,
-                 min_faces: int = 2, method: str = "chinese_whispers", vote_k: int = 5) -> None:
+    def __init__(
+        self,
+        store: FaceStore,
+        crops: FaceCrops,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        min_faces: int = 2,
+        method: str = "chinese_whispers",
+        vote_k: int = 5,
+    ) -> None:
         self.store = store
         self.crops = crops
         self.threshold = threshold
@@ -95,8 +103,13 @@ class PeopleService:
         made = self.store.apply_grouping(assign, groups, seen)
         ungrouped = int(loose.sum()) - len(assign) - sum(len(g) for g in groups)
         report = GroupingReport(len(assign), len(made), ungrouped, time.perf_counter() - t0)
-        logger.info("people: %d faces joined people, %d new people, %d faces ungrouped (%.2f s)",
-                    report.assigned, report.new_people, report.ungrouped, report.seconds)
+        logger.info(
+            "people: %d faces joined people, %d new people, %d faces ungrouped (%.2f s)",
+            report.assigned,
+            report.new_people,
+            report.ungrouped,
+            report.seconds,
+        )
         return report
 
     # --- reading --------------------------------------------------------------------------------
@@ -132,8 +145,9 @@ class PeopleService:
                 return [p]
         found = self.store.people_named(key)
         if not found:
-            raise UserError(f"no person called {key!r}: name one with "
-                            "'photoalbum people name ID NAME'")
+            raise UserError(
+                f"no person called {key!r}: name one with 'photoalbum people name ID NAME'"
+            )
         return found
 
     def names(self) -> list[str]:

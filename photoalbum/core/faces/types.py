@@ -21,8 +21,12 @@ class FaceBox:
 
     def scaled(self, width: int, height: int) -> tuple[int, int, int, int]:
         """(left, top, width, height) in pixels of an image ``width`` × ``height``."""
-        return (round(self.x * width), round(self.y * height),
-                round(self.w * width), round(self.h * height))
+        return (
+            round(self.x * width),
+            round(self.y * height),
+            round(self.w * width),
+            round(self.h * height),
+        )
 
 
 @dataclass(frozen=True)

@@ -228,8 +228,10 @@ class ClipEncoder:
         batch = np.ascontiguousarray(batch)
         # Ready-made exports (immich's) take a fixed batch of 1: run them item by item.
         out = np.concatenate(
-            [session.run(None, {inp.name: batch[i : i + step]})[0]
-             for i in range(0, batch.shape[0], step)],
+            [
+                session.run(None, {inp.name: batch[i : i + step]})[0]
+                for i in range(0, batch.shape[0], step)
+            ],
             axis=0,
         )
         return _normalise(out)
@@ -290,8 +292,9 @@ class EncoderCache:
         self._lock = threading.Lock()
         self._encoders: dict[tuple[object, ...], ClipEncoder] = {}
 
-    def get(self, model: PreparedModel, precision: str = "auto",
-            threads: int | None = None) -> ClipEncoder:
+    def get(
+        self, model: PreparedModel, precision: str = "auto", threads: int | None = None
+    ) -> ClipEncoder:
         """The shared encoder for these arguments. The manifest's mtime is part of the key: a
         re-prepared model, or one whose INT8 self-check changed "auto", gets a new encoder (and
         the cache forgets the model's older ones)."""

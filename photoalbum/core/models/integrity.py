@@ -49,8 +49,11 @@ def recordable_files(directory: Path) -> list[str]:
     return sorted(
         p.name
         for p in Path(directory).iterdir()
-        if p.is_file() and not p.is_symlink() and p.name != MANIFEST_NAME
-        and not p.name.startswith(".") and not p.name.endswith(".tmp")
+        if p.is_file()
+        and not p.is_symlink()
+        and p.name != MANIFEST_NAME
+        and not p.name.startswith(".")
+        and not p.name.endswith(".tmp")
     )
 
 
@@ -90,17 +93,26 @@ def verify(directory: Path, manifest: Manifest, trust_cache: bool = True) -> boo
         try:
             st = path.stat()
         except FileNotFoundError:
-            raise ModelFilesDamagedError(_damaged(directory, manifest, name, "it is missing")) from None
+            raise ModelFilesDamagedError(
+                _damaged(directory, manifest, name, "it is missing")
+            ) from None
         entry = cache.get(name)
-        if (isinstance(entry, dict) and entry.get("size") == st.st_size
-                and entry.get("mtime_ns") == st.st_mtime_ns and entry.get("sha256") == want):
+        if (
+            isinstance(entry, dict)
+            and entry.get("size") == st.st_size
+            and entry.get("mtime_ns") == st.st_mtime_ns
+            and entry.get("sha256") == want
+        ):
             fresh[name] = entry
             continue
         logger.info("checking the SHA-256 of %s", path)
         got = sha256_file(path)
         if got != want:
-            raise ModelFilesDamagedError(_damaged(
-                directory, manifest, name, f"its SHA-256 is {got}, the manifest records {want}"))
+            raise ModelFilesDamagedError(
+                _damaged(
+                    directory, manifest, name, f"its SHA-256 is {got}, the manifest records {want}"
+                )
+            )
         fresh[name] = _entry(path, got)
         changed = True
     if changed:

@@ -182,7 +182,8 @@ class Manifest:
         named += [self.text.tokenizer_file, *self.files_sha256]
         problems.extend(
             f"file name {n!r} is not a plain name inside the model folder"
-            for n in named if not is_plain_name(n)
+            for n in named
+            if not is_plain_name(n)
         )
         if problems:
             raise ManifestError("manifest is inconsistent: " + ", ".join(problems))
@@ -217,7 +218,8 @@ class Manifest:
 def is_plain_name(name: object) -> bool:
     """True for a file name without a folder part (no "/", "\\", drive, "." or "..")."""
     return (
-        isinstance(name, str) and name not in ("", ".", "..")
+        isinstance(name, str)
+        and name not in ("", ".", "..")
         and not any(c in name for c in "/\\:\x00")
     )
 

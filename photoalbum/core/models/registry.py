@@ -62,8 +62,9 @@ def _immich(repo: str, download_mb: int) -> ReadyMade:
     # token ids, embeddings out); nllb-clip (a language code per query) and SigLIP2 are not yet.
     # The real checksums of these files could not be looked up where this registry was written
     # (no network): recorded as None, so installs say "unverified" until they are filled in.
-    return ReadyMade(repo=repo, files=tuple((f, None) for f in IMMICH_FILES),
-                     download_mb=download_mb)
+    return ReadyMade(
+        repo=repo, files=tuple((f, None) for f in IMMICH_FILES), download_mb=download_mb
+    )
 
 
 @dataclass(frozen=True)

@@ -80,14 +80,21 @@ def _plan(spec: dict[str, Any]) -> dict[str, Any] | None:
             nfkc = True
         elif kind == "Precompiled" and not nfkc and charsmap is None:
             charsmap = n.get("precompiled_charsmap")
-        elif kind == "Replace" and n.get("pattern", {}).get("Regex") == _SPACES and n.get("content") == " ":
+        elif (
+            kind == "Replace"
+            and n.get("pattern", {}).get("Regex") == _SPACES
+            and n.get("content") == " "
+        ):
             pass  # SentencePiece's remove_extra_whitespaces does this
         else:
             return None
     pre = spec.get("pre_tokenizer") or {}
     if pre.get("type") != "Metaspace" or pre.get("replacement") != "▁":
         return None
-    if pre.get("prepend_scheme", "always" if pre.get("add_prefix_space", True) else "never") != "always":
+    if (
+        pre.get("prepend_scheme", "always" if pre.get("add_prefix_space", True) else "never")
+        != "always"
+    ):
         return None
     vocab = model["vocab"]
     index = {p: i for i, (p, _) in enumerate(vocab)}
@@ -104,8 +111,16 @@ def _plan(spec: dict[str, Any]) -> dict[str, Any] | None:
     else:
         return None
     specials = {a["content"] for a in spec.get("added_tokens", []) if a.get("special")}
-    return {"vocab": vocab, "index": index, "unk": model.get("unk_id"), "nfkc": nfkc,
-            "charsmap": charsmap, "prefix": prefix, "suffix": suffix, "specials": specials}
+    return {
+        "vocab": vocab,
+        "index": index,
+        "unk": model.get("unk_id"),
+        "nfkc": nfkc,
+        "charsmap": charsmap,
+        "prefix": prefix,
+        "suffix": suffix,
+        "specials": specials,
+    }
 
 
 def _model_proto(plan: dict[str, Any]) -> bytes:
@@ -226,6 +241,8 @@ def _check_copy(
     got = copy.encode_batch(strings)
     bad = [s for s, a, b in zip(strings, want, got, strict=True) if a != b]
     if bad:
-        logger.info("compact tokenizer differs on %d of %d strings, e.g. %r", len(bad), len(strings), bad[0])
+        logger.info(
+            "compact tokenizer differs on %d of %d strings, e.g. %r", len(bad), len(strings), bad[0]
+        )
         raise _Refused(f"differs on {len(bad)} of {len(strings)} check strings")
     return len(strings)

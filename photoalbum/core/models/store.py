@@ -236,7 +236,9 @@ class ModelStore:
                 f"cannot import {source}: it holds {model.model_key}, not {spec.model_key}"
             )
 
-        def copy_into(spec_: ModelSpec, out_dir: Path, _dl: Path, on_progress: ProgressFn | None) -> None:
+        def copy_into(
+            spec_: ModelSpec, out_dir: Path, _dl: Path, on_progress: ProgressFn | None
+        ) -> None:
             for item in Path(source).iterdir():
                 # hidden files (the source's own verification cache) are not the model's
                 if item.is_file() and not item.name.startswith("."):
@@ -353,8 +355,6 @@ def _size(path: Path) -> int:
         return 0
 
 
-
-
 def _fsync_tree(path: Path) -> None:
     for entry in path.iterdir():
         if entry.is_file():
@@ -363,6 +363,11 @@ def _fsync_tree(path: Path) -> None:
 
 
 __all__ = [
-    "PRECISIONS", "TOWERS", "ModelFilesDamagedError", "ModelStore", "PreparedModel", "Preparer",
+    "PRECISIONS",
+    "TOWERS",
+    "ModelFilesDamagedError",
+    "ModelStore",
+    "PreparedModel",
+    "Preparer",
     "ProgressFn",
 ]

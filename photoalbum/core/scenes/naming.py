@@ -248,5 +248,8 @@ class SceneNamer:
         np.save(buf, arr, allow_pickle=False)
         try:
             write_atomically(path, buf.getvalue())
-        except (OSError, DiskFullError) as exc:  # a cache: failing to write it costs time, not correctness
+        except (
+            OSError,
+            DiskFullError,
+        ) as exc:  # a cache: failing to write it costs time, not correctness
             logger.warning("could not cache scene vocabulary vectors in %s: %s", path, exc)

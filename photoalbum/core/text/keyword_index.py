@@ -51,7 +51,9 @@ def _may_contain(trigrams: np.ndarray, word: str) -> bool:
     if len(trigrams) == 0:
         return False
     at = np.searchsorted(trigrams, codes)
-    return bool(np.all((at < len(trigrams)) & (trigrams[np.minimum(at, len(trigrams) - 1)] == codes)))
+    return bool(
+        np.all((at < len(trigrams)) & (trigrams[np.minimum(at, len(trigrams) - 1)] == codes))
+    )
 
 
 class _Joined:
@@ -134,8 +136,13 @@ class _Names:
     def subset(self, rows: Sequence[int]) -> _Joined:
         """The whole name texts of ``rows`` (row i of the subset is ``rows[i]``)."""
         return _Joined(
-            [self._folder_names[self.folder_of[r]] + self.files.text_of(r) + " "
-             + self._camera_names[self.camera_of[r]] for r in rows],
+            [
+                self._folder_names[self.folder_of[r]]
+                + self.files.text_of(r)
+                + " "
+                + self._camera_names[self.camera_of[r]]
+                for r in rows
+            ],
             folded=True,
         )
 
@@ -190,8 +197,10 @@ class KeywordIndex:
         total: dict[int, float] = {}
         for word in wanted:
             found: dict[int, float] = {}
-            for joined, sub, strength in ((self._read, cand_read, READ_STRENGTH),
-                                          (self._names, cand_names, NAME_STRENGTH)):
+            for joined, sub, strength in (
+                (self._read, cand_read, READ_STRENGTH),
+                (self._names, cand_names, NAME_STRENGTH),
+            ):
                 for row in joined.rows_with(word, cap):
                     found.setdefault(row, strength)
                 for i in sub.rows_with(word, len(sub.text) + 1):

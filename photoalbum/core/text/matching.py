@@ -10,7 +10,38 @@ from photoalbum.core.text.ocr import TextLine
 
 #: Words that name nothing in a photo ("the receipt from the store").
 _STOP = frozenset(
-    ["the", "and", "for", "from", "with", "that", "this", "are", "was", "were", "you", "your", "our", "not", "but", "all", "any", "can", "has", "have", "had", "its", "into", "onto", "over", "photo", "photos", "picture", "image", "of"]
+    [
+        "the",
+        "and",
+        "for",
+        "from",
+        "with",
+        "that",
+        "this",
+        "are",
+        "was",
+        "were",
+        "you",
+        "your",
+        "our",
+        "not",
+        "but",
+        "all",
+        "any",
+        "can",
+        "has",
+        "have",
+        "had",
+        "its",
+        "into",
+        "onto",
+        "over",
+        "photo",
+        "photos",
+        "picture",
+        "image",
+        "of",
+    ]
 )
 
 

@@ -65,8 +65,14 @@ class OcrEngine:
         concurrency: how many photos are read at the same time (copies of the models).
     """
 
-    def __init__(self, *, det_side: int = 640, min_score: float = 0.5,
-                 threads: int | None = None, concurrency: int = 1) -> None:
+    def __init__(
+        self,
+        *,
+        det_side: int = 640,
+        min_score: float = 0.5,
+        threads: int | None = None,
+        concurrency: int = 1,
+    ) -> None:
         self.det_side = det_side
         self.min_score = min_score
         self.threads = threads
@@ -137,7 +143,9 @@ class OcrEngine:
         h, w = arr.shape[:2]
         scale = min(1.0, self.det_side / max(h, w))
         sw, sh = _multiple_of_32(w * scale), _multiple_of_32(h * scale)
-        small = arr if (sw, sh) == (w, h) else cv2.resize(arr, (sw, sh), interpolation=cv2.INTER_AREA)
+        small = (
+            arr if (sw, sh) == (w, h) else cv2.resize(arr, (sw, sh), interpolation=cv2.INTER_AREA)
+        )
         # PP-OCR's detector takes (x / 255 - 0.5) / 0.5 per channel, NCHW float32.
         blob = cv2.dnn.blobFromImage(small, 1 / 127.5, mean=(127.5, 127.5, 127.5))
         det = engine.text_det
@@ -193,13 +201,18 @@ def _make_engine(threads: int | None) -> Any:
     kw: dict[str, Any] = {
         # ``_detect`` resizes for the detector itself; these keep rapidocr from rescaling again
         # when it is called directly (its "max" mode enlarges to 960+ px: 2-4x the cost).
-        "det_limit_type": "min", "det_limit_side_len": 32,
-        "intra_op_num_threads": n, "inter_op_num_threads": 1,
-        "use_cls": False, "print_verbose": False,
+        "det_limit_type": "min",
+        "det_limit_side_len": 32,
+        "intra_op_num_threads": n,
+        "inter_op_num_threads": 1,
+        "use_cls": False,
+        "print_verbose": False,
     }
     engine = RapidOCR(**kw)
-    for infer in (getattr(engine.text_det, "infer", None),
-                  getattr(engine.text_rec, "session", None)):
+    for infer in (
+        getattr(engine.text_det, "infer", None),
+        getattr(engine.text_rec, "session", None),
+    ):
         _use_memory_arena(infer, threads)
     return engine
 
@@ -226,5 +239,6 @@ def _use_memory_arena(infer: Any, threads: int | None) -> None:
     opts.inter_op_num_threads = 1
     if threads == 1:
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    infer.session = ort.InferenceSession(path, sess_options=opts,
-                                         providers=["CPUExecutionProvider"])
+    infer.session = ort.InferenceSession(
+        path, sess_options=opts, providers=["CPUExecutionProvider"]
+    )

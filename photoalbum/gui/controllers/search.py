@@ -166,8 +166,10 @@ class SearchController(QtCore.QObject):
     def shows_group(self, group: PhotoGroup) -> bool:
         """True when ``group``'s photos are what the grid lists now."""
         g = self.group
-        return g is not None and (g.kind, g.key) == (group.kind, group.key) and (
-            self.request.is_browse
+        return (
+            g is not None
+            and (g.kind, g.key) == (group.kind, group.key)
+            and (self.request.is_browse)
         )
 
     def show_group(self, group: PhotoGroup) -> None:
@@ -176,7 +178,11 @@ class SearchController(QtCore.QObject):
         self.group = group
         self.search_bar.clear(emit=False)
         self.request = replace(
-            self.request, text="", images=(), similar_to=None, flt=self._with_group(self.request.flt)
+            self.request,
+            text="",
+            images=(),
+            similar_to=None,
+            flt=self._with_group(self.request.flt),
         )
         self.run()
 

@@ -62,9 +62,14 @@ class ViewerController(QtCore.QObject):
             return None
         if self.viewer is not None:
             self.viewer.close()
-        self.viewer = ViewerDialog(self.grid_model, self.loader, row, self.window,
-                                   words=self._query_words(),
-                                   request_text=self.search_worker.load_text)
+        self.viewer = ViewerDialog(
+            self.grid_model,
+            self.loader,
+            row,
+            self.window,
+            words=self._query_words(),
+            request_text=self.search_worker.load_text,
+        )
         self.viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.viewer.row_changed.connect(self._on_viewer_row_changed)
         self.viewer.destroyed.connect(self._on_viewer_destroyed)

@@ -85,9 +85,7 @@ class SettingsDialog(QtWidgets.QDialog):
             self.precision.addItem(label, key)
         self.precision.setCurrentIndex(max(0, self.precision.findData(options.precision)))
         form.addRow("Precision", self.precision)
-        self.int8_check = QtWidgets.QLabel(
-            state.int8_check if state and state.int8_check else "—"
-        )
+        self.int8_check = QtWidgets.QLabel(state.int8_check if state and state.int8_check else "—")
         self.int8_check.setWordWrap(True)
         self.int8_check.setToolTip(
             "On the first indexing the INT8 image tower is compared with fp32 on a sample of your "

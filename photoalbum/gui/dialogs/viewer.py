@@ -377,10 +377,14 @@ class ViewerDialog(QtWidgets.QDialog):
             matched = set(self.matched_lines)
             field = QtWidgets.QLabel()
             field.setTextFormat(Qt.TextFormat.RichText)
-            field.setText("<br>".join(
-                f"<b style='background:#ffe680'>{_escape(ln.text)}</b>" if i in matched
-                else _escape(ln.text) for i, ln in enumerate(self.text_lines)
-            ))
+            field.setText(
+                "<br>".join(
+                    f"<b style='background:#ffe680'>{_escape(ln.text)}</b>"
+                    if i in matched
+                    else _escape(ln.text)
+                    for i, ln in enumerate(self.text_lines)
+                )
+            )
             field.setWordWrap(True)
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.info_form.addRow("Text:", field)
@@ -421,9 +425,7 @@ class PathLabel(QtWidgets.QLabel):
 
     def _fit(self) -> None:
         width = max(MIN_PATH_WIDTH, self.contentsRect().width())
-        self.setText(
-            self.fontMetrics().elidedText(self.path, Qt.TextElideMode.ElideMiddle, width)
-        )
+        self.setText(self.fontMetrics().elidedText(self.path, Qt.TextElideMode.ElideMiddle, width))
 
 
 def _escape(text: str) -> str:

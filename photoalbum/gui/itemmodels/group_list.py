@@ -20,7 +20,7 @@ KIND_LABELS = {
 
 
 def kind_label(kind: str, language: str) -> str:
-    """"Scene", "Event", … in the UI language."""
+    """ "Scene", "Event", … in the UI language."""
     en, zh = KIND_LABELS.get(kind, (kind, kind))
     return zh if language == "zh" else en
 

@@ -102,8 +102,11 @@ class IndexStatus(QtWidgets.QWidget):
         elif p.stage == "int8-check":
             self.bar.setRange(0, max(0, p.total))
             self.bar.setValue(min(p.done, p.total))
-            self.label.setText(f"Checking INT8 on your photos… {p.done} / {p.total}"
-                               if p.total else "Checking INT8 on your photos…")
+            self.label.setText(
+                f"Checking INT8 on your photos… {p.done} / {p.total}"
+                if p.total
+                else "Checking INT8 on your photos…"
+            )
         else:
             total = max(1, p.total)
             self.bar.setRange(0, total)

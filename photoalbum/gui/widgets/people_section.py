@@ -24,8 +24,12 @@ def round_cover(image: QtGui.QImage | None, size: int = COVER) -> QtGui.QPixmap:
     path.addEllipse(0, 0, size, size)
     painter.setClipPath(path)
     if image is not None and not image.isNull():
-        scaled = image.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-                              Qt.TransformationMode.SmoothTransformation)
+        scaled = image.scaled(
+            size,
+            size,
+            Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+            Qt.TransformationMode.SmoothTransformation,
+        )
         painter.drawImage(0, 0, scaled)
     else:
         painter.fillRect(0, 0, size, size, QtGui.QColor(150, 150, 150))
@@ -54,9 +58,13 @@ class PeopleSection(QtWidgets.QWidget):
     scan_requested = Signal()
     wipe_requested = Signal()
 
-    def __init__(self, parent: QtWidgets.QWidget | None = None, *,
-                 ask_text: Callable[[str, str, str], str | None] | None = None,
-                 confirm: Callable[[str, str], bool] | None = None) -> None:
+    def __init__(
+        self,
+        parent: QtWidgets.QWidget | None = None,
+        *,
+        ask_text: Callable[[str, str, str], str | None] | None = None,
+        confirm: Callable[[str, str], bool] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ask_text = ask_text or self._default_ask_text
         self._confirm = confirm or self._default_confirm
@@ -154,7 +162,9 @@ class PeopleSection(QtWidgets.QWidget):
         exclude = menu.addAction("Don't group this person")
         chosen = menu.exec(self.list.viewport().mapToGlobal(pos))
         if chosen is rename:
-            name = self._ask_text("Name", f"Name for {card.label}:", card.label if card.named else "")
+            name = self._ask_text(
+                "Name", f"Name for {card.label}:", card.label if card.named else ""
+            )
             if name is not None:
                 self.rename_requested.emit(card.id, name)
         elif chosen is hide:
@@ -162,14 +172,19 @@ class PeopleSection(QtWidgets.QWidget):
         elif chosen in targets:
             self.merge_requested.emit(targets[chosen], card.id)
         elif chosen is exclude and self._confirm(
-                "Don't group", f"Keep {card.label} out of People and search? Their faces stay "
-                               "in the library (Wipe face data deletes them)."):
+            "Don't group",
+            f"Keep {card.label} out of People and search? Their faces stay "
+            "in the library (Wipe face data deletes them).",
+        ):
             self.exclude_requested.emit(card.id)
 
     def _on_wipe_button_clicked(self) -> None:
-        if self._confirm("Wipe face data", "Delete every face, person and name found in this "
-                                           "library? Finding faces stays off until you click "
-                                           "“Find faces”. Your photos are not touched."):
+        if self._confirm(
+            "Wipe face data",
+            "Delete every face, person and name found in this "
+            "library? Finding faces stays off until you click "
+            "“Find faces”. Your photos are not touched.",
+        ):
             self.wipe_requested.emit()
 
     def _default_ask_text(self, title: str, label: str, text: str) -> str | None:

@@ -17,7 +17,9 @@ from photoalbum.persistence.faces import SqlFaceStore
 from tests.support.faces import face_photos
 from tests.support.photos import make_sample_photos, snapshot
 
-pytestmark = pytest.mark.skipif(not faces_available(), reason="needs dlib-bin and face-recognition-models")
+pytestmark = pytest.mark.skipif(
+    not faces_available(), reason="needs dlib-bin and face-recognition-models"
+)
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +66,19 @@ def test_pass_resumes_after_a_stop_and_groups_by_person(paths, photos, tmp_path)
     broken.write_bytes(b"\xff\xd8\xff garbage")
     files = sorted([*photos, broken])
     before = snapshot(folder)
-    cat.commit_batch("m", [IndexedItem(FileInfo(str(p), 1, 1), root.id, f"fp{i}", PhotoMeta(1, 1),
-                                       np.ones(4, np.float32) / 2) for i, p in enumerate(files)])
+    cat.commit_batch(
+        "m",
+        [
+            IndexedItem(
+                FileInfo(str(p), 1, 1),
+                root.id,
+                f"fp{i}",
+                PhotoMeta(1, 1),
+                np.ones(4, np.float32) / 2,
+            )
+            for i, p in enumerate(files)
+        ],
+    )
     store = SqlFaceStore(cat.database)
     crops = FaceCrops(paths.faces)
     faces_pass = FacesPass(store, crops)
@@ -88,7 +101,9 @@ def test_pass_resumes_after_a_stop_and_groups_by_person(paths, photos, tmp_path)
     assert report.new_people == 2 and report.ungrouped == 0
     by_path = {p.id: p.path for p in cat.photos([int(i) for i in cat.live_ids("m")])}
     for person in store.people():
-        owners = {photos[type(folder)(by_path[f.photo_id])] for f in store.faces(person_id=person.id)}
+        owners = {
+            photos[type(folder)(by_path[f.photo_id])] for f in store.faces(person_id=person.id)
+        }
         assert len(owners) == 1 and person.photo_count == 6
         assert crops.get(person.cover_crop)[:2] == b"\xff\xd8"
     assert PeopleService(store, crops).update().assigned == 0  # nothing new: nothing moves

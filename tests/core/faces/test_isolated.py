@@ -38,8 +38,13 @@ def _running(pid: int) -> bool:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_the_child_exits_when_its_parent_is_killed() -> None:
     repo = Path(__file__).resolve().parents[3]
-    parent = subprocess.Popen([sys.executable, "-c", _PARENT], cwd=repo, stdout=subprocess.PIPE,
-                              env={**os.environ, "PYTHONPATH": str(repo)}, text=True)
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _PARENT],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(repo)},
+        text=True,
+    )
     try:
         line = parent.stdout.readline()
         assert line.strip().isdigit(), f"parent said {line!r}"

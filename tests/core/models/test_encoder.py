@@ -256,8 +256,7 @@ def test_encoders_share_a_tokenizer_cache(tiny_model: PreparedModel) -> None:
     alone = ClipEncoder(tiny_model, precision="fp32", threads=1)
     assert a.tokenizer() is b.tokenizer()  # loaded once (loading holds the GIL)
     assert alone.tokenizer() is not a.tokenizer()
-    np.testing.assert_allclose(a.encode_texts(["a dog"]), alone.encode_texts(["a dog"]),
-                               atol=1e-6)
+    np.testing.assert_allclose(a.encode_texts(["a dog"]), alone.encode_texts(["a dog"]), atol=1e-6)
 
 
 def test_an_encoder_cache_shares_encoders_until_the_model_changes(

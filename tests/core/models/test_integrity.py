@@ -133,5 +133,6 @@ def test_the_cache_is_written_atomically_and_a_corrupt_cache_is_ignored(paths: P
     (folder / integrity.CACHE_NAME).write_text("{ not json")
     assert store.get(SPEC) is not None
     assert json.loads((folder / integrity.CACHE_NAME).read_text()).keys() == set(
-        Manifest.load(folder).files_sha256)
+        Manifest.load(folder).files_sha256
+    )
     assert not list(folder.glob("*.tmp"))

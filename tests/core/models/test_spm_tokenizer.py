@@ -31,7 +31,9 @@ def _clean(mode: str):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("make", ["synthetic", "tiny"])
 def test_copy_encodes_exactly_like_the_json_tokenizer(tmp_path: Path, make: str) -> None:
     path = tmp_path / "tokenizer.json"
-    tok = tb.synthetic_unigram(8000, 77) if make == "synthetic" else tb.train_tiny_tokenizer(1000, 77)
+    tok = (
+        tb.synthetic_unigram(8000, 77) if make == "synthetic" else tb.train_tiny_tokenizer(1000, 77)
+    )
     tok.save(str(path))
     reference = TextTokenizer(path, 77, 1, clean="whitespace")
     assert not reference.compact
@@ -58,7 +60,9 @@ def test_bpe_tokenizer_is_left_alone(tmp_path: Path) -> None:
     assert not any(p.exists() for p in spm_paths(path))
 
 
-def test_a_copy_that_differs_is_not_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_copy_that_differs_is_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "tokenizer.json"
     tb.train_tiny_tokenizer(1000, 77).save(str(path))
     real = spm_tokenizer.SpmTokenizer.encode_batch

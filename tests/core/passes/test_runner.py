@@ -203,7 +203,9 @@ def test_yield_ends_the_run_early_without_cancelling(env):
         env.catalog.pass_state, [p], batch_size=1, workers=1, should_yield=lambda: True
     ).run()
     assert report.yielded and not report.cancelled
-    assert env.catalog.pass_state.pass_counts("size", 1).todo == len(env.files) - report.done["size"]
+    assert (
+        env.catalog.pass_state.pass_counts("size", 1).todo == len(env.files) - report.done["size"]
+    )
 
 
 def test_prepare_is_called_once_per_run_and_only_when_there_is_work(env):

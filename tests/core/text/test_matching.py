@@ -15,8 +15,11 @@ def test_keyword_words_drop_stop_words_and_short_latin_but_keep_short_chinese():
 
 
 def test_matching_lines_are_case_insensitive_and_span_spaces():
-    lines = [TextLine("Hardware Store Receipt", 0.99, BOX), TextLine("五金店收据合计￥128", 0.98, BOX),
-             TextLine("Thank you", 0.9, BOX)]
+    lines = [
+        TextLine("Hardware Store Receipt", 0.99, BOX),
+        TextLine("五金店收据合计￥128", 0.98, BOX),
+        TextLine("Thank you", 0.9, BOX),
+    ]
     assert matching_lines(lines, ["hardware"]) == [0]
     assert matching_lines(lines, ["收据"]) == [1]
     assert matching_lines(lines, ["HardwareStore"]) == [0]

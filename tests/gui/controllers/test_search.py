@@ -116,8 +116,9 @@ def _open(p: Parts) -> None:
 
 def _outcome(rid: int, ids: list[int], **kw) -> SearchOutcome:
     n = len(ids)
-    return SearchOutcome(rid, np.asarray(ids, np.int64), np.linspace(0.9, 0.5, n, dtype=np.float32),
-                         **kw)
+    return SearchOutcome(
+        rid, np.asarray(ids, np.int64), np.linspace(0.9, 0.5, n, dtype=np.float32), **kw
+    )
 
 
 def test_requests_wait_for_the_worker_to_open_and_reopen_with_the_library(parts):
@@ -265,4 +266,3 @@ def test_a_detached_controller_ignores_late_answers(parts):
     c.detach()
     p.worker.browse_ready.emit(1, np.arange(3, dtype=np.int64))
     assert p.grid_model.rowCount() == 0 and p.results == []
-

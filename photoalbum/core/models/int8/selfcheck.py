@@ -124,18 +124,23 @@ def run_check(
         logger.info("INT8 self-check waits: %d photos decoded, needs %d", len(pixels), MIN_PHOTOS)
         return None
     batch = np.stack(pixels)
-    ref = np.concatenate([fp32.encode_images(batch[i : i + BATCH])
-                          for i in range(0, len(batch), BATCH)])
-    q8 = np.concatenate([int8.encode_images(batch[i : i + BATCH])
-                         for i in range(0, len(batch), BATCH)])
+    ref = np.concatenate(
+        [fp32.encode_images(batch[i : i + BATCH]) for i in range(0, len(batch), BATCH)]
+    )
+    q8 = np.concatenate(
+        [int8.encode_images(batch[i : i + BATCH]) for i in range(0, len(batch), BATCH)]
+    )
     agree = acceptance.agreement(ref, q8)
     timing = batch[:BATCH]
     fp32_ms = acceptance.time_ms(lambda: fp32.encode_images(timing), 2, len(timing))
     int8_ms = acceptance.time_ms(lambda: int8.encode_images(timing), 2, len(timing))
-    decision = acceptance.decide("image", fp32_ms, int8_ms, agree,
-                               {"batch": len(timing), "threads": fp32.threads})
-    passed = (agree["centred_cosine"] >= acceptance.MIN_CENTRED_COSINE
-              and agree["topk_overlap"] >= acceptance.MIN_TOPK_OVERLAP)
+    decision = acceptance.decide(
+        "image", fp32_ms, int8_ms, agree, {"batch": len(timing), "threads": fp32.threads}
+    )
+    passed = (
+        agree["centred_cosine"] >= acceptance.MIN_CENTRED_COSINE
+        and agree["topk_overlap"] >= acceptance.MIN_TOPK_OVERLAP
+    )
     return {
         "photos": len(pixels),
         "min_photos": MIN_PHOTOS,
@@ -143,9 +148,11 @@ def run_check(
         "centred_cosine_min": agree["centred_cosine_min"],
         "topk_overlap": agree["topk_overlap"],
         "k": agree["k"],
-        "thresholds": {"centred_cosine": acceptance.MIN_CENTRED_COSINE,
-                       "topk_overlap": acceptance.MIN_TOPK_OVERLAP,
-                       "speedup": acceptance.MIN_SPEEDUP},
+        "thresholds": {
+            "centred_cosine": acceptance.MIN_CENTRED_COSINE,
+            "topk_overlap": acceptance.MIN_TOPK_OVERLAP,
+            "speedup": acceptance.MIN_SPEEDUP,
+        },
         "speed": decision.speed,
         "faithful": passed,
         "precision": decision.precision,
@@ -166,8 +173,9 @@ def record(model: PreparedModel, result: dict[str, Any]) -> PreparedModel:
         tower = manifest.towers["image"]
         tower.default_precision = result["precision"]
         tower.decision = "self-check on your photos: " + str(result["decision"])
-        tower.agreement = {k: result[k] for k in ("centred_cosine", "centred_cosine_min",
-                                                  "topk_overlap", "k")} | {"n": result["photos"]}
+        tower.agreement = {
+            k: result[k] for k in ("centred_cosine", "centred_cosine_min", "topk_overlap", "k")
+        } | {"n": result["photos"]}
         manifest.validate()
         manifest.save(model.path)
     logger.info("INT8 self-check on %d photos: %s", result["photos"], result["decision"])

@@ -20,7 +20,11 @@ def test_quantized_weights_leave_room_for_avx2_kernels(tmp_path: Path) -> None:
     matmul_model(tmp_path / "fp32.onnx", weights)
     quantize.quantize_tower(tmp_path / "fp32.onnx", tmp_path / "int8.onnx")
     q = onnx.load(tmp_path / "int8.onnx")
-    int8 = [numpy_helper.to_array(t) for t in q.graph.initializer if t.data_type == onnx.TensorProto.INT8]
+    int8 = [
+        numpy_helper.to_array(t)
+        for t in q.graph.initializer
+        if t.data_type == onnx.TensorProto.INT8
+    ]
     assert int8, "no int8 weights written"
     w = np.concatenate([a.ravel() for a in int8]).astype(int)
     assert w.min() >= -64 and w.max() <= 63
@@ -29,5 +33,7 @@ def test_quantized_weights_leave_room_for_avx2_kernels(tmp_path: Path) -> None:
     x[:, ::2] = 3.0  # many large same-sign activations: what saturates full-range weights
     exact = x @ weights
     got = quantize.make_session(tmp_path / "int8.onnx", 1).run(None, {"x": x})[0]
-    cos = np.sum(exact * got, axis=1) / (np.linalg.norm(exact, axis=1) * np.linalg.norm(got, axis=1))
+    cos = np.sum(exact * got, axis=1) / (
+        np.linalg.norm(exact, axis=1) * np.linalg.norm(got, axis=1)
+    )
     assert cos.min() > 0.995

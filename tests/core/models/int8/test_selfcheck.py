@@ -150,7 +150,8 @@ def test_a_photo_the_check_died_decoding_is_skipped_then_recorded_failed(
     tiny_paths.library.mkdir(parents=True, exist_ok=True)
     tiny_paths.decode_journal.write_text(
         json.dumps(["suspect", hostile, 1]) + "\n" + json.dumps(["alone", hostile]) + "\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     decoded: list[str] = []
     real = imaging.decode_photo
 
@@ -165,7 +166,10 @@ def test_a_photo_the_check_died_decoding_is_skipped_then_recorded_failed(
         report = lib.index([str(tmp_path / "photos")])
         assert hostile not in decoded  # neither the check nor the indexer opened it again
         assert Manifest.load(model_dir).self_check["photos"] == 19  # the other photos
-        assert report.failures == [(hostile, crash_reason(decoder_versions()))] and report.indexed == 19
+        assert (
+            report.failures == [(hostile, crash_reason(decoder_versions()))]
+            and report.indexed == 19
+        )
         assert not tiny_paths.decode_journal.exists()
     finally:
         lib.close()
@@ -175,8 +179,13 @@ def test_summary_line(tiny_model):
     m = Manifest.from_dict(tiny_model.manifest.to_dict())
     m.self_check = {}
     assert "not run yet" in selfcheck.summary(m)
-    m.self_check = {"photos": 64, "centred_cosine": 0.9991, "topk_overlap": 0.97, "k": 5,
-                    "precision": "int8"}
+    m.self_check = {
+        "photos": 64,
+        "centred_cosine": 0.9991,
+        "topk_overlap": 0.97,
+        "k": 5,
+        "precision": "int8",
+    }
     assert "64 of your photos" in selfcheck.summary(m) and "int8" in selfcheck.summary(m)
 
 
@@ -184,6 +193,11 @@ def test_a_cancelled_check_records_nothing(tiny_model, tmp_path):
     photos = [str(p) for p in _photos(tmp_path / "photos", 20)]
     model = _with_int8(tiny_model, tmp_path / "m", tiny_model.tower_file("image", "int8"))
     waits = []
-    res = selfcheck.run_check(model, photos, threads=1, should_stop=lambda: len(waits) > 3,
-                              wait_if_paused=lambda: waits.append(1))
+    res = selfcheck.run_check(
+        model,
+        photos,
+        threads=1,
+        should_stop=lambda: len(waits) > 3,
+        wait_if_paused=lambda: waits.append(1),
+    )
     assert res is None and len(waits) == 4 and selfcheck.needs_check(model)
