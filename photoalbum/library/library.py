@@ -30,6 +30,7 @@ from photoalbum.core.paths import Paths
 from photoalbum.core.ports import Photo, PhotoFilter, Root, VectorStore
 from photoalbum.core.query import Query
 from photoalbum.core.search import Searcher, SearchResult
+from photoalbum.core.text.ocr import TextLine
 from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.core.writer_lock import WriterLock
 from photoalbum.library.passes import LibraryPasses, PassBuilders
@@ -463,6 +464,10 @@ class Library:
     def get_pass(self, name: str) -> PhotoPass:
         """The pass object (built once; models load lazily on first use)."""
         return self.passes.get(name)
+
+    def text_lines(self, photo_id: int) -> list[TextLine]:
+        """The text read in a photo (lines with boxes relative to the photo); the viewer shows it."""
+        return self.catalog.text_store.text_lines(photo_id)
 
     def reset_pass(self, name: str) -> None:
         """Make the pass redo every photo (under the writer lock)."""
