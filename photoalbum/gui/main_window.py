@@ -49,11 +49,11 @@ from photoalbum.gui.widgets.people_section import PeopleSection
 from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
 from photoalbum.gui.widgets.search_bar import SearchBar
 from photoalbum.gui.widgets.side_panel import SidePanel
+from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from photoalbum.workers.index_worker import IndexWorker
 from photoalbum.workers.messages import LibraryOptions, LibraryState
 from photoalbum.workers.model_prep import ModelPreparer
 from photoalbum.workers.people_worker import PeopleWorker
-from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from photoalbum.workers.scenes_worker import KINDS, ScenesWorker
 from photoalbum.workers.search_worker import SearchWorker
 from photoalbum.workers.thumbnails import ThumbnailLoader

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Sequence
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photoalbum.core.errors import KnownError, LibraryLockedError
+from photoalbum.qt import QtCore, Signal
 from photoalbum.workers.messages import (
     IndexRunner,
     LibraryFactory,
@@ -19,29 +19,13 @@ from photoalbum.workers.messages import (
     ModelInfo,
     PassInfo,
 )
-from photoalbum.workers.qt import QtCore, Signal
+from photoalbum.workers.threads import Throttle, lower_thread_priority
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.indexer import IndexProgress
     from photoalbum.library import Library
 
 logger = logging.getLogger(__name__)
-
-
-class Throttle:
-    """Lets an event through at most once per ``interval`` seconds (the first one always)."""
-
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
-        self._last = -1e18
-
-    def ready(self, now: float | None = None) -> bool:
-        """True (and restart the interval) when enough time has passed since the last pass."""
-        now = time.monotonic() if now is None else now
-        if now - self._last >= self.interval:
-            self._last = now
-            return True
-        return False
 
 
 def describe_library(lib: Library) -> LibraryState:
@@ -121,20 +105,6 @@ def _source_summary(prepared: Any) -> str:
     where = src.get("repo") or src.get("path") or ""
     checked = "SHA-256 verified" if src.get("verified") else "UNVERIFIED (no checksum recorded)"
     return f"{src.get('kind', '?')} {where} — {checked}"
-
-
-def lower_thread_priority() -> None:
-    """Make the calling thread (and threads it starts later) yield the CPU to the GUI."""
-    if hasattr(os, "setpriority") and hasattr(threading, "get_native_id"):
-        try:
-            tid = threading.get_native_id()
-            # On Linux nice is per thread and inherited by threads created later (decode pool,
-            # ONNX Runtime's pool), so the whole indexing pipeline runs below the GUI thread.
-            os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + 10))
-            return
-        except OSError as exc:
-            logger.debug("cannot renice the indexing thread: %s", exc)
-    QtCore.QThread.currentThread().setPriority(QtCore.QThread.Priority.LowPriority)
 
 
 class IndexWorker(QtCore.QObject):

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from photoalbum.core.errors import KnownError
 from photoalbum.core.faces.types import FaceBox
+from photoalbum.qt import QtCore, QtGui, Signal
 from photoalbum.workers.messages import LibraryFactory, LibraryOptions
-from photoalbum.workers.qt import QtCore, QtGui, Signal
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.library import Library

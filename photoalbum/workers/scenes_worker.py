@@ -14,7 +14,7 @@ import numpy as np
 
 from photoalbum.core.errors import KnownError, LibraryLockedError
 from photoalbum.core.ports import Photo, TextEncoder
-from photoalbum.workers.index_worker import lower_thread_priority
+from photoalbum.qt import QtCore, Signal
 from photoalbum.workers.memory import release_freed_memory
 from photoalbum.workers.messages import (
     GroupsUpdate,
@@ -22,7 +22,7 @@ from photoalbum.workers.messages import (
     LibraryOptions,
     PhotoGroup,
 )
-from photoalbum.workers.qt import QtCore, Signal
+from photoalbum.workers.threads import lower_thread_priority
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.scenes import DuplicateGroup, Event, SceneIndex, ScenesService

@@ -13,13 +13,13 @@ import numpy as np
 
 from photoalbum.core.errors import KnownError
 from photoalbum.core.ports import Photo, PhotoFilter
+from photoalbum.qt import QtCore, Signal
 from photoalbum.workers.messages import (
     LibraryFactory,
     LibraryOptions,
     SearchOutcome,
     SearchRequest,
 )
-from photoalbum.workers.qt import QtCore, Signal
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.library import Library

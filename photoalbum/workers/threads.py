@@ -1,13 +1,46 @@
-"""WorkerThread: one long-lived QThread hosting one worker QObject (Photini's pattern)."""
+"""Worker threads: the QThread hosting a worker, its priority, and throttling its signals."""
 
 from __future__ import annotations
 
 import logging
+import os
+import threading
+import time
 from typing import Protocol
 
-from photoalbum.workers.qt import QtCore
+from photoalbum.qt import QtCore
 
 logger = logging.getLogger(__name__)
+
+
+class Throttle:
+    """Lets an event through at most once per ``interval`` seconds (the first one always)."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._last = -1e18
+
+    def ready(self, now: float | None = None) -> bool:
+        """True (and restart the interval) when enough time has passed since the last pass."""
+        now = time.monotonic() if now is None else now
+        if now - self._last >= self.interval:
+            self._last = now
+            return True
+        return False
+
+
+def lower_thread_priority() -> None:
+    """Make the calling thread (and threads it starts later) yield the CPU to the GUI."""
+    if hasattr(os, "setpriority") and hasattr(threading, "get_native_id"):
+        try:
+            tid = threading.get_native_id()
+            # On Linux nice is per thread and inherited by threads created later (decode pool,
+            # ONNX Runtime's pool), so the whole indexing pipeline runs below the GUI thread.
+            os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + 10))
+            return
+        except OSError as exc:
+            logger.debug("cannot lower this worker thread's priority: %s", exc)
+    QtCore.QThread.currentThread().setPriority(QtCore.QThread.Priority.LowPriority)
 
 
 class _Worker(Protocol):

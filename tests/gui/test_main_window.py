@@ -15,8 +15,8 @@ from photoalbum.gui.app import App, build_app
 from photoalbum.gui.controllers.search import SearchState
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.main_window import PAGE_FIRST_RUN, PAGE_LIBRARY, PAGE_MESSAGE, PAGE_SETUP
+from photoalbum.qt import Qt, QtCore, QtGui
 from photoalbum.workers.messages import LibraryOptions
-from photoalbum.workers.qt import Qt, QtCore, QtGui
 from tests.support.model_fixtures import TINY_SPEC, link_model
 from tests.support.photos import SAMPLES, make_sample_photos, snapshot
 from tests.workers.signals import wait_worker_signal

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from photoalbum.gui.dialogs.model_setup import ModelSetupPage
+from photoalbum.qt import Qt
 from photoalbum.workers.messages import LibraryState, ModelInfo
 from photoalbum.workers.model_prep import ModelPreparer
-from photoalbum.workers.qt import Qt
 from tests.support.model_fixtures import TINY_SPEC
 
 pytestmark = pytest.mark.gui

@@ -8,9 +8,9 @@ import time
 import pytest
 
 from photoalbum.core.errors import SchemaError
-from photoalbum.workers.index_worker import IndexWorker, Throttle
+from photoalbum.workers.index_worker import IndexWorker
 from photoalbum.workers.messages import LibraryOptions
-from photoalbum.workers.threads import WorkerThread
+from photoalbum.workers.threads import Throttle, WorkerThread
 from tests.workers.fake_library import Script, fake_factory
 from tests.workers.signals import wait_worker_signal
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.gui
 
 CHURN = """
 import sys
-from photoalbum.workers.qt import QtCore, Signal
+from photoalbum.qt import QtCore, Signal
 
 class Emitter(QtCore.QObject):
     ping = Signal()
@@ -31,7 +31,7 @@ def test_many_qt_calls_do_not_exhaust_none_or_true():
 
 
 def test_leak_probe_reports_only_real_leaks():
-    from photoalbum.workers.qt import leaked_singletons
+    from photoalbum.qt import leaked_singletons
 
     # Once pinned, the leak still happens but can never reach zero; the probe keeps working.
     assert set(map(id, leaked_singletons())) <= {id(None), id(True), id(False)}

@@ -12,8 +12,8 @@ from PIL import Image
 from photoalbum.core.errors import ModelNotAvailableError
 from photoalbum.core.scenes import ScenesService, scenes_dir
 from photoalbum.library import Library
+from photoalbum.qt import QtCore
 from photoalbum.workers.messages import GroupsUpdate, LibraryOptions
-from photoalbum.workers.qt import QtCore
 from photoalbum.workers.scenes_worker import ScenesWorker
 from photoalbum.workers.threads import WorkerThread
 from tests.support.model_fixtures import TINY_SPEC

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.search_bar import SearchBar
+from photoalbum.qt import QtCore, QtGui, QtWidgets
 from photoalbum.workers.index_worker import IndexWorker
-from photoalbum.workers.qt import QtCore, QtGui, QtWidgets
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ import html
 import logging
 from collections.abc import Callable, Sequence
 
+from photoalbum.qt import Qt, QtWidgets, Signal
 from photoalbum.workers.messages import LibraryState, ModelInfo
 from photoalbum.workers.model_prep import ModelPreparer
-from photoalbum.workers.qt import Qt, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
 
