@@ -220,7 +220,6 @@ class MainWindow(QtWidgets.QMainWindow):
             open_url=self._open_url,
             confirm=self._confirm,
             open_viewer=self.open_viewer,
-            can_remove=lambda: bool(self.state and self.state.can_remove_photos),
         )
         self._build_actions()
         self._connect()

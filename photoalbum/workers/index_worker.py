@@ -70,8 +70,6 @@ def describe_library(lib: Library) -> LibraryState:
         gone=status.gone,
         failures=status.failures,
         models=tuple(models),
-        can_import=True,  # the library's model store imports local checkpoints
-        can_remove_photos=True,
         int8_check=_int8_summary(prepared),
         model_source=_source_summary(prepared),
         models_dir=str(lib.paths.models),

@@ -87,8 +87,6 @@ class LibraryState:
     gone: int = 0
     failures: tuple[tuple[str, str], ...] = ()
     models: tuple[ModelInfo, ...] = ()
-    can_import: bool = False  # the model store can import a local checkpoint / ONNX folder
-    can_remove_photos: bool = False  # the engine can forget single photos
     int8_check: str = ""  # the model's INT8 self-check on this user's photos, in words
     model_source: str = ""  # where the model's towers came from (prepared / ready-made …)
     models_dir: str = ""  # the shared prepared-models directory
