@@ -30,6 +30,7 @@ from photoalbum.core.paths import Paths
 from photoalbum.core.ports import Photo, PhotoFilter, Root, VectorStore
 from photoalbum.core.query import Query
 from photoalbum.core.search import Searcher, SearchResult
+from photoalbum.core.text.ocr import TextLine
 from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.core.writer_lock import WriterLock
 from photoalbum.library.passes import LibraryPasses, PassBuilders
@@ -424,6 +425,10 @@ class Library:
     ) -> SearchResult:
         """Search the library, person terms included (see :meth:`LibrarySearch.search`)."""
         return self.finder.search(query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids)
+
+    def text_lines(self, photo_id: int) -> list[TextLine]:
+        """The text read in a photo (lines with boxes relative to the photo), for the viewer."""
+        return self.catalog.text_store.text_lines(photo_id)
 
     def similar(
         self, path: str, k: int = 20, flt: PhotoFilter | None = None, *, cutoff: bool = True

@@ -85,8 +85,8 @@ def run(
             prepared = store.ensure(spec, functools.partial(preparer, checkpoint=source), _progress)
         else:
             return {"ok": False, "kind": "known", "message": f"no such file or folder: {source}"}
-    elif store.get(spec) is not None:
-        prepared = store.get(spec)  # already prepared (e.g. copied in): no torch needed
+    elif (ready := store.get(spec)) is not None:
+        prepared = ready  # already prepared (e.g. copied in): no torch needed
     elif spec.ready_made is not None:
         from photoalbum.install.service import install_model
 
