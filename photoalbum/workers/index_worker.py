@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+
 from photoalbum.core.errors import KnownError, LibraryLockedError
 from photoalbum.qt import QtCore, Signal
 from photoalbum.workers.base import (
@@ -31,8 +33,6 @@ from photoalbum.workers.ports import WorkerLibrary
 from photoalbum.workers.threads import Throttle
 
 if TYPE_CHECKING:  # pragma: no cover
-    from watchdog.events import FileSystemEvent
-
     from photoalbum.core.indexer import IndexProgress
     from photoalbum.core.models.store import PreparedModel
 
@@ -149,11 +149,6 @@ class SetPassEnabled:
     enabled: bool
 
 
-@dataclass(frozen=True)
-class RefreshState:
-    """Emit ``state_changed`` with fresh counts."""
-
-
 class IndexWorker(LibraryWorker):
     """Owns its own Library (catalog session, ONNX sessions) on a worker thread; indexes and watches.
 
@@ -253,10 +248,6 @@ class IndexWorker(LibraryWorker):
         """Switch a background pass on or off for the library (a library setting)."""
         self._send(SetPassEnabled(name, bool(enabled)))
 
-    def refresh_state(self) -> None:
-        """Emit state_changed with fresh counts."""
-        self._send(RefreshState())
-
     def pause(self) -> None:
         """Pause indexing after the photo in flight (thread-safe, immediate)."""
         if self._resume.is_set():
@@ -273,11 +264,6 @@ class IndexWorker(LibraryWorker):
     def is_paused(self) -> bool:
         """True while paused."""
         return not self._resume.is_set()
-
-    @property
-    def is_running(self) -> bool:
-        """True while an indexing run is in progress."""
-        return self._running
 
     def cancel(self) -> None:
         """Stop the current run after committing the batch in flight; no automatic runs until
@@ -301,7 +287,6 @@ class IndexWorker(LibraryWorker):
             RemoveFolder: self._on_remove,
             RemovePhotos: self._on_remove_photos,
             SetPassEnabled: self._on_set_pass,
-            RefreshState: lambda _: self._emit_state(),
         }
 
     def _report(self, command: object, message: str) -> None:
@@ -507,13 +492,7 @@ class IndexWorker(LibraryWorker):
         self._watched.clear()
 
 
-def _make_handler_base() -> type:
-    from watchdog.events import FileSystemEventHandler
-
-    return FileSystemEventHandler
-
-
-class _Handler(_make_handler_base()):  # type: ignore[misc]
+class _Handler(FileSystemEventHandler):
     """Marks the library dirty on file activity that could concern a photo."""
 
     def __init__(self, notify: Callable[[], None]) -> None:

@@ -6,9 +6,12 @@ import logging
 import os
 import threading
 import time
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from photoalbum.qt import QtCore
+
+if TYPE_CHECKING:  # pragma: no cover
+    from photoalbum.workers.base import LibraryWorker
 
 logger = logging.getLogger(__name__)
 
@@ -43,18 +46,14 @@ def lower_thread_priority() -> None:
     QtCore.QThread.currentThread().setPriority(QtCore.QThread.Priority.LowPriority)
 
 
-class _Worker(Protocol):
-    def shutdown(self) -> None: ...
-
-
 class WorkerThread:
     """Moves ``worker`` to a new QThread; :meth:`stop` asks it to close and waits.
 
-    The worker's ``shutdown()`` must queue a command that closes its resources on its own thread
-    and then quits that thread (``QThread.currentThread().quit()``); ``finished`` deletes it.
+    The worker's ``shutdown()`` queues a command that closes its library on its own thread and
+    then quits that thread; ``finished`` deletes the worker.
     """
 
-    def __init__(self, worker: QtCore.QObject, name: str, *, stop_msec: int = 30000) -> None:
+    def __init__(self, worker: LibraryWorker, name: str, *, stop_msec: int = 30000) -> None:
         self.worker = worker
         self.stop_msec = stop_msec
         self.thread = QtCore.QThread()
@@ -72,7 +71,7 @@ class WorkerThread:
         msec = self.stop_msec if msec is None else msec
         if not self.thread.isRunning():
             return True
-        self.worker.shutdown()  # type: ignore[attr-defined]
+        self.worker.shutdown()
         if self.thread.wait(msec):
             return True
         logger.error("worker thread %s did not stop within %d ms", self.thread.objectName(), msec)
