@@ -125,8 +125,8 @@ def stall_child(library: Path, photos: Path, out: Path) -> None:
     """Index ``photos`` through the app's objects, measuring the GUI thread's timer gaps."""
     from photoalbum.core.paths import Paths
     from photoalbum.gui.app import build_app
+    from photoalbum.qt import QtCore, QtWidgets
     from photoalbum.workers.messages import LibraryOptions
-    from photoalbum.workers.qt import QtCore, QtWidgets
 
     app = QtWidgets.QApplication([sys.argv[0]])
     paths = Paths(library=library, models=MODELS, downloads=OUT / "downloads")

@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
     from photoalbum.gui.main_window import CELL
     from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
-    from photoalbum.workers.qt import QtGui, QtWidgets
+    from photoalbum.qt import QtGui, QtWidgets
     from photoalbum.workers.thumbnails import ThumbnailLoader
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])

@@ -45,8 +45,8 @@ def main() -> int:
     from photoalbum.core.errors import ModelNotAvailableError
     from photoalbum.core.paths import Paths
     from photoalbum.library import Library
+    from photoalbum.qt import QtCore, QtWidgets
     from photoalbum.workers.messages import LibraryOptions
-    from photoalbum.workers.qt import QtCore, QtWidgets
     from photoalbum.workers.scenes_worker import ScenesWorker
     from photoalbum.workers.threads import WorkerThread
 

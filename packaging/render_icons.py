@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from photoalbum.workers.qt import QtCore, QtGui
+from photoalbum.qt import QtCore, QtGui
 
 ROOT = Path(__file__).resolve().parents[1]
 ICONS = ROOT / "resources" / "icons"
@@ -19,7 +19,7 @@ SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 def render(svg: Path, size: int, out: Path) -> None:
     """Draw the SVG into a size x size transparent PNG."""
-    from PySide6 import QtSvg  # QtSvg is not re-exported by workers/qt (only this tool needs it)
+    from PySide6 import QtSvg  # QtSvg is not re-exported by photoalbum/qt (only this tool needs it)
 
     renderer = QtSvg.QSvgRenderer(str(svg))
     if not renderer.isValid():

@@ -94,15 +94,16 @@ def drive(work: Path, models: Path) -> None:
     from photoalbum.core.paths import Paths
     from photoalbum.gui.app import build_app
     from photoalbum.persistence import open_catalog
+    from photoalbum.qt import Qt, QtCore, QtWidgets  # first: the binding's workarounds
     from photoalbum.workers.messages import LibraryOptions
-    from photoalbum.workers.qt import Qt, QtCore, QtWidgets  # first: the binding's workarounds
 
     app = QtWidgets.QApplication([sys.argv[0]])
     app.setApplicationDisplayName("photoalbum")
     paths = Paths(library=work / "library", models=models, downloads=work / "downloads")
     settings = QtCore.QSettings(str(work / "gui.ini"), QtCore.QSettings.Format.IniFormat)
-    parts = build_app(paths, LibraryOptions(model=MODEL), settings, watch=False,
-                      persist_model=False)
+    parts = build_app(
+        paths, LibraryOptions(model=MODEL), settings, watch=False, persist_model=False
+    )
     w = parts.window
     w.resize(1280, 800)
     w.move(0, 0)
@@ -132,12 +133,18 @@ def drive(work: Path, models: Path) -> None:
         view = w.group_lists[kind].view
         index = view.model().index(row, 0)
         view.scrollTo(index)
-        QtTest.QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
-                                pos=view.visualRect(index).center())
+        QtTest.QTest.mouseClick(
+            view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center()
+        )
 
     models_ = w.group_models
-    wait_until(lambda: bool(models_["scene"].groups()) and bool(models_["duplicates"].groups())
-               and not w.group_lists["scene"]._busy)
+    wait_until(
+        lambda: (
+            bool(models_["scene"].groups())
+            and bool(models_["duplicates"].groups())
+            and not w.group_lists["scene"]._busy
+        )
+    )
     splitter = w.side_panel.splitter
     splitter.setSizes([110, 330, 170, 150])
     click("scene", 0)
@@ -151,9 +158,15 @@ def drive(work: Path, models: Path) -> None:
     splitter.setSizes([110, 170, 150, 330])
     dups = models_["duplicates"].groups()
     catalog = open_catalog(paths.catalog)  # this thread's own connection
-    exported = next((r for r, g in enumerate(dups) if g.key != "dup-all" and any(
-        "export" in p.path for p in catalog.photos(list(g.photo_ids))
-    )), 1)
+    exported = next(
+        (
+            r
+            for r, g in enumerate(dups)
+            if g.key != "dup-all"
+            and any("export" in p.path for p in catalog.photos(list(g.photo_ids)))
+        ),
+        1,
+    )
     catalog.close()
     click("duplicates", exported)
     shot("12-duplicates")
@@ -177,8 +190,17 @@ def main() -> int:
         make_photos(photos)
     env = os.environ.copy()
     env.update(PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1")
-    cli = [sys.executable, "-m", "photoalbum", "--library", str(work / "library"),
-           "--models-dir", str(args.models), "--model", MODEL]
+    cli = [
+        sys.executable,
+        "-m",
+        "photoalbum",
+        "--library",
+        str(work / "library"),
+        "--models-dir",
+        str(args.models),
+        "--model",
+        MODEL,
+    ]
     sh(*cli, "add", str(photos), env=env)
     sh(*cli, "index", env=env)
     xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])

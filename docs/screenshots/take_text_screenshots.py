@@ -43,23 +43,33 @@ def main() -> int:
 def _shoot(work: Path, models: Path) -> int:
     from photoalbum.core.paths import Paths
     from photoalbum.gui.app import build_app
+    from photoalbum.qt import QtCore, QtWidgets
     from photoalbum.workers.messages import LibraryOptions
-    from photoalbum.workers.qt import QtCore, QtWidgets
     from tests.support.photos import SAMPLES, make_sample_photos
     from tests.support.text_photos import RECEIPT_EN, RECEIPT_ZH, save_text_photo
 
     photos = work / "Photos"
     make_sample_photos(photos, SAMPLES[:9], size=1200)
-    save_text_photo(photos / "IMG_2041.jpg", [RECEIPT_EN, "2 x hinges       24.00",
-                                              "1 x paint brush   8.50"], size=(1600, 1200))
-    save_text_photo(photos / "IMG_2042.jpg", [RECEIPT_ZH, "螺丝 x 20   ￥16", "谢谢惠顾"],
-                    size=(1600, 1200))
+    save_text_photo(
+        photos / "IMG_2041.jpg",
+        [RECEIPT_EN, "2 x hinges       24.00", "1 x paint brush   8.50"],
+        size=(1600, 1200),
+    )
+    save_text_photo(
+        photos / "IMG_2042.jpg", [RECEIPT_ZH, "螺丝 x 20   ￥16", "谢谢惠顾"], size=(1600, 1200)
+    )
     save_text_photo(photos / "IMG_2077.jpg", ["Main Street"], size=(1600, 1200))
     paths = Paths(library=work / "library", models=models, downloads=work / "downloads")
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     settings = QtCore.QSettings(str(work / "gui.ini"), QtCore.QSettings.Format.IniFormat)
-    built = build_app(paths, LibraryOptions(model="random:ViT-B-32"), settings, watch=False,
-                      choose_folder=lambda: str(photos), persist_model=False)
+    built = build_app(
+        paths,
+        LibraryOptions(model="random:ViT-B-32"),
+        settings,
+        watch=False,
+        choose_folder=lambda: str(photos),
+        persist_model=False,
+    )
     win = built.window
     win.resize(1280, 800)
     win.show()
@@ -86,8 +96,10 @@ def _shoot(work: Path, models: Path) -> int:
     win.add_folder()
     wait(lambda: bool(finished), 900)
     wait(lambda: win._search_open, 120)
-    for name, query in (("09-text-search-chinese-receipt", "收据"),
-                        ("10-text-search-hardware-store", "hardware store")):
+    for name, query in (
+        ("09-text-search-chinese-receipt", "收据"),
+        ("10-text-search-hardware-store", "hardware store"),
+    ):
         shown: list[object] = []
         win.results_shown.connect(lambda *a, s=shown: s.append(a))
         win.search(query)

@@ -21,12 +21,12 @@ from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.gui.errors import ExceptionHook
 from photoalbum.gui.icon import APP_ID, app_icon
 from photoalbum.gui.main_window import MainWindow
+from photoalbum.qt import QtCore, QtWidgets
 from photoalbum.workers.index_runner import ProcessIndexRunner
 from photoalbum.workers.index_worker import IndexWorker
 from photoalbum.workers.messages import LibraryFactory, LibraryOptions
 from photoalbum.workers.model_prep import ModelPreparer
 from photoalbum.workers.people_worker import PeopleWorker
-from photoalbum.workers.qt import QtCore, QtWidgets
 from photoalbum.workers.scenes_worker import ScenesWorker
 from photoalbum.workers.search_worker import SearchWorker
 from photoalbum.workers.threads import WorkerThread

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from photoalbum.qt import QtCore, QtGui
 from photoalbum.workers.messages import ImageInput
-from photoalbum.workers.qt import QtCore, QtGui
 
 logger = logging.getLogger(__name__)
 

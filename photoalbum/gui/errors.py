@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from photoalbum.core.errors import KnownError
-from photoalbum.workers.qt import QtCore, QtWidgets, Signal
+from photoalbum.qt import QtCore, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from photoalbum.core.resources import resources_dir
-from photoalbum.workers.qt import QtGui
+from photoalbum.qt import QtGui
 
 logger = logging.getLogger(__name__)
 

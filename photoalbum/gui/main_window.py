@@ -49,11 +49,11 @@ from photoalbum.gui.widgets.people_section import PeopleSection
 from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
 from photoalbum.gui.widgets.search_bar import SearchBar
 from photoalbum.gui.widgets.side_panel import SidePanel
+from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from photoalbum.workers.index_worker import IndexWorker
 from photoalbum.workers.messages import LibraryOptions, LibraryState
 from photoalbum.workers.model_prep import ModelPreparer
 from photoalbum.workers.people_worker import PeopleWorker
-from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from photoalbum.workers.scenes_worker import KINDS, ScenesWorker
 from photoalbum.workers.search_worker import SearchWorker
 from photoalbum.workers.thumbnails import ThumbnailLoader
@@ -220,7 +220,6 @@ class MainWindow(QtWidgets.QMainWindow):
             open_url=self._open_url,
             confirm=self._confirm,
             open_viewer=self.open_viewer,
-            can_remove=lambda: bool(self.state and self.state.can_remove_photos),
         )
         self._build_actions()
         self._connect()

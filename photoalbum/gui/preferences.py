@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 
+from photoalbum.qt import QtCore, QtWidgets
 from photoalbum.workers.messages import LibraryOptions
-from photoalbum.workers.qt import QtCore, QtWidgets
 
 logger = logging.getLogger(__name__)
 

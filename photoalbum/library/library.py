@@ -426,6 +426,10 @@ class Library:
         """Search the library, person terms included (see :meth:`LibrarySearch.search`)."""
         return self.finder.search(query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids)
 
+    def text_lines(self, photo_id: int) -> list[TextLine]:
+        """The text read in a photo (lines with boxes relative to the photo), for the viewer."""
+        return self.catalog.text_store.text_lines(photo_id)
+
     def similar(
         self, path: str, k: int = 20, flt: PhotoFilter | None = None, *, cutoff: bool = True
     ) -> SearchResult:

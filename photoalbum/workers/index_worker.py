@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+
 from photoalbum.core.errors import KnownError, LibraryLockedError
+from photoalbum.qt import QtCore, Signal
+from photoalbum.workers.base import (
+    CloseLibrary,
+    Handler,
+    LibraryWorker,
+    OpenLibrary,
+    ReopenLibrary,
+)
 from photoalbum.workers.messages import (
     IndexRunner,
     LibraryFactory,
@@ -19,32 +29,17 @@ from photoalbum.workers.messages import (
     ModelInfo,
     PassInfo,
 )
-from photoalbum.workers.qt import QtCore, Signal
+from photoalbum.workers.ports import WorkerLibrary
+from photoalbum.workers.threads import Throttle
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.indexer import IndexProgress
-    from photoalbum.library import Library
+    from photoalbum.core.models.store import PreparedModel
 
 logger = logging.getLogger(__name__)
 
 
-class Throttle:
-    """Lets an event through at most once per ``interval`` seconds (the first one always)."""
-
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
-        self._last = -1e18
-
-    def ready(self, now: float | None = None) -> bool:
-        """True (and restart the interval) when enough time has passed since the last pass."""
-        now = time.monotonic() if now is None else now
-        if now - self._last >= self.interval:
-            self._last = now
-            return True
-        return False
-
-
-def describe_library(lib: Library) -> LibraryState:
+def describe_library(lib: WorkerLibrary) -> LibraryState:
     """A LibraryState for ``lib`` (runs on the worker thread: touches the catalog)."""
     from photoalbum.core.models.registry import DEFAULT_MODEL, list_models
 
@@ -86,8 +81,6 @@ def describe_library(lib: Library) -> LibraryState:
         gone=status.gone,
         failures=status.failures,
         models=tuple(models),
-        can_import=True,  # the library's model store imports local checkpoints
-        can_remove_photos=True,
         int8_check=_int8_summary(prepared),
         model_source=_source_summary(prepared),
         models_dir=str(lib.paths.models),
@@ -105,17 +98,16 @@ def describe_library(lib: Library) -> LibraryState:
     )
 
 
-def _int8_summary(prepared: Any) -> str:
-    manifest = getattr(prepared, "manifest", None)
-    if manifest is None:
+def _int8_summary(prepared: PreparedModel | None) -> str:
+    if prepared is None:
         return ""
     from photoalbum.core.models.int8.selfcheck import summary
 
-    return summary(manifest)
+    return summary(prepared.manifest)
 
 
-def _source_summary(prepared: Any) -> str:
-    src = getattr(getattr(prepared, "manifest", None), "source", None) or {}
+def _source_summary(prepared: PreparedModel | None) -> str:
+    src = prepared.manifest.source if prepared is not None else {}
     if not src:
         return ""
     where = src.get("repo") or src.get("path") or ""
@@ -123,31 +115,50 @@ def _source_summary(prepared: Any) -> str:
     return f"{src.get('kind', '?')} {where} — {checked}"
 
 
-def lower_thread_priority() -> None:
-    """Make the calling thread (and threads it starts later) yield the CPU to the GUI."""
-    if hasattr(os, "setpriority") and hasattr(threading, "get_native_id"):
-        try:
-            tid = threading.get_native_id()
-            # On Linux nice is per thread and inherited by threads created later (decode pool,
-            # ONNX Runtime's pool), so the whole indexing pipeline runs below the GUI thread.
-            os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + 10))
-            return
-        except OSError as exc:
-            logger.debug("cannot renice the indexing thread: %s", exc)
-    QtCore.QThread.currentThread().setPriority(QtCore.QThread.Priority.LowPriority)
+@dataclass(frozen=True)
+class IndexNow:
+    """Run a full scan now (automatic runs back on)."""
 
 
-class IndexWorker(QtCore.QObject):
+@dataclass(frozen=True)
+class AddFolders:
+    """Add folders to the library, then index."""
+
+    folders: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RemoveFolder:
+    """Forget a folder and its photos."""
+
+    folder: str
+
+
+@dataclass(frozen=True)
+class RemovePhotos:
+    """Forget single photos."""
+
+    ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SetPassEnabled:
+    """Switch a background pass on or off."""
+
+    name: str
+    enabled: bool
+
+
+class IndexWorker(LibraryWorker):
     """Owns its own Library (catalog session, ONNX sessions) on a worker thread; indexes and watches.
 
     Public methods are safe to call from the GUI thread: they queue a command to the worker thread,
     except :meth:`pause`, :meth:`resume`, :meth:`cancel` and :meth:`shutdown`, which act at once
     (the worker thread is busy inside the indexer while they matter).
 
-    Signals:
+    Signals (besides the base's ``open_failed`` and ``closed``):
         opened(LibraryState): the library is open and its model prepared; indexing may start.
         model_missing(LibraryState): the library's model is not prepared (show the setup page).
-        open_failed(str): the library could not be opened (locked, corrupt, …): a message to show.
         state_changed(LibraryState): folders or counts changed (after add/remove/a run).
         run_started(): an indexing run began.
         progress(IndexProgress): throttled to ``progress_interval`` (≤ 10 per second).
@@ -158,12 +169,10 @@ class IndexWorker(QtCore.QObject):
         paused_changed(bool): indexing is now paused / running.
         busy(str): another process holds the writer lock; the worker retries later.
         error(str): a problem the user can act on (or a bug's summary).
-        closed(): the library is closed and the worker thread is about to stop.
     """
 
     opened = Signal(object)
     model_missing = Signal(object)
-    open_failed = Signal(str)
     state_changed = Signal(object)
     run_started = Signal()
     progress = Signal(object)
@@ -173,9 +182,6 @@ class IndexWorker(QtCore.QObject):
     paused_changed = Signal(bool)
     busy = Signal(str)
     error = Signal(str)
-    closed = Signal()
-
-    _command = Signal(str, object)
 
     def __init__(
         self,
@@ -192,66 +198,55 @@ class IndexWorker(QtCore.QObject):
         index_kwargs: dict[str, Any] | None = None,
         runner: IndexRunner | None = None,
     ) -> None:
-        super().__init__()
-        self._factory = factory
-        self.options = options
+        super().__init__(factory, options, low_priority=low_priority)
         self.watch = watch
         self.debounce = debounce
         self.reconcile_every = reconcile_every
         self.retry_locked = retry_locked
         self.progress_interval = progress_interval
         self.changed_interval = changed_interval
-        self.low_priority = low_priority
         self.index_kwargs = dict(index_kwargs or {})
         self.runner = runner
-        self._lib: Library | None = None
         self._model_ready = False
         self._running = False
         self._resume = threading.Event()
         self._resume.set()
         self._cancel = threading.Event()
-        self._shutdown = threading.Event()
         self._auto = True  # automatic (watch / reconcile) runs; off after the user cancels
         self._dirty_at = 0.0
         self._next_run = 0.0  # monotonic time of the next reconcile (0: at once)
         self._observer: Any = None
         self._watched: set[str] = set()
         self._timer: QtCore.QTimer | None = None
-        self._prioritised = False
-        self._command.connect(self._on_command, QtCore.Qt.ConnectionType.QueuedConnection)
 
     # --- thread-safe API (GUI thread) ------------------------------------------------------------
     def open(self) -> None:
         """Open the library on the worker thread (then index and watch when the model is ready)."""
-        self._command.emit("open", None)
+        self._send(OpenLibrary())
 
     def reopen(self, options: LibraryOptions | None = None) -> None:
         """Close and open again (after the model was prepared or the settings changed)."""
-        self._command.emit("reopen", options)
+        self._send(ReopenLibrary(options))
 
     def index_now(self) -> None:
         """Run a full scan now (also re-enables automatic runs after a cancel)."""
-        self._command.emit("index", None)
+        self._send(IndexNow())
 
     def add_folders(self, folders: Sequence[str]) -> None:
         """Add folders to the library and index them."""
-        self._command.emit("add", list(folders))
+        self._send(AddFolders(tuple(str(f) for f in folders)))
 
     def remove_folder(self, folder: str) -> None:
         """Forget a folder and its photos (files are never touched)."""
-        self._command.emit("remove", folder)
+        self._send(RemoveFolder(folder))
 
     def remove_photos(self, ids: Sequence[int]) -> None:
         """Forget single photos (files are never touched)."""
-        self._command.emit("remove_photos", [int(i) for i in ids])
+        self._send(RemovePhotos(tuple(int(i) for i in ids)))
 
     def set_pass_enabled(self, name: str, enabled: bool) -> None:
         """Switch a background pass on or off for the library (a library setting)."""
-        self._command.emit("pass", (name, enabled))
-
-    def refresh_state(self) -> None:
-        """Emit state_changed with fresh counts."""
-        self._command.emit("state", None)
+        self._send(SetPassEnabled(name, bool(enabled)))
 
     def pause(self) -> None:
         """Pause indexing after the photo in flight (thread-safe, immediate)."""
@@ -270,11 +265,6 @@ class IndexWorker(QtCore.QObject):
         """True while paused."""
         return not self._resume.is_set()
 
-    @property
-    def is_running(self) -> bool:
-        """True while an indexing run is in progress."""
-        return self._running
-
     def cancel(self) -> None:
         """Stop the current run after committing the batch in flight; no automatic runs until
         :meth:`index_now` or a folder is added (thread-safe, immediate)."""
@@ -287,71 +277,34 @@ class IndexWorker(QtCore.QObject):
         self._shutdown.set()
         self._cancel.set()
         self._resume.set()
-        self._command.emit("close", None)
+        super().shutdown()
 
     # --- worker thread -------------------------------------------------------------------------
-    def _on_command(self, name: str, arg: object) -> None:
-        if self._shutdown.is_set() and name != "close":
-            return
-        try:
-            if name == "open":
-                self._do_open()
-            elif name == "reopen":
-                if isinstance(arg, LibraryOptions):
-                    self.options = arg
-                self._close_library()
-                self._do_open()
-            elif name == "index":
-                self._auto = True
-                self._run()
-            elif name == "add":
-                self._do_add(arg)  # type: ignore[arg-type]
-            elif name == "remove":
-                self._do_remove(str(arg))
-            elif name == "remove_photos":
-                self._do_remove_photos(arg)  # type: ignore[arg-type]
-            elif name == "state":
-                self._emit_state()
-            elif name == "pass":
-                pass_name, enabled = arg  # type: ignore[misc]
-                self._require().set_pass_enabled(pass_name, bool(enabled))
-                self._emit_state()
-                self._next_run = 0.0  # a pass switched on starts on its backlog
-            elif name == "close":
-                self._do_close()
-        except KnownError as exc:
-            logger.warning("%s: %s", name, exc)
-            self.error.emit(str(exc))
-        except Exception as exc:  # a bug: keep the worker alive, tell the user, log loudly
-            logger.exception("index worker command %r failed", name)
-            self.error.emit(f"Unexpected error ({type(exc).__name__}: {exc}); see the log")
+    def _handlers(self) -> Mapping[type, Handler]:
+        return {
+            IndexNow: self._on_index_now,
+            AddFolders: self._on_add,
+            RemoveFolder: self._on_remove,
+            RemovePhotos: self._on_remove_photos,
+            SetPassEnabled: self._on_set_pass,
+        }
 
-    def _do_open(self) -> None:
-        if self.low_priority and not self._prioritised:
-            lower_thread_priority()
-            self._prioritised = True
+    def _report(self, command: object, message: str) -> None:
+        self.error.emit(message)
+
+    def _opened(self, lib: WorkerLibrary) -> None:
         if self._timer is None:
             self._timer = QtCore.QTimer(self)
             self._timer.setInterval(250)
             self._timer.timeout.connect(self._on_tick)
-        try:
-            self._lib = self._factory(self.options, True)
-        except KnownError as exc:
-            logger.warning("cannot open the library: %s", exc)
-            self.open_failed.emit(str(exc))
-            return
-        except Exception as exc:
-            logger.exception("cannot open the library")
-            self.open_failed.emit(f"The library could not be opened: {type(exc).__name__}: {exc}")
-            return
-        state = describe_library(self._lib)
+        state = describe_library(lib)
         self._model_ready = state.model_prepared
         if not self._model_ready:
             self.model_missing.emit(state)
             return
         if self.runner is None:  # runs happen on this thread: not in the middle of one
             try:
-                self._lib.warm_up_passes()
+                lib.warm_up_passes()
             except Exception:  # optional: the passes load what they need themselves
                 logger.exception("could not load the background passes' modules ahead")
         self.opened.emit(state)
@@ -359,51 +312,44 @@ class IndexWorker(QtCore.QObject):
         self._auto = True
         self._timer.start()
 
-    def _do_add(self, folders: list[str]) -> None:
-        lib = self._require()
-        lib.add_roots(folders)
+    def _on_index_now(self, _: IndexNow) -> None:
+        self._auto = True
+        self._run()
+
+    def _on_add(self, command: AddFolders) -> None:
+        self._require().add_roots(command.folders)
         self._emit_state()
         self._auto = True
         if self._model_ready:
             self._run()
 
-    def _do_remove(self, folder: str) -> None:
-        lib = self._require()
-        n = lib.remove_root(folder)
-        logger.info("forgot %d photos under %s", n, folder)
-        self._unwatch(folder)
+    def _on_remove(self, command: RemoveFolder) -> None:
+        n = self._require().remove_root(command.folder)
+        logger.info("forgot %d photos under %s", n, command.folder)
+        self._unwatch(command.folder)
         self._emit_state()
         self.photos_changed.emit()
 
-    def _do_remove_photos(self, ids: list[int]) -> None:
-        lib = self._require()
-        n = lib.remove_photos(ids)
+    def _on_remove_photos(self, command: RemovePhotos) -> None:
+        n = self._require().remove_photos(command.ids)
         logger.info("forgot %d photos", n)
-        self.photos_removed.emit(list(ids))
+        self.photos_removed.emit(list(command.ids))
         self._emit_state()
         self.photos_changed.emit()
 
-    def _do_close(self) -> None:
+    def _on_set_pass(self, command: SetPassEnabled) -> None:
+        self._require().set_pass_enabled(command.name, command.enabled)
+        self._emit_state()
+        self._next_run = 0.0  # a pass switched on starts on its backlog
+
+    def _on_close(self, command: CloseLibrary) -> None:
         if self._timer is not None:
             self._timer.stop()
-        self._close_library()
-        self.closed.emit()
-        QtCore.QThread.currentThread().quit()
+        super()._on_close(command)
 
-    def _close_library(self) -> None:
+    def _closing(self) -> None:
         self._stop_observer()
-        if self._lib is not None:
-            try:
-                self._lib.close()
-            except Exception:  # closing must not fail the shutdown
-                logger.exception("closing the library failed")
-            self._lib = None
         self._model_ready = False
-
-    def _require(self) -> Library:
-        if self._lib is None:
-            raise KnownError("the library is not open")
-        return self._lib
 
     def _emit_state(self) -> None:
         if self._lib is not None:
@@ -471,7 +417,7 @@ class IndexWorker(QtCore.QObject):
             self._running = False
         if self._shutdown.is_set():
             return  # shutting down: no more signals to a closing GUI
-        if report is not None and getattr(getattr(report, "passes", None), "yielded", False):
+        if report is not None and report.passes is not None and report.passes.yielded:
             retry_in = 0.0  # the passes made way for new photos: carry on right after them
         self._next_run = time.monotonic() + retry_in
         self.run_finished.emit(report)  # None when the run could not happen
@@ -481,7 +427,7 @@ class IndexWorker(QtCore.QObject):
         if self.watch:
             self._watch_roots()
 
-    def _progress_adaptor(self):  # type: ignore[no-untyped-def]
+    def _progress_adaptor(self) -> Callable[[IndexProgress], None]:
         progress = Throttle(self.progress_interval)
         changed = Throttle(self.changed_interval)
         changed.ready()  # the first photos_changed comes after one interval
@@ -546,20 +492,14 @@ class IndexWorker(QtCore.QObject):
         self._watched.clear()
 
 
-def _make_handler_base() -> type:
-    from watchdog.events import FileSystemEventHandler
-
-    return FileSystemEventHandler
-
-
-class _Handler(_make_handler_base()):  # type: ignore[misc]
+class _Handler(FileSystemEventHandler):
     """Marks the library dirty on file activity that could concern a photo."""
 
-    def __init__(self, notify) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, notify: Callable[[], None]) -> None:
         super().__init__()
         self._notify = notify
 
-    def on_any_event(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_any_event(self, event: FileSystemEvent) -> None:
         from photoalbum.core.watch import is_relevant_event
 
         if is_relevant_event(event):

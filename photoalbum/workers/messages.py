@@ -12,7 +12,7 @@ from photoalbum.core.ports import Photo, PhotoFilter
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.indexer import IndexProgress, IndexReport
-    from photoalbum.library import Library
+    from photoalbum.workers.ports import WorkerLibrary
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class LibraryOptions:
 #: Opens a Library on the calling (worker) thread. Built by ``gui/app.py`` (the composition root),
 #: so the workers never import the engine's wiring themselves. ``background`` is True for the
 #: indexing worker: background passes run one photo at a time, leaving the GUI thread a core.
-LibraryFactory = Callable[[LibraryOptions, bool], "Library"]
+LibraryFactory = Callable[[LibraryOptions, bool], "WorkerLibrary"]
 
 
 class IndexRunner(Protocol):
@@ -87,8 +87,6 @@ class LibraryState:
     gone: int = 0
     failures: tuple[tuple[str, str], ...] = ()
     models: tuple[ModelInfo, ...] = ()
-    can_import: bool = False  # the model store can import a local checkpoint / ONNX folder
-    can_remove_photos: bool = False  # the engine can forget single photos
     int8_check: str = ""  # the model's INT8 self-check on this user's photos, in words
     model_source: str = ""  # where the model's towers came from (prepared / ready-made …)
     models_dir: str = ""  # the shared prepared-models directory

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from photoalbum.workers.qt import QtCore, Signal
+from photoalbum.qt import QtCore, Signal
 
 logger = logging.getLogger(__name__)
 

@@ -6,17 +6,13 @@ The faces pass itself is a background pass the index worker runs after CLIP enco
 from __future__ import annotations
 
 import logging
-import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
-from photoalbum.core.errors import KnownError
 from photoalbum.core.faces.types import FaceBox
-from photoalbum.workers.messages import LibraryFactory, LibraryOptions
-from photoalbum.workers.qt import QtCore, QtGui, Signal
-
-if TYPE_CHECKING:  # pragma: no cover
-    from photoalbum.library import Library
+from photoalbum.qt import QtGui, Signal
+from photoalbum.workers.base import Handler, LibraryWorker
+from photoalbum.workers.ports import WorkerLibrary
 
 logger = logging.getLogger(__name__)
 
@@ -43,16 +39,69 @@ class FaceCard:
     label: str | None  # the person's name or "Person N"; None when not grouped yet
 
 
-class PeopleWorker(QtCore.QObject):
-    """Answers People questions with its own Library; public methods are GUI-thread safe.
+@dataclass(frozen=True)
+class RefreshPeople:
+    """Reload the People list."""
 
-    Signals:
+
+@dataclass(frozen=True)
+class LoadFaces:
+    """Load one photo's faces."""
+
+    photo_id: int
+
+
+@dataclass(frozen=True)
+class RenamePerson:
+    """Name a person ("" forgets the name)."""
+
+    person_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class HidePerson:
+    """Hide (or show) a person in the list."""
+
+    person_id: int
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class ExcludePerson:
+    """Keep a person out of grouping, the list and search."""
+
+    person_id: int
+
+
+@dataclass(frozen=True)
+class MergePeople:
+    """Merge ``other`` into ``into``."""
+
+    into: int
+    other: int
+
+
+@dataclass(frozen=True)
+class EnableFaces:
+    """Switch the faces pass on."""
+
+
+@dataclass(frozen=True)
+class WipeFaces:
+    """Delete every face, person and crop; the faces pass goes off."""
+
+
+class PeopleWorker(LibraryWorker):
+    """Answers People questions with its own Library, opened at the first command; public
+    methods are GUI-thread safe.
+
+    Signals (besides the base's ``closed``):
         people_loaded(list[PersonCard]): the People list (after refresh, an edit or a scan).
         faces_loaded(int, list[FaceCard]): a photo's faces (answer to :meth:`photo_faces`).
         enabled(): the faces pass is switched on (the index worker can run it now).
         message(str): a summary for the status bar (e.g. after a wipe).
-        failed(str): a message to show (busy library, dlib missing, …).
-        closed(): the library is closed; the thread is about to stop.
+        failed(str): a message to show (busy library, dlib missing, the library won't open …).
     """
 
     people_loaded = Signal(object)
@@ -60,104 +109,94 @@ class PeopleWorker(QtCore.QObject):
     enabled = Signal()
     message = Signal(str)
     failed = Signal(str)
-    closed = Signal()
-
-    _command = Signal(str, object)
-
-    def __init__(self, factory: LibraryFactory, options: LibraryOptions) -> None:
-        super().__init__()
-        self._factory = factory
-        self.options = options
-        self._lib: Library | None = None
-        self._shutdown = threading.Event()
-        self._command.connect(self._on_command, QtCore.Qt.ConnectionType.QueuedConnection)
 
     # --- thread-safe API --------------------------------------------------------------------
     def refresh(self) -> None:
         """Reload the People list."""
-        self._command.emit("refresh", None)
+        self._send(RefreshPeople())
 
     def photo_faces(self, photo_id: int) -> None:
         """Load one photo's faces (answered by ``faces_loaded``)."""
-        self._command.emit("faces", int(photo_id))
+        self._send(LoadFaces(int(photo_id)))
 
     def rename(self, person_id: int, name: str) -> None:
         """Name a person ("" forgets the name)."""
-        self._command.emit("rename", (int(person_id), name))
+        self._send(RenamePerson(int(person_id), name))
 
     def hide(self, person_id: int, hidden: bool = True) -> None:
         """Hide (or show) a person in the list."""
-        self._command.emit("hide", (int(person_id), hidden))
+        self._send(HidePerson(int(person_id), bool(hidden)))
 
     def exclude(self, person_id: int) -> None:
         """Keep a person out of grouping, the list and search."""
-        self._command.emit("exclude", int(person_id))
+        self._send(ExcludePerson(int(person_id)))
 
     def merge(self, into: int, other: int) -> None:
         """Merge ``other`` into ``into``."""
-        self._command.emit("merge", (int(into), int(other)))
+        self._send(MergePeople(int(into), int(other)))
 
     def enable(self) -> None:
         """Switch the faces pass on (the index worker runs it; answered by ``enabled``)."""
-        self._command.emit("enable", None)
+        self._send(EnableFaces())
 
     def wipe(self) -> None:
         """Delete every face, person and crop and turn the faces pass off."""
-        self._command.emit("wipe", None)
-
-    def shutdown(self) -> None:
-        """Close the library; the thread then quits."""
-        self._shutdown.set()
-        self._command.emit("close", None)
+        self._send(WipeFaces())
 
     # --- worker thread ----------------------------------------------------------------------
-    def _on_command(self, name: str, arg: Any) -> None:
-        if self._shutdown.is_set() and name != "close":
-            return
-        try:
-            if name == "close":
-                if self._lib is not None:
-                    self._lib.close()
-                    self._lib = None
-                self.closed.emit()
-                QtCore.QThread.currentThread().quit()
-                return
-            lib = self._library()
-            service = lib.people_service()
-            if name == "faces":
-                self._emit_faces(lib, arg)
-                return
-            if name == "rename":
-                service.rename(*arg)
-            elif name == "hide":
-                service.hide(*arg)
-            elif name == "exclude":
-                service.exclude(arg)
-            elif name == "merge":
-                service.merge(arg[0], [arg[1]])
-            elif name == "enable":
-                from photoalbum.core.faces.analyzer import models_dir
+    def _handlers(self) -> Mapping[type, Handler]:
+        return {
+            RefreshPeople: lambda _: self._emit_people(self._open_now()),
+            LoadFaces: self._on_faces,
+            RenamePerson: self._on_rename,
+            HidePerson: self._on_hide,
+            ExcludePerson: self._on_exclude,
+            MergePeople: self._on_merge,
+            EnableFaces: self._on_enable,
+            WipeFaces: self._on_wipe,
+        }
 
-                models_dir()  # a clear message when dlib's models are missing
-                lib.set_pass_enabled("faces", True)
-                self.enabled.emit()
-                return
-            elif name == "wipe":
-                n = lib.wipe_faces(lock_timeout=5.0)
-                self.message.emit(f"Deleted {n:,} faces and all people; finding faces is off")
-            self._emit_people(lib)
-        except KnownError as exc:
-            self.failed.emit(str(exc))
-        except Exception as exc:  # a bug: keep the worker alive, tell the user, log loudly
-            logger.exception("people worker command %r failed", name)
-            self.failed.emit(f"Unexpected error ({type(exc).__name__}: {exc}); see the log")
+    def _report(self, command: object, message: str) -> None:
+        self.failed.emit(message)
 
-    def _library(self) -> Library:
-        if self._lib is None:
-            self._lib = self._factory(self.options, True)
-        return self._lib
+    def _on_faces(self, command: LoadFaces) -> None:
+        self._emit_faces(self._open_now(), command.photo_id)
 
-    def _emit_people(self, lib: Library) -> None:
+    def _on_rename(self, command: RenamePerson) -> None:
+        lib = self._open_now()
+        lib.people_service().rename(command.person_id, command.name)
+        self._emit_people(lib)
+
+    def _on_hide(self, command: HidePerson) -> None:
+        lib = self._open_now()
+        lib.people_service().hide(command.person_id, command.hidden)
+        self._emit_people(lib)
+
+    def _on_exclude(self, command: ExcludePerson) -> None:
+        lib = self._open_now()
+        lib.people_service().exclude(command.person_id)
+        self._emit_people(lib)
+
+    def _on_merge(self, command: MergePeople) -> None:
+        lib = self._open_now()
+        lib.people_service().merge(command.into, [command.other])
+        self._emit_people(lib)
+
+    def _on_enable(self, _: EnableFaces) -> None:
+        from photoalbum.core.faces.analyzer import models_dir
+
+        lib = self._open_now()
+        models_dir()  # a clear message when dlib's models are missing
+        lib.set_pass_enabled("faces", True)
+        self.enabled.emit()
+
+    def _on_wipe(self, _: WipeFaces) -> None:
+        lib = self._open_now()
+        n = lib.wipe_faces(lock_timeout=5.0)
+        self.message.emit(f"Deleted {n:,} faces and all people; finding faces is off")
+        self._emit_people(lib)
+
+    def _emit_people(self, lib: WorkerLibrary) -> None:
         service = lib.people_service()
         cards = []
         for p in service.people(hidden=True):
@@ -175,7 +214,7 @@ class PeopleWorker(QtCore.QObject):
             )
         self.people_loaded.emit(cards)
 
-    def _emit_faces(self, lib: Library, photo_id: int) -> None:
+    def _emit_faces(self, lib: WorkerLibrary, photo_id: int) -> None:
         service = lib.people_service()
         labels = {p.id: p.label for p in service.people(hidden=True)}
         cards = [

@@ -32,19 +32,16 @@ def _progress(stage: str, done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def offline_help(spec_name: str, models_dir: Path, folder: str, can_import: bool) -> str:
+def offline_help(spec_name: str, models_dir: Path, folder: str) -> str:
     """What to do when a model can't be downloaded."""
     text = (
         f"This computer is offline (or the model hub can't be reached), so {spec_name} can't "
         "be downloaded now. Connect and try again (a partial download resumes)"
+        " — or bring the model on a USB stick: on a computer with internet, download the "
+        "model's folder (e.g. immich's ONNX export from the Hugging Face hub, as a folder "
+        "or a .zip/.tar.gz) or an open_clip checkpoint, then use “Import model file or "
+        "folder…” here"
     )
-    if can_import:
-        text += (
-            " — or bring the model on a USB stick: on a computer with internet, download the "
-            "model's folder (e.g. immich's ONNX export from the Hugging Face hub, as a folder "
-            "or a .zip/.tar.gz) or an open_clip checkpoint, then use “Import model file or "
-            "folder…” here"
-        )
     return text + (
         f". On another computer, 'photoalbum model install {spec_name}' (or 'photoalbum model "
         f"prepare {spec_name}') makes a model folder '{folder}' that can be copied into "
@@ -88,8 +85,8 @@ def run(
             prepared = store.ensure(spec, functools.partial(preparer, checkpoint=source), _progress)
         else:
             return {"ok": False, "kind": "known", "message": f"no such file or folder: {source}"}
-    elif store.get(spec) is not None:
-        prepared = store.get(spec)  # already prepared (e.g. copied in): no torch needed
+    elif (ready := store.get(spec)) is not None:
+        prepared = ready  # already prepared (e.g. copied in): no torch needed
     elif spec.ready_made is not None:
         from photoalbum.install.service import install_model
 
@@ -132,18 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OfflineError as exc:
         logger.warning("offline: %s", exc)
         from photoalbum.core.models.registry import resolve_spec
-        from photoalbum.core.models.store import ModelStore
 
         spec = resolve_spec(args.spec)
         result = {
             "ok": False,
             "kind": "offline",
-            "message": offline_help(
-                spec.name,
-                models_dir,
-                spec.slug,
-                callable(getattr(ModelStore, "import_prepared", None)),
-            ),
+            "message": offline_help(spec.name, models_dir, spec.slug),
         }
     except KnownError as exc:
         result = {"ok": False, "kind": "known", "message": str(exc)}

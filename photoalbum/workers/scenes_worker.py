@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +14,8 @@ import numpy as np
 
 from photoalbum.core.errors import KnownError, LibraryLockedError
 from photoalbum.core.ports import Photo, TextEncoder
-from photoalbum.workers.index_worker import lower_thread_priority
+from photoalbum.qt import QtCore, Signal
+from photoalbum.workers.base import CloseLibrary, Handler, LibraryWorker, ReopenLibrary
 from photoalbum.workers.memory import release_freed_memory
 from photoalbum.workers.messages import (
     GroupsUpdate,
@@ -22,11 +23,10 @@ from photoalbum.workers.messages import (
     LibraryOptions,
     PhotoGroup,
 )
-from photoalbum.workers.qt import QtCore, Signal
+from photoalbum.workers.ports import WorkerLibrary
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.scenes import DuplicateGroup, Event, SceneIndex, ScenesService
-    from photoalbum.library import Library
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,19 @@ KINDS = (SCENE, EVENT, DUPLICATES)
 _CHUNK = 2000
 
 
-class ScenesWorker(QtCore.QObject):
+@dataclass(frozen=True)
+class RefreshGroups:
+    """The library changed: bring the groups up to date soon (``force``: recluster all)."""
+
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class _RefreshDue:
+    """The refresh timer fired (sent by the worker to itself)."""
+
+
+class ScenesWorker(LibraryWorker):
     """Keeps the library's groups up to date on a low-priority thread with its own Library.
 
     :meth:`refresh` only marks the groups dirty: a refresh runs when the saved scene state is
@@ -46,19 +58,17 @@ class ScenesWorker(QtCore.QObject):
     shown first at open, before anything is recomputed. Nothing here writes to the catalog or to
     photos; the scene state is written under its own lock (a CLI ``scenes`` may hold it: retried).
 
-    Signals:
+    Signals (besides the base's ``open_failed``, also reported as ``failed``, and ``closed``):
         groups_ready(GroupsUpdate): scenes, then events, then near-duplicates, each when computed.
         busy_changed(bool): a refresh started / ended.
         failed(str): grouping failed (a message to show); the worker stays usable.
-        closed(): the library is closed; the worker thread is about to stop.
     """
 
     groups_ready = Signal(object)
     busy_changed = Signal(bool)
     failed = Signal(str)
-    closed = Signal()
 
-    _command = Signal(str, object)
+    bug_prefix = "Grouping failed"
 
     def __init__(
         self,
@@ -70,88 +80,57 @@ class ScenesWorker(QtCore.QObject):
         lock_retry: float = 5.0,
         low_priority: bool = True,
     ) -> None:
-        super().__init__()
-        self._factory = factory
-        self.options = options
+        super().__init__(factory, options, low_priority=low_priority)
         self.min_interval = min_interval
         self.busy_factor = busy_factor
         self.lock_retry = lock_retry
-        self.low_priority = low_priority
-        self._lib: Library | None = None
         self._service: ScenesService | None = None
         self._timer: QtCore.QTimer | None = None
         self._dirty = False
         self._force = False
         self._shown = False  # groups were emitted since the library was opened
         self._next_allowed = 0.0
-        self._prioritised = False
-        self._shutdown = threading.Event()
         self.refreshes = 0  # full refreshes run (for tests and benchmarks)
-        self._command.connect(self._on_command, QtCore.Qt.ConnectionType.QueuedConnection)
+        self.open_failed.connect(self.failed)  # the GUI shows grouping trouble in one place
 
     # --- thread-safe API (GUI thread) ------------------------------------------------------------
     def open(self, options: LibraryOptions | None = None) -> None:
         """(Re)open the library on the worker thread and show its groups."""
-        self._command.emit("open", options)
+        self._send(ReopenLibrary(options))
 
     def refresh(self, force: bool = False) -> None:
         """The library changed: bring the groups up to date soon (``force``: recluster all)."""
-        self._command.emit("refresh", force)
-
-    def shutdown(self) -> None:
-        """Close the library; the worker thread then quits."""
-        self._shutdown.set()
-        self._command.emit("close", None)
+        self._send(RefreshGroups(bool(force)))
 
     # --- worker thread -------------------------------------------------------------------------
-    def _on_command(self, name: str, arg: object) -> None:
-        if self._shutdown.is_set() and name != "close":
-            return
-        try:
-            if name == "open":
-                if isinstance(arg, LibraryOptions):
-                    self.options = arg
-                self._do_open()
-            elif name == "refresh":
-                self._dirty = True
-                self._force = self._force or bool(arg)
-                self._schedule()
-            elif name == "close":
-                if self._timer is not None:
-                    self._timer.stop()
-                self._close_library()
-                self.closed.emit()
-                QtCore.QThread.currentThread().quit()
-        except KnownError as exc:
-            logger.warning("scenes: %s", exc)
-            self.failed.emit(str(exc))
-        except Exception as exc:  # a bug: keep the worker alive, tell the user, log loudly
-            logger.exception("scenes worker command %r failed", name)
-            self.failed.emit(f"Grouping failed ({type(exc).__name__}: {exc}); see the log")
+    def _handlers(self) -> Mapping[type, Handler]:
+        return {RefreshGroups: self._on_refresh, _RefreshDue: self._on_refresh_due}
 
-    def _do_open(self) -> None:
-        if self.low_priority and not self._prioritised:
-            lower_thread_priority()
-            self._prioritised = True
+    def _report(self, command: object, message: str) -> None:
+        self.failed.emit(message)
+
+    def _opened(self, lib: WorkerLibrary) -> None:
         if self._timer is None:
             self._timer = QtCore.QTimer(self)
             self._timer.setSingleShot(True)
             self._timer.timeout.connect(self._on_timer)
-        self._close_library()
-        self._lib = self._factory(self.options, True)
         self._shown = False
         self._next_allowed = 0.0
         self._dirty = True
         self._schedule()
 
-    def _close_library(self) -> None:
+    def _on_refresh(self, command: RefreshGroups) -> None:
+        self._dirty = True
+        self._force = self._force or command.force
+        self._schedule()
+
+    def _on_close(self, command: CloseLibrary) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        super()._on_close(command)
+
+    def _closing(self) -> None:
         self._service = None
-        if self._lib is not None:
-            try:
-                self._lib.close()
-            except Exception:
-                logger.exception("closing the library failed")
-            self._lib = None
 
     def _schedule(self, delay: float | None = None) -> None:
         if self._timer is None or self._lib is None:
@@ -162,18 +141,10 @@ class ScenesWorker(QtCore.QObject):
             self._timer.start(int(delay * 1000))
 
     def _on_timer(self) -> None:
-        if not self._dirty or self._shutdown.is_set():
-            return
-        try:
-            self._run()
-        except KnownError as exc:
-            logger.warning("scenes: %s", exc)
-            self.failed.emit(str(exc))
-        except Exception as exc:
-            logger.exception("grouping failed")
-            self.failed.emit(f"Grouping failed ({type(exc).__name__}: {exc}); see the log")
+        if self._dirty:
+            self._on_command(_RefreshDue())  # the commands' error path, on this thread
 
-    def _run(self) -> None:
+    def _on_refresh_due(self, _: _RefreshDue) -> None:
         lib = self._lib
         if lib is None:
             return
@@ -238,7 +209,7 @@ class ScenesWorker(QtCore.QObject):
             )
 
     # --- building groups -----------------------------------------------------------------------
-    def _emit_scenes(self, lib: Library, index: SceneIndex, seconds: float) -> None:
+    def _emit_scenes(self, lib: WorkerLibrary, index: SceneIndex, seconds: float) -> None:
         pairs = []
         for s in index.scenes():
             detail = f"name confidence {s.confidence:.0%}" if s.confidence > 0 else "not named"
@@ -250,7 +221,7 @@ class ScenesWorker(QtCore.QObject):
         self,
         kind: str,
         pairs: Sequence[tuple[PhotoGroup, int | None]],
-        lib: Library,
+        lib: WorkerLibrary,
         seconds: float,
         ungrouped: int = 0,
     ) -> None:
@@ -300,7 +271,7 @@ class ScenesWorker(QtCore.QObject):
         return group, int(dup.cover_id)
 
     @staticmethod
-    def _photos(lib: Library, ids: Sequence[int]) -> dict[int, Photo]:
+    def _photos(lib: WorkerLibrary, ids: Sequence[int]) -> dict[int, Photo]:
         out: dict[int, Photo] = {}
         unique = sorted({int(i) for i in ids})
         for start in range(0, len(unique), _CHUNK):

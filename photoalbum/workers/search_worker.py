@@ -5,24 +5,23 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from photoalbum.core.errors import KnownError
 from photoalbum.core.ports import Photo, PhotoFilter
+from photoalbum.qt import Signal
+from photoalbum.workers.base import Handler, LibraryWorker, OpenLibrary, ReopenLibrary
 from photoalbum.workers.messages import (
     LibraryFactory,
     LibraryOptions,
     SearchOutcome,
     SearchRequest,
 )
-from photoalbum.workers.qt import QtCore, Signal
-
-if TYPE_CHECKING:  # pragma: no cover
-    from photoalbum.library import Library
+from photoalbum.workers.ports import WorkerLibrary
 
 logger = logging.getLogger(__name__)
 
@@ -30,57 +29,78 @@ logger = logging.getLogger(__name__)
 _CHUNK = 2000
 
 
-class SearchWorker(QtCore.QObject):
+@dataclass(frozen=True)
+class Search:
+    """Rank photos for a request (skipped when a newer request came in meanwhile)."""
+
+    request_id: int
+    request: SearchRequest
+
+
+@dataclass(frozen=True)
+class Browse:
+    """List the (filtered) library, newest first (skipped when superseded)."""
+
+    request_id: int
+    flt: PhotoFilter
+
+
+@dataclass(frozen=True)
+class LoadPhotos:
+    """Read these photos' details."""
+
+    ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class LoadText:
+    """Read the text found in a photo."""
+
+    photo_id: int
+
+
+class SearchWorker(LibraryWorker):
     """Answers the GUI's questions with its own Library (own catalog session, own ONNX sessions).
 
     A newer search or browse request supersedes older ones still queued: they are skipped, so
     typing fast never builds a backlog. Public methods are safe to call from the GUI thread.
 
-    Signals:
+    Signals (besides the base's ``open_failed`` and ``closed``):
         opened(): the library is open.
-        open_failed(str): it could not be opened (a message to show).
         results_ready(SearchOutcome): ranked results for a search request.
         search_failed(int, str): request id and a message (bad query, no model, …).
         browse_ready(int, ndarray): request id and the photo ids, newest first.
         photos_loaded(list[Photo]): details asked for with :meth:`load_photos`.
         text_loaded(int, list[TextLine]): a photo's id and the text read in it
             (:meth:`load_text`).
-        closed(): the library is closed; the worker thread is about to stop.
     """
 
     opened = Signal()
-    open_failed = Signal(str)
     results_ready = Signal(object)
     search_failed = Signal(int, str)
     browse_ready = Signal(int, object)
     photos_loaded = Signal(object)
     text_loaded = Signal(int, object)
-    closed = Signal()
 
-    _command = Signal(str, object)
+    background = False
 
     def __init__(
         self, factory: LibraryFactory, options: LibraryOptions, *, warm_up: bool = True
     ) -> None:
-        super().__init__()
-        self._factory = factory
-        self.options = options
+        super().__init__(factory, options)
         self.warm_up = warm_up
-        self._lib: Library | None = None
         self._latest = 0
         self._ids_lock = threading.Lock()
-        self._shutdown = threading.Event()
         self._times: dict[int, datetime] = {}
-        self._command.connect(self._on_command, QtCore.Qt.ConnectionType.QueuedConnection)
 
     # --- thread-safe API (GUI thread) ------------------------------------------------------------
     def open(self) -> None:
         """Open the library on the worker thread."""
-        self._command.emit("open", None)
+        self._send(OpenLibrary())
 
     def reopen(self, options: LibraryOptions | None = None) -> None:
         """Close and open again (new model, settings changed)."""
-        self._command.emit("reopen", options)
+        self._send(ReopenLibrary(options))
 
     def _next_id(self) -> int:
         with self._ids_lock:
@@ -90,76 +110,46 @@ class SearchWorker(QtCore.QObject):
     def search(self, request: SearchRequest) -> int:
         """Queue a search; returns its request id (results come with the same id)."""
         rid = self._next_id()
-        self._command.emit("search", (rid, request))
+        self._send(Search(rid, request))
         return rid
 
     def browse(self, flt: PhotoFilter | None = None) -> int:
         """Queue a listing of the whole (filtered) library, newest first; returns its id."""
         rid = self._next_id()
-        self._command.emit("browse", (rid, flt or PhotoFilter()))
+        self._send(Browse(rid, flt or PhotoFilter()))
         return rid
 
     def load_photos(self, ids: Sequence[int]) -> None:
         """Queue a read of these photos' details (answered by ``photos_loaded``)."""
-        self._command.emit("photos", [int(i) for i in ids])
+        self._send(LoadPhotos(tuple(int(i) for i in ids)))
 
     def load_text(self, photo_id: int) -> None:
         """Ask for the text read in a photo (answered by ``text_loaded``)."""
-        self._command.emit("text", int(photo_id))
-
-    def shutdown(self) -> None:
-        """Close the library; the worker thread then quits."""
-        self._shutdown.set()
-        self._command.emit("close", None)
+        self._send(LoadText(int(photo_id)))
 
     # --- worker thread -------------------------------------------------------------------------
-    def _on_command(self, name: str, arg: object) -> None:
-        if self._shutdown.is_set() and name != "close":
-            return
-        rid = arg[0] if isinstance(arg, tuple) else 0
-        try:
-            if name == "open":
-                self._do_open()
-            elif name == "reopen":
-                if isinstance(arg, LibraryOptions):
-                    self.options = arg
-                self._close_library()
-                self._do_open()
-            elif name == "search":
-                self._do_search(*arg)  # type: ignore[misc]
-            elif name == "browse":
-                self._do_browse(*arg)  # type: ignore[misc]
-            elif name == "photos":
-                self._do_photos(arg)  # type: ignore[arg-type]
-            elif name == "text":
-                lookup = getattr(self._require(), "text_lines", None)
-                self.text_loaded.emit(int(arg), lookup(int(arg)) if lookup else [])  # type: ignore[call-overload]
-            elif name == "close":
-                self._close_library()
-                self.closed.emit()
-                QtCore.QThread.currentThread().quit()
-        except KnownError as exc:
-            self._fail(name, rid, str(exc))
-        except Exception as exc:  # a bug: keep the worker alive, tell the user, log loudly
-            logger.exception("search worker command %r failed", name)
-            self._fail(name, rid, f"Unexpected error ({type(exc).__name__}: {exc}); see the log")
+    def _handlers(self) -> Mapping[type, Handler]:
+        return {
+            Search: self._on_search,
+            Browse: self._on_browse,
+            LoadPhotos: self._on_photos,
+            LoadText: self._on_text,
+        }
 
-    def _fail(self, name: str, rid: int, message: str) -> None:
-        if name in ("search", "browse"):
-            self.search_failed.emit(rid, message)
-        elif name in ("open", "reopen"):
+    def _report(self, command: object, message: str) -> None:
+        if isinstance(command, (Search, Browse)):
+            self.search_failed.emit(command.request_id, message)
+        elif isinstance(command, (OpenLibrary, ReopenLibrary)):
             self.open_failed.emit(message)
-        else:
-            logger.warning("%s: %s", name, message)
+        # anything else was logged; the GUI asked in passing (details, text) and waits for none
 
-    def _do_open(self) -> None:
-        self._lib = self._factory(self.options, False)
+    def _opened(self, lib: WorkerLibrary) -> None:
         self._times.clear()
         if self.warm_up:
-            self._warm_up(self._lib)
+            self._warm_up(lib)
         self.opened.emit()
 
-    def _warm_up(self, lib: Library) -> None:
+    def _warm_up(self, lib: WorkerLibrary) -> None:
         """Load the tokenizer, text tower and vector index now, not at the first query.
 
         Some of it holds the GIL while it loads (the tokenizers library parses its JSON under
@@ -174,23 +164,11 @@ class SearchWorker(QtCore.QObject):
         except KnownError as exc:  # reported again, with context, by the first real search
             logger.info("warm-up skipped: %s", exc)
 
-    def _close_library(self) -> None:
-        if self._lib is not None:
-            try:
-                self._lib.close()
-            except Exception:
-                logger.exception("closing the library failed")
-            self._lib = None
-
-    def _require(self) -> Library:
-        if self._lib is None:
-            raise KnownError("the library is not open yet")
-        return self._lib
-
-    def _model_ready(self, lib: Library) -> bool:
+    def _model_ready(self, lib: WorkerLibrary) -> bool:
         return lib.models.get(lib.spec) is not None
 
-    def _do_search(self, rid: int, req: SearchRequest) -> None:
+    def _on_search(self, command: Search) -> None:
+        rid, req = command.request_id, command.request
         if rid != self._latest:
             return  # superseded while queued
         from photoalbum.core.query import Query, Term
@@ -233,7 +211,8 @@ class SearchWorker(QtCore.QObject):
         if rid == self._latest:
             self.results_ready.emit(outcome)
 
-    def _do_browse(self, rid: int, flt: PhotoFilter) -> None:
+    def _on_browse(self, command: Browse) -> None:
+        rid, flt = command.request_id, command.flt
         if rid != self._latest:
             return
         lib = self._require()
@@ -245,7 +224,7 @@ class SearchWorker(QtCore.QObject):
         if rid == self._latest:
             self.browse_ready.emit(rid, ordered)
 
-    def _newest_first(self, lib: Library, ids: np.ndarray) -> np.ndarray:
+    def _newest_first(self, lib: WorkerLibrary, ids: np.ndarray) -> np.ndarray:
         """Sort by capture time (newest first), reading only photos not seen before."""
         times = self._times
         missing = [int(i) for i in ids if int(i) not in times]
@@ -256,9 +235,12 @@ class SearchWorker(QtCore.QObject):
         order = sorted((int(i) for i in ids), key=lambda i: (times.get(i, floor), i), reverse=True)
         return np.asarray(order, dtype=np.int64)
 
-    def _do_photos(self, ids: list[int]) -> None:
-        lib = self._require()
-        photos: list[Photo] = lib.photos(ids)
+    def _on_photos(self, command: LoadPhotos) -> None:
+        photos: list[Photo] = self._require().photos(command.ids)
         for p in photos:
             self._times[p.id] = p.taken_or_file_time
         self.photos_loaded.emit(photos)
+
+    def _on_text(self, command: LoadText) -> None:
+        lines = self._require().text_lines(command.photo_id)
+        self.text_loaded.emit(command.photo_id, lines)

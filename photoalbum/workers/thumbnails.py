@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Hashable, Iterable, Sequence
 
-from photoalbum.workers.qt import QtCore, QtGui, Signal
+from photoalbum.qt import QtCore, QtGui, Signal
 
 logger = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from photoalbum.core.errors import LibraryLockedError
 from photoalbum.gui.dialogs.failures_dialog import FailuresDialog
 from photoalbum.gui.dialogs.settings_dialog import SettingsDialog
 from photoalbum.gui.errors import ExceptionHook, logs_exceptions
+from photoalbum.qt import QtGui
 from photoalbum.workers.messages import LibraryOptions, LibraryState, ModelInfo
-from photoalbum.workers.qt import QtGui
 
 pytestmark = pytest.mark.gui
 
@@ -167,7 +167,7 @@ def test_path_label_elides_the_middle_to_fit_and_keeps_the_whole_path(qtbot):
 
 def test_path_label_in_a_form_takes_the_rows_room_without_widening_the_panel(qtbot):
     from photoalbum.gui.dialogs.viewer import PathLabel
-    from photoalbum.workers.qt import QtWidgets
+    from photoalbum.qt import QtWidgets
 
     path = "/home/someone/Pictures/2024/Holidays in the mountains/day 3/camera"
     panel = QtWidgets.QWidget()

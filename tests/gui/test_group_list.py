@@ -10,8 +10,8 @@ from PIL import Image
 from photoalbum.core.ports import Photo, PhotoStatus
 from photoalbum.gui.itemmodels.group_list import GroupListModel
 from photoalbum.gui.widgets.group_list import GroupChip, GroupList
+from photoalbum.qt import Qt
 from photoalbum.workers.messages import GroupsUpdate, PhotoGroup
-from photoalbum.workers.qt import Qt
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
 pytestmark = pytest.mark.gui

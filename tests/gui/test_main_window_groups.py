@@ -11,7 +11,7 @@ from PIL import Image
 from photoalbum.core.vectorstore import HnswStore
 from photoalbum.gui.itemmodels.group_list import GroupListModel
 from photoalbum.gui.main_window import PAGE_LIBRARY
-from photoalbum.workers.qt import Qt, QtCore
+from photoalbum.qt import Qt, QtCore
 from tests.gui.test_main_window import Harness
 from tests.support.photos import SAMPLES, make_sample_photos, snapshot
 

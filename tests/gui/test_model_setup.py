@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from photoalbum.gui.dialogs.model_setup import ModelSetupPage
+from photoalbum.qt import Qt
 from photoalbum.workers.messages import LibraryState, ModelInfo
 from photoalbum.workers.model_prep import ModelPreparer
-from photoalbum.workers.qt import Qt
 from tests.support.model_fixtures import TINY_SPEC
 
 pytestmark = pytest.mark.gui
@@ -40,7 +40,7 @@ def test_setup_page_prepares_through_the_child_process(qtbot, tiny_paths):
     assert page.table.topLevelItem(0).text(2) == "R@1: zh 53.7, en —"
     assert page.selected_model().name == TINY_SPEC
     assert page.prepare_button.text() == "Prepare random-weights demo model"
-    assert not page.import_button.isEnabled()  # no import API: disabled, with a tooltip
+    assert page.import_button.isEnabled()  # the model store always imports
     assert page.import_button.toolTip()
     with qtbot.waitSignal(page.model_ready, timeout=120000) as ready:
         page.start_prepare()
@@ -62,7 +62,6 @@ def test_setup_page_imports_a_prepared_folder(qtbot, paths, tiny_model):
             model=TINY_SPEC,
             model_prepared=False,
             models=(ModelInfo(TINY_SPEC, random=True),),
-            can_import=True,
         )
     )
     assert page.import_button.isEnabled()
@@ -89,7 +88,6 @@ def _first_run_state(**kw) -> LibraryState:
             ),
             ModelInfo("ViT-B-32-datacomp", ("en",), "Fast, English only."),
         ),
-        can_import=True,
     )
     base.update(kw)
     return LibraryState(**base)
@@ -164,7 +162,6 @@ def test_setup_page_installs_an_immich_archive(qtbot, paths, immich_export, tmp_
             model=TINY_SPEC,
             model_prepared=False,
             models=(ModelInfo(TINY_SPEC, random=True),),
-            can_import=True,
         )
     )
     with qtbot.waitSignal(page.model_ready, timeout=240000) as ready:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from photoalbum.gui.widgets.people_section import PeopleSection, PersonIdRole
+from photoalbum.qt import QtGui
 from photoalbum.workers.people_worker import PersonCard
-from photoalbum.workers.qt import QtGui
 from tests.gui.test_main_window import harness  # noqa: F401 - the app harness fixture
 from tests.support.faces import face_photos
 from tests.support.photos import snapshot

@@ -11,7 +11,7 @@ import pytest
 from photoalbum.core.ports import Photo, PhotoMeta, PhotoStatus
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
-from photoalbum.workers.qt import Qt, QtCore, QtGui
+from photoalbum.qt import Qt, QtCore, QtGui
 from photoalbum.workers.thumbnails import ThumbnailLoader
 from tests.support.photos import make_sample_photos
 

@@ -11,8 +11,8 @@ from photoalbum.gui.preferences import (
     save_window,
     settings_language,
 )
+from photoalbum.qt import QtCore, QtWidgets
 from photoalbum.workers.messages import LibraryOptions
-from photoalbum.workers.qt import QtCore, QtWidgets
 
 pytestmark = pytest.mark.gui
 

@@ -8,7 +8,7 @@ import pytest
 from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
-from photoalbum.workers.qt import Qt, QtGui
+from photoalbum.qt import Qt, QtGui
 from photoalbum.workers.thumbnails import ThumbnailLoader
 from tests.gui.test_photo_grid import photo
 

@@ -14,8 +14,8 @@ from photoalbum.gui.itemmodels.folder_tree import FolderTreeModel
 from photoalbum.gui.widgets.filter_bar import FilterBar
 from photoalbum.gui.widgets.index_status import IndexStatus
 from photoalbum.gui.widgets.search_bar import SearchBar
+from photoalbum.qt import Qt, QtCore, QtGui
 from photoalbum.workers.messages import ImageInput
-from photoalbum.workers.qt import Qt, QtCore, QtGui
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
 pytestmark = pytest.mark.gui

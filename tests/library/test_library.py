@@ -193,3 +193,32 @@ def test_front_ends_read_photos_folders_and_ids_through_the_library(
             "catalog_generation": gen,
             "collection": None,
         }
+
+
+def test_the_text_read_in_a_photo_is_read_through_the_library(paths: Paths) -> None:
+    # The viewer asks the search worker, which asks the Library: without this method the
+    # viewer showed no text and no highlights.
+    import numpy as np
+
+    from photoalbum.core.passes import PassOutcome
+    from photoalbum.core.ports import FileInfo, IndexedItem, PhotoMeta
+    from photoalbum.core.text import TextLine
+
+    box = ((0.1, 0.1), (0.5, 0.1), (0.5, 0.2), (0.1, 0.2))
+    with Library(paths) as lib:
+        root = lib.catalog.add_root("/pics")
+        item = IndexedItem(
+            FileInfo("/pics/receipt.jpg", 10, 1),
+            root.id,
+            "fp",
+            PhotoMeta(10, 10),
+            np.ones(4, np.float32) / 2,
+        )
+        [pid] = lib.catalog.commit_batch("m", [item])
+        lines = [TextLine("Hardware Store", 0.9, box), TextLine("Total 128", 0.8, box)]
+        lib.catalog.text_store.save_text("text", 1, [PassOutcome(pid, None, result=lines)])
+        assert [(ln.text, ln.box) for ln in lib.text_lines(pid)] == [
+            ("Hardware Store", box),
+            ("Total 128", box),
+        ]
+        assert lib.text_lines(pid + 1) == []

@@ -1,21 +1,36 @@
-"""A scriptable stand-in for photoalbum.library.Library, for fast, deterministic worker tests."""
+"""A scriptable WorkerLibrary (the Library as the workers see it), for fast worker tests."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from photoalbum.core.errors import LibraryLockedError, UserError
 from photoalbum.core.indexer import IndexProgress, IndexReport
+from photoalbum.core.models.manifest import ImageConfig, Manifest, TextConfig, TowerInfo
+from photoalbum.core.models.registry import ModelSpec
+from photoalbum.core.models.store import PreparedModel
+from photoalbum.core.passes import PassReport
+from photoalbum.core.paths import Paths
 from photoalbum.core.ports import Photo, PhotoFilter, PhotoMeta, PhotoStatus, Root, StatusCounts
-from photoalbum.core.query import parse_query, require_positive
+from photoalbum.core.query import Query, parse_query, require_positive
+from photoalbum.core.search import SearchHit, SearchResult
+from photoalbum.core.text.ocr import TextLine
 from photoalbum.library.status import LibraryStatus
+from photoalbum.workers.messages import LibraryFactory, LibraryOptions
+from photoalbum.workers.ports import WorkerLibrary
+
+if TYPE_CHECKING:
+    from photoalbum.core.faces.service import PeopleService
+    from photoalbum.core.scenes import ScenesService
 
 
 class FakeCatalog:
@@ -53,7 +68,7 @@ class FakeCatalog:
         ]
         return np.asarray(sorted(ids), dtype=np.int64)
 
-    def photos(self, ids) -> list[Photo]:  # type: ignore[no-untyped-def]
+    def photos(self, ids: Sequence[int]) -> list[Photo]:
         self._touch()
         return [self._photos[int(i)] for i in ids if int(i) in self._photos]
 
@@ -78,9 +93,42 @@ class Script:
     warmed: bool = False
     catalog: FakeCatalog = field(default_factory=FakeCatalog)
     pass_photos: int = 0  # a background pass after each run: photos it has to do
-    pass_reports: list = field(default_factory=list)
+    pass_reports: list[PassReport] = field(default_factory=list)
     passes_warmed: int = 0  # warm_up_passes() calls
     warm_up_error: Exception | None = None  # warm_up_passes() raises this
+    text: dict[int, list[TextLine]] = field(default_factory=dict)  # text read, per photo id
+
+
+class FakeModels:
+    """The model store: the fake model is prepared when the script says so."""
+
+    def __init__(self, script: Script, root: Path) -> None:
+        self.script = script
+        manifest = Manifest(
+            name="fake-model",
+            arch="fake",
+            pretrained=None,
+            model_key="fake/1",
+            dim=4,
+            random_weights=False,
+            image=ImageConfig(224, (0.5, 0.5, 0.5), (0.5, 0.5, 0.5)),
+            text=TextConfig("clip", 77, 0),
+            towers={"image": TowerInfo({"fp32": "image.onnx"})},
+        )
+        self.prepared = PreparedModel(root / "models" / "fake-model", manifest)
+
+    def get(self, spec: ModelSpec) -> PreparedModel | None:
+        return self.prepared if self.script.prepared and spec.name == "fake-model" else None
+
+
+class FakeEncoder:
+    """A text tower of zeros."""
+
+    model_key = "fake/1"
+    dim = 4
+
+    def encode_texts(self, texts: Sequence[str]) -> np.ndarray:
+        return np.zeros((len(texts), self.dim), np.float32)
 
 
 class FakeLibrary:
@@ -92,14 +140,10 @@ class FakeLibrary:
         self.script = script
         self.background = background
         self.catalog = script.catalog
-        self.spec = SimpleNamespace(
-            name="fake-model", languages=(), description="", random_weights=False
-        )
-        prepared = SimpleNamespace(model_key="fake/1", random_weights=False)
-        self.models = SimpleNamespace(
-            get=lambda spec: prepared if script.prepared and spec.name == "fake-model" else None
-        )
-        self.paths = SimpleNamespace(library=root, models=root / "models")
+        self.spec = ModelSpec("fake-model", "fake", None, (), "")
+        self.models = FakeModels(script, root)
+        self.paths = Paths(library=root, models=root / "models", downloads=root / "downloads")
+        self.recorded_model: str | None = None
         self.model_key = "fake/1"
         self.closed = False
         script.opened.append(self)
@@ -128,7 +172,7 @@ class FakeLibrary:
     def roots(self) -> list[Root]:
         return self.catalog.roots()
 
-    def photos(self, ids) -> list[Photo]:  # type: ignore[no-untyped-def]
+    def photos(self, ids: Sequence[int]) -> list[Photo]:
         return self.catalog.photos(ids)
 
     def live_ids(self) -> np.ndarray:
@@ -137,7 +181,10 @@ class FakeLibrary:
     def filter_ids(self, flt: PhotoFilter) -> np.ndarray:
         return self.catalog.filter_ids(flt, self.model_key)
 
-    def remove_photos(self, ids) -> int:  # type: ignore[no-untyped-def]
+    def text_lines(self, photo_id: int) -> list[TextLine]:
+        return list(self.script.text.get(photo_id, []))
+
+    def remove_photos(self, ids: Sequence[int]) -> int:
         gone = [int(i) for i in ids if int(i) in self.catalog._photos]
         for i in gone:
             del self.catalog._photos[i]
@@ -148,15 +195,32 @@ class FakeLibrary:
         if self.script.warm_up_error is not None:
             raise self.script.warm_up_error
 
-    def add_roots(self, folders):  # type: ignore[no-untyped-def]
-        for f in folders:
-            self.catalog._roots.append(Root(len(self.catalog._roots) + 1, str(f)))
+    def set_pass_enabled(self, name: str, enabled: bool) -> None:
+        pass  # the fake's passes are scripted (``pass_photos``)
+
+    def add_roots(self, folders: Sequence[str | os.PathLike[str]]) -> list[Root]:
+        added = [Root(len(self.catalog._roots) + i + 1, str(f)) for i, f in enumerate(folders)]
+        self.catalog._roots.extend(added)
+        return added
 
     def remove_root(self, folder: str) -> int:
         self.catalog._roots = [r for r in self.catalog._roots if r.path != folder]
         return 0
 
-    def index(self, *, on_progress, should_stop, wait_if_paused, **kw) -> IndexReport:  # type: ignore[no-untyped-def]
+    def index(
+        self,
+        folders: Sequence[str] | None = None,
+        *,
+        on_progress: Callable[[IndexProgress], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        wait_if_paused: Callable[[], None] | None = None,
+        batch_size: int = 32,
+        decode_workers: int | None = None,
+        lock_timeout: float = 0.0,
+        passes: bool = True,
+        yield_passes: Callable[[], bool] | None = None,
+    ) -> IndexReport:
+        assert on_progress is not None and should_stop is not None and wait_if_paused is not None
         s = self.script
         s.runs += 1
         if s.locked_times > 0:
@@ -197,48 +261,66 @@ class FakeLibrary:
         report.seconds = time.perf_counter() - t0
         on_progress(IndexProgress("done", report.indexed, report.indexed))
         if s.pass_photos and not report.cancelled:
-            from photoalbum.core.passes import PassReport
-
-            passes = PassReport(done={"text": 0}, failed={"text": 0})
-            should_yield = kw.get("yield_passes") or (lambda: False)
-            while passes.done["text"] < s.pass_photos:
+            passes_report = PassReport(done={"text": 0}, failed={"text": 0})
+            should_yield = yield_passes or (lambda: False)
+            while passes_report.done["text"] < s.pass_photos:
                 if should_stop():
-                    passes.cancelled = report.cancelled = True
+                    passes_report.cancelled = report.cancelled = True
                     break
                 if should_yield():
-                    passes.yielded = True
+                    passes_report.yielded = True
                     break
                 time.sleep(s.step_seconds)
-                passes.done["text"] += 1
-                on_progress(IndexProgress("pass:text", passes.done["text"], s.pass_photos))
-            s.pass_photos -= passes.done["text"]
-            s.pass_reports.append(passes)
-            report.passes = passes
+                passes_report.done["text"] += 1
+                done = passes_report.done["text"]
+                on_progress(IndexProgress("pass:text", done, s.pass_photos))
+            s.pass_photos -= passes_report.done["text"]
+            s.pass_reports.append(passes_report)
+            report.passes = passes_report
         return report
 
-    def parse(self, text: str):  # type: ignore[no-untyped-def]
-        return parse_query(text)
+    def parse(self, tokens: Sequence[str] | str, images: Sequence[str] = ()) -> Query:
+        return parse_query(tokens)
 
-    def search(self, query, k=20, flt=None, **kw):  # type: ignore[no-untyped-def]
+    def search(
+        self,
+        query: Query,
+        k: int = 20,
+        flt: PhotoFilter | None = None,
+        *,
+        cutoff: bool = True,
+        exclude_ids: Sequence[int] = (),
+    ) -> SearchResult:
         require_positive(query)
         photos = list(self.catalog._photos.values())[:k]
-        hits = [SimpleNamespace(photo=p, score=1.0 - i / 100) for i, p in enumerate(photos)]
-        return SimpleNamespace(hits=hits, query=query, cut=0)
+        hits = [SearchHit(p, 1.0 - i / 100, ()) for i, p in enumerate(photos)]
+        return SearchResult(hits=hits, query=query)
 
-    def encoder(self):  # type: ignore[no-untyped-def]
-        return SimpleNamespace(encode_texts=lambda texts: np.zeros((len(texts), 4), np.float32))
+    def encoder(self) -> FakeEncoder:
+        return FakeEncoder()
 
     def store(self) -> None:
         self.script.warmed = True
+
+    def scenes_service(self) -> ScenesService:
+        raise NotImplementedError(
+            "the fake library has no scenes (the scenes tests use a real one)"
+        )
+
+    def people_service(self) -> PeopleService:
+        raise NotImplementedError("the fake library has no people")
+
+    def wipe_faces(self, lock_timeout: float = 0.0) -> int:
+        raise NotImplementedError("the fake library has no people")
 
     def close(self) -> None:
         self.closed = True
 
 
-def fake_factory(script: Script, root: Path):  # type: ignore[no-untyped-def]
+def fake_factory(script: Script, root: Path) -> LibraryFactory:
     """A LibraryFactory building FakeLibrary objects."""
 
-    def open_library(options, background):  # type: ignore[no-untyped-def]
+    def open_library(options: LibraryOptions, background: bool) -> WorkerLibrary:
         return FakeLibrary(script, root, background)
 
     return open_library

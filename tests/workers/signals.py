@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from photoalbum.workers.qt import QtCore, Signal
+from photoalbum.qt import QtCore, Signal
 
 
 class Relay(QtCore.QObject):

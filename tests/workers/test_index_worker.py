@@ -8,9 +8,9 @@ import time
 import pytest
 
 from photoalbum.core.errors import SchemaError
-from photoalbum.workers.index_worker import IndexWorker, Throttle
+from photoalbum.workers.index_worker import IndexWorker
 from photoalbum.workers.messages import LibraryOptions
-from photoalbum.workers.threads import WorkerThread
+from photoalbum.workers.threads import Throttle, WorkerThread
 from tests.workers.fake_library import Script, fake_factory
 from tests.workers.signals import wait_worker_signal
 
@@ -184,7 +184,7 @@ def test_a_bug_in_a_command_is_reported_not_fatal(qtbot, start_worker, script, t
         worker.remove_folder("/nowhere")
     assert "Unexpected error" in err.args[0]
     with wait_worker_signal(qtbot, worker.state_changed, 5000):
-        worker.refresh_state()  # still alive
+        worker.add_folders([])  # still alive
 
 
 def test_file_activity_triggers_a_run_after_the_debounce(qtbot, start_worker, script, tmp_path):

@@ -24,12 +24,14 @@ def test_freed_heap_goes_back_to_the_system() -> None:
     # the holes stay in the process until trimmed.
     blocks = [bytearray(4000) for _ in range(50_000)]
     kept = blocks[::50]
+    allocated = _rss_mb()
     del blocks
-    before = _rss_mb()
+    freed = _rss_mb()
+    assert allocated - freed < 20  # freeing alone gives (almost) nothing back: the holes stay
     took = release_freed_memory()
     assert took is not None and took >= 0
-    assert before - _rss_mb() > 50  # of the ~200 MB freed
-    assert len(kept) == 1000
+    assert freed - _rss_mb() > 50  # of the ~200 MB freed
+    del kept  # held until here so that the freed blocks were holes, not the top of the heap
 
 
 @pytest.mark.skipif(GLIBC, reason="only where there is no glibc")

@@ -12,8 +12,8 @@ from PIL import Image
 from photoalbum.core.errors import ModelNotAvailableError
 from photoalbum.core.scenes import ScenesService, scenes_dir
 from photoalbum.library import Library
+from photoalbum.qt import QtCore
 from photoalbum.workers.messages import GroupsUpdate, LibraryOptions
-from photoalbum.workers.qt import QtCore
 from photoalbum.workers.scenes_worker import ScenesWorker
 from photoalbum.workers.threads import WorkerThread
 from tests.support.model_fixtures import TINY_SPEC
@@ -230,3 +230,21 @@ def test_closing_does_not_wait_for_the_scene_vocabulary(
     qtbot.waitUntil(lambda: not thread.isRunning(), timeout=20000)
     assert time.monotonic() - t0 < 5.0  # not the ~8 s the rest of the vocabulary needs
     assert len(calls) < 10
+
+
+def test_a_library_that_will_not_open_is_reported_as_a_grouping_failure(qtbot, tmp_path):
+    from photoalbum.core.errors import LibraryLockedError
+    from tests.workers.signals import wait_worker_signal
+
+    def factory(options, background):  # type: ignore[no-untyped-def]
+        raise LibraryLockedError("the library is being written by photoalbum index (pid 1)")
+
+    worker = ScenesWorker(factory, LibraryOptions(), low_priority=False)
+    thread = WorkerThread(worker, "test-scenes")
+    thread.start()
+    try:
+        with wait_worker_signal(qtbot, worker.failed, 5000) as failed:
+            worker.open()
+        assert "being written" in failed.args[0]
+    finally:
+        assert thread.stop(5000)

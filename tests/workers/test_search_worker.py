@@ -125,3 +125,23 @@ def test_photo_details_on_request(qtbot, worker):
     with wait_worker_signal(qtbot, worker.photos_loaded, 5000) as got:
         worker.load_photos([2, 4, 99])
     assert sorted(p.id for p in got.args[0]) == [2, 4]
+
+
+def test_the_text_read_in_a_photo_on_request(qtbot, worker, script):
+    from photoalbum.core.text.ocr import TextLine
+
+    box = ((0.1, 0.1), (0.5, 0.1), (0.5, 0.2), (0.1, 0.2))
+    script.text[3] = [TextLine("Hardware Store", 0.9, box)]
+    with wait_worker_signal(qtbot, worker.text_loaded, 5000) as got:
+        worker.load_text(3)
+    assert got.args[0] == 3 and [ln.text for ln in got.args[1]] == ["Hardware Store"]
+
+
+def test_a_command_the_worker_does_not_know_fails_where_it_is_sent(worker):
+    from photoalbum.workers.base import CloseLibrary
+    from photoalbum.workers.index_worker import IndexNow
+
+    with pytest.raises(TypeError, match="SearchWorker has no command IndexNow"):
+        worker._send(IndexNow())
+    with pytest.raises(TypeError):
+        worker._send(CloseLibrary)  # the class, not a command: refused as well

@@ -7,7 +7,7 @@ import threading
 import pytest
 from PIL import Image
 
-from photoalbum.workers.qt import QtCore, QtGui
+from photoalbum.qt import QtCore, QtGui
 from photoalbum.workers.thumbnails import ThumbnailLoader, read_image
 from tests.support.photos import make_sample_photos
 

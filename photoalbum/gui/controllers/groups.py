@@ -11,8 +11,8 @@ from photoalbum.gui.controllers.regroup_schedule import RegroupSchedule
 from photoalbum.gui.controllers.search import SearchController
 from photoalbum.gui.errors import logs_exceptions
 from photoalbum.gui.widgets.group_list import GroupChip, GroupList
+from photoalbum.qt import QtCore
 from photoalbum.workers.messages import GroupsUpdate, LibraryOptions, PhotoGroup
-from photoalbum.workers.qt import QtCore
 from photoalbum.workers.scenes_worker import DUPLICATES, ScenesWorker
 
 logger = logging.getLogger(__name__)

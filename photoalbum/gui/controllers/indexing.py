@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 from photoalbum.gui.attached import while_attached
 from photoalbum.gui.widgets.index_status import IndexStatus
+from photoalbum.qt import QtCore
 from photoalbum.workers.index_worker import IndexWorker
 from photoalbum.workers.messages import LibraryState
-from photoalbum.workers.qt import QtCore
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.indexer import IndexProgress, IndexReport

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 from photoalbum.gui.attached import while_attached
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.people_section import PeopleSection
+from photoalbum.qt import QtCore
 from photoalbum.workers.index_worker import IndexWorker
 from photoalbum.workers.people_worker import PeopleWorker
-from photoalbum.workers.qt import QtCore
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.indexer import IndexProgress

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.search_bar import SearchBar
+from photoalbum.qt import QtCore, QtGui, QtWidgets
 from photoalbum.workers.index_worker import IndexWorker
-from photoalbum.workers.qt import QtCore, QtGui, QtWidgets
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,6 @@ class PhotoActions:
         open_url: opens a file URL in the desktop's default app.
         confirm: asks a yes/no question.
         open_viewer: opens the large viewer on a row.
-        can_remove: True when the engine can forget single photos.
     """
 
     def __init__(
@@ -42,7 +41,6 @@ class PhotoActions:
         open_url: Callable[[QtCore.QUrl], object],
         confirm: Callable[[str, str], bool],
         open_viewer: Callable[[int], object],
-        can_remove: Callable[[], bool],
     ) -> None:
         self.window = window
         self.grid_model = grid_model
@@ -51,7 +49,6 @@ class PhotoActions:
         self._open_url = open_url
         self._confirm = confirm
         self._open_viewer = open_viewer
-        self._can_remove = can_remove
 
     def paths(self, rows: Sequence[int]) -> list[str]:
         """The paths of the rows' photos (rows whose details have not arrived are left out)."""
@@ -99,7 +96,5 @@ class PhotoActions:
         menu.addSeparator()
         menu.addAction("Find similar", lambda: self.find_similar(rows[0]))
         menu.addSeparator()
-        remove = menu.addAction("Remove from library…", lambda: self.remove_photos(rows))
-        if not self._can_remove():
-            remove.setEnabled(False)  # the engine can't forget single photos yet
+        menu.addAction("Remove from library…", lambda: self.remove_photos(rows))
         menu.exec(pos)

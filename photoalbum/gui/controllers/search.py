@@ -20,6 +20,7 @@ from photoalbum.gui.itemmodels.group_list import kind_label
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.pages import EmptyResults
 from photoalbum.gui.widgets.search_bar import SearchBar
+from photoalbum.qt import QtCore, QtWidgets, Signal
 from photoalbum.workers.messages import (
     ImageInput,
     LibraryOptions,
@@ -28,7 +29,6 @@ from photoalbum.workers.messages import (
     SearchOutcome,
     SearchRequest,
 )
-from photoalbum.workers.qt import QtCore, QtWidgets, Signal
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.indexer import IndexReport

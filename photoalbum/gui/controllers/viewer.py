@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from photoalbum.gui.dialogs.viewer import ViewerDialog
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
-from photoalbum.workers.qt import Qt, QtCore, QtWidgets, Signal
+from photoalbum.qt import Qt, QtCore, QtWidgets, Signal
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
 if TYPE_CHECKING:  # pragma: no cover

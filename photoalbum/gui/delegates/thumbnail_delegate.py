@@ -6,7 +6,7 @@ import logging
 from collections import OrderedDict
 
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
-from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets
+from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets
 
 logger = logging.getLogger(__name__)
 

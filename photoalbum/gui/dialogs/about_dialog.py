@@ -9,8 +9,8 @@ import platform
 import sys
 
 from photoalbum import __version__
+from photoalbum.qt import Qt, QtCore, QtWidgets
 from photoalbum.workers.messages import LibraryState
-from photoalbum.workers.qt import Qt, QtCore, QtWidgets
 
 logger = logging.getLogger(__name__)
 

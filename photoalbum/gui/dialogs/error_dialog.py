@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from photoalbum.workers.qt import QtWidgets
+from photoalbum.qt import QtWidgets
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from photoalbum.workers.qt import Qt, QtGui, QtWidgets
+from photoalbum.qt import Qt, QtGui, QtWidgets
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ import html
 import logging
 from collections.abc import Callable, Sequence
 
+from photoalbum.qt import Qt, QtWidgets, Signal
 from photoalbum.workers.messages import LibraryState, ModelInfo
 from photoalbum.workers.model_prep import ModelPreparer
-from photoalbum.workers.qt import Qt, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
 
@@ -174,13 +174,10 @@ class ModelSetupPage(QtWidgets.QWidget):
         if not state.roots and self.folders.count() == 0:
             self.folders.addItems(self._default_folders)
         self.folders_box.setVisible(not state.roots)  # only on the first run
-        self.import_button.setEnabled(state.can_import)
+        self.import_button.setEnabled(True)
         self.import_button.setToolTip(
             "Install the model from a file or folder you have: a ready-made ONNX export "
             "(folder, .zip or .tar.gz), a prepared model folder, or an open_clip checkpoint"
-            if state.can_import
-            else "Importing needs a newer engine; meanwhile copy a prepared model folder into the "
-            "models directory"
         )
         self.message.setText("")
 
@@ -231,7 +228,7 @@ class ModelSetupPage(QtWidgets.QWidget):
         self.bar.hide()
         self.cancel_button.hide()
         self.prepare_button.setEnabled(True)
-        self.import_button.setEnabled(bool(self._state and self._state.can_import))
+        self.import_button.setEnabled(self._state is not None)
         self.table.setEnabled(True)
         self.stage.setText("")
 

@@ -6,8 +6,8 @@ import logging
 import os
 from collections.abc import Callable
 
+from photoalbum.qt import Qt, QtWidgets
 from photoalbum.workers.messages import LibraryOptions, LibraryState
-from photoalbum.workers.qt import Qt, QtWidgets
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from photoalbum.core.ports import Photo
 from photoalbum.core.text.matching import matching_lines
 from photoalbum.core.text.ocr import TextLine
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
-from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
 logger = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets
+from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets
 
 logger = logging.getLogger(__name__)
 

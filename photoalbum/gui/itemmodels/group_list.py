@@ -6,8 +6,8 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from photoalbum.qt import Qt, QtCore, QtGui, Signal
 from photoalbum.workers.messages import PhotoGroup
-from photoalbum.workers.qt import Qt, QtCore, QtGui, Signal
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
 logger = logging.getLogger(__name__)

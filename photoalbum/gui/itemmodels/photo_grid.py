@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from photoalbum.core.ports import Photo
-from photoalbum.workers.qt import Qt, QtCore, QtGui, Signal
+from photoalbum.qt import Qt, QtCore, QtGui, Signal
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from photoalbum.core.ports import PhotoFilter
-from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
 

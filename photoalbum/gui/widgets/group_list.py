@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from photoalbum.gui.itemmodels.group_list import GroupListModel, kind_label
+from photoalbum.qt import Qt, QtCore, QtWidgets, Signal
 from photoalbum.workers.messages import GroupsUpdate, PhotoGroup
-from photoalbum.workers.qt import Qt, QtCore, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photoalbum.workers.qt import Qt, QtWidgets, Signal
+from photoalbum.qt import Qt, QtWidgets, Signal
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.indexer import IndexProgress, IndexReport

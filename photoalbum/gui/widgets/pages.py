@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from photoalbum.workers.qt import Qt, QtWidgets, Signal
+from photoalbum.qt import Qt, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
+from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from photoalbum.workers.people_worker import PersonCard
-from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import logging
 
 from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
-from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from photoalbum.gui.dropping import has_image_content, images_from_mime
+from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from photoalbum.workers.messages import ImageInput
-from photoalbum.workers.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
 logger = logging.getLogger(__name__)

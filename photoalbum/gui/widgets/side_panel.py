@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from photoalbum.gui.itemmodels.folder_tree import FolderTreeModel
-from photoalbum.workers.qt import Qt, QtCore, QtWidgets, Signal
+from photoalbum.qt import Qt, QtCore, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.group_list import GroupChip, GroupList
 from photoalbum.gui.widgets.pages import EmptyResults
 from photoalbum.gui.widgets.search_bar import SearchBar
+from photoalbum.qt import QtCore, QtWidgets, Signal
 from photoalbum.workers.messages import GroupsUpdate, LibraryOptions, PhotoGroup
-from photoalbum.workers.qt import QtCore, QtWidgets, Signal
 from photoalbum.workers.scenes_worker import KINDS
 from photoalbum.workers.thumbnails import ThumbnailLoader
 from tests.gui.controllers.test_search import ScriptedSearchWorker

@@ -7,8 +7,8 @@ import pytest
 from photoalbum.core.indexer import IndexReport
 from photoalbum.gui.controllers.indexing import IndexingController
 from photoalbum.gui.widgets.index_status import IndexStatus
+from photoalbum.qt import QtCore, Signal
 from photoalbum.workers.messages import LibraryState, PassInfo
-from photoalbum.workers.qt import QtCore, Signal
 
 pytestmark = pytest.mark.gui
 

@@ -12,6 +12,7 @@ from photoalbum.gui.controllers.search import SearchController, SearchState
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.pages import EmptyResults
 from photoalbum.gui.widgets.search_bar import SearchBar
+from photoalbum.qt import QtCore, QtWidgets, Signal
 from photoalbum.workers.messages import (
     LibraryOptions,
     LibraryState,
@@ -19,7 +20,6 @@ from photoalbum.workers.messages import (
     SearchOutcome,
     SearchRequest,
 )
-from photoalbum.workers.qt import QtCore, QtWidgets, Signal
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
 pytestmark = pytest.mark.gui

@@ -1,0 +1,112 @@
+"""WorkerLibrary: exactly the Library calls the workers make (what a test fake must provide)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from photoalbum.core.faces.service import PeopleService
+    from photoalbum.core.indexer import IndexProgress, IndexReport
+    from photoalbum.core.models.registry import ModelSpec
+    from photoalbum.core.models.store import PreparedModel
+    from photoalbum.core.paths import Paths
+    from photoalbum.core.ports import Photo, PhotoFilter, Root, TextEncoder
+    from photoalbum.core.query import Query
+    from photoalbum.core.scenes import ScenesService
+    from photoalbum.core.search import SearchResult
+    from photoalbum.core.text.ocr import TextLine
+    from photoalbum.library.status import LibraryStatus
+
+
+class PreparedModels(Protocol):
+    """The prepared models the workers look up (``Library.models``, a ModelStore)."""
+
+    def get(self, spec: ModelSpec) -> PreparedModel | None: ...
+
+
+class WorkerLibrary(Protocol):
+    """One open library as the four workers use it; ``photoalbum.library.Library`` is one.
+
+    Read-only properties, so a fake may store plain attributes and the real Library may narrow
+    their types.
+    """
+
+    @property
+    def spec(self) -> ModelSpec: ...
+
+    @property
+    def models(self) -> PreparedModels: ...
+
+    @property
+    def paths(self) -> Paths: ...
+
+    @property
+    def recorded_model(self) -> str | None: ...
+
+    def close(self) -> None: ...
+
+    # --- folders and photos ----------------------------------------------------------------------
+    def status(self, *, count_vectors: bool = True) -> LibraryStatus: ...
+
+    def roots(self) -> list[Root]: ...
+
+    def add_roots(self, folders: Sequence[str | os.PathLike[str]]) -> list[Root]: ...
+
+    def remove_root(self, folder: str) -> int: ...
+
+    def remove_photos(self, ids: Sequence[int]) -> int: ...
+
+    def photos(self, ids: Sequence[int]) -> list[Photo]: ...
+
+    def live_ids(self) -> np.ndarray: ...
+
+    def filter_ids(self, flt: PhotoFilter) -> np.ndarray: ...
+
+    def text_lines(self, photo_id: int) -> list[TextLine]: ...
+
+    # --- indexing and passes ---------------------------------------------------------------------
+    def index(
+        self,
+        folders: Sequence[str] | None = None,
+        *,
+        on_progress: Callable[[IndexProgress], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        wait_if_paused: Callable[[], None] | None = None,
+        batch_size: int = 32,
+        decode_workers: int | None = None,
+        lock_timeout: float = 0.0,
+        passes: bool = True,
+        yield_passes: Callable[[], bool] | None = None,
+    ) -> IndexReport: ...
+
+    def warm_up_passes(self) -> None: ...
+
+    def set_pass_enabled(self, name: str, enabled: bool) -> None: ...
+
+    # --- search ----------------------------------------------------------------------------------
+    def encoder(self) -> TextEncoder: ...
+
+    def store(self) -> object: ...
+
+    def parse(self, tokens: Sequence[str] | str, images: Sequence[str] = ()) -> Query: ...
+
+    def search(
+        self,
+        query: Query,
+        k: int = 20,
+        flt: PhotoFilter | None = None,
+        *,
+        cutoff: bool = True,
+        exclude_ids: Sequence[int] = (),
+    ) -> SearchResult: ...
+
+    # --- groups and people -----------------------------------------------------------------------
+    def scenes_service(self) -> ScenesService: ...
+
+    def people_service(self) -> PeopleService: ...
+
+    def wipe_faces(self, lock_timeout: float = 0.0) -> int: ...
