@@ -469,10 +469,6 @@ class Library:
         """The pass object (built once; models load lazily on first use)."""
         return self.passes.get(name)
 
-    def text_lines(self, photo_id: int) -> list[TextLine]:
-        """The text read in a photo (lines with boxes relative to the photo); the viewer shows it."""
-        return self.catalog.text_store.text_lines(photo_id)
-
     def reset_pass(self, name: str) -> None:
         """Make the pass redo every photo (under the writer lock)."""
         with self.writer("passes"):

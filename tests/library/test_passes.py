@@ -118,14 +118,3 @@ def test_warm_up_loads_the_ocr_modules_only_for_an_enabled_text_pass(paths, text
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["False", str(text_on), str(text_on)]
 
-
-def test_the_text_read_in_a_photo_comes_back_through_the_library(lib):
-    """The viewer asks the library for a photo's text (the search worker's ``load_text``)."""
-    from photoalbum.core.passes.ports import PassOutcome
-    from photoalbum.core.text.ocr import TextLine
-
-    lib.index(passes=False)
-    photo = lib.photos(lib.live_ids()[:1].tolist())[0]
-    line = TextLine("HARDWARE 五金", 0.93, ((0.1, 0.1), (0.5, 0.1), (0.5, 0.2), (0.1, 0.2)))
-    lib.catalog.text_store.save_text("text", 1, [PassOutcome(photo.id, photo.fingerprint, [line])])
-    assert [t.text for t in lib.text_lines(photo.id)] == ["HARDWARE 五金"]
