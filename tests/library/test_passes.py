@@ -117,4 +117,3 @@ def test_warm_up_loads_the_ocr_modules_only_for_an_enabled_text_pass(paths, text
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["False", str(text_on), str(text_on)]
-
