@@ -245,11 +245,17 @@ RECALL_LINES = (
     "北京西路咖啡馆",
 )
 RECALL_HEIGHTS = (0.0125, 0.015, 0.0175, 0.02)  # text height / the photo's shorter side
-RECALL_SIDES = (640, 576)  # the default and the next faster size worth having
+#: Detector settings compared: (label, side, gate): the default, the whole image at the default
+#: size (no edge gate), and the next faster size worth having without the gate.
+RECALL_SIDES = (
+    ("640 px, edge gate", 640, True),
+    ("640 px, whole image", 640, False),
+    ("576 px, whole image", 576, False),
+)
 
 
 def _detector_sizes(photos: Path, n: int = 12) -> dict:
-    """Per detector size: OCR CPU ms on photos without text, and lines read exactly by text
+    """Per detector setting: OCR CPU ms on photos without text, and lines read exactly by text
     height on rendered 1000×750 photos (what a 12 MP photo decodes to for the pass)."""
     from photoalbum.core.imaging import decode_photo
     from photoalbum.core.text.ocr import OcrEngine
@@ -261,8 +267,8 @@ def _detector_sizes(photos: Path, n: int = 12) -> dict:
         for f in RECALL_HEIGHTS
     }
     out = {}
-    for side in RECALL_SIDES:
-        engine = OcrEngine(det_side=side, threads=1)
+    for label, side, gate in RECALL_SIDES:
+        engine = OcrEngine(det_side=side, threads=1, gate=gate)
         engine.read(plain[0])  # models loaded, arena warm
         c = time.process_time()
         for im in plain:
@@ -272,7 +278,7 @@ def _detector_sizes(photos: Path, n: int = 12) -> dict:
             f"{f:.4g}": sum(t in [ln.text for ln in engine.read(im)] for t, im in cases)
             for f, cases in rendered.items()
         }
-        out[side] = {
+        out[label] = {
             "ocr_cpu_ms_no_text": round(cpu, 1),
             "lines_read": read,
             "of": len(RECALL_LINES),
@@ -329,7 +335,7 @@ def run(photos: int = 32) -> dict:
         rows.append(
             Row(
                 NAME,
-                f"OCR detector at {side} px: CPU ms per photo without text (lines "
+                f"OCR detector at {side}: CPU ms per photo without text (lines "
                 f"read exactly by text height / shorter side {read})",
                 fmt(v["ocr_cpu_ms_no_text"], 0),
             )

@@ -24,7 +24,9 @@ class TextPass:
     name = "text"
     title = "Read text in photos"
     #: 1: PP-OCRv4 det+rec (rapidocr-onnxruntime 1.4), detector at 640 px, no angle classifier.
-    version = 1
+    #: 2: the detector runs only on regions with dense strong edges (``ocr.text_regions``):
+    #: lines in textured photos may be read a little differently, faint text may be missed.
+    version = 2
     #: A 12 MP JPEG then decodes at 1/4 scale (1000×750): small print stays readable.
     min_side = 720
     max_side = 1600

@@ -80,3 +80,65 @@ def test_text_pass_shrinks_large_decodes():
     p = TextPass(store=None, engine=Spy())  # type: ignore[arg-type]
     big = Image.new("RGB", (4000, 3000))
     assert p.process(1, big) == [] and seen == [(1600, 1200)] and big.size == (4000, 3000)
+
+
+def _text_on(name: str, line: str, height: float) -> Image.Image:
+    """A real photo (1000×750) with ``line`` written on it, ``height`` of its shorter side."""
+    from PIL import ImageDraw, ImageFont
+
+    from tests.support.text_photos import cjk_font
+
+    image = sample_image(name).resize((1000, 750))
+    font = ImageFont.truetype(str(cjk_font()), round(height * 750))
+    ImageDraw.Draw(image).text((120, 300), line, font=font, fill=(255, 255, 255))
+    return image
+
+
+class _CountingDetector:
+    """Counts the detector network's runs and the pixels it sees (a spy on ``_detect_in``)."""
+
+    def __init__(self, monkeypatch):
+        from photoalbum.core.text import ocr
+
+        self.calls: list[tuple[int, int]] = []
+        real = ocr._detect_in
+
+        def spy(engine, small):
+            self.calls.append(small.shape[:2])
+            return real(engine, small)
+
+        monkeypatch.setattr(ocr, "_detect_in", spy)
+
+
+@pytest.mark.parametrize(("name", "share"), [("colorwheel", 0.0), ("moon", 0.05), ("chelsea", 0.3)])
+def test_photos_without_text_are_detected_in_small_regions_or_not_at_all(
+    engine, monkeypatch, name, share
+):
+    """The detector never sees a smooth photo whole (1000×750: 640×480 for the detector)."""
+    spy = _CountingDetector(monkeypatch)
+    assert engine.read(sample_image(name).resize((1000, 750))) == []
+    assert (640, 480) not in spy.calls and (480, 640) not in spy.calls
+    assert sum(h * w for h, w in spy.calls) <= share * 640 * 480
+
+
+@pytest.mark.parametrize(
+    ("line", "height"),
+    [("Main Street Exit 12", 0.0175), ("Coffee and Tea House", 0.02), ("五金店收据合计", 0.02)],
+)
+def test_small_text_on_a_photo_is_read_and_only_its_region_detected(
+    engine, monkeypatch, line, height
+):
+    spy = _CountingDetector(monkeypatch)
+    lines = engine.read(_text_on("chelsea", line, height))
+    assert line in [ln.text for ln in lines]
+    assert spy.calls and sum(h * w for h, w in spy.calls) < 0.5 * 640 * 480
+
+
+def test_the_gate_reads_what_the_whole_image_detector_reads(engine):
+    ungated = OcrEngine(threads=1, gate=False)
+    for image in (
+        text_photo([RECEIPT_EN, RECEIPT_ZH], size=(1000, 750)),
+        text_photo(["Hardware Store Receipt"], size=(1000, 750), text_px=round(0.015 * 750)),
+        _text_on("coffee", "Total Amount Due 45.80", 0.02),
+    ):
+        assert [ln.text for ln in engine.read(image)] == [ln.text for ln in ungated.read(image)]
