@@ -18,7 +18,7 @@ full-text lookup: trigram MATCH for words of 3+ characters vs the ``instr`` scan
 2-character words (收据) need, at 100k photos. The machine is shared and noisy: read ratios
 within one run.
 
-usage: python -m bench.bench_passes [--photos 32]
+usage: python -m bench.bench_passes [--photos 32] [--detector-only]
 """
 
 from __future__ import annotations
@@ -355,8 +355,17 @@ def run(photos: int = 32) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--photos", type=int, default=32)
+    ap.add_argument(
+        "--detector-only",
+        action="store_true",
+        help="only the OCR detector settings' CPU and recall (no libraries, no keyword lookups)",
+    )
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    if args.detector_only:
+        sizes = _detector_sizes(_photo_set(args.photos, without_text=True))
+        print(json.dumps(sizes, indent=1))
+        return
     res = run(args.photos)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "passes.json").write_text(json.dumps(res, indent=1, default=str))

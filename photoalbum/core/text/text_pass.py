@@ -24,9 +24,10 @@ class TextPass:
     name = "text"
     title = "Read text in photos"
     #: 1: PP-OCRv4 det+rec (rapidocr-onnxruntime 1.4), detector at 640 px, no angle classifier.
-    #: 2: the detector runs only on regions with dense strong edges (``ocr.text_regions``):
-    #: lines in textured photos may be read a little differently, faint text may be missed.
-    version = 2
+    #: Still 1 with the edge gate (``ocr.text_regions``): the same detector reads the same lines
+    #: where it runs, so what earlier runs read stays valid, and a new version would read every
+    #: photo of every library again.
+    version = 1
     #: A 12 MP JPEG then decodes at 1/4 scale (1000×750): small print stays readable.
     min_side = 720
     max_side = 1600
