@@ -32,6 +32,7 @@ from photoalbum.core.query import Query
 from photoalbum.core.search import Searcher, SearchResult
 from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.core.writer_lock import WriterLock
+from photoalbum.library.albums import LibraryAlbums
 from photoalbum.library.passes import LibraryPasses, PassBuilders
 from photoalbum.library.people import LibraryPeople
 from photoalbum.library.search import LibrarySearch
@@ -135,6 +136,7 @@ class Library:
             writer=self.writer,
         )
         self.people = LibraryPeople(self.catalog, paths.faces)
+        self.albums = LibraryAlbums(self.catalog, paths, self.people)
         self.passes = LibraryPasses(
             self.catalog, self.people, background=background, threads=threads
         )
@@ -421,9 +423,12 @@ class Library:
         *,
         cutoff: bool = True,
         exclude_ids: Sequence[int] = (),
+        sort: str = "relevance",
     ) -> SearchResult:
-        """Search the library, person terms included (see :meth:`LibrarySearch.search`)."""
-        return self.finder.search(query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids)
+        """Search the library, person terms included; hidden photos left out unless
+        ``flt.include_hidden``; ``sort`` "relevance" | "date" | "date-asc" orders the photos the
+        cut-off kept (see :meth:`LibrarySearch.search`)."""
+        return self.finder.search(query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids, sort=sort)
 
     def similar(
         self, path: str, k: int = 20, flt: PhotoFilter | None = None, *, cutoff: bool = True
