@@ -118,7 +118,7 @@ class LibraryAlbums:
         """Delete the album (never a photo or a file)."""
         self._store.delete(self._resolve(album).id)
 
-    def list(self) -> list[AlbumInfo]:
+    def all(self) -> list[AlbumInfo]:
         """Every album by name, with its counts and cover."""
         return [self._info(r) for r in self._store.albums()]
 
@@ -283,8 +283,15 @@ class LibraryAlbums:
                     ],
                 }
             )
+        mark_paths = self._store.mark_paths()
         marks = [
-            {"fingerprint": fp, "favorite": m.favorite, "rating": m.rating, "hidden": m.hidden}
+            {
+                "fingerprint": fp,
+                "path": mark_paths.get(fp),
+                "favorite": m.favorite,
+                "rating": m.rating,
+                "hidden": m.hidden,
+            }
             for fp, m in sorted(self._store.marks().items())
         ]
         people = self._named_people()
@@ -326,11 +333,11 @@ class LibraryAlbums:
         for m in data["marks"]:
             fp = m["fingerprint"]
             if fp not in known:
-                report.unplaced.append(f"marks of {fp}")
+                report.unplaced.append(f"marks of {m.get('path') or fp}")
                 continue
             report.marks += int(
                 self._store.set_marks(
-                    [(fp, None)],
+                    [(fp, m.get("path"))],
                     favorite=True if m.get("favorite") else None,
                     rating=check_rating(m["rating"]) if m.get("rating") else None,
                     hidden=True if m.get("hidden") else None,

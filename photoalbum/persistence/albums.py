@@ -172,7 +172,7 @@ class SqlAlbums:
             rows = c.execute(text(sql), {"a": int(album_id)}).all()
         return [MemberRecord(r[0], r[1], bool(r[2]), path_value(r[3]), _dt(r[4])) for r in rows]
 
-    def add(self, album_id: int, photos: Sequence[tuple[str, str]]) -> int:
+    def add(self, album_id: int, photos: Sequence[tuple[str, str | None]]) -> int:
         """Add (fingerprint, path) pairs; returns how many were not members yet."""
         with self._db.transaction(write=True) as c:
             _require_album(c, album_id)
@@ -236,7 +236,7 @@ class SqlAlbums:
     # --- marks -----------------------------------------------------------------------------------
     def set_marks(
         self,
-        photos: Sequence[tuple[str, str]],
+        photos: Sequence[tuple[str, str | None]],
         *,
         favorite: bool | None = None,
         rating: int | None = None,
@@ -287,6 +287,12 @@ class SqlAlbums:
         with self._db.transaction() as c:
             rows = c.execute(text(sql), args).all()
         return {r[0]: Marks(bool(r[1]), int(r[2]), bool(r[3])) for r in rows}
+
+    def mark_paths(self) -> dict[str, str | None]:
+        """Fingerprint → the path a marked content had when last marked (for reports)."""
+        with self._db.transaction() as c:
+            rows = c.execute(text("SELECT fingerprint, path FROM photo_marks")).all()
+        return {r[0]: path_value(r[1]) for r in rows}
 
     def hidden_ids(self) -> list[int]:
         """Ids of catalogued photos whose content is hidden."""

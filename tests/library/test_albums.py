@@ -54,7 +54,7 @@ def test_an_album_survives_a_move_and_a_rescan(lib: Library, photos: Path) -> No
         ("astronaut.jpg", False),  # date order: January first
         ("renamed.jpg", False),
     ]
-    [info] = albums.list()
+    [info] = albums.all()
     assert (info.count, info.missing, info.cover_path) == (2, 0, str(photos / "astronaut.jpg"))
 
 
@@ -109,7 +109,7 @@ def test_album_names(lib: Library) -> None:
     with pytest.raises(UserError, match="no album called 'nope'"):
         albums.get("nope")
     albums.delete("café")
-    assert [a.name for a in albums.list()] == [str(cafe.id), "🌅 Sunsets / 2024"]
+    assert [a.name for a in albums.all()] == [str(cafe.id), "🌅 Sunsets / 2024"]
 
 
 def test_adding_what_is_not_in_the_library_names_it(lib: Library, tmp_path: Path) -> None:
