@@ -13,6 +13,7 @@ from typing import IO, Any
 import numpy as np
 from PIL import Image
 
+from photoalbum.core.dates import parse_utc_offset
 from photoalbum.core.errors import PhotoDecodeError
 from photoalbum.core.ports import PhotoMeta
 from photoalbum.core.scanning import SNIFF_BYTES, open_regular, os_reason, sniff_bytes
@@ -49,6 +50,9 @@ _EXIF_IFD = 0x8769
 _GPS_IFD = 0x8825
 _DATETIME_ORIGINAL = 0x9003
 _DATETIME_DIGITIZED = 0x9004
+_OFFSET_TIME = 0x9010  # UTC offset of DateTime
+_OFFSET_TIME_ORIGINAL = 0x9011
+_OFFSET_TIME_DIGITIZED = 0x9012
 
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -320,13 +324,20 @@ def _exif_fields(exif: Image.Exif | None) -> dict[str, Any]:
         return fields
     try:
         sub = _ifd(exif, _EXIF_IFD)
-        taken = None
-        for value in (sub.get(_DATETIME_ORIGINAL), exif.get(_DATETIME_ORIGINAL),
-                      sub.get(_DATETIME_DIGITIZED), exif.get(_DATETIME)):  # fmt: skip
+        taken = offset = None
+        # Each date with the offset tag that belongs to it (EXIF 2.31).
+        for value, offset_tag in (
+            (sub.get(_DATETIME_ORIGINAL), _OFFSET_TIME_ORIGINAL),
+            (exif.get(_DATETIME_ORIGINAL), _OFFSET_TIME_ORIGINAL),
+            (sub.get(_DATETIME_DIGITIZED), _OFFSET_TIME_DIGITIZED),
+            (exif.get(_DATETIME), _OFFSET_TIME),
+        ):
             taken = parse_exif_datetime(value)
             if taken is not None:
+                offset = parse_utc_offset(sub.get(offset_tag, exif.get(offset_tag)))
                 break
         fields["taken_at"] = taken
+        fields["taken_offset"] = offset
         fields["camera_make"] = _clean_text(exif.get(_MAKE))
         fields["camera_model"] = _clean_text(exif.get(_MODEL))
         fields["gps_lat"], fields["gps_lon"] = _gps(_ifd(exif, _GPS_IFD))

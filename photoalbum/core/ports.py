@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from photoalbum.core.dates import PhotoDate, photo_date
+
 if TYPE_CHECKING:  # pragma: no cover
     from PIL import Image
 
@@ -52,6 +54,8 @@ class PhotoMeta:
     orientation: int = 1  # EXIF orientation tag as found in the file (1 = none)
     gps_lat: float | None = None
     gps_lon: float | None = None
+    # EXIF OffsetTimeOriginal (minutes east of UTC) of ``taken_at``, when the file records it.
+    taken_offset: int | None = None
 
 
 @dataclass(frozen=True)
@@ -88,11 +92,22 @@ class Photo:
     meta: PhotoMeta | None = None
 
     @property
+    def date(self) -> PhotoDate:
+        """The photo's date by the one rule (:func:`photoalbum.core.dates.photo_date`)."""
+        meta = self.meta
+        if meta is None:
+            return photo_date(None, self.mtime_ns)
+        return photo_date(meta.taken_at, self.mtime_ns, meta.taken_offset)
+
+    @property
+    def date_is_approximate(self) -> bool:
+        """True when the file records no capture date (the date is the file's time)."""
+        return self.date.approximate
+
+    @property
     def taken_or_file_time(self) -> datetime:
-        """Capture time from EXIF, else the file's modification time."""
-        if self.meta is not None and self.meta.taken_at is not None:
-            return self.meta.taken_at
-        return datetime.fromtimestamp(self.mtime_ns / 1e9)
+        """Capture time from EXIF, else the file's modification time (``date.value``)."""
+        return self.date.value
 
 
 @dataclass(frozen=True)
@@ -100,11 +115,18 @@ class PhotoFilter:
     """Metadata filters, applied inside the ANN search (as an allowed-id set).
 
     Attributes:
-        date_from/date_to: inclusive range on capture time (EXIF taken-at, else file mtime).
+        date_from/date_to: inclusive range on the photo's date (:attr:`Photo.date`: capture
+            time, else the file's time).
         folders: absolute folder prefixes; a photo matches if it lies under any of them.
         camera: case-insensitive substring of "make model".
         orientation: "landscape", "portrait" or "square" (displayed shape).
         min_width/min_height: displayed size lower bounds.
+        ids: restrict to these photo ids (e.g. a scene).
+        no_capture_date: only photos whose file records no capture date (approximate date).
+        album: only the photos of this album (id).
+        favorites: only favourite photos.
+        min_rating: only photos rated at least this (1–5).
+        include_hidden: hidden photos are left out unless this is True.
     """
 
     date_from: datetime | None = None
@@ -114,11 +136,17 @@ class PhotoFilter:
     orientation: str | None = None
     min_width: int | None = None
     min_height: int | None = None
-    ids: tuple[int, ...] | None = None  # restrict to these photo ids (e.g. a scene)
+    ids: tuple[int, ...] | None = None
+    no_capture_date: bool = False
+    album: int | None = None
+    favorites: bool = False
+    min_rating: int | None = None
+    include_hidden: bool = False
 
     @property
     def is_empty(self) -> bool:
-        """True when no filter is set."""
+        """True when no filter is set (hidden photos, left out by default, aside: see
+        :meth:`photoalbum.library.search.LibrarySearch.search`)."""
         return self == PhotoFilter()
 
 

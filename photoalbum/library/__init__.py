@@ -1,5 +1,12 @@
 """One open library (catalog, vector store, model, passes, people): the engine's front door."""
 
+from photoalbum.library.albums import (
+    AlbumInfo,
+    AlbumPhoto,
+    ExportReport,
+    LibraryAlbums,
+    RestoreReport,
+)
 from photoalbum.library.library import (
     MODEL_SETTING,
     Library,
@@ -14,10 +21,14 @@ from photoalbum.library.status import LibraryStatus, PassStatus
 from photoalbum.library.vectors import LIBRARY_ID_SETTING, STORE_SETTING, LibraryVectors, StoreInfo
 
 __all__ = [
+    "AlbumInfo",
+    "AlbumPhoto",
+    "ExportReport",
     "LIBRARY_ID_SETTING",
     "MODEL_SETTING",
     "STORE_SETTING",
     "Library",
+    "LibraryAlbums",
     "LibraryPasses",
     "LibraryPeople",
     "LibrarySearch",
@@ -25,6 +36,7 @@ __all__ = [
     "LibraryVectors",
     "ModelProgress",
     "PassStatus",
+    "RestoreReport",
     "StoreInfo",
     "default_preparer",
     "refuse_to_prepare",

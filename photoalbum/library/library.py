@@ -33,6 +33,7 @@ from photoalbum.core.search import Searcher, SearchResult
 from photoalbum.core.text.ocr import TextLine
 from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.core.writer_lock import WriterLock
+from photoalbum.library.albums import LibraryAlbums
 from photoalbum.library.passes import LibraryPasses, PassBuilders
 from photoalbum.library.people import LibraryPeople
 from photoalbum.library.search import LibrarySearch
@@ -136,6 +137,7 @@ class Library:
             writer=self.writer,
         )
         self.people = LibraryPeople(self.catalog, paths.faces)
+        self.albums = LibraryAlbums(self.catalog, paths, self.people)
         self.passes = LibraryPasses(
             self.catalog, self.people, background=background, threads=threads
         )
@@ -422,9 +424,12 @@ class Library:
         *,
         cutoff: bool = True,
         exclude_ids: Sequence[int] = (),
+        sort: str = "relevance",
     ) -> SearchResult:
-        """Search the library, person terms included (see :meth:`LibrarySearch.search`)."""
-        return self.finder.search(query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids)
+        """Search the library, person terms included; hidden photos left out unless
+        ``flt.include_hidden``; ``sort`` "relevance" | "date" | "date-asc" orders the photos the
+        cut-off kept (see :meth:`LibrarySearch.search`)."""
+        return self.finder.search(query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids, sort=sort)
 
     def text_lines(self, photo_id: int) -> list[TextLine]:
         """The text read in a photo (lines with boxes relative to the photo), for the viewer."""

@@ -18,6 +18,9 @@ from photoalbum.core.search import Searcher, SearchHit, SearchResult
 from photoalbum.library.people import LibraryPeople
 from photoalbum.persistence.catalog import SqlCatalog
 
+#: How search results can be ordered.
+SORTS = ("relevance", "date", "date-asc")
+
 
 class LibrarySearch:
     """Search over one library's vectors (the searcher is built on first use).
@@ -83,14 +86,36 @@ class LibrarySearch:
         *,
         cutoff: bool = True,
         exclude_ids: Sequence[int] = (),
+        sort: str = "relevance",
     ) -> SearchResult:
         """Search the library (see :mod:`photoalbum.core.search`).
 
         Person terms (``person:NAME``, ``人物:NAME``, or a plain term that is a person's name)
         narrow the search to the photos showing them (:mod:`photoalbum.core.faces.search`).
+        Hidden photos are left out unless ``flt.include_hidden``. ``sort``: "relevance"
+        (default), "date" (newest first) or "date-asc": the relevance cut-off still decides
+        which photos are shown; ``sort`` orders them.
         """
+        if sort not in SORTS:
+            raise UserError(f"unknown sort {sort!r}: use {', '.join(SORTS)}")
         self._require_vectors()
         flt = flt or PhotoFilter()
+        if flt.is_empty:
+            # An empty filter means no allowed-id set in the ANN search, so the hidden rule of
+            # ``filter_ids`` would not apply: leave the hidden photos out by id instead.
+            hidden = self.catalog.albums.hidden_ids()
+            if hidden:
+                exclude_ids = sorted({*map(int, exclude_ids), *hidden})
+        return _sorted(self._search(query, k, flt, cutoff, exclude_ids), sort)
+
+    def _search(
+        self,
+        query: Query,
+        k: int,
+        flt: PhotoFilter,
+        cutoff: bool,
+        exclude_ids: Sequence[int],
+    ) -> SearchResult:
         names = self.people.face_store().names()
         if names or any(t.is_person for t in query.terms):
             query = name_terms(query, names)
@@ -131,6 +156,15 @@ class LibrarySearch:
         term = Term(weight=1.0, image_path=str(p.absolute()), label=p.name)
         exclude = (known.id,) if known is not None else ()
         return self.search(Query((term,)), k, flt, cutoff=cutoff, exclude_ids=exclude)
+
+
+def _sorted(result: SearchResult, sort: str) -> SearchResult:
+    """The result's hits in the order ``sort`` asks for (ties by relevance)."""
+    if sort == "relevance":
+        return result
+    newest = sort == "date"
+    hits = sorted(result.hits, key=lambda h: h.photo.date.value, reverse=newest)  # stable
+    return dataclasses.replace(result, hits=hits)
 
 
 def _is_image_file(token: str) -> bool:

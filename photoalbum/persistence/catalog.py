@@ -43,6 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Join
 
+from photoalbum.core.dates import file_time
 from photoalbum.core.errors import BugError, UserError
 from photoalbum.core.ports import (
     BatchItem,
@@ -58,6 +59,7 @@ from photoalbum.core.ports import (
     Root,
     StatusCounts,
 )
+from photoalbum.persistence.albums import SqlAlbums, mark_conditions
 from photoalbum.persistence.database import MIGRATIONS, Database, Migration, open_database
 from photoalbum.persistence.pass_state import SqlPassState
 from photoalbum.persistence.removed_schema import RemovedFileRow
@@ -97,6 +99,7 @@ _META_COLUMNS = (
     "orientation",
     "gps_lat",
     "gps_lon",
+    "taken_offset",
 )
 _MAX_FAILURES = 100
 
@@ -148,6 +151,11 @@ class SqlCatalog:
     def text_store(self) -> SqlTextStore:
         """Text read in photos (core's ``TextStore``)."""
         return SqlTextStore(self._db)
+
+    @property
+    def albums(self) -> SqlAlbums:
+        """Albums, favourites, ratings and hidden photos (keyed by content)."""
+        return SqlAlbums(self._db)
 
     @property
     def pass_state(self) -> SqlPassState:
@@ -598,6 +606,9 @@ class SqlCatalog:
             conds.append(P.c.width >= int(flt.min_width))
         if flt.min_height is not None:
             conds.append(P.c.height >= int(flt.min_height))
+        if flt.no_capture_date:
+            conds.append(P.c.taken_at.is_(None))
+        conds.extend(mark_conditions(flt))
         stmt = select(P.c.id).select_from(_live_join(model_key)).where(*conds).order_by(P.c.id)
         with self._db.transaction() as c:
             ids = c.execute(stmt).scalars().all()
@@ -947,12 +958,8 @@ def _naive(dt: datetime | None) -> datetime | None:
 
 
 def _shot_at(taken_at: datetime | None, mtime_ns: int) -> datetime | None:
-    if taken_at is not None:
-        return taken_at
-    try:
-        return datetime.fromtimestamp(mtime_ns / 1e9)
-    except (OverflowError, OSError, ValueError):
-        return None
+    """The photo's date as stored for filtering: the rule of :func:`photo_date`."""
+    return taken_at if taken_at is not None else file_time(mtime_ns)
 
 
 def _finite(x: float | None) -> float | None:
@@ -979,6 +986,7 @@ def _meta_values(m: PhotoMeta, mtime_ns: int) -> dict[str, Any]:
         "orientation": int(m.orientation),
         "gps_lat": _finite(m.gps_lat),
         "gps_lon": _finite(m.gps_lon),
+        "taken_offset": m.taken_offset if taken is not None else None,
     }
 
 
@@ -1025,6 +1033,7 @@ def _photo(r: Row[Any]) -> Photo:
             orientation=r.orientation if r.orientation is not None else 1,
             gps_lat=r.gps_lat,
             gps_lon=r.gps_lon,
+            taken_offset=r.taken_offset,
         )
     return Photo(
         id=r.id,

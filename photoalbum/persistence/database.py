@@ -29,6 +29,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from photoalbum.core.errors import BugError, KnownError, SchemaError
+from photoalbum.persistence.albums_schema import v6_add_albums
 from photoalbum.persistence.faces_schema import v3_add_faces
 from photoalbum.persistence.migration_steps import (
     v1_add_pass_state,
@@ -51,6 +52,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v3_add_faces,  # 3 → 4: faces and people
     add_removed_files_table,  # 4 → 5: removed_files ("Remove from library")
     v5_keyword_revision,  # 5 → 6: in-memory keyword search: full-text index out, revision in
+    v6_add_albums,  # 6 → 7: albums, favourites, ratings, hidden; capture date's UTC offset
 )
 if 1 + len(MIGRATIONS) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
     raise BugError("schema.SCHEMA_VERSION must be 1 + the number of migration steps")

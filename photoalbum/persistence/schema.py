@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 #: The schema version the models below describe. A new catalog is created at this version;
 #: :data:`photoalbum.persistence.database.MIGRATIONS` holds one step per older version.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 STATUSES = ("pending", "indexed", "failed", "gone")
 
@@ -114,9 +114,9 @@ class RootRow(Base):
 class PhotoRow(Base):
     """One catalogued file.
 
-    ``shot_at`` is the capture time the date filter uses: EXIF taken-at, else the file's mtime as
-    naive local time (what :attr:`photoalbum.core.ports.Photo.taken_or_file_time` gives), stored
-    so it can be indexed. ``camera`` is ``casefold("make model")`` and ``search_text`` the
+    ``shot_at`` is the photo's date the date filter uses: EXIF taken-at, else the file's mtime as
+    naive local time (the rule of :func:`photoalbum.core.dates.photo_date`), stored so it can be
+    indexed; ``taken_offset`` is the UTC offset (minutes) the file gives for taken-at (schema 7). ``camera`` is ``casefold("make model")`` and ``search_text`` the
     case-folded text keyword search looks in (root folder name, path below it, camera).
     """
 
@@ -142,6 +142,7 @@ class PhotoRow(Base):
     height: Mapped[int | None] = mapped_column(Integer)
     taken_at: Mapped[datetime | None] = mapped_column(DateTime)
     shot_at: Mapped[datetime | None] = mapped_column(DateTime)
+    taken_offset: Mapped[int | None] = mapped_column(Integer)
     camera_make: Mapped[str | None] = mapped_column(Text)
     camera_model: Mapped[str | None] = mapped_column(Text)
     camera: Mapped[str | None] = mapped_column(Text)
