@@ -266,7 +266,7 @@ def _runtime_runs_opset(opset: int) -> bool:
     try:  # the oldest IR version that carries the opset: the newest one may be too new for ORT
         probe.ir_version = helper.find_min_ir_version_for([helper.make_opsetid("", opset)])
         onnxruntime.InferenceSession(probe.SerializeToString(), providers=["CPUExecutionProvider"])
-    except Exception:  # noqa: BLE001 - any refusal means it cannot run that opset
+    except Exception:  # any refusal means it cannot run that opset
         return False
     return True
 

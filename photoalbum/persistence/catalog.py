@@ -276,13 +276,13 @@ class SqlCatalog:
             )
         status = _STATUS
         known = {
-            (r[0] if type(r[0]) is str else path_value(r[0])):  # noqa: E721 - exact type
+            (r[0] if type(r[0]) is str else path_value(r[0])):  # exact type
             KnownFile(r[1], r[2], r[3], status[r[4]], r[5])
             for r in rows
         }
         for r in removed:  # files the user removed: a scan skips them (no photo row, id 0)
             known.setdefault(
-                r[0] if type(r[0]) is str else path_value(r[0]),  # noqa: E721 - exact type
+                r[0] if type(r[0]) is str else path_value(r[0]),  # exact type
                 KnownFile(0, r[1], r[2], PhotoStatus.REMOVED, r[3]),
             )
         return known

@@ -19,6 +19,7 @@ from torch import nn
 
 from photoalbum.core.errors import BugError, ModelNotAvailableError, OfflineError, UserError
 from photoalbum.core.models.registry import TINY_ARCHS, ModelSpec
+from photoalbum.core.quiet_logging import quiet_root_logging
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +161,8 @@ def build_model(
             text_cfg["hf_model_name"] = hf_dir
             text_cfg["hf_model_pretrained"] = False
             kwargs["text_cfg"] = text_cfg
+        # open_clip warns "No pretrained weights loaded" on the root logger: we say it
+        # ourselves, louder and once.
         with warnings.catch_warnings(), quiet_root_logging():
             warnings.simplefilter("ignore")
             model = open_clip.create_model(
@@ -224,32 +227,6 @@ def _maybe_hf_dir(
         return
     with _hf_config_dir(hf_name, downloads_dir, vocab) as d:
         yield d
-
-
-class _BelowFilter(logging.Filter):
-    def __init__(self, level: int) -> None:
-        super().__init__()
-        self.level = level
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= self.level
-
-
-@contextmanager
-def quiet_root_logging(level: int = logging.ERROR) -> Iterator[None]:
-    """Drop records below level that libraries log straight on the root logger.
-
-    open_clip warns "No pretrained weights loaded" there (we say it ourselves, louder and
-    once) and onnxruntime.quantization logs every tensor at INFO. A filter on the root logger
-    sees only records created by the root logger itself, so named loggers are unaffected.
-    """
-    flt = _BelowFilter(level)
-    root = logging.getLogger()
-    root.addFilter(flt)
-    try:
-        yield
-    finally:
-        root.removeFilter(flt)
 
 
 def _preprocess_cfg(spec: ModelSpec) -> dict[str, Any]:

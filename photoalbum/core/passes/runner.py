@@ -303,7 +303,7 @@ def _run_one(p: PhotoPass, todo: PassTodo, image: Image.Image) -> PassOutcome:
         return PassOutcome(todo.photo_id, todo.fingerprint, reason=str(exc) or type(exc).__name__)
     except MemoryError:
         return PassOutcome(todo.photo_id, todo.fingerprint, reason="out of memory")
-    except Exception as exc:  # noqa: BLE001 - a pass bug on one photo must not stop the others
+    except Exception as exc:  # a pass bug on one photo must not stop the others
         logger.exception("pass %s failed on %s", p.name, todo.path)
         message = " ".join(str(exc).split())[:160]
         return PassOutcome(

@@ -196,7 +196,7 @@ def import_ocr_modules() -> Any:
 
 
 def _make_engine(threads: int | None) -> Any:
-    RapidOCR = import_ocr_modules()  # noqa: N806 - a class
+    RapidOCR = import_ocr_modules()  # a class
     n = threads if threads else -1
     kw: dict[str, Any] = {
         # ``_detect`` resizes for the detector itself; these keep rapidocr from rescaling again

@@ -50,7 +50,7 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
 
     def sizeHint(
         self,
-        option: QtWidgets.QStyleOptionViewItem,  # noqa: N802
+        option: QtWidgets.QStyleOptionViewItem,
         index: QtCore.QModelIndex,
     ) -> QtCore.QSize:
         return self.cell_size(option.font)

@@ -95,15 +95,15 @@ class FolderTreeModel(QtCore.QAbstractItemModel):
             return QtCore.QModelIndex()
         return self.createIndex(node.parent.row, 0, node.parent)
 
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() and parent.column() != 0:
             return 0
         return len(self._children(self._node(parent)))
 
-    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 1
 
-    def hasChildren(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> bool:  # noqa: B008, N802
+    def hasChildren(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> bool:  # noqa: B008
         node = self._node(parent)
         if node is None:
             return bool(self._roots) and not parent.isValid()
@@ -111,11 +111,11 @@ class FolderTreeModel(QtCore.QAbstractItemModel):
             return True  # not listed yet: offer the expander, fetchMore decides
         return bool(node.children)
 
-    def canFetchMore(self, parent: QtCore.QModelIndex) -> bool:  # noqa: N802
+    def canFetchMore(self, parent: QtCore.QModelIndex) -> bool:
         node = self._node(parent)
         return node is not None and node.children is None
 
-    def fetchMore(self, parent: QtCore.QModelIndex) -> None:  # noqa: N802
+    def fetchMore(self, parent: QtCore.QModelIndex) -> None:
         node = self._node(parent)
         if node is None or node.children is not None:
             return

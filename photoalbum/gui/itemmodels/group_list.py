@@ -95,7 +95,7 @@ class GroupListModel(QtCore.QAbstractListModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._groups) - 1, 0))
 
     # --- Qt model API --------------------------------------------------------------------------
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._groups)
 
     def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:

@@ -236,7 +236,7 @@ class PhotoGridModel(QtCore.QAbstractListModel):
         self._loader.retain(CHANNEL, keys)
 
     # --- Qt model API --------------------------------------------------------------------------
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 
     def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
@@ -301,10 +301,10 @@ class PhotoGridModel(QtCore.QAbstractListModel):
             return photo
         return None
 
-    def mimeTypes(self) -> list[str]:  # noqa: N802
+    def mimeTypes(self) -> list[str]:
         return ["text/uri-list"]
 
-    def mimeData(self, indexes: Sequence[QtCore.QModelIndex]) -> QtCore.QMimeData:  # noqa: N802
+    def mimeData(self, indexes: Sequence[QtCore.QModelIndex]) -> QtCore.QMimeData:
         """Selected photos as file URLs, so they can be dragged out to other apps."""
         mime = QtCore.QMimeData()
         urls = []
@@ -315,7 +315,7 @@ class PhotoGridModel(QtCore.QAbstractListModel):
         mime.setUrls(urls)
         return mime
 
-    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
+    def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction
 
     # --- internals -----------------------------------------------------------------------------

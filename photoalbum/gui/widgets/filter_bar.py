@@ -170,6 +170,6 @@ class HorizontalScroller(QtWidgets.QScrollArea):
         if self.height() != height:
             self.setFixedHeight(height)
 
-    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
