@@ -219,7 +219,7 @@ def _open(fp: IO[bytes], fmt: str) -> Image.Image:
             continue
         factory = entry[0]
         fp.seek(0)
-        return factory(fp, None)
+        return factory(fp, "")  # a stream has no file name ("" is what ImageFile stores for None)
     raise PhotoDecodeError(f"unsupported format ({fmt.upper()} support not installed)")
 
 

@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -239,7 +239,7 @@ class PassRunner:
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _jobs(self):  # type: ignore[no-untyped-def]
+    def _jobs(self) -> Iterator[_Job]:
         """Photos to do, by id, each with the passes that still need it (one decode for all)."""
         cursor = 0
         while True:
