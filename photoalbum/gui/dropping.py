@@ -123,6 +123,6 @@ def _png_bytes(image: object) -> bytes:
         return b""
     buffer = QtCore.QBuffer()
     buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, b"PNG")
     buffer.close()
     return bytes(buffer.data().data())

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from photoalbum.core.ports import Photo
+from photoalbum.gui.itemmodels.index_types import AnyIndex
 from photoalbum.workers.qt import Qt, QtCore, QtGui, Signal
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
@@ -104,7 +105,7 @@ class PhotoGridModel(QtCore.QAbstractListModel):
     def set_results(
         self,
         ids: Sequence[int] | np.ndarray,
-        scores: Sequence[float] | None = None,
+        scores: Sequence[float] | np.ndarray | None = None,
         photos: Iterable[Photo] = (),
     ) -> None:
         """Show a new result set (a reset: stale thumbnail requests are dropped)."""
@@ -236,10 +237,10 @@ class PhotoGridModel(QtCore.QAbstractListModel):
         self._loader.retain(CHANNEL, keys)
 
     # --- Qt model API --------------------------------------------------------------------------
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: AnyIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 
-    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return (
@@ -249,7 +250,7 @@ class PhotoGridModel(QtCore.QAbstractListModel):
             | Qt.ItemFlag.ItemNeverHasChildren
         )
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.parent().isValid():
             return None
         row = index.row()

@@ -164,6 +164,8 @@ class HorizontalScroller(QtWidgets.QScrollArea):
 
     def _fit(self) -> None:
         bar = self.widget()
+        if bar is None:  # set in __init__; only a widget being torn down lacks it
+            return
         height = bar.sizeHint().height() + 4
         if self.viewport().width() < bar.minimumSizeHint().width():
             height += self.horizontalScrollBar().sizeHint().height()

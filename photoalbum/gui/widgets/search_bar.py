@@ -298,7 +298,7 @@ class SearchBar(QtWidgets.QFrame):
     ) -> None:
         if channel != CHANNEL:
             return
-        chip = self._chip_keys.pop(key, None)  # type: ignore[arg-type]
+        chip = self._chip_keys.pop(key, None) if isinstance(key, int) else None
         if chip is not None and chip in self._chips:
             chip.set_picture(image)
 
