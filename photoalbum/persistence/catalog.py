@@ -636,7 +636,9 @@ class SqlCatalog:
         vector for the model; ``pending`` those still to encode for it.
         """
         with self._db.transaction() as c:
-            by: dict[str, int] = dict(c.execute(select(P.c.status, func.count()).group_by(P.c.status)).all())
+            by: dict[str, int] = dict(
+                c.execute(select(P.c.status, func.count()).group_by(P.c.status)).all()
+            )
             if model_key:
                 live = c.exec_driver_sql(
                     f"SELECT COUNT(*) FROM {_LIVE_SQL}", (model_key,)
