@@ -108,7 +108,7 @@ def test_text_config_attention_mask() -> None:
 
 def test_rgb_triple() -> None:
     assert rgb_triple([0.5, "0.25", 1]) == (0.5, 0.25, 1.0)
-    assert rgb_triple((x for x in (1, 2, 3))) == (1.0, 2.0, 3.0)
+    assert rgb_triple(x for x in (1, 2, 3)) == (1.0, 2.0, 3.0)
 
 
 @pytest.mark.parametrize("values", [[], [0.5, 0.5], [0.1, 0.2, 0.3, 0.4], ["a", 1, 2]])
