@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -239,7 +239,7 @@ class PassRunner:
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _jobs(self):  # type: ignore[no-untyped-def]
+    def _jobs(self) -> Iterator[_Job]:
         """Photos to do, by id, each with the passes that still need it (one decode for all)."""
         cursor = 0
         while True:
@@ -303,7 +303,7 @@ def _run_one(p: PhotoPass, todo: PassTodo, image: Image.Image) -> PassOutcome:
         return PassOutcome(todo.photo_id, todo.fingerprint, reason=str(exc) or type(exc).__name__)
     except MemoryError:
         return PassOutcome(todo.photo_id, todo.fingerprint, reason="out of memory")
-    except Exception as exc:  # noqa: BLE001 - a pass bug on one photo must not stop the others
+    except Exception as exc:  # a pass bug on one photo must not stop the others
         logger.exception("pass %s failed on %s", p.name, todo.path)
         message = " ".join(str(exc).split())[:160]
         return PassOutcome(
