@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from photoalbum.core.decode_journal import DecodeJournal
-from photoalbum.core.errors import ModelNotAvailableError, UserError
+from photoalbum.core.errors import KnownError, ModelNotAvailableError, UserError
 from photoalbum.core.indexer import Indexer, IndexProgress, IndexReport
 from photoalbum.core.models.encoder import ClipEncoder, EncoderCache
 from photoalbum.core.models.registry import DEFAULT_MODEL, ModelSpec, resolve_spec
@@ -72,6 +72,31 @@ def refuse_to_prepare(
     )
 
 
+def check_library(paths: Paths, *, create: bool) -> None:
+    """Refuse, with a message, a library that cannot be opened as asked.
+
+    A library folder that is a file, or a catalog that is empty (0 bytes: SQLite would silently
+    start a new one over it), is never used; without ``create``, a missing library is an error
+    (a command that only reads must not make an empty library where a mistyped path points).
+    """
+    if paths.library.exists() and not paths.library.is_dir():
+        raise KnownError(
+            f"the library {paths.library} is a file, not a folder: "
+            "choose a library folder with --library"
+        )
+    catalog = paths.catalog
+    if catalog.exists() and (not catalog.is_file() or catalog.stat().st_size == 0):
+        raise KnownError(
+            f"the library's catalog {catalog} is damaged (empty or not a file): restore it from a "
+            "backup, or choose another library folder; it was left as it is"
+        )
+    if not create and not catalog.exists():
+        raise KnownError(
+            f"there is no library at {paths.library}: check --library (or $PHOTOALBUM_HOME), "
+            "or make one with 'photoalbum add FOLDER'"
+        )
+
+
 class Library:
     """An open library. Use from one thread; a worker thread opens its own Library.
 
@@ -91,6 +116,8 @@ class Library:
         encoders: encoders (ONNX Runtime sessions, tokenizers) shared with the process's other
             libraries (the GUI's workers), so a background worker neither loads a tokenizer
             again nor holds a second copy of a tower.
+        create: make the library if it does not exist yet (the app, add, index, watch); with
+            False a missing library raises :class:`KnownError` instead.
     """
 
     def __init__(
@@ -106,10 +133,18 @@ class Library:
         vector_store: str | None = None,
         vector_store_token: str | None = None,
         encoders: EncoderCache | None = None,
+        create: bool = True,
     ) -> None:
         self.paths = paths
         self._encoders = encoders
-        paths.ensure_library()
+        check_library(paths, create=create)
+        try:
+            paths.ensure_library()
+        except OSError as exc:
+            raise KnownError(
+                f"cannot use the library folder {paths.library}: {exc.strerror or exc} "
+                f"({exc.filename or paths.library}); choose another folder with --library"
+            ) from None
         self.catalog = open_catalog(paths.catalog)
         self.precision = precision
         self.threads = threads
