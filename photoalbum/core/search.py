@@ -18,6 +18,7 @@ fixed threshold.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from photoalbum.core.errors import PhotoDecodeError, UserError
+from photoalbum.core.errors import KnownError, PhotoDecodeError, UserError
 from photoalbum.core.imaging import decode_image_bytes, decode_photo
 from photoalbum.core.ports import (
     Catalog,
@@ -97,6 +98,27 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / n if n > 0 else v
 
 
+def _term_key(term: Term) -> tuple[object, ...]:
+    """A term's cache key; an image file's also holds its size and mtime, so a file changed since
+    (same path, new picture) is encoded again instead of answering with the old vector."""
+    if term.image_path is None:
+        return term.key()
+    try:
+        st = os.stat(term.image_path)
+    except OSError:
+        return term.key()  # encoding reports the missing file
+    return (*term.key(), st.st_size, st.st_mtime_ns)
+
+
+def _finite(pair: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    if not (np.all(np.isfinite(pair[0])) and np.all(np.isfinite(pair[1]))):
+        raise KnownError(
+            "the query vector is not finite: the model's files look damaged; prepare or "
+            "install the model again ('photoalbum model prepare')"
+        )
+    return pair
+
+
 class Searcher:
     """Answers queries over one library's vectors for one model.
 
@@ -143,8 +165,12 @@ class Searcher:
 
     # --- term vectors -------------------------------------------------------------------------
     def term_vectors(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
-        """(stage-1 vector, stage-2 vector) of a term, both unit length; cached."""
-        return self._vectors.get_or(term.key(), lambda: self._encode_term(term))
+        """(stage-1 vector, stage-2 vector) of a term, both unit length; cached.
+
+        Raises:
+            KnownError: the vector is not finite (NaN weights in a damaged model).
+        """
+        return self._vectors.get_or(_term_key(term), lambda: _finite(self._encode_term(term)))
 
     def _encode_term(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
         if term.text is not None:
@@ -270,7 +296,7 @@ class Searcher:
         flt = flt or PhotoFilter()
         revision = self.catalog.keyword_revision() if query.words else 0  # text read, renames
         key = (
-            tuple((t.key(), t.weight) for t in query.terms),
+            tuple((_term_key(t), t.weight) for t in query.terms),
             k,
             flt,
             cutoff,
