@@ -36,6 +36,21 @@ def positive_int(text: str) -> int:
     return value
 
 
+#: The largest --min-width / --min-height: far above any photo, far below SQLite's integers.
+MAX_PIXELS = 1_000_000
+
+
+def pixels(text: str) -> int:
+    """An argparse type: a size in pixels, from 0 to :data:`MAX_PIXELS`."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of pixels: {text!r}") from None
+    if not 0 <= value <= MAX_PIXELS:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_PIXELS}, not {text}")
+    return value
+
+
 class CliParser(argparse.ArgumentParser):
     """An ArgumentParser that keeps its own table of option strings and commands.
 
@@ -86,8 +101,8 @@ def _add_filters(p: CliParser) -> None:
     )
     p.remember(g.add_argument("--camera", metavar="TEXT", help="camera make/model contains TEXT"))
     p.remember(g.add_argument("--orientation", choices=["landscape", "portrait", "square"]))
-    p.remember(g.add_argument("--min-width", type=int, metavar="PX"))
-    p.remember(g.add_argument("--min-height", type=int, metavar="PX"))
+    p.remember(g.add_argument("--min-width", type=pixels, metavar="PX"))
+    p.remember(g.add_argument("--min-height", type=pixels, metavar="PX"))
 
 
 def _add_output(p: CliParser) -> None:

@@ -297,14 +297,17 @@ class Library:
         """Sorted int64 ids of the live photos (for the library's model) matching ``flt``."""
         return self.catalog.filter_ids(flt, self.model_key)
 
-    def add_roots(self, folders: Sequence[str | os.PathLike[str]]) -> list[Root]:
-        """Add folders to the library (they must exist)."""
+    def add_roots(
+        self, folders: Sequence[str | os.PathLike[str]], *, lock_timeout: float = 0.0
+    ) -> list[Root]:
+        """Add folders to the library (they must exist), waiting up to ``lock_timeout`` seconds
+        for another writer."""
         roots = []
         for folder in folders:
             p = Path(folder).expanduser()
             if not p.is_dir():
                 raise UserError(f"not a folder: {folder}")
-            with self.writer("add"):
+            with self.writer("add", timeout=lock_timeout):
                 roots.append(self.catalog.add_root(str(p.resolve())))
         return roots
 
@@ -356,7 +359,11 @@ class Library:
         ``"pass:<name>"``; the passes' report is ``report.passes``. ``yield_passes`` returning
         True ends the passes early (e.g. new photos arrived: their CLIP encoding comes first).
         """
-        wanted = {r.path for r in self.add_roots(folders)} if folders else None
+        wanted = (
+            {r.path for r in self.add_roots(folders, lock_timeout=lock_timeout)}
+            if folders
+            else None
+        )
         roots = [r for r in self.catalog.roots() if wanted is None or r.path in wanted]
         if not roots:
             raise UserError("the library has no folders yet: add one with 'photoalbum add FOLDER'")

@@ -14,13 +14,11 @@ from typing import TYPE_CHECKING, Any
 from photoalbum.cli.libraries import open_library
 from photoalbum.cli.output import Bars, display, emit, passes_human, report_human, report_json
 from photoalbum.core.errors import KnownError
+from photoalbum.core.query import MAX_PHOTO_ID
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.indexer import IndexProgress, IndexReport
     from photoalbum.library import Library
-
-#: The largest photo id SQLite can hold (a signed 64-bit integer).
-MAX_PHOTO_ID = 2**63 - 1
 
 
 def cmd_add(args: argparse.Namespace, bars: Bars) -> int:
