@@ -22,17 +22,19 @@ def _model_rows(store: ModelStore) -> list[dict[str, Any]]:
     installed = {m.model_key: m for m in store.installed()}
     rows = []
     for spec in list_models():
-        prepared = store.get(spec)
-        rows.append(
-            {
-                "name": spec.name,
-                "languages": list(spec.languages),
-                "default": spec.name == DEFAULT_MODEL,
-                "prepared": prepared is not None,
-                "description": spec.description,
-                "published": spec.published,
-            }
-        )
+        # unverified here: one damaged model must not make the whole listing fail
+        prepared = store.get(spec, verify=False)
+        row: dict[str, Any] = {
+            "name": spec.name,
+            "languages": list(spec.languages),
+            "default": spec.name == DEFAULT_MODEL,
+            "prepared": prepared is not None,
+            "description": spec.description,
+            "published": spec.published,
+        }
+        if prepared is not None and _damaged(prepared):
+            row["damaged"] = True
+        rows.append(row)
     listed = {r["name"] for r in rows}
     for m in installed.values():  # prepared models outside the registry (random:…, imports)
         if m.name not in listed:
@@ -48,12 +50,29 @@ def _model_rows(store: ModelStore) -> list[dict[str, Any]]:
     return rows
 
 
+def _damaged(prepared: PreparedModel) -> bool:
+    """True when a file differs from its recorded SHA-256 (cheap once checked: cached)."""
+    from photoalbum.core.models.integrity import ModelFilesDamagedError
+
+    try:
+        prepared.verify()
+    except ModelFilesDamagedError:
+        return True
+    return False
+
+
+def _state(row: dict[str, Any]) -> str:
+    if row.get("damaged"):
+        return "damaged"
+    return "prepared" if row["prepared"] else "-"
+
+
 def _model_list(args: argparse.Namespace, store: ModelStore) -> int:
     rows = _model_rows(store)
     human = (
         "\n".join(
             f"{'*' if r.get('default') else ' '} {r['name']:<32} "
-            f"{'prepared' if r['prepared'] else '-':<9} {', '.join(r.get('languages', []))}"
+            f"{_state(r):<9} {', '.join(r.get('languages', []))}"
             for r in rows
         )
         + "\n(* default; random:ARCH gives random weights for tests/benchmarks only)"
@@ -77,7 +96,10 @@ def cmd_model(args: argparse.Namespace, bars: Bars) -> int:
     spec = resolve_spec(args.spec or args.model or DEFAULT_MODEL)
     if args.model_command == "prepare":
         paths.ensure_models()
-        prepared = store.ensure(spec, default_preparer(), lambda s, d, t: bars.update(s, d, t))
+        # an explicit command may replace a damaged copy
+        prepared = store.ensure(
+            spec, default_preparer(), lambda s, d, t: bars.update(s, d, t), repair=True
+        )
         bars.close()
         emit(args, prepared.info(), f"prepared {spec.name} in {prepared.path}")
         return 0
@@ -136,7 +158,7 @@ def _model_install(args: argparse.Namespace, bars: Bars, store: ModelStore, path
     src = info.get("source") or {}
     if src.get("kind") == "ready-made" and not src.get("verified", False):
         lines.append(
-            "WARNING: UNVERIFIED files (no SHA-256 recorded in the registry): "
+            "WARNING: UNVERIFIED files (neither the registry nor the hub gives a checksum): "
             + ", ".join(src.get("unverified_files") or ["all"])
         )
     emit(args, info, "\n".join(lines))
@@ -163,6 +185,10 @@ def _model_info_human(prepared: PreparedModel) -> str:
         lines.append(
             f"source: {src.get('kind')} {src.get('repo') or src.get('path') or ''} ({verified})"
         )
+        if src.get("commit"):
+            lines.append(f"commit: {src['commit']}")
+        for name, how in sorted((src.get("checked_by") or {}).items()):
+            lines.append(f"  {name}: checked by {how}")
     lines.extend(f"warning: {w}" for w in info["warnings"])
     return "\n".join(lines)
 
