@@ -1,7 +1,7 @@
 """Composition of one open library: catalog, vector store, model, passes and people.
 
-With ``cli.py`` and ``gui/app.py`` calling it, this is the one place that wires persistence and
-core together. Everything is built here and passed in; nothing is global. The vector store,
+With ``photoalbum.cli`` and ``gui/app.py`` calling it, this is the one place that wires
+persistence and core together. Everything is built here and passed in; nothing is global. The vector store,
 the background passes, the people and searching each live in a helper of their own
 (``vectors``, ``passes``, ``people``, ``search``); :class:`Library` keeps the lifetime, the
 lazily loaded model and indexing, and is what front ends call.
