@@ -18,6 +18,7 @@ fixed threshold.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
@@ -26,7 +27,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from photoalbum.core.errors import PhotoDecodeError, UserError
+from photoalbum.core.errors import KnownError, PhotoDecodeError, UserError
 from photoalbum.core.imaging import decode_image_bytes, decode_photo
 from photoalbum.core.ports import (
     Catalog,
@@ -36,7 +37,7 @@ from photoalbum.core.ports import (
     TextEncoder,
     VectorStore,
 )
-from photoalbum.core.query import Query, Term, TermKey, require_positive
+from photoalbum.core.query import Query, Term, require_positive
 from photoalbum.core.text.keyword_index import KeywordIndex
 
 logger = logging.getLogger(__name__)
@@ -102,6 +103,27 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / n if n > 0 else v
 
 
+def _term_key(term: Term) -> Hashable:
+    """A term's cache key; an image file's also holds its size and mtime, so a file changed since
+    (same path, new picture) is encoded again instead of answering with the old vector."""
+    if term.image_path is None:
+        return term.key()
+    try:
+        st = os.stat(term.image_path)
+    except OSError:
+        return term.key()  # encoding reports the missing file
+    return (*term.key(), st.st_size, st.st_mtime_ns)
+
+
+def _finite(pair: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    if not (np.all(np.isfinite(pair[0])) and np.all(np.isfinite(pair[1]))):
+        raise KnownError(
+            "the query vector is not finite: the model's files look damaged; prepare or "
+            "install the model again ('photoalbum model prepare')"
+        )
+    return pair
+
+
 class Searcher:
     """Answers queries over one library's vectors for one model.
 
@@ -141,15 +163,19 @@ class Searcher:
         self.templates = tuple(templates)
         self.background_size = background_size
         self._rng_seed = seed
-        self._vectors: _LRU[TermKey, tuple[np.ndarray, np.ndarray]] = _LRU(256)
+        self._vectors: _LRU[Hashable, tuple[np.ndarray, np.ndarray]] = _LRU(256)
         self._results: _LRU[Hashable, SearchResult] = _LRU(64)
         self._background: tuple[int, np.ndarray] | None = None
         self._keywords: tuple[tuple[int, int], KeywordIndex] | None = None
 
     # --- term vectors -------------------------------------------------------------------------
     def term_vectors(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
-        """(stage-1 vector, stage-2 vector) of a term, both unit length; cached."""
-        return self._vectors.get_or(term.key(), lambda: self._encode_term(term))
+        """(stage-1 vector, stage-2 vector) of a term, both unit length; cached.
+
+        Raises:
+            KnownError: the vector is not finite (NaN weights in a damaged model).
+        """
+        return self._vectors.get_or(_term_key(term), lambda: _finite(self._encode_term(term)))
 
     def _encode_term(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
         if term.text is not None:
@@ -275,7 +301,7 @@ class Searcher:
         flt = flt or PhotoFilter()
         revision = self.catalog.keyword_revision() if query.words else 0  # text read, renames
         key = (
-            tuple((t.key(), t.weight) for t in query.terms),
+            tuple((_term_key(t), t.weight) for t in query.terms),
             k,
             flt,
             cutoff,

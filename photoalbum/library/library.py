@@ -1,7 +1,7 @@
 """Composition of one open library: catalog, vector store, model, passes and people.
 
-With ``cli.py`` and ``gui/app.py`` calling it, this is the one place that wires persistence and
-core together. Everything is built here and passed in; nothing is global. The vector store,
+With ``photoalbum.cli`` and ``gui/app.py`` calling it, this is the one place that wires
+persistence and core together. Everything is built here and passed in; nothing is global. The vector store,
 the background passes, the people and searching each live in a helper of their own
 (``vectors``, ``passes``, ``people``, ``search``); :class:`Library` keeps the lifetime, the
 lazily loaded model and indexing, and is what front ends call.
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from photoalbum.core.decode_journal import DecodeJournal
-from photoalbum.core.errors import ModelNotAvailableError, UserError
+from photoalbum.core.errors import KnownError, ModelNotAvailableError, UserError
 from photoalbum.core.indexer import Indexer, IndexProgress, IndexReport
 from photoalbum.core.models.encoder import ClipEncoder, EncoderCache
 from photoalbum.core.models.registry import DEFAULT_MODEL, ModelSpec, resolve_spec
@@ -74,6 +74,31 @@ def refuse_to_prepare(
     )
 
 
+def check_library(paths: Paths, *, create: bool) -> None:
+    """Refuse, with a message, a library that cannot be opened as asked.
+
+    A library folder that is a file, or a catalog that is empty (0 bytes: SQLite would silently
+    start a new one over it), is never used; without ``create``, a missing library is an error
+    (a command that only reads must not make an empty library where a mistyped path points).
+    """
+    if paths.library.exists() and not paths.library.is_dir():
+        raise KnownError(
+            f"the library {paths.library} is a file, not a folder: "
+            "choose a library folder with --library"
+        )
+    catalog = paths.catalog
+    if catalog.exists() and (not catalog.is_file() or catalog.stat().st_size == 0):
+        raise KnownError(
+            f"the library's catalog {catalog} is damaged (empty or not a file): restore it from a "
+            "backup, or choose another library folder; it was left as it is"
+        )
+    if not create and not catalog.exists():
+        raise KnownError(
+            f"there is no library at {paths.library}: check --library (or $PHOTOALBUM_HOME), "
+            "or make one with 'photoalbum add FOLDER'"
+        )
+
+
 class Library:
     """An open library. Use from one thread; a worker thread opens its own Library.
 
@@ -93,6 +118,8 @@ class Library:
         encoders: encoders (ONNX Runtime sessions, tokenizers) shared with the process's other
             libraries (the GUI's workers), so a background worker neither loads a tokenizer
             again nor holds a second copy of a tower.
+        create: make the library if it does not exist yet (the app, add, index, watch); with
+            False a missing library raises :class:`KnownError` instead.
     """
 
     def __init__(
@@ -108,10 +135,18 @@ class Library:
         vector_store: str | None = None,
         vector_store_token: str | None = None,
         encoders: EncoderCache | None = None,
+        create: bool = True,
     ) -> None:
         self.paths = paths
         self._encoders = encoders
-        paths.ensure_library()
+        check_library(paths, create=create)
+        try:
+            paths.ensure_library()
+        except OSError as exc:
+            raise KnownError(
+                f"cannot use the library folder {paths.library}: {exc.strerror or exc} "
+                f"({exc.filename or paths.library}); choose another folder with --library"
+            ) from None
         self.catalog = open_catalog(paths.catalog)
         self.precision = precision
         self.threads = threads
@@ -265,14 +300,17 @@ class Library:
         """Sorted int64 ids of the live photos (for the library's model) matching ``flt``."""
         return self.catalog.filter_ids(flt, self.model_key)
 
-    def add_roots(self, folders: Sequence[str | os.PathLike[str]]) -> list[Root]:
-        """Add folders to the library (they must exist)."""
+    def add_roots(
+        self, folders: Sequence[str | os.PathLike[str]], *, lock_timeout: float = 0.0
+    ) -> list[Root]:
+        """Add folders to the library (they must exist), waiting up to ``lock_timeout`` seconds
+        for another writer."""
         roots = []
         for folder in folders:
             p = Path(folder).expanduser()
             if not p.is_dir():
                 raise UserError(f"not a folder: {folder}")
-            with self.writer("add"):
+            with self.writer("add", timeout=lock_timeout):
                 roots.append(self.catalog.add_root(str(p.resolve())))
         return roots
 
@@ -324,7 +362,11 @@ class Library:
         ``"pass:<name>"``; the passes' report is ``report.passes``. ``yield_passes`` returning
         True ends the passes early (e.g. new photos arrived: their CLIP encoding comes first).
         """
-        wanted = {r.path for r in self.add_roots(folders)} if folders else None
+        wanted = (
+            {r.path for r in self.add_roots(folders, lock_timeout=lock_timeout)}
+            if folders
+            else None
+        )
         roots = [r for r in self.catalog.roots() if wanted is None or r.path in wanted]
         if not roots:
             raise UserError("the library has no folders yet: add one with 'photoalbum add FOLDER'")

@@ -431,3 +431,25 @@ def test_a_photo_that_crashed_the_decoder_is_retried_after_a_decoder_upgrade(env
     assert upgraded.indexed == 1 and upgraded.failed == 0 and upgraded.changed == 1
     assert _indexed_and_failed(env) == (len(env.files), 0)
     assert env.make(journal=journal).run().indexed == 0
+
+
+def test_a_garbled_cached_thumbnail_is_made_again(env):
+    from photoalbum.core.fingerprint import fingerprint
+
+    cache = ThumbnailCache(env.paths.thumbnails)
+    first = env.files[0]
+    fp = fingerprint(str(first))
+    garbled = cache.path_for(fp)
+    garbled.parent.mkdir(parents=True, exist_ok=True)
+    garbled.write_bytes(b"\xff\xd8\xff not a whole jpeg")
+    cut_short = cache.path_for(fingerprint(str(env.files[1])))
+    cut_short.parent.mkdir(parents=True, exist_ok=True)
+    cut_short.write_bytes(b"just garbage")
+    assert not cache.has(fp) and cache.get(fp) is None
+
+    env.make().run()
+
+    for path in (garbled, cut_short):
+        data = path.read_bytes()
+        assert data[:3] == b"\xff\xd8\xff" and data[-2:] == b"\xff\xd9"
+    assert cache.has(fp) and cache.get(fp) == garbled.read_bytes()

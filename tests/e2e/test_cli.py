@@ -104,8 +104,11 @@ def test_add_index_status_search_similar(cli, photos):
 
 def test_human_output_and_errors(cli, photos):
     rc, _, err = cli("search", "dog")
-    assert rc == 1 and "nothing is indexed yet" in err
+    assert rc == 1 and "there is no library at" in err
+    assert not cli.library.exists()  # a command that reads never makes a library
     cli("add", str(photos))
+    rc, _, err = cli("search", "dog")
+    assert rc == 1 and "nothing is indexed yet" in err
     rc, out, err = cli("index")
     assert rc == 0 and "indexed" in out and "broken.jpg" in out
     rc, out, _ = cli("search", "dog", "-k", "2", "--all")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from photoalbum import __version__, cli
+from photoalbum.cli import run as cli_run
 from photoalbum.core.errors import KnownError
 
 
@@ -60,7 +61,7 @@ def test_main_with_a_folder_opens_the_app_on_it(tmp_path: Path, monkeypatch) -> 
         seen["library"] = args.library
         return 0
 
-    monkeypatch.setattr(cli, "cmd_gui", fake_gui)
+    monkeypatch.setattr(cli_run, "cmd_gui", fake_gui)
     assert cli.main(["--library", str(tmp_path / "lib"), str(tmp_path)]) == 0
     assert seen == {"folders": [str(tmp_path.resolve())], "library": str(tmp_path / "lib")}
     assert cli.main([]) == 0
