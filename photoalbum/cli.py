@@ -218,6 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output(mp)
     mp = msub.add_parser("prepare", help="download/export/quantize a model")
     mp.add_argument("spec", nargs="?", metavar="SPEC")
+    mp.add_argument(
+        "--force",
+        action="store_true",
+        help="prepare it again even if a damaged copy is there (replaces that copy)",
+    )
     _add_output(mp)
     mp = msub.add_parser("import", help="import a model folder/archive or an open_clip checkpoint")
     mp.add_argument("path", metavar="PATH", help="a prepared model folder, or a checkpoint file")
@@ -609,7 +614,8 @@ def cmd_passes(args: argparse.Namespace, bars: _Bars) -> int:
 
 
 def cmd_index(args: argparse.Namespace, bars: _Bars) -> int:
-    with _open_library(args, bars) as lib, contextlib.closing(bars):
+    # index is the one library command that prepares a never-prepared model (on first use)
+    with _open_library(args, bars, may_prepare=True) as lib, contextlib.closing(bars):
 
         def progress(p) -> None:  # type: ignore[no-untyped-def]
             if p.stage == "scan":
@@ -740,7 +746,12 @@ def cmd_model(args: argparse.Namespace, bars: _Bars) -> int:
     spec = resolve_spec(args.spec or args.model or DEFAULT_MODEL)
     if args.model_command == "prepare":
         paths.ensure_models()
-        prepared = store.ensure(spec, default_preparer(), lambda s, d, t: bars.update(s, d, t))
+        prepared = store.ensure(
+            spec,
+            default_preparer(),
+            lambda s, d, t: bars.update(s, d, t),
+            repair=args.force,  # a damaged copy is replaced only when asked to
+        )
         bars.close()
         _emit(args, prepared.info(), f"prepared {spec.name} in {prepared.path}")
         return 0
