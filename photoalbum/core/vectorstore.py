@@ -58,6 +58,7 @@ import hnswlib
 import numpy as np
 
 from photoalbum.core.durable import disk_full, replacing_all
+from photoalbum.core.vector_checks import check_vectors
 
 logger = logging.getLogger(__name__)
 
@@ -257,7 +258,7 @@ class HnswStore:
         is removed); a warning is logged.
         """
         ids = as_ids(ids)
-        vecs, ok = self._check_vectors(vectors, len(ids))
+        vecs, ok = check_vectors(vectors, len(ids), self.dim)
         if not ok.all():
             logger.warning(
                 "vector index: %d vectors are not finite or zero; not indexed (ids %s)",
@@ -471,23 +472,6 @@ class HnswStore:
         return self._deleted
 
     # --- helpers -----------------------------------------------------------------------------
-    def _check_vectors(self, vectors: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """(float32 unit rows, mask of usable rows): rows off unit length are normalised."""
-        vecs = np.ascontiguousarray(vectors, dtype=np.float32)
-        if vecs.ndim == 1 and n == 1:
-            vecs = vecs.reshape(1, -1)
-        if vecs.shape != (n, self.dim):
-            raise ValueError(f"vectors have shape {vecs.shape}, expected ({n}, {self.dim})")
-        if n == 0:
-            return vecs, np.ones(0, dtype=bool)
-        with np.errstate(invalid="ignore", over="ignore"):
-            norms = np.linalg.norm(vecs, axis=1)
-        ok = np.isfinite(norms) & (norms > 0)
-        off = ok & (np.abs(norms - 1.0) > 1e-3)
-        if off.any():
-            vecs = vecs.copy()
-            vecs[off] /= norms[off, None]
-        return vecs, ok
 
 
 class _Unusable(Exception):
