@@ -189,7 +189,21 @@ class HnswStore:
         index.set_num_threads(self.threads)
         return index
 
-    def _load(self, path: Path, capacity_hint: int) -> None:
+    def saved_generation_on_disk(self) -> int | None:
+        """The generation of the saved pair at :attr:`path` if it would load (sidecar made for
+        this store's parameters, index file matching its size and CRC), else None: a writer that
+        did not open the store can tell a broken file without loading it (a read of the file)."""
+        if self.path is None:
+            return None
+        try:
+            meta = self._checked_sidecar(self.path)
+        except _Unusable as exc:
+            logger.info("saved vector index %s is not usable: %s", self.path, exc)
+            return None
+        generation = meta.get("generation")
+        return generation if isinstance(generation, int) else None
+
+    def _checked_sidecar(self, path: Path) -> dict[str, Any]:
         meta = _read_sidecar(sidecar_path(path))
         expect = {
             "format": FORMAT_VERSION,
@@ -207,6 +221,10 @@ class HnswStore:
             raise _Unusable(f"cannot read index file: {exc}") from None
         if size != meta.get("size") or crc != meta.get("crc32"):
             raise _Unusable("index file does not match its sidecar (interrupted save?)")
+        return meta
+
+    def _load(self, path: Path, capacity_hint: int) -> None:
+        meta = self._checked_sidecar(path)
         count = meta.get("count")
         deleted = meta.get("deleted")
         generation = meta.get("generation")

@@ -379,6 +379,7 @@ class Library:
                     enabled, on_progress, should_stop, wait_if_paused, yield_passes
                 )
                 report.cancelled = report.passes.cancelled
+            self.vectors.save_if_stale()
         self.finder.forget()
         return report
 
