@@ -318,6 +318,11 @@ def _add_model_command(parser: CliParser, sub: Any) -> None:
     _add_output(mp)
     mp = p.add_command(msub, "prepare", help="download/export/quantize a model")
     mp.add_argument("spec", nargs="?", metavar="SPEC")
+    mp.add_argument(
+        "--force",
+        action="store_true",
+        help="prepare it again even if a damaged copy is there (replaces that copy)",
+    )
     _add_output(mp)
     mp = p.add_command(
         msub, "import", help="import a model folder/archive or an open_clip checkpoint"

@@ -165,7 +165,7 @@ class Searcher:
         self._rng_seed = seed
         self._vectors: _LRU[Hashable, tuple[np.ndarray, np.ndarray]] = _LRU(256)
         self._results: _LRU[Hashable, SearchResult] = _LRU(64)
-        self._background: tuple[int, np.ndarray] | None = None
+        self._background: tuple[int, np.ndarray, np.ndarray] | None = None
         self._keywords: tuple[tuple[int, int], KeywordIndex] | None = None
 
     # --- term vectors -------------------------------------------------------------------------
@@ -210,31 +210,41 @@ class Searcher:
         return v, v
 
     def _vectors_of(self, ids: np.ndarray) -> np.ndarray:
-        """Vectors of ``ids`` in that order (zero rows where missing), read from the catalog.
+        """Vectors of ``ids`` in that order (zero rows where missing), read from the catalog."""
+        return self._read_vectors(ids)[0]
+
+    def _read_vectors(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(vectors of ``ids`` in that order, mask of the ids that have one), read from the
+        catalog; rows without one (never encoded, or garbled: the catalog leaves those out)
+        are zero.
 
         The catalog is the source of truth and reads a few hundred blobs faster than the ANN
         index can hand back its copies.
         """
         out = np.zeros((len(ids), self.store.dim), dtype=np.float32)
+        have = np.zeros(len(ids), dtype=bool)
         if len(ids) == 0:
-            return out
+            return out, have
         got_ids, got = self.catalog.vectors(self.model_key, [int(i) for i in ids])
         if len(got_ids):
             pos = {int(i): n for n, i in enumerate(got_ids)}
             rows = [pos.get(int(i), -1) for i in ids]
             have = np.asarray([r >= 0 for r in rows])
             out[have] = got[[r for r in rows if r >= 0]]
-        return out
+        return out, have
 
     def _exact_cosines(
         self, ids: np.ndarray, vectors: np.ndarray, known: tuple[np.ndarray, np.ndarray] | None
-    ) -> np.ndarray:
-        """(len(ids), terms) cosines of the candidates with the term ``vectors``; ``known``:
-        (ids, exact scores) of the single term from the store, reused where present."""
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """((len(ids), terms) cosines of the candidates with the term ``vectors``, mask of the
+        candidates scored); ``known``: (ids, exact scores) of the single term from the store,
+        reused where present. A candidate without a usable vector is not scored."""
         if known is None:
-            return self._vectors_of(ids) @ vectors.T
+            vecs, have = self._read_vectors(ids)
+            return vecs @ vectors.T, have
         score_of = dict(zip(known[0].tolist(), known[1].tolist(), strict=True))
         out = np.empty((len(ids), 1), dtype=np.float32)
+        scored = np.ones(len(ids), dtype=bool)
         missing = []
         for row, i in enumerate(ids.tolist()):
             score = score_of.get(i)
@@ -244,8 +254,10 @@ class Searcher:
                 out[row, 0] = score
         if missing:
             rows = np.asarray(missing, dtype=np.int64)
-            out[rows] = self._vectors_of(ids[rows]) @ vectors.T
-        return out
+            vecs, have = self._read_vectors(ids[rows])
+            out[rows] = vecs @ vectors.T
+            scored[rows] = have
+        return out, scored
 
     def keyword_hits(
         self,
@@ -275,16 +287,21 @@ class Searcher:
         return self._keywords[1]
 
     # --- background distribution ----------------------------------------------------------------
-    def _background_vectors(self) -> np.ndarray:
+    def _background_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(the background sample's usable vectors, the sampled ids the catalog has no usable
+        vector for: garbled ones, left out of results too)."""
         gen = self.store.generation
         if self._background is not None and self._background[0] == gen:
-            return self._background[1]
+            return self._background[1], self._background[2]
         ids = self.store.ids()
         if len(ids) > self.background_size:
             rng = np.random.default_rng(self._rng_seed)
             ids = np.sort(rng.choice(ids, self.background_size, replace=False))
-        self._background = (gen, self._vectors_of(ids))
-        return self._background[1]
+        # Only usable vectors: a missing or garbled one would skew the statistics.
+        got_ids, vecs = self.catalog.vectors(self.model_key, ids.tolist())
+        unusable = np.setdiff1d(np.asarray(ids, dtype=np.int64), got_ids)
+        self._background = (gen, vecs, unusable)
+        return vecs, unusable
 
     # --- search -------------------------------------------------------------------------------
     def search(
@@ -374,8 +391,12 @@ class Searcher:
         reuse = (
             len(terms) == 1 and self.store.exact_scores and float(qvec @ stage2[0]) >= 1.0 - 1e-6
         )
-        cos = self._exact_cosines(ids, stage2, ann if reuse else None)
-        bg = self._background_vectors()
+        bg, unusable = self._background_vectors()
+        cos, scored = self._exact_cosines(ids, stage2, ann if reuse else None)
+        if len(unusable):  # the store's copy may be fine, but the catalog's is garbled
+            scored &= ~np.isin(ids, unusable)
+        if not scored.all():  # no usable vector in the catalog (reported there)
+            ids, cos = ids[scored], cos[scored]
         wpos = float(weights[weights > 0].sum())
         if len(bg) >= MIN_BACKGROUND:
             bcos = bg @ stage2.T

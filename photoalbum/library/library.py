@@ -112,6 +112,9 @@ class Library:
         threads: ONNX Runtime threads (default: all cores).
         background: True in the GUI worker (background passes leave the UI a core).
         on_model_progress: progress of a model preparation triggered by first use.
+        may_prepare: a model that was never prepared is prepared on first use (only ``index``
+            and explicit preparation pass True); otherwise using it is a ModelNotAvailableError
+            saying how to prepare it. A damaged model is never prepared again here.
         vector_store: vector store URI for this run (default: the library's recorded one, else
             the embedded hnswlib index); see :mod:`photoalbum.stores.uri`.
         vector_store_token: Milvus token (default: ``$PHOTOALBUM_MILVUS_TOKEN``).
@@ -132,6 +135,7 @@ class Library:
         background: bool = False,
         on_model_progress: ModelProgress | None = None,
         preparer: Preparer | None = None,
+        may_prepare: bool = False,
         vector_store: str | None = None,
         vector_store_token: str | None = None,
         encoders: EncoderCache | None = None,
@@ -153,6 +157,7 @@ class Library:
         self.background = background
         self.on_model_progress = on_model_progress
         self._preparer = preparer if preparer is not None else default_preparer()
+        self.may_prepare = may_prepare
         recorded = self.catalog.get_setting(MODEL_SETTING)
         self.spec: ModelSpec = resolve_spec(model or recorded or DEFAULT_MODEL)
         self.models = ModelStore(paths.models, paths.downloads)
@@ -216,10 +221,26 @@ class Library:
         return self.catalog.get_setting(MODEL_SETTING)
 
     def prepared_model(self) -> PreparedModel:
-        """The library's model, prepared on first use (with progress)."""
+        """The library's model; with ``may_prepare``, prepared on first use (with progress).
+
+        Raises:
+            ModelNotAvailableError: it was never prepared (and may not be prepared here).
+            ModelDamagedError: its folder is damaged: never prepared again implicitly.
+        """
         if self._prepared is None:
-            self.paths.ensure_models()
-            self._prepared = self.models.ensure(self.spec, self._preparer, self.on_model_progress)
+            if self.may_prepare:
+                self.paths.ensure_models()
+                self._prepared = self.models.ensure(
+                    self.spec, self._preparer, self.on_model_progress
+                )
+            else:
+                model = self.models.load(self.spec)
+                if model is None:
+                    raise ModelNotAvailableError(
+                        f"model {self.spec.name} is not prepared: run "
+                        f"`photoalbum model prepare {self.spec.name}` or `photoalbum index`"
+                    )
+                self._prepared = model
             if self._prepared.random_weights:
                 logger.warning(
                     "model %s has RANDOM WEIGHTS: for tests and benchmarks only; "
@@ -403,6 +424,7 @@ class Library:
                     enabled, on_progress, should_stop, wait_if_paused, yield_passes
                 )
                 report.cancelled = report.passes.cancelled
+            self.vectors.save_if_stale()
         self.finder.forget()
         return report
 

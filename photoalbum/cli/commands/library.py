@@ -98,7 +98,11 @@ def cmd_passes(args: argparse.Namespace, bars: Bars) -> int:
 
 def cmd_index(args: argparse.Namespace, bars: Bars) -> int:
     """Scan the folders (adding any named first) and index new or changed photos."""
-    with open_library(args, bars, create=True) as lib, contextlib.closing(bars):
+    # index is the one library command that prepares a never-prepared model (on first use)
+    with (
+        open_library(args, bars, create=True, may_prepare=True) as lib,
+        contextlib.closing(bars),
+    ):
 
         def progress(p: IndexProgress) -> None:
             if p.stage == "scan":

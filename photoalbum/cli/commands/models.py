@@ -96,9 +96,11 @@ def cmd_model(args: argparse.Namespace, bars: Bars) -> int:
     spec = resolve_spec(args.spec or args.model or DEFAULT_MODEL)
     if args.model_command == "prepare":
         paths.ensure_models()
-        # an explicit command may replace a damaged copy
         prepared = store.ensure(
-            spec, default_preparer(), lambda s, d, t: bars.update(s, d, t), repair=True
+            spec,
+            default_preparer(),
+            lambda s, d, t: bars.update(s, d, t),
+            repair=args.force,  # a damaged copy is replaced only when asked to
         )
         bars.close()
         emit(args, prepared.info(), f"prepared {spec.name} in {prepared.path}")
