@@ -15,9 +15,10 @@ from photoalbum.core.ports import FileInfo
 logger = logging.getLogger(__name__)
 
 #: Extensions (lowercase, with the dot) of files the scanner considers; content is checked at decode.
+#: ``.mpo`` (multi-picture: stereo and multi-angle cameras) is a JPEG whose first picture is indexed.
 PHOTO_EXTENSIONS: frozenset[str] = frozenset(
     {
-        ".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif",
+        ".jpg", ".jpeg", ".jpe", ".mpo", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif",
         ".heic", ".heif", ".avif",
     }
 )  # fmt: skip

@@ -61,7 +61,7 @@ def _run_with_timeout(fn, timeout: float = 10.0):
 
 
 def test_photo_extensions_are_lowercase_with_dot() -> None:
-    assert {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif", ".heic",
+    assert {".jpg", ".jpeg", ".jpe", ".mpo", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif", ".heic",
             ".heif", ".avif"} == PHOTO_EXTENSIONS  # fmt: skip
 
 
@@ -71,6 +71,7 @@ def test_photo_extensions_are_lowercase_with_dot() -> None:
         ("a.jpg", True),
         ("A.JPEG", True),
         ("x.Heic", True),
+        ("stereo.MPO", True),
         ("dir/sub/photo.webp", True),
         ("/abs/photo.tif", True),
         ("photo.txt", False),
@@ -349,3 +350,8 @@ def test_scan_decode_fingerprint_leave_files_untouched(tmp_path: Path) -> None:
     found = _run_with_timeout(read_everything, timeout=60)
     assert {os.path.basename(f.path) for f in found} == set(expected) - SCANNER_SKIPS
     assert snapshot(lib) == before
+
+
+def test_walk_yields_mpo_files(tmp_path: Path) -> None:
+    mpo = _touch(tmp_path / "3d" / "DSCF0001.MPO", b"\xff\xd8\xff" + b"x" * 5)
+    assert [f.path for f in walk_photos(tmp_path)] == [str(mpo)]
