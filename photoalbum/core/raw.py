@@ -44,7 +44,8 @@ class RawPicture:
         orientation: the EXIF orientation equivalent of the RAW's own orientation.
         upright: whether ``image`` is already upright (the developed sensor data is).
         preview_exif: the preview JPEG's EXIF, when the preview was used and has one.
-        timestamp: LibRaw's shooting time (naive local time), None when the file has none.
+        timestamp: LibRaw's shooting time (naive local time) when the sensor data was developed,
+            None when the file has none (or the preview was used: its EXIF has the date).
         from_preview: whether ``image`` is the embedded preview.
     """
 
@@ -130,14 +131,15 @@ def _read(raw: Any, rawpy: Any, *, min_side: int, max_pixels: int) -> RawPicture
             f"too large: {sizes.raw_width}×{sizes.raw_height} pixels (decompression bomb?)"
         )
     orientation = _FLIP_TO_ORIENTATION.get(int(sizes.flip), 1)
-    timestamp = _timestamp(raw)
     preview = _preview(raw, rawpy, min_side=min_side, max_pixels=max_pixels)
     if preview is not None:
+        # No LibRaw time here: rawpy unpacks the whole sensor data to give it. The preview's EXIF
+        # has the date (LibRaw writes its own, with its time, into a preview without one).
         image, exif = preview
-        return RawPicture(image, sizes.width, sizes.height, orientation, False, exif, timestamp,
-                          True)  # fmt: skip
+        return RawPicture(image, sizes.width, sizes.height, orientation, False, exif, None, True)
     rgb = raw.postprocess(half_size=True, use_camera_wb=True, output_bps=8)
     image = Image.fromarray(np.ascontiguousarray(rgb[:, :, :3]), mode="RGB")
+    timestamp = _timestamp(raw)  # free now: the sensor data is unpacked
     return RawPicture(image, sizes.width, sizes.height, orientation, True, None, timestamp, False)
 
 
@@ -160,7 +162,7 @@ def _preview(
             if min_side > 0:
                 im.draft("RGB", (min_side, min_side))
             im.load()
-            exif = _exif(im, has_timestamp=_timestamp(raw) is not None)
+            exif = _exif(im)
             return (im if im.mode == "RGB" else im.convert("RGB")), exif
         arr = np.asarray(thumb.data)
         if arr.ndim != 3 or arr.shape[2] < 3 or min(arr.shape[:2]) < min_side:
@@ -171,14 +173,20 @@ def _preview(
         return None
 
 
-def _exif(im: Image.Image, *, has_timestamp: bool) -> Image.Exif | None:
+def _exif(im: Image.Image) -> Image.Exif | None:
     """The preview's EXIF. LibRaw gives a preview without EXIF one of its own (Software "dcraw"),
-    made from what it read of the RAW; its DateTime is the epoch when the RAW has no time."""
+    made from what it read of the RAW; its DateTime is the epoch (time 0) when the RAW has no time.
+    """
     try:
         exif = im.getexif()
-        software = exif.get(_SOFTWARE)
-        if not has_timestamp and isinstance(software, str) and software.startswith("dcraw"):
-            exif.pop(_DATETIME, None)
+        software, when = exif.get(_SOFTWARE), exif.get(_DATETIME)
+        if (
+            isinstance(software, str)
+            and software.startswith("dcraw")
+            and isinstance(when, str)
+            and when.startswith(("1970:", "1969:"))  # time 0, in any time zone
+        ):
+            del exif[_DATETIME]
     except Exception:  # noqa: BLE001 - corrupt EXIF must not cost the photo
         return None
     return exif if len(exif) else None

@@ -182,12 +182,20 @@ def test_container_exif_reads_tiff_based_raws_only() -> None:
 class _FakeRaw:
     """A rawpy object with a bitmap preview (some cameras store an RGB bitmap)."""
 
-    def __init__(self, thumb) -> None:
+    def __init__(self, thumb, developed: np.ndarray | None = None) -> None:
         self.sizes = types.SimpleNamespace(
             raw_width=4000, raw_height=3000, width=4000, height=3000, flip=5
         )
-        self.other = types.SimpleNamespace(timestamp=datetime(2020, 2, 2, 2, 2, 2))
         self._thumb = thumb
+        self._developed = developed
+        self.unpacked = False
+        self.unpacked_for_time = False
+
+    @property
+    def other(self):
+        # rawpy unpacks the whole sensor data to answer this: never on the preview path.
+        self.unpacked_for_time = not self.unpacked
+        return types.SimpleNamespace(timestamp=datetime(2020, 2, 2, 2, 2, 2))
 
     def __enter__(self):
         return self
@@ -196,24 +204,43 @@ class _FakeRaw:
         return None
 
     def extract_thumb(self):
+        if self._thumb is None:
+            raise rawpy.LibRawNoThumbnailError("No thumbnail in file")
         return self._thumb
 
     def postprocess(self, **kwargs):
-        raise AssertionError("the preview was large enough: nothing to develop")
+        assert self._developed is not None, "the preview was large enough: nothing to develop"
+        assert kwargs.get("half_size") and kwargs.get("use_camera_wb")
+        self.unpacked = True
+        return self._developed
 
 
 def test_bitmap_preview_through_a_fake_rawpy(tmp_path: Path, monkeypatch) -> None:
     bitmap = np.zeros((300, 400, 3), dtype=np.uint8)
     bitmap[..., 0] = 220
     thumb = types.SimpleNamespace(format=rawpy.ThumbFormat.BITMAP, data=bitmap)
-    monkeypatch.setattr(rawpy, "imread", lambda source: _FakeRaw(thumb))
+    fake = _FakeRaw(thumb)
+    monkeypatch.setattr(rawpy, "imread", lambda source: fake)
     path = _write(tmp_path / "fake.nef", b"II*\x00\x08\x00\x00\x00" + b"\x00" * 64)
     d = decode_photo(str(path), min_side=224)
     assert _is_red(d.image)
     assert d.meta.orientation == 8  # LibRaw's flip 5 (90° counter-clockwise)
     assert d.image.size == (300, 400)
     assert (d.meta.width, d.meta.height) == (3000, 4000)
-    assert d.meta.taken_at == datetime(2020, 2, 2, 2, 2, 2)  # LibRaw's time, nothing else had one
+    assert d.meta.taken_at is None  # no EXIF anywhere; LibRaw's time would cost an unpack
+    assert not fake.unpacked_for_time
+
+
+def test_developed_raw_takes_libraw_time_and_is_already_upright(tmp_path, monkeypatch) -> None:
+    developed = np.zeros((1500, 2000, 3), dtype=np.uint8)  # LibRaw turned it: flip applied
+    developed[..., 2] = 200
+    developed = developed.transpose(1, 0, 2).copy()  # (2000, 1500): portrait, as LibRaw outputs
+    monkeypatch.setattr(rawpy, "imread", lambda source: _FakeRaw(None, developed))
+    path = _write(tmp_path / "fake.nef", b"II*\x00\x08\x00\x00\x00" + b"\x00" * 64)
+    d = decode_photo(str(path), min_side=224)
+    assert d.meta.orientation == 8 and (d.meta.width, d.meta.height) == (3000, 4000)
+    assert d.image.size == (250, 334)  # reduced by 1500 // 224 = 6, not turned a second time
+    assert d.meta.taken_at == datetime(2020, 2, 2, 2, 2, 2)
 
 
 def test_no_rawpy_is_a_reason(tmp_path: Path, monkeypatch) -> None:

@@ -13,8 +13,28 @@ CAMERA_MODEL = "RawCam 1"
 TAKEN = "2021:06:05 10:20:30"
 
 
-def dng_bytes(width: int = 640, height: int = 480, *, orientation: int = 1, seed: int = 0) -> bytes:
-    """An uncompressed 12-bit RGGB DNG of random sensor data (greyish once developed)."""
+def mosaic(image: Image.Image) -> np.ndarray:
+    """The 12-bit RGGB sensor data a camera would have recorded for an RGB ``image``."""
+    rgb = np.asarray(image.convert("RGB"), dtype=np.uint16) * 16
+    h, w = rgb.shape[0] // 2 * 2, rgb.shape[1] // 2 * 2
+    bayer = np.empty((h, w), dtype=np.uint16)
+    bayer[0::2, 0::2] = rgb[0:h:2, 0:w:2, 0]
+    bayer[0::2, 1::2] = rgb[0:h:2, 1:w:2, 1]
+    bayer[1::2, 0::2] = rgb[1:h:2, 0:w:2, 1]
+    bayer[1::2, 1::2] = rgb[1:h:2, 1:w:2, 2]
+    return bayer
+
+
+def dng_bytes(
+    width: int = 640,
+    height: int = 480,
+    *,
+    orientation: int = 1,
+    seed: int = 0,
+    bayer: np.ndarray | None = None,
+) -> bytes:
+    """An uncompressed 12-bit RGGB DNG: of ``bayer`` (then its size) or of random sensor data
+    (greyish once developed)."""
     from pidng.core import RAW2DNG, DNGTags, Tag
     from pidng.defs import (
         CalibrationIlluminant,
@@ -24,8 +44,10 @@ def dng_bytes(width: int = 640, height: int = 480, *, orientation: int = 1, seed
         PreviewColorSpace,
     )
 
-    rng = np.random.default_rng(seed)
-    bayer = (rng.random((height, width)) * 3000 + 500).astype(np.uint16)
+    if bayer is None:
+        rng = np.random.default_rng(seed)
+        bayer = (rng.random((height, width)) * 3000 + 500).astype(np.uint16)
+    height, width = bayer.shape
     t = DNGTags()
     t.set(Tag.ImageWidth, width)
     t.set(Tag.ImageLength, height)
