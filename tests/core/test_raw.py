@@ -258,3 +258,28 @@ def test_no_rawpy_is_a_reason(tmp_path: Path, monkeypatch) -> None:
     assert _reason(lambda: decode_photo(str(path))) == (
         "unsupported format (camera RAW support not installed)"
     )
+
+
+@pytest.mark.parametrize(("name", "magic"), [("g.nef", b"MM\x00*"), ("g.orf", b"MMOR")])
+def test_camera_date_and_gps_from_the_raws_own_tiff_ifds(tmp_path, monkeypatch, name, magic):
+    from PIL import TiffImagePlugin
+
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "Nikon", "D850"
+    exif.get_ifd(0x8769)[0x9003] = "2019:03:04 05:06:07"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[3] = "N", "E"
+    gps[2] = tuple(TiffImagePlugin.IFDRational(v) for v in (48, 51, 30))
+    gps[4] = tuple(TiffImagePlugin.IFDRational(v) for v in (2, 21, 0))
+    tiff = exif.tobytes()[6:]  # "Exif\0\0" + a TIFF: IFD0, its Exif and GPS IFDs
+    assert tiff[:4] == b"MM\x00*"  # Pillow writes big-endian
+    path = _write(tmp_path / name, magic + tiff[4:])
+    thumb = types.SimpleNamespace(
+        format=rawpy.ThumbFormat.BITMAP, data=np.full((300, 400, 3), 128, np.uint8)
+    )
+    monkeypatch.setattr(rawpy, "imread", lambda source: _FakeRaw(thumb))
+    m = decode_photo(str(path), min_side=224).meta
+    assert (m.camera_make, m.camera_model) == ("Nikon", "D850")
+    assert m.taken_at == datetime(2019, 3, 4, 5, 6, 7)
+    assert m.gps_lat == pytest.approx(48 + 51 / 60 + 30 / 3600)
+    assert m.gps_lon == pytest.approx(2 + 21 / 60)
