@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import math
+import os
 import struct
 from dataclasses import dataclass
 from datetime import datetime
@@ -115,7 +116,7 @@ def decode_photo(path: str, *, min_side: int = 256, max_pixels: int = 200_000_00
     except OSError as exc:
         raise PhotoDecodeError(os_reason(exc)) from None
     with f:
-        return _decode(f, min_side=min_side, max_pixels=max_pixels, path=path)
+        return _decode(f, min_side=min_side, max_pixels=max_pixels, path=os.fspath(path))
 
 
 def decode_image_bytes(

@@ -283,3 +283,11 @@ def test_camera_date_and_gps_from_the_raws_own_tiff_ifds(tmp_path, monkeypatch, 
     assert m.taken_at == datetime(2019, 3, 4, 5, 6, 7)
     assert m.gps_lat == pytest.approx(48 + 51 / 60 + 30 / 3600)
     assert m.gps_lon == pytest.approx(2 + 21 / 60)
+
+
+def test_a_path_object_works_like_a_string(tmp_path: Path) -> None:
+    path = _write(tmp_path / "p.dng", dng_bytes(64, 48))
+    assert decode_photo(path, min_side=16).format == "raw"  # type: ignore[arg-type]
+    tiff = tmp_path / "plain.tif"
+    Image.new("RGB", (64, 48), (1, 2, 3)).save(tiff, format="TIFF")
+    assert decode_photo(tiff, min_side=16).format == "tiff"  # type: ignore[arg-type]
