@@ -82,6 +82,24 @@ class CliParser(argparse.ArgumentParser):
         return parser
 
 
+def rating(text: str) -> int:
+    """An argparse type: a rating from 1 to 5."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= value <= 5:
+        raise argparse.ArgumentTypeError(f"a rating is 1 to 5, not {value}")
+    return value
+
+
+def rating_or_clear(text: str) -> int:
+    """An argparse type: a rating from 0 (clears it) to 5."""
+    if text.strip() == "0":
+        return 0
+    return rating(text)
+
+
 def _add_filters(p: CliParser) -> None:
     g = p.add_argument_group("filters (applied inside the vector search)")
     p.remember(
@@ -103,6 +121,18 @@ def _add_filters(p: CliParser) -> None:
     p.remember(g.add_argument("--orientation", choices=["landscape", "portrait", "square"]))
     p.remember(g.add_argument("--min-width", type=pixels, metavar="PX"))
     p.remember(g.add_argument("--min-height", type=pixels, metavar="PX"))
+    p.remember(g.add_argument("--album", metavar="NAME", help="only photos of this album"))
+    p.remember(g.add_argument("--favorites", action="store_true", help="only favourite photos"))
+    p.remember(
+        g.add_argument("--min-rating", type=rating, metavar="N", help="only photos rated N or more")
+    )
+    p.remember(
+        g.add_argument(
+            "--no-date",
+            action="store_true",
+            help="only photos whose file records no capture date",
+        )
+    )
 
 
 def _add_output(p: CliParser) -> None:
@@ -216,6 +246,12 @@ def _add_search_commands(parser: CliParser, sub: Any) -> None:
     )
     p.add_argument("-k", "--limit", type=positive_int, default=20, dest="k", metavar="N")
     p.add_argument("--all", action="store_true", help="no relevance cut-off: always k results")
+    p.add_argument(
+        "--sort",
+        choices=("relevance", "date", "date-asc"),
+        default="relevance",
+        help="order of the results: best match first, newest first, or oldest first",
+    )
     _add_filters(p)
     _add_output(p)
 
@@ -229,14 +265,28 @@ def _add_search_commands(parser: CliParser, sub: Any) -> None:
     p = parser.add_command(sub, "status", help="what the library holds")
     _add_output(p)
 
+    p = parser.add_command(
+        sub,
+        "timeline",
+        help="photos by date, newest first (~ marks a file date, not a capture date)",
+    )
+    p.add_argument("--year", type=int, metavar="Y")
+    p.add_argument("--month", type=int, metavar="M", help="1-12 (needs --year)")
+    _add_output(p)
+
 
 def _add_group_commands(parser: CliParser, sub: Any) -> None:
     for name, help_ in (
         ("scenes", "groups of photos the app formed by itself"),
         ("events", "photos grouped by when they were taken"),
-        ("duplicates", "groups of near-identical photos (nothing is deleted)"),
+        (
+            "duplicates",
+            "groups of near-identical photos (nothing is deleted; show N: the Nth group)",
+        ),
     ):
         p = parser.add_command(sub, name, help=help_)
+        p.add_argument("action", nargs="?", choices=("show",), help="show ID: list its photos")
+        p.add_argument("id", nargs="?", metavar="ID")
         if name == "scenes":
             p.add_argument("--recluster", action="store_true", help="recluster everything now")
         _add_output(p)
@@ -271,6 +321,9 @@ def _add_people_command(parser: CliParser, sub: Any) -> None:
     a = p.add_command(ps, "split", help="move faces into a new person: people split FACE_ID…")
     a.add_argument("face_ids", type=int, nargs="+")
     _add_output(a)
+    a = p.add_command(ps, "show", help="a person's photos")
+    a.add_argument("id", type=int)
+    _add_output(a)
     a = p.add_command(ps, "faces", help="a person's faces (ids for split)")
     a.add_argument("id", type=int)
     _add_output(a)
@@ -288,6 +341,86 @@ def _add_people_command(parser: CliParser, sub: Any) -> None:
     )
     a.add_argument("--yes", action="store_true", help="do it (required)")
     _add_output(a)
+
+
+def _add_album_commands(parser: CliParser, sub: Any) -> None:
+    p = parser.add_command(
+        sub,
+        "album",
+        help="albums: create, list, show, add and remove photos, export (photos are never changed)",
+        description="An album is named by its name or its id (see 'album list'). Photos are "
+        "named by their paths, or photo:ID as search results show. Files are never changed.",
+    )
+    asub = p.add_subparsers(dest="album_command", metavar="ACTION", required=True)
+    a = p.add_command(asub, "create", help="a new, empty album")
+    a.add_argument("name", metavar="NAME")
+    _add_output(a)
+    a = p.add_command(asub, "rename", help="give an album a new name")
+    a.add_argument("album", metavar="ALBUM")
+    a.add_argument("name", metavar="NEW")
+    _add_output(a)
+    a = p.add_command(asub, "delete", help="delete an album (never its photos)")
+    a.add_argument("album", metavar="ALBUM")
+    _add_output(a)
+    a = p.add_command(asub, "list", help="every album with its counts")
+    _add_output(a)
+    a = p.add_command(asub, "show", help="an album's photos, oldest first")
+    a.add_argument("album", metavar="ALBUM")
+    _add_output(a)
+    for name, help_ in (
+        ("add", "add photos to an album"),
+        ("remove", "take photos out of an album (the files are untouched)"),
+    ):
+        a = p.add_command(asub, name, help=help_)
+        a.add_argument("album", metavar="ALBUM")
+        a.add_argument("photos", nargs="+", metavar="PHOTO")
+        _add_output(a)
+    a = p.add_command(
+        asub, "remove-missing", help="take out the photos no file has any more; prints how many"
+    )
+    a.add_argument("album", metavar="ALBUM")
+    _add_output(a)
+    a = p.add_command(asub, "cover", help="make one of the album's photos its cover")
+    a.add_argument("album", metavar="ALBUM")
+    a.add_argument("photo", metavar="PHOTO")
+    _add_output(a)
+    a = p.add_command(asub, "export", help="copy the album's photos into a folder")
+    a.add_argument("album", metavar="ALBUM")
+    a.add_argument("dest", metavar="DIR")
+    _add_output(a)
+
+
+def _add_mark_commands(parser: CliParser, sub: Any) -> None:
+    for name, help_ in (
+        ("favorite", "mark photos as favourites (kept in the library, never in the files)"),
+        ("unfavorite", "unmark favourites"),
+        ("hide", "hide photos from search and the timeline"),
+        ("unhide", "show hidden photos again"),
+    ):
+        p = parser.add_command(sub, name, help=help_)
+        p.add_argument("photos", nargs="+", metavar="PHOTO")
+        _add_output(p)
+    p = parser.add_command(
+        sub, "rate", help="rate photos 1-5, 0 clears (kept in the library, never in the files)"
+    )
+    p.add_argument("rating", type=rating_or_clear, metavar="N")
+    p.add_argument("photos", nargs="+", metavar="PHOTO")
+    _add_output(p)
+
+
+def _add_backup_commands(parser: CliParser, sub: Any) -> None:
+    p = parser.add_command(
+        sub,
+        "backup",
+        help="save your albums, favourites, ratings, hidden photos and people's names to a file",
+    )
+    p.add_argument("file", metavar="FILE")
+    _add_output(p)
+    p = parser.add_command(
+        sub, "restore", help="merge a backup into this library (matched by photo content)"
+    )
+    p.add_argument("file", metavar="FILE")
+    _add_output(p)
 
 
 def _add_store_command(parser: CliParser, sub: Any) -> None:
@@ -369,6 +502,9 @@ def build_parser() -> CliParser:
     _add_search_commands(parser, sub)
     _add_group_commands(parser, sub)
     _add_people_command(parser, sub)
+    _add_album_commands(parser, sub)
+    _add_mark_commands(parser, sub)
+    _add_backup_commands(parser, sub)
     _add_store_command(parser, sub)
     _add_model_command(parser, sub)
     return parser

@@ -9,6 +9,14 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
+from photoalbum.cli.commands.albums import (
+    cmd_album,
+    cmd_backup,
+    cmd_mark,
+    cmd_rate,
+    cmd_restore,
+    cmd_timeline,
+)
 from photoalbum.cli.commands.groups import cmd_duplicates, cmd_events, cmd_scenes
 from photoalbum.cli.commands.library import (
     cmd_add,
@@ -48,6 +56,15 @@ COMMANDS: dict[str, Command] = {
     "events": cmd_events,
     "duplicates": cmd_duplicates,
     "people": cmd_people,
+    "album": cmd_album,
+    "favorite": cmd_mark,
+    "unfavorite": cmd_mark,
+    "hide": cmd_mark,
+    "unhide": cmd_mark,
+    "rate": cmd_rate,
+    "timeline": cmd_timeline,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
     "model": cmd_model,
     "store": cmd_store,
 }

@@ -17,9 +17,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.library import Library
 
 
-def person_json(p: Person) -> dict[str, Any]:
-    """One person as JSON."""
-    return {
+def person_json(p: Person, paths: Sequence[str | None] | None = None) -> dict[str, Any]:
+    """One person as JSON (with ``paths``, the files of their photos, when given)."""
+    data: dict[str, Any] = {
         "id": p.id,
         "name": p.name,
         "label": p.label,
@@ -30,6 +30,16 @@ def person_json(p: Person) -> dict[str, Any]:
         "cover_face_id": p.cover_face_id,
         "cover_crop": p.cover_crop,
     }
+    if paths is not None:
+        data["paths"] = list(paths)
+    return data
+
+
+def person_paths(lib: Library, person_id: int) -> list[str | None]:
+    """The files of a person's photos, in photo id order."""
+    ids = sorted({f.photo_id for f in lib.people_service().faces(person_id=person_id)})
+    paths = paths_by_id(lib, ids)
+    return [paths.get(i) for i in ids]
 
 
 def people_human(people: Sequence[Person]) -> str:
@@ -122,7 +132,17 @@ def _people_action(args: argparse.Namespace, bars: Bars, lib: Library) -> int:
     service = lib.people_service()
     if action is None:
         people = service.people(hidden=args.all, excluded=args.all)
-        emit(args, [person_json(p) for p in people], people_human(people))
+        emit(
+            args,
+            [person_json(p, person_paths(lib, p.id)) for p in people] if args.json else [],
+            people_human(people),
+        )
+        return 0
+    if action == "show":
+        p = service.person(args.id)
+        paths = person_paths(lib, p.id)
+        lines = [f"{len(paths)} photos of {p.label}"] + [f"    {display(x or '?')}" for x in paths]
+        emit(args, person_json(p, paths), "\n".join(lines))
         return 0
     with lib.writer("people", timeout=5.0):
         if action == "name":

@@ -6,11 +6,15 @@ import argparse
 import contextlib
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from photoalbum.cli.libraries import open_library
 from photoalbum.cli.output import Bars, emit, hits_human, hits_json
 from photoalbum.core.errors import KnownError
 from photoalbum.core.ports import PhotoFilter
+
+if TYPE_CHECKING:  # pragma: no cover
+    from photoalbum.library import Library
 
 
 def parse_date(text: str | None, end: bool = False) -> datetime | None:
@@ -33,8 +37,8 @@ def parse_date(text: str | None, end: bool = False) -> datetime | None:
     raise KnownError(f"not a date: {text!r} (use YYYY-MM-DD)")
 
 
-def photo_filter(args: argparse.Namespace) -> PhotoFilter:
-    """The filter options of a search command."""
+def photo_filter(args: argparse.Namespace, lib: Library) -> PhotoFilter:
+    """The filter options of a search command (an album named by its name or id)."""
     return PhotoFilter(
         date_from=parse_date(args.after),
         date_to=parse_date(args.before, end=True),
@@ -43,6 +47,10 @@ def photo_filter(args: argparse.Namespace) -> PhotoFilter:
         orientation=args.orientation,
         min_width=args.min_width,
         min_height=args.min_height,
+        no_capture_date=args.no_date,
+        album=lib.albums.get(args.album).id if args.album is not None else None,
+        favorites=args.favorites,
+        min_rating=args.min_rating,
     )
 
 
@@ -50,7 +58,9 @@ def cmd_search(args: argparse.Namespace, bars: Bars) -> int:
     """Search by text and/or image terms."""
     with open_library(args, bars) as lib, contextlib.closing(bars):
         query = lib.parse(args.terms, images=args.image)
-        result = lib.search(query, args.k, photo_filter(args), cutoff=not args.all)
+        result = lib.search(
+            query, args.k, photo_filter(args, lib), cutoff=not args.all, sort=args.sort
+        )
     emit(args, hits_json(result), hits_human(result))
     return 0
 
@@ -58,6 +68,6 @@ def cmd_search(args: argparse.Namespace, bars: Bars) -> int:
 def cmd_similar(args: argparse.Namespace, bars: Bars) -> int:
     """Photos that look like an image."""
     with open_library(args, bars) as lib, contextlib.closing(bars):
-        result = lib.similar(args.path, args.k, photo_filter(args), cutoff=not args.all)
+        result = lib.similar(args.path, args.k, photo_filter(args, lib), cutoff=not args.all)
     emit(args, hits_json(result), hits_human(result))
     return 0
