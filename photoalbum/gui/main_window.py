@@ -1,5 +1,5 @@
-"""MainWindow: lays out the search bar, filter bar, side panel, thumbnail grid and status bar, and
-wires them to the workers through the controllers in ``gui/controllers``."""
+"""MainWindow: lays out the search bar, the navigation list and its pages, the thumbnail grid and
+the status bar, and wires them to the workers through the controllers in ``gui/controllers``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,15 @@ from photoalbum.gui.attached import while_attached
 from photoalbum.gui.controllers.folders import FoldersController
 from photoalbum.gui.controllers.groups import GroupsController
 from photoalbum.gui.controllers.indexing import IndexingController
+from photoalbum.gui.controllers.navigation import (
+    FAVORITES,
+    FOLDERS,
+    PAGES,
+    PEOPLE,
+    PHOTOS,
+    NavEntry,
+    NavigationHistory,
+)
 from photoalbum.gui.controllers.people import PeopleController
 from photoalbum.gui.controllers.photo_actions import PhotoActions
 from photoalbum.gui.controllers.search import SearchController
@@ -39,6 +48,7 @@ from photoalbum.gui.preferences import (
 from photoalbum.gui.widgets.filter_bar import FilterBar, HorizontalScroller
 from photoalbum.gui.widgets.group_list import GroupChip, GroupList
 from photoalbum.gui.widgets.index_status import IndexStatus
+from photoalbum.gui.widgets.navigation import NavigationList
 from photoalbum.gui.widgets.pages import (
     EmptyResults,
     FirstRunPage,
@@ -68,12 +78,8 @@ PAGE_LOADING, PAGE_SETUP, PAGE_FIRST_RUN, PAGE_MESSAGE, PAGE_LIBRARY = range(5)
 #: Grid cell (thumbnail box) in pixels. Thumbnails are decoded at this size off the GUI thread,
 #: so painting a cell never rescales a pixmap (smooth scaling at paint time cost ~1 ms a cell).
 CELL = 168
-#: Side-panel titles of the group sections, per kind and UI language.
-SECTION_TITLES = {
-    "scene": ("Scenes", "场景"),
-    "event": ("Events", "事件"),
-    "duplicates": ("Duplicates", "相似照片"),
-}
+#: Pages whose panel is empty: the grid takes the whole page.
+GRID_ONLY_PAGES = (PHOTOS, FAVORITES)
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -223,6 +229,12 @@ class MainWindow(QtWidgets.QMainWindow):
         )
         self._build_actions()
         self._connect()
+        self._enter_page(PHOTOS)
+        self.history.visit(NavEntry(PHOTOS))
+        # The mouse's back / forward buttons: the grid and the list take every press they get,
+        # so they are watched, not left to propagate to the window.
+        for watched in (self.grid.viewport(), self.nav.viewport()):
+            watched.installEventFilter(self)
         restore_window(settings, self, self.splitter)
 
     # --- construction --------------------------------------------------------------------------
@@ -252,14 +264,31 @@ class MainWindow(QtWidgets.QMainWindow):
         self.stack.addWidget(self.first_run)
         self.stack.addWidget(self.message_page)
 
+        # The library: the navigation list, the chosen page's own panel (a group list, the
+        # folders, …) and the results area (filters and grid) every page shares.
+        self.nav = NavigationList(self.language)
+        self.history = NavigationHistory()
+        self._restoring = False  # Back / Forward is putting an entry back: record nothing
+        self.page_panels = QtWidgets.QStackedWidget()
+        self.panels: dict[str, QtWidgets.QWidget] = {}
         self.side_panel = SidePanel(self.folder_model)
         self.group_lists: dict[str, GroupList] = {}
         for kind in KINDS:
-            group_list = GroupList(self.group_models[kind], kind)
-            en, zh = SECTION_TITLES[kind]
-            self.side_panel.add_section(zh if self.language == "zh" else en, group_list)
-            self.group_lists[kind] = group_list
-        self.side_panel.splitter.setSizes([200, 260, 160, 120])
+            self.group_lists[kind] = GroupList(self.group_models[kind], kind)
+        self.people_placeholder = QtWidgets.QLabel("Looking for faces is not available.")
+        self.people_placeholder.setWordWrap(True)
+        self.people_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for key in PAGES:
+            if key in self.group_lists:
+                panel: QtWidgets.QWidget = self.group_lists[key]
+            elif key == FOLDERS:
+                panel = self.side_panel
+            elif key == PEOPLE:
+                panel = self.people_placeholder
+            else:
+                panel = QtWidgets.QWidget()
+            self.panels[key] = panel
+            self.page_panels.addWidget(panel)
         self.group_chip = GroupChip()
         right = QtWidgets.QWidget()
         rv = QtWidgets.QVBoxLayout(right)
@@ -280,10 +309,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.results_stack.addWidget(self.empty)
         rv.addWidget(self.results_stack, 1)
         self.splitter = QtWidgets.QSplitter()
-        self.splitter.addWidget(self.side_panel)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.page_panels)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([260, 940])
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([150, 260, 790])
         self.stack.addWidget(self.splitter)
         outer.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -317,6 +348,22 @@ class MainWindow(QtWidgets.QMainWindow):
         view_menu = menu.addMenu("&View")
         view_menu.addAction("Show &failures…", self.show_failures)
         view_menu.addAction("&Index now", lambda: self.index_worker.index_now())
+        go_menu = menu.addMenu("&Go")
+        self.page_actions: dict[str, QtGui.QAction] = {}
+        for n, key in enumerate(PAGES, 1):
+            title = self.nav.item(n - 1).text()
+            action = go_menu.addAction(title, lambda key=key: self.go_to(key))
+            action.setShortcut(QtGui.QKeySequence(f"Ctrl+{n}"))
+            self.page_actions[key] = action
+        go_menu.addSeparator()
+        self.back_action = go_menu.addAction("&Back", self.go_back)
+        self.back_action.setShortcuts(
+            [QtGui.QKeySequence.StandardKey.Back, QtGui.QKeySequence("Alt+Left")]
+        )
+        self.forward_action = go_menu.addAction("&Forward", self.go_forward)
+        self.forward_action.setShortcuts(
+            [QtGui.QKeySequence.StandardKey.Forward, QtGui.QKeySequence("Alt+Right")]
+        )
         help_menu = menu.addMenu("&Help")
         self.about_action = help_menu.addAction("&About photoalbum", self.open_about)
 
@@ -356,8 +403,80 @@ class MainWindow(QtWidgets.QMainWindow):
         self.grid.context_menu_requested.connect(self.photo_actions.context_menu)
         self.index_status.failures_clicked.connect(self.show_failures)
         self.side_panel.all_button.clicked.connect(self.groups_controller.clear_group)
+        self.nav.page_chosen.connect(self.go_to)
+        for kind, group_list in self.group_lists.items():
+            # A group chosen (in its list, or by a test or a link) shows its page.
+            group_list.group_selected.connect(lambda _g, kind=kind: self.go_to(kind))
+        self.search_bar.search_requested.connect(self._on_search_bar_search_requested)
         if self.scenes_worker is not None:
             self.scenes_worker.failed.connect(self._on_worker_error)
+
+    # --- navigation ----------------------------------------------------------------------------
+    def page(self) -> str:
+        """The navigation page shown (``PHOTOS``, ``ALBUMS``, … from ``controllers/navigation``)."""
+        return self.nav.page()
+
+    def go_to(self, page: str) -> None:
+        """Show a navigation page (the list, Ctrl+1…Ctrl+8); Back returns to where it was."""
+        current = self.history.current
+        if current is not None and current.page == page == self.nav.page():
+            return
+        self._enter_page(page)
+        if not self._restoring:
+            self.history.visit(NavEntry(page, self.search_bar.text()))
+
+    def go_back(self) -> None:
+        """Back to the previous page or search (Alt+Left, the mouse's back button)."""
+        self._restore(self.history.back())
+
+    def go_forward(self) -> None:
+        """Forward again after Back (Alt+Right, the mouse's forward button)."""
+        self._restore(self.history.forward())
+
+    def _restore(self, entry: NavEntry | None) -> None:
+        if entry is None:
+            return
+        self._restoring = True
+        try:
+            if entry.page != self.nav.page():
+                self._enter_page(entry.page)
+            if entry.query != self.search_bar.text():
+                self.search_bar.set_text(entry.query)
+        finally:
+            self._restoring = False
+
+    def _enter_page(self, page: str) -> None:
+        """Show ``page``'s panel and scope the results to it."""
+        self.nav.set_page(page)
+        self.page_panels.setCurrentWidget(self.panels[page])
+        self.page_panels.setVisible(page not in GRID_ONLY_PAGES)
+        group = self.groups_controller.group
+        if group is not None and group.kind != page:
+            self.groups_controller.clear_group()
+        self.search_controller.set_scope(favorites=page == FAVORITES)
+
+    def _on_search_bar_search_requested(self, text: str, _images: object) -> None:
+        if not self._restoring:
+            self.history.record_search(NavEntry(self.nav.page(), text))
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802
+        if event.type() == QtCore.QEvent.Type.MouseButtonPress:
+            button = event.button()  # type: ignore[attr-defined]
+            if button == Qt.MouseButton.BackButton:
+                self.go_back()
+                return True
+            if button == Qt.MouseButton.ForwardButton:
+                self.go_forward()
+                return True
+        return super().eventFilter(watched, event)
+
+    def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.BackButton:
+            self.go_back()
+        elif event.button() == Qt.MouseButton.ForwardButton:
+            self.go_forward()
+        else:
+            super().mousePressEvent(event)
 
     # --- start-up and settings -----------------------------------------------------------------
     def start(self) -> None:
@@ -491,7 +610,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.people_worker = worker
         section = PeopleSection(confirm=self._confirm)
         self.people_section = section
-        self.side_panel.add_section("People", section)
+        index = self.page_panels.indexOf(self.people_placeholder)
+        self.page_panels.removeWidget(self.people_placeholder)
+        self.people_placeholder.deleteLater()
+        self.page_panels.insertWidget(index, section)
+        self.panels[PEOPLE] = section
+        if self.nav.page() == PEOPLE:
+            self.page_panels.setCurrentWidget(section)
         self.people_controller = PeopleController(
             worker=worker,
             section=section,

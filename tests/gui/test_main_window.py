@@ -543,3 +543,47 @@ def test_text_match_ranks_first_and_is_highlighted_in_the_viewer(harness, photos
     model.dataChanged.emit(model.index(0, 0), model.index(0, 0))
     assert len(viewer.text_lines) == 2 and len(viewer.view.highlights) == 1
     assert not viewer.view.item.pixmap().isNull()
+
+
+def test_navigation_pages_shortcuts_and_back_forward(harness, photos):
+    from photoalbum.gui.controllers.navigation import FAVORITES, FOLDERS, PAGES, PHOTOS, SCENES
+
+    h = harness()
+    h.add_folder_and_wait(photos)
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(8)
+    w = h.window
+    assert w.page() == PHOTOS and not w.page_panels.isVisible()  # opens on Photos, grid only
+    assert [w.page_actions[k].shortcut().toString() for k in PAGES[:7]] == [
+        f"Ctrl+{n}" for n in range(1, 8)
+    ]
+    # Favorites: the page lists (and searches) favourites only; none yet.
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.page_actions[FAVORITES].trigger()
+    assert w.page() == FAVORITES and w.grid_model.rowCount() == 0
+    assert w.search_controller.request.flt.favorites
+    w.page_actions[FOLDERS].trigger()
+    assert w.page_panels.isVisible() and w.page_panels.currentWidget() is w.side_panel
+    w.nav.setCurrentRow(w.nav.row_of(SCENES))  # a click in the list
+    assert w.page_panels.currentWidget() is w.group_lists["scene"]
+    # Back (the menu's action, Alt+Left) goes page by page; Forward comes back.
+    assert "Alt+Left" in [s.toString() for s in w.back_action.shortcuts()]
+    w.back_action.trigger()
+    assert w.page() == FOLDERS
+    w.back_action.trigger()
+    assert w.page() == FAVORITES
+    w.forward_action.trigger()
+    assert w.page() == FOLDERS
+    # A search is an entry too; the mouse's back button returns to the page before it.
+    w.page_actions[PHOTOS].trigger()
+    h.search("a cat")
+    assert w.grid_model.has_scores
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        h.qtbot.mouseClick(w.grid.viewport(), Qt.MouseButton.BackButton)
+    assert w.page() == PHOTOS and w.search_bar.text() == "" and not w.grid_model.has_scores
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        h.qtbot.mouseClick(w.nav.viewport(), Qt.MouseButton.ForwardButton)
+    assert w.search_bar.text() == "a cat" and w.grid_model.has_scores
+    w.back_action.trigger()
+    w.back_action.trigger()
+    assert w.page() == FOLDERS and not w.search_controller.request.flt.favorites

@@ -107,6 +107,8 @@ class SearchController(QtCore.QObject):
         self.state = SearchState.CLOSED
         self.request = SearchRequest()
         self.group: PhotoGroup | None = None  # the scene/event/duplicate set shown and searched
+        self._bar_favorites = False  # the filter bar's own "favourites only"
+        self.favorites_scope = False  # the Favorites page: only favourites, listed and searched
         self.detached = False
         self._pending_rid = 0  # id of the latest request: answers to older ones are dropped
         self._last_outcome: SearchOutcome | None = None
@@ -160,6 +162,7 @@ class SearchController(QtCore.QObject):
 
     def set_filter(self, flt: PhotoFilter) -> None:
         """The filter bar's filters (kept inside the chosen group)."""
+        self._bar_favorites = flt.favorites
         self.request = replace(self.request, flt=self._with_group(flt))
         self.run()
 
@@ -209,9 +212,20 @@ class SearchController(QtCore.QObject):
         except KnownError:
             return ()
 
+    def set_scope(self, *, favorites: bool = False) -> None:
+        """The page's own restriction (the Favorites page: favourites only); asks again when it
+        changed."""
+        if favorites == self.favorites_scope:
+            return
+        self.favorites_scope = favorites
+        self.request = replace(self.request, flt=self._with_group(self.request.flt))
+        self.run()
+
     def _with_group(self, flt: PhotoFilter) -> PhotoFilter:
-        """``flt`` restricted to the chosen group's photos (applied inside the ANN search)."""
-        return replace(flt, ids=self.group.photo_ids if self.group is not None else None)
+        """``flt`` restricted to the chosen group's photos and the page's scope (applied inside
+        the ANN search)."""
+        ids = self.group.photo_ids if self.group is not None else None
+        return replace(flt, ids=ids, favorites=self._bar_favorites or self.favorites_scope)
 
     def _group_phrase(self) -> str:
         g = self.group
