@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoalbum.gui.attached import while_attached
+from photoalbum.gui.controllers.albums import AlbumsController
 from photoalbum.gui.controllers.folders import FoldersController
 from photoalbum.gui.controllers.groups import GroupsController
 from photoalbum.gui.controllers.indexing import IndexingController
+from photoalbum.gui.controllers.marks import MarksController
 from photoalbum.gui.controllers.navigation import (
+    ALBUMS,
     FAVORITES,
     FOLDERS,
     PAGES,
@@ -45,6 +48,8 @@ from photoalbum.gui.preferences import (
     settings_language,
     system_language,
 )
+from photoalbum.gui.widgets.albums_panel import AlbumsPanel
+from photoalbum.gui.widgets.date_scrubber import DateScrubber
 from photoalbum.gui.widgets.filter_bar import FilterBar, HorizontalScroller
 from photoalbum.gui.widgets.group_list import GroupChip, GroupList
 from photoalbum.gui.widgets.index_status import IndexStatus
@@ -60,6 +65,7 @@ from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
 from photoalbum.gui.widgets.search_bar import SearchBar
 from photoalbum.gui.widgets.side_panel import SidePanel
 from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from photoalbum.workers.albums_worker import AlbumsWorker
 from photoalbum.workers.index_worker import IndexWorker
 from photoalbum.workers.messages import LibraryOptions, LibraryState
 from photoalbum.workers.model_prep import ModelPreparer
@@ -78,6 +84,12 @@ PAGE_LOADING, PAGE_SETUP, PAGE_FIRST_RUN, PAGE_MESSAGE, PAGE_LIBRARY = range(5)
 #: Grid cell (thumbnail box) in pixels. Thumbnails are decoded at this size off the GUI thread,
 #: so painting a cell never rescales a pixmap (smooth scaling at paint time cost ~1 ms a cell).
 CELL = 168
+#: The sort control's choices: label → the engine's ``sort``.
+SORT_CHOICES = (
+    ("Relevance", "relevance"),
+    ("Newest first", "date"),
+    ("Oldest first", "date-asc"),
+)
 #: Pages whose panel is empty: the grid takes the whole page.
 GRID_ONLY_PAGES = (PHOTOS, FAVORITES)
 
@@ -132,6 +144,9 @@ class MainWindow(QtWidgets.QMainWindow):
         models_dir: str = "",
         scenes_worker: ScenesWorker | None = None,
         language: str | None = None,
+        albums_worker: AlbumsWorker | None = None,
+        ask_text: Callable[[str, str, str], str | None] | None = None,
+        choose_export_folder: Callable[[], str | None] | None = None,
     ) -> None:
         super().__init__()
         self.scenes_worker = scenes_worker
@@ -145,6 +160,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._open_url = open_url or QtGui.QDesktopServices.openUrl
         self._choose_folder = choose_folder or self._ask_folder
         self._confirm = confirm or self._ask_confirm
+        self._ask_text = ask_text or self._ask_text_dialog
+        self._choose_export_folder = choose_export_folder or self._ask_export_folder
+        self.albums_worker = albums_worker
+        self.albums_controller: AlbumsController | None = None
+        self.marks_controller: MarksController | None = None
         self._persist_model = persist_model
         self._default_folders = list(default_folders)
         self.log_file = log_file
@@ -227,6 +247,31 @@ class MainWindow(QtWidgets.QMainWindow):
             confirm=self._confirm,
             open_viewer=self.open_viewer,
         )
+        if albums_worker is not None:
+            self.albums_controller = AlbumsController(
+                worker=albums_worker,
+                panel=self.albums_panel,
+                search=self.search_controller,
+                chip=self.album_chip,
+                grid_model=self.grid_model,
+                window=self,
+                choose_folder=self._choose_export_folder,
+                ask_text=self._ask_text,
+                show_message=self.show_message,
+                parent=self,
+            )
+            self.photo_actions.menu_extensions.append(self.albums_controller.menu)
+            self.marks_controller = MarksController(
+                worker=albums_worker,
+                grid_model=self.grid_model,
+                grid=self.grid,
+                search=self.search_controller,
+                parent=self,
+            )
+            self.photo_actions.menu_extensions.insert(0, self.marks_controller.menu)
+            self.save_album_button.clicked.connect(self.albums_controller.save_results)
+        else:
+            self.save_album_button.hide()
         self._build_actions()
         self._connect()
         self._enter_page(PHOTOS)
@@ -248,6 +293,10 @@ class MainWindow(QtWidgets.QMainWindow):
         top = QtWidgets.QHBoxLayout()
         top.setContentsMargins(8, 6, 8, 4)
         self.search_bar = SearchBar(self.loader)
+        # The album open on the Albums page scopes the search: named here, × closes it.
+        self.album_chip = GroupChip()
+        self.album_chip.close_button.setAccessibleName("Close the album")
+        top.addWidget(self.album_chip)
         top.addWidget(self.search_bar)
         outer.addLayout(top)
 
@@ -285,6 +334,11 @@ class MainWindow(QtWidgets.QMainWindow):
                 panel = self.side_panel
             elif key == PEOPLE:
                 panel = self.people_placeholder
+            elif key == ALBUMS:
+                self.albums_panel = AlbumsPanel(
+                    self.loader, ask_text=self._ask_text, confirm=self._confirm
+                )
+                panel = self.albums_panel
             else:
                 panel = QtWidgets.QWidget()
             self.panels[key] = panel
@@ -300,6 +354,16 @@ class MainWindow(QtWidgets.QMainWindow):
         filter_row.setSpacing(6)
         filter_row.addWidget(self.group_chip)
         filter_row.addWidget(filter_scroll, 1)
+        self.sort_combo = QtWidgets.QComboBox()
+        self.sort_combo.setToolTip("The order of search results")
+        self.sort_combo.setAccessibleName("Sort results")
+        for label, key in SORT_CHOICES:
+            self.sort_combo.addItem(label, key)
+        filter_row.addWidget(self.sort_combo)
+        self.save_album_button = QtWidgets.QToolButton()
+        self.save_album_button.setText("Save as album…")
+        self.save_album_button.setToolTip("Save the photos shown (results or a group) as an album")
+        filter_row.addWidget(self.save_album_button)
         rv.addLayout(filter_row)
         self.results_stack = QtWidgets.QStackedWidget()
         self.grid = PhotoGridView(ThumbnailDelegate(CELL))
@@ -307,7 +371,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.empty = EmptyResults()
         self.results_stack.addWidget(self.grid)
         self.results_stack.addWidget(self.empty)
-        rv.addWidget(self.results_stack, 1)
+        self.scrubber = DateScrubber()
+        self.scrubber.hide()
+        results_row = QtWidgets.QHBoxLayout()
+        results_row.setSpacing(2)
+        results_row.addWidget(self.results_stack, 1)
+        results_row.addWidget(self.scrubber)
+        rv.addLayout(results_row, 1)
         self.splitter = QtWidgets.QSplitter()
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.nav)
@@ -382,16 +452,24 @@ class MainWindow(QtWidgets.QMainWindow):
         search.results_shown.connect(self.results_shown)
         search.search_failed.connect(self.search_failed)
         search.message.connect(self.show_message)
+        search.timeline_changed.connect(self.scrubber.set_timeline)
+        self.scrubber.row_requested.connect(self._on_scrubber_row_requested)
+        self.grid.verticalScrollBar().valueChanged.connect(self._on_grid_scrolled)
         sw.photos_loaded.connect(self.grid_model.add_photos)
         # Lambdas, not the workers' bound methods: a bound method of a worker would run queued on
         # the worker's (busy) thread; these calls must act at once from the GUI thread.
         self.grid_model.info_requested.connect(
             lambda ids: None if self.detached else sw.load_photos(ids)
         )
+        if self.marks_controller is not None:
+            self.grid_model.info_requested.connect(self.marks_controller.load)
 
         self.search_bar.search_requested.connect(search.set_query)
         self.search_bar.problem.connect(self.show_message)
         self.filter_bar.filter_changed.connect(search.set_filter)
+        self.sort_combo.currentIndexChanged.connect(
+            lambda _i: search.set_sort(str(self.sort_combo.currentData()))
+        )
         self.side_panel.folder_selected.connect(self.filter_bar.set_folder)
         self.side_panel.add_folder_clicked.connect(self.add_folder)
         self.side_panel.remove_folder_clicked.connect(self.folders_controller.remove_folder)
@@ -454,6 +532,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if group is not None and group.kind != page:
             self.groups_controller.clear_group()
         self.search_controller.set_scope(favorites=page == FAVORITES)
+        if page != ALBUMS and self.albums_controller is not None:
+            self.albums_controller.close_album()
 
     def _on_search_bar_search_requested(self, text: str, _images: object) -> None:
         if not self._restoring:
@@ -478,6 +558,21 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             super().mousePressEvent(event)
 
+    # --- the timeline ----------------------------------------------------------------------------
+    def _on_scrubber_row_requested(self, row: int) -> None:
+        if 0 <= row < self.grid_model.rowCount():
+            self.grid.scrollTo(
+                self.grid_model.index(row, 0), QtWidgets.QAbstractItemView.ScrollHint.PositionAtTop
+            )
+
+    def _on_grid_scrolled(self, _value: int) -> None:
+        if self.scrubber.isVisible():
+            self.scrubber.set_row(self.grid.visible_rows()[0])
+
+    def jump_to_date(self, year: int, month: int = 12) -> int:
+        """Scroll the timeline to the newest photo of ``month`` of ``year``; its row."""
+        return self.scrubber.jump_to(year, month)
+
     # --- start-up and settings -----------------------------------------------------------------
     def start(self) -> None:
         """Open the library on the worker thread (after the window is shown)."""
@@ -489,6 +584,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.indexing_controller.detach()
         self.search_controller.detach()
         self.groups_controller.detach()
+        if self.albums_controller is not None:
+            self.albums_controller.detach()
+        if self.marks_controller is not None:
+            self.marks_controller.detach()
         if self.people_controller is not None:
             self.people_controller.detach()
 
@@ -538,6 +637,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._apply_state(state)
         self.folders_controller.library_opened()
         self.groups_controller.library_opened(self.options)
+        if self.albums_controller is not None:
+            self.albums_controller.library_opened(self.options)
         self.search_controller.library_opened(self.options)
 
     @while_attached
@@ -643,6 +744,13 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _ask_folder(self) -> str | None:
         return QtWidgets.QFileDialog.getExistingDirectory(self, "Add a folder of photos") or None
+
+    def _ask_text_dialog(self, title: str, label: str, text: str) -> str | None:
+        value, ok = QtWidgets.QInputDialog.getText(self, title, label, text=text)
+        return value if ok else None
+
+    def _ask_export_folder(self) -> str | None:
+        return QtWidgets.QFileDialog.getExistingDirectory(self, "Export to a folder") or None
 
     def _ask_confirm(self, title: str, text: str) -> bool:
         answer = QtWidgets.QMessageBox.question(self, title, text)
