@@ -98,11 +98,11 @@ def test_timeline_headers_and_the_approximate_mark_are_painted(view) -> None:
     option.initFrom(view)
     size = delegate.cell_size(view.font())
 
-    def drawn(b: tuple[str, bool, bool]) -> QtGui.QImage:
+    def drawn(b: tuple, show_heart: bool = False) -> QtGui.QImage:
         pixmap = QtGui.QPixmap(size)
         pixmap.fill(QtGui.QColor("white"))
         painter = QtGui.QPainter(pixmap)
-        delegate._paint_badges(painter, pixmap.rect(), option, b)
+        delegate._paint_badges(painter, pixmap.rect(), option, b, show_heart=show_heart)
         painter.end()
         return pixmap.toImage()
 
@@ -118,6 +118,7 @@ def test_timeline_headers_and_the_approximate_mark_are_painted(view) -> None:
     )
     rated = drawn(("", False, False, True, 3))
     assert rated != drawn(("", False, False, False, 3))  # the heart fills for a favourite
+    assert blank != drawn(("", False, False, False, 0), show_heart=True)  # under the pointer
     y = heart.center().y()
     row = [rated.pixelColor(x, y) for x in range(heart.right() + 2, size.width())]
     assert any(c.red() > 200 and c.blue() < 100 for c in row)  # gold stars

@@ -321,8 +321,8 @@ class SearchController(QtCore.QObject):
             # Events in time order, duplicate sets side by side: the group's own order.
             order = np.asarray(group.photo_ids, dtype=np.int64)
             ids = order[np.isin(order, ids)]
-        self.grid_model.update_ids(ids)
         self._set_timeline(None)
+        self.grid_model.update_ids(ids)
         self._listed(ids)
 
     @while_attached
@@ -331,8 +331,8 @@ class SearchController(QtCore.QObject):
         if data.request_id != self._pending_rid:
             return
         self._last_outcome = None
+        self._set_timeline(TimelineIndex.from_data(data))  # first: the rows' update repaints
         self.grid_model.update_ids(data.ids)
-        self._set_timeline(TimelineIndex.from_data(data))
         self._listed(data.ids)
 
     def _set_timeline(self, timeline: TimelineIndex | None) -> None:
@@ -340,6 +340,8 @@ class SearchController(QtCore.QObject):
             return
         self._timeline_shown = timeline is not None
         self.grid_model.set_timeline(timeline)
+        if isinstance(self.grid, QtWidgets.QAbstractScrollArea):
+            self.grid.viewport().update()  # headers on rows that stay
         self.timeline_changed.emit(timeline)
 
     def _listed(self, ids: np.ndarray) -> None:

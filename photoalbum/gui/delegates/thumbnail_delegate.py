@@ -138,7 +138,13 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
                 selected,
                 hovered,
             )
-            self._paint_badges(painter, QtCore.QRect(QtCore.QPoint(0, 0), size), option, badges)
+            self._paint_badges(
+                painter,
+                QtCore.QRect(QtCore.QPoint(0, 0), size),
+                option,
+                badges,
+                show_heart=hovered or selected,
+            )
         finally:
             painter.end()
         budget = max(8, self.cache_bytes // max(1, cell.width() * cell.height() * 4))
@@ -218,9 +224,15 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
         rect: QtCore.QRect,
         option: QtWidgets.QStyleOptionViewItem,
         badges: tuple[str, bool, bool, bool, int],
+        *,
+        show_heart: bool = True,
     ) -> None:
         """The timeline's day / month header across the top of a day's first cell, a small
-        "≈" mark on a photo whose date is only its file's time, the heart and the stars."""
+        "≈" mark on a photo whose date is only its file's time, the heart and the stars.
+
+        An empty heart is drawn only on the cell under the pointer or selected (where a click
+        can reach it), so composing an unmarked cell costs no more than before.
+        """
         header, month, approximate, favorite, rating = badges
         palette = option.palette
         fm = option.fontMetrics
@@ -239,12 +251,13 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
             painter.setFont(option.font)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, "≈")
         heart = self.heart_rect(rect, fm.height())
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QtGui.QColor(0, 0, 0, 110))
-        painter.drawEllipse(heart)
-        painter.setPen(QtGui.QColor("#ff4f6d") if favorite else QtGui.QColor("white"))
-        painter.setFont(option.font)
-        painter.drawText(heart, Qt.AlignmentFlag.AlignCenter, "♥" if favorite else "♡")
+        if favorite or show_heart:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QtGui.QColor(0, 0, 0, 110))
+            painter.drawEllipse(heart)
+            painter.setPen(QtGui.QColor("#ff4f6d") if favorite else QtGui.QColor("white"))
+            painter.setFont(option.font)
+            painter.drawText(heart, Qt.AlignmentFlag.AlignCenter, "♥" if favorite else "♡")
         if rating:
             stars = QtCore.QRect(
                 heart.right() + 4, heart.y(), self.cell - heart.width(), heart.height()

@@ -235,12 +235,13 @@ class PhotoGridModel(QtCore.QAbstractListModel):
         return self._timeline
 
     def set_timeline(self, timeline: TimelineIndex | None) -> None:
-        """Give the rows' dates (the timeline listing) for headers and marks; None drops them."""
-        if timeline is None and self._timeline is None:
-            return
+        """Give the rows' dates (the timeline listing) for headers and marks; None drops them.
+
+        Emits nothing: call it before the rows are set (their reset or insertions repaint), or
+        repaint the view. A dataChanged over every row makes a list view lay all rows out again
+        (a 100k-row grid then jumps back while the layout restarts).
+        """
         self._timeline = timeline
-        if len(self._ids):
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, 0))
 
     def badges(self, row: int) -> tuple[str, bool, bool, bool, int]:
         """(header, starts a month, approximate date, favourite, rating) of a row's cell: the
