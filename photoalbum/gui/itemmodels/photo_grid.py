@@ -238,8 +238,7 @@ class PhotoGridModel(QtCore.QAbstractListModel):
         """Give the rows' dates (the timeline listing) for headers and marks; None drops them.
 
         Emits nothing: call it before the rows are set (their reset or insertions repaint), or
-        repaint the view. A dataChanged over every row makes a list view lay all rows out again
-        (a 100k-row grid then jumps back while the layout restarts).
+        repaint the view; a dataChanged over every row of a 100k listing is not needed for that.
         """
         self._timeline = timeline
 
