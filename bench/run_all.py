@@ -63,18 +63,26 @@ def _gui(args: argparse.Namespace) -> dict:
     return bench_gui.run()
 
 
+def _timeline(args: argparse.Namespace) -> dict:
+    from bench import bench_timeline
+
+    return bench_timeline.run()
+
+
 def _faces(args: argparse.Namespace) -> dict:
     from bench import bench_faces
 
     return bench_faces.run(args.photos)
 
 
-#: Benches by name; ``gui`` (needs Qt) and ``faces`` run only when asked for with ``--only``.
+#: Benches by name; ``gui`` and ``timeline`` (need Qt) and ``faces`` run only when asked for
+#: with ``--only``.
 RUNNERS: dict[str, Callable[[argparse.Namespace], dict]] = {
     "index": _index,
     "query": _query,
     "scale": _scale,
     "gui": _gui,
+    "timeline": _timeline,
     "passes": _passes,
     "faces": _faces,
     "raw": _raw,
