@@ -248,11 +248,18 @@ class SearchWorker(LibraryWorker):
         if rid != self._latest:
             return
         lib = self._require()
-        photos = lib.albums.timeline() if self._model_ready(lib) else []
-        for p in photos:
-            self._times[p.id] = p.taken_or_file_time
+        if not self._model_ready(lib):
+            data = TimelineData.from_photos(rid, [])
+        else:
+            ids, dates, approximate = lib.albums.timeline_arrays()
+            data = TimelineData(rid, ids, dates, approximate)
+            # a later browse of these photos sorts them without reading them again
+            times = dates.astype("datetime64[us]").tolist()
+            self._times.update(
+                (i, t) for i, t in zip(ids.tolist(), times, strict=True) if t is not None
+            )
         if rid == self._latest:
-            self.timeline_ready.emit(TimelineData.from_photos(rid, photos))
+            self.timeline_ready.emit(data)
 
     def _newest_first(self, lib: WorkerLibrary, ids: np.ndarray) -> np.ndarray:
         """Sort by capture time (newest first), reading only photos not seen before."""

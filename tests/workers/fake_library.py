@@ -27,7 +27,7 @@ from photoalbum.core.text.ocr import TextLine
 from photoalbum.library.albums import AlbumInfo, AlbumPhoto, ExportReport
 from photoalbum.library.status import LibraryStatus
 from photoalbum.persistence.albums import Marks
-from photoalbum.workers.messages import LibraryFactory, LibraryOptions
+from photoalbum.workers.messages import LibraryFactory, LibraryOptions, TimelineData
 from photoalbum.workers.ports import WorkerLibrary
 
 if TYPE_CHECKING:
@@ -258,6 +258,13 @@ class FakeAlbums:
             and (month is None or p.date.value.month == month)
         ]
         return sorted(photos, key=lambda p: (p.date.value, p.id), reverse=True)
+
+    def timeline_arrays(
+        self, year: int | None = None, month: int | None = None, *, include_hidden: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        photos = self.timeline(year, month, include_hidden=include_hidden)
+        data = TimelineData.from_photos(0, photos)
+        return data.ids, data.dates, data.approximate
 
 
 class FakeLibrary:
