@@ -14,7 +14,8 @@ from photoalbum.core.models.store import ModelStore, PreparedModel, Preparer
 from photoalbum.core.paths import Paths
 from photoalbum.core.ports import Root
 
-logger = logging.getLogger(__name__)
+# The library's messages go out under one logger name (the console prints it).
+logger = logging.getLogger("photoalbum.library.library")
 
 ModelProgress = Callable[[str, int, int], None]
 

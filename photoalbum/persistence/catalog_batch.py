@@ -32,7 +32,8 @@ from photoalbum.persistence.catalog_rows import (
     _shot_at,
 )
 
-logger = logging.getLogger(__name__)
+# Every catalog message goes out under the facade's logger name (the console prints it).
+logger = logging.getLogger("photoalbum.persistence.catalog")
 
 
 class Batch:

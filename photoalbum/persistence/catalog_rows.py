@@ -28,7 +28,8 @@ from photoalbum.persistence.schema import (
     path_param,
 )
 
-logger = logging.getLogger(__name__)
+# Every catalog message goes out under the facade's logger name (the console prints it).
+logger = logging.getLogger("photoalbum.persistence.catalog")
 
 
 P = PhotoRow.__table__

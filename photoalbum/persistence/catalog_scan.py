@@ -39,7 +39,8 @@ from photoalbum.persistence.catalog_rows import (
 from photoalbum.persistence.database import Database
 from photoalbum.persistence.schema import path_value
 
-logger = logging.getLogger(__name__)
+# Every catalog message goes out under the facade's logger name (the console prints it).
+logger = logging.getLogger("photoalbum.persistence.catalog")
 
 
 class ScanRows:

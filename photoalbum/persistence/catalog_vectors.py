@@ -27,7 +27,8 @@ from photoalbum.persistence.catalog_rows import (
 )
 from photoalbum.persistence.database import Database
 
-logger = logging.getLogger(__name__)
+# Every catalog message goes out under the facade's logger name (the console prints it).
+logger = logging.getLogger("photoalbum.persistence.catalog")
 
 
 class VectorRows:
