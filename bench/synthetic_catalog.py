@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 
 from photoalbum.core.ports import IndexedItem
 from photoalbum.persistence import SqlCatalog
-from photoalbum.persistence.catalog import (
+from photoalbum.persistence.catalog_rows import (
     INDEXED,
     G,
     P,

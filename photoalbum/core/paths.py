@@ -47,21 +47,9 @@ class Paths:
         env = dict(os.environ) if env is None else env
         data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
         cache = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
-        lib = (
-            Path(library)
-            if library
-            else Path(env[ENV_HOME])
-            if env.get(ENV_HOME)
-            else data / "library"
-        )
-        mdl = (
-            Path(models)
-            if models
-            else Path(env[ENV_MODELS])
-            if env.get(ENV_MODELS)
-            else data / "models"
-        )
-        dl = Path(env[ENV_CACHE]) if env.get(ENV_CACHE) else cache / "downloads"
+        lib = _chosen(library, env, ENV_HOME, data / "library")
+        mdl = _chosen(models, env, ENV_MODELS, data / "models")
+        dl = _chosen(None, env, ENV_CACHE, cache / "downloads")
         return cls(
             library=lib.expanduser().absolute(),
             models=mdl.expanduser().absolute(),
@@ -108,3 +96,14 @@ class Paths:
         """Create the shared model and download directories."""
         _private_dir(self.models)
         _private_dir(self.downloads)
+
+
+def _chosen(
+    given: str | os.PathLike[str] | None, env: dict[str, str], var: str, default: Path
+) -> Path:
+    """``given`` if set, else the environment variable ``var`` if set, else ``default``."""
+    if given:
+        return Path(given)
+    if env.get(var):
+        return Path(env[var])
+    return default

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from photoalbum.core.errors import ModelNotAvailableError, OfflineError
+from photoalbum.core.models.integrity import sha256_file
 from photoalbum.core.models.registry import ModelSpec, ReadyMade
 from photoalbum.install import trust
 
@@ -79,15 +80,6 @@ class Downloaded:
             "verified": not self.unverified,
             "unverified_files": list(self.unverified),
         }
-
-
-def sha256_file(path: Path, chunk: int = 4 * 1024 * 1024) -> str:
-    """The hex SHA-256 of a file."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(chunk):
-            h.update(block)
-    return h.hexdigest()
 
 
 def offline_message(spec: ModelSpec, ready: ReadyMade, exc: BaseException | None) -> str:

@@ -158,15 +158,7 @@ def _place_tower(src: Path, dst: Path, move: bool) -> None:
 
     try:
         model = onnx.load(str(src), load_external_data=True)
-        onnx.save_model(
-            model,
-            str(dst),
-            save_as_external_data=True,
-            all_tensors_to_one_file=True,
-            location=onnx_files.data_file(dst).name,
-            size_threshold=onnx_files.SIZE_THRESHOLD,
-            convert_attribute=False,
-        )
+        onnx_files.save_weights_aside(onnx, model, dst, onnx_files.data_file(dst).name)
     except Exception as exc:  # onnx raises protobuf decode and file errors of several kinds
         raise ModelNotAvailableError(
             f"cannot read the tower {src} with its weights: {exc}"

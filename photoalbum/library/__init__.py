@@ -10,10 +10,10 @@ from photoalbum.library.albums import (
 from photoalbum.library.library import (
     MODEL_SETTING,
     Library,
-    ModelProgress,
     default_preparer,
     refuse_to_prepare,
 )
+from photoalbum.library.model import LibraryModel, ModelProgress
 from photoalbum.library.passes import LibraryPasses
 from photoalbum.library.people import LibraryPeople
 from photoalbum.library.search import LibrarySearch
@@ -29,6 +29,7 @@ __all__ = [
     "STORE_SETTING",
     "Library",
     "LibraryAlbums",
+    "LibraryModel",
     "LibraryPasses",
     "LibraryPeople",
     "LibrarySearch",

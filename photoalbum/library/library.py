@@ -2,9 +2,9 @@
 
 With ``photoalbum.cli`` and ``gui/app.py`` calling it, this is the one place that wires
 persistence and core together. Everything is built here and passed in; nothing is global. The vector store,
-the background passes, the people and searching each live in a helper of their own
-(``vectors``, ``passes``, ``people``, ``search``); :class:`Library` keeps the lifetime, the
-lazily loaded model and indexing, and is what front ends call.
+the model, the background passes, the people and searching each live in a helper of their own
+(``vectors``, ``model``, ``passes``, ``people``, ``search``); :class:`Library` keeps the
+lifetime and indexing, and is what front ends call.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from photoalbum.core.text.ocr import TextLine
 from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.core.writer_lock import WriterLock
 from photoalbum.library.albums import LibraryAlbums
+from photoalbum.library.model import LibraryModel, ModelProgress
 from photoalbum.library.passes import LibraryPasses, PassBuilders
 from photoalbum.library.people import LibraryPeople
 from photoalbum.library.search import LibrarySearch
@@ -50,8 +51,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.persistence.faces import SqlFaceStore
 
 logger = logging.getLogger(__name__)
-
-ModelProgress = Callable[[str, int, int], None]
 
 MODEL_SETTING = "model"
 
@@ -142,7 +141,6 @@ class Library:
         create: bool = True,
     ) -> None:
         self.paths = paths
-        self._encoders = encoders
         check_library(paths, create=create)
         try:
             paths.ensure_library()
@@ -156,14 +154,22 @@ class Library:
         self.threads = threads
         self.background = background
         self.on_model_progress = on_model_progress
-        self._preparer = preparer if preparer is not None else default_preparer()
         self.may_prepare = may_prepare
         recorded = self.catalog.get_setting(MODEL_SETTING)
         self.spec: ModelSpec = resolve_spec(model or recorded or DEFAULT_MODEL)
         self.models = ModelStore(paths.models, paths.downloads)
         self.thumbnails = ThumbnailCache(paths.thumbnails)
-        self._prepared: PreparedModel | None = None
-        self._encoder: ClipEncoder | None = None
+        self.model = LibraryModel(
+            self.spec,
+            self.models,
+            paths,
+            precision=precision,
+            threads=threads,
+            preparer=preparer if preparer is not None else default_preparer(),
+            may_prepare=may_prepare,
+            on_progress=on_model_progress,
+            encoders=encoders,
+        )
         self._store_uri = vector_store
         target = parse_store_uri(
             vector_store or self.catalog.get_setting(STORE_SETTING), vector_store_token
@@ -195,7 +201,7 @@ class Library:
         """Release the catalog, model sessions, vector-store connection and pass child processes."""
         self.passes.close()
         self.catalog.close()
-        self._encoder = None
+        self.model.forget_encoder()
         self.finder.forget()
         self.vectors.close()
 
@@ -227,40 +233,11 @@ class Library:
             ModelNotAvailableError: it was never prepared (and may not be prepared here).
             ModelDamagedError: its folder is damaged: never prepared again implicitly.
         """
-        if self._prepared is None:
-            if self.may_prepare:
-                self.paths.ensure_models()
-                self._prepared = self.models.ensure(
-                    self.spec, self._preparer, self.on_model_progress
-                )
-            else:
-                model = self.models.load(self.spec)
-                if model is None:
-                    raise ModelNotAvailableError(
-                        f"model {self.spec.name} is not prepared: run "
-                        f"`photoalbum model prepare {self.spec.name}` or `photoalbum index`"
-                    )
-                self._prepared = model
-            if self._prepared.random_weights:
-                logger.warning(
-                    "model %s has RANDOM WEIGHTS: for tests and benchmarks only; "
-                    "search results are meaningless",
-                    self.spec.name,
-                )
-        return self._prepared
+        return self.model.prepared()
 
     def encoder(self) -> ClipEncoder:
         """The ONNX Runtime encoder (towers load lazily on first use)."""
-        if self._encoder is None:
-            if self._encoders is not None:  # shared with the process's other Libraries
-                self._encoder = self._encoders.get(
-                    self.prepared_model(), self.precision, self.threads
-                )
-            else:
-                self._encoder = ClipEncoder(
-                    self.prepared_model(), precision=self.precision, threads=self.threads
-                )
-        return self._encoder
+        return self.model.encoder()
 
     @property
     def model_key(self) -> str:
@@ -355,10 +332,8 @@ class Library:
         """Bring the saved vector index in step with the catalog after a removal — only if the
         model is prepared: a removal never prepares (downloads) a model. An index left behind is
         repaired from the catalog when it is next opened."""
-        prepared = self._prepared or self.models.get(self.spec)
-        if prepared is None:
+        if self.model.if_prepared() is None:
             return
-        self._prepared = prepared
         store = self.vectors.writable()
         store.save(self.catalog.generation(self.model_key))
 
@@ -395,7 +370,9 @@ class Library:
             if self.recorded_model is None:  # the library's first model
                 self.catalog.set_setting(MODEL_SETTING, self.spec.name)
             journal = DecodeJournal(self.paths.decode_journal)
-            self._int8_self_check(roots, on_progress, should_stop, wait_if_paused, journal=journal)
+            self.model.int8_self_check(
+                roots, on_progress, should_stop, wait_if_paused, journal=journal
+            )
             if self._store_uri and self.catalog.get_setting(STORE_SETTING) is None:
                 # The first index with --vector-store makes it the library's store.
                 self.catalog.set_setting(STORE_SETTING, self.store_target.display())
@@ -427,49 +404,6 @@ class Library:
             self.vectors.save_if_stale()
         self.finder.forget()
         return report
-
-    def _int8_self_check(
-        self,
-        roots: Sequence[Root],
-        on_progress: Callable[[IndexProgress], None] | None,
-        should_stop: Callable[[], bool] | None = None,
-        wait_if_paused: Callable[[], None] | None = None,
-        *,
-        journal: DecodeJournal,
-    ) -> None:
-        """First indexing with an INT8 image tower: measure it against fp32 on the user's photos
-        and let the result choose the tower's "auto" precision (photoalbum.core.models.int8.selfcheck).
-        Its decodes go to the run's decode ``journal`` too (a photo that kills the process here
-        would otherwise kill every run before indexing starts)."""
-        from photoalbum.core.models.int8 import selfcheck
-
-        model = self.prepared_model()
-        if self.precision != "auto" or not selfcheck.needs_check(model):
-            return
-
-        def report(done: int, total: int) -> None:
-            if on_progress is not None:
-                on_progress(
-                    IndexProgress(
-                        "int8-check", done, total, "checking INT8 on a sample of your photos"
-                    )
-                )
-
-        report(0, 0)
-        candidates = selfcheck.sample_paths([r.path for r in roots])
-        with journal.appending():
-            result = selfcheck.run_check(
-                model,
-                candidates,
-                threads=self.threads,
-                on_progress=report,
-                should_stop=should_stop,
-                wait_if_paused=wait_if_paused,
-                journal=journal,
-            )
-        if result is not None:
-            self._prepared = selfcheck.record(model, result)
-            self._encoder = None  # the next encoder reads the new "auto" precision
 
     # --- search ------------------------------------------------------------------------------
     def searcher(self) -> Searcher:
@@ -610,7 +544,7 @@ class Library:
         if count_vectors:
             vectors = 0
             if prepared is not None:
-                self._prepared = prepared
+                self.model.use(prepared)
                 vectors = len(self.store())
         return LibraryStatus(
             library=str(self.paths.library),

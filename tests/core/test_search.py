@@ -99,14 +99,7 @@ def test_filters_act_inside_the_ann_search(lib):
 
 
 def test_keyword_match_on_file_name_joins_and_ranks(lib):
-    plain = Searcher(
-        lib.catalog,
-        lib.store,
-        lib.enc.model_key,
-        lambda: lib.text,
-        lambda: lib.enc,
-        keyword_weight=0.0,
-    )
+    plain = _searcher(lib, keyword_weight=0.0)
     without = names(plain.search(parse_query(["moon"]), k=12, cutoff=False))
     r = lib.s.search(parse_query(["moon"]), k=12, cutoff=False)
     assert names(r).index("moon") < without.index("moon") or names(r)[0] == "moon"
@@ -182,9 +175,7 @@ def test_words_read_in_a_photo_rank_it_first_by_rank_fusion(lib):
 
     box = ((0.1, 0.1), (0.9, 0.1), (0.9, 0.2), (0.1, 0.2))
     moon = lib.by_name["moon"]
-    s = Searcher(
-        lib.catalog, lib.store, lib.enc.model_key, lambda: lib.text, lambda: lib.enc, min_z=1.0
-    )
+    s = _searcher(lib, min_z=1.0)
     assert names(s.search(parse_query("cat"), k=5))[0] == "chelsea"  # CLIP alone
     lib.catalog.text_store.save_text(
         "text", 1, [PassOutcome(moon.id, moon.fingerprint, [TextLine("收据 Cat Food", 0.9, box)])]
@@ -197,15 +188,7 @@ def test_words_read_in_a_photo_rank_it_first_by_rank_fusion(lib):
     result = s.search(parse_query("收据"), k=5)
     assert names(result)[0] == "moon"
     # without keyword evidence the same query only knows CLIP
-    plain = Searcher(
-        lib.catalog,
-        lib.store,
-        lib.enc.model_key,
-        lambda: lib.text,
-        lambda: lib.enc,
-        min_z=1.0,
-        keyword_weight=0.0,
-    )
+    plain = _searcher(lib, min_z=1.0, keyword_weight=0.0)
     assert names(plain.search(parse_query("cat"), k=5))[0] == "chelsea"
 
 
@@ -287,14 +270,7 @@ def test_one_term_reuses_the_stores_exact_scores_and_reads_only_keyword_hits(lib
         return real(model_key, ids)
 
     monkeypatch.setattr(lib.catalog, "vectors", spy)
-    rereads = Searcher(
-        lib.catalog,
-        _EstimatingStore(lib.store),
-        lib.enc.model_key,
-        lambda: lib.text,
-        lambda: lib.enc,
-        min_z=1.0,
-    )
+    rereads = _searcher(lib, _EstimatingStore(lib.store), min_z=1.0)
     assert lib.store.exact_scores and not rereads.store.exact_scores
     for query in (["cat"], ["moon"], ["2:mug"]):  # "moon" also matches a file name
         for s in (lib.s, rereads):
@@ -320,15 +296,7 @@ def test_keyword_hits_outside_the_ann_pool_are_scored_from_the_catalog(lib, monk
     real = lib.catalog.vectors
     monkeypatch.setattr(lib.catalog, "vectors", lambda key, ids: read.extend(ids) or real(key, ids))
     lib.text.table["moon"] = -lib.vec["moon"]  # CLIP: the moon photo is the least like "moon"
-    s = Searcher(
-        lib.catalog,
-        lib.store,
-        lib.enc.model_key,
-        lambda: lib.text,
-        lambda: lib.enc,
-        candidates=1,
-        min_z=1.0,
-    )
+    s = _searcher(lib, candidates=1, min_z=1.0)
     s.search(parse_query(["mug"]), k=1, cutoff=False)  # reads the background
     read.clear()
     r = s.search(parse_query(["moon"]), k=1, cutoff=False)  # pool: 4 nearest + "moon" by name
@@ -349,9 +317,7 @@ def test_image_queries_search_the_index_as_like_its_vectors_and_text_queries_do_
             asked.append(like)
             return real(query, k, allowed, like=like)
 
-    s = Searcher(
-        lib.catalog, Spy(lib.store), lib.enc.model_key, lambda: lib.text, lambda: lib.enc, min_z=1.0
-    )
+    s = _searcher(lib, Spy(lib.store), min_z=1.0)
     s.search(parse_query(["cat"]), k=3)
     s.search(Query((Term(1.0, photo_id=lib.by_name["coffee"].id),)), k=3)
     s.search(Query((Term(1.0, photo_id=lib.by_name["coffee"].id), Term(-1.0, text="cat"))), k=3)
@@ -374,3 +340,15 @@ def test_an_image_query_is_encoded_again_after_the_file_changed(lib, tmp_path):
     os.utime(query_file, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     second = lib.s.search(Query((Term(1.0, image_path=str(query_file)),)), k=1, cutoff=False)
     assert names(second) == ["rocket"]
+
+
+def _searcher(lib, store=None, **options) -> Searcher:
+    """Another searcher over the fixture's library (its store unless ``store``)."""
+    return Searcher(
+        lib.catalog,
+        lib.store if store is None else store,
+        lib.enc.model_key,
+        lambda: lib.text,
+        lambda: lib.enc,
+        **options,
+    )

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.cli import CliRunner
+
 
 @pytest.fixture
 def tiny_models_dir(tiny_model, tmp_path) -> Path:
@@ -13,3 +15,9 @@ def tiny_models_dir(tiny_model, tmp_path) -> Path:
     from tests.support.model_fixtures import link_model
 
     return link_model(tiny_model, tmp_path / "tiny-models").parent
+
+
+@pytest.fixture
+def cli(tmp_path, tiny_models_dir, capsys) -> CliRunner:
+    """The CLI on ``tmp_path/library`` with the tiny model; ``cli(*args)`` is (rc, out, err)."""
+    return CliRunner(tmp_path / "library", tiny_models_dir, capsys)

@@ -15,26 +15,9 @@ from pathlib import Path
 import pytest
 
 from photoalbum.cli import main
+from tests.library.test_status import STATUS_KEYS
+from tests.support.cli import MODEL
 from tests.support.photos import SAMPLES, make_sample_photos, snapshot
-
-MODEL = "random:tiny-clip"
-
-
-@pytest.fixture
-def cli(tmp_path, tiny_models_dir, capsys):
-    """Run ``photoalbum --library L --models-dir M --model tiny ARGS`` in-process; return (rc, out, err)."""
-    library = tmp_path / "library"
-
-    def run(*args: str, model: bool = True):
-        argv = ["--library", str(library), "--models-dir", str(tiny_models_dir)]
-        if model:
-            argv += ["--model", MODEL]
-        rc = main(argv + list(args))
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    run.library = library
-    return run
 
 
 @pytest.fixture
@@ -325,24 +308,7 @@ def test_store_info_status_and_passes_json_keep_their_shape(cli, photos):
     assert info["vectors"] == 11 and info["collection"] is None
     assert info["generation"] == info["catalog_generation"] > 0
     rc, out, _ = cli("status", "--json")
-    assert list(json.loads(out)) == [
-        "library",
-        "model",
-        "recorded_model",
-        "roots",
-        "photos",
-        "indexed",
-        "pending",
-        "failed",
-        "gone",
-        "failures",
-        "model_id",
-        "model_prepared",
-        "random_weights",
-        "vector_store",
-        "vectors",
-        "passes",
-    ]
+    assert list(json.loads(out)) == STATUS_KEYS
     rc, out, _ = cli("passes", "--json")
     passes = json.loads(out)["passes"]
     for p in passes:

@@ -5,34 +5,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from photoalbum.cli import main
 from photoalbum.core.models.encoder import ClipEncoder
 from tests.support.photos import SAMPLES, make_sample_photos
-
-MODEL = "random:tiny-clip"
-
-
-@pytest.fixture
-def cli(tmp_path, tiny_models_dir, capsys):
-    """Run the CLI in-process on ``--library`` (default tmp_path/library); return (rc, out, err).
-
-    Any exception other than SystemExit escapes ``main`` and fails the test: that is a traceback.
-    """
-
-    def run(*args: str, library: Path | None = None):
-        argv = ["--library", str(library or tmp_path / "library")]
-        argv += ["--models-dir", str(tiny_models_dir), "--model", MODEL]
-        rc = main(argv + list(args))
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    run.library = tmp_path / "library"
-    return run
 
 
 @pytest.fixture

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 from photoalbum.cli import main
+from tests.support.cli import MODEL
 from tests.support.photos import SAMPLES, make_sample_photos
 from tests.support.readymade import make_archive
-
-MODEL = "random:tiny-clip"
 
 
 def test_install_an_archive_then_index_search_and_info(tmp_path, immich_export, capsys):

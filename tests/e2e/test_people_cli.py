@@ -7,36 +7,10 @@ import shutil
 
 import pytest
 
-from photoalbum.cli import main
-from tests.e2e.test_cli import MODEL
 from tests.support.faces import face_photos
 from tests.support.photos import make_sample_photos, snapshot
 
 pytest.importorskip("dlib")
-
-
-@pytest.fixture
-def cli(tmp_path, tiny_models_dir, capsys):
-    """Run the real CLI in-process on a temp library with the tiny model; (rc, out, err)."""
-    library = tmp_path / "library"
-
-    def run(*args: str):
-        rc = main(
-            [
-                "--library",
-                str(library),
-                "--models-dir",
-                str(tiny_models_dir),
-                "--model",
-                MODEL,
-                *args,
-            ]
-        )
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    run.library = library
-    return run
 
 
 @pytest.fixture

@@ -12,26 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from photoalbum.cli import main
 from tests.support.photos import SAMPLES, make_sample_photos, snapshot
 from tests.support.text_photos import RECEIPT_EN, RECEIPT_ZH, save_text_photo
 
 pytest.importorskip("rapidocr_onnxruntime")
 
-MODEL = "random:tiny-clip"
-
-
-@pytest.fixture
-def cli(tmp_path, tiny_models_dir, capsys):
-    library = tmp_path / "library"
-
-    def run(*args: str):
-        argv = ["--library", str(library), "--models-dir", str(tiny_models_dir), "--model", MODEL]
-        rc = main(argv + list(args))
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    return run
+from tests.support.cli import MODEL
 
 
 @pytest.fixture

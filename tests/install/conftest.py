@@ -10,8 +10,6 @@ to prepare it; the test skips without).
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ import pytest
 from photoalbum.core.models.registry import resolve_spec
 from photoalbum.core.models.store import PreparedModel
 from tests.support.model_fixtures import prepare_tiny
-from tests.support.readymade import _rewrite, load_tower
+from tests.support.readymade import load_tower, write_immich_layout
 
 XLMR_SPEC = "random:tiny-xlmr"
 PAD_ID = 1
@@ -55,41 +53,17 @@ def _text_tower_masking_in_graph(model: PreparedModel, dst: Path) -> None:
 
 def make_xlmr_export(model: PreparedModel, dest: Path) -> Path:
     """model (a tiny XLM-R) in immich's layout under dest; returns dest."""
-    m = model.manifest
-    (dest / "visual").mkdir(parents=True)
-    (dest / "textual").mkdir(parents=True)
-    s = m.image.input_size
-    _rewrite(
-        model.tower_file("image", "fp32"),
-        dest / "visual" / "model.onnx",
-        "image",
-        [1, 3, s, s],
-        int32=False,
-    )
-    _text_tower_masking_in_graph(model, dest / "textual" / "model.onnx")
-    shutil.copyfile(model.path / m.text.tokenizer_file, dest / "textual" / "tokenizer.json")
-    config = {
-        "embed_dim": m.dim,
-        "vision_cfg": {"image_size": s, "layers": 1, "width": 32, "patch_size": 16},
-        "text_cfg": {
+    return write_immich_layout(
+        model,
+        dest,
+        lambda dst: _text_tower_masking_in_graph(model, dst),
+        vision_cfg={"layers": 1, "width": 32, "patch_size": 16},
+        text_cfg={
             "hf_model_name": "xlm-roberta-base",
             "hf_tokenizer_name": "xlm-roberta-base",
             "hf_pooler_type": "mean_pooler",
-            "context_length": m.text.context_length,
         },
-    }
-    (dest / "config.json").write_text(json.dumps(config))
-    pre = {
-        "size": [s, s],
-        "mode": "RGB",
-        "mean": list(m.image.mean),
-        "std": list(m.image.std),
-        "interpolation": m.image.interpolation,
-        "resize_mode": m.image.resize_mode,
-        "fill_color": 0,
-    }
-    (dest / "visual" / "preprocess_cfg.json").write_text(json.dumps(pre))
-    return dest
+    )
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -70,15 +71,7 @@ def test_a_folder_whose_tower_keeps_weights_in_a_side_file_installs(
     folder = _export(immich_export, tmp_path)
     for tower in ("visual", "textual"):  # both named model.onnx_data: they must not collide
         path = folder / tower / "model.onnx"
-        model = onnx.load(str(path))
-        onnx.save_model(
-            model,
-            str(path),
-            save_as_external_data=True,
-            all_tensors_to_one_file=True,
-            location="model.onnx_data",
-            size_threshold=0,
-        )
+        _weights_aside(path, "model.onnx_data")
         assert readymade.external_data_files(path) == ["model.onnx_data"]
     model = install_model(
         ModelStore(tmp_path / "models", tmp_path / "downloads"), tiny_spec, folder
@@ -92,15 +85,7 @@ def test_a_folder_whose_tower_keeps_weights_in_a_side_file_installs(
 def test_a_side_file_outside_the_folder_or_missing_is_refused(immich_export, tiny_spec, tmp_path):
     folder = _export(immich_export, tmp_path)
     path = folder / "visual" / "model.onnx"
-    model = onnx.load(str(path))
-    onnx.save_model(
-        model,
-        str(path),
-        save_as_external_data=True,
-        all_tensors_to_one_file=True,
-        location="weights.bin",
-        size_threshold=0,
-    )
+    _weights_aside(path, "weights.bin")
     (folder / "visual" / "weights.bin").unlink()
     with pytest.raises(ModelNotAvailableError, match="weights.bin.*does not hold"):
         install_model(ModelStore(tmp_path / "models", tmp_path / "downloads"), tiny_spec, folder)
@@ -112,3 +97,15 @@ def test_a_side_file_outside_the_folder_or_missing_is_refused(immich_export, tin
     onnx.save(model, str(path))
     with pytest.raises(ModelNotAvailableError, match="outside its folder"):
         readymade.external_data_files(path)
+
+
+def _weights_aside(path: Path, location: str) -> None:
+    """Save the tower at ``path`` again with all its weights in the side file ``location``."""
+    onnx.save_model(
+        onnx.load(str(path)),
+        str(path),
+        save_as_external_data=True,
+        all_tensors_to_one_file=True,
+        location=location,
+        size_threshold=0,
+    )

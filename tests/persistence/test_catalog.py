@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import threading
 import time
@@ -550,3 +551,20 @@ def test_a_garbled_vector_is_left_out_and_marked_for_encoding(
     assert cat.pending_ids(MK) == [ids[2]]  # the next index encodes it again
     assert cat.generation(MK) > gen and ids[2] not in cat.live_ids(MK).tolist()
     assert cat.vectors(MK, [ids[2]])[0].tolist() == []
+
+
+def test_catalog_messages_go_out_under_the_catalog_logger(
+    cat: SqlCatalog, root, paths, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The console prints logger names: the catalog's modules all log as the catalog."""
+    ids = cat.commit_batch(MK, [indexed(f"{root.path}/{i}.jpg", root.id, i) for i in range(2)])
+    with sqlite3.connect(paths.catalog) as con:
+        con.execute("UPDATE embeddings SET vector = ? WHERE photo_id = ?", (b"short", ids[1]))
+    item = indexed(f"{root.path}/nan.jpg", root.id, 7)
+    bad = dataclasses.replace(item, vector=item.vector * np.nan)
+    with caplog.at_level("WARNING"):
+        cat.commit_batch(MK, [bad])  # the batch writer's message
+        cat.vectors(MK)  # the vector reader's message
+    names = {r.name for r in caplog.records if r.name.startswith("photoalbum.persistence")}
+    assert len([r for r in caplog.records if "garbled" in r.message or "invalid" in r.message]) == 2
+    assert names == {"photoalbum.persistence.catalog"}

@@ -13,14 +13,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from photoalbum.cli import main
 from photoalbum.core.paths import Paths
 from photoalbum.core.writer_lock import WriterLock
 from photoalbum.library import Library
 from tests.stores.conftest import SERVER_TOKEN, backend_uri, require_backend
+from tests.support.cli import MODEL, CliRunner
 from tests.support.photos import SAMPLES, make_sample_photos
 
-MODEL = "random:tiny-clip"
 ROOT = Path(__file__).resolve().parents[2]
 MILVUS = ("milvus-lite", "milvus-server")
 
@@ -35,27 +34,8 @@ def photos(tmp_path: Path) -> Path:
 @pytest.fixture
 def cli(tmp_path, tiny_models_dir, capsys, monkeypatch):
     """Run the CLI in-process on a temp library; returns (rc, out, err)."""
-    library = tmp_path / "library"
     monkeypatch.setenv("PHOTOALBUM_MILVUS_TOKEN", SERVER_TOKEN)
-
-    def run(*args: str):
-        rc = main(
-            [
-                "--library",
-                str(library),
-                "--models-dir",
-                str(tiny_models_dir),
-                "--model",
-                MODEL,
-                *args,
-            ]
-        )
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    run.library = library
-    run.models = tiny_models_dir
-    return run
+    return CliRunner(tmp_path / "library", tiny_models_dir, capsys)
 
 
 @pytest.fixture

@@ -12,7 +12,9 @@ import shutil
 import tarfile
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,6 +72,30 @@ def _rewrite(src: Path, dst: Path, name: str, shape: list[int], int32: bool) -> 
 
 def make_immich_export(model: PreparedModel, dest: Path) -> Path:
     """Write model's towers in immich's layout under dest; returns dest."""
+    return write_immich_layout(
+        model,
+        dest,
+        lambda dst: _rewrite(
+            model.tower_file("text", "fp32"),
+            dst,
+            "text",
+            [1, model.manifest.text.context_length],
+            int32=True,
+        ),
+    )
+
+
+def write_immich_layout(
+    model: PreparedModel,
+    dest: Path,
+    write_text_tower: Callable[[Path], None],
+    *,
+    vision_cfg: dict[str, Any] | None = None,
+    text_cfg: dict[str, Any] | None = None,
+) -> Path:
+    """model in immich's layout under dest, the text tower written by ``write_text_tower`` (given
+    textual/model.onnx) and config.json's ``vision_cfg``/``text_cfg`` extended by the given keys;
+    returns dest."""
     m = model.manifest
     (dest / "visual").mkdir(parents=True)
     (dest / "textual").mkdir(parents=True)
@@ -81,18 +107,12 @@ def make_immich_export(model: PreparedModel, dest: Path) -> Path:
         [1, 3, s, s],
         int32=False,
     )
-    _rewrite(
-        model.tower_file("text", "fp32"),
-        dest / "textual" / "model.onnx",
-        "text",
-        [1, m.text.context_length],
-        int32=True,
-    )
+    write_text_tower(dest / "textual" / "model.onnx")
     shutil.copyfile(model.path / m.text.tokenizer_file, dest / "textual" / "tokenizer.json")
     config = {
         "embed_dim": m.dim,
-        "vision_cfg": {"image_size": s},
-        "text_cfg": {"context_length": m.text.context_length},
+        "vision_cfg": {"image_size": s} | (vision_cfg or {}),
+        "text_cfg": (text_cfg or {}) | {"context_length": m.text.context_length},
     }
     (dest / "config.json").write_text(json.dumps(config))
     pre = {

@@ -39,20 +39,27 @@ def externalize_weights(path: Path) -> Path:
     return data_file(path)
 
 
+def save_weights_aside(onnx: Any, model: Any, dst: Path, location: str) -> None:
+    """Save the loaded ONNX ``model`` at ``dst`` with its weights (tensors of at least
+    :data:`SIZE_THRESHOLD` bytes) in the side file ``location`` next to it (``onnx``: the module,
+    imported by the caller only when it writes model files)."""
+    onnx.save_model(
+        model,
+        str(dst),
+        save_as_external_data=True,
+        all_tensors_to_one_file=True,
+        location=location,
+        size_threshold=SIZE_THRESHOLD,
+        convert_attribute=False,
+    )
+
+
 def _write_external(onnx: Any, path: Path, tmp: Path, tmp_data: Path) -> None:
     """Write the model at ``path`` to ``tmp`` with its weights in ``tmp_data`` (which the graph
     names by its final name, :func:`data_file`)."""
     model = onnx.load(str(path), load_external_data=True)
     # (tmp_data exists, empty: onnx appends the weights to it.)
-    onnx.save_model(
-        model,
-        str(tmp),
-        save_as_external_data=True,
-        all_tensors_to_one_file=True,
-        location=tmp_data.name,
-        size_threshold=SIZE_THRESHOLD,
-        convert_attribute=False,
-    )
+    save_weights_aside(onnx, model, tmp, tmp_data.name)
     del model
     # The graph names its side file; point it at the final name before renaming both.
     model = onnx.load(str(tmp), load_external_data=False)
