@@ -258,5 +258,7 @@ def test_kill_9_during_album_changes_leaves_a_consistent_catalog(
         finally:
             con.close()
     again = open_catalog(paths.catalog)
-    assert all(r.count in (3, 4) for r in again.albums.albums())
+    # create and add are two changes (a transaction each): a kill between them leaves the new
+    # album empty, which is consistent; a partly added or partly removed album is not
+    assert all(r.count in (0, 3, 4) for r in again.albums.albums())
     again.close()
