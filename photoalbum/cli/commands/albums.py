@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from photoalbum.cli.libraries import open_library
@@ -14,7 +14,7 @@ from photoalbum.core.query import MAX_PHOTO_ID
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.ports import Photo
     from photoalbum.library import Library
-    from photoalbum.library.albums import AlbumInfo, AlbumPhoto
+    from photoalbum.library.albums import AlbumInfo, AlbumPhoto, LibraryAlbums
 
 
 def photo_refs(refs: Sequence[str]) -> list[int | str]:
@@ -169,19 +169,22 @@ def _export(args: argparse.Namespace, bars: Bars, lib: Library) -> int:
     return 0
 
 
-_MARKS = {
-    "favorite": ("favorite", "marked {n} photos as favourites"),
-    "unfavorite": ("unfavorite", "unmarked {n} favourites"),
-    "hide": ("hide", "hid {n} photos"),
-    "unhide": ("unhide", "showed {n} hidden photos again"),
+_Mark = Callable[["LibraryAlbums", list[int | str]], int]
+
+#: command → (the albums call it makes, what it says)
+_MARKS: dict[str, tuple[_Mark, str]] = {
+    "favorite": (lambda albums, refs: albums.favorite(refs), "marked {n} photos as favourites"),
+    "unfavorite": (lambda albums, refs: albums.unfavorite(refs), "unmarked {n} favourites"),
+    "hide": (lambda albums, refs: albums.hide(refs), "hid {n} photos"),
+    "unhide": (lambda albums, refs: albums.unhide(refs), "showed {n} hidden photos again"),
 }
 
 
 def cmd_mark(args: argparse.Namespace, bars: Bars) -> int:
     """Favourite, unfavourite, hide or unhide photos (kept in the library, never in the files)."""
-    method, text = _MARKS[args.command]
+    mark, text = _MARKS[args.command]
     with open_library(args, bars) as lib:
-        n = getattr(lib.albums, method)(photo_refs(args.photos))
+        n = mark(lib.albums, photo_refs(args.photos))
     emit(args, {"changed": n}, text.format(n=n))
     return 0
 
