@@ -17,21 +17,18 @@ from photoalbum.gui.controllers.groups import GroupsController
 from photoalbum.gui.controllers.indexing import IndexingController
 from photoalbum.gui.controllers.marks import MarksController
 from photoalbum.gui.controllers.navigation import (
-    ALBUMS,
-    FAVORITES,
-    FOLDERS,
     PAGES,
     PEOPLE,
     PHOTOS,
-    NavEntry,
-    NavigationHistory,
 )
+from photoalbum.gui.controllers.page_navigator import PageNavigator
 from photoalbum.gui.controllers.people import PeopleController
 from photoalbum.gui.controllers.photo_actions import PhotoActions
 from photoalbum.gui.controllers.search import SearchController
 from photoalbum.gui.controllers.viewer import ViewerController
-from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
 from photoalbum.gui.dialogs.about_dialog import AboutDialog
+from photoalbum.gui.dialogs.asking import ask_confirm, ask_folder
+from photoalbum.gui.dialogs.asking import ask_text as ask_text_dialog
 from photoalbum.gui.dialogs.failures_dialog import FailuresDialog
 from photoalbum.gui.dialogs.model_setup import ModelSetupPage
 from photoalbum.gui.dialogs.settings_dialog import SettingsDialog
@@ -41,6 +38,7 @@ from photoalbum.gui.errors import logs_exceptions
 from photoalbum.gui.itemmodels.folder_tree import FolderTreeModel
 from photoalbum.gui.itemmodels.group_list import GroupListModel
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
+from photoalbum.gui.menus import MenuCallbacks, build_menus
 from photoalbum.gui.preferences import (
     restore_window,
     save_model,
@@ -49,22 +47,16 @@ from photoalbum.gui.preferences import (
     settings_language,
     system_language,
 )
-from photoalbum.gui.widgets.albums_panel import AlbumsPanel
-from photoalbum.gui.widgets.date_scrubber import DateScrubber
-from photoalbum.gui.widgets.filter_bar import FilterBar, HorizontalScroller
-from photoalbum.gui.widgets.group_list import GroupChip, GroupList
+from photoalbum.gui.widgets.group_list import GroupChip
 from photoalbum.gui.widgets.index_status import IndexStatus
-from photoalbum.gui.widgets.navigation import NavigationList
+from photoalbum.gui.widgets.library_page import LibraryPage
 from photoalbum.gui.widgets.pages import (
-    EmptyResults,
     FirstRunPage,
     MessagePage,
     RandomWeightsBanner,
 )
 from photoalbum.gui.widgets.people_section import PeopleSection
-from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
 from photoalbum.gui.widgets.search_bar import SearchBar
-from photoalbum.gui.widgets.side_panel import SidePanel
 from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from photoalbum.workers.albums_worker import AlbumsWorker
 from photoalbum.workers.index_worker import IndexWorker
@@ -85,14 +77,6 @@ PAGE_LOADING, PAGE_SETUP, PAGE_FIRST_RUN, PAGE_MESSAGE, PAGE_LIBRARY = range(5)
 #: Grid cell (thumbnail box) in pixels. Thumbnails are decoded at this size off the GUI thread,
 #: so painting a cell never rescales a pixmap (smooth scaling at paint time cost ~1 ms a cell).
 CELL = 168
-#: The sort control's choices: label → the engine's ``sort``.
-SORT_CHOICES = (
-    ("Relevance", "relevance"),
-    ("Newest first", "date"),
-    ("Oldest first", "date-asc"),
-)
-#: Pages whose panel is empty: the grid takes the whole page.
-GRID_ONLY_PAGES = (PHOTOS, FAVORITES)
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -159,10 +143,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings = settings
         self.options = options
         self._open_url = open_url or QtGui.QDesktopServices.openUrl
-        self._choose_folder = choose_folder or self._ask_folder
-        self._confirm = confirm or self._ask_confirm
-        self._ask_text = ask_text or self._ask_text_dialog
-        self._choose_export_folder = choose_export_folder or self._ask_export_folder
+        add_title, export_title = "Add a folder of photos", "Export to a folder"
+        self._choose_folder = choose_folder or functools.partial(ask_folder, self, add_title)
+        self._confirm = confirm or functools.partial(ask_confirm, self)
+        self._ask_text = ask_text or functools.partial(ask_text_dialog, self)
+        self._choose_export_folder = choose_export_folder or functools.partial(
+            ask_folder, self, export_title
+        )
         self.albums_worker = albums_worker
         self.albums_controller: AlbumsController | None = None
         self.marks_controller: MarksController | None = None
@@ -273,14 +260,23 @@ class MainWindow(QtWidgets.QMainWindow):
             self.save_album_button.clicked.connect(self.albums_controller.save_results)
         else:
             self.save_album_button.hide()
+        self.navigator = PageNavigator(
+            nav=self.nav,
+            page_panels=self.page_panels,
+            panels=self.panels,
+            search_bar=self.search_bar,
+            groups=self.groups_controller,
+            search=self.search_controller,
+            albums=self.albums_controller,
+            parent=self,
+        )
         self._build_actions()
         self._connect()
-        self._enter_page(PHOTOS)
-        self.history.visit(NavEntry(PHOTOS))
+        self.navigator.open_on(PHOTOS)
         # The mouse's back / forward buttons: the grid and the list take every press they get,
         # so they are watched, not left to propagate to the window.
         for watched in (self.grid.viewport(), self.nav.viewport()):
-            watched.installEventFilter(self)
+            watched.installEventFilter(self.navigator)
         restore_window(settings, self, self.splitter)
 
     # --- construction --------------------------------------------------------------------------
@@ -316,76 +312,24 @@ class MainWindow(QtWidgets.QMainWindow):
 
         # The library: the navigation list, the chosen page's own panel (a group list, the
         # folders, …) and the results area (filters and grid) every page shares.
-        self.nav = NavigationList(self.language)
-        self.history = NavigationHistory()
-        self._restoring = False  # Back / Forward is putting an entry back: record nothing
-        self.page_panels = QtWidgets.QStackedWidget()
-        self.panels: dict[str, QtWidgets.QWidget] = {}
-        self.side_panel = SidePanel(self.folder_model)
-        self.group_lists: dict[str, GroupList] = {}
-        for kind in KINDS:
-            self.group_lists[kind] = GroupList(self.group_models[kind], kind)
-        self.people_placeholder = QtWidgets.QLabel("Looking for faces is not available.")
-        self.people_placeholder.setWordWrap(True)
-        self.people_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        for key in PAGES:
-            if key in self.group_lists:
-                panel: QtWidgets.QWidget = self.group_lists[key]
-            elif key == FOLDERS:
-                panel = self.side_panel
-            elif key == PEOPLE:
-                panel = self.people_placeholder
-            elif key == ALBUMS:
-                self.albums_panel = AlbumsPanel(
-                    self.loader, ask_text=self._ask_text, confirm=self._confirm
-                )
-                panel = self.albums_panel
-            else:
-                panel = QtWidgets.QWidget()
-            self.panels[key] = panel
-            self.page_panels.addWidget(panel)
-        self.group_chip = GroupChip()
-        right = QtWidgets.QWidget()
-        rv = QtWidgets.QVBoxLayout(right)
-        rv.setContentsMargins(6, 0, 6, 0)
-        rv.setSpacing(4)
-        self.filter_bar = FilterBar()
-        filter_scroll = HorizontalScroller(self.filter_bar)
-        filter_row = QtWidgets.QHBoxLayout()
-        filter_row.setSpacing(6)
-        filter_row.addWidget(self.group_chip)
-        filter_row.addWidget(filter_scroll, 1)
-        self.sort_combo = QtWidgets.QComboBox()
-        self.sort_combo.setToolTip("The order of search results")
-        self.sort_combo.setAccessibleName("Sort results")
-        for label, key in SORT_CHOICES:
-            self.sort_combo.addItem(label, key)
-        filter_row.addWidget(self.sort_combo)
-        self.save_album_button = QtWidgets.QToolButton()
-        self.save_album_button.setText("Save as album…")
-        self.save_album_button.setToolTip("Save the photos shown (results or a group) as an album")
-        filter_row.addWidget(self.save_album_button)
-        rv.addLayout(filter_row)
-        self.results_stack = QtWidgets.QStackedWidget()
-        self.grid = PhotoGridView(ThumbnailDelegate(CELL))
-        self.grid.setModel(self.grid_model)
-        self.empty = EmptyResults()
-        self.results_stack.addWidget(self.grid)
-        self.results_stack.addWidget(self.empty)
-        self.scrubber = DateScrubber()
-        self.scrubber.hide()
-        results_row = QtWidgets.QHBoxLayout()
-        results_row.setSpacing(2)
-        results_row.addWidget(self.results_stack, 1)
-        results_row.addWidget(self.scrubber)
-        rv.addLayout(results_row, 1)
-        self.splitter = QtWidgets.QSplitter()
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.nav)
-        self.splitter.addWidget(self.page_panels)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([150, 260, 790])
+        lib = self.library_page = LibraryPage(
+            language=self.language,
+            loader=self.loader,
+            grid_model=self.grid_model,
+            folder_model=self.folder_model,
+            group_models=self.group_models,
+            cell=CELL,
+            ask_text=self._ask_text,
+            confirm=self._confirm,
+        )
+        self.nav, self.page_panels, self.panels = lib.nav, lib.page_panels, lib.panels
+        self.side_panel, self.group_lists = lib.side_panel, lib.group_lists
+        self.people_placeholder, self.albums_panel = lib.people_placeholder, lib.albums_panel
+        self.group_chip, self.filter_bar = lib.group_chip, lib.filter_bar
+        self.sort_combo = lib.sort_combo
+        self.save_album_button, self.results_stack = lib.save_album_button, lib.results_stack
+        self.grid, self.empty, self.scrubber = lib.grid, lib.empty, lib.scrubber
+        self.splitter = lib.splitter
         self.stack.addWidget(self.splitter)
         outer.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -401,48 +345,26 @@ class MainWindow(QtWidgets.QMainWindow):
         self._show_page(PAGE_LOADING)
 
     def _build_actions(self) -> None:
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        self.add_folder_action = file_menu.addAction("&Add folder…", self.add_folder)
-        self.add_folder_action.setShortcut(QtGui.QKeySequence.StandardKey.Open)
-        self.settings_action = file_menu.addAction("&Settings…", self.open_settings)
-        self.settings_action.setShortcut(QtGui.QKeySequence.StandardKey.Preferences)
-        file_menu.addSeparator()
-        quit_action = file_menu.addAction("&Quit", self.close)
-        quit_action.setShortcut(QtGui.QKeySequence.StandardKey.Quit)
-        edit_menu = menu.addMenu("&Edit")
-        self.find_action = edit_menu.addAction("&Find", self.search_bar.focus_search)
-        self.find_action.setShortcut(QtGui.QKeySequence.StandardKey.Find)
-        self.paste_action = edit_menu.addAction("&Paste image to search", self.paste_image)
-        self.paste_action.setShortcut(QtGui.QKeySequence.StandardKey.Paste)
-        self.paste_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        view_menu = menu.addMenu("&View")
-        view_menu.addAction("Show &failures…", self.show_failures)
-        view_menu.addAction("&Index now", lambda: self.index_worker.index_now())
-        go_menu = menu.addMenu("&Go")
-        self.page_actions: dict[str, QtGui.QAction] = {}
-        for n, key in enumerate(PAGES, 1):
-            title = self.nav.item(n - 1).text()
-            action = go_menu.addAction(title, functools.partial(self.go_to, key))
-            action.setShortcut(QtGui.QKeySequence(f"Ctrl+{n}"))
-            self.page_actions[key] = action
-        go_menu.addSeparator()
-        self.back_action = go_menu.addAction("&Back", self.go_back)
-        self.back_action.setShortcuts(
-            [
-                QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Back),
-                QtGui.QKeySequence("Alt+Left"),
-            ]
+        pages = [(key, self.nav.item(n).text()) for n, key in enumerate(PAGES)]
+        do = MenuCallbacks(
+            add_folder=self.add_folder,
+            open_settings=self.open_settings,
+            quit=self.close,
+            find=self.search_bar.focus_search,
+            paste_image=self.paste_image,
+            show_failures=self.show_failures,
+            index_now=lambda: self.index_worker.index_now(),
+            go_to=self.go_to,
+            go_back=self.go_back,
+            go_forward=self.go_forward,
+            open_about=self.open_about,
         )
-        self.forward_action = go_menu.addAction("&Forward", self.go_forward)
-        self.forward_action.setShortcuts(
-            [
-                QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Forward),
-                QtGui.QKeySequence("Alt+Right"),
-            ]
-        )
-        help_menu = menu.addMenu("&Help")
-        self.about_action = help_menu.addAction("&About photoalbum", self.open_about)
+        actions = build_menus(self.menuBar(), pages, do)
+        self.add_folder_action, self.settings_action = actions.add_folder, actions.settings
+        self.find_action, self.paste_action = actions.find, actions.paste
+        self.page_actions = actions.pages
+        self.back_action, self.forward_action = actions.back, actions.forward
+        self.about_action = actions.about
 
     def _connect(self) -> None:
         iw, sw = self.index_worker, self.search_worker
@@ -460,8 +382,6 @@ class MainWindow(QtWidgets.QMainWindow):
         search.search_failed.connect(self.search_failed)
         search.message.connect(self.show_message)
         search.timeline_changed.connect(self.scrubber.set_timeline)
-        self.scrubber.row_requested.connect(self._on_scrubber_row_requested)
-        self.grid.verticalScrollBar().valueChanged.connect(self._on_grid_scrolled)
         sw.photos_loaded.connect(self.grid_model.add_photos)
         # Lambdas, not the workers' bound methods: a bound method of a worker would run queued on
         # the worker's (busy) thread; these calls must act at once from the GUI thread.
@@ -492,7 +412,7 @@ class MainWindow(QtWidgets.QMainWindow):
         for kind, group_list in self.group_lists.items():
             # A group chosen (in its list, or by a test or a link) shows its page.
             group_list.group_selected.connect(lambda _g, kind=kind: self.go_to(kind))
-        self.search_bar.search_requested.connect(self._on_search_bar_search_requested)
+        self.search_bar.search_requested.connect(self.navigator.record_search)
         if self.scenes_worker is not None:
             self.scenes_worker.failed.connect(self._on_worker_error)
 
@@ -503,59 +423,15 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def go_to(self, page: str) -> None:
         """Show a navigation page (the list, Ctrl+1…Ctrl+8); Back returns to where it was."""
-        current = self.history.current
-        if current is not None and current.page == page == self.nav.page():
-            return
-        self._enter_page(page)
-        if not self._restoring:
-            self.history.visit(NavEntry(page, self.search_bar.text()))
+        self.navigator.go_to(page)
 
     def go_back(self) -> None:
         """Back to the previous page or search (Alt+Left, the mouse's back button)."""
-        self._restore(self.history.back())
+        self.navigator.go_back()
 
     def go_forward(self) -> None:
         """Forward again after Back (Alt+Right, the mouse's forward button)."""
-        self._restore(self.history.forward())
-
-    def _restore(self, entry: NavEntry | None) -> None:
-        if entry is None:
-            return
-        self._restoring = True
-        try:
-            if entry.page != self.nav.page():
-                self._enter_page(entry.page)
-            if entry.query != self.search_bar.text():
-                self.search_bar.set_text(entry.query)
-        finally:
-            self._restoring = False
-
-    def _enter_page(self, page: str) -> None:
-        """Show ``page``'s panel and scope the results to it."""
-        self.nav.set_page(page)
-        self.page_panels.setCurrentWidget(self.panels[page])
-        self.page_panels.setVisible(page not in GRID_ONLY_PAGES)
-        group = self.groups_controller.group
-        if group is not None and group.kind != page:
-            self.groups_controller.clear_group()
-        self.search_controller.set_scope(favorites=page == FAVORITES)
-        if page != ALBUMS and self.albums_controller is not None:
-            self.albums_controller.close_album()
-
-    def _on_search_bar_search_requested(self, text: str, _images: object) -> None:
-        if not self._restoring:
-            self.history.record_search(NavEntry(self.nav.page(), text))
-
-    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
-        if event.type() == QtCore.QEvent.Type.MouseButtonPress:
-            button = event.button()  # type: ignore[attr-defined]
-            if button == Qt.MouseButton.BackButton:
-                self.go_back()
-                return True
-            if button == Qt.MouseButton.ForwardButton:
-                self.go_forward()
-                return True
-        return super().eventFilter(watched, event)
+        self.navigator.go_forward()
 
     def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.BackButton:
@@ -565,20 +441,9 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             super().mousePressEvent(event)
 
-    # --- the timeline ----------------------------------------------------------------------------
-    def _on_scrubber_row_requested(self, row: int) -> None:
-        if 0 <= row < self.grid_model.rowCount():
-            self.grid.scrollTo(
-                self.grid_model.index(row, 0), QtWidgets.QAbstractItemView.ScrollHint.PositionAtTop
-            )
-
-    def _on_grid_scrolled(self, _value: int) -> None:
-        if self.scrubber.isVisible():
-            self.scrubber.set_row(self.grid.visible_rows()[0])
-
     def jump_to_date(self, year: int, month: int = 12) -> int:
         """Scroll the timeline to the newest photo of ``month`` of ``year``; its row."""
-        return self.scrubber.jump_to(year, month)
+        return self.library_page.jump_to_date(year, month)
 
     # --- start-up and settings -----------------------------------------------------------------
     def start(self) -> None:
@@ -748,20 +613,6 @@ class MainWindow(QtWidgets.QMainWindow):
         """Show these folders, adding them to the library first (``photoalbum FOLDER``, the file
         manager's "Open with"). Waits until the library is open with a prepared model."""
         self.folders_controller.open_folders(folders)
-
-    def _ask_folder(self) -> str | None:
-        return QtWidgets.QFileDialog.getExistingDirectory(self, "Add a folder of photos") or None
-
-    def _ask_text_dialog(self, title: str, label: str, text: str) -> str | None:
-        value, ok = QtWidgets.QInputDialog.getText(self, title, label, text=text)
-        return value if ok else None
-
-    def _ask_export_folder(self) -> str | None:
-        return QtWidgets.QFileDialog.getExistingDirectory(self, "Export to a folder") or None
-
-    def _ask_confirm(self, title: str, text: str) -> bool:
-        answer = QtWidgets.QMessageBox.question(self, title, text)
-        return answer == QtWidgets.QMessageBox.StandardButton.Yes
 
     # --- photos --------------------------------------------------------------------------------
     @property
