@@ -1,1 +1,1 @@
-"""The PySide6 desktop app: composition root (app.py), main window, models, widgets, dialogs."""
+"""The PySide6 desktop app: composition root (app.py), main window, controllers, item models, widgets, dialogs."""
