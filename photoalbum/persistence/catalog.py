@@ -62,6 +62,7 @@ from photoalbum.core.ports import (
 from photoalbum.persistence.albums import SqlAlbums, mark_conditions
 from photoalbum.persistence.database import MIGRATIONS, Database, Migration, open_database
 from photoalbum.persistence.pass_state import SqlPassState
+from photoalbum.persistence.places_store import SqlPlaceStore
 from photoalbum.persistence.removed_schema import RemovedFileRow
 from photoalbum.persistence.schema import (
     EmbeddingRow,
@@ -151,6 +152,11 @@ class SqlCatalog:
     def text_store(self) -> SqlTextStore:
         """Text read in photos (core's ``TextStore``)."""
         return SqlTextStore(self._db)
+
+    @property
+    def places(self) -> SqlPlaceStore:
+        """Photos' places (core's ``PlaceStore``)."""
+        return SqlPlaceStore(self._db)
 
     @property
     def albums(self) -> SqlAlbums:
@@ -617,10 +623,12 @@ class SqlCatalog:
     def keyword_texts(self, model_key: str) -> tuple[np.ndarray, list[str], list[str]]:
         """(ids, name text, text read in the photo) of every live photo, in id order, for the
         in-memory keyword index (names: case-folded folder/file name + camera; read text: the
-        text pass's normalised lines, "" when none)."""
+        text pass's normalised lines and the names of the photo's place — strong evidence —,
+        "" when none)."""
         sql = (
-            f"SELECT p.id, p.search_text, t.text FROM {_LIVE_SQL} "
-            "LEFT JOIN photo_text t ON t.photo_id = p.id ORDER BY p.id"
+            f"SELECT p.id, p.search_text, coalesce(t.text, '') || coalesce(char(10) || pl.names, '')"
+            f" FROM {_LIVE_SQL} LEFT JOIN photo_text t ON t.photo_id = p.id"
+            " LEFT JOIN photo_places pl ON pl.photo_id = p.id ORDER BY p.id"
         )
         with self._db.transaction() as c:
             rows = _raw(c).execute(sql, (model_key,)).fetchall()

@@ -8,5 +8,17 @@ from photoalbum.core.places.gazetteer import (
     fold,
     valid_position,
 )
+from photoalbum.core.places.places_pass import PlacesPass
+from photoalbum.core.places.ports import PlaceStore, StoredPlace
 
-__all__ = ["City", "Gazetteer", "LazyGazetteer", "Place", "fold", "valid_position"]
+__all__ = [
+    "City",
+    "Gazetteer",
+    "LazyGazetteer",
+    "Place",
+    "PlaceStore",
+    "PlacesPass",
+    "StoredPlace",
+    "fold",
+    "valid_position",
+]
