@@ -38,6 +38,7 @@ from photoalbum.library.passes import LibraryPasses, PassBuilders
 from photoalbum.library.people import LibraryPeople
 from photoalbum.library.search import LibrarySearch
 from photoalbum.library.status import LibraryStatus
+from photoalbum.library.understanding import LibraryUnderstanding
 from photoalbum.library.vectors import STORE_SETTING, LibraryVectors, StoreInfo
 from photoalbum.persistence import open_catalog
 from photoalbum.stores.uri import StoreTarget, parse_store_uri
@@ -148,6 +149,9 @@ class Library:
             model_key=lambda: self.model_key,
             people=self.people,
             require_vectors=self._require_vectors,
+            understanding=LibraryUnderstanding(
+                self.catalog, self.passes.gazetteer, self.people, lambda: self.model_key
+            ),
         )
 
     # --- lifetime ------------------------------------------------------------------------------
@@ -425,11 +429,15 @@ class Library:
         cutoff: bool = True,
         exclude_ids: Sequence[int] = (),
         sort: str = "relevance",
+        literal: bool = False,
     ) -> SearchResult:
         """Search the library, person terms included; hidden photos left out unless
         ``flt.include_hidden``; ``sort`` "relevance" | "date" | "date-asc" orders the photos the
-        cut-off kept (see :meth:`LibrarySearch.search`)."""
-        return self.finder.search(query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids, sort=sort)
+        cut-off kept; dates, places and people in the text are read as filters unless
+        ``literal`` (see :meth:`LibrarySearch.search`)."""
+        return self.finder.search(
+            query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids, sort=sort, literal=literal
+        )
 
     def text_lines(self, photo_id: int) -> list[TextLine]:
         """The text read in a photo (lines with boxes relative to the photo), for the viewer."""

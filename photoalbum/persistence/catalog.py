@@ -635,6 +635,15 @@ class SqlCatalog:
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         return ids, [r[1] or "" for r in rows], [r[2] or "" for r in rows]
 
+    def live_shot_times(self, model_key: str) -> np.ndarray:
+        """Every live photo's date (``shot_at``: the one date rule), sorted, as datetime64[s]
+        (query understanding asks whether a date range holds any photo)."""
+        sql = f"SELECT p.shot_at FROM {_LIVE_SQL} WHERE p.shot_at IS NOT NULL ORDER BY p.shot_at"
+        with self._db.transaction() as c:
+            rows = _raw(c).execute(sql, (model_key,)).fetchall()
+        # SQLite keeps "YYYY-MM-DD HH:MM:SS[.ffffff]": the first 19 characters, ISO-joined.
+        return np.asarray([str(r[0])[:19].replace(" ", "T") for r in rows], dtype="datetime64[s]")
+
     def keyword_revision(self) -> int:
         """A counter bumped (by triggers) whenever a photo's name text or read text changes."""
         with self._db.transaction() as c:
