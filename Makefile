@@ -26,15 +26,19 @@ venv: $(VENV)/.installed
 run: venv
 	$(VENV)/bin/photoalbum $(if $(LIBRARY),--library $(LIBRARY)) $(if $(MODEL),--model $(MODEL))
 
-## Lint, layer contracts and the whole test suite (what CI runs).
+## Lint, format check, layer contracts, type check and the whole test suite (what CI runs).
 test: venv
 	$(VENV)/bin/ruff check photoalbum tests bench
+	$(VENV)/bin/ruff format --check photoalbum tests bench
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check photoalbum tests bench
+	$(VENV)/bin/ruff format --check photoalbum tests bench
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 ## Benchmarks (not part of `make test`): ratios measured side by side in one run.
 bench: venv

@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from photoalbum.gui.app import GIL_SWITCH_INTERVAL
     except ImportError:  # an older checkout, for a before/after comparison: Python's default
-        GIL_SWITCH_INTERVAL = 0.005  # noqa: N806
+        GIL_SWITCH_INTERVAL = 0.005
     from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
     from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
     from photoalbum.gui.main_window import CELL

@@ -55,7 +55,7 @@ def load_sources(names: Sequence[str] = SOURCES) -> list[tuple[str, Image.Image]
             continue
         try:
             array = np.asarray(loader())
-        except Exception:  # noqa: BLE001 - some samples need a download: skip them offline
+        except Exception:  # some samples need a download: skip them offline
             logger.debug("sample %s unavailable", name, exc_info=True)
             continue
         loaded.append((name, Image.fromarray(_to_uint8(array)).convert("RGB")))

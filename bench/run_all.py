@@ -110,7 +110,7 @@ def _machine() -> dict:
     for mod in ("numpy", "onnxruntime", "hnswlib", "torch", "open_clip", "PIL"):
         try:
             versions[mod] = str(getattr(__import__(mod), "__version__", "?"))
-        except Exception:  # noqa: BLE001 - a missing optional package is just not reported
+        except Exception:  # a missing optional package is just not reported
             versions[mod] = None
     return {
         "python": platform.python_version(),
@@ -151,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.info("== bench %s (load average %s)", name, load0)
         try:
             res = RUNNERS[name](args)
-        except Exception as exc:  # noqa: BLE001 - one broken bench must not hide the others
+        except Exception as exc:  # one broken bench must not hide the others
             failed = True
             logger.error("bench %s failed: %s", name, exc)
             res = {

@@ -1072,7 +1072,7 @@ def cmd_people(args: argparse.Namespace, bars: _Bars) -> int:
         return _people_action(args, bars, lib)
 
 
-def _people_action(args: argparse.Namespace, bars: _Bars, lib: Library) -> int:  # noqa: PLR0911
+def _people_action(args: argparse.Namespace, bars: _Bars, lib: Library) -> int:
     action = args.people_command
     if action == "scan":
 

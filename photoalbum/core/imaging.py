@@ -223,7 +223,7 @@ def _open(fp: IO[bytes], fmt: str) -> Image.Image:
             continue
         factory = entry[0]
         fp.seek(0)
-        return factory(fp, None)
+        return factory(fp, "")  # a stream has no file name ("" is what ImageFile stores for None)
     raise PhotoDecodeError(f"unsupported format ({fmt.upper()} support not installed)")
 
 
@@ -302,7 +302,7 @@ def _flatten(im: Image.Image) -> Image.Image:
 def _read_exif(im: Image.Image) -> Image.Exif | None:
     try:
         return im.getexif()
-    except Exception:  # noqa: BLE001 - corrupt EXIF must not cost the photo
+    except Exception:  # corrupt EXIF must not cost the photo
         logger.debug("unreadable EXIF", exc_info=True)
         return None
 
@@ -313,7 +313,7 @@ def _orientation(exif: Image.Exif | None) -> int:
     try:
         value = exif.get(_ORIENTATION, 1)
         return value if isinstance(value, int) and value in _TRANSPOSE else 1
-    except Exception:  # noqa: BLE001
+    except Exception:
         return 1
 
 
@@ -341,7 +341,7 @@ def _exif_fields(exif: Image.Exif | None) -> dict[str, Any]:
         fields["camera_make"] = _clean_text(exif.get(_MAKE))
         fields["camera_model"] = _clean_text(exif.get(_MODEL))
         fields["gps_lat"], fields["gps_lon"] = _gps(_ifd(exif, _GPS_IFD))
-    except Exception:  # noqa: BLE001 - corrupt EXIF must not cost the photo
+    except Exception:  # corrupt EXIF must not cost the photo
         logger.debug("malformed EXIF", exc_info=True)
         fields = {k: v for k, v in fields.items() if v is not None}
     return fields
@@ -350,7 +350,7 @@ def _exif_fields(exif: Image.Exif | None) -> dict[str, Any]:
 def _ifd(exif: Image.Exif, tag: int) -> dict[int, Any]:
     try:
         return dict(exif.get_ifd(tag))
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.debug("unreadable EXIF IFD 0x%04x", tag, exc_info=True)
         return {}
 

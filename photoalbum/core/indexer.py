@@ -521,7 +521,8 @@ class Indexer:
 
     def _commit(self, batch: list[_Decoded], report: IndexReport) -> None:
         ok = [d for d in batch if d.tensor is not None]
-        vectors = self.encoder.encode_images(np.stack([d.tensor for d in ok])) if ok else None
+        tensors = [d.tensor for d in ok if d.tensor is not None]  # the same, typed as arrays
+        vectors = self.encoder.encode_images(np.stack(tensors)) if ok else None
         items: list[BatchItem] = []
         for d in batch:
             w = d.work

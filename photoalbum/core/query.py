@@ -33,6 +33,10 @@ _PERSON = re.compile(r"^(?:person|people|人物)[:：](.+)$", re.IGNORECASE | re
 ESCAPE = "\x00"
 
 
+#: A term's cache identity: (text, image path, image digest, photo id, person).
+TermKey = tuple[str | None, str | None, str | None, int | None, str | None]
+
+
 @dataclass(frozen=True)
 class Term:
     """One query term. ``weight`` < 0 means a negative term."""
@@ -60,7 +64,7 @@ class Term:
         """True for a person term (photos showing someone)."""
         return self.person is not None
 
-    def key(self) -> tuple:
+    def key(self) -> TermKey:
         """A hashable identity for caching the term's vector."""
         import hashlib
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -35,7 +36,7 @@ from photoalbum.core.ports import (
     TextEncoder,
     VectorStore,
 )
-from photoalbum.core.query import Query, Term, require_positive
+from photoalbum.core.query import Query, Term, TermKey, require_positive
 from photoalbum.core.query_understanding import Understood
 from photoalbum.core.text.keyword_index import KeywordIndex
 
@@ -78,12 +79,16 @@ class SearchResult:
     understood: Understood | None = None  # how the query's text was read (dates, places …)
 
 
-class _LRU(OrderedDict):
+_K = TypeVar("_K", bound=Hashable)
+_V = TypeVar("_V")
+
+
+class _LRU(OrderedDict[_K, _V]):
     def __init__(self, size: int) -> None:
         super().__init__()
         self.size = size
 
-    def get_or(self, key, make):  # type: ignore[no-untyped-def]
+    def get_or(self, key: _K, make: Callable[[], _V]) -> _V:
         if key in self:
             self.move_to_end(key)
             return self[key]
@@ -138,8 +143,8 @@ class Searcher:
         self.templates = tuple(templates)
         self.background_size = background_size
         self._rng_seed = seed
-        self._vectors: _LRU = _LRU(256)
-        self._results: _LRU = _LRU(64)
+        self._vectors: _LRU[TermKey, tuple[np.ndarray, np.ndarray]] = _LRU(256)
+        self._results: _LRU[Hashable, SearchResult] = _LRU(64)
         self._background: tuple[int, np.ndarray] | None = None
         self._keywords: tuple[tuple[int, int], KeywordIndex] | None = None
 

@@ -107,7 +107,7 @@ class HnswStore:
         *,
         path: Path | None = None,
         capacity_hint: int = 1024,
-        M: int = DEFAULT_M,  # noqa: N803 - hnswlib's name
+        M: int = DEFAULT_M,  # hnswlib's name
         ef_construction: int = DEFAULT_EF_CONSTRUCTION,
         threads: int | None = None,
         exact_min: int = EXACT_MIN,
@@ -144,7 +144,7 @@ class HnswStore:
         dim: int,
         *,
         capacity_hint: int = 1024,
-        M: int = DEFAULT_M,  # noqa: N803
+        M: int = DEFAULT_M,
         ef_construction: int = DEFAULT_EF_CONSTRUCTION,
         threads: int | None = None,
     ) -> HnswStore:

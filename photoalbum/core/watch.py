@@ -16,6 +16,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 from photoalbum.core.errors import LibraryLockedError
 from photoalbum.core.indexer import IndexReport
@@ -74,7 +75,7 @@ class FolderWatcher:
         self._dirty = threading.Event()
         self._last_event = 0.0
         self._stop = threading.Event()
-        self._observer: Observer | None = None  # type: ignore[valid-type]
+        self._observer: BaseObserver | None = None
         self._watched: set[str] = set()
 
     def _notify(self) -> None:

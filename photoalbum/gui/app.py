@@ -237,6 +237,8 @@ def run(args: Any) -> int:
     log_file = setup_logging(logging.WARNING if verbose == 0 else logging.INFO)
     QtCore.qInstallMessageHandler(_qt_message_handler)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    if not isinstance(app, QtWidgets.QApplication):  # instance() is typed as QCoreApplication
+        raise TypeError(f"the GUI needs a QApplication, not the running {type(app).__name__}")
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName("photoalbum")

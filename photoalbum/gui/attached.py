@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
-
-F = TypeVar("F", bound=Callable[..., Any])
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 
-def while_attached(fn: F) -> F:
+class Detachable(Protocol):
+    """An object whose slots stop acting once ``detached`` is set."""
+
+    detached: bool
+
+
+S = TypeVar("S", bound=Detachable)
+P = ParamSpec("P")
+
+
+def while_attached(fn: Callable[Concatenate[S, P], None]) -> Callable[Concatenate[S, P], None]:
     """Decorate a method of an object with a ``detached`` flag: once it is set, the method does
     nothing (at shutdown, signals queued before the workers stopped may still arrive)."""
 
     @functools.wraps(fn)
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: S, /, *args: P.args, **kwargs: P.kwargs) -> None:
         if self.detached:
-            return None
-        return fn(self, *args, **kwargs)
+            return
+        fn(self, *args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper

@@ -123,6 +123,7 @@ def _png_bytes(image: object) -> bytes:
         return b""
     buffer = QtCore.QBuffer()
     buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    # PySide6 types the format as bytes, yet refuses bytes at run time and takes only a str.
+    image.save(buffer, "PNG")  # type: ignore[call-overload]
     buffer.close()
     return bytes(buffer.data().data())

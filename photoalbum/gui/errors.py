@@ -9,31 +9,32 @@ import threading
 import traceback
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from photoalbum.core.errors import KnownError
 from photoalbum.qt import QtCore, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def logs_exceptions(fn: F) -> F:
+def logs_exceptions(fn: Callable[P, R]) -> Callable[P, R]:
     """Decorate a slot so an exception in it is logged with the slot's name, then re-raised.
 
     Re-raising hands it to the exception hook (a dialog in the app, a failure in tests).
     """
 
     @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return fn(*args, **kwargs)
         except Exception:
             logging.getLogger(fn.__module__).exception("error in %s", fn.__qualname__)
             raise
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 class ExceptionHook(QtCore.QObject):

@@ -377,7 +377,7 @@ class MainWindow(QtWidgets.QMainWindow):
         """Persist window geometry and splitter state."""
         save_window(self.settings, self, self.splitter)
 
-    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         self.save_settings()
         self.viewer_controller.close()
         super().closeEvent(event)
@@ -564,14 +564,14 @@ class MainWindow(QtWidgets.QMainWindow):
         return dialog
 
     # --- drag and drop -------------------------------------------------------------------------
-    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
         if has_image_content(event.mimeData()) and self.current_page() == PAGE_LIBRARY:
             event.acceptProposedAction()
 
-    def dragMoveEvent(self, event: QtGui.QDragMoveEvent) -> None:  # noqa: N802
+    def dragMoveEvent(self, event: QtGui.QDragMoveEvent) -> None:
         if has_image_content(event.mimeData()) and self.current_page() == PAGE_LIBRARY:
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QtGui.QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:
         if self.search_bar.add_images_from_mime(event.mimeData()):
             event.acceptProposedAction()

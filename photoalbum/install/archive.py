@@ -8,12 +8,14 @@ a cap on the total unpacked size; the archive's own root entry (``.``) is allowe
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
 import stat
 import tarfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
@@ -92,14 +94,14 @@ def extract_archive(archive: Path, dest: Path, max_bytes: int = MAX_UNPACKED_BYT
                 trust.check_total(archive, (size for _, _, size, _ in plan), max_bytes)
                 dest.mkdir(parents=True)
                 for info, rel, _size, is_dir in plan:
-                    _write(dest, rel, is_dir, lambda i=info: zf.open(i))
+                    _write(dest, rel, is_dir, functools.partial(zf.open, info))
         else:
             with tarfile.open(archive, "r:*") as tf:
                 plan = _tar_plan(tf)
                 trust.check_total(archive, (size for _, _, size, _ in plan), max_bytes)
                 dest.mkdir(parents=True)
                 for member, rel, _size, is_dir in plan:
-                    _write(dest, rel, is_dir, lambda m=member: tf.extractfile(m))
+                    _write(dest, rel, is_dir, functools.partial(tf.extractfile, member))
     except BaseException as exc:
         shutil.rmtree(dest, ignore_errors=True)  # never leave a half-extracted folder
         if isinstance(exc, (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError)):
@@ -109,7 +111,9 @@ def extract_archive(archive: Path, dest: Path, max_bytes: int = MAX_UNPACKED_BYT
     return dest
 
 
-def _write(dest: Path, rel: PurePosixPath, is_dir: bool, opener) -> None:  # type: ignore[no-untyped-def]
+def _write(
+    dest: Path, rel: PurePosixPath, is_dir: bool, opener: Callable[[], IO[bytes] | None]
+) -> None:
     target = dest.joinpath(*rel.parts)
     # Belt and braces: the resolved target must stay inside dest.
     if os.path.commonpath([dest.resolve(), target.resolve()]) != str(dest.resolve()):

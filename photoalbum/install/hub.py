@@ -256,7 +256,7 @@ def _progress_bar(stage: str, report: ProgressFn) -> type:
     """A silent tqdm class for huggingface_hub that forwards byte counts to report."""
     from tqdm import tqdm
 
-    class _Forward(tqdm):  # type: ignore[misc]
+    class _Forward(tqdm):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             self._total = int(kwargs.get("total") or 0)
             self._done = int(kwargs.get("initial") or 0)

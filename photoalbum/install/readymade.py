@@ -26,7 +26,13 @@ import numpy as np
 
 from photoalbum.core.errors import ModelNotAvailableError
 from photoalbum.core.models import onnx_files
-from photoalbum.core.models.manifest import ImageConfig, Manifest, TextConfig, TowerInfo
+from photoalbum.core.models.manifest import (
+    ImageConfig,
+    Manifest,
+    TextConfig,
+    TowerInfo,
+    rgb_triple,
+)
 from photoalbum.core.models.registry import ModelSpec
 from photoalbum.core.models.spm_tokenizer import write_copy
 from photoalbum.core.models.tokenizer import clean_text
@@ -92,11 +98,13 @@ def image_config(root: Path, config: dict[str, Any], warnings: list[str]) -> Ima
         if len(size) != 2 or size[0] != size[1]:
             raise ModelNotAvailableError(f"non-square image input {size} is not supported")
         size = size[0]
+    if size is None:
+        raise ModelNotAvailableError("unusable preprocessing constants (no image size given)")
     try:
         return ImageConfig(
             input_size=int(size),
-            mean=tuple(float(x) for x in pre.get("mean", OPENAI_MEAN)),  # type: ignore[arg-type]
-            std=tuple(float(x) for x in pre.get("std", OPENAI_STD)),  # type: ignore[arg-type]
+            mean=rgb_triple(pre.get("mean", OPENAI_MEAN)),
+            std=rgb_triple(pre.get("std", OPENAI_STD)),
             interpolation=str(pre.get("interpolation", "bicubic")),
             resize_mode=str(pre.get("resize_mode", "shortest")),
         )
@@ -266,7 +274,7 @@ def _runtime_runs_opset(opset: int) -> bool:
     try:  # the oldest IR version that carries the opset: the newest one may be too new for ORT
         probe.ir_version = helper.find_min_ir_version_for([helper.make_opsetid("", opset)])
         onnxruntime.InferenceSession(probe.SerializeToString(), providers=["CPUExecutionProvider"])
-    except Exception:  # noqa: BLE001 - any refusal means it cannot run that opset
+    except Exception:  # any refusal means it cannot run that opset
         return False
     return True
 

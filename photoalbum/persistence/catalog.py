@@ -19,14 +19,16 @@ import json
 import logging
 import math
 import os
+import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 from sqlalchemy import (
     Connection,
+    CursorResult,
     LargeBinary,
     Row,
     and_,
@@ -60,7 +62,13 @@ from photoalbum.core.ports import (
     StatusCounts,
 )
 from photoalbum.persistence.albums import SqlAlbums, mark_conditions
-from photoalbum.persistence.database import MIGRATIONS, Database, Migration, open_database
+from photoalbum.persistence.database import (
+    MIGRATIONS,
+    Database,
+    Migration,
+    open_database,
+    sqlite_connection,
+)
 from photoalbum.persistence.pass_state import SqlPassState
 from photoalbum.persistence.places_store import SqlPlaceStore
 from photoalbum.persistence.removed_schema import RemovedFileRow
@@ -196,9 +204,7 @@ class SqlCatalog:
                     if root.path != path:
                         logger.info("%s is inside the library folder %s already", path, root.path)
                     return root
-            new_id = c.execute(
-                insert(R).values(path=path, added_at=datetime.now())
-            ).inserted_primary_key[0]
+            new_id = _inserted_id(c.execute(insert(R).values(path=path, added_at=datetime.now())))
             inner = [r for r in existing if _is_under(r.path, path)]
             if inner:
                 inner_ids = [r.id for r in inner]
@@ -290,13 +296,13 @@ class SqlCatalog:
             )
         status = _STATUS
         known = {
-            (r[0] if type(r[0]) is str else path_value(r[0])):  # noqa: E721 - exact type
+            (r[0] if type(r[0]) is str else path_value(r[0])):  # exact type
             KnownFile(r[1], r[2], r[3], status[r[4]], r[5])
             for r in rows
         }
         for r in removed:  # files the user removed: a scan skips them (no photo row, id 0)
             known.setdefault(
-                r[0] if type(r[0]) is str else path_value(r[0]),  # noqa: E721 - exact type
+                r[0] if type(r[0]) is str else path_value(r[0]),  # exact type
                 KnownFile(0, r[1], r[2], PhotoStatus.REMOVED, r[3]),
             )
         return known
@@ -658,7 +664,9 @@ class SqlCatalog:
         vector for the model; ``pending`` those still to encode for it.
         """
         with self._db.transaction() as c:
-            by = dict(c.execute(select(P.c.status, func.count()).group_by(P.c.status)).all())
+            by: dict[str, int] = dict(
+                c.execute(select(P.c.status, func.count()).group_by(P.c.status)).all()
+            )
             if model_key:
                 live = c.exec_driver_sql(
                     f"SELECT COUNT(*) FROM {_LIVE_SQL}", (model_key,)
@@ -741,7 +749,7 @@ class _Batch:
 
     def _write(self, row: Row[Any] | None, values: dict[str, Any]) -> int:
         if row is None:
-            return int(self.c.execute(insert(P).values(**values)).inserted_primary_key[0])
+            return _inserted_id(self.c.execute(insert(P).values(**values)))
         self.c.execute(update(P).where(P.c.id == row.id).values(**values))
         return int(row.id)
 
@@ -883,9 +891,9 @@ class _Batch:
 
 
 # --- helpers -------------------------------------------------------------------------------------
-def _raw(c: Connection) -> Any:
+def _raw(c: Connection) -> sqlite3.Cursor:
     """A driver cursor on the transaction's connection (no per-row SQLAlchemy objects)."""
-    return c.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    return sqlite_connection(c.connection.driver_connection).cursor()
 
 
 def _bump(c: Connection, model_key: str) -> int:
@@ -924,6 +932,14 @@ def _photo_row(c: Connection, photo_id: int) -> Row[Any] | None:
     return c.execute(select(P).where(P.c.id == int(photo_id))).first()
 
 
+def _inserted_id(result: CursorResult[Any]) -> int:
+    """The id of the row a single-row INSERT made."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise BugError("INSERT reported no primary key")
+    return int(key[0])
+
+
 def _root_path(c: Connection, root_id: int) -> str:
     return c.execute(select(R.c.path).where(R.c.id == root_id)).scalar() or ""
 
@@ -953,6 +969,10 @@ def _json_values(values: list[str]) -> Any:
     return select(text("value")).select_from(func.json_each(json.dumps(values))).scalar_subquery()
 
 
+@overload
+def _clean(s: str) -> str: ...
+@overload
+def _clean(s: None) -> None: ...
 def _clean(s: str | None) -> str | None:
     """Text SQLite can store: no NULs, no lone surrogates (file-name bytes become U+FFFD)."""
     if s is None:
@@ -1035,7 +1055,7 @@ def _folder_prefix(folder: str) -> bytes:
     """``folder`` + separator as file-system bytes (compared with the path's leading bytes)."""
     stripped = str(folder).rstrip("/" + os.sep)
     raw = path_param(stripped + os.sep)
-    return raw if isinstance(raw, bytes) else raw.encode("utf-8")  # type: ignore[union-attr]
+    return raw if isinstance(raw, bytes) else raw.encode("utf-8")
 
 
 def _photo(r: Row[Any]) -> Photo:

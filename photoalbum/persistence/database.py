@@ -272,6 +272,13 @@ def backup_path(path: Path, version: int) -> Path:
     return candidate
 
 
+def sqlite_connection(driver_connection: object) -> sqlite3.Connection:
+    """The sqlite3 connection under a SQLAlchemy one (the catalog's engine uses no other driver)."""
+    if not isinstance(driver_connection, sqlite3.Connection):
+        raise BugError(f"the catalog's driver connection is a {type(driver_connection).__name__}")
+    return driver_connection
+
+
 def backup(db: Database, version: int) -> Path:
     """Copy the catalog next to itself with SQLite's online backup (consistent under WAL)."""
     target = backup_path(db.path, version)
@@ -279,7 +286,7 @@ def backup(db: Database, version: int) -> Path:
     try:
         dst = sqlite3.connect(str(target))
         try:
-            raw.driver_connection.backup(dst)  # type: ignore[union-attr]
+            sqlite_connection(raw.driver_connection).backup(dst)
         finally:
             dst.close()
     except (sqlite3.Error, OSError) as exc:

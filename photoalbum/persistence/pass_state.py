@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Row, text
 
 from photoalbum.core.passes.ports import PassCounts, PassOutcome, PassTodo
 from photoalbum.persistence.database import Database
@@ -91,7 +92,7 @@ class SqlPassState:
         params = {"n": name, "v": int(version)}
         with self._db.transaction() as c:
             total, done, failed = c.execute(text(sql), params).one()
-            rows = []
+            rows: Sequence[Row[Any, Any]] = []  # (path, reason)
             if failures > 0:
                 rows = c.execute(
                     text(

@@ -112,7 +112,8 @@ class SqlPlaceStore:
                 regions.append(value)
             elif kind == "n":
                 countries.append(value)
-        conds, args = [], []
+        conds: list[str] = []
+        args: list[int | str] = []
         if towns:
             marks = ",".join("?" * len(towns))
             conds.append(f"town_id IN ({marks}) OR city_id IN ({marks})")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import ClassVar, overload
 
 from sqlalchemy import (
     CheckConstraint,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Table,
     Text,
     event,
     text,
@@ -51,6 +53,10 @@ class FsPath(TypeDecorator[str]):
         return path_value(value)
 
 
+@overload
+def path_param(value: str) -> str | bytes: ...
+@overload
+def path_param(value: None) -> None: ...
 def path_param(value: str | None) -> str | bytes | None:
     """What a path binds as: the str itself, or its file-system bytes if it isn't valid UTF-8."""
     if value is None:
@@ -62,6 +68,10 @@ def path_param(value: str | None) -> str | bytes | None:
     return value
 
 
+@overload
+def path_value(value: str | bytes) -> str: ...
+@overload
+def path_value(value: None) -> None: ...
 def path_value(value: str | bytes | None) -> str | None:
     """The path a stored value stands for (inverse of :func:`path_param`)."""
     if isinstance(value, bytes | bytearray | memoryview):
@@ -71,6 +81,10 @@ def path_value(value: str | bytes | None) -> str | None:
 
 class Base(DeclarativeBase):
     """Declarative base of the catalog's models."""
+
+    # Every model here maps one Table; SQLAlchemy types ``__table__`` as the wider FromClause,
+    # which insert/update/delete do not take.
+    __table__: ClassVar[Table]
 
 
 class Meta(Base):

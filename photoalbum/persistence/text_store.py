@@ -45,7 +45,8 @@ class SqlTextStore:
             return []
         out = []
         for t, score, box in json.loads(raw):
-            out.append(TextLine(str(t), float(score), tuple(tuple(pt) for pt in box)))  # type: ignore[arg-type]
+            pts = [(float(x), float(y)) for x, y in box]
+            out.append(TextLine(str(t), float(score), (pts[0], pts[1], pts[2], pts[3])))
         return out
 
 

@@ -19,6 +19,7 @@ from torch import nn
 
 from photoalbum.core.errors import BugError, ModelNotAvailableError, OfflineError, UserError
 from photoalbum.core.models.registry import TINY_ARCHS, ModelSpec
+from photoalbum.core.quiet_logging import quiet_root_logging
 
 logger = logging.getLogger(__name__)
 
@@ -80,11 +81,17 @@ def register_configs() -> None:
         open_clip.add_model_config(CONFIG_DIR)
 
 
+#: An open_clip CLIP or CustomTextCLIP. open_clip ships no type information, and nn.Module's
+#: attribute lookup would type each of its parts as ``Tensor | Module``: its parts are used as
+#: open_clip documents them, untyped.
+ClipModel = Any
+
+
 @dataclass
 class BuiltModel:
     """An open_clip model ready for export, with what the manifest needs to know about it."""
 
-    model: nn.Module
+    model: ClipModel
     arch: str
     model_cfg: dict[str, Any]
     preprocess: dict[str, Any]  # open_clip's preprocess cfg: size, mean, std, interpolation...
@@ -160,6 +167,8 @@ def build_model(
             text_cfg["hf_model_name"] = hf_dir
             text_cfg["hf_model_pretrained"] = False
             kwargs["text_cfg"] = text_cfg
+        # open_clip warns "No pretrained weights loaded" on the root logger: we say it
+        # ourselves, louder and once.
         with warnings.catch_warnings(), quiet_root_logging():
             warnings.simplefilter("ignore")
             model = open_clip.create_model(
@@ -226,32 +235,6 @@ def _maybe_hf_dir(
         yield d
 
 
-class _BelowFilter(logging.Filter):
-    def __init__(self, level: int) -> None:
-        super().__init__()
-        self.level = level
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= self.level
-
-
-@contextmanager
-def quiet_root_logging(level: int = logging.ERROR) -> Iterator[None]:
-    """Drop records below level that libraries log straight on the root logger.
-
-    open_clip warns "No pretrained weights loaded" there (we say it ourselves, louder and
-    once) and onnxruntime.quantization logs every tensor at INFO. A filter on the root logger
-    sees only records created by the root logger itself, so named loggers are unaffected.
-    """
-    flt = _BelowFilter(level)
-    root = logging.getLogger()
-    root.addFilter(flt)
-    try:
-        yield
-    finally:
-        root.removeFilter(flt)
-
-
 def _preprocess_cfg(spec: ModelSpec) -> dict[str, Any]:
     """open_clip's inference preprocessing for spec (the pretrained tag's, else defaults)."""
     from open_clip.transform import PreprocessCfg
@@ -270,7 +253,7 @@ def _preprocess_cfg(spec: ModelSpec) -> dict[str, Any]:
     return base
 
 
-def _clip_text_parts(model: nn.Module) -> dict[str, Any]:
+def _clip_text_parts(model: ClipModel) -> dict[str, Any]:
     """The pieces of an open_clip text transformer, whether on CLIP itself or ``model.text``."""
     src = getattr(model, "text", None) or model
     return {
@@ -293,9 +276,9 @@ def _clip_text_parts(model: nn.Module) -> dict[str, Any]:
 class ImageTower(nn.Module):
     """pixel_values (n, 3, S, S) → unnormalised image embeddings (n, dim)."""
 
-    def __init__(self, model: nn.Module) -> None:
+    def __init__(self, model: ClipModel) -> None:
         super().__init__()
-        self.visual = model.visual
+        self.visual: nn.Module = model.visual
 
     def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
         return self.visual(pixel_values)
@@ -309,14 +292,16 @@ class CausalTextTower(nn.Module):
     vector for the padded query while computing only the query's real length.
     """
 
-    def __init__(self, model: nn.Module) -> None:
+    attn_mask: torch.Tensor  # a buffer, registered in __init__
+
+    def __init__(self, model: ClipModel) -> None:
         super().__init__()
         p = _clip_text_parts(model)
-        self.token_embedding = p["token_embedding"]
-        self.positional_embedding = p["positional_embedding"]
-        self.transformer = p["transformer"]
-        self.ln_final = p["ln_final"]
-        self.text_projection = p["text_projection"]
+        self.token_embedding: nn.Module = p["token_embedding"]
+        self.positional_embedding: torch.Tensor = p["positional_embedding"]
+        self.transformer: nn.Module = p["transformer"]
+        self.ln_final: nn.Module = p["ln_final"]
+        self.text_projection: torch.Tensor | nn.Module | None = p["text_projection"]
         self.register_buffer("attn_mask", p["attn_mask"].clone(), persistent=False)
         self.pool_type = p["pool_type"]
         self.eos_id = p["eos_id"]
@@ -342,9 +327,9 @@ class CausalTextTower(nn.Module):
 class PaddedTextTower(nn.Module):
     """Bidirectional / last-token towers (e.g. SigLIP): input_ids must be padded to context."""
 
-    def __init__(self, model: nn.Module) -> None:
+    def __init__(self, model: ClipModel) -> None:
         super().__init__()
-        self.model = model
+        self.model: ClipModel = model
 
     def forward(self, input_ids: torch.Tensor) -> torch.Tensor:
         return self.model.encode_text(input_ids)
@@ -353,9 +338,9 @@ class PaddedTextTower(nn.Module):
 class HFTextTower(nn.Module):
     """(input_ids, attention_mask) (n, L) → masked-mean-pooled, projected embeddings."""
 
-    def __init__(self, model: nn.Module) -> None:
+    def __init__(self, model: ClipModel) -> None:
         super().__init__()
-        self.text = model.text
+        self.text: ClipModel = model.text  # open_clip's HFTextEncoder
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         out = self.text.transformer(input_ids=input_ids, attention_mask=attention_mask)

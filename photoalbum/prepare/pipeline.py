@@ -15,7 +15,13 @@ import numpy as np
 
 from photoalbum.core.errors import BugError, UserError
 from photoalbum.core.models.encoder import available_cores
-from photoalbum.core.models.manifest import ImageConfig, Manifest, TextConfig, TowerInfo
+from photoalbum.core.models.manifest import (
+    ImageConfig,
+    Manifest,
+    TextConfig,
+    TowerInfo,
+    rgb_triple,
+)
 from photoalbum.core.models.onnx_files import externalize_weights, tower_files
 from photoalbum.core.models.registry import ModelSpec
 from photoalbum.core.models.spm_tokenizer import write_copy
@@ -112,8 +118,8 @@ def prepare_model(
     size = int(size[0] if isinstance(size, (list, tuple)) else size)
     image_cfg = ImageConfig(
         input_size=size,
-        mean=tuple(float(x) for x in built.preprocess["mean"]),  # type: ignore[arg-type]
-        std=tuple(float(x) for x in built.preprocess["std"]),  # type: ignore[arg-type]
+        mean=rgb_triple(built.preprocess["mean"]),
+        std=rgb_triple(built.preprocess["std"]),
         interpolation=str(built.preprocess.get("interpolation", "bicubic")),
         resize_mode=str(built.preprocess.get("resize_mode", "shortest")),
     )
@@ -175,20 +181,19 @@ def prepare_model(
     sess32 = {t: quantize.make_session(p, threads) for t, p in paths.items()}
     onnx_img = quantize.run_all(sess32["image"], image_feeds)
     onnx_txt = quantize.run_all(sess32["text"], text_feeds)
-    verify = {
+    checks = {
         "image": acceptance.verify(torch_img, onnx_img),
         "text": acceptance.verify(torch_txt, onnx_txt),
     }
-    verify["text"]["torch_input"] = "padded to context"  # type: ignore[assignment]
-    verify["text"]["onnx_input"] = (  # type: ignore[assignment]
-        "real length" if built.dynamic_length else "padded to context"
-    )
-    for tower, v in verify.items():
+    for tower, v in checks.items():
         if v["min_cosine"] < MIN_VERIFY_COSINE:
             raise BugError(
                 f"{spec.name}: exported {tower} tower disagrees with torch "
                 f"(min cosine {v['min_cosine']}, max abs diff {v['max_abs_diff']})"
             )
+    verify: dict[str, dict[str, float | str]] = {t: dict(v) for t, v in checks.items()}
+    verify["text"]["torch_input"] = "padded to context"
+    verify["text"]["onnx_input"] = "real length" if built.dynamic_length else "padded to context"
     del built  # free torch weights before quantizing big models
 
     # 5. INT8 per tower.
@@ -334,6 +339,8 @@ def _prepare_tokenizer(
         )
     else:
         repo = spec.hf_tokenizer or hf_tok or hf_model
+        if not repo:  # the hf_model/hf_tok test above rules this out
+            raise BugError(f"{spec.name}: no tokenizer repository")
         tb.fetch_hub_tokenizer(repo, downloads_dir, tok_path)
         info.source = f"hub:{repo}"
     loaded = Tokenizer.from_file(str(tok_path))

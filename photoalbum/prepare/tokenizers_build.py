@@ -104,6 +104,12 @@ def _bytes_to_unicode() -> dict[int, str]:
     return dict(zip(bs, [chr(c) for c in cs], strict=True))
 
 
+def _merge_pair(line: str) -> tuple[str, str]:
+    """One line of the merges file: the two symbols it joins."""
+    a, b = line.split()
+    return a, b
+
+
 def default_clip_bpe_path() -> Path:
     """open_clip's bundled BPE merges file."""
     import open_clip
@@ -121,7 +127,7 @@ def build_clip_tokenizer(context_length: int = 77, bpe_path: Path | None = None)
     path = bpe_path or default_clip_bpe_path()
     with gzip.open(path) as f:
         lines = f.read().decode("utf-8").split("\n")
-    merges = [tuple(m.split()) for m in lines[1 : 49152 - 256 - 2 + 1]]
+    merges = [_merge_pair(m) for m in lines[1 : 49152 - 256 - 2 + 1]]
     byte_chars = list(_bytes_to_unicode().values())
     vocab_list = byte_chars + [c + "</w>" for c in byte_chars] + ["".join(m) for m in merges]
     vocab_list += [CLIP_SOT, CLIP_EOT]

@@ -483,7 +483,7 @@ class MilvusStore:
         self.closed = True
         try:
             self._client.close()
-        except Exception:  # noqa: BLE001 - closing a dead connection is not an error worth raising
+        except Exception:  # closing a dead connection is not an error worth raising
             logger.debug("closing Milvus client failed", exc_info=True)
 
     # --- helpers -----------------------------------------------------------------------------

@@ -8,8 +8,8 @@ import pytest
 
 pytest.importorskip("skimage")
 
-from bench.make_photos import PORTRAIT_EVERY, camera_size, main, make_photos  # noqa: E402
-from photoalbum.core.imaging import decode_photo  # noqa: E402
+from bench.make_photos import PORTRAIT_EVERY, camera_size, main, make_photos
+from photoalbum.core.imaging import decode_photo
 
 
 def test_photos_are_camera_like_and_deterministic(tmp_path: Path) -> None:

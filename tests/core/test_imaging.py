@@ -42,7 +42,7 @@ def _outcome(fn) -> str | None:
             box["reason"] = None
         except PhotoDecodeError as exc:
             box["reason"] = exc.reason
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             box["error"] = exc
 
     t = threading.Thread(target=target, daemon=True)

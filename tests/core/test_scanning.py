@@ -48,7 +48,7 @@ def _run_with_timeout(fn, timeout: float = 10.0):
     def target() -> None:
         try:
             result["value"] = fn()
-        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+        except BaseException as exc:  # handed to the test thread
             result["error"] = exc
 
     t = threading.Thread(target=target, daemon=True)

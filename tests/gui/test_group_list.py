@@ -86,7 +86,7 @@ def test_model_titles_counts_and_covers(qtbot, qtmodeltester, loader, groups, tm
     for i in idx:
         i.data(Qt.ItemDataRole.DecorationRole)
 
-    def colour(row: int):  # noqa: ANN202
+    def colour(row: int):
         image = model.index(row, 0).data(Qt.ItemDataRole.DecorationRole).toImage()
         return image.size().toTuple(), image.pixelColor(16, 16).getRgb()[:3]
 

@@ -179,8 +179,18 @@ def test_folder_tree_lists_subfolders_lazily(qtmodeltester, tmp_path):
     assert names == ["2023", "2024"]
     assert model.index(1, 0, a).data(FolderTreeModel.FolderPathRole) == str(tmp_path / "a" / "2024")
     assert model.parent(model.index(0, 0, a)) == a
+    assert model.parent(QtCore.QPersistentModelIndex(model.index(0, 0, a))) == a
     qtmodeltester.check(model, force_py=True)
     qtmodeltester.check(model)
+
+
+def test_folder_tree_parent_without_an_index_is_the_qobject_parent():
+    # QAbstractItemModel.parent() overloads QObject.parent(): the tree's parent(index) must not
+    # hide the owner.
+    owner = QtCore.QObject()
+    model = FolderTreeModel(owner)
+    assert model.parent() is owner
+    assert FolderTreeModel().parent() is None
 
 
 def test_index_status_shows_progress_and_controls(qtbot):

@@ -77,7 +77,7 @@ class _Hub(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(length))
         self.end_headers()
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         type(self).requests.append(("HEAD", self.path, None))
         found = self._file()
         if found is None:
@@ -88,7 +88,7 @@ class _Hub(http.server.BaseHTTPRequestHandler):
         self.send_response(200)
         self._headers(found[1], len(found[1]))
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         rng = self.headers.get("Range")
         type(self).requests.append(("GET", self.path, rng))
         listing = self._listing()

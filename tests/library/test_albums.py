@@ -37,7 +37,7 @@ def lib(tiny_paths: Paths, photos: Path) -> Iterator[Library]:
     library.close()
 
 
-def names(items) -> list[str]:  # noqa: ANN001 - AlbumPhoto or Photo lists
+def names(items) -> list[str]:
     return [Path(getattr(i, "path", None) or "").stem for i in items]
 
 
@@ -219,7 +219,7 @@ def test_export_refuses_the_library_and_read_only_folders(
     assert snapshot(photos) == before
     real_open = os.open
 
-    def read_only_fs(path, flags, mode=0o777):  # noqa: ANN001, ANN202 - os.open's shape
+    def read_only_fs(path, flags, mode=0o777):
         if str(path).startswith(str(tmp_path / "card")):
             raise OSError(errno.EROFS, "Read-only file system")
         return real_open(path, flags, mode)

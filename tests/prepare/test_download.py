@@ -15,7 +15,7 @@ from photoalbum.core.models.registry import resolve_spec
 pytest.importorskip("open_clip")
 pytest.importorskip("huggingface_hub")
 
-from photoalbum.prepare import download  # noqa: E402
+from photoalbum.prepare import download
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB "checkpoint"
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -37,12 +37,12 @@ class _Hub(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(PAYLOAD) - start))
         self.end_headers()
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         type(self).requests.append(("HEAD", self.path, self.headers.get("Range")))
         self.send_response(200)
         self._headers()
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         rng = self.headers.get("Range")
         type(self).requests.append(("GET", self.path, rng))
         start = int(rng.split("=")[1].split("-")[0]) if rng else 0

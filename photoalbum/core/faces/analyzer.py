@@ -98,7 +98,7 @@ class FaceAnalyzer:
     def __init__(self, options: AnalyzerOptions | None = None) -> None:
         self.options = options or AnalyzerOptions()
         try:
-            import dlib  # noqa: PLC0415 - optional dependency, loaded on first use
+            import dlib  # optional dependency, loaded on first use
         except ImportError:
             raise KnownError(_MISSING) from None
         folder = models_dir()

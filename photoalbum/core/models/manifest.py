@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,18 @@ class ImageConfig:
     std: tuple[float, float, float]
     interpolation: str = "bicubic"
     resize_mode: str = "shortest"
+
+
+def rgb_triple(values: Iterable[Any]) -> tuple[float, float, float]:
+    """Per-channel constants (mean or std) as three floats.
+
+    Raises:
+        ValueError: not exactly three numbers.
+    """
+    out = [float(v) for v in values]
+    if len(out) != 3:
+        raise ValueError(f"expected 3 per-channel values, got {len(out)}")
+    return out[0], out[1], out[2]
 
 
 @dataclass
@@ -84,7 +97,8 @@ class TowerInfo:
         default_precision: the precision "auto" uses, chosen by measurement.
         decision: why that precision (speed-up and agreement figures in words).
         sizes: precision → file size in bytes.
-        verify: ONNX fp32 vs torch on a sample: ``max_abs_diff``, ``min_cosine``.
+        verify: ONNX fp32 vs torch on a sample: ``max_abs_diff``, ``min_cosine`` (and, for the
+            text tower, ``torch_input``/``onnx_input``: how the queries were shaped).
         agreement: INT8 vs fp32 on a sample: ``centred_cosine``, ``topk_overlap``, ``k``, ``n``.
         speed: ``<precision>_ms`` per image (image tower, at ``batch``) or per query (text), in
             the ``clock`` named there (process CPU time since this version; wall time before).
@@ -94,7 +108,7 @@ class TowerInfo:
     default_precision: str = "fp32"
     decision: str = ""
     sizes: dict[str, int] = field(default_factory=dict)
-    verify: dict[str, float] = field(default_factory=dict)
+    verify: dict[str, float | str] = field(default_factory=dict)
     agreement: dict[str, float] = field(default_factory=dict)
     speed: dict[str, Any] = field(default_factory=dict)
 

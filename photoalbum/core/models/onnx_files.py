@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from photoalbum.core.durable import replacing_all
 from photoalbum.core.errors import KnownError, ModelNotAvailableError
+from photoalbum.core.quiet_logging import quiet_root_logging
 
 #: Tensors at least this big move to the side file (small constants stay in the graph).
 SIZE_THRESHOLD = 1024
@@ -87,7 +85,8 @@ def quantize_int8(fp32: Path, int8: Path) -> None:
     """
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    with _quiet_root_logger():
+    # onnxruntime.quantization logs advice and every tensor straight on the root logger.
+    with quiet_root_logging():
         quantize_dynamic(
             fp32,
             int8,
@@ -98,26 +97,3 @@ def quantize_int8(fp32: Path, int8: Path) -> None:
             use_external_data_format=data_file(fp32).exists(),
             extra_options={"MatMulConstBOnly": True},
         )
-
-
-class _RootBelow(logging.Filter):
-    """Drops the root logger's own records below a level (named loggers are unaffected)."""
-
-    def __init__(self, level: int) -> None:
-        super().__init__()
-        self.level = level
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= self.level
-
-
-@contextmanager
-def _quiet_root_logger() -> Iterator[None]:
-    # onnxruntime.quantization logs advice and every tensor straight on the root logger.
-    root = logging.getLogger()
-    flt = _RootBelow(logging.ERROR)
-    root.addFilter(flt)
-    try:
-        yield
-    finally:
-        root.removeFilter(flt)

@@ -35,10 +35,19 @@ RANDOM_LABEL = "RANDOM WEIGHTS: for tests and benchmarks only; search results ar
 
 
 class Preparer(Protocol):
-    """Builds a prepared model (manifest.json, ONNX towers, tokenizer.json) in out_dir."""
+    """Builds a prepared model (manifest.json, ONNX towers, tokenizer.json) in out_dir.
+
+    The store passes the four arguments by position (positional-only here), so an implementation
+    may name them as it likes and may take more, keyword-only, with defaults.
+    """
 
     def __call__(
-        self, spec: ModelSpec, out_dir: Path, downloads_dir: Path, on_progress: ProgressFn | None
+        self,
+        spec: ModelSpec,
+        out_dir: Path,
+        downloads_dir: Path,
+        on_progress: ProgressFn | None,
+        /,
     ) -> None: ...
 
 

@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -285,7 +285,7 @@ class PassRunner:
                 PassProgress(p.name, handled, total, todos[-1].path, handled / elapsed)
             )
 
-    def _jobs(self, passes: Sequence[PhotoPass] | None = None):  # type: ignore[no-untyped-def]
+    def _jobs(self, passes: Sequence[PhotoPass] | None = None) -> Iterator[_Job]:
         """Photos to do, by id, each with the passes that still need it (one decode for all)."""
         passes = self.passes if passes is None else passes
         cursor = 0
@@ -350,7 +350,7 @@ def _run_one(p: PhotoPass, todo: PassTodo, image: Image.Image) -> PassOutcome:
         return PassOutcome(todo.photo_id, todo.fingerprint, reason=str(exc) or type(exc).__name__)
     except MemoryError:
         return PassOutcome(todo.photo_id, todo.fingerprint, reason="out of memory")
-    except Exception as exc:  # noqa: BLE001 - a pass bug on one photo must not stop the others
+    except Exception as exc:  # a pass bug on one photo must not stop the others
         logger.exception("pass %s failed on %s", p.name, todo.path)
         message = " ".join(str(exc).split())[:160]
         return PassOutcome(

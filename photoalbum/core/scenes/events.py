@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -59,7 +59,7 @@ class EventParams:
     min_share: float = 0.3
 
 
-def to_seconds(times: np.ndarray | list[object]) -> np.ndarray:
+def to_seconds(times: np.ndarray | Sequence[object]) -> np.ndarray:
     """Capture times as float seconds since 1970-01-01 (naive); NaN where missing or absurd.
 
     Accepts ``datetime64`` (any unit; NaT = missing), numbers (seconds; NaN = missing), or a
@@ -105,7 +105,7 @@ def boundaries(seconds_sorted: np.ndarray, params: EventParams | None = None) ->
 
 def group_events(
     ids: np.ndarray,
-    times: np.ndarray | list[object],
+    times: np.ndarray | Sequence[object],
     *,
     scene_names: Mapping[int, str | tuple[str, str]] | None = None,
     params: EventParams | None = None,

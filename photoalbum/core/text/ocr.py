@@ -136,8 +136,9 @@ class OcrEngine:
             text, score = str(res[0]).strip(), float(res[1])
             if not text or score < self.min_score:
                 continue
-            corners = tuple((float(x) / w, float(y) / h) for x, y in np.asarray(box)[:4])
-            lines.append(TextLine(text, round(score, 4), corners))  # type: ignore[arg-type]
+            pts = [(float(x) / w, float(y) / h) for x, y in np.asarray(box)[:4]]
+            corners: Box = (pts[0], pts[1], pts[2], pts[3])
+            lines.append(TextLine(text, round(score, 4), corners))
         return lines
 
     def _detect(self, engine: Any, arr: np.ndarray) -> np.ndarray:
@@ -293,7 +294,7 @@ def import_ocr_modules() -> Any:
 
 
 def _make_engine(threads: int | None) -> Any:
-    RapidOCR = import_ocr_modules()  # noqa: N806 - a class
+    RapidOCR = import_ocr_modules()  # a class
     n = threads if threads else -1
     kw: dict[str, Any] = {
         # ``_detect`` resizes for the detector itself; these keep rapidocr from rescaling again

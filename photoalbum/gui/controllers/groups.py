@@ -123,17 +123,18 @@ class GroupsController(QtCore.QObject):
 
     def photos_changed(self) -> None:
         """Photos were added or changed: regroup, now and then while a run adds them."""
-        if self._can_refresh() and self.schedule.photos_changed():
-            self.scenes_worker.refresh()  # type: ignore[union-attr]
+        worker = self._refreshable()
+        if worker is not None and self.schedule.photos_changed():
+            worker.refresh()
 
     def run_finished(self) -> None:
         """An indexing run ended: regroup."""
-        if self.schedule.run_finished() and self._can_refresh():
-            self.scenes_worker.refresh()  # type: ignore[union-attr]
+        if self.schedule.run_finished() and (worker := self._refreshable()) is not None:
+            worker.refresh()
 
-    def _can_refresh(self) -> bool:
+    def _refreshable(self) -> ScenesWorker | None:
         # The worker coalesces and rate-limits refreshes itself; it needs to be open first.
-        return self.scenes_worker is not None and self._scenes_open
+        return self.scenes_worker if self._scenes_open else None
 
     @while_attached
     @logs_exceptions

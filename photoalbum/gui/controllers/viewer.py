@@ -13,6 +13,7 @@ from photoalbum.qt import Qt, QtCore, QtWidgets, Signal
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
 if TYPE_CHECKING:  # pragma: no cover
+    from photoalbum.core.text.ocr import TextLine
     from photoalbum.workers.search_worker import SearchWorker
 
 logger = logging.getLogger(__name__)
@@ -88,9 +89,9 @@ class ViewerController(QtCore.QObject):
         if self.viewer is not None:
             self.viewer.set_faces(photo_id, faces)
 
-    def _on_search_worker_text_loaded(self, photo_id: int, lines: object) -> None:
+    def _on_search_worker_text_loaded(self, photo_id: int, lines: list[TextLine]) -> None:
         if self.viewer is not None:
-            self.viewer.set_text_lines(photo_id, lines)  # type: ignore[arg-type]
+            self.viewer.set_text_lines(photo_id, lines)
 
     def _on_viewer_row_changed(self, row: int) -> None:
         self.grid.setCurrentIndex(self.grid_model.index(row, 0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 
+from photoalbum.gui.itemmodels.index_types import AnyIndex
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets
 
@@ -50,8 +51,8 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
 
     def sizeHint(
         self,
-        option: QtWidgets.QStyleOptionViewItem,  # noqa: N802
-        index: QtCore.QModelIndex,
+        option: QtWidgets.QStyleOptionViewItem,
+        index: AnyIndex,
     ) -> QtCore.QSize:
         return self.cell_size(option.font)
 
@@ -59,7 +60,7 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
         self,
         painter: QtGui.QPainter,
         option: QtWidgets.QStyleOptionViewItem,
-        index: QtCore.QModelIndex,
+        index: AnyIndex,
     ) -> None:
         # One drawPixmap per cell. Every Qt call made from Python may hand the GIL to a busy
         # worker thread and then wait (up to the switch interval) to get it back, so a repaint
@@ -110,7 +111,7 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
         self,
         key: tuple,
         pixmap: object,
-        caption: object,
+        caption: tuple[str, str] | None,  # (name, subtitle)
         option: QtWidgets.QStyleOptionViewItem,
         selected: bool,
         hovered: bool,
@@ -148,7 +149,7 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
         rect: QtCore.QRect,
         option: QtWidgets.QStyleOptionViewItem,
         pixmap: object,
-        caption: object,
+        caption: tuple[str, str] | None,  # (name, subtitle)
         selected: bool,
         hovered: bool,
     ) -> None:
@@ -184,7 +185,7 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
         text_color = palette.color(
             QtGui.QPalette.ColorRole.HighlightedText if selected else QtGui.QPalette.ColorRole.Text
         )
-        name, subtitle = caption  # type: ignore[misc]
+        name, subtitle = caption
         caption_top = box.bottom() + 4
         name_rect = QtCore.QRect(rect.x() + self.margin, caption_top, self.cell, fm.height())
         center = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter

@@ -124,7 +124,7 @@ class _ImageView(QtWidgets.QGraphicsView):
         self.setTransform(QtGui.QTransform.fromScale(scale, scale))
         self.centerOn(self.item)
 
-    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)
         self.apply_zoom()
 
@@ -267,7 +267,7 @@ class ViewerDialog(QtWidgets.QDialog):
         return self._full_loaded
 
     # --- events --------------------------------------------------------------------------------
-    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
         key = event.key()
         if key in (Qt.Key.Key_Right, Qt.Key.Key_PageDown):
             self.show_next()
@@ -413,13 +413,13 @@ class PathLabel(QtWidgets.QLabel):
         )
         self._fit()
 
-    def sizeHint(self) -> QtCore.QSize:  # noqa: N802
+    def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(MIN_PATH_WIDTH, super().sizeHint().height())
 
-    def minimumSizeHint(self) -> QtCore.QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(MIN_PATH_WIDTH, super().minimumSizeHint().height())
 
-    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
 

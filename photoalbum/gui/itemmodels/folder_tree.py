@@ -6,7 +6,9 @@ import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import overload
 
+from photoalbum.gui.itemmodels.index_types import AnyIndex
 from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets
 
 logger = logging.getLogger(__name__)
@@ -67,7 +69,7 @@ class FolderTreeModel(QtCore.QAbstractItemModel):
         """The library folders shown."""
         return [n.path for n in self._roots]
 
-    def _node(self, index: QtCore.QModelIndex) -> _Node | None:
+    def _node(self, index: AnyIndex) -> _Node | None:
         return index.internalPointer() if index.isValid() else None
 
     def _children(self, node: _Node | None) -> list[_Node]:
@@ -80,7 +82,7 @@ class FolderTreeModel(QtCore.QAbstractItemModel):
         self,
         row: int,
         column: int,
-        parent: QtCore.QModelIndex = QtCore.QModelIndex(),  # noqa: B008
+        parent: AnyIndex = QtCore.QModelIndex(),  # noqa: B008
     ) -> QtCore.QModelIndex:
         if column != 0 or row < 0:
             return QtCore.QModelIndex()
@@ -89,21 +91,28 @@ class FolderTreeModel(QtCore.QAbstractItemModel):
             return QtCore.QModelIndex()
         return self.createIndex(row, 0, children[row])
 
-    def parent(self, index: QtCore.QModelIndex = QtCore.QModelIndex()) -> QtCore.QModelIndex:  # noqa: B008
+    @overload
+    def parent(self) -> QtCore.QObject | None: ...
+    @overload
+    def parent(self, index: AnyIndex) -> QtCore.QModelIndex: ...
+    def parent(self, index: AnyIndex | None = None) -> QtCore.QObject | QtCore.QModelIndex | None:
+        """The tree parent of ``index``; without one, QObject's parent (both are Qt's API)."""
+        if index is None:
+            return super().parent()
         node = self._node(index)
         if node is None or node.parent is None:
             return QtCore.QModelIndex()
         return self.createIndex(node.parent.row, 0, node.parent)
 
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: AnyIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() and parent.column() != 0:
             return 0
         return len(self._children(self._node(parent)))
 
-    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: AnyIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 1
 
-    def hasChildren(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> bool:  # noqa: B008, N802
+    def hasChildren(self, parent: AnyIndex = QtCore.QModelIndex()) -> bool:  # noqa: B008
         node = self._node(parent)
         if node is None:
             return bool(self._roots) and not parent.isValid()
@@ -111,11 +120,11 @@ class FolderTreeModel(QtCore.QAbstractItemModel):
             return True  # not listed yet: offer the expander, fetchMore decides
         return bool(node.children)
 
-    def canFetchMore(self, parent: QtCore.QModelIndex) -> bool:  # noqa: N802
+    def canFetchMore(self, parent: AnyIndex) -> bool:
         node = self._node(parent)
         return node is not None and node.children is None
 
-    def fetchMore(self, parent: QtCore.QModelIndex) -> None:  # noqa: N802
+    def fetchMore(self, parent: AnyIndex) -> None:
         node = self._node(parent)
         if node is None or node.children is not None:
             return
@@ -127,7 +136,7 @@ class FolderTreeModel(QtCore.QAbstractItemModel):
         node.children = [_Node(p, os.path.basename(p), node, i) for i, p in enumerate(paths)]
         self.endInsertRows()
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         node = self._node(index)
         if node is None:
             return None
@@ -145,7 +154,7 @@ class FolderTreeModel(QtCore.QAbstractItemModel):
             return self._icon
         return None
 
-    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

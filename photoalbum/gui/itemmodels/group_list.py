@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from photoalbum.gui.itemmodels.index_types import AnyIndex
 from photoalbum.qt import Qt, QtCore, QtGui, Signal
 from photoalbum.workers.messages import PhotoGroup
 from photoalbum.workers.thumbnails import ThumbnailLoader
@@ -95,10 +96,10 @@ class GroupListModel(QtCore.QAbstractListModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._groups) - 1, 0))
 
     # --- Qt model API --------------------------------------------------------------------------
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: AnyIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._groups)
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         group = self.group(index.row()) if index.isValid() else None
         if group is None:
             return None

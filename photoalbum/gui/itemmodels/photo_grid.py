@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from photoalbum.core.ports import Photo
+from photoalbum.gui.itemmodels.index_types import AnyIndex
 from photoalbum.qt import Qt, QtCore, QtGui, Signal
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
@@ -104,7 +105,7 @@ class PhotoGridModel(QtCore.QAbstractListModel):
     def set_results(
         self,
         ids: Sequence[int] | np.ndarray,
-        scores: Sequence[float] | None = None,
+        scores: Sequence[float] | np.ndarray | None = None,
         photos: Iterable[Photo] = (),
     ) -> None:
         """Show a new result set (a reset: stale thumbnail requests are dropped)."""
@@ -236,10 +237,10 @@ class PhotoGridModel(QtCore.QAbstractListModel):
         self._loader.retain(CHANNEL, keys)
 
     # --- Qt model API --------------------------------------------------------------------------
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: AnyIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 
-    def flags(self, index: QtCore.QModelIndex) -> Qt.ItemFlag:
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return (
@@ -249,7 +250,7 @@ class PhotoGridModel(QtCore.QAbstractListModel):
             | Qt.ItemFlag.ItemNeverHasChildren
         )
 
-    def data(self, index: QtCore.QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.parent().isValid():
             return None
         row = index.row()
@@ -301,10 +302,10 @@ class PhotoGridModel(QtCore.QAbstractListModel):
             return photo
         return None
 
-    def mimeTypes(self) -> list[str]:  # noqa: N802
+    def mimeTypes(self) -> list[str]:
         return ["text/uri-list"]
 
-    def mimeData(self, indexes: Sequence[QtCore.QModelIndex]) -> QtCore.QMimeData:  # noqa: N802
+    def mimeData(self, indexes: Sequence[QtCore.QModelIndex]) -> QtCore.QMimeData:
         """Selected photos as file URLs, so they can be dragged out to other apps."""
         mime = QtCore.QMimeData()
         urls = []
@@ -315,7 +316,7 @@ class PhotoGridModel(QtCore.QAbstractListModel):
         mime.setUrls(urls)
         return mime
 
-    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
+    def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction
 
     # --- internals -----------------------------------------------------------------------------

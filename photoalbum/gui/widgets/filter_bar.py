@@ -164,12 +164,14 @@ class HorizontalScroller(QtWidgets.QScrollArea):
 
     def _fit(self) -> None:
         bar = self.widget()
+        if bar is None:  # set in __init__; only a widget being torn down lacks it
+            return
         height = bar.sizeHint().height() + 4
         if self.viewport().width() < bar.minimumSizeHint().width():
             height += self.horizontalScrollBar().sizeHint().height()
         if self.height() != height:
             self.setFixedHeight(height)
 
-    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()

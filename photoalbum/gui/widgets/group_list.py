@@ -123,8 +123,8 @@ class GroupList(QtWidgets.QWidget):
 
     def _count_phrase(self, n: int, zh: bool) -> str:
         if zh:
-            unit = {"scene": "个场景", "event": "个事件", "duplicates": "组相似照片"}
-            return f"{n:,} {unit.get(self.kind, '')}"
+            unit_zh = {"scene": "个场景", "event": "个事件", "duplicates": "组相似照片"}
+            return f"{n:,} {unit_zh.get(self.kind, '')}"
         unit = {"scene": "scene", "event": "event", "duplicates": "set"}.get(self.kind, "group")
         return f"{n:,} {unit}" + ("" if n == 1 else "s")
 

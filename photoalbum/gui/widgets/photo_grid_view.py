@@ -102,7 +102,7 @@ class PhotoGridView(QtWidgets.QListView):
             model.retain_rows(a - cols, b + cols)  # keep a row of margin either way
 
     # --- events --------------------------------------------------------------------------------
-    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
         current = self.currentIndex()
         if event.key() == Qt.Key.Key_Space and current.isValid():
             self.open_requested.emit(current.row())
@@ -115,7 +115,7 @@ class PhotoGridView(QtWidgets.QListView):
             return
         super().keyPressEvent(event)
 
-    def contextMenuEvent(self, event: QtGui.QContextMenuEvent) -> None:  # noqa: N802
+    def contextMenuEvent(self, event: QtGui.QContextMenuEvent) -> None:
         index = self.indexAt(event.pos())
         if not index.isValid():
             return
@@ -124,7 +124,7 @@ class PhotoGridView(QtWidgets.QListView):
         rows = self.selected_rows() or [index.row()]
         self.context_menu_requested.emit(event.globalPos(), rows)
 
-    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)
         self._visible_timer.start()
 

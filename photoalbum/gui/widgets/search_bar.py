@@ -86,7 +86,7 @@ class ImageChip(QtWidgets.QFrame):
         self.style().unpolish(self)
         self.style().polish(self)
 
-    def contextMenuEvent(self, event: QtGui.QContextMenuEvent) -> None:  # noqa: N802
+    def contextMenuEvent(self, event: QtGui.QContextMenuEvent) -> None:
         menu = QtWidgets.QMenu(self)
         toggle = menu.addAction(
             "Look for photos like this" if self.negative else "Exclude photos like this"
@@ -106,26 +106,26 @@ class _QueryEdit(QtWidgets.QLineEdit):
         super().__init__(bar)
         self._bar = bar
 
-    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
         if has_image_content(event.mimeData()):
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
-    def dragMoveEvent(self, event: QtGui.QDragMoveEvent) -> None:  # noqa: N802
+    def dragMoveEvent(self, event: QtGui.QDragMoveEvent) -> None:
         if has_image_content(event.mimeData()):
             event.acceptProposedAction()
         else:
             super().dragMoveEvent(event)
 
-    def dropEvent(self, event: QtGui.QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:
         if has_image_content(event.mimeData()):
             self._bar.add_images_from_mime(event.mimeData())
             event.acceptProposedAction()
         else:
             super().dropEvent(event)
 
-    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
         if event.matches(QtGui.QKeySequence.StandardKey.Paste) and self._bar.paste_image():
             event.accept()
             return
@@ -281,11 +281,11 @@ class SearchBar(QtWidgets.QFrame):
         return list(self._chips)
 
     # --- events --------------------------------------------------------------------------------
-    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
         if has_image_content(event.mimeData()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QtGui.QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:
         if self.add_images_from_mime(event.mimeData()):
             event.acceptProposedAction()
 
@@ -298,7 +298,7 @@ class SearchBar(QtWidgets.QFrame):
     ) -> None:
         if channel != CHANNEL:
             return
-        chip = self._chip_keys.pop(key, None)  # type: ignore[arg-type]
+        chip = self._chip_keys.pop(key, None) if isinstance(key, int) else None
         if chip is not None and chip in self._chips:
             chip.set_picture(image)
 

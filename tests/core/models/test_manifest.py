@@ -14,6 +14,7 @@ from photoalbum.core.models.manifest import (
     ManifestError,
     TextConfig,
     TowerInfo,
+    rgb_triple,
 )
 
 
@@ -103,3 +104,14 @@ def test_inconsistent_manifest(overrides: dict[str, object]) -> None:
 def test_text_config_attention_mask() -> None:
     assert TextConfig(kind="hf", context_length=77, pad_id=1).uses_attention_mask
     assert not TextConfig(kind="clip", context_length=77, pad_id=0).uses_attention_mask
+
+
+def test_rgb_triple() -> None:
+    assert rgb_triple([0.5, "0.25", 1]) == (0.5, 0.25, 1.0)
+    assert rgb_triple(x for x in (1, 2, 3)) == (1.0, 2.0, 3.0)
+
+
+@pytest.mark.parametrize("values", [[], [0.5, 0.5], [0.1, 0.2, 0.3, 0.4], ["a", 1, 2]])
+def test_rgb_triple_refuses_anything_but_three_numbers(values: list[object]) -> None:
+    with pytest.raises(ValueError):
+        rgb_triple(values)

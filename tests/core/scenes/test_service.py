@@ -32,7 +32,7 @@ class MemoryCatalog:
         self.times = times
         self.photo_calls = 0
 
-    def vectors(self, model_key: str, ids: Sequence[int] | None = None):  # noqa: ANN201
+    def vectors(self, model_key: str, ids: Sequence[int] | None = None):
         return self.ids.copy(), self.vecs.copy()
 
     def live_ids(self, model_key: str) -> np.ndarray:

@@ -91,7 +91,7 @@ def run_check(
 
     fp32 = ClipEncoder(model, precision="fp32", threads=threads)
     int8 = ClipEncoder(model, precision="int8", threads=threads)
-    pixels = []
+    pixels: list[np.ndarray] = []
     seen: set[bytes] = set()
     if journal is not None:
         skip = journal.recover().photos
