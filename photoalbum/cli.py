@@ -172,6 +172,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-k", "--limit", type=int, default=20, dest="k", metavar="N")
     p.add_argument("--all", action="store_true", help="no relevance cut-off: always k results")
+    p.add_argument(
+        "--literal",
+        action="store_true",
+        help="search the words as written: no dates, places or people read out of them "
+        "(so does quoting the whole query)",
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="say how the query was read (dates, places, people, text) before the results",
+    )
     _add_filters(p)
     _add_output(p)
 
@@ -660,8 +671,18 @@ def cmd_watch(args: argparse.Namespace, bars: _Bars) -> int:
 def cmd_search(args: argparse.Namespace, bars: _Bars) -> int:
     with _open_library(args, bars) as lib, contextlib.closing(bars):
         query = lib.parse(args.terms, images=args.image)
-        result = lib.search(query, args.k, _filter(args), cutoff=not args.all)
-    _emit(args, _hits_json(result), _hits_human(result))
+        result = lib.search(query, args.k, _filter(args), cutoff=not args.all, literal=args.literal)
+        data = _hits_json(result)
+        u = result.understood
+        data["understood"] = None if u is None else u.to_json()
+        places = {h.photo.id: lib.place_of(h.photo.id) for h in result.hits} if args.json else {}
+    for row in data["results"]:
+        row["place"] = places.get(row["id"])
+    human = _hits_human(result)
+    if args.explain:
+        how = u.describe() if u is not None else "read as written (no date, place or person)"
+        human = f"understood: {how}\n{human}"
+    _emit(args, data, human)
     return 0
 
 

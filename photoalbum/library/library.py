@@ -439,6 +439,21 @@ class Library:
             query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids, sort=sort, literal=literal
         )
 
+    def place_of(self, photo_id: int) -> dict[str, object] | None:
+        """Where a photo was taken (the places pass's result), for front ends: ``label`` /
+        ``label_zh`` ("Uji, Kyoto, Japan" / "宇治, 京都, 日本"), ``country``, place ``ids``;
+        None when it has no place (no GPS, nowhere named, or not filed yet)."""
+        stored = self.catalog.places.place_of(photo_id)
+        if stored is None:
+            return None
+        gaz = self.passes.gazetteer.get()
+        return {
+            "label": gaz.stored_label(stored.town_id, stored.city_id, stored.country),
+            "label_zh": gaz.stored_label(stored.town_id, stored.city_id, stored.country, zh=True),
+            "country": stored.country,
+            "ids": list(stored.keys()),
+        }
+
     def text_lines(self, photo_id: int) -> list[TextLine]:
         """The text read in a photo (lines with boxes relative to the photo), for the viewer."""
         return self.catalog.text_store.text_lines(photo_id)

@@ -112,7 +112,7 @@ class LibrarySearch:
         flt = flt or PhotoFilter()
         understood = None
         original = query
-        if not literal and self.understanding is not None:
+        if not (literal or query.literal) and self.understanding is not None:
             query, flt, understood = self.understanding.apply(query, flt)
         if flt.is_empty:
             # An empty filter means no allowed-id set in the ANN search, so the hidden rule of

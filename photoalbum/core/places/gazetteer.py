@@ -272,6 +272,19 @@ class Gazetteer:
             names.setdefault(iso, None)
         return tuple(names)
 
+    def stored_label(self, town_id: int, city_id: int, country: str, zh: bool = False) -> str:
+        """:meth:`label` of a place as the catalog keeps it (ids)."""
+        parts: list[str] = []
+        for cid in (town_id, city_id):
+            c = self.city(cid)
+            if c is None:
+                continue
+            name = (c.name_zh or c.name) if zh else c.name
+            if name not in parts:
+                parts.append(name)
+        parts.append(self.country_name(country, zh))
+        return ", ".join(parts)
+
     def label(self, place: Place, zh: bool = False) -> str:
         """A short human label: "Uji, Kyoto, Japan" / "宇治, 京都, 日本"."""
         parts: list[str] = []
