@@ -23,7 +23,7 @@ from bench import OUT, Row
 
 logger = logging.getLogger(__name__)
 
-BENCHES = ("index", "query", "scale", "passes")
+BENCHES = ("index", "query", "scale", "passes", "places")
 
 
 def _index(args: argparse.Namespace) -> dict:
@@ -50,6 +50,12 @@ def _passes(args: argparse.Namespace) -> dict:
     return bench_passes.run()
 
 
+def _places(args: argparse.Namespace) -> dict:
+    from bench import bench_places
+
+    return bench_places.run()
+
+
 def _gui(args: argparse.Namespace) -> dict:
     from bench import bench_gui
 
@@ -70,6 +76,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], dict]] = {
     "gui": _gui,
     "passes": _passes,
     "faces": _faces,
+    "places": _places,
 }
 
 

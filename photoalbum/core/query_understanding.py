@@ -106,7 +106,10 @@ _PLACE_PREP_ZH = ("在", "于", "去", "到")
 _FILLER_EN = re.compile(
     r"(?<![\w-])(?:in|at|from|near|during|on|with|and|taken|photos?|pictures?|of)(?![\w-])", re.I
 )
-_FILLER_ZH = re.compile(r"^[的在于和跟与同拍摄照片时候去到]+|[的在于和跟与同拍摄照片时候]+$")
+_ZH_PARTICLES = r"(?:的时候|拍摄的|拍的|照片|时候|的|在|于|和|跟|与|同|时)"
+_LEADING_ZH = re.compile(rf"^{_ZH_PARTICLES}+")
+_TRAILING_ZH = re.compile(rf"{_ZH_PARTICLES}+$")
+_MARK = "\x00"  # where a recognised phrase was cut out
 
 
 @dataclass(frozen=True)
@@ -334,17 +337,32 @@ def _find_person(text: str, facts: LibraryFacts) -> tuple[tuple[int, int], str] 
 
 
 def _cut(text: str, span: tuple[int, int]) -> str:
-    return text[: span[0]] + " " + text[span[1] :]
+    return f"{text[: span[0]]} {_MARK} {text[span[1] :]}"
 
 
 def _clean(text: str) -> str:
-    """What is left for CLIP: no leftover prepositions/particles, single spaces."""
-    words = []
-    for w in text.split():
-        w = _FILLER_ZH.sub("", w)
-        if w and not _FILLER_EN.fullmatch(w):
-            words.append(w)
-    return " ".join(words)
+    """What is left for CLIP: the words around each cut lose the prepositions and particles
+    that tied them to the phrase ("photos from", "的"); words elsewhere stay ("dog on the
+    beach last summer" keeps its "on")."""
+    words = text.split()
+    for i, w in enumerate(words):
+        if w != _MARK:
+            continue
+        j = i - 1
+        while j >= 0 and (words[j] == _MARK or _FILLER_EN.fullmatch(words[j])):
+            if words[j] != _MARK:
+                words[j] = ""
+            j -= 1
+        if j >= 0 and words[j]:
+            words[j] = _TRAILING_ZH.sub("", words[j])
+        k = i + 1
+        while k < len(words) and (words[k] == _MARK or _FILLER_EN.fullmatch(words[k])):
+            if words[k] != _MARK:
+                words[k] = ""
+            k += 1
+        if k < len(words) and words[k]:
+            words[k] = _LEADING_ZH.sub("", words[k])
+    return " ".join(w for w in words if w and w != _MARK)
 
 
 def understand(text: str, facts: LibraryFacts, now: datetime) -> Understood:

@@ -151,3 +151,16 @@ def test_json_and_description() -> None:
     }
     assert data["place"] == {"phrase": "杭州", "ids": [HANGZHOU]}
     assert "place: 杭州" in got.describe() and "text: '猫'" in got.describe()
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("dog on the beach last summer", "dog on the beach"),
+        ("photos of a cat taken in Kyoto", "photos of a cat"),
+        ("杭州的西湖照片", "西湖照片"),
+        ("在杭州拍的猫", "猫"),
+    ],
+)
+def test_only_the_words_tied_to_a_phrase_go(query, text) -> None:
+    assert understand(query, _facts(), NOW).text == text

@@ -111,6 +111,7 @@ class Gazetteer:
     ) -> None:
         self.cities = list(cities)
         self._by_id = {c.id: i for i, c in enumerate(self.cities)}
+        self._names: dict[tuple[int, int], tuple[str, ...]] = {}  # (town, city) → names
         lat = np.radians(coords[:, 0].astype(np.float64))
         lon = np.radians(coords[:, 1].astype(np.float64))
         self._xyz = np.stack(
@@ -209,6 +210,10 @@ class Gazetteer:
             [math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)], np.float64
         )
         km = _km(self._xyz[cand] @ q)
+        near = km <= _REACH_KM  # a dense grid cell holds hundreds of towns: keep the reachable
+        cand, km = cand[near], km[near]
+        if len(cand) == 0:
+            return None
         order = np.argsort(km, kind="stable")
         return self._resolve(cand[order], km[order])
 
@@ -225,18 +230,13 @@ class Gazetteer:
             votes[r] = votes.get(r, 0.0) + 1.0 / (dist + 1.0)
         region = max(votes.items(), key=lambda kv: (kv[1], -kv[0]))[0]
         # Within its region: the nearest town, and the largest city close by.
-        same = [
-            (int(c), float(d))
-            for c, d in zip(cand, km, strict=False)
-            if self._region_of[c] == region
-        ]
-        town_i = same[0][0]
-        big = [
-            (int(self._pop[c]), -d, c)
-            for c, d in same
-            if d <= CITY_KM and self._pop[c] >= CITY_POPULATION
-        ]
-        city_i = max(big)[2] if big else town_i
+        same = self._region_of[cand] == region
+        town_i = int(cand[np.argmax(same)])
+        big = same & (km <= CITY_KM) & (self._pop[cand] >= CITY_POPULATION)
+        city_i = town_i
+        if big.any():  # the most populous; the nearest of equals (cand is by distance)
+            pops = np.where(big, self._pop[cand], -1)
+            city_i = int(cand[int(np.argmax(pops))])
         town, city = self.cities[town_i], self.cities[city_i]
         return Place(town=town, city=city, region=town.region, country=town.country)
 
@@ -254,6 +254,13 @@ class Gazetteer:
 
     def names(self, place: Place) -> tuple[str, ...]:
         """Every name a photo taken at ``place`` is found by: town, city, country (en + zh)."""
+        key = (place.town.id, place.city.id)
+        cached = self._names.get(key)
+        if cached is None:
+            cached = self._names[key] = self._names_of(place)
+        return cached
+
+    def _names_of(self, place: Place) -> tuple[str, ...]:
         out: dict[str, None] = {}
         for c in (place.town, place.city):
             out.setdefault(c.name, None)
