@@ -90,6 +90,9 @@ def _zh_names(alternates: Sequence[str]) -> list[str]:
     for a in alternates:
         if _HAN.match(a):
             seen.setdefault(to_simplified(a), None)
+    for s in list(seen):  # 横滨市 is also 横滨
+        if s.endswith("市") and len(s) > 2:
+            seen.setdefault(s[:-1], None)
     # The city's own name is the one also listed with 市 ("city": 成都 / 成都市), before a
     # nickname (天府); a one-character name is an abbreviation (沪 for 上海): last.
     return sorted(seen, key=lambda s: (len(s) < 2, s + "市" not in seen, len(s), s))

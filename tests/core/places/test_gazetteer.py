@@ -18,6 +18,7 @@ PLACES = [
     ("Shibuya", 35.6595, 139.7005, ("Tokyo", "东京"), "JP"),
     ("Kamakura", 35.3192, 139.5467, ("Kamakura", "镰仓"), "JP"),
     ("Sapporo", 43.0618, 141.3545, ("Sapporo", "札幌"), "JP"),
+    ("Yokohama (横浜 in the data)", 35.4437, 139.6380, ("Yokohama", "横滨"), "JP"),
     ("Naha, Okinawa (island)", 26.2124, 127.6809, ("Naha", "那霸"), "JP"),
     ("West Lake", 30.2431, 120.1500, ("Hangzhou", "杭州"), "CN"),
     ("Xiaoshan, a town of Hangzhou", 30.1672, 120.2640, ("Xiaoshan", "萧山", "杭州"), "CN"),
