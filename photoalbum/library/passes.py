@@ -50,13 +50,14 @@ class LibraryPasses:
     def builders(self) -> PassBuilders:
         """Every background pass this build knows: name → (enabled by default, factory)."""
         builders: PassBuilders = {}
-        # On by default: no pixels, no model, thousands of photos a second.
-        builders["places"] = (True, self._places_pass)
         if importlib.util.find_spec("rapidocr_onnxruntime") is not None:
             builders["text"] = (True, self._text_pass)
         if importlib.util.find_spec("dlib") is not None:
             # Off until asked for: grouping faces is biometric processing; a person opts in.
             builders["faces"] = (False, self.people.faces_pass)
+        # On by default: no pixels, no model, thousands of photos a second. Listed last, so the
+        # passes listings keep their order; the runner runs it first all the same.
+        builders["places"] = (True, self._places_pass)
         return builders
 
     def _places_pass(self) -> PhotoPass:
