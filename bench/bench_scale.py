@@ -174,7 +174,7 @@ def _audit_child(library: str, root: str, out: str) -> int:
 
 #: Functions whose cumulative time the rescan profile reports: (label, file suffix, function).
 PROFILE_POINTS = (
-    ("whole CLI main", "photoalbum/cli.py", "main"),
+    ("whole CLI main", "photoalbum/cli/run.py", "main"),
     ("Indexer.run", "core/indexer.py", "run"),
     ("scan walk (scandir+stat)", "core/scanning.py", "walk_photos"),
     ("catalog.known_files", "persistence/catalog.py", "known_files"),

@@ -1,9 +1,9 @@
 """Run every benchmark, print one summary table and write ``bench/out/results.json``.
 
 ``make bench`` runs ``python -m bench.run_all``: indexing throughput vs the seed's loop, query
-latency and recall at 100k vectors, memory and rescan at 100k photos. ``--full`` adds the 1M-vector
-query bench (its library takes many minutes to build the first time; it is cached under
-bench/out/). Figures are ratios and latencies measured in this one run: the machine is noisy.
+latency and recall at 100k vectors, memory and rescan at 100k photos, RAW (DNG) vs JPEG indexing
+rate. ``--full`` adds the 1M-vector query bench (its library takes many minutes to build the first
+time; it is cached under bench/out/). Figures are ratios and latencies measured in this one run: the machine is noisy.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from bench import OUT, Row
 
 logger = logging.getLogger(__name__)
 
-BENCHES = ("index", "query", "scale", "passes", "places")
+BENCHES = ("index", "query", "scale", "passes", "raw", "places")
 
 
 def _index(args: argparse.Namespace) -> dict:
@@ -56,10 +56,23 @@ def _places(args: argparse.Namespace) -> dict:
     return bench_places.run()
 
 
+def _raw(args: argparse.Namespace) -> dict:
+    from bench import bench_raw
+
+    # Its own, smaller set: each 12 MP DNG is 24 MB of sensor data.
+    return bench_raw.run(24, 12.0, max(args.rounds, 3))
+
+
 def _gui(args: argparse.Namespace) -> dict:
     from bench import bench_gui
 
     return bench_gui.run()
+
+
+def _timeline(args: argparse.Namespace) -> dict:
+    from bench import bench_timeline
+
+    return bench_timeline.run()
 
 
 def _faces(args: argparse.Namespace) -> dict:
@@ -68,14 +81,17 @@ def _faces(args: argparse.Namespace) -> dict:
     return bench_faces.run(args.photos)
 
 
-#: Benches by name; ``gui`` (needs Qt) and ``faces`` run only when asked for with ``--only``.
+#: Benches by name; ``gui`` and ``timeline`` (need Qt) and ``faces`` run only when asked for
+#: with ``--only``.
 RUNNERS: dict[str, Callable[[argparse.Namespace], dict]] = {
     "index": _index,
     "query": _query,
     "scale": _scale,
     "gui": _gui,
+    "timeline": _timeline,
     "passes": _passes,
     "faces": _faces,
+    "raw": _raw,
     "places": _places,
 }
 

@@ -53,7 +53,7 @@ LONE_DEATHS = 2
 #: How every failure reason recorded for a culprit begins (reasons of older versions too).
 CRASH_PREFIX = "the image decoder crashed on this file"
 #: The libraries whose native code decodes photos; a new version of one retries culprits.
-DECODER_LIBRARIES = ("Pillow", "pillow-heif")
+DECODER_LIBRARIES = ("Pillow", "pillow-heif", "rawpy")  # rawpy: LibRaw inside
 
 
 def decoder_versions() -> str:

@@ -27,6 +27,11 @@ class ModelNotAvailableError(KnownError):
     """A model is not prepared and cannot be prepared now (offline, missing file)."""
 
 
+class ModelDamagedError(ModelNotAvailableError):
+    """A prepared model's folder is there but unusable (manifest unreadable, files missing or
+    garbled): never prepared again implicitly; the message says how to repair it."""
+
+
 class OfflineError(ModelNotAvailableError):
     """A download was needed but the network (or the hub) is not reachable."""
 

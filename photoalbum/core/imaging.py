@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import math
+import os
 import struct
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +17,14 @@ from PIL import Image
 from photoalbum.core.dates import parse_utc_offset
 from photoalbum.core.errors import PhotoDecodeError
 from photoalbum.core.ports import PhotoMeta
-from photoalbum.core.scanning import SNIFF_BYTES, open_regular, os_reason, sniff_bytes
+from photoalbum.core.raw import CONTAINER_HEAD_BYTES, container_exif, read_raw
+from photoalbum.core.scanning import (
+    SNIFF_BYTES,
+    is_raw_name,
+    open_regular,
+    os_reason,
+    sniff_bytes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +61,9 @@ _DATETIME_DIGITIZED = 0x9004
 _OFFSET_TIME = 0x9010  # UTC offset of DateTime
 _OFFSET_TIME_ORIGINAL = 0x9011
 _OFFSET_TIME_DIGITIZED = 0x9012
+_DNG_VERSION = 0xC612
+# IFD0 of a TIFF sits within its first bytes in practice (DNG writers put it at offset 8).
+_DNG_PROBE_BYTES = 64 * 1024
 
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -76,7 +87,8 @@ class DecodedPhoto:
         image: RGB, EXIF orientation applied, alpha composited on white, reduced so its shorter
             side is between ``min_side`` and about ``2 * min_side`` (unless the photo is smaller).
         meta: size as displayed at full resolution, and EXIF metadata.
-        format: the sniffed format: "jpeg", "png", "webp", "tiff", "bmp", "gif", "heif", "avif".
+        format: the sniffed format: "jpeg", "png", "webp", "tiff", "bmp", "gif", "heif", "avif",
+            or "raw" (camera RAW through LibRaw).
     """
 
     image: Image.Image
@@ -104,7 +116,7 @@ def decode_photo(path: str, *, min_side: int = 256, max_pixels: int = 200_000_00
     except OSError as exc:
         raise PhotoDecodeError(os_reason(exc)) from None
     with f:
-        return _decode(f, min_side=min_side, max_pixels=max_pixels)
+        return _decode(f, min_side=min_side, max_pixels=max_pixels, path=os.fspath(path))
 
 
 def decode_image_bytes(
@@ -137,7 +149,9 @@ def make_thumbnail(image: Image.Image, size: int = 256) -> bytes:
 # --- decoding ----------------------------------------------------------------------------------
 
 
-def _decode(fp: IO[bytes], *, min_side: int, max_pixels: int) -> DecodedPhoto:
+def _decode(
+    fp: IO[bytes], *, min_side: int, max_pixels: int, path: str | None = None
+) -> DecodedPhoto:
     try:
         head = fp.read(SNIFF_BYTES)
         fp.seek(0)
@@ -152,6 +166,13 @@ def _decode(fp: IO[bytes], *, min_side: int, max_pixels: int) -> DecodedPhoto:
             raise PhotoDecodeError(f"unsupported format ({unsupported})")
         raise PhotoDecodeError(f"not an image ({_describe(head)})")
     try:
+        if fmt == "tiff" and ((path is not None and is_raw_name(path)) or _is_dng(fp)):
+            fmt = "raw"  # DNG, NEF, ARW, …: TIFF containers that only LibRaw develops
+    except OSError as exc:
+        raise PhotoDecodeError(os_reason(exc)) from None
+    try:
+        if fmt == "raw":
+            return _decode_raw(fp, path, min_side=min_side, max_pixels=max_pixels)
         return _decode_format(fp, fmt, min_side=min_side, max_pixels=max_pixels)
     except PhotoDecodeError:
         raise
@@ -205,6 +226,44 @@ def _decode_format(fp: IO[bytes], fmt: str, *, min_side: int, max_pixels: int) -
         w, h = h, w
     meta = PhotoMeta(width=w, height=h, orientation=orientation, **_exif_fields(exif))
     return DecodedPhoto(image=out, meta=meta, format=fmt)
+
+
+def _decode_raw(fp: IO[bytes], path: str | None, *, min_side: int, max_pixels: int) -> DecodedPhoto:
+    """A camera RAW through LibRaw; camera, date and GPS from the preview's EXIF, then the RAW's
+    own TIFF IFDs, then LibRaw's shooting time. Orientation is the RAW's (LibRaw reads it)."""
+    head = fp.read(CONTAINER_HEAD_BYTES)
+    fp.seek(0)
+    # LibRaw opens a path itself (read-only; it reads only what it needs, e.g. just the preview);
+    # bytes in memory are handed over as they are.
+    picture = read_raw(path if path is not None else fp, min_side=min_side, max_pixels=max_pixels)
+    fields = _exif_fields(picture.preview_exif)
+    for key, value in _exif_fields(container_exif(head)).items():
+        if fields.get(key) is None:
+            fields[key] = value
+    if fields.get("taken_at") is None and picture.timestamp is not None:
+        fields["taken_at"] = picture.timestamp
+    orientation = picture.orientation
+    out = _normalise_mode(picture.image)
+    if min_side > 0:
+        factor = min(out.size) // min_side
+        if factor >= 2:
+            out = out.reduce(factor)
+    out = _flatten(out)
+    if not picture.upright and orientation in _TRANSPOSE:
+        out = out.transpose(_TRANSPOSE[orientation])
+    w, h = picture.width, picture.height
+    if orientation in (5, 6, 7, 8):
+        w, h = h, w
+    meta = PhotoMeta(width=w, height=h, orientation=orientation, **fields)
+    return DecodedPhoto(image=out, meta=meta, format="raw")
+
+
+def _is_dng(fp: IO[bytes]) -> bool:
+    """Whether a TIFF is a DNG (a DNGVersion tag in IFD0), whatever its name."""
+    head = fp.read(_DNG_PROBE_BYTES)
+    fp.seek(0)
+    exif = container_exif(head)
+    return exif is not None and _DNG_VERSION in exif
 
 
 def _open(fp: IO[bytes], fmt: str) -> Image.Image:
@@ -433,8 +492,6 @@ def _known_unsupported(head: bytes) -> str | None:
         return "JPEG XL"
     if head.startswith(b"8BPS"):
         return "Photoshop"
-    if head[4:8] == b"ftyp" and head[8:12] in (b"crx ",):
-        return "Canon raw"
     return None
 
 

@@ -28,6 +28,8 @@ from photoalbum.core.errors import UserError
 
 _WEIGHT = re.compile(r"^([+-]?)(\d+(?:\.\d+)?|\.\d+):(.+)$", re.DOTALL)
 _PHOTO = re.compile(r"^photo:(\d+)$")
+#: The largest photo id a catalog can hold (SQLite's signed 64-bit integers).
+MAX_PHOTO_ID = 2**63 - 1
 _PERSON = re.compile(r"^(?:person|people|人物)[:：](.+)$", re.IGNORECASE | re.DOTALL)
 
 #: The CLI escapes argv words that start with "-" with this prefix so argparse treats them as
@@ -197,7 +199,10 @@ def parse_query(
         person = _PERSON.match(tok)
         term: Term | None = None
         if photo:
-            term = Term(weight=sign * weight, photo_id=int(photo.group(1)), label=tok)
+            photo_id = int(photo.group(1))
+            if photo_id > MAX_PHOTO_ID:  # the catalog could not even look it up
+                raise UserError(f"{tok} names no photo: use a photo:ID that search results show")
+            term = Term(weight=sign * weight, photo_id=photo_id, label=tok)
         elif person and person.group(1).strip():
             name = person.group(1).strip()
             term = Term(weight=sign * weight, person=name, label=name)

@@ -14,13 +14,24 @@ from photoalbum.core.ports import FileInfo
 
 logger = logging.getLogger(__name__)
 
-#: Extensions (lowercase, with the dot) of files the scanner considers; content is checked at decode.
-PHOTO_EXTENSIONS: frozenset[str] = frozenset(
+#: Camera RAW extensions (lowercase, with the dot), decoded through LibRaw. Most of these
+#: containers are TIFF inside, so a TIFF-looking file is read as RAW only under one of these names.
+RAW_EXTENSIONS: frozenset[str] = frozenset(
     {
-        ".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif",
-        ".heic", ".heif", ".avif",
+        ".dng", ".cr2", ".cr3", ".crw", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".raf", ".orf",
+        ".rw2", ".rwl", ".pef", ".srw", ".3fr", ".erf", ".kdc", ".dcr", ".mef", ".mos", ".mrw",
+        ".x3f", ".iiq",
     }
 )  # fmt: skip
+
+#: Extensions (lowercase, with the dot) of files the scanner considers; content is checked at decode.
+#: ``.mpo`` (multi-picture: stereo and multi-angle cameras) is a JPEG whose first picture is indexed.
+PHOTO_EXTENSIONS: frozenset[str] = frozenset(
+    {
+        ".jpg", ".jpeg", ".jpe", ".mpo", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif",
+        ".heic", ".heif", ".avif",
+    }
+) | RAW_EXTENSIONS  # fmt: skip
 
 #: Folder and file names never descended into or yielded (compared case-insensitively), besides
 #: every name starting with "." (hidden files, ``.thumbnails``, macOS ``._*`` AppleDouble files).
@@ -55,6 +66,12 @@ def is_photo_name(name: str) -> bool:
     if base.startswith("._"):
         return False
     return os.path.splitext(base)[1].lower() in PHOTO_EXTENSIONS
+
+
+def is_raw_name(name: str) -> bool:
+    """Whether a file name (or path: only its last component counts) has a camera RAW extension."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return os.path.splitext(base)[1].lower() in RAW_EXTENSIONS
 
 
 def is_excluded_name(name: str) -> bool:
@@ -178,11 +195,19 @@ def open_regular(path: str) -> BinaryIO:
 def sniff_bytes(head: bytes) -> str | None:
     """The image format that a file's first bytes announce, or None.
 
-    Returns one of "jpeg", "png", "webp", "tiff", "bmp", "gif", "heif", "avif".
+    Returns one of "jpeg", "png", "webp", "tiff", "bmp", "gif", "heif", "avif", "raw". "raw" is
+    for camera RAW containers that announce themselves (Canon CR2/CR3, Fujifilm RAF, Olympus ORF,
+    Panasonic RW2); DNG, NEF, ARW, PEF, SRW … are plain TIFF ("tiff") to the bytes: the name tells.
     """
     h = bytes(head[:SNIFF_BYTES])
     if h.startswith(b"\xff\xd8\xff"):
         return "jpeg"
+    if h.startswith(b"II*\x00") and h[8:11] == b"CR\x02":  # Canon CR2: TIFF with a marker
+        return "raw"
+    if h.startswith((b"FUJIFILMCCD-RAW", b"IIRO", b"IIRS", b"MMOR", b"IIU\x00")):
+        return "raw"  # Fujifilm RAF, Olympus ORF (TIFF with its own magic), Panasonic RW2
+    if h[4:8] == b"ftyp" and h[8:12] == b"crx ":  # Canon CR3 (ISO media file)
+        return "raw"
     if h.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
     if h.startswith((b"GIF87a", b"GIF89a")):

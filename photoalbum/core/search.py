@@ -18,6 +18,7 @@ fixed threshold.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
@@ -26,7 +27,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from photoalbum.core.errors import PhotoDecodeError, UserError
+from photoalbum.core.errors import KnownError, PhotoDecodeError, UserError
 from photoalbum.core.imaging import decode_image_bytes, decode_photo
 from photoalbum.core.ports import (
     Catalog,
@@ -36,7 +37,7 @@ from photoalbum.core.ports import (
     TextEncoder,
     VectorStore,
 )
-from photoalbum.core.query import Query, Term, TermKey, require_positive
+from photoalbum.core.query import Query, Term, require_positive
 from photoalbum.core.query_understanding import Understood
 from photoalbum.core.text.keyword_index import KeywordIndex
 
@@ -104,6 +105,27 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / n if n > 0 else v
 
 
+def _term_key(term: Term) -> Hashable:
+    """A term's cache key; an image file's also holds its size and mtime, so a file changed since
+    (same path, new picture) is encoded again instead of answering with the old vector."""
+    if term.image_path is None:
+        return term.key()
+    try:
+        st = os.stat(term.image_path)
+    except OSError:
+        return term.key()  # encoding reports the missing file
+    return (*term.key(), st.st_size, st.st_mtime_ns)
+
+
+def _finite(pair: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    if not (np.all(np.isfinite(pair[0])) and np.all(np.isfinite(pair[1]))):
+        raise KnownError(
+            "the query vector is not finite: the model's files look damaged; prepare or "
+            "install the model again ('photoalbum model prepare')"
+        )
+    return pair
+
+
 class Searcher:
     """Answers queries over one library's vectors for one model.
 
@@ -143,15 +165,19 @@ class Searcher:
         self.templates = tuple(templates)
         self.background_size = background_size
         self._rng_seed = seed
-        self._vectors: _LRU[TermKey, tuple[np.ndarray, np.ndarray]] = _LRU(256)
+        self._vectors: _LRU[Hashable, tuple[np.ndarray, np.ndarray]] = _LRU(256)
         self._results: _LRU[Hashable, SearchResult] = _LRU(64)
-        self._background: tuple[int, np.ndarray] | None = None
+        self._background: tuple[int, np.ndarray, np.ndarray] | None = None
         self._keywords: tuple[tuple[int, int], KeywordIndex] | None = None
 
     # --- term vectors -------------------------------------------------------------------------
     def term_vectors(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
-        """(stage-1 vector, stage-2 vector) of a term, both unit length; cached."""
-        return self._vectors.get_or(term.key(), lambda: self._encode_term(term))
+        """(stage-1 vector, stage-2 vector) of a term, both unit length; cached.
+
+        Raises:
+            KnownError: the vector is not finite (NaN weights in a damaged model).
+        """
+        return self._vectors.get_or(_term_key(term), lambda: _finite(self._encode_term(term)))
 
     def _encode_term(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
         if term.text is not None:
@@ -186,31 +212,41 @@ class Searcher:
         return v, v
 
     def _vectors_of(self, ids: np.ndarray) -> np.ndarray:
-        """Vectors of ``ids`` in that order (zero rows where missing), read from the catalog.
+        """Vectors of ``ids`` in that order (zero rows where missing), read from the catalog."""
+        return self._read_vectors(ids)[0]
+
+    def _read_vectors(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(vectors of ``ids`` in that order, mask of the ids that have one), read from the
+        catalog; rows without one (never encoded, or garbled: the catalog leaves those out)
+        are zero.
 
         The catalog is the source of truth and reads a few hundred blobs faster than the ANN
         index can hand back its copies.
         """
         out = np.zeros((len(ids), self.store.dim), dtype=np.float32)
+        have = np.zeros(len(ids), dtype=bool)
         if len(ids) == 0:
-            return out
+            return out, have
         got_ids, got = self.catalog.vectors(self.model_key, [int(i) for i in ids])
         if len(got_ids):
             pos = {int(i): n for n, i in enumerate(got_ids)}
             rows = [pos.get(int(i), -1) for i in ids]
             have = np.asarray([r >= 0 for r in rows])
             out[have] = got[[r for r in rows if r >= 0]]
-        return out
+        return out, have
 
     def _exact_cosines(
         self, ids: np.ndarray, vectors: np.ndarray, known: tuple[np.ndarray, np.ndarray] | None
-    ) -> np.ndarray:
-        """(len(ids), terms) cosines of the candidates with the term ``vectors``; ``known``:
-        (ids, exact scores) of the single term from the store, reused where present."""
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """((len(ids), terms) cosines of the candidates with the term ``vectors``, mask of the
+        candidates scored); ``known``: (ids, exact scores) of the single term from the store,
+        reused where present. A candidate without a usable vector is not scored."""
         if known is None:
-            return self._vectors_of(ids) @ vectors.T
+            vecs, have = self._read_vectors(ids)
+            return vecs @ vectors.T, have
         score_of = dict(zip(known[0].tolist(), known[1].tolist(), strict=True))
         out = np.empty((len(ids), 1), dtype=np.float32)
+        scored = np.ones(len(ids), dtype=bool)
         missing = []
         for row, i in enumerate(ids.tolist()):
             score = score_of.get(i)
@@ -220,8 +256,10 @@ class Searcher:
                 out[row, 0] = score
         if missing:
             rows = np.asarray(missing, dtype=np.int64)
-            out[rows] = self._vectors_of(ids[rows]) @ vectors.T
-        return out
+            vecs, have = self._read_vectors(ids[rows])
+            out[rows] = vecs @ vectors.T
+            scored[rows] = have
+        return out, scored
 
     def keyword_hits(
         self,
@@ -251,16 +289,21 @@ class Searcher:
         return self._keywords[1]
 
     # --- background distribution ----------------------------------------------------------------
-    def _background_vectors(self) -> np.ndarray:
+    def _background_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(the background sample's usable vectors, the sampled ids the catalog has no usable
+        vector for: garbled ones, left out of results too)."""
         gen = self.store.generation
         if self._background is not None and self._background[0] == gen:
-            return self._background[1]
+            return self._background[1], self._background[2]
         ids = self.store.ids()
         if len(ids) > self.background_size:
             rng = np.random.default_rng(self._rng_seed)
             ids = np.sort(rng.choice(ids, self.background_size, replace=False))
-        self._background = (gen, self._vectors_of(ids))
-        return self._background[1]
+        # Only usable vectors: a missing or garbled one would skew the statistics.
+        got_ids, vecs = self.catalog.vectors(self.model_key, ids.tolist())
+        unusable = np.setdiff1d(np.asarray(ids, dtype=np.int64), got_ids)
+        self._background = (gen, vecs, unusable)
+        return vecs, unusable
 
     # --- search -------------------------------------------------------------------------------
     def search(
@@ -277,7 +320,7 @@ class Searcher:
         flt = flt or PhotoFilter()
         revision = self.catalog.keyword_revision() if query.words else 0  # text read, renames
         key = (
-            tuple((t.key(), t.weight) for t in query.terms),
+            tuple((_term_key(t), t.weight) for t in query.terms),
             k,
             flt,
             cutoff,
@@ -350,8 +393,12 @@ class Searcher:
         reuse = (
             len(terms) == 1 and self.store.exact_scores and float(qvec @ stage2[0]) >= 1.0 - 1e-6
         )
-        cos = self._exact_cosines(ids, stage2, ann if reuse else None)
-        bg = self._background_vectors()
+        bg, unusable = self._background_vectors()
+        cos, scored = self._exact_cosines(ids, stage2, ann if reuse else None)
+        if len(unusable):  # the store's copy may be fine, but the catalog's is garbled
+            scored &= ~np.isin(ids, unusable)
+        if not scored.all():  # no usable vector in the catalog (reported there)
+            ids, cos = ids[scored], cos[scored]
         wpos = float(weights[weights > 0].sum())
         if len(bg) >= MIN_BACKGROUND:
             bcos = bg @ stage2.T

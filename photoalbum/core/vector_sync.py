@@ -6,6 +6,7 @@ import logging
 
 import numpy as np
 
+from photoalbum.core.errors import KnownError
 from photoalbum.core.ports import Catalog, VectorStore
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,12 @@ def sync_store(catalog: Catalog, store: VectorStore, model_key: str) -> bool:
         store.remove(drop)
     if len(add):
         ids, vecs = catalog.vectors(model_key, add.tolist())
+        if len(ids) and vecs.ndim == 2 and vecs.shape[1] != store.dim:
+            # the model's manifest was edited (or its files swapped) after these were made
+            raise KnownError(
+                f"the library's vectors for {model_key} are {vecs.shape[1]}-d but the model says "
+                f"{store.dim}-d: the model is damaged; install or prepare it again"
+            )
         if len(ids):
             store.add(ids, vecs)
     logger.info(

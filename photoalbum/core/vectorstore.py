@@ -58,6 +58,7 @@ import hnswlib
 import numpy as np
 
 from photoalbum.core.durable import disk_full, replacing_all
+from photoalbum.core.vector_checks import check_vectors
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +189,21 @@ class HnswStore:
         index.set_num_threads(self.threads)
         return index
 
-    def _load(self, path: Path, capacity_hint: int) -> None:
+    def saved_generation_on_disk(self) -> int | None:
+        """The generation of the saved pair at :attr:`path` if it would load (sidecar made for
+        this store's parameters, index file matching its size and CRC), else None: a writer that
+        did not open the store can tell a broken file without loading it (a read of the file)."""
+        if self.path is None:
+            return None
+        try:
+            meta = self._checked_sidecar(self.path)
+        except _Unusable as exc:
+            logger.info("saved vector index %s is not usable: %s", self.path, exc)
+            return None
+        generation = meta.get("generation")
+        return generation if isinstance(generation, int) else None
+
+    def _checked_sidecar(self, path: Path) -> dict[str, Any]:
         meta = _read_sidecar(sidecar_path(path))
         expect = {
             "format": FORMAT_VERSION,
@@ -206,6 +221,10 @@ class HnswStore:
             raise _Unusable(f"cannot read index file: {exc}") from None
         if size != meta.get("size") or crc != meta.get("crc32"):
             raise _Unusable("index file does not match its sidecar (interrupted save?)")
+        return meta
+
+    def _load(self, path: Path, capacity_hint: int) -> None:
+        meta = self._checked_sidecar(path)
         count = meta.get("count")
         deleted = meta.get("deleted")
         generation = meta.get("generation")
@@ -257,7 +276,7 @@ class HnswStore:
         is removed); a warning is logged.
         """
         ids = as_ids(ids)
-        vecs, ok = self._check_vectors(vectors, len(ids))
+        vecs, ok = check_vectors(vectors, len(ids), self.dim)
         if not ok.all():
             logger.warning(
                 "vector index: %d vectors are not finite or zero; not indexed (ids %s)",
@@ -471,23 +490,6 @@ class HnswStore:
         return self._deleted
 
     # --- helpers -----------------------------------------------------------------------------
-    def _check_vectors(self, vectors: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """(float32 unit rows, mask of usable rows): rows off unit length are normalised."""
-        vecs = np.ascontiguousarray(vectors, dtype=np.float32)
-        if vecs.ndim == 1 and n == 1:
-            vecs = vecs.reshape(1, -1)
-        if vecs.shape != (n, self.dim):
-            raise ValueError(f"vectors have shape {vecs.shape}, expected ({n}, {self.dim})")
-        if n == 0:
-            return vecs, np.ones(0, dtype=bool)
-        with np.errstate(invalid="ignore", over="ignore"):
-            norms = np.linalg.norm(vecs, axis=1)
-        ok = np.isfinite(norms) & (norms > 0)
-        off = ok & (np.abs(norms - 1.0) > 1e-3)
-        if off.any():
-            vecs = vecs.copy()
-            vecs[off] /= norms[off, None]
-        return vecs, ok
 
 
 class _Unusable(Exception):

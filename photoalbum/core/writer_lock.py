@@ -13,7 +13,7 @@ from types import TracebackType
 
 import filelock
 
-from photoalbum.core.errors import LibraryLockedError
+from photoalbum.core.errors import KnownError, LibraryLockedError
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,11 @@ class WriterLock:
             raise LibraryLockedError(
                 f"the library at {self.path.parent} is being written by {self.holder()}; "
                 "wait for it to finish (or stop it) and try again"
+            ) from None
+        except OSError as exc:  # the lock file cannot be made: a folder in its place, no rights
+            raise KnownError(
+                f"cannot take the library's lock file {self.path}: {exc.strerror or exc}; "
+                "remove whatever is at that path (or fix its permissions) and try again"
             ) from None
         try:
             self._info.write_text(

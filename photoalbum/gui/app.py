@@ -22,6 +22,7 @@ from photoalbum.gui.errors import ExceptionHook
 from photoalbum.gui.icon import APP_ID, app_icon
 from photoalbum.gui.main_window import MainWindow
 from photoalbum.qt import QtCore, QtWidgets
+from photoalbum.workers.albums_worker import AlbumsWorker
 from photoalbum.workers.index_runner import ProcessIndexRunner
 from photoalbum.workers.index_worker import IndexWorker
 from photoalbum.workers.messages import LibraryFactory, LibraryOptions
@@ -151,6 +152,8 @@ def build_app(
     people: bool = False,
     scenes_interval: float = 20.0,
     index_process: bool | None = None,
+    ask_text: Callable[[str, str, str], str | None] | None = None,
+    choose_export_folder: Callable[[], str | None] | None = None,
 ) -> App:
     """Build the window, workers and loaders (not started). Tests call this too.
 
@@ -172,6 +175,7 @@ def build_app(
     )
     search_worker = SearchWorker(factory, options)
     scenes_worker = ScenesWorker(factory, options, min_interval=scenes_interval)
+    albums_worker = AlbumsWorker(factory, options)
     preparer = ModelPreparer(paths.models, paths.downloads)
     thumbnails = ThumbnailCache(paths.thumbnails)
     window = MainWindow(
@@ -190,6 +194,9 @@ def build_app(
         log_file=str(log_file) if log_file else "",
         models_dir=str(paths.models),
         scenes_worker=scenes_worker,
+        albums_worker=albums_worker,
+        ask_text=ask_text,
+        choose_export_folder=choose_export_folder,
     )
     threads = [
         WorkerThread(index_worker, "photoalbum-index"),
@@ -197,6 +204,8 @@ def build_app(
         # A refresh of a large library cannot be interrupted mid-clustering (≤ 60 s at 100k):
         # wait for it at exit rather than destroy a running thread.
         WorkerThread(scenes_worker, "photoalbum-scenes", stop_msec=180000),
+        # An export copies until done: wait for it at exit (the copies are only ever new files).
+        WorkerThread(albums_worker, "photoalbum-albums", stop_msec=180000),
     ]
     if people:
         people_worker = PeopleWorker(factory, options)

@@ -1,8 +1,9 @@
-"""MainWindow: lays out the search bar, filter bar, side panel, thumbnail grid and status bar, and
-wires them to the workers through the controllers in ``gui/controllers``."""
+"""MainWindow: lays out the search bar, the navigation list and its pages, the thumbnail grid and
+the status bar, and wires them to the workers through the controllers in ``gui/controllers``."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -10,9 +11,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoalbum.gui.attached import while_attached
+from photoalbum.gui.controllers.albums import AlbumsController
 from photoalbum.gui.controllers.folders import FoldersController
 from photoalbum.gui.controllers.groups import GroupsController
 from photoalbum.gui.controllers.indexing import IndexingController
+from photoalbum.gui.controllers.marks import MarksController
+from photoalbum.gui.controllers.navigation import (
+    ALBUMS,
+    FAVORITES,
+    FOLDERS,
+    PAGES,
+    PEOPLE,
+    PHOTOS,
+    NavEntry,
+    NavigationHistory,
+)
 from photoalbum.gui.controllers.people import PeopleController
 from photoalbum.gui.controllers.photo_actions import PhotoActions
 from photoalbum.gui.controllers.search import SearchController
@@ -36,9 +49,12 @@ from photoalbum.gui.preferences import (
     settings_language,
     system_language,
 )
+from photoalbum.gui.widgets.albums_panel import AlbumsPanel
+from photoalbum.gui.widgets.date_scrubber import DateScrubber
 from photoalbum.gui.widgets.filter_bar import FilterBar, HorizontalScroller
 from photoalbum.gui.widgets.group_list import GroupChip, GroupList
 from photoalbum.gui.widgets.index_status import IndexStatus
+from photoalbum.gui.widgets.navigation import NavigationList
 from photoalbum.gui.widgets.pages import (
     EmptyResults,
     FirstRunPage,
@@ -50,6 +66,7 @@ from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
 from photoalbum.gui.widgets.search_bar import SearchBar
 from photoalbum.gui.widgets.side_panel import SidePanel
 from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from photoalbum.workers.albums_worker import AlbumsWorker
 from photoalbum.workers.index_worker import IndexWorker
 from photoalbum.workers.messages import LibraryOptions, LibraryState
 from photoalbum.workers.model_prep import ModelPreparer
@@ -68,12 +85,14 @@ PAGE_LOADING, PAGE_SETUP, PAGE_FIRST_RUN, PAGE_MESSAGE, PAGE_LIBRARY = range(5)
 #: Grid cell (thumbnail box) in pixels. Thumbnails are decoded at this size off the GUI thread,
 #: so painting a cell never rescales a pixmap (smooth scaling at paint time cost ~1 ms a cell).
 CELL = 168
-#: Side-panel titles of the group sections, per kind and UI language.
-SECTION_TITLES = {
-    "scene": ("Scenes", "场景"),
-    "event": ("Events", "事件"),
-    "duplicates": ("Duplicates", "相似照片"),
-}
+#: The sort control's choices: label → the engine's ``sort``.
+SORT_CHOICES = (
+    ("Relevance", "relevance"),
+    ("Newest first", "date"),
+    ("Oldest first", "date-asc"),
+)
+#: Pages whose panel is empty: the grid takes the whole page.
+GRID_ONLY_PAGES = (PHOTOS, FAVORITES)
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -126,6 +145,9 @@ class MainWindow(QtWidgets.QMainWindow):
         models_dir: str = "",
         scenes_worker: ScenesWorker | None = None,
         language: str | None = None,
+        albums_worker: AlbumsWorker | None = None,
+        ask_text: Callable[[str, str, str], str | None] | None = None,
+        choose_export_folder: Callable[[], str | None] | None = None,
     ) -> None:
         super().__init__()
         self.scenes_worker = scenes_worker
@@ -139,6 +161,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._open_url = open_url or QtGui.QDesktopServices.openUrl
         self._choose_folder = choose_folder or self._ask_folder
         self._confirm = confirm or self._ask_confirm
+        self._ask_text = ask_text or self._ask_text_dialog
+        self._choose_export_folder = choose_export_folder or self._ask_export_folder
+        self.albums_worker = albums_worker
+        self.albums_controller: AlbumsController | None = None
+        self.marks_controller: MarksController | None = None
         self._persist_model = persist_model
         self._default_folders = list(default_folders)
         self.log_file = log_file
@@ -221,8 +248,39 @@ class MainWindow(QtWidgets.QMainWindow):
             confirm=self._confirm,
             open_viewer=self.open_viewer,
         )
+        if albums_worker is not None:
+            self.albums_controller = AlbumsController(
+                worker=albums_worker,
+                panel=self.albums_panel,
+                search=self.search_controller,
+                chip=self.album_chip,
+                grid_model=self.grid_model,
+                window=self,
+                choose_folder=self._choose_export_folder,
+                ask_text=self._ask_text,
+                show_message=self.show_message,
+                parent=self,
+            )
+            self.photo_actions.menu_extensions.append(self.albums_controller.menu)
+            self.marks_controller = MarksController(
+                worker=albums_worker,
+                grid_model=self.grid_model,
+                grid=self.grid,
+                search=self.search_controller,
+                parent=self,
+            )
+            self.photo_actions.menu_extensions.insert(0, self.marks_controller.menu)
+            self.save_album_button.clicked.connect(self.albums_controller.save_results)
+        else:
+            self.save_album_button.hide()
         self._build_actions()
         self._connect()
+        self._enter_page(PHOTOS)
+        self.history.visit(NavEntry(PHOTOS))
+        # The mouse's back / forward buttons: the grid and the list take every press they get,
+        # so they are watched, not left to propagate to the window.
+        for watched in (self.grid.viewport(), self.nav.viewport()):
+            watched.installEventFilter(self)
         restore_window(settings, self, self.splitter)
 
     # --- construction --------------------------------------------------------------------------
@@ -236,6 +294,10 @@ class MainWindow(QtWidgets.QMainWindow):
         top = QtWidgets.QHBoxLayout()
         top.setContentsMargins(8, 6, 8, 4)
         self.search_bar = SearchBar(self.loader)
+        # The album open on the Albums page scopes the search: named here, × closes it.
+        self.album_chip = GroupChip()
+        self.album_chip.close_button.setAccessibleName("Close the album")
+        top.addWidget(self.album_chip)
         top.addWidget(self.search_bar)
         outer.addLayout(top)
 
@@ -252,14 +314,36 @@ class MainWindow(QtWidgets.QMainWindow):
         self.stack.addWidget(self.first_run)
         self.stack.addWidget(self.message_page)
 
+        # The library: the navigation list, the chosen page's own panel (a group list, the
+        # folders, …) and the results area (filters and grid) every page shares.
+        self.nav = NavigationList(self.language)
+        self.history = NavigationHistory()
+        self._restoring = False  # Back / Forward is putting an entry back: record nothing
+        self.page_panels = QtWidgets.QStackedWidget()
+        self.panels: dict[str, QtWidgets.QWidget] = {}
         self.side_panel = SidePanel(self.folder_model)
         self.group_lists: dict[str, GroupList] = {}
         for kind in KINDS:
-            group_list = GroupList(self.group_models[kind], kind)
-            en, zh = SECTION_TITLES[kind]
-            self.side_panel.add_section(zh if self.language == "zh" else en, group_list)
-            self.group_lists[kind] = group_list
-        self.side_panel.splitter.setSizes([200, 260, 160, 120])
+            self.group_lists[kind] = GroupList(self.group_models[kind], kind)
+        self.people_placeholder = QtWidgets.QLabel("Looking for faces is not available.")
+        self.people_placeholder.setWordWrap(True)
+        self.people_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for key in PAGES:
+            if key in self.group_lists:
+                panel: QtWidgets.QWidget = self.group_lists[key]
+            elif key == FOLDERS:
+                panel = self.side_panel
+            elif key == PEOPLE:
+                panel = self.people_placeholder
+            elif key == ALBUMS:
+                self.albums_panel = AlbumsPanel(
+                    self.loader, ask_text=self._ask_text, confirm=self._confirm
+                )
+                panel = self.albums_panel
+            else:
+                panel = QtWidgets.QWidget()
+            self.panels[key] = panel
+            self.page_panels.addWidget(panel)
         self.group_chip = GroupChip()
         right = QtWidgets.QWidget()
         rv = QtWidgets.QVBoxLayout(right)
@@ -271,6 +355,16 @@ class MainWindow(QtWidgets.QMainWindow):
         filter_row.setSpacing(6)
         filter_row.addWidget(self.group_chip)
         filter_row.addWidget(filter_scroll, 1)
+        self.sort_combo = QtWidgets.QComboBox()
+        self.sort_combo.setToolTip("The order of search results")
+        self.sort_combo.setAccessibleName("Sort results")
+        for label, key in SORT_CHOICES:
+            self.sort_combo.addItem(label, key)
+        filter_row.addWidget(self.sort_combo)
+        self.save_album_button = QtWidgets.QToolButton()
+        self.save_album_button.setText("Save as album…")
+        self.save_album_button.setToolTip("Save the photos shown (results or a group) as an album")
+        filter_row.addWidget(self.save_album_button)
         rv.addLayout(filter_row)
         self.results_stack = QtWidgets.QStackedWidget()
         self.grid = PhotoGridView(ThumbnailDelegate(CELL))
@@ -278,12 +372,20 @@ class MainWindow(QtWidgets.QMainWindow):
         self.empty = EmptyResults()
         self.results_stack.addWidget(self.grid)
         self.results_stack.addWidget(self.empty)
-        rv.addWidget(self.results_stack, 1)
+        self.scrubber = DateScrubber()
+        self.scrubber.hide()
+        results_row = QtWidgets.QHBoxLayout()
+        results_row.setSpacing(2)
+        results_row.addWidget(self.results_stack, 1)
+        results_row.addWidget(self.scrubber)
+        rv.addLayout(results_row, 1)
         self.splitter = QtWidgets.QSplitter()
-        self.splitter.addWidget(self.side_panel)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.page_panels)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([260, 940])
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([150, 260, 790])
         self.stack.addWidget(self.splitter)
         outer.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -317,6 +419,28 @@ class MainWindow(QtWidgets.QMainWindow):
         view_menu = menu.addMenu("&View")
         view_menu.addAction("Show &failures…", self.show_failures)
         view_menu.addAction("&Index now", lambda: self.index_worker.index_now())
+        go_menu = menu.addMenu("&Go")
+        self.page_actions: dict[str, QtGui.QAction] = {}
+        for n, key in enumerate(PAGES, 1):
+            title = self.nav.item(n - 1).text()
+            action = go_menu.addAction(title, functools.partial(self.go_to, key))
+            action.setShortcut(QtGui.QKeySequence(f"Ctrl+{n}"))
+            self.page_actions[key] = action
+        go_menu.addSeparator()
+        self.back_action = go_menu.addAction("&Back", self.go_back)
+        self.back_action.setShortcuts(
+            [
+                QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Back),
+                QtGui.QKeySequence("Alt+Left"),
+            ]
+        )
+        self.forward_action = go_menu.addAction("&Forward", self.go_forward)
+        self.forward_action.setShortcuts(
+            [
+                QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Forward),
+                QtGui.QKeySequence("Alt+Right"),
+            ]
+        )
         help_menu = menu.addMenu("&Help")
         self.about_action = help_menu.addAction("&About photoalbum", self.open_about)
 
@@ -335,16 +459,24 @@ class MainWindow(QtWidgets.QMainWindow):
         search.results_shown.connect(self.results_shown)
         search.search_failed.connect(self.search_failed)
         search.message.connect(self.show_message)
+        search.timeline_changed.connect(self.scrubber.set_timeline)
+        self.scrubber.row_requested.connect(self._on_scrubber_row_requested)
+        self.grid.verticalScrollBar().valueChanged.connect(self._on_grid_scrolled)
         sw.photos_loaded.connect(self.grid_model.add_photos)
         # Lambdas, not the workers' bound methods: a bound method of a worker would run queued on
         # the worker's (busy) thread; these calls must act at once from the GUI thread.
         self.grid_model.info_requested.connect(
             lambda ids: None if self.detached else sw.load_photos(ids)
         )
+        if self.marks_controller is not None:
+            self.grid_model.info_requested.connect(self.marks_controller.load)
 
         self.search_bar.search_requested.connect(search.set_query)
         self.search_bar.problem.connect(self.show_message)
         self.filter_bar.filter_changed.connect(search.set_filter)
+        self.sort_combo.currentIndexChanged.connect(
+            lambda _i: search.set_sort(str(self.sort_combo.currentData()))
+        )
         self.side_panel.folder_selected.connect(self.filter_bar.set_folder)
         self.side_panel.add_folder_clicked.connect(self.add_folder)
         self.side_panel.remove_folder_clicked.connect(self.folders_controller.remove_folder)
@@ -356,8 +488,97 @@ class MainWindow(QtWidgets.QMainWindow):
         self.grid.context_menu_requested.connect(self.photo_actions.context_menu)
         self.index_status.failures_clicked.connect(self.show_failures)
         self.side_panel.all_button.clicked.connect(self.groups_controller.clear_group)
+        self.nav.page_chosen.connect(self.go_to)
+        for kind, group_list in self.group_lists.items():
+            # A group chosen (in its list, or by a test or a link) shows its page.
+            group_list.group_selected.connect(lambda _g, kind=kind: self.go_to(kind))
+        self.search_bar.search_requested.connect(self._on_search_bar_search_requested)
         if self.scenes_worker is not None:
             self.scenes_worker.failed.connect(self._on_worker_error)
+
+    # --- navigation ----------------------------------------------------------------------------
+    def page(self) -> str:
+        """The navigation page shown (``PHOTOS``, ``ALBUMS``, … from ``controllers/navigation``)."""
+        return self.nav.page()
+
+    def go_to(self, page: str) -> None:
+        """Show a navigation page (the list, Ctrl+1…Ctrl+8); Back returns to where it was."""
+        current = self.history.current
+        if current is not None and current.page == page == self.nav.page():
+            return
+        self._enter_page(page)
+        if not self._restoring:
+            self.history.visit(NavEntry(page, self.search_bar.text()))
+
+    def go_back(self) -> None:
+        """Back to the previous page or search (Alt+Left, the mouse's back button)."""
+        self._restore(self.history.back())
+
+    def go_forward(self) -> None:
+        """Forward again after Back (Alt+Right, the mouse's forward button)."""
+        self._restore(self.history.forward())
+
+    def _restore(self, entry: NavEntry | None) -> None:
+        if entry is None:
+            return
+        self._restoring = True
+        try:
+            if entry.page != self.nav.page():
+                self._enter_page(entry.page)
+            if entry.query != self.search_bar.text():
+                self.search_bar.set_text(entry.query)
+        finally:
+            self._restoring = False
+
+    def _enter_page(self, page: str) -> None:
+        """Show ``page``'s panel and scope the results to it."""
+        self.nav.set_page(page)
+        self.page_panels.setCurrentWidget(self.panels[page])
+        self.page_panels.setVisible(page not in GRID_ONLY_PAGES)
+        group = self.groups_controller.group
+        if group is not None and group.kind != page:
+            self.groups_controller.clear_group()
+        self.search_controller.set_scope(favorites=page == FAVORITES)
+        if page != ALBUMS and self.albums_controller is not None:
+            self.albums_controller.close_album()
+
+    def _on_search_bar_search_requested(self, text: str, _images: object) -> None:
+        if not self._restoring:
+            self.history.record_search(NavEntry(self.nav.page(), text))
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.MouseButtonPress:
+            button = event.button()  # type: ignore[attr-defined]
+            if button == Qt.MouseButton.BackButton:
+                self.go_back()
+                return True
+            if button == Qt.MouseButton.ForwardButton:
+                self.go_forward()
+                return True
+        return super().eventFilter(watched, event)
+
+    def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.BackButton:
+            self.go_back()
+        elif event.button() == Qt.MouseButton.ForwardButton:
+            self.go_forward()
+        else:
+            super().mousePressEvent(event)
+
+    # --- the timeline ----------------------------------------------------------------------------
+    def _on_scrubber_row_requested(self, row: int) -> None:
+        if 0 <= row < self.grid_model.rowCount():
+            self.grid.scrollTo(
+                self.grid_model.index(row, 0), QtWidgets.QAbstractItemView.ScrollHint.PositionAtTop
+            )
+
+    def _on_grid_scrolled(self, _value: int) -> None:
+        if self.scrubber.isVisible():
+            self.scrubber.set_row(self.grid.visible_rows()[0])
+
+    def jump_to_date(self, year: int, month: int = 12) -> int:
+        """Scroll the timeline to the newest photo of ``month`` of ``year``; its row."""
+        return self.scrubber.jump_to(year, month)
 
     # --- start-up and settings -----------------------------------------------------------------
     def start(self) -> None:
@@ -370,6 +591,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.indexing_controller.detach()
         self.search_controller.detach()
         self.groups_controller.detach()
+        if self.albums_controller is not None:
+            self.albums_controller.detach()
+        if self.marks_controller is not None:
+            self.marks_controller.detach()
         if self.people_controller is not None:
             self.people_controller.detach()
 
@@ -419,6 +644,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._apply_state(state)
         self.folders_controller.library_opened()
         self.groups_controller.library_opened(self.options)
+        if self.albums_controller is not None:
+            self.albums_controller.library_opened(self.options)
         self.search_controller.library_opened(self.options)
 
     @while_attached
@@ -491,7 +718,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.people_worker = worker
         section = PeopleSection(confirm=self._confirm)
         self.people_section = section
-        self.side_panel.add_section("People", section)
+        index = self.page_panels.indexOf(self.people_placeholder)
+        self.page_panels.removeWidget(self.people_placeholder)
+        self.people_placeholder.deleteLater()
+        self.page_panels.insertWidget(index, section)
+        self.panels[PEOPLE] = section
+        if self.nav.page() == PEOPLE:
+            self.page_panels.setCurrentWidget(section)
         self.people_controller = PeopleController(
             worker=worker,
             section=section,
@@ -518,6 +751,13 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _ask_folder(self) -> str | None:
         return QtWidgets.QFileDialog.getExistingDirectory(self, "Add a folder of photos") or None
+
+    def _ask_text_dialog(self, title: str, label: str, text: str) -> str | None:
+        value, ok = QtWidgets.QInputDialog.getText(self, title, label, text=text)
+        return value if ok else None
+
+    def _ask_export_folder(self) -> str | None:
+        return QtWidgets.QFileDialog.getExistingDirectory(self, "Export to a folder") or None
 
     def _ask_confirm(self, title: str, text: str) -> bool:
         answer = QtWidgets.QMessageBox.question(self, title, text)

@@ -1,7 +1,7 @@
 """Composition of one open library: catalog, vector store, model, passes and people.
 
-With ``cli.py`` and ``gui/app.py`` calling it, this is the one place that wires persistence and
-core together. Everything is built here and passed in; nothing is global. The vector store,
+With ``photoalbum.cli`` and ``gui/app.py`` calling it, this is the one place that wires
+persistence and core together. Everything is built here and passed in; nothing is global. The vector store,
 the background passes, the people and searching each live in a helper of their own
 (``vectors``, ``passes``, ``people``, ``search``); :class:`Library` keeps the lifetime, the
 lazily loaded model and indexing, and is what front ends call.
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from photoalbum.core.decode_journal import DecodeJournal
-from photoalbum.core.errors import ModelNotAvailableError, UserError
+from photoalbum.core.errors import KnownError, ModelNotAvailableError, UserError
 from photoalbum.core.indexer import Indexer, IndexProgress, IndexReport
 from photoalbum.core.models.encoder import ClipEncoder, EncoderCache
 from photoalbum.core.models.registry import DEFAULT_MODEL, ModelSpec, resolve_spec
@@ -75,6 +75,31 @@ def refuse_to_prepare(
     )
 
 
+def check_library(paths: Paths, *, create: bool) -> None:
+    """Refuse, with a message, a library that cannot be opened as asked.
+
+    A library folder that is a file, or a catalog that is empty (0 bytes: SQLite would silently
+    start a new one over it), is never used; without ``create``, a missing library is an error
+    (a command that only reads must not make an empty library where a mistyped path points).
+    """
+    if paths.library.exists() and not paths.library.is_dir():
+        raise KnownError(
+            f"the library {paths.library} is a file, not a folder: "
+            "choose a library folder with --library"
+        )
+    catalog = paths.catalog
+    if catalog.exists() and (not catalog.is_file() or catalog.stat().st_size == 0):
+        raise KnownError(
+            f"the library's catalog {catalog} is damaged (empty or not a file): restore it from a "
+            "backup, or choose another library folder; it was left as it is"
+        )
+    if not create and not catalog.exists():
+        raise KnownError(
+            f"there is no library at {paths.library}: check --library (or $PHOTOALBUM_HOME), "
+            "or make one with 'photoalbum add FOLDER'"
+        )
+
+
 class Library:
     """An open library. Use from one thread; a worker thread opens its own Library.
 
@@ -88,12 +113,17 @@ class Library:
         threads: ONNX Runtime threads (default: all cores).
         background: True in the GUI worker (background passes leave the UI a core).
         on_model_progress: progress of a model preparation triggered by first use.
+        may_prepare: a model that was never prepared is prepared on first use (only ``index``
+            and explicit preparation pass True); otherwise using it is a ModelNotAvailableError
+            saying how to prepare it. A damaged model is never prepared again here.
         vector_store: vector store URI for this run (default: the library's recorded one, else
             the embedded hnswlib index); see :mod:`photoalbum.stores.uri`.
         vector_store_token: Milvus token (default: ``$PHOTOALBUM_MILVUS_TOKEN``).
         encoders: encoders (ONNX Runtime sessions, tokenizers) shared with the process's other
             libraries (the GUI's workers), so a background worker neither loads a tokenizer
             again nor holds a second copy of a tower.
+        create: make the library if it does not exist yet (the app, add, index, watch); with
+            False a missing library raises :class:`KnownError` instead.
     """
 
     def __init__(
@@ -106,19 +136,29 @@ class Library:
         background: bool = False,
         on_model_progress: ModelProgress | None = None,
         preparer: Preparer | None = None,
+        may_prepare: bool = False,
         vector_store: str | None = None,
         vector_store_token: str | None = None,
         encoders: EncoderCache | None = None,
+        create: bool = True,
     ) -> None:
         self.paths = paths
         self._encoders = encoders
-        paths.ensure_library()
+        check_library(paths, create=create)
+        try:
+            paths.ensure_library()
+        except OSError as exc:
+            raise KnownError(
+                f"cannot use the library folder {paths.library}: {exc.strerror or exc} "
+                f"({exc.filename or paths.library}); choose another folder with --library"
+            ) from None
         self.catalog = open_catalog(paths.catalog)
         self.precision = precision
         self.threads = threads
         self.background = background
         self.on_model_progress = on_model_progress
         self._preparer = preparer if preparer is not None else default_preparer()
+        self.may_prepare = may_prepare
         recorded = self.catalog.get_setting(MODEL_SETTING)
         self.spec: ModelSpec = resolve_spec(model or recorded or DEFAULT_MODEL)
         self.models = ModelStore(paths.models, paths.downloads)
@@ -185,10 +225,26 @@ class Library:
         return self.catalog.get_setting(MODEL_SETTING)
 
     def prepared_model(self) -> PreparedModel:
-        """The library's model, prepared on first use (with progress)."""
+        """The library's model; with ``may_prepare``, prepared on first use (with progress).
+
+        Raises:
+            ModelNotAvailableError: it was never prepared (and may not be prepared here).
+            ModelDamagedError: its folder is damaged: never prepared again implicitly.
+        """
         if self._prepared is None:
-            self.paths.ensure_models()
-            self._prepared = self.models.ensure(self.spec, self._preparer, self.on_model_progress)
+            if self.may_prepare:
+                self.paths.ensure_models()
+                self._prepared = self.models.ensure(
+                    self.spec, self._preparer, self.on_model_progress
+                )
+            else:
+                model = self.models.load(self.spec)
+                if model is None:
+                    raise ModelNotAvailableError(
+                        f"model {self.spec.name} is not prepared: run "
+                        f"`photoalbum model prepare {self.spec.name}` or `photoalbum index`"
+                    )
+                self._prepared = model
             if self._prepared.random_weights:
                 logger.warning(
                     "model %s has RANDOM WEIGHTS: for tests and benchmarks only; "
@@ -269,14 +325,17 @@ class Library:
         """Sorted int64 ids of the live photos (for the library's model) matching ``flt``."""
         return self.catalog.filter_ids(flt, self.model_key)
 
-    def add_roots(self, folders: Sequence[str | os.PathLike[str]]) -> list[Root]:
-        """Add folders to the library (they must exist)."""
+    def add_roots(
+        self, folders: Sequence[str | os.PathLike[str]], *, lock_timeout: float = 0.0
+    ) -> list[Root]:
+        """Add folders to the library (they must exist), waiting up to ``lock_timeout`` seconds
+        for another writer."""
         roots = []
         for folder in folders:
             p = Path(folder).expanduser()
             if not p.is_dir():
                 raise UserError(f"not a folder: {folder}")
-            with self.writer("add"):
+            with self.writer("add", timeout=lock_timeout):
                 roots.append(self.catalog.add_root(str(p.resolve())))
         return roots
 
@@ -328,7 +387,11 @@ class Library:
         ``"pass:<name>"``; the passes' report is ``report.passes``. ``yield_passes`` returning
         True ends the passes early (e.g. new photos arrived: their CLIP encoding comes first).
         """
-        wanted = {r.path for r in self.add_roots(folders)} if folders else None
+        wanted = (
+            {r.path for r in self.add_roots(folders, lock_timeout=lock_timeout)}
+            if folders
+            else None
+        )
         roots = [r for r in self.catalog.roots() if wanted is None or r.path in wanted]
         if not roots:
             raise UserError("the library has no folders yet: add one with 'photoalbum add FOLDER'")
@@ -365,6 +428,7 @@ class Library:
                     enabled, on_progress, should_stop, wait_if_paused, yield_passes
                 )
                 report.cancelled = report.passes.cancelled
+            self.vectors.save_if_stale()
         self.finder.forget()
         return report
 

@@ -124,6 +124,28 @@ class LibraryVectors:
             return self._milvus_store(locked=True)
         return self.store()
 
+    def save_if_stale(self) -> None:
+        """For a caller holding the writer lock (the end of an ``index`` run): save the embedded
+        index unless its saved pair loads and matches the catalog. A run that changed nothing
+        never opened the store, so a broken or stale file would otherwise stay so and every
+        reader would rebuild the index (minutes at 100k photos) on every start."""
+        if self.target.is_milvus:
+            return  # Milvus records its generation as it is repaired or written
+        gen = self.catalog.generation(self.model_key)
+        path = self.index_path()
+        store = self._store
+        if isinstance(store, HnswStore) and store.path == path:
+            sync_store(self.catalog, store, self.model_key)
+            if store.saved_generation != store.generation:
+                store.save(gen)
+            return
+        if gen == 0 and not path.exists():
+            return  # nothing indexed yet: nothing to save
+        if HnswStore.empty(self._model().dim, path=path).saved_generation_on_disk() == gen:
+            return
+        logger.info("vector index %s is broken or behind the catalog: saving it again", path)
+        self.writable().save(gen)
+
     def library_id(self) -> str:
         """This library's id (names its Milvus collections), made on first use."""
         lid = self.catalog.get_setting(LIBRARY_ID_SETTING)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Connection, and_, exists, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -323,6 +324,30 @@ class SqlAlbums:
                     select(P.c.id).where(and_(*conds)).order_by(P.c.shot_at.desc(), P.c.id.desc())
                 ).scalars()
             ]
+
+    def dated_arrays(
+        self, start: datetime | None, end: datetime | None, *, include_hidden: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What :meth:`dated_ids` lists, as arrays: ids, dates (``datetime64[s]``) and whether
+        each date is approximate (the file's time). One query and no row objects: the Photos
+        page reads the whole library this way (100k photos)."""
+        conds: list[ColumnElement[bool]] = [P.c.status == "indexed"]
+        if start is not None:
+            conds.append(P.c.shot_at >= start)
+        if end is not None:
+            conds.append(P.c.shot_at < end)
+        conds.extend(mark_conditions(PhotoFilter(include_hidden=include_hidden)))
+        query = (
+            select(P.c.id, P.c.shot_at, P.c.taken_at.is_(None))
+            .where(and_(*conds))
+            .order_by(P.c.shot_at.desc(), P.c.id.desc())
+        )
+        with self._db.transaction() as c:
+            rows = c.execute(query).all()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        dates = np.array([r[1] for r in rows], dtype="datetime64[s]").reshape(-1)
+        approximate = np.fromiter((bool(r[2]) for r in rows), dtype=bool, count=len(rows))
+        return ids, dates, approximate
 
     def photo_ids(self, fingerprints: Sequence[str]) -> list[int]:
         """Ids of the catalogued photos with any of these contents."""

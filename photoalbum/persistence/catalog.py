@@ -46,7 +46,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Join
 
 from photoalbum.core.dates import file_time
-from photoalbum.core.errors import BugError, UserError
+from photoalbum.core.errors import BugError, KnownError, UserError
 from photoalbum.core.ports import (
     BatchItem,
     CopiedItem,
@@ -61,6 +61,7 @@ from photoalbum.core.ports import (
     Root,
     StatusCounts,
 )
+from photoalbum.core.vector_checks import unit_rows
 from photoalbum.persistence.albums import SqlAlbums, mark_conditions
 from photoalbum.persistence.database import (
     MIGRATIONS,
@@ -507,7 +508,9 @@ class SqlCatalog:
         """(ids int64 ascending, vectors float32 (n, dim)) of live vectors, all or of ``ids``.
 
         Ids without a live vector are left out. Blobs are fetched in chunks and copied once into
-        the result (100k × 512 in about a second).
+        the result (100k × 512 in about a second). A garbled vector (wrong length, not finite,
+        not of unit length) is left out too, reported, and dropped from the catalog so that the
+        next ``index`` encodes its photo again.
         """
         base = f"FROM {_LIVE_SQL}"
         params: tuple[Any, ...] = (model_key,)
@@ -528,6 +531,7 @@ class SqlCatalog:
             if n == 0:
                 return np.zeros(0, np.int64), np.zeros((0, dim or 0), np.float32)
             cur.execute(f"SELECT e.photo_id, e.vector {base} ORDER BY e.photo_id", params)
+            bad: list[int] = []
             out_ids = np.empty(n, dtype=np.int64)
             out: np.ndarray | None = None
             filled = 0
@@ -538,25 +542,52 @@ class SqlCatalog:
                 if out is None:
                     out = np.empty((n, dim), dtype=np.float32)
                 width = dim * 4
-                if any(len(b) != width for b in blobs):
-                    good = [i for i, b in enumerate(blobs) if len(b) == width]
-                    logger.warning(
-                        "catalog: %d vectors of %s have the wrong size; skipped",
-                        len(blobs) - len(good),
-                        model_key,
-                    )
-                    pids = tuple(pids[i] for i in good)
-                    blobs = tuple(blobs[i] for i in good)
+                sized = [i for i, b in enumerate(blobs) if len(b) == width]
+                if len(sized) != len(blobs):
+                    bad.extend(pids[i] for i in range(len(blobs)) if len(blobs[i]) != width)
+                    pids = tuple(pids[i] for i in sized)
+                    blobs = tuple(blobs[i] for i in sized)
                 k = len(pids)
                 if k:
-                    out[filled : filled + k] = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(
-                        k, dim
-                    )
+                    part_vecs = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(k, dim)
+                    good = unit_rows(part_vecs)
+                    if not good.all():
+                        bad.extend(p for p, ok in zip(pids, good.tolist(), strict=True) if not ok)
+                        part_vecs = part_vecs[good]
+                        pids = tuple(p for p, ok in zip(pids, good.tolist(), strict=True) if ok)
+                        k = len(pids)
+                    out[filled : filled + k] = part_vecs
                     out_ids[filled : filled + k] = pids
                 filled += k
+        if bad:
+            self._forget_bad_vectors(model_key, bad)
         if out is None:
             return np.zeros(0, np.int64), np.zeros((0, dim or 0), np.float32)
         return out_ids[:filled], out[:filled]
+
+    def _forget_bad_vectors(self, model_key: str, ids: list[int]) -> None:
+        """Report garbled vectors and delete them: their photos lack a vector for the model,
+        which is what the next index encodes (``pending_ids``); the generation moves, so the
+        vector store drops them too."""
+        with self._db.transaction() as c:
+            rows = c.execute(select(P.c.id, P.c.path).where(P.c.id.in_(_json_ids(ids)))).all()
+        paths = {int(r.id): r.path for r in rows}
+        for pid in ids:
+            logger.warning(
+                "catalog: the %s vector of photo %d (%s) is garbled; left out of searches, "
+                "the next index encodes it again",
+                model_key,
+                pid,
+                paths.get(pid, "?"),
+            )
+        try:
+            with self._db.transaction(write=True) as c:
+                c.execute(
+                    delete(E).where(E.c.model_key == model_key, E.c.photo_id.in_(_json_ids(ids)))
+                )
+                _bump(c, model_key)
+        except KnownError as exc:  # busy, read-only, disk full: still left out, dropped next time
+            logger.warning("catalog: cannot drop the garbled vectors now: %s", exc)
 
     def _dim(self, model_key: str) -> int:
         with self._db.transaction() as c:

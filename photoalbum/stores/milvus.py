@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from photoalbum.core.errors import KnownError
+from photoalbum.core.vector_checks import check_vectors
 from photoalbum.core.vectorstore import DEFAULT_EF_CONSTRUCTION, DEFAULT_M, as_ids, auto_ef, no_hits
 from photoalbum.stores.uri import TOKEN_ENV, StoreTarget
 
@@ -312,7 +313,7 @@ class MilvusStore:
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         """Upsert vectors (rows normalised; non-finite or zero rows are not stored: warned)."""
         ids = as_ids(ids)
-        vecs, ok = _check_vectors(vectors, len(ids), self.dim)
+        vecs, ok = check_vectors(vectors, len(ids), self.dim)
         if not ok.all():
             logger.warning(
                 "Milvus store: %d vectors are not finite or zero; not stored (ids %s)",
@@ -560,21 +561,3 @@ def _props(info: dict[str, Any]) -> dict[str, str]:
 
 def _in_expr(ids: np.ndarray) -> str:
     return "id in [" + ",".join(map(str, ids.tolist())) + "]"
-
-
-def _check_vectors(vectors: np.ndarray, n: int, dim: int) -> tuple[np.ndarray, np.ndarray]:
-    vecs = np.ascontiguousarray(vectors, dtype=np.float32)
-    if vecs.ndim == 1 and n == 1:
-        vecs = vecs.reshape(1, -1)
-    if vecs.shape != (n, dim):
-        raise ValueError(f"vectors have shape {vecs.shape}, expected ({n}, {dim})")
-    if n == 0:
-        return vecs, np.ones(0, dtype=bool)
-    with np.errstate(invalid="ignore", over="ignore"):
-        norms = np.linalg.norm(vecs, axis=1)
-    ok = np.isfinite(norms) & (norms > 0)
-    off = ok & (np.abs(norms - 1.0) > 1e-3)
-    if off.any():
-        vecs = vecs.copy()
-        vecs[off] /= norms[off, None]
-    return vecs, ok

@@ -200,6 +200,7 @@ def run(args: argparse.Namespace, controls: _Controls, out: _Writer) -> dict[str
         threads=args.threads,
         background=True,
         preparer=refuse_to_prepare,
+        may_prepare=True,  # an indexing run: a never-prepared model reaches the setup-page hint
     )
     try:
         report = lib.index(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -112,6 +112,8 @@ class SearchRequest:
         similar_to: a library photo id ("Find similar").
         flt: metadata filters.
         k: how many results at most.
+        sort: "relevance" (best first), "date" (newest first) or "date-asc" (oldest first):
+            the order the results are shown in (which photos match does not change).
     """
 
     text: str = ""
@@ -119,11 +121,48 @@ class SearchRequest:
     similar_to: int | None = None
     flt: PhotoFilter = field(default_factory=PhotoFilter)
     k: int = 200
+    sort: str = "relevance"
 
     @property
     def is_browse(self) -> bool:
         """True when nothing is asked: the grid shows the whole (filtered) library."""
         return not self.text.strip() and not self.images and self.similar_to is None
+
+
+@dataclass(frozen=True)
+class AlbumContent:
+    """An opened album: its info (an AlbumInfo), the ids of its photos present in the library
+    (date order), and where its missing photos last were."""
+
+    info: Any
+    ids: np.ndarray
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimelineData:
+    """The whole library by date, newest first (hidden photos left out): the Photos page.
+
+    Attributes:
+        request_id: the request this answers.
+        ids: photo ids, newest first.
+        dates: each photo's date (the one date rule), ``datetime64[s]``, same order.
+        approximate: True where the date is the file's time (no capture date in the file).
+    """
+
+    request_id: int
+    ids: np.ndarray
+    dates: np.ndarray
+    approximate: np.ndarray
+
+    @classmethod
+    def from_photos(cls, request_id: int, photos: Sequence[Photo]) -> TimelineData:
+        """Arrays from photos already in timeline order."""
+        ids = np.fromiter((p.id for p in photos), dtype=np.int64, count=len(photos))
+        dated = [p.date for p in photos]
+        dates = np.array([d.value for d in dated], dtype="datetime64[s]").reshape(-1)
+        approx = np.fromiter((d.approximate for d in dated), dtype=bool, count=len(dated))
+        return cls(request_id, ids, dates, approx)
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,62 @@ if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.scenes import ScenesService
     from photoalbum.core.search import SearchResult
     from photoalbum.core.text.ocr import TextLine
+    from photoalbum.library.albums import AlbumInfo, AlbumPhoto, ExportReport
     from photoalbum.library.status import LibraryStatus
+    from photoalbum.persistence.albums import Marks
 
 
 class PreparedModels(Protocol):
     """The prepared models the workers look up (``Library.models``, a ModelStore)."""
 
     def get(self, spec: ModelSpec) -> PreparedModel | None: ...
+
+
+class WorkerAlbums(Protocol):
+    """Albums, marks and the timeline (``Library.albums``, a LibraryAlbums)."""
+
+    def timeline(
+        self, year: int | None = None, month: int | None = None, *, include_hidden: bool = False
+    ) -> list[Photo]: ...
+
+    def timeline_arrays(
+        self, year: int | None = None, month: int | None = None, *, include_hidden: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
+
+    def all(self) -> list[AlbumInfo]: ...
+
+    def get(self, album: int | str) -> AlbumInfo: ...
+
+    def create(self, name: str) -> AlbumInfo: ...
+
+    def rename(self, album: int | str, name: str) -> AlbumInfo: ...
+
+    def delete(self, album: int | str) -> None: ...
+
+    def show(self, album: int | str) -> list[AlbumPhoto]: ...
+
+    def add(self, album: int | str, photos: Sequence[int]) -> int: ...
+
+    def remove(self, album: int | str, photos: Sequence[int]) -> int: ...
+
+    def remove_missing(self, album: int | str) -> int: ...
+
+    def set_cover(self, album: int | str, photo: int | None) -> None: ...
+
+    def export(
+        self,
+        what: int | str | Sequence[int],
+        dest_dir: str,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> ExportReport: ...
+
+    def favorite(self, photos: Sequence[int]) -> int: ...
+
+    def unfavorite(self, photos: Sequence[int]) -> int: ...
+
+    def rate(self, n: int, photos: Sequence[int]) -> int: ...
+
+    def marks(self, photo_ids: Sequence[int]) -> dict[int, Marks]: ...
 
 
 class WorkerLibrary(Protocol):
@@ -46,6 +95,9 @@ class WorkerLibrary(Protocol):
 
     @property
     def recorded_model(self) -> str | None: ...
+
+    @property
+    def albums(self) -> WorkerAlbums: ...
 
     def close(self) -> None: ...
 
@@ -102,6 +154,7 @@ class WorkerLibrary(Protocol):
         *,
         cutoff: bool = True,
         exclude_ids: Sequence[int] = (),
+        sort: str = "relevance",
     ) -> SearchResult: ...
 
     # --- groups and people -----------------------------------------------------------------------

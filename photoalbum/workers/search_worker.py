@@ -20,6 +20,7 @@ from photoalbum.workers.messages import (
     LibraryOptions,
     SearchOutcome,
     SearchRequest,
+    TimelineData,
 )
 from photoalbum.workers.ports import WorkerLibrary
 
@@ -43,6 +44,14 @@ class Browse:
 
     request_id: int
     flt: PhotoFilter
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """List the whole library by date, newest first, hidden photos left out (skipped when
+    superseded)."""
+
+    request_id: int
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,7 @@ class SearchWorker(LibraryWorker):
         results_ready(SearchOutcome): ranked results for a search request.
         search_failed(int, str): request id and a message (bad query, no model, …).
         browse_ready(int, ndarray): request id and the photo ids, newest first.
+        timeline_ready(TimelineData): the library by date (:meth:`timeline`).
         photos_loaded(list[Photo]): details asked for with :meth:`load_photos`.
         text_loaded(int, list[TextLine]): a photo's id and the text read in it
             (:meth:`load_text`).
@@ -79,6 +89,7 @@ class SearchWorker(LibraryWorker):
     results_ready = Signal(object)
     search_failed = Signal(int, str)
     browse_ready = Signal(int, object)
+    timeline_ready = Signal(object)
     photos_loaded = Signal(object)
     text_loaded = Signal(int, object)
 
@@ -119,6 +130,13 @@ class SearchWorker(LibraryWorker):
         self._send(Browse(rid, flt or PhotoFilter()))
         return rid
 
+    def timeline(self) -> int:
+        """Queue a listing of the library by date (answered by ``timeline_ready``); returns
+        its id."""
+        rid = self._next_id()
+        self._send(Timeline(rid))
+        return rid
+
     def load_photos(self, ids: Sequence[int]) -> None:
         """Queue a read of these photos' details (answered by ``photos_loaded``)."""
         self._send(LoadPhotos(tuple(int(i) for i in ids)))
@@ -132,12 +150,13 @@ class SearchWorker(LibraryWorker):
         return {
             Search: self._on_search,
             Browse: self._on_browse,
+            Timeline: self._on_timeline,
             LoadPhotos: self._on_photos,
             LoadText: self._on_text,
         }
 
     def _report(self, command: object, message: str) -> None:
-        if isinstance(command, (Search, Browse)):
+        if isinstance(command, (Search, Browse, Timeline)):
             self.search_failed.emit(command.request_id, message)
         elif isinstance(command, (OpenLibrary, ReopenLibrary)):
             self.open_failed.emit(message)
@@ -182,20 +201,20 @@ class SearchWorker(LibraryWorker):
             photos = lib.photos([req.similar_to])
             label = photos[0].path.rsplit("/", 1)[-1] if photos else f"photo {req.similar_to}"
             query = Query((Term(weight=1.0, photo_id=req.similar_to, label=label),))
-            result = lib.search(query, req.k, flt, exclude_ids=(req.similar_to,))
+            result = lib.search(query, req.k, flt, exclude_ids=(req.similar_to,), sort=req.sort)
         else:
             query = lib.parse(req.text) if req.text.strip() else Query(())
             query = query.with_terms(
                 *[Term(weight=im.weight, image_bytes=im.data, label=im.label) for im in req.images]
             )
-            result = lib.search(query, req.k, flt)
+            result = lib.search(query, req.k, flt, sort=req.sort)
         weak = False
         if not result.hits and result.cut:
             # Nothing stands out from the library's background (small or uniform libraries):
             # show the closest photos anyway, labelled as weak, rather than an empty grid.
             weak = True
             cut = result.cut
-            result = lib.search(query, req.k, flt, cutoff=False)
+            result = lib.search(query, req.k, flt, cutoff=False, sort=req.sort)
             result.cut = cut
         hits = result.hits
         outcome = SearchOutcome(
@@ -223,6 +242,24 @@ class SearchWorker(LibraryWorker):
         ordered = self._newest_first(lib, np.asarray(ids, dtype=np.int64))
         if rid == self._latest:
             self.browse_ready.emit(rid, ordered)
+
+    def _on_timeline(self, command: Timeline) -> None:
+        rid = command.request_id
+        if rid != self._latest:
+            return
+        lib = self._require()
+        if not self._model_ready(lib):
+            data = TimelineData.from_photos(rid, [])
+        else:
+            ids, dates, approximate = lib.albums.timeline_arrays()
+            data = TimelineData(rid, ids, dates, approximate)
+            # a later browse of these photos sorts them without reading them again
+            times = dates.astype("datetime64[us]").tolist()
+            self._times.update(
+                (i, t) for i, t in zip(ids.tolist(), times, strict=True) if t is not None
+            )
+        if rid == self._latest:
+            self.timeline_ready.emit(data)
 
     def _newest_first(self, lib: WorkerLibrary, ids: np.ndarray) -> np.ndarray:
         """Sort by capture time (newest first), reading only photos not seen before."""

@@ -22,6 +22,7 @@ def _odd_items(root: Path, root_id: int) -> list[IndexedItem]:
     """Photos whose metadata take the helpers' less common branches."""
     rng = np.random.default_rng(3)
     vec = rng.standard_normal((4, 512)).astype(np.float32)
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True)  # unit length, as the encoder writes them
     metas = [
         PhotoMeta(10, 20),  # no taken_at: shot_at from mtime
         PhotoMeta(

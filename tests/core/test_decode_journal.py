@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from photoalbum.core.decode_journal import DecodeJournal, Recovered
+from photoalbum.core.decode_journal import DecodeJournal, Recovered, decoder_versions
 
 
 def write(path, *lines):
@@ -166,3 +166,8 @@ def test_a_full_disk_when_shortening_the_journal_keeps_it_whole(tmp_path, monkey
     monkeypatch.undo()
     assert journal.recover() == Recovered(frozenset({"/p/s2.jpg"}), frozenset(), {"/p/s2.jpg": 1})
     assert [p.name for p in tmp_path.iterdir()] == ["j"]
+
+
+def test_decoder_versions_name_libraw_through_rawpy() -> None:
+    # A LibRaw crash on a RAW is isolated like any other; a new rawpy (LibRaw) retries it.
+    assert "rawpy " in decoder_versions()

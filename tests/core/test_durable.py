@@ -115,10 +115,11 @@ def test_the_caches_skip_fsync_and_state_files_do_not(tmp_path: Path, monkeypatc
     from photoalbum.core.vectorstore import HnswStore
 
     calls = _count_fsyncs(monkeypatch)
-    ThumbnailCache(tmp_path / "thumbs").put("ab" * 20, b"jpeg")
+    jpeg = b"\xff\xd8\xff jpeg \xff\xd9"  # a thumbnail's first and last bytes
+    ThumbnailCache(tmp_path / "thumbs").put("ab" * 20, jpeg)
     FaceCrops(tmp_path / "faces").put(FaceCrops.name_for(7, 0), b"jpeg")
     assert calls == []
-    assert ThumbnailCache(tmp_path / "thumbs").get("ab" * 20) == b"jpeg"
+    assert ThumbnailCache(tmp_path / "thumbs").get("ab" * 20) == jpeg
     store = HnswStore.empty(4, path=tmp_path / "index" / "m.hnsw")
     store.save(1)
     assert len(calls) >= 3  # the index file, its sidecar, their folder

@@ -379,3 +379,27 @@ def test_make_thumbnail_accepts_alpha_and_other_sizes() -> None:
     thumb = Image.open(io.BytesIO(make_thumbnail(im, 128)))
     assert thumb.size == (128, 128)
     assert thumb.convert("RGB").getpixel((64, 64)) == pytest.approx((255, 255, 255), abs=3)
+
+
+# --- multi-picture JPEG (MPO) --------------------------------------------------------------------
+
+
+def test_mpo_decodes_its_first_picture_with_its_exif(tmp_path: Path) -> None:
+    left = Image.new("RGB", (1200, 800), (220, 20, 20))
+    right = Image.new("RGB", (1200, 800), (20, 20, 220))
+    path = tmp_path / "stereo.mpo"
+    exif = _exif(x010f="Fujifilm", x0110="FinePix REAL 3D W3", x0112=6)
+    exif.get_ifd(0x8769)[0x9003] = "2012:08:01 10:00:00"
+    left.save(path, format="MPO", save_all=True, append_images=[right], exif=exif)
+    with Image.open(path) as check:  # what Pillow wrote really is a two-picture MPO
+        assert (check.format, getattr(check, "n_frames", 1)) == ("MPO", 2)
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    d = decode_photo(str(path), min_side=256)
+    assert d.format == "jpeg"
+    assert (d.meta.width, d.meta.height) == (800, 1200)  # first picture, turned upright
+    assert d.image.size == (400, 600)  # draft-mode DCT scaling (1/2) still applies
+    r, g, b = d.image.getpixel((200, 300))
+    assert r > 180 and b < 60  # the first (left) picture, not the second
+    assert (d.meta.camera_make, d.meta.camera_model) == ("Fujifilm", "FinePix REAL 3D W3")
+    assert d.meta.taken_at == datetime(2012, 8, 1, 10, 0, 0)
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before

@@ -55,13 +55,35 @@ def vector_of(env, photo_id):
     return env.store.get(np.asarray([photo_id]))[0]
 
 
-def test_index_then_unchanged_rescan_reads_nothing(env, monkeypatch):
+def _add_raw_and_mpo(folder: Path) -> list[Path]:
+    """A DNG with a preview, one without, and a two-picture MPO, next to the sample photos."""
+    from PIL import Image
+
+    from tests.support.raw_files import dng_bytes, preview_jpeg, with_preview
+
+    folder.mkdir(parents=True, exist_ok=True)
+    made = [folder / "raw" / "IMG_0001.DNG", folder / "raw" / "plain.dng", folder / "3d.mpo"]
+    made[0].parent.mkdir(exist_ok=True)
+    made[0].write_bytes(with_preview(dng_bytes(640, 480), preview_jpeg(600, 400)))
+    made[1].write_bytes(dng_bytes(640, 480, seed=2))
+    left, right = Image.new("RGB", (300, 200), "red"), Image.new("RGB", (300, 200), "blue")
+    left.save(made[2], format="MPO", save_all=True, append_images=[right])
+    return made
+
+
+@pytest.mark.parametrize("with_raw", [False, True], ids=["photos", "photos+raw+mpo"])
+def test_index_then_unchanged_rescan_reads_nothing(env, monkeypatch, with_raw):
+    files = list(env.files)
+    if with_raw:
+        pytest.importorskip("rawpy")
+        pytest.importorskip("pidng")
+        files += _add_raw_and_mpo(env.photos)
     before = snapshot(env.photos)
     report = env.make().run()
-    assert report.indexed == len(env.files) and report.failed == 0
-    assert len(env.store) == len(env.files)
+    assert report.indexed == len(files) and report.failed == 0, report.failures
+    assert len(env.store) == len(files)
     counts = env.catalog.status_counts(env.enc.model_key)
-    assert counts.indexed == len(env.files)
+    assert counts.indexed == len(files)
     # thumbnails exist for every photo
     photos = env.catalog.photos(env.catalog.live_ids(env.enc.model_key).tolist())
     assert all(ThumbnailCache(env.paths.thumbnails).has(p.fingerprint) for p in photos)
@@ -81,9 +103,16 @@ def test_index_then_unchanged_rescan_reads_nothing(env, monkeypatch):
 
     monkeypatch.setattr(builtins, "open", guard_open)
     monkeypatch.setattr(os, "open", guard_os_open)
+    if with_raw:  # LibRaw opens files in C, past the guards above: guard its entry point too
+        import rawpy
+
+        def guard_imread(source, *a, **k):
+            raise AssertionError(f"rescan opened {source} with LibRaw")
+
+        monkeypatch.setattr(rawpy, "imread", guard_imread)
     again = env.make().run()
     monkeypatch.undo()
-    assert again.unchanged == len(env.files)
+    assert again.unchanged == len(files)
     assert again.indexed == again.new == again.changed == 0
     assert snapshot(env.photos) == before  # never written to
 
@@ -431,3 +460,41 @@ def test_a_photo_that_crashed_the_decoder_is_retried_after_a_decoder_upgrade(env
     assert upgraded.indexed == 1 and upgraded.failed == 0 and upgraded.changed == 1
     assert _indexed_and_failed(env) == (len(env.files), 0)
     assert env.make(journal=journal).run().indexed == 0
+
+
+def test_a_garbled_cached_thumbnail_is_made_again(env):
+    from photoalbum.core.fingerprint import fingerprint
+
+    cache = ThumbnailCache(env.paths.thumbnails)
+    first = env.files[0]
+    fp = fingerprint(str(first))
+    garbled = cache.path_for(fp)
+    garbled.parent.mkdir(parents=True, exist_ok=True)
+    garbled.write_bytes(b"\xff\xd8\xff not a whole jpeg")
+    cut_short = cache.path_for(fingerprint(str(env.files[1])))
+    cut_short.parent.mkdir(parents=True, exist_ok=True)
+    cut_short.write_bytes(b"just garbage")
+    assert not cache.has(fp) and cache.get(fp) is None
+
+    env.make().run()
+
+    for path in (garbled, cut_short):
+        data = path.read_bytes()
+        assert data[:3] == b"\xff\xd8\xff" and data[-2:] == b"\xff\xd9"
+    assert cache.has(fp) and cache.get(fp) == garbled.read_bytes()
+
+
+def test_hostile_raws_are_recorded_failed_not_fatal(env):
+    pytest.importorskip("rawpy")
+    rng = np.random.default_rng(3)
+    (env.photos / "random.nef").write_bytes(rng.bytes(5000))
+    (env.photos / "unknown.arw").write_bytes(b"II*\x00\x08\x00\x00\x00" + rng.bytes(3000))
+    (env.photos / "bad.cr3").write_bytes(b"\x00\x00\x00\x18ftypcrx \x00\x00\x00\x01crx isom")
+    before = snapshot(env.photos)
+    r = env.make().run()
+    assert r.indexed == len(env.files)
+    reasons = {Path(p).name: why for p, why in r.failures}
+    assert set(reasons) == {"random.nef", "unknown.arw", "bad.cr3"}
+    assert all(reasons.values()), reasons
+    assert env.make().run().failed == 0  # not retried while unchanged
+    assert snapshot(env.photos) == before

@@ -18,8 +18,10 @@ from photoalbum.core.imaging import decode_photo
 from photoalbum.core.ports import FileInfo
 from photoalbum.core.scanning import (
     PHOTO_EXTENSIONS,
+    RAW_EXTENSIONS,
     NotRegularFileError,
     is_photo_name,
+    is_raw_name,
     open_regular,
     sniff_bytes,
     sniff_format,
@@ -61,8 +63,11 @@ def _run_with_timeout(fn, timeout: float = 10.0):
 
 
 def test_photo_extensions_are_lowercase_with_dot() -> None:
-    assert {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif", ".heic",
-            ".heif", ".avif"} == PHOTO_EXTENSIONS  # fmt: skip
+    assert {".jpg", ".jpeg", ".jpe", ".mpo", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif", ".heic",
+            ".heif", ".avif"} | RAW_EXTENSIONS == PHOTO_EXTENSIONS  # fmt: skip
+    assert {".dng", ".cr2", ".cr3", ".nef", ".arw", ".raf", ".orf", ".rw2", ".pef",
+            ".srw"} <= RAW_EXTENSIONS  # fmt: skip
+    assert all(e.startswith(".") and e == e.lower() for e in PHOTO_EXTENSIONS)
 
 
 @pytest.mark.parametrize(
@@ -71,6 +76,9 @@ def test_photo_extensions_are_lowercase_with_dot() -> None:
         ("a.jpg", True),
         ("A.JPEG", True),
         ("x.Heic", True),
+        ("stereo.MPO", True),
+        ("DSC_0001.NEF", True),
+        ("dir/IMG_1.cr3", True),
         ("dir/sub/photo.webp", True),
         ("/abs/photo.tif", True),
         ("photo.txt", False),
@@ -306,6 +314,14 @@ def test_walk_is_lazy(tmp_path: Path) -> None:
         (b"hello", None),
         (b"", None),
         (b"\xff\xd8", None),
+        (b"II*\x00\x10\x00\x00\x00CR\x02\x00", "raw"),  # Canon CR2
+        (b"\x00\x00\x00\x18ftypcrx \x00\x00\x00\x01crx isom", "raw"),  # Canon CR3
+        (b"FUJIFILMCCD-RAW 0201FF383501", "raw"),
+        (b"IIRO\x08\x00\x00\x00", "raw"),  # Olympus ORF
+        (b"IIRS\x08\x00\x00\x00", "raw"),
+        (b"MMOR\x00\x00\x00\x08", "raw"),
+        (b"IIU\x00\x18\x00\x00\x00", "raw"),  # Panasonic RW2
+        (b"II*\x00\x08\x00\x00\x00\x1c\x00\xfe\x00", "tiff"),  # DNG, NEF, ARW…: TIFF inside
     ],
 )
 def test_sniff_bytes(head: bytes, expected: str | None) -> None:
@@ -349,3 +365,17 @@ def test_scan_decode_fingerprint_leave_files_untouched(tmp_path: Path) -> None:
     found = _run_with_timeout(read_everything, timeout=60)
     assert {os.path.basename(f.path) for f in found} == set(expected) - SCANNER_SKIPS
     assert snapshot(lib) == before
+
+
+def test_walk_yields_mpo_files(tmp_path: Path) -> None:
+    mpo = _touch(tmp_path / "3d" / "DSCF0001.MPO", b"\xff\xd8\xff" + b"x" * 5)
+    assert [f.path for f in walk_photos(tmp_path)] == [str(mpo)]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("a.dng", True), ("dir/B.NEF", True), ("x.Cr3", True), ("a.tif", False), ("a.jpg", False),
+     ("nef", False), ("", False)],
+)  # fmt: skip
+def test_is_raw_name(name: str, expected: bool) -> None:
+    assert is_raw_name(name) is expected

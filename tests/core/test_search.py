@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from datetime import datetime
 
 import numpy as np
 import pytest
 
-from photoalbum.core.errors import UserError
+from photoalbum.core.errors import KnownError, UserError
 from photoalbum.core.indexer import Indexer
 from photoalbum.core.ports import PhotoFilter
 from photoalbum.core.query import Query, Term, parse_query
@@ -354,6 +356,24 @@ def test_image_queries_search_the_index_as_like_its_vectors_and_text_queries_do_
     s.search(Query((Term(1.0, photo_id=lib.by_name["coffee"].id),)), k=3)
     s.search(Query((Term(1.0, photo_id=lib.by_name["coffee"].id), Term(-1.0, text="cat"))), k=3)
     assert asked == [False, True, False]
+
+
+def test_a_query_vector_that_is_not_finite_is_a_known_error(lib):
+    lib.text.table["broken"] = np.full(lib.text.dim, np.nan, dtype=np.float32)
+    with pytest.raises(KnownError, match="query vector is not finite"):
+        lib.s.search(parse_query(["broken"]), k=3)
+
+
+def test_an_image_query_is_encoded_again_after_the_file_changed(lib, tmp_path):
+    query_file = tmp_path / "query.jpg"
+    shutil.copy(lib.photos / "chelsea.jpg", query_file)
+    first = lib.s.search(Query((Term(1.0, image_path=str(query_file)),)), k=1, cutoff=False)
+    assert names(first) == ["chelsea"]
+    shutil.copy(lib.photos / "rocket.jpg", query_file)  # same path, another picture
+    st = query_file.stat()
+    os.utime(query_file, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    second = lib.s.search(Query((Term(1.0, image_path=str(query_file)),)), k=1, cutoff=False)
+    assert names(second) == ["rocket"]
 
 
 def test_place_names_are_strong_keyword_evidence_in_english_and_chinese(lib):

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from photoalbum.core.errors import LibraryLockedError
+from photoalbum.core.errors import KnownError, LibraryLockedError
 from photoalbum.core.writer_lock import WriterLock
 
 
@@ -43,3 +43,10 @@ def test_lock_held_by_another_process(tmp_path):
     # killed holder: the OS released the lock
     with WriterLock(lock_path):
         pass
+
+
+def test_a_folder_where_the_lock_file_goes_is_a_known_error(tmp_path) -> None:
+    lock_path = tmp_path / "writer.lock"
+    lock_path.mkdir()
+    with pytest.raises(KnownError, match="lock file"):
+        WriterLock(lock_path).acquire()

@@ -104,8 +104,11 @@ def test_add_index_status_search_similar(cli, photos):
 
 def test_human_output_and_errors(cli, photos):
     rc, _, err = cli("search", "dog")
-    assert rc == 1 and "nothing is indexed yet" in err
+    assert rc == 1 and "there is no library at" in err
+    assert not cli.library.exists()  # a command that reads never makes a library
     cli("add", str(photos))
+    rc, _, err = cli("search", "dog")
+    assert rc == 1 and "nothing is indexed yet" in err
     rc, out, err = cli("index")
     assert rc == 0 and "indexed" in out and "broken.jpg" in out
     rc, out, _ = cli("search", "dog", "-k", "2", "--all")
@@ -360,3 +363,34 @@ def test_store_info_status_and_passes_json_keep_their_shape(cli, photos):
         assert (text["done"], text["failed"], text["todo"]) == (0, 0, 11)
     rc, _, err = cli("passes", "redo", "nope")
     assert rc == 1 and "no background pass called 'nope'" in err
+
+
+def test_a_damaged_model_is_a_clear_error_and_never_prepared_again(
+    cli, photos, tiny_models_dir, tmp_path
+):
+    assert cli("add", str(photos))[0] == 0
+    assert cli("index")[0] == 0
+    model_dir = tiny_models_dir / "random_tiny-clip"
+    manifest = model_dir / "manifest.json"
+    manifest.unlink()  # hard-linked from the session's copy: replace it, never write into it
+    manifest.write_text("{ not json", encoding="utf-8")
+    before = {p.name: p.stat().st_mtime_ns for p in model_dir.iterdir()}
+    for command in (["search", "moon"], ["index"]):
+        rc, out, err = cli(*command)
+        assert rc != 0 and out == ""
+        assert "damaged" in err and "photoalbum model prepare --force random:tiny-clip" in err
+        assert "Traceback" not in err
+    assert {p.name: p.stat().st_mtime_ns for p in model_dir.iterdir()} == before
+
+
+def test_search_never_prepares_a_model(cli, photos, tmp_path, capsys):
+    assert cli("add", str(photos))[0] == 0
+    assert cli("index")[0] == 0
+    empty_models = tmp_path / "no-models"  # the library's model was never prepared here
+    argv = ["--library", str(cli.library), "--models-dir", str(empty_models), "--model", MODEL]
+    capsys.readouterr()
+    assert main([*argv, "search", "moon"]) != 0
+    err = capsys.readouterr().err
+    assert "model random:tiny-clip is not prepared" in err
+    assert "photoalbum model prepare random:tiny-clip" in err and "photoalbum index" in err
+    assert not (empty_models / "random_tiny-clip").exists()

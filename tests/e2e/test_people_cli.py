@@ -69,6 +69,12 @@ def test_scan_groups_faces_by_person_and_apart(people_library):
         rc, out, _ = cli("people", "faces", str(person["id"]), "--json")
         owners = {cli.truth[f["path"]] for f in json.loads(out)}
         assert len(owners) == 1 and person["photos"] == 6  # every variant, and nobody else's
+        # the listing names the person's photos by path, and so does 'people show'
+        assert len(person["paths"]) == 6 and {cli.truth[x] for x in person["paths"]} == owners
+        rc, out, _ = cli("people", "show", str(person["id"]), "--json")
+        assert rc == 0 and json.loads(out)["paths"] == person["paths"]
+        rc, out, _ = cli("people", "show", str(person["id"]))
+        assert rc == 0 and all(x in out for x in person["paths"])
     assert snapshot(cli.folder) == cli.before  # photos are never written
 
 

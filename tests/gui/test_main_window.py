@@ -543,3 +543,167 @@ def test_text_match_ranks_first_and_is_highlighted_in_the_viewer(harness, photos
     model.dataChanged.emit(model.index(0, 0), model.index(0, 0))
     assert len(viewer.text_lines) == 2 and len(viewer.view.highlights) == 1
     assert not viewer.view.item.pixmap().isNull()
+
+
+def test_navigation_pages_shortcuts_and_back_forward(harness, photos):
+    from photoalbum.gui.controllers.navigation import FAVORITES, FOLDERS, PAGES, PHOTOS, SCENES
+
+    h = harness()
+    h.add_folder_and_wait(photos)
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(8)
+    w = h.window
+    assert w.page() == PHOTOS and not w.page_panels.isVisible()  # opens on Photos, grid only
+    assert [w.page_actions[k].shortcut().toString() for k in PAGES[:7]] == [
+        f"Ctrl+{n}" for n in range(1, 8)
+    ]
+    # Favorites: the page lists (and searches) favourites only; none yet.
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.page_actions[FAVORITES].trigger()
+    assert w.page() == FAVORITES and w.grid_model.rowCount() == 0
+    assert w.search_controller.request.flt.favorites
+    w.page_actions[FOLDERS].trigger()
+    assert w.page_panels.isVisible() and w.page_panels.currentWidget() is w.side_panel
+    w.nav.setCurrentRow(w.nav.row_of(SCENES))  # a click in the list
+    assert w.page_panels.currentWidget() is w.group_lists["scene"]
+    # Back (the menu's action, Alt+Left) goes page by page; Forward comes back.
+    assert "Alt+Left" in [s.toString() for s in w.back_action.shortcuts()]
+    w.back_action.trigger()
+    assert w.page() == FOLDERS
+    w.back_action.trigger()
+    assert w.page() == FAVORITES
+    w.forward_action.trigger()
+    assert w.page() == FOLDERS
+    # A search is an entry too; the mouse's back button returns to the page before it.
+    w.page_actions[PHOTOS].trigger()
+    h.search("a cat")
+    assert w.grid_model.has_scores
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        h.qtbot.mouseClick(w.grid.viewport(), Qt.MouseButton.BackButton)
+    assert w.page() == PHOTOS and w.search_bar.text() == "" and not w.grid_model.has_scores
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        h.qtbot.mouseClick(w.nav.viewport(), Qt.MouseButton.ForwardButton)
+    assert w.search_bar.text() == "a cat" and w.grid_model.has_scores
+    w.back_action.trigger()
+    w.back_action.trigger()
+    assert w.page() == FOLDERS and not w.search_controller.request.flt.favorites
+
+
+def test_photos_opens_on_the_timeline_with_its_scrubber(harness, photos):
+    h = harness()
+    h.add_folder_and_wait(photos)
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(8)
+    w = h.window
+    h.qtbot.waitUntil(lambda: w.grid_model.timeline is not None, timeout=10000)
+    timeline = w.grid_model.timeline
+    assert timeline.ids.tolist() == w.grid_model.ids.tolist()
+    assert (np.diff(timeline.dates.astype(np.int64)) <= 0).all()  # newest first
+    assert w.grid_model.badges(0)[0] == timeline.header(0) != ""  # the first month's header
+    assert w.scrubber.isVisible() and w.scrubber.text() == timeline.label(0)
+    year, month = timeline.year_month(len(timeline) - 1)
+    assert w.jump_to_date(year, month) == timeline.row_for(year, month)
+    h.search("a cat")
+    assert w.grid_model.timeline is None and not w.scrubber.isVisible()
+
+
+def test_albums_from_the_grid_open_scoped_export_and_delete(harness, photos, tmp_path):
+    from photoalbum.gui.controllers.navigation import ALBUMS, PHOTOS
+
+    names = iter(["Trip", "Everything"])
+    out = tmp_path / "export"
+    out.mkdir()
+    h = harness(ask_text=lambda *a: next(names), choose_export_folder=lambda: str(out))
+    before = snapshot(photos)
+    h.add_folder_and_wait(photos)
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(8)
+    w, albums = h.window, h.window.albums_controller
+    trip_ids = w.grid_model.ids[:3].tolist()
+    with h.qtbot.waitSignal(w.albums_panel.list.model().rowsInserted, timeout=20000):
+        albums.new_album([0, 1, 2])  # "New album from selection…"
+    [trip] = w.albums_panel.albums
+    assert (trip.name, trip.count) == ("Trip", 3)
+    # Open it on the Albums page: the grid lists it, the search bar names it.
+    w.go_to(ALBUMS)
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        albums.open_album(trip.id)
+    assert sorted(w.grid_model.ids.tolist()) == sorted(trip_ids)
+    assert w.album_chip.isVisible() and w.album_chip.label.text() == "Album: Trip"
+    assert w.status_label.text() == "3 photos in the album “Trip”"
+    h.search("a cat")
+    assert set(w.grid_model.ids.tolist()) <= set(trip_ids)  # searched inside the album
+    assert w.search_controller.request.flt.album == trip.id
+    # Export the album: copies in the folder, the originals untouched.
+    albums.export(None)
+    assert albums.progress is not None  # a progress dialog while the worker copies
+    h.qtbot.waitUntil(lambda: albums.progress is None, timeout=20000)
+    assert len(list(out.iterdir())) == 3
+    # Remove one from the album (not from the library).
+    w.search_bar.clear()
+    h.qtbot.waitUntil(lambda: w.grid_model.rowCount() == 3, timeout=20000)
+    albums.remove([0])
+    h.qtbot.waitUntil(lambda: w.grid_model.rowCount() == 2, timeout=20000)
+    # Leaving the page closes the album: the whole library again.
+    w.go_to(PHOTOS)
+    h.wait_rows(8)
+    assert not w.album_chip.isVisible() and w.search_controller.request.flt.album is None
+    # "Save results as album" keeps what the grid shows.
+    w.save_album_button.click()
+    h.qtbot.waitUntil(lambda: len(w.albums_panel.albums) == 2, timeout=20000)
+    assert {a.name: a.count for a in w.albums_panel.albums} == {"Everything": 8, "Trip": 2}
+    # Delete asks first and says the photos stay.
+    w.go_to(ALBUMS)
+    w.albums_panel.list.setCurrentRow(1)
+    w.albums_panel.delete_button.click()
+    assert h.confirmations[-1] == "Delete album"
+    h.qtbot.waitUntil(lambda: len(w.albums_panel.albums) == 1, timeout=20000)
+    assert [a.name for a in w.albums_panel.albums] == ["Everything"]
+    assert snapshot(photos) == before
+
+
+def test_favourites_and_ratings_from_the_grid(harness, photos):
+    from photoalbum.gui.controllers.navigation import FAVORITES, PHOTOS
+
+    h = harness()
+    h.add_folder_and_wait(photos)
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(8)
+    w, model, grid = h.window, h.window.grid_model, h.window.grid
+    first, second = model.photo_id(0), model.photo_id(1)
+    grid.setFocus()
+    grid.setCurrentIndex(model.index(0, 0))
+    h.qtbot.keyClick(grid, Qt.Key.Key_F)  # F: a favourite
+    h.qtbot.waitUntil(lambda: model.marks(first) == (True, 0), timeout=20000)
+    assert model.badges(0)[3] is True
+    h.qtbot.keyClick(grid, Qt.Key.Key_4)  # 4: four stars
+    h.qtbot.waitUntil(lambda: model.marks(first) == (True, 4), timeout=20000)
+    # The heart on the second thumbnail, clicked.
+    rect = grid.visualRect(model.index(1, 0))
+    heart = grid.delegate.heart_rect(rect, grid.fontMetrics().height())
+    h.qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=heart.center())
+    h.qtbot.waitUntil(lambda: model.marks(second) == (True, 0), timeout=20000)
+    # The Favorites page lists both; "." takes one out again.
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.go_to(FAVORITES)
+    assert sorted(model.ids.tolist()) == sorted([first, second])
+    assert w.status_label.text() == "2 favourites"
+    row = model.row_of(second)
+    grid.setCurrentIndex(model.index(row, 0))
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        h.qtbot.keyClick(grid, Qt.Key.Key_Period)
+    assert model.ids.tolist() == [first]
+    # The filter bar: rating ≥ 4 on the whole library.
+    w.go_to(PHOTOS)
+    h.wait_rows(8)
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.filter_bar.rating.setCurrentIndex(4)
+    assert model.ids.tolist() == [first]
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.filter_bar.rating.setCurrentIndex(5)  # ≥ 5 stars: none
+    assert model.rowCount() == 0
+    w.filter_bar.reset()
+    h.wait_rows(8)
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.filter_bar.favorites.setChecked(True)
+    assert model.ids.tolist() == [first]

@@ -8,7 +8,7 @@ import pytest
 from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
-from photoalbum.qt import Qt, QtGui
+from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets
 from photoalbum.workers.thumbnails import ThumbnailLoader
 from tests.gui.test_photo_grid import photo
 
@@ -74,3 +74,51 @@ def test_composed_cell_is_opaque_and_shows_the_thumbnail(view) -> None:
     rect = view.visualRect(view.model().index(0, 0))
     center = image.pixelColor(rect.center().x(), rect.y() + 6 + 32)
     assert center == QtGui.QColor("steelblue")
+
+
+def test_timeline_headers_and_the_approximate_mark_are_painted(view) -> None:
+    from photoalbum.gui.itemmodels.timeline import TimelineIndex
+
+    model: PhotoGridModel = view.model()
+    model.set_results(model.ids.copy())  # unscored: a listing
+    view.itemDelegate().set_cell(64)
+    calls = composed(view)
+    dates = np.datetime64("2024-03-12T10:00:00") - (np.arange(40) // 3).astype("timedelta64[D]")
+    approx = np.zeros(40, bool)
+    approx[1] = True
+    model.set_timeline(TimelineIndex(model.ids.copy(), dates, approx))
+    view.viewport().repaint()
+    badges = {key[-1] for key in calls}
+    assert ("March 2024 · Tue 12", True, False, False, 0) in badges  # the month's first photo
+    assert ("", False, True, False, 0) in badges  # a photo dated by its file's time
+    assert ("Mon 11 Mar", False, False, False, 0) in badges  # the next day's first photo
+
+    delegate = view.itemDelegate()
+    option = QtWidgets.QStyleOptionViewItem()
+    option.initFrom(view)
+    size = delegate.cell_size(view.font())
+
+    def drawn(b: tuple, show_heart: bool = False) -> QtGui.QImage:
+        pixmap = QtGui.QPixmap(size)
+        pixmap.fill(QtGui.QColor("white"))
+        painter = QtGui.QPainter(pixmap)
+        delegate._paint_badges(painter, pixmap.rect(), option, b, show_heart=show_heart)
+        painter.end()
+        return pixmap.toImage()
+
+    blank = drawn(("", False, False, False, 0))
+    marked = drawn(("", False, True, False, 0))
+    corner = QtCore.QPoint(delegate.margin + 64 - 10, delegate.margin + 64 - 10)
+    assert marked.pixelColor(corner) != blank.pixelColor(corner)  # the "≈" mark
+    headed = drawn(("Mon 11 Mar", False, False, False, 0))
+    top = QtCore.QPoint(size.width() - 3, 3)
+    assert headed.pixelColor(top) != blank.pixelColor(top)  # the header band
+    heart = delegate.heart_rect(
+        QtCore.QRect(QtCore.QPoint(0, 0), size), option.fontMetrics.height()
+    )
+    rated = drawn(("", False, False, True, 3))
+    assert rated != drawn(("", False, False, False, 3))  # the heart fills for a favourite
+    assert blank != drawn(("", False, False, False, 0), show_heart=True)  # under the pointer
+    y = heart.center().y()
+    row = [rated.pixelColor(x, y) for x in range(heart.right() + 2, size.width())]
+    assert any(c.red() > 200 and c.blue() < 100 for c in row)  # gold stars

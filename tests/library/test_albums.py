@@ -361,3 +361,16 @@ def test_people_names_are_backed_up_and_restored_by_photo_content(
     report = lib.albums.restore(file)
     assert report.people == 1 and "person Bob" in report.unplaced
     assert fs.person(ann).name == "Ann"
+
+
+def test_timeline_arrays_are_the_timeline_without_reading_photos(lib: Library) -> None:
+    """The Photos page's listing: the same photos, order, dates and marks as ``timeline``."""
+    photos = lib.albums.timeline()
+    ids, dates, approximate = lib.albums.timeline_arrays()
+    assert ids.tolist() == [p.id for p in photos] and len(ids) > 0
+    assert [d.astype("datetime64[s]").item() for d in dates] == [
+        p.date.value.replace(microsecond=0, tzinfo=None) for p in photos
+    ]
+    assert approximate.tolist() == [p.date.approximate for p in photos]
+    lib.albums.hide([photos[0].id])
+    assert photos[0].id not in lib.albums.timeline_arrays()[0].tolist()

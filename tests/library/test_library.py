@@ -144,6 +144,37 @@ def test_a_broken_index_is_rebuilt_in_memory_by_a_reader_and_saved_by_a_writer(
     assert rebuilds == [1, 1]
 
 
+def test_an_unchanged_index_run_saves_a_broken_index(
+    tiny_paths: Paths, photos: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Library(tiny_paths, model=TINY_SPEC) as lib:
+        lib.index([str(photos)])
+        n = len(lib.store())
+        path = _break_index(lib)
+    broken = path.read_bytes()
+    with Library(tiny_paths, model=TINY_SPEC) as writer:  # nothing changed: the store stays shut
+        report = writer.index()
+        assert report.indexed == 0 and report.failed == 0
+    assert path.read_bytes() != broken
+    rebuilds: list[int] = []
+    real_open = vectorstore.HnswStore.open
+
+    def counting_open(*a, **k):  # type: ignore[no-untyped-def]
+        store = real_open(*a, **k)
+        if store.saved_generation is None:
+            rebuilds.append(1)
+        return store
+
+    monkeypatch.setattr(vectorstore.HnswStore, "open", counting_open)
+    with Library(tiny_paths, model=TINY_SPEC) as again:  # loads the saved index: no rebuild
+        assert len(again.store()) == n
+    assert rebuilds == []
+    with Library(tiny_paths, model=TINY_SPEC) as writer:  # a sound file is left as it is
+        mtime = path.stat().st_mtime_ns
+        writer.index()
+    assert path.stat().st_mtime_ns == mtime
+
+
 def test_a_library_is_a_context_manager_that_closes_even_on_an_error(
     paths: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -460,6 +460,7 @@ def test_connection_settings(cat: SqlCatalog) -> None:
 def _bulk(path: Path, n: int, dim: int, root_id: int) -> np.ndarray:
     """Insert n photos with vectors directly (fast), as a big library would have them."""
     vecs = np.random.default_rng(0).standard_normal((n, dim)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)  # unit length, as the encoder writes them
     con = sqlite3.connect(path)
     with con:
         con.executemany(
@@ -528,3 +529,24 @@ def test_known_files_and_vectors_at_100k(paths) -> None:
     assert secs < max(1.0, 6 * raw_blobs), f"vectors {secs:.2f} s, raw fetch {raw_blobs:.2f} s"
     assert len(cat.live_ids(MK)) == 100_000
     cat.close()
+
+
+@pytest.mark.parametrize(
+    "blob",
+    [b"short", np.full(DIM, np.nan, "<f4").tobytes(), (vec(9) * 3).astype("<f4").tobytes()],
+    ids=["wrong-length", "nan", "not-unit"],
+)
+def test_a_garbled_vector_is_left_out_and_marked_for_encoding(
+    cat: SqlCatalog, root, paths, blob: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    ids = cat.commit_batch(MK, [indexed(f"{root.path}/{i}.jpg", root.id, i) for i in range(4)])
+    gen = cat.generation(MK)
+    with sqlite3.connect(paths.catalog) as con:
+        con.execute("UPDATE embeddings SET vector = ? WHERE photo_id = ?", (blob, ids[2]))
+    got_ids, got = cat.vectors(MK)
+    assert got_ids.tolist() == [ids[0], ids[1], ids[3]]
+    assert np.isfinite(got).all()
+    assert f"photo {ids[2]} ({root.path}/2.jpg) is garbled" in caplog.text
+    assert cat.pending_ids(MK) == [ids[2]]  # the next index encodes it again
+    assert cat.generation(MK) > gen and ids[2] not in cat.live_ids(MK).tolist()
+    assert cat.vectors(MK, [ids[2]])[0].tolist() == []

@@ -24,8 +24,10 @@ from photoalbum.core.ports import Photo, PhotoFilter, PhotoMeta, PhotoStatus, Ro
 from photoalbum.core.query import Query, parse_query, require_positive
 from photoalbum.core.search import SearchHit, SearchResult
 from photoalbum.core.text.ocr import TextLine
+from photoalbum.library.albums import AlbumInfo, AlbumPhoto, ExportReport
 from photoalbum.library.status import LibraryStatus
-from photoalbum.workers.messages import LibraryFactory, LibraryOptions
+from photoalbum.persistence.albums import Marks
+from photoalbum.workers.messages import LibraryFactory, LibraryOptions, TimelineData
 from photoalbum.workers.ports import WorkerLibrary
 
 if TYPE_CHECKING:
@@ -97,6 +99,10 @@ class Script:
     passes_warmed: int = 0  # warm_up_passes() calls
     warm_up_error: Exception | None = None  # warm_up_passes() raises this
     text: dict[int, list[TextLine]] = field(default_factory=dict)  # text read, per photo id
+    albums: FakeAlbums = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.albums = FakeAlbums(self.catalog)
 
 
 class FakeModels:
@@ -131,6 +137,136 @@ class FakeEncoder:
         return np.zeros((len(texts), self.dim), np.float32)
 
 
+class FakeAlbums:
+    """Marks and the timeline over the fake catalog."""
+
+    def __init__(self, catalog: FakeCatalog) -> None:
+        self.catalog = catalog
+        self.hidden: set[int] = set()
+        self.albums: dict[int, tuple[str, list[int]]] = {}  # id → (name, photo ids)
+        self.covers: dict[int, int | None] = {}
+        self.gone: set[int] = set()  # photo ids whose file is missing
+        self.favorites: set[int] = set()
+        self.ratings: dict[int, int] = {}
+        self.exported: list[tuple[object, str]] = []
+
+    def _info(self, album_id: int) -> AlbumInfo:
+        if album_id not in self.albums:
+            raise UserError(f"no album {album_id}")
+        name, ids = self.albums[album_id]
+        present = [i for i in ids if i not in self.gone]
+        cover = self.covers.get(album_id) or (present[0] if present else None)
+        path = self.catalog._photos[cover].path if cover is not None else None
+        return AlbumInfo(
+            album_id, name, datetime(2024, 1, 1), len(ids), len(ids) - len(present), path
+        )
+
+    def all(self) -> list[AlbumInfo]:
+        return sorted((self._info(i) for i in self.albums), key=lambda a: a.name.lower())
+
+    def get(self, album: int | str) -> AlbumInfo:
+        return self._info(int(album))
+
+    def create(self, name: str) -> AlbumInfo:
+        if not name.strip() or any(n.lower() == name.lower() for n, _ in self.albums.values()):
+            raise UserError(f"the album name “{name}” is empty or taken")
+        album_id = max(self.albums, default=0) + 1
+        self.albums[album_id] = (name, [])
+        return self._info(album_id)
+
+    def rename(self, album: int | str, name: str) -> AlbumInfo:
+        self.albums[int(album)] = (name, self.albums[int(album)][1])
+        return self._info(int(album))
+
+    def delete(self, album: int | str) -> None:
+        self._info(int(album))
+        del self.albums[int(album)]
+
+    def show(self, album: int | str) -> list[AlbumPhoto]:
+        _, ids = self.albums[int(album)]
+        out = []
+        for i in ids:
+            p = self.catalog._photos[i]
+            gone = i in self.gone
+            out.append(AlbumPhoto(p.fingerprint or "", None if gone else p, p.path, gone))
+        return out
+
+    def add(self, album: int | str, photos: Sequence[int]) -> int:
+        ids = self.albums[int(album)][1]
+        new = [int(i) for i in photos if int(i) not in ids]
+        ids.extend(new)
+        return len(new)
+
+    def remove(self, album: int | str, photos: Sequence[int]) -> int:
+        ids = self.albums[int(album)][1]
+        out = [i for i in ids if i in {int(p) for p in photos}]
+        ids[:] = [i for i in ids if i not in out]
+        return len(out)
+
+    def remove_missing(self, album: int | str) -> int:
+        return self.remove(album, [i for i in self.albums[int(album)][1] if i in self.gone])
+
+    def set_cover(self, album: int | str, photo: int | None) -> None:
+        self.covers[int(album)] = photo
+
+    def export(self, what, dest_dir, on_progress=None) -> ExportReport:
+        ids = self.albums[int(what)][1] if isinstance(what, int) else list(what)
+        report = ExportReport()
+        for n, i in enumerate(ids, 1):
+            path = self.catalog._photos[i].path
+            if i in self.gone:
+                report.missing.append(path)
+            else:
+                report.copied.append((path, f"{dest_dir}/{Path(path).name}"))
+            if on_progress is not None:
+                on_progress(n, len(ids))
+        self.exported.append((what, str(dest_dir)))
+        return report
+
+    def favorite(self, photos: Sequence[int]) -> int:
+        new = {int(i) for i in photos} - self.favorites
+        self.favorites |= new
+        return len(new)
+
+    def unfavorite(self, photos: Sequence[int]) -> int:
+        old = {int(i) for i in photos} & self.favorites
+        self.favorites -= old
+        return len(old)
+
+    def rate(self, n: int, photos: Sequence[int]) -> int:
+        for i in photos:
+            self.ratings[int(i)] = n
+        return len(photos)
+
+    def marks(self, photo_ids: Sequence[int]) -> dict[int, Marks]:
+        out = {}
+        for i in photo_ids:
+            i = int(i)
+            if i in self.favorites or self.ratings.get(i) or i in self.hidden:
+                out[i] = Marks(i in self.favorites, self.ratings.get(i, 0), i in self.hidden)
+        return out
+
+    def timeline(
+        self, year: int | None = None, month: int | None = None, *, include_hidden: bool = False
+    ) -> list[Photo]:
+        self.catalog._touch()
+        photos = [
+            p
+            for p in self.catalog._photos.values()
+            if (include_hidden or p.id not in self.hidden)
+            and (year is None or p.date.value.year == year)
+            and (month is None or p.date.value.month == month)
+        ]
+        return sorted(photos, key=lambda p: (p.date.value, p.id), reverse=True)
+
+    def timeline_arrays(
+        self, year: int | None = None, month: int | None = None, *, include_hidden: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        photos = self.timeline(year, month, include_hidden=include_hidden)
+        data = TimelineData.from_photos(0, photos)
+        return data.ids, data.dates, data.approximate
+
+
 class FakeLibrary:
     """A Library with a scripted index(): photos appear one by one, honouring pause and stop."""
 
@@ -140,6 +276,7 @@ class FakeLibrary:
         self.script = script
         self.background = background
         self.catalog = script.catalog
+        self.albums = script.albums
         self.spec = ModelSpec("fake-model", "fake", None, (), "")
         self.models = FakeModels(script, root)
         self.paths = Paths(library=root, models=root / "models", downloads=root / "downloads")
@@ -290,10 +427,13 @@ class FakeLibrary:
         *,
         cutoff: bool = True,
         exclude_ids: Sequence[int] = (),
+        sort: str = "relevance",
     ) -> SearchResult:
         require_positive(query)
         photos = list(self.catalog._photos.values())[:k]
         hits = [SearchHit(p, 1.0 - i / 100, ()) for i, p in enumerate(photos)]
+        if sort != "relevance":
+            hits.sort(key=lambda h: (h.photo.date.value, h.photo.id), reverse=sort == "date")
         return SearchResult(hits=hits, query=query)
 
     def encoder(self) -> FakeEncoder:

@@ -145,3 +145,40 @@ def test_a_command_the_worker_does_not_know_fails_where_it_is_sent(worker):
         worker._send(IndexNow())
     with pytest.raises(TypeError):
         worker._send(CloseLibrary)  # the class, not a command: refused as well
+
+
+def test_timeline_lists_by_date_newest_first_without_hidden_photos(qtbot, worker, script):
+    script.catalog.add(
+        Photo(
+            id=5,
+            path="/x/no-exif.png",
+            root_id=1,
+            size=1,
+            mtime_ns=int(datetime(2023, 6, 2, 12).timestamp() * 1e9),
+            status=PhotoStatus.INDEXED,
+            fingerprint=f"{5:032x}",
+            meta=PhotoMeta(10, 10),
+        )
+    )
+    script.albums.hidden.add(4)
+    with wait_worker_signal(qtbot, worker.timeline_ready, 5000) as got:
+        rid = worker.timeline()
+    data = got.args[0]
+    assert data.request_id == rid
+    assert data.ids.tolist() == [3, 1, 2, 5]  # 9th, 5th, 1st of January 2024, then June 2023
+    assert data.dates.dtype == "datetime64[s]"
+    assert str(data.dates[0]) == "2024-01-09T00:00:00"
+    assert str(data.dates[3]).startswith("2023-06-02")
+    assert data.approximate.tolist() == [False, False, False, True]  # file time only
+
+
+def test_search_passes_the_sort_to_the_library(qtbot, worker, script):
+    with wait_worker_signal(qtbot, worker.results_ready, 5000) as got:
+        worker.search(SearchRequest(text="dog", k=4, sort="date"))
+    assert got.args[0].ids.tolist() == [3, 1, 4, 2]  # newest first
+    with wait_worker_signal(qtbot, worker.results_ready, 5000) as got:
+        worker.search(SearchRequest(text="dog", k=4, sort="date-asc"))
+    assert got.args[0].ids.tolist() == [2, 4, 1, 3]
+    with wait_worker_signal(qtbot, worker.results_ready, 5000) as got:
+        worker.search(SearchRequest(text="dog", k=4))
+    assert got.args[0].ids.tolist() == [1, 2, 3, 4]  # by relevance

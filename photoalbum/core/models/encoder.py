@@ -234,7 +234,7 @@ class ClipEncoder:
             ],
             axis=0,
         )
-        return _normalise(out)
+        return _normalise(self._checked_width(out, "image"))
 
     # --- texts -------------------------------------------------------------------------------
     def tokenizer(self) -> TextTokenizer:
@@ -274,8 +274,20 @@ class ClipEncoder:
                 if mask_name is not None:
                     feeds[mask_name] = mask[j : j + (step or len(idx))].astype(ids_type)
                 parts.append(session.run(None, feeds)[0])
-            out[idx] = np.concatenate(parts, axis=0)
+            out[idx] = self._checked_width(np.concatenate(parts, axis=0), "text")
         return _normalise(out)
+
+    def _checked_width(self, out: np.ndarray, tower: str) -> np.ndarray:
+        """``out`` if its rows have the manifest's dim; a damaged model (an edited manifest, a
+        tower swapped for another model's) otherwise."""
+        if out.ndim != 2 or out.shape[1] != self.dim:
+            name = self.model.name
+            raise ModelNotAvailableError(
+                f"model {name} is damaged: its {tower} tower gives vectors of shape "
+                f"{out.shape[1:]} but its manifest says {self.dim}-d; install or prepare it again "
+                f"('photoalbum model prepare {name}')"
+            )
+        return out
 
 
 class EncoderCache:

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from photoalbum.core.errors import ModelNotAvailableError
+from photoalbum.core.errors import ModelDamagedError
 from photoalbum.core.models.manifest import MANIFEST_NAME, Manifest
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ UNVERIFIED_WARNING = (
 )
 
 
-class ModelFilesDamagedError(ModelNotAvailableError):
+class ModelFilesDamagedError(ModelDamagedError):
     """A prepared model's file is missing or differs from the SHA-256 its manifest records."""
 
 

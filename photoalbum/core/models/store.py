@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from filelock import FileLock, Timeout
 
 from photoalbum.core.durable import fsync_dir, fsync_file
-from photoalbum.core.errors import ModelNotAvailableError
+from photoalbum.core.errors import ModelDamagedError, ModelNotAvailableError
 from photoalbum.core.models import integrity
 from photoalbum.core.models.integrity import ModelFilesDamagedError
 from photoalbum.core.models.manifest import PRECISIONS, TOWERS, Manifest, ManifestError
@@ -202,10 +202,41 @@ class ModelStore:
             logger.debug("%s records no checksums: its files are unverified", path)
         return model
 
+    def load(self, spec: ModelSpec) -> PreparedModel | None:
+        """The prepared model for spec (files verified), None when it was never prepared.
+
+        Raises:
+            ModelDamagedError: its folder is there but unusable (manifest unreadable, files
+                missing or differing from their SHA-256, prepared for another model). It is
+                never prepared again implicitly: the message says how to repair it.
+        """
+        path = self.path_for(spec)
+        if not path.is_dir() or not any(path.iterdir()):  # an empty folder holds nothing to lose
+            return None
+        try:
+            model = PreparedModel.open(path)
+        except ManifestError as exc:
+            raise ModelDamagedError(self._damaged_message(spec, str(exc))) from None
+        if model.model_key != spec.model_key:
+            raise ModelDamagedError(
+                self._damaged_message(spec, f"it holds {model.model_key}, not {spec.model_key}")
+            )
+        if not model.verify():
+            logger.debug("%s records no checksums: its files are unverified", path)
+        return model
+
+    def _damaged_message(self, spec: ModelSpec, why: str) -> str:
+        return (
+            f"model {spec.name} is damaged ({why}). Nothing was changed. Repair it with "
+            f"'photoalbum model prepare --force {spec.name}' (or install it again: "
+            f"'photoalbum --model {spec.name} model install'), or delete "
+            f"{self.path_for(spec)} and run 'photoalbum model prepare {spec.name}'"
+        )
+
     def _get_or_repair(self, spec: ModelSpec, repair: bool) -> PreparedModel | None:
         try:
-            return self.get(spec)
-        except ModelFilesDamagedError as exc:
+            return self.load(spec)
+        except ModelDamagedError as exc:
             if not repair:
                 raise
             logger.warning("replacing a damaged copy of %s: %s", spec.name, exc)
@@ -267,13 +298,15 @@ class ModelStore:
     ) -> PreparedModel:
         """The prepared model for spec, preparing it first if needed.
 
-        repair: a copy whose files fail their SHA-256 check is prepared again (an explicit
-        install or prepare); without it that is a ModelFilesDamagedError.
+        Only a model that was never prepared (no folder) is prepared. A damaged one (manifest
+        unreadable, files missing or failing their SHA-256 check) is prepared again, replacing
+        its folder, only with ``repair`` (an explicit install or ``model prepare --force``);
+        without it that is a ModelDamagedError and the folder is left untouched.
 
         Raises:
             ModelNotAvailableError: not prepared and no preparer (or preparation failed for a
                 reason a person can act on, e.g. OfflineError).
-            ModelFilesDamagedError: the prepared copy is damaged and repair is False.
+            ModelDamagedError: the prepared copy is damaged and repair is False.
         """
         model = self._get_or_repair(spec, repair)
         if model is not None:
@@ -374,6 +407,7 @@ def _fsync_tree(path: Path) -> None:
 __all__ = [
     "PRECISIONS",
     "TOWERS",
+    "ModelDamagedError",
     "ModelFilesDamagedError",
     "ModelStore",
     "PreparedModel",

@@ -49,6 +49,8 @@ class PhotoActions:
         self._open_url = open_url
         self._confirm = confirm
         self._open_viewer = open_viewer
+        #: More entries for the context menu (albums, marks): called with the menu and rows.
+        self.menu_extensions: list[Callable[[QtWidgets.QMenu, list[int]], None]] = []
 
     def paths(self, rows: Sequence[int]) -> list[str]:
         """The paths of the rows' photos (rows whose details have not arrived are left out)."""
@@ -96,5 +98,8 @@ class PhotoActions:
         menu.addSeparator()
         menu.addAction("Find similar", lambda: self.find_similar(rows[0]))
         menu.addSeparator()
+        for extend in self.menu_extensions:
+            extend(menu, rows)
+            menu.addSeparator()
         menu.addAction("Remove from library…", lambda: self.remove_photos(rows))
         menu.exec(pos)

@@ -18,6 +18,7 @@ from photoalbum.gui.attached import while_attached
 from photoalbum.gui.errors import logs_exceptions
 from photoalbum.gui.itemmodels.group_list import kind_label
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
+from photoalbum.gui.itemmodels.timeline import TimelineIndex
 from photoalbum.gui.widgets.pages import EmptyResults
 from photoalbum.gui.widgets.search_bar import SearchBar
 from photoalbum.qt import QtCore, QtWidgets, Signal
@@ -28,6 +29,7 @@ from photoalbum.workers.messages import (
     PhotoGroup,
     SearchOutcome,
     SearchRequest,
+    TimelineData,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,11 +72,14 @@ class SearchController(QtCore.QObject):
         results_shown(int): the grid was filled with a result set or listing of this many rows.
         search_failed(str): a search could not run (message shown in the status line).
         message(str, int): a transient status-bar message and how long it shows (ms).
+        timeline_changed(object): the grid shows the timeline with this TimelineIndex, or None
+            when it shows anything else.
     """
 
     results_shown = Signal(int)
     search_failed = Signal(str)
     message = Signal(str, int)
+    timeline_changed = Signal(object)
 
     def __init__(
         self,
@@ -107,14 +112,20 @@ class SearchController(QtCore.QObject):
         self.state = SearchState.CLOSED
         self.request = SearchRequest()
         self.group: PhotoGroup | None = None  # the scene/event/duplicate set shown and searched
+        self._bar_favorites = False  # the filter bar's own "favourites only"
+        self.favorites_scope = False  # the Favorites page: only favourites, listed and searched
+        self.album_id: int | None = None  # the album open on the Albums page
+        self.album_name = ""
         self.detached = False
         self._pending_rid = 0  # id of the latest request: answers to older ones are dropped
         self._last_outcome: SearchOutcome | None = None
+        self._timeline_shown = False  # the grid lists the timeline (its dates were handed out)
         sw = search_worker
         sw.opened.connect(self._on_search_worker_opened)
         sw.open_failed.connect(self._on_search_worker_open_failed)
         sw.results_ready.connect(self._on_search_worker_results)
         sw.browse_ready.connect(self._on_search_worker_browse)
+        sw.timeline_ready.connect(self._on_search_worker_timeline)
         sw.search_failed.connect(self._on_search_worker_failed)
 
     def detach(self) -> None:
@@ -147,7 +158,10 @@ class SearchController(QtCore.QObject):
         """Ask for the current request (once the worker is open; it runs then otherwise)."""
         if self.state is not SearchState.OPEN:
             return
-        if self.request.is_browse:
+        if self.request.is_browse and self.group is None and self.request.flt.is_empty:
+            # The whole library: the timeline (by date, with the dates for headers).
+            self._pending_rid = self.search_worker.timeline()
+        elif self.request.is_browse:
             self._pending_rid = self.search_worker.browse(self.request.flt)
         else:
             self._pending_rid = self.search_worker.search(self.request)
@@ -158,8 +172,17 @@ class SearchController(QtCore.QObject):
         self.request = replace(self.request, text=text, images=tuple(images))
         self.run()
 
+    def set_sort(self, sort: str) -> None:
+        """The order of search results: "relevance", "date" (newest first) or "date-asc"."""
+        if sort == self.request.sort:
+            return
+        self.request = replace(self.request, sort=sort)
+        if not self.request.is_browse:
+            self.run()
+
     def set_filter(self, flt: PhotoFilter) -> None:
         """The filter bar's filters (kept inside the chosen group)."""
+        self._bar_favorites = flt.favorites
         self.request = replace(self.request, flt=self._with_group(flt))
         self.run()
 
@@ -209,14 +232,39 @@ class SearchController(QtCore.QObject):
         except KnownError:
             return ()
 
+    def set_scope(self, *, favorites: bool = False) -> None:
+        """The page's own restriction (the Favorites page: favourites only); asks again when it
+        changed."""
+        if favorites == self.favorites_scope:
+            return
+        self.favorites_scope = favorites
+        self.request = replace(self.request, flt=self._with_group(self.request.flt))
+        self.run()
+
+    def set_album(self, album_id: int | None, name: str = "") -> None:
+        """List and search only this album's photos (None: the whole library again)."""
+        if album_id == self.album_id:
+            return
+        self.album_id = album_id
+        self.album_name = name
+        self.request = replace(self.request, flt=self._with_group(self.request.flt))
+        self.run()
+
     def _with_group(self, flt: PhotoFilter) -> PhotoFilter:
-        """``flt`` restricted to the chosen group's photos (applied inside the ANN search)."""
-        return replace(flt, ids=self.group.photo_ids if self.group is not None else None)
+        """``flt`` restricted to the chosen group's photos and the page's scope (applied inside
+        the ANN search)."""
+        ids = self.group.photo_ids if self.group is not None else None
+        return replace(
+            flt,
+            ids=ids,
+            favorites=self._bar_favorites or self.favorites_scope,
+            album=self.album_id,
+        )
 
     def _group_phrase(self) -> str:
         g = self.group
         if g is None:
-            return ""
+            return f" in the album “{self.album_name}”" if self.album_id is not None else ""
         return f" in {kind_label(g.kind, 'en').lower()} “{g.title(self.language)}”"
 
     # --- the library changes -------------------------------------------------------------------
@@ -246,6 +294,7 @@ class SearchController(QtCore.QObject):
             return
         self._last_outcome = outcome
         self.grid_model.set_results(outcome.ids, outcome.scores, outcome.photos)
+        self._set_timeline(None)
         n = len(outcome.ids)
         where = self._group_phrase()
         if outcome.weak:
@@ -272,11 +321,40 @@ class SearchController(QtCore.QObject):
             # Events in time order, duplicate sets side by side: the group's own order.
             order = np.asarray(group.photo_ids, dtype=np.int64)
             ids = order[np.isin(order, ids)]
+        self._set_timeline(None)
         self.grid_model.update_ids(ids)
+        self._listed(ids)
+
+    @while_attached
+    @logs_exceptions
+    def _on_search_worker_timeline(self, data: TimelineData) -> None:
+        if data.request_id != self._pending_rid:
+            return
+        self._last_outcome = None
+        self._set_timeline(TimelineIndex.from_data(data))  # first: the rows' update repaints
+        self.grid_model.update_ids(data.ids)
+        self._listed(data.ids)
+
+    def _set_timeline(self, timeline: TimelineIndex | None) -> None:
+        if timeline is None and not self._timeline_shown:
+            return
+        self._timeline_shown = timeline is not None
+        self.grid_model.set_timeline(timeline)
+        if isinstance(self.grid, QtWidgets.QAbstractScrollArea):
+            self.grid.viewport().update()  # headers on rows that stay
+        self.timeline_changed.emit(timeline)
+
+    def _listed(self, ids: np.ndarray) -> None:
+        """A listing filled the grid: the status line says what it is."""
+        group = self.group
         if not self._library_shown():
             return
-        others = replace(self.request.flt, ids=None)
-        if group is not None:
+        others = replace(self.request.flt, ids=None, album=None, favorites=self._bar_favorites)
+        if self.favorites_scope and group is None and self.album_id is None:
+            text = f"{len(ids):,} favourites"
+            if not others.is_empty:
+                text += " match the filters"
+        elif group is not None or self.album_id is not None:
             text = f"{len(ids):,} photos{self._group_phrase()}"
             if not others.is_empty:
                 text += " match the filters"

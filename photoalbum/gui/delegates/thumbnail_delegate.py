@@ -70,8 +70,10 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
         selected = bool(state & QtWidgets.QStyle.StateFlag.State_Selected)
         hovered = not selected and bool(state & QtWidgets.QStyle.StateFlag.State_MouseOver)
         model = index.model()
+        badges: tuple[str, bool, bool, bool, int] = ("", False, False, False, 0)
         if isinstance(model, PhotoGridModel):
             pixmap, caption = model.cell(index.row())
+            badges = model.badges(index.row())
         else:
             pixmap = index.data(Qt.ItemDataRole.DecorationRole)
             caption = index.data(PhotoGridModel.CaptionRole)
@@ -89,10 +91,11 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
             rect.height(),
             dpr,
             option.palette.cacheKey(),
+            badges,
         )
         cell = self._cells.get(key)
         if cell is None:
-            cell = self._compose(key, pixmap, caption, option, selected, hovered, dpr)
+            cell = self._compose(key, pixmap, caption, badges, option, selected, hovered, dpr)
         else:
             self._cells.move_to_end(key)
         painter.drawPixmap(rect.x(), rect.y(), cell)
@@ -112,6 +115,7 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
         key: tuple,
         pixmap: object,
         caption: tuple[str, str] | None,  # (name, subtitle)
+        badges: tuple[str, bool, bool, bool, int],
         option: QtWidgets.QStyleOptionViewItem,
         selected: bool,
         hovered: bool,
@@ -134,6 +138,13 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
                 caption,
                 selected,
                 hovered,
+            )
+            self._paint_badges(
+                painter,
+                QtCore.QRect(QtCore.QPoint(0, 0), size),
+                option,
+                badges,
+                show_heart=hovered or selected,
             )
         finally:
             painter.end()
@@ -198,6 +209,89 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
             sub_rect = name_rect.translated(0, fm.height())
             painter.drawText(
                 sub_rect, center, self._elided(fm, subtitle, Qt.TextElideMode.ElideRight)
+            )
+
+    def heart_rect(self, cell: QtCore.QRect, font_height: int) -> QtCore.QRect:
+        """Where the heart is drawn in a cell (bottom-left of the thumbnail): a click there
+        toggles the favourite."""
+        d = max(16, font_height + 2)
+        return QtCore.QRect(
+            cell.x() + self.margin + 3, cell.y() + self.margin + self.cell - d - 3, d, d
+        )
+
+    def _paint_badges(
+        self,
+        painter: QtGui.QPainter,
+        rect: QtCore.QRect,
+        option: QtWidgets.QStyleOptionViewItem,
+        badges: tuple[str, bool, bool, bool, int],
+        *,
+        show_heart: bool = True,
+    ) -> None:
+        """The timeline's day / month header across the top of a day's first cell, a small
+        "≈" mark on a photo whose date is only its file's time, the heart and the stars.
+
+        An empty heart is drawn only on the cell under the pointer or selected (where a click
+        can reach it), so composing an unmarked cell costs no more than before.
+        """
+        header, month, approximate, favorite, rating = badges
+        palette = option.palette
+        fm = option.fontMetrics
+        if approximate:
+            d = max(14, fm.height())
+            box = QtCore.QRect(
+                rect.x() + self.margin + self.cell - d - 2,
+                rect.y() + self.margin + self.cell - d - 2,
+                d,
+                d,
+            )
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QtGui.QColor(0, 0, 0, 150))
+            painter.drawEllipse(box)
+            painter.setPen(QtGui.QColor("white"))
+            painter.setFont(option.font)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, "≈")
+        heart = self.heart_rect(rect, fm.height())
+        if favorite or show_heart:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QtGui.QColor(0, 0, 0, 110))
+            painter.drawEllipse(heart)
+            painter.setPen(QtGui.QColor("#ff4f6d") if favorite else QtGui.QColor("white"))
+            painter.setFont(option.font)
+            painter.drawText(heart, Qt.AlignmentFlag.AlignCenter, "♥" if favorite else "♡")
+        if rating:
+            stars = QtCore.QRect(
+                heart.right() + 4, heart.y(), self.cell - heart.width(), heart.height()
+            )
+            painter.setPen(QtGui.QColor("#f5b301"))
+            painter.drawText(
+                stars, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "★" * rating
+            )
+        if header:
+            band = QtCore.QRect(rect.x(), rect.y(), rect.width(), fm.height() + 6)
+            color = palette.color(
+                QtGui.QPalette.ColorRole.Highlight if month else QtGui.QPalette.ColorRole.Window
+            )
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawRect(band)
+            font = QtGui.QFont(option.font)
+            font.setBold(month)
+            painter.setFont(font)
+            painter.setPen(
+                palette.color(
+                    QtGui.QPalette.ColorRole.HighlightedText
+                    if month
+                    else QtGui.QPalette.ColorRole.WindowText
+                )
+            )
+            text = QtGui.QFontMetrics(font).elidedText(
+                header, Qt.TextElideMode.ElideRight, band.width() - 8
+            )
+            painter.drawText(
+                band.adjusted(4, 0, -4, 0),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                text,
             )
 
     def _elided(self, fm: QtGui.QFontMetrics, text: str, mode: Qt.TextElideMode) -> str:

@@ -12,12 +12,15 @@ import numpy as np
 
 from photoalbum.core.ports import Photo
 from photoalbum.gui.itemmodels.index_types import AnyIndex
+from photoalbum.gui.itemmodels.timeline import TimelineIndex
 from photoalbum.qt import Qt, QtCore, QtGui, Signal
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = "grid"
+#: Drag format of photos dragged from a grid (their ids, comma-separated), for albums to take.
+PHOTO_IDS_MIME = "application/x-photoalbum-photo-ids"
 #: Rows whose details are asked for together when one of them is missing.
 PAGE = 64
 #: Above this many changed ranges, a refresh resets the model instead of patching it.
@@ -79,6 +82,8 @@ class PhotoGridModel(QtCore.QAbstractListModel):
         self._broken: set[str] = set()
         self._key_ids: dict[str, set[int]] = {}
         self._row_of: dict[int, int] | None = None
+        self._timeline: TimelineIndex | None = None  # dates of the rows on the Photos timeline
+        self._marks: dict[int, tuple[bool, int]] = {}  # photo id → (favourite, rating) once read
         self._info_wanted: set[int] = set()
         self._info_pending: set[int] = set()
         self._flush = QtCore.QTimer(self)
@@ -112,6 +117,8 @@ class PhotoGridModel(QtCore.QAbstractListModel):
         self.beginResetModel()
         self._ids = np.asarray(ids, dtype=np.int64).copy()
         self._scores = None if scores is None else np.asarray(scores, dtype=np.float32).copy()
+        if self._scores is not None:
+            self._timeline = None  # ranked results: no date headers
         self._row_of = None
         self._info_wanted.clear()
         self._key_ids.clear()
@@ -223,6 +230,53 @@ class PhotoGridModel(QtCore.QAbstractListModel):
             date = f"{date}  ·  {float(self._scores[row]):.2f}"
         return self._decoration(photo), (name, date)
 
+    @property
+    def timeline(self) -> TimelineIndex | None:
+        """The dates of the rows while the grid shows the timeline, else None."""
+        return self._timeline
+
+    def set_timeline(self, timeline: TimelineIndex | None) -> None:
+        """Give the rows' dates (the timeline listing) for headers and marks; None drops them.
+
+        Emits nothing: call it before the rows are set (their reset or insertions repaint), or
+        repaint the view; a dataChanged over every row of a 100k listing is not needed for that.
+        """
+        self._timeline = timeline
+
+    def badges(self, row: int) -> tuple[str, bool, bool, bool, int]:
+        """(header, starts a month, approximate date, favourite, rating) of a row's cell: the
+        timeline's day or month header on the first photo of a day, whether the date is the
+        file's time, and the photo's marks."""
+        if not 0 <= row < len(self._ids):
+            return "", False, False, False, 0
+        t = self._timeline
+        pid = int(self._ids[row])
+        favorite, rating = self._marks.get(pid, (False, 0))
+        if t is not None and row < len(t) and int(t.ids[row]) == pid:
+            header, month, approx = (
+                t.header(row),
+                bool(t.month_start[row]),
+                bool(t.approximate[row]),
+            )
+            return header, month, approx, favorite, rating
+        photo = self._info.get(pid)
+        return "", False, photo is not None and photo.date_is_approximate, favorite, rating
+
+    def marks(self, photo_id: int) -> tuple[bool, int]:
+        """(favourite, rating) of a photo as last read (unread: not a favourite, unrated)."""
+        return self._marks.get(int(photo_id), (False, 0))
+
+    def set_marks(self, marks: dict[int, object]) -> None:
+        """Marks read or changed (photo id → an object with ``favorite`` and ``rating``, or
+        None when unmarked): repaint their rows."""
+        for pid, m in marks.items():
+            value = (bool(m.favorite), int(m.rating)) if m is not None else (False, 0)  # type: ignore[attr-defined]
+            self._marks[int(pid)] = value
+            row = self.row_of(int(pid))
+            if row is not None:
+                idx = self.index(row, 0)
+                self.dataChanged.emit(idx, idx)
+
     def retain_rows(self, first: int, last: int) -> None:
         """Drop queued thumbnail loads for rows outside [first, last] (scrolled away)."""
         if len(self._ids) == 0:
@@ -286,6 +340,8 @@ class PhotoGridModel(QtCore.QAbstractListModel):
             return Path(photo.path).name
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [photo.path, photo.taken_or_file_time.strftime("%Y-%m-%d %H:%M")]
+            if photo.date_is_approximate:
+                lines[-1] += " (file time: the photo records no date)"
             if self._scores is not None:
                 lines.append(f"score {float(self._scores[row]):.2f}")
             return "\n".join(lines)
@@ -303,7 +359,7 @@ class PhotoGridModel(QtCore.QAbstractListModel):
         return None
 
     def mimeTypes(self) -> list[str]:
-        return ["text/uri-list"]
+        return ["text/uri-list", PHOTO_IDS_MIME]
 
     def mimeData(self, indexes: Sequence[QtCore.QModelIndex]) -> QtCore.QMimeData:
         """Selected photos as file URLs, so they can be dragged out to other apps."""
@@ -314,6 +370,8 @@ class PhotoGridModel(QtCore.QAbstractListModel):
             if photo is not None:
                 urls.append(QtCore.QUrl.fromLocalFile(photo.path))
         mime.setUrls(urls)
+        ids = [str(int(self._ids[i.row()])) for i in indexes if i.isValid()]
+        mime.setData(PHOTO_IDS_MIME, QtCore.QByteArray(",".join(ids).encode("ascii")))
         return mime
 
     def supportedDragActions(self) -> Qt.DropAction:

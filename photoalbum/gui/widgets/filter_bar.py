@@ -52,6 +52,13 @@ class FilterBar(QtWidgets.QWidget):
         self.camera.setMaximumWidth(150)
         self.camera.setMinimumWidth(90)
         self.camera.setToolTip("Only photos whose camera make or model contains this text")
+        self.favorites = QtWidgets.QCheckBox("♥ Favorites")
+        self.favorites.setToolTip("Only favourite photos")
+        self.rating = QtWidgets.QComboBox()
+        self.rating.setToolTip("Only photos rated at least this")
+        self.rating.addItem("Any rating", None)
+        for n in range(1, 6):
+            self.rating.addItem(f"≥ {'★' * n}", n)
         self.reset_button = QtWidgets.QToolButton()
         self.reset_button.setText("Clear")
         self.reset_button.setToolTip("Clear every filter")
@@ -63,6 +70,9 @@ class FilterBar(QtWidgets.QWidget):
         layout.addWidget(self.folder)
         layout.addSpacing(8)
         layout.addWidget(self.camera)
+        layout.addSpacing(8)
+        layout.addWidget(self.favorites)
+        layout.addWidget(self.rating)
         layout.addWidget(self.reset_button)
         layout.addStretch(1)
         self._camera_timer = QtCore.QTimer(self)
@@ -75,6 +85,8 @@ class FilterBar(QtWidgets.QWidget):
         self.folder.currentIndexChanged.connect(self._changed)
         self.camera.textEdited.connect(lambda _t: self._camera_timer.start())
         self.camera.returnPressed.connect(self._changed)
+        self.favorites.toggled.connect(self._changed)
+        self.rating.currentIndexChanged.connect(self._changed)
         self.reset_button.clicked.connect(self.reset)
         self._last = PhotoFilter()
         self._quiet = False
@@ -118,7 +130,12 @@ class FilterBar(QtWidgets.QWidget):
         folder = self.folder.currentData()
         camera = self.camera.text().strip() or None
         return PhotoFilter(
-            date_from=date_from, date_to=date_to, folders=(folder,) if folder else (), camera=camera
+            date_from=date_from,
+            date_to=date_to,
+            folders=(folder,) if folder else (),
+            camera=camera,
+            favorites=self.favorites.isChecked(),
+            min_rating=self.rating.currentData(),
         )
 
     def reset(self) -> None:
@@ -128,6 +145,8 @@ class FilterBar(QtWidgets.QWidget):
             self.date_check.setChecked(False)
             self.folder.setCurrentIndex(0)
             self.camera.clear()
+            self.favorites.setChecked(False)
+            self.rating.setCurrentIndex(0)
         finally:
             self._quiet = False
         self._changed()

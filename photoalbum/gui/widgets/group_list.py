@@ -180,6 +180,13 @@ class GroupChip(QtWidgets.QFrame):
         )
         self.setVisible(True)
 
+    def show_text(self, text: str | None, tooltip: str = "") -> None:
+        """Name a restriction that is no group (an album): None hides the chip."""
+        self.group = None
+        self.label.setText(text or "")
+        self.setToolTip(tooltip)
+        self.setVisible(text is not None)
+
     def _on_close_clicked(self) -> None:
         self.show_group(None)
         self.cleared.emit()

@@ -18,11 +18,15 @@ class PhotoGridView(QtWidgets.QListView):
         open_requested(int): Space or double-click on a row: open the viewer.
         open_external_requested(list[int]): Enter: open these rows in the system viewer.
         context_menu_requested(QPoint, list[int]): right-click on selected rows (global pos).
+        favorite_toggled(list[int]): the heart was clicked, or F / "." pressed, on these rows.
+        rating_requested(list[int], int): a key 0–5 rated these rows (0 clears).
     """
 
     open_requested = Signal(int)
     open_external_requested = Signal(object)
     context_menu_requested = Signal(QtCore.QPoint, object)
+    favorite_toggled = Signal(object)
+    rating_requested = Signal(object, int)
 
     def __init__(
         self, delegate: ThumbnailDelegate | None = None, parent: QtWidgets.QWidget | None = None
@@ -102,8 +106,35 @@ class PhotoGridView(QtWidgets.QListView):
             model.retain_rows(a - cols, b + cols)  # keep a row of margin either way
 
     # --- events --------------------------------------------------------------------------------
+    def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            pos = event.position().toPoint()
+            index = self.indexAt(pos)
+            if index.isValid():
+                heart = self.delegate.heart_rect(
+                    self.visualRect(index), self.fontMetrics().height()
+                )
+                if heart.contains(pos):
+                    self.favorite_toggled.emit([index.row()])
+                    event.accept()
+                    return
+        super().mousePressEvent(event)
+
     def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
         current = self.currentIndex()
+        plain = not (
+            event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        )
+        if plain and current.isValid() and event.key() in (Qt.Key.Key_F, Qt.Key.Key_Period):
+            self.favorite_toggled.emit(self.selected_rows() or [current.row()])
+            event.accept()
+            return
+        if plain and current.isValid() and Qt.Key.Key_0 <= event.key() <= Qt.Key.Key_5:
+            n = int(event.key() - Qt.Key.Key_0)
+            self.rating_requested.emit(self.selected_rows() or [current.row()], n)
+            event.accept()
+            return
         if event.key() == Qt.Key.Key_Space and current.isValid():
             self.open_requested.emit(current.row())
             event.accept()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from photoalbum.core.errors import ModelNotAvailableError
+from photoalbum.core.errors import ModelDamagedError, ModelNotAvailableError
 from photoalbum.core.models.manifest import ManifestError
 from photoalbum.core.models.registry import ModelSpec, resolve_spec
 from photoalbum.core.models.store import ModelStore, PreparedModel
@@ -101,10 +101,21 @@ def test_half_written_dir_is_never_picked_up(paths: Paths) -> None:
     (final / "image.fp32.onnx").write_bytes(b"x")
     assert store.get(SPEC) is None
     assert store.installed() == []
-    # ensure replaces both.
-    model = store.ensure(SPEC, FakePreparer())
+    # A folder with files but no manifest is damaged: never replaced implicitly...
+    with pytest.raises(ModelDamagedError, match="no manifest.json"):
+        store.ensure(SPEC, FakePreparer())
+    assert [p.name for p in final.iterdir()] == ["image.fp32.onnx"]
+    # ...only when asked to, which also clears the crashed preparation.
+    model = store.ensure(SPEC, FakePreparer(), repair=True)
     assert model.path == final and (final / "manifest.json").is_file()
     assert not crashed.exists()
+
+
+def test_an_empty_folder_is_never_prepared_not_damaged(paths: Paths) -> None:
+    store = _store(paths)
+    (paths.models / SPEC.slug).mkdir(parents=True)
+    assert store.load(SPEC) is None
+    assert store.ensure(SPEC, FakePreparer()).model_key == SPEC.model_key
 
 
 def test_missing_tower_file_means_not_prepared(paths: Paths) -> None:
@@ -112,7 +123,9 @@ def test_missing_tower_file_means_not_prepared(paths: Paths) -> None:
     model = store.ensure(SPEC, FakePreparer())
     (model.path / "text.fp32.onnx").unlink()
     assert store.get(SPEC) is None
-    assert store.ensure(SPEC, FakePreparer()).path == model.path
+    with pytest.raises(ModelDamagedError, match="missing files text.fp32.onnx"):
+        store.ensure(SPEC, FakePreparer())
+    assert store.ensure(SPEC, FakePreparer(), repair=True).path == model.path
 
 
 def test_tower_file_for_missing_precision(paths: Paths) -> None:
@@ -157,3 +170,27 @@ def test_two_processes_prepare_once(paths: Paths, tmp_path: Path) -> None:
     assert {o.strip() for o, _ in outs} == {str(paths.models / SPEC.slug)}
     assert len(log.read_text().splitlines()) == 1  # the second process waited and reused it
     assert _store(paths).get(SPEC) is not None
+
+
+@pytest.mark.parametrize("damage", ["manifest", "missing", "other-model"])
+def test_ensure_never_replaces_a_damaged_copy_unless_asked(paths: Paths, damage: str) -> None:
+    store = _store(paths)
+    folder = store.ensure(SPEC, FakePreparer()).path
+    if damage == "manifest":
+        (folder / "manifest.json").write_text("{ not json", encoding="utf-8")
+    elif damage == "missing":
+        (folder / "text.fp32.onnx").unlink()
+    else:
+        data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        data["model_key"] = "random:other"
+        (folder / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    prep = FakePreparer()
+    with pytest.raises(ModelDamagedError, match="model prepare --force random:tiny-clip"):
+        store.ensure(SPEC, prep)
+    with pytest.raises(ModelDamagedError):
+        store.load(SPEC)
+    assert prep.calls == 0
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
+    assert store.ensure(SPEC, prep, repair=True).model_key == SPEC.model_key  # explicit repair
+    assert prep.calls == 1

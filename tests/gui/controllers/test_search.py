@@ -19,6 +19,7 @@ from photoalbum.workers.messages import (
     PhotoGroup,
     SearchOutcome,
     SearchRequest,
+    TimelineData,
 )
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
@@ -33,6 +34,7 @@ class ScriptedSearchWorker(QtCore.QObject):
     results_ready = Signal(object)
     search_failed = Signal(int, str)
     browse_ready = Signal(int, object)
+    timeline_ready = Signal(object)
 
     def __init__(self) -> None:
         super().__init__()
@@ -54,6 +56,18 @@ class ScriptedSearchWorker(QtCore.QObject):
         self._rid += 1
         self.calls.append(("browse", flt))
         return self._rid
+
+    def timeline(self) -> int:
+        self._rid += 1
+        self.calls.append(("timeline",))
+        return self._rid
+
+    def listed(self, rid: int, ids: np.ndarray) -> None:
+        """Answer a timeline request: ``ids`` newest first, a day apart."""
+        dates = np.datetime64("2024-06-01T12:00:00") - np.arange(len(ids)).astype("timedelta64[D]")
+        self.timeline_ready.emit(
+            TimelineData(rid, np.asarray(ids, np.int64), dates, np.zeros(len(ids), bool))
+        )
 
     def asked(self, what: str) -> list[tuple]:
         return [c for c in self.calls if c[0] == what]
@@ -151,7 +165,7 @@ def test_a_late_answer_to_an_older_request_is_dropped(parts):
     c.set_query("a dog", ())  # rid 3
     p.worker.results_ready.emit(_outcome(2, [1, 2, 3], description="a cat"))
     assert p.grid_model.rowCount() == 0 and p.results == [] and p.status.text() == ""
-    p.worker.browse_ready.emit(1, np.arange(10, dtype=np.int64))
+    p.worker.listed(1, np.arange(10, dtype=np.int64))
     p.worker.search_failed.emit(2, "too late")
     assert p.grid_model.rowCount() == 0 and p.results == [] and p.status.text() == ""
     p.worker.results_ready.emit(_outcome(3, [7, 8], description="a dog", seconds=0.25))
@@ -162,7 +176,7 @@ def test_a_late_answer_to_an_older_request_is_dropped(parts):
 def test_status_line_says_what_is_shown(parts):
     p, c = parts, parts.controller
     _open(p)
-    p.worker.browse_ready.emit(1, np.arange(1200, dtype=np.int64))
+    p.worker.listed(1, np.arange(1200, dtype=np.int64))
     assert p.status.text() == "1,200 photos"
     c.set_filter(PhotoFilter(orientation="landscape"))
     p.worker.browse_ready.emit(2, np.arange(5, dtype=np.int64))
@@ -215,7 +229,7 @@ def test_empty_state_says_why_the_grid_is_empty(parts):
         assert p.stack.currentWidget() is p.empty
         return p.empty.title.text(), p.empty.text.text()
 
-    p.worker.browse_ready.emit(1, np.zeros(0, np.int64))
+    p.worker.listed(1, np.zeros(0, np.int64))
     assert page() == ("No photos yet", "Add a folder with JPEG, PNG, HEIC or other photos.")
     p.library[0] = LibraryState("lib", "m", True, roots=("/photos",), photos=5)
     c.update_empty_state()
@@ -249,7 +263,7 @@ def test_indexing_keeps_listings_current_and_ranks_results_again_at_the_end(part
     _open(p)
     n = len(p.worker.calls)
     c.photos_changed()
-    assert p.worker.calls[n][0] == "browse"  # a listing follows along
+    assert p.worker.calls[n][0] == "timeline"  # a listing follows along
     c.set_query("cat", ())
     n = len(p.worker.calls)
     c.photos_changed()
@@ -264,5 +278,39 @@ def test_a_detached_controller_ignores_late_answers(parts):
     p, c = parts, parts.controller
     _open(p)
     c.detach()
-    p.worker.browse_ready.emit(1, np.arange(3, dtype=np.int64))
+    p.worker.listed(1, np.arange(3, dtype=np.int64))
     assert p.grid_model.rowCount() == 0 and p.results == []
+
+
+def test_the_whole_library_is_the_timeline_with_its_dates(parts):
+    p, c = parts, parts.controller
+    shown: list = []
+    c.timeline_changed.connect(shown.append)
+    _open(p)
+    assert p.worker.calls[-1] == ("timeline",)  # the unfiltered listing is the timeline
+    p.worker.listed(1, np.asarray([7, 8, 9], np.int64))
+    assert p.grid_model.ids.tolist() == [7, 8, 9] and p.status.text() == "3 photos"
+    [timeline] = shown
+    assert p.grid_model.timeline is timeline and timeline.label(0) == "June 2024"
+    assert p.grid_model.badges(0)[:3] == ("June 2024 · Sat 1", True, False)
+    assert p.grid_model.badges(1)[:3] == ("May 2024 · Fri 31", True, False)
+    assert p.grid_model.badges(2)[:3] == ("Thu 30 May", False, False)
+    c.set_filter(PhotoFilter(camera="Nikon"))  # filtered: a browse listing, no dates
+    assert p.worker.calls[-1][0] == "browse"
+    p.worker.browse_ready.emit(2, np.asarray([8], np.int64))
+    assert shown[-1] is None and p.grid_model.timeline is None
+    assert p.grid_model.badges(0) == ("", False, False, False, 0)
+
+
+def test_the_sort_reorders_results_not_listings(parts):
+    p, c = parts, parts.controller
+    _open(p)
+    n = len(p.worker.calls)
+    c.set_sort("date")
+    assert len(p.worker.calls) == n  # a listing is already by date
+    c.set_query("beach", ())
+    [*_, (_, request)] = p.worker.asked("search")
+    assert request.sort == "date"
+    c.set_sort("date-asc")
+    [*_, (_, request)] = p.worker.asked("search")
+    assert request.sort == "date-asc" and request.text == "beach"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from photoalbum import __version__, cli
+from photoalbum.cli import run as cli_run
 from photoalbum.core.errors import KnownError
 
 
@@ -60,7 +61,7 @@ def test_main_with_a_folder_opens_the_app_on_it(tmp_path: Path, monkeypatch) -> 
         seen["library"] = args.library
         return 0
 
-    monkeypatch.setattr(cli, "cmd_gui", fake_gui)
+    monkeypatch.setattr(cli_run, "cmd_gui", fake_gui)
     assert cli.main(["--library", str(tmp_path / "lib"), str(tmp_path)]) == 0
     assert seen == {"folders": [str(tmp_path.resolve())], "library": str(tmp_path / "lib")}
     assert cli.main([]) == 0
@@ -72,3 +73,23 @@ def test_main_with_an_unknown_word_is_a_usage_error(capsys) -> None:
         cli.main(["no-such-command-or-folder"])
     assert exc.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_the_readme_album_examples_parse() -> None:
+    """Every command line in the README's albums section is one the parser takes."""
+    import shlex
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Albums, favorites and ratings", 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in section.splitlines() if line.startswith("photoalbum ")]
+    assert len(lines) >= 15
+    parser = cli.build_parser()
+    commands = set()
+    for line in lines:
+        argv = shlex.split(line.split("  #", 1)[0])[1:]
+        args = parser.parse_args(cli.escape_negative_terms(argv, parser))
+        assert args.command in cli_run.COMMANDS, line
+        commands.add(args.command)
+    assert {"album", "favorite", "rate", "hide", "search", "timeline", "backup", "restore"} <= (
+        commands
+    )
