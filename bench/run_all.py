@@ -23,7 +23,7 @@ from bench import OUT, Row
 
 logger = logging.getLogger(__name__)
 
-BENCHES = ("index", "query", "scale", "passes", "raw")
+BENCHES = ("index", "query", "scale", "passes", "raw", "places")
 
 
 def _index(args: argparse.Namespace) -> dict:
@@ -48,6 +48,12 @@ def _passes(args: argparse.Namespace) -> dict:
     from bench import bench_passes
 
     return bench_passes.run()
+
+
+def _places(args: argparse.Namespace) -> dict:
+    from bench import bench_places
+
+    return bench_places.run()
 
 
 def _raw(args: argparse.Namespace) -> dict:
@@ -86,6 +92,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], dict]] = {
     "passes": _passes,
     "faces": _faces,
     "raw": _raw,
+    "places": _places,
 }
 
 

@@ -252,6 +252,17 @@ def _add_search_commands(parser: CliParser, sub: Any) -> None:
         default="relevance",
         help="order of the results: best match first, newest first, or oldest first",
     )
+    p.add_argument(
+        "--literal",
+        action="store_true",
+        help="search the words as written: no dates, places or people read out of them "
+        "(so does quoting the whole query)",
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="say how the query was read (dates, places, people, text) before the results",
+    )
     _add_filters(p)
     _add_output(p)
 

@@ -11,6 +11,8 @@ split like a shell line (quotes group words). Rules, in order, for each token:
   show them (``-person:NAME`` leaves them out). A plain term that equals a person's name is
   turned into a person term by the library, which knows the names (``"Alice" +beach``).
 * Plain words next to each other form one phrase: ``search a dog on the beach`` is one term.
+* A query quoted as a whole (``"Paris Hilton"``) is literal: the library reads no dates, places
+  or people out of it (:mod:`photoalbum.core.query_understanding`).
 
 Image terms from a drop or ``--image`` are added by the caller as :class:`Term` objects.
 """
@@ -83,6 +85,8 @@ class Query:
     """A parsed query: its terms in order."""
 
     terms: tuple[Term, ...] = ()
+    #: The whole query was quoted: search its words as written (no dates/places/people read).
+    literal: bool = False
 
     @property
     def positives(self) -> tuple[Term, ...]:
@@ -106,11 +110,11 @@ class Query:
     @property
     def vector_terms(self) -> Query:
         """The query without its person terms (what the vector search scores)."""
-        return Query(tuple(t for t in self.terms if not t.is_person))
+        return Query(tuple(t for t in self.terms if not t.is_person), self.literal)
 
     def with_terms(self, *extra: Term) -> Query:
         """A copy with more terms (e.g. a dropped image)."""
-        return Query(self.terms + tuple(extra))
+        return Query(self.terms + tuple(extra), self.literal)
 
     def describe(self) -> str:
         """A compact human form of the query, e.g. ``dog +beach −leash``."""
@@ -148,7 +152,11 @@ def parse_query(
     Raises:
         UserError: a weight that is zero, or a query with no positive term.
     """
-    if isinstance(tokens, str):
+    literal = whole_query_quoted(tokens)
+    if literal:  # '"Paris Hilton"' (from the CLI with its quotes), “…”, 「…」: the words inside
+        text = tokens if isinstance(tokens, str) else " ".join(tokens)
+        tokens = split_line(text.strip().removeprefix(ESCAPE)[1:-1])
+    elif isinstance(tokens, str):
         tokens = split_line(tokens)
     terms: list[Term] = []
     phrase: list[str] = []
@@ -206,7 +214,23 @@ def parse_query(
         else:
             phrase.append(tok)
     flush()
-    return Query(tuple(terms))
+    return Query(tuple(terms), literal)
+
+
+_OPEN_QUOTES = "\"“「'"
+_CLOSE_QUOTES = "\"”」'"
+
+
+def whole_query_quoted(tokens: Sequence[str] | str) -> bool:
+    """True when the whole query is one quoted phrase (``"Paris Hilton"``, “…”, 「…」)."""
+    text = (tokens if isinstance(tokens, str) else " ".join(tokens)).strip()
+    text = text.removeprefix(ESCAPE)
+    if len(text) < 3 or text[0] not in _OPEN_QUOTES or text[-1] not in _CLOSE_QUOTES:
+        return False
+    if _OPEN_QUOTES.index(text[0]) != _CLOSE_QUOTES.index(text[-1]):
+        return False
+    inner = text[1:-1]
+    return not any(q in inner for q in (text[0], text[-1]))
 
 
 def require_positive(query: Query) -> None:

@@ -38,6 +38,7 @@ from photoalbum.core.ports import (
     VectorStore,
 )
 from photoalbum.core.query import Query, Term, require_positive
+from photoalbum.core.query_understanding import Understood
 from photoalbum.core.text.keyword_index import KeywordIndex
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class SearchResult:
     generation: int = -1
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    understood: Understood | None = None  # how the query's text was read (dates, places …)
 
 
 _K = TypeVar("_K", bound=Hashable)

@@ -39,6 +39,7 @@ from photoalbum.library.passes import LibraryPasses, PassBuilders
 from photoalbum.library.people import LibraryPeople
 from photoalbum.library.search import LibrarySearch
 from photoalbum.library.status import LibraryStatus
+from photoalbum.library.understanding import LibraryUnderstanding
 from photoalbum.library.vectors import STORE_SETTING, LibraryVectors, StoreInfo
 from photoalbum.persistence import open_catalog
 from photoalbum.stores.uri import StoreTarget, parse_store_uri
@@ -194,6 +195,9 @@ class Library:
             model_key=lambda: self.model_key,
             people=self.people,
             require_vectors=self._require_vectors,
+            understanding=LibraryUnderstanding(
+                self.catalog, self.passes.gazetteer, self.people, lambda: self.model_key
+            ),
         )
 
     # --- lifetime ------------------------------------------------------------------------------
@@ -423,11 +427,30 @@ class Library:
         cutoff: bool = True,
         exclude_ids: Sequence[int] = (),
         sort: str = "relevance",
+        literal: bool = False,
     ) -> SearchResult:
         """Search the library, person terms included; hidden photos left out unless
         ``flt.include_hidden``; ``sort`` "relevance" | "date" | "date-asc" orders the photos the
-        cut-off kept (see :meth:`LibrarySearch.search`)."""
-        return self.finder.search(query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids, sort=sort)
+        cut-off kept; dates, places and people in the text are read as filters unless
+        ``literal`` (see :meth:`LibrarySearch.search`)."""
+        return self.finder.search(
+            query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids, sort=sort, literal=literal
+        )
+
+    def place_of(self, photo_id: int) -> dict[str, object] | None:
+        """Where a photo was taken (the places pass's result), for front ends: ``label`` /
+        ``label_zh`` ("Uji, Kyoto, Japan" / "宇治, 京都, 日本"), ``country``, place ``ids``;
+        None when it has no place (no GPS, nowhere named, or not filed yet)."""
+        stored = self.catalog.places.place_of(photo_id)
+        if stored is None:
+            return None
+        gaz = self.passes.gazetteer.get()
+        return {
+            "label": gaz.stored_label(stored.town_id, stored.city_id, stored.country),
+            "label_zh": gaz.stored_label(stored.town_id, stored.city_id, stored.country, zh=True),
+            "country": stored.country,
+            "ids": list(stored.keys()),
+        }
 
     def text_lines(self, photo_id: int) -> list[TextLine]:
         """The text read in a photo (lines with boxes relative to the photo), for the viewer."""

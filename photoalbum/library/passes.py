@@ -17,6 +17,7 @@ from photoalbum.core.passes import (
     RecentImages,
     pass_setting_key,
 )
+from photoalbum.core.places import LazyGazetteer
 from photoalbum.library.people import LibraryPeople
 from photoalbum.library.status import PassStatus
 from photoalbum.persistence.catalog import SqlCatalog
@@ -44,6 +45,7 @@ class LibraryPasses:
         self.threads = threads
         self.recent_images = RecentImages()
         self._built: dict[str, PhotoPass] = {}
+        self.gazetteer = LazyGazetteer()  # shared with search's query understanding
 
     def builders(self) -> PassBuilders:
         """Every background pass this build knows: name → (enabled by default, factory)."""
@@ -53,7 +55,15 @@ class LibraryPasses:
         if importlib.util.find_spec("dlib") is not None:
             # Off until asked for: grouping faces is biometric processing; a person opts in.
             builders["faces"] = (False, self.people.faces_pass)
+        # On by default: no pixels, no model, thousands of photos a second. Listed last, so the
+        # passes listings keep their order; the runner runs it first all the same.
+        builders["places"] = (True, self._places_pass)
         return builders
+
+    def _places_pass(self) -> PhotoPass:
+        from photoalbum.core.places import PlacesPass
+
+        return PlacesPass(self.catalog.places, self.gazetteer)
 
     def _text_pass(self) -> PhotoPass:
         from photoalbum.core.text import OcrEngine, TextPass

@@ -16,6 +16,7 @@ from photoalbum.core.query import Query, Term, parse_query
 from photoalbum.core.scanning import is_photo_name
 from photoalbum.core.search import Searcher, SearchHit, SearchResult
 from photoalbum.library.people import LibraryPeople
+from photoalbum.library.understanding import LibraryUnderstanding
 from photoalbum.persistence.catalog import SqlCatalog
 
 #: How search results can be ordered.
@@ -32,6 +33,7 @@ class LibrarySearch:
         model_key: the key of the library's vectors.
         people: the library's people (person terms).
         require_vectors: raises a UserError when nothing is indexed yet.
+        understanding: reads dates, places and people out of query text (None: never).
     """
 
     def __init__(
@@ -43,6 +45,7 @@ class LibrarySearch:
         model_key: Callable[[], str],
         people: LibraryPeople,
         require_vectors: Callable[[], None],
+        understanding: LibraryUnderstanding | None = None,
     ) -> None:
         self.catalog = catalog
         self._store = store
@@ -51,6 +54,7 @@ class LibrarySearch:
         self.people = people
         self._require_vectors = require_vectors
         self._searcher: Searcher | None = None
+        self.understanding = understanding
 
     def searcher(self) -> Searcher:
         """The searcher over the current store (a new one when the store was reopened)."""
@@ -87,8 +91,14 @@ class LibrarySearch:
         cutoff: bool = True,
         exclude_ids: Sequence[int] = (),
         sort: str = "relevance",
+        literal: bool = False,
     ) -> SearchResult:
         """Search the library (see :mod:`photoalbum.core.search`).
+
+        Unless ``literal``, the first plain text term is read for a date, a place and people
+        the library holds (:mod:`photoalbum.core.query_understanding`): they become filters and
+        the rest stays text; a query that was only such phrases lists their photos, newest
+        first. ``result.understood`` says what was read.
 
         Person terms (``person:NAME``, ``人物:NAME``, or a plain term that is a person's name)
         narrow the search to the photos showing them (:mod:`photoalbum.core.faces.search`).
@@ -100,13 +110,23 @@ class LibrarySearch:
             raise UserError(f"unknown sort {sort!r}: use {', '.join(SORTS)}")
         self._require_vectors()
         flt = flt or PhotoFilter()
+        understood = None
+        original = query
+        if not (literal or query.literal) and self.understanding is not None:
+            query, flt, understood = self.understanding.apply(query, flt)
         if flt.is_empty:
             # An empty filter means no allowed-id set in the ANN search, so the hidden rule of
             # ``filter_ids`` would not apply: leave the hidden photos out by id instead.
             hidden = self.catalog.albums.hidden_ids()
             if hidden:
                 exclude_ids = sorted({*map(int, exclude_ids), *hidden})
-        return _sorted(self._search(query, k, flt, cutoff, exclude_ids), sort)
+        if understood is not None and not query.terms:  # only a date / place: its photos
+            result = self._people_photos(original, flt, exclude_ids, k)
+            return dataclasses.replace(_sorted(result, sort), understood=understood)
+        result = _sorted(self._search(query, k, flt, cutoff, exclude_ids), sort)
+        if understood is not None:
+            result = dataclasses.replace(result, query=original, understood=understood)
+        return result
 
     def _search(
         self,
@@ -133,7 +153,7 @@ class LibrarySearch:
     def _people_photos(
         self, query: Query, flt: PhotoFilter, exclude: Sequence[int], k: int
     ) -> SearchResult:
-        """A query of person terms alone: their photos, newest first."""
+        """A query of filters alone (people, a date, a place): their photos, newest first."""
         ids = self.catalog.filter_ids(flt, self._model_key())
         if exclude:
             ids = np.setdiff1d(ids, np.asarray(exclude, dtype=np.int64))

@@ -46,6 +46,7 @@ from photoalbum.persistence.catalog_scan import ScanRows
 from photoalbum.persistence.catalog_vectors import VectorRows
 from photoalbum.persistence.database import MIGRATIONS, Database, Migration, open_database
 from photoalbum.persistence.pass_state import SqlPassState
+from photoalbum.persistence.places_store import SqlPlaceStore
 from photoalbum.persistence.text_store import SqlTextStore
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,11 @@ class SqlCatalog(ScanRows, VectorRows):
     def text_store(self) -> SqlTextStore:
         """Text read in photos (core's ``TextStore``)."""
         return SqlTextStore(self._db)
+
+    @property
+    def places(self) -> SqlPlaceStore:
+        """Photos' places (core's ``PlaceStore``)."""
+        return SqlPlaceStore(self._db)
 
     @property
     def albums(self) -> SqlAlbums:
@@ -175,15 +181,26 @@ class SqlCatalog(ScanRows, VectorRows):
     def keyword_texts(self, model_key: str) -> tuple[np.ndarray, list[str], list[str]]:
         """(ids, name text, text read in the photo) of every live photo, in id order, for the
         in-memory keyword index (names: case-folded folder/file name + camera; read text: the
-        text pass's normalised lines, "" when none)."""
+        text pass's normalised lines and the names of the photo's place — strong evidence —,
+        "" when none)."""
         sql = (
-            f"SELECT p.id, p.search_text, t.text FROM {_LIVE_SQL} "
-            "LEFT JOIN photo_text t ON t.photo_id = p.id ORDER BY p.id"
+            f"SELECT p.id, p.search_text, coalesce(t.text, '') || coalesce(char(10) || pl.names, '')"
+            f" FROM {_LIVE_SQL} LEFT JOIN photo_text t ON t.photo_id = p.id"
+            " LEFT JOIN photo_places pl ON pl.photo_id = p.id ORDER BY p.id"
         )
         with self._db.transaction() as c:
             rows = _raw(c).execute(sql, (model_key,)).fetchall()
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         return ids, [r[1] or "" for r in rows], [r[2] or "" for r in rows]
+
+    def live_shot_times(self, model_key: str) -> np.ndarray:
+        """Every live photo's date (``shot_at``: the one date rule), sorted, as datetime64[s]
+        (query understanding asks whether a date range holds any photo)."""
+        sql = f"SELECT p.shot_at FROM {_LIVE_SQL} WHERE p.shot_at IS NOT NULL ORDER BY p.shot_at"
+        with self._db.transaction() as c:
+            rows = _raw(c).execute(sql, (model_key,)).fetchall()
+        # SQLite keeps "YYYY-MM-DD HH:MM:SS[.ffffff]": the first 19 characters, ISO-joined.
+        return np.asarray([str(r[0])[:19].replace(" ", "T") for r in rows], dtype="datetime64[s]")
 
     def keyword_revision(self) -> int:
         """A counter bumped (by triggers) whenever a photo's name text or read text changes."""

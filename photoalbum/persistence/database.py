@@ -36,6 +36,7 @@ from photoalbum.persistence.migration_steps import (
     v2_add_photo_text,
     v5_keyword_revision,
 )
+from photoalbum.persistence.places_schema import v7_add_places
 from photoalbum.persistence.removed_schema import add_removed_files_table
 from photoalbum.persistence.schema import SCHEMA_VERSION, Base
 
@@ -53,6 +54,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     add_removed_files_table,  # 4 → 5: removed_files ("Remove from library")
     v5_keyword_revision,  # 5 → 6: in-memory keyword search: full-text index out, revision in
     v6_add_albums,  # 6 → 7: albums, favourites, ratings, hidden; capture date's UTC offset
+    v7_add_places,  # 7 → 8: each photo's place (the places pass)
 )
 if 1 + len(MIGRATIONS) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
     raise BugError("schema.SCHEMA_VERSION must be 1 + the number of migration steps")

@@ -77,3 +77,17 @@ def test_with_terms_and_describe():
         Term(weight=2.0, image_path="/a/b.jpg", label="b.jpg")
     )
     assert q.describe() == "dog −leash 2:b.jpg"
+
+
+def test_a_query_quoted_as_a_whole_is_literal() -> None:
+    from photoalbum.core.query import parse_query, whole_query_quoted
+
+    assert parse_query('"Paris Hilton"').literal  # the search bar
+    q = parse_query(['"Paris', 'Hilton"'])  # the CLI: search '"Paris' 'Hilton"'
+    assert q.literal and q.terms[0].text == "Paris Hilton"
+    q = parse_query(["“去年夏天的猫”"])
+    assert q.literal and q.terms[0].text == "去年夏天的猫"
+    assert not parse_query("Paris Hilton").literal
+    assert not whole_query_quoted('"red leash" dog "park"')
+    assert not whole_query_quoted('"x')
+    assert parse_query('"Paris Hilton"').with_terms().literal

@@ -352,3 +352,34 @@ def _searcher(lib, store=None, **options) -> Searcher:
         lambda: lib.enc,
         **options,
     )
+
+
+def test_place_names_are_strong_keyword_evidence_in_english_and_chinese(lib):
+    from photoalbum.core.passes import PassOutcome
+    from photoalbum.core.places import Gazetteer, StoredPlace
+
+    gaz = Gazetteer.load()
+    moon, rocket = lib.by_name["moon"], lib.by_name["rocket"]
+    outcomes = []
+    for photo, (lat, lon) in ((moon, (34.9949, 135.7850)), (rocket, (48.8606, 2.3376))):
+        p = gaz.locate(lat, lon)
+        stored = StoredPlace(p.town.id, p.city.id, p.region, p.country, gaz.names(p))
+        outcomes.append(PassOutcome(photo.id, photo.fingerprint, stored))
+    s = _searcher(lib, min_z=1.0)
+    for word in ("Kyoto", "京都", "Japan", "日本", "Paris", "巴黎", "France", "法国"):
+        lib.text.table[word] = lib.vec["chelsea"]  # CLIP alone would say chelsea
+    assert names(s.search(parse_query("Kyoto"), k=3))[0] == "chelsea"
+    lib.catalog.places.save_places("places", 1, outcomes)
+    for word, expected in (
+        ("Kyoto", "moon"),
+        ("京都", "moon"),
+        ("Japan", "moon"),
+        ("日本", "moon"),
+        ("Paris", "rocket"),
+        ("巴黎", "rocket"),
+        ("France", "rocket"),
+        ("法国", "rocket"),
+    ):
+        result = s.search(parse_query(word), k=3)
+        assert names(result)[0] == expected, word
+        assert result.hits[0].keyword

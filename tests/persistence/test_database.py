@@ -297,3 +297,27 @@ def test_kill_9_mid_transaction_leaves_a_consistent_catalog(paths, tmp_path: Pat
         assert cat.generation("m") == photos // batch  # one bump per committed batch
         assert len(cat.live_ids("m")) == photos
         cat.close()
+
+
+def test_places_migration_adds_the_places_table_to_a_v7_catalog(paths) -> None:
+    from photoalbum.persistence.places_schema import v7_add_places
+
+    before = database.MIGRATIONS[: database.MIGRATIONS.index(v7_add_places)]
+    cat = open_catalog(paths.catalog, migrations=before)
+    root = cat.add_root("/pics")
+    cat.commit_batch("m", [item("/pics/a.jpg", root.id, 1)])
+    with cat.database.transaction() as c:
+        assert read_version(c) == 7
+    cat.close()
+    con = sqlite3.connect(paths.catalog)  # a catalog from before places
+    con.execute("DROP TABLE photo_places")
+    con.commit()
+    con.close()
+    cat = open_catalog(paths.catalog)
+    with cat.database.transaction() as c:
+        assert read_version(c) == len(database.MIGRATIONS) + 1 == 8
+        tables = {r[0] for r in c.exec_driver_sql("SELECT name FROM sqlite_master")}
+    assert {"photo_places", "photo_places_keywords_insert", "ix_photo_places_city"} <= tables
+    assert len(cat.live_ids("m")) == 1
+    assert cat.places.place_keys() == {}
+    cat.close()

@@ -59,9 +59,24 @@ def cmd_search(args: argparse.Namespace, bars: Bars) -> int:
     with open_library(args, bars) as lib, contextlib.closing(bars):
         query = lib.parse(args.terms, images=args.image)
         result = lib.search(
-            query, args.k, photo_filter(args, lib), cutoff=not args.all, sort=args.sort
+            query,
+            args.k,
+            photo_filter(args, lib),
+            cutoff=not args.all,
+            sort=args.sort,
+            literal=args.literal,
         )
-    emit(args, hits_json(result), hits_human(result))
+        data = hits_json(result)
+        u = result.understood
+        data["understood"] = None if u is None else u.to_json()
+        places = {h.photo.id: lib.place_of(h.photo.id) for h in result.hits} if args.json else {}
+    for row in data["results"]:
+        row["place"] = places.get(row["id"])
+    human = hits_human(result)
+    if args.explain:
+        how = u.describe() if u is not None else "read as written (no date, place or person)"
+        human = f"understood: {how}\n{human}"
+    emit(args, data, human)
     return 0
 
 

@@ -1,17 +1,20 @@
 """Background passes: per-photo work (text, faces …) that runs after a photo's CLIP encoding."""
 
 from photoalbum.core.passes.ports import (
+    MetadataPass,
     PassCounts,
     PassOutcome,
     PassProgress,
     PassStateStore,
     PassTodo,
     PhotoPass,
+    needs_pixels,
     pass_setting_key,
 )
 from photoalbum.core.passes.runner import PassReport, PassRunner, RecentImages
 
 __all__ = [
+    "MetadataPass",
     "PassCounts",
     "PassOutcome",
     "PassProgress",
@@ -21,5 +24,6 @@ __all__ = [
     "PassTodo",
     "PhotoPass",
     "RecentImages",
+    "needs_pixels",
     "pass_setting_key",
 ]

@@ -89,6 +89,10 @@ class PhotoPass(Protocol):
 
     A pass may also have ``prepare()``: the runner calls it (when the pass has work) before the
     first photo, to start loading models in the background without waiting.
+
+    A pass that needs no pixels (its input is in the catalog, e.g. GPS) sets ``needs_pixels =
+    False`` and has ``process_batch(todos) -> list[PassOutcome]`` (see :class:`MetadataPass`):
+    the runner then gives it pages of photos, decodes nothing, and runs it before the others.
     """
 
     name: str
@@ -106,6 +110,21 @@ class PhotoPass(Protocol):
     def commit(self, outcomes: Sequence[PassOutcome]) -> None:
         """Store the results *and* each photo's state (done/failed) in one transaction."""
         ...
+
+
+class MetadataPass(PhotoPass, Protocol):
+    """A pass whose input is the catalog, not the image (``needs_pixels = False``)."""
+
+    needs_pixels: bool
+
+    def process_batch(self, todos: Sequence[PassTodo]) -> list[PassOutcome]:
+        """One outcome per photo of ``todos`` (a failure is an outcome with a reason)."""
+        ...
+
+
+def needs_pixels(p: PhotoPass) -> bool:
+    """False for a :class:`MetadataPass`."""
+    return bool(getattr(p, "needs_pixels", True))
 
 
 class PassStateStore(Protocol):

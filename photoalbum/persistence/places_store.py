@@ -1,0 +1,134 @@
+"""Photos' places in the catalog: implements core's ``PlaceStore``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import text
+
+from photoalbum.core.passes.ports import PassOutcome
+from photoalbum.core.places.ports import StoredPlace
+from photoalbum.persistence.database import Database
+from photoalbum.persistence.pass_state import record_outcomes
+
+_CHUNK = 500  # ids per IN (...) list (SQLite's variable limit is far above)
+
+
+class SqlPlaceStore:
+    """``photo_places`` rows (one short transaction per call)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def positions(self, photo_ids: Sequence[int]) -> dict[int, tuple[float | None, float | None]]:
+        """{photo id: (lat, lon)} as the catalog has them (None when the file has no GPS)."""
+        out: dict[int, tuple[float | None, float | None]] = {}
+        ids = [int(i) for i in photo_ids]
+        with self._db.transaction() as c:
+            for start in range(0, len(ids), _CHUNK):
+                part = ids[start : start + _CHUNK]
+                marks = ",".join("?" * len(part))
+                rows = c.exec_driver_sql(
+                    f"SELECT id, gps_lat, gps_lon FROM photos WHERE id IN ({marks})", tuple(part)
+                ).fetchall()
+                out.update({int(r[0]): (r[1], r[2]) for r in rows})
+        return out
+
+    def save_places(self, name: str, version: int, outcomes: Sequence[PassOutcome]) -> None:
+        """Each outcome's place (a ``StoredPlace``, or None: no place) and state, in one
+        transaction."""
+        put, clear = [], []
+        for o in outcomes:
+            if o.failed:
+                continue
+            p: StoredPlace | None = o.result
+            if p is None:
+                clear.append({"i": o.photo_id})
+            else:
+                put.append(
+                    {
+                        "i": o.photo_id,
+                        "t": p.town_id,
+                        "c": p.city_id,
+                        "r": p.region,
+                        "n": p.country,
+                        "names": "\n".join(p.names),
+                    }
+                )
+        with self._db.transaction(write=True) as c:
+            if clear:
+                c.execute(text("DELETE FROM photo_places WHERE photo_id = :i"), clear)
+            if put:
+                c.execute(
+                    text(
+                        "INSERT INTO photo_places (photo_id, town_id, city_id, region, country, "
+                        "names) SELECT :i, :t, :c, :r, :n, :names "
+                        "WHERE EXISTS (SELECT 1 FROM photos WHERE id = :i) "
+                        "ON CONFLICT (photo_id) DO UPDATE SET town_id = excluded.town_id, "
+                        "city_id = excluded.city_id, region = excluded.region, "
+                        "country = excluded.country, names = excluded.names"
+                    ),
+                    put,
+                )
+            record_outcomes(c, name, version, outcomes)
+
+    def place_of(self, photo_id: int) -> StoredPlace | None:
+        """The stored place of one photo."""
+        with self._db.transaction() as c:
+            r = c.exec_driver_sql(
+                "SELECT town_id, city_id, region, country, names FROM photo_places "
+                "WHERE photo_id = ?",
+                (int(photo_id),),
+            ).fetchone()
+        if r is None:
+            return None
+        return StoredPlace(int(r[0]), int(r[1]), r[2], r[3], tuple(r[4].split("\n")))
+
+    def place_keys(self) -> dict[str, int]:
+        """{place key: live photos there} over the library (``c:<id>``, ``r:CC.x``, ``n:CC``)."""
+        sql = (
+            "SELECT pl.town_id, pl.city_id, pl.region, pl.country, COUNT(*) FROM photo_places pl "
+            "JOIN photos p ON p.id = pl.photo_id AND p.status = 'indexed' "
+            "GROUP BY pl.town_id, pl.city_id, pl.region, pl.country"
+        )
+        out: dict[str, int] = {}
+        with self._db.transaction() as c:
+            for town, city, region, country, n in c.exec_driver_sql(sql):
+                keys = {f"c:{town}", f"c:{city}", f"r:{region}", f"n:{country}"}
+                for k in keys:
+                    out[k] = out.get(k, 0) + int(n)
+        return out
+
+    def photos_at(self, keys: Iterable[str]) -> list[int]:
+        """Ids of the photos filed under any of ``keys`` (see :meth:`place_keys`), ascending."""
+        towns: list[int] = []
+        regions: list[str] = []
+        countries: list[str] = []
+        for k in keys:
+            kind, _, value = k.partition(":")
+            if kind == "c":
+                towns.append(int(value))
+            elif kind == "r":
+                regions.append(value)
+            elif kind == "n":
+                countries.append(value)
+        conds: list[str] = []
+        args: list[int | str] = []
+        if towns:
+            marks = ",".join("?" * len(towns))
+            conds.append(f"town_id IN ({marks}) OR city_id IN ({marks})")
+            args += towns + towns
+        if regions:
+            conds.append(f"region IN ({','.join('?' * len(regions))})")
+            args += regions
+        if countries:
+            conds.append(f"country IN ({','.join('?' * len(countries))})")
+            args += countries
+        if not conds:
+            return []
+        where = " OR ".join(f"({c})" for c in conds)
+        with self._db.transaction() as c:
+            rows = c.exec_driver_sql(
+                f"SELECT photo_id FROM photo_places WHERE {where} ORDER BY photo_id", tuple(args)
+            ).fetchall()
+        return [int(r[0]) for r in rows]

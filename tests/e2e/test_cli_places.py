@@ -1,0 +1,55 @@
+"""End-to-end: places from GPS and query understanding through the real CLI (tiny model)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from photoalbum.cli import main
+from tests.library.test_understanding import _write
+
+
+@pytest.fixture
+def cli(tmp_path, tiny_models_dir, capsys):
+    library = tmp_path / "library"
+
+    def run(*args: str):
+        argv = ["--library", str(library), "--models-dir", str(tiny_models_dir)]
+        rc = main([*argv, "--model", "random:tiny-clip", *args])
+        out, err = capsys.readouterr()
+        return rc, out, err
+
+    return run
+
+
+def test_search_understands_places_and_dates_and_literal_turns_it_off(cli, tmp_path) -> None:
+    photos = tmp_path / "photos"
+    _write(photos)
+    assert cli("add", str(photos))[0] == 0
+    assert cli("index")[0] == 0
+
+    rc, out, _ = cli("search", "杭州", "--json")
+    data = json.loads(out)
+    assert rc == 0
+    assert data["understood"]["place"]["phrase"] == "杭州" and data["understood"]["text"] == ""
+    assert [Path(r["path"]).stem for r in data["results"]] == ["hangzhou_cat", "hangzhou_coffee"]
+    place = data["results"][0]["place"]
+    assert place["label"] == "Hangzhou, China" and place["label_zh"] == "杭州, 中国"
+    assert place["country"] == "CN"
+
+    rc, out, _ = cli("search", "2019", "--explain")
+    first, *rest = out.splitlines()
+    assert first.startswith("understood: date: 2019 (2019-01-01 … 2019-12-31)")
+    assert len(rest) == 2  # the two 2019 photos
+
+    for literal in (("杭州", "--literal"), ('"杭州"',)):
+        rc, out, _ = cli("search", *literal, "--all", "--json")
+        data = json.loads(out)
+        assert data["understood"] is None and len(data["results"]) == 5
+
+    rc, out, _ = cli("search", "Paris", "--json")
+    data = json.loads(out)
+    assert [Path(r["path"]).stem for r in data["results"]] == ["paris_rocket"]
+    assert data["results"][0]["place"]["label_zh"].endswith("法国")
