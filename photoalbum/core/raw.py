@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any, BinaryIO, cast
@@ -73,30 +75,30 @@ def read_raw(source: str | IO[bytes], *, min_side: int, max_pixels: int) -> RawP
         import rawpy
     except ImportError:
         raise PhotoDecodeError("unsupported format (camera RAW support not installed)") from None
-    try:
+    with _libraw_errors(rawpy):
         # rawpy's stub asks for BinaryIO; any readable binary file object works (it reads it all)
         raw = rawpy.imread(source if isinstance(source, str) else cast(BinaryIO, source))
+    with raw, _libraw_errors(rawpy):
+        return _read(raw, rawpy, min_side=min_side, max_pixels=max_pixels)
+
+
+@contextlib.contextmanager
+def _libraw_errors(rawpy: Any) -> Iterator[None]:
+    """LibRaw's exceptions as the reasons the catalog records (a bad RAW is never a crash)."""
+    try:
+        yield
+    except PhotoDecodeError:
+        raise
+    except rawpy.LibRawTooBigError:
+        raise PhotoDecodeError("too large (LibRaw refused the image size)") from None
+    except (MemoryError, rawpy.LibRawUnsufficientMemoryError, rawpy.LibRawMemPoolOverflowError):
+        raise PhotoDecodeError("too large (out of memory)") from None
     except rawpy.LibRawFileUnsupportedError:
         raise PhotoDecodeError(
             "unsupported format (a camera RAW that LibRaw cannot read)"
         ) from None
     except rawpy.LibRawError as exc:
         raise PhotoDecodeError(_libraw_reason(exc)) from None
-    with raw:
-        try:
-            return _read(raw, rawpy, min_side=min_side, max_pixels=max_pixels)
-        except PhotoDecodeError:
-            raise
-        except rawpy.LibRawTooBigError:
-            raise PhotoDecodeError("too large (LibRaw refused the image size)") from None
-        except (MemoryError, rawpy.LibRawUnsufficientMemoryError, rawpy.LibRawMemPoolOverflowError):
-            raise PhotoDecodeError("too large (out of memory)") from None
-        except rawpy.LibRawFileUnsupportedError:
-            raise PhotoDecodeError(
-                "unsupported format (a camera RAW that LibRaw cannot read)"
-            ) from None
-        except rawpy.LibRawError as exc:
-            raise PhotoDecodeError(_libraw_reason(exc)) from None
 
 
 def container_exif(head: bytes) -> Image.Exif | None:
