@@ -311,19 +311,7 @@ class SqlAlbums:
         self, start: datetime | None, end: datetime | None, *, include_hidden: bool = False
     ) -> list[int]:
         """Indexed photos dated in [start, end), newest first (the timeline)."""
-        conds: list[ColumnElement[bool]] = [P.c.status == "indexed"]
-        if start is not None:
-            conds.append(P.c.shot_at >= start)
-        if end is not None:
-            conds.append(P.c.shot_at < end)
-        conds.extend(mark_conditions(PhotoFilter(include_hidden=include_hidden)))
-        with self._db.transaction() as c:
-            return [
-                int(i)
-                for i in c.execute(
-                    select(P.c.id).where(and_(*conds)).order_by(P.c.shot_at.desc(), P.c.id.desc())
-                ).scalars()
-            ]
+        return self.dated_arrays(start, end, include_hidden=include_hidden)[0].tolist()
 
     def dated_arrays(
         self, start: datetime | None, end: datetime | None, *, include_hidden: bool = False
