@@ -46,6 +46,7 @@ from photoalbum.gui.preferences import (
     save_window,
     settings_language,
     system_language,
+    ui_language,
 )
 from photoalbum.gui.widgets.group_list import GroupChip
 from photoalbum.gui.widgets.index_status import IndexStatus
@@ -631,9 +632,12 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def open_settings(self) -> None:
         """Edit folders, model, precision and threads."""
-        dialog = SettingsDialog(self.state, self.options, parent=self)
+        dialog = SettingsDialog(
+            self.state, self.options, parent=self, language=ui_language(self.settings)
+        )
         if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
             return
+        self.settings.setValue("ui/language", dialog.language())  # applies on the next start
         for folder in dialog.removed_folders():
             self.index_worker.remove_folder(folder)
         if dialog.added_folders():

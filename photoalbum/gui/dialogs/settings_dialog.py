@@ -1,4 +1,5 @@
-"""SettingsDialog: library folders, model, precision, worker threads and background passes."""
+"""SettingsDialog: library folders, model, precision, worker threads, background passes and the
+UI language."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class SettingsDialog(QtWidgets.QDialog):
         options: LibraryOptions,
         choose_folder: Callable[[], str | None] | None = None,
         parent: QtWidgets.QWidget | None = None,
+        language: str = "system",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -115,6 +117,25 @@ class SettingsDialog(QtWidgets.QDialog):
                 self._pass_boxes[p.name] = (box, p.enabled)
             layout.addWidget(passes_box)
 
+        language_box = QtWidgets.QGroupBox(self.tr("Language"))
+        lf = QtWidgets.QFormLayout(language_box)
+        self.language_combo = QtWidgets.QComboBox()
+        # Each language is named in itself, so a user who can't read the current one finds theirs.
+        for key, label in (
+            ("system", self.tr("Same as the desktop")),
+            ("en", "English"),
+            ("zh_CN", "简体中文"),
+        ):
+            self.language_combo.addItem(label, key)
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(language)))
+        lf.addRow(self.tr("Interface language"), self.language_combo)
+        language_note = QtWidgets.QLabel(
+            self.tr("A new language applies when photoalbum restarts.")
+        )
+        language_note.setWordWrap(True)
+        lf.addRow("", language_note)
+        layout.addWidget(language_box)
+
         buttons = QtWidgets.QDialogButtonBox(
             QtWidgets.QDialogButtonBox.StandardButton.Ok
             | QtWidgets.QDialogButtonBox.StandardButton.Cancel
@@ -145,6 +166,10 @@ class SettingsDialog(QtWidgets.QDialog):
             precision=self.precision.currentData() or "auto",
             threads=self.threads.value() or None,
         )
+
+    def language(self) -> str:
+        """The ``ui/language`` chosen: "system", "en" or "zh_CN"."""
+        return str(self.language_combo.currentData())
 
     def pass_choices(self) -> dict[str, bool]:
         """Background passes switched on or off in this dialog (only the changed ones)."""
