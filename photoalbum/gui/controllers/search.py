@@ -265,7 +265,7 @@ class SearchController(QtCore.QObject):
         g = self.group
         if g is None:
             return f" in the album “{self.album_name}”" if self.album_id is not None else ""
-        return f" in {kind_label(g.kind, 'en').lower()} “{g.title(self.language)}”"
+        return f" in {kind_label(g.kind).lower()} “{g.title(self.language)}”"
 
     # --- the library changes -------------------------------------------------------------------
     def photos_changed(self) -> None:
