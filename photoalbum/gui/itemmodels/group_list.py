@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from photoalbum.gui.itemmodels.index_types import AnyIndex
+from photoalbum.gui.translation import QT_TRANSLATE_NOOP
 from photoalbum.qt import Qt, QtCore, QtGui, Signal
 from photoalbum.workers.messages import PhotoGroup
 from photoalbum.workers.thumbnails import ThumbnailLoader
@@ -14,9 +15,9 @@ from photoalbum.workers.thumbnails import ThumbnailLoader
 logger = logging.getLogger(__name__)
 
 KIND_LABELS = {
-    "scene": QtCore.QT_TRANSLATE_NOOP("GroupKind", "Scene"),
-    "event": QtCore.QT_TRANSLATE_NOOP("GroupKind", "Event"),
-    "duplicates": QtCore.QT_TRANSLATE_NOOP("GroupKind", "Near-duplicates"),
+    "scene": QT_TRANSLATE_NOOP("GroupKind", "Scene"),
+    "event": QT_TRANSLATE_NOOP("GroupKind", "Event"),
+    "duplicates": QT_TRANSLATE_NOOP("GroupKind", "Near-duplicates"),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from photoalbum.gui.itemmodels.group_list import GroupListModel, kind_label
-from photoalbum.gui.translation import arg
+from photoalbum.gui.translation import QT_TRANSLATE_NOOP, arg
 from photoalbum.qt import Qt, QtCore, QtWidgets, Signal
 from photoalbum.workers.messages import GroupsUpdate, PhotoGroup
 
@@ -13,11 +13,9 @@ logger = logging.getLogger(__name__)
 
 #: What an empty list says, per kind (translated where shown, in the "GroupList" context).
 EMPTY_TEXT = {
-    "scene": QtCore.QT_TRANSLATE_NOOP(
-        "GroupList", "No scenes yet: they form once photos are indexed."
-    ),
-    "event": QtCore.QT_TRANSLATE_NOOP("GroupList", "No events yet."),
-    "duplicates": QtCore.QT_TRANSLATE_NOOP("GroupList", "No near-duplicates found."),
+    "scene": QT_TRANSLATE_NOOP("GroupList", "No scenes yet: they form once photos are indexed."),
+    "event": QT_TRANSLATE_NOOP("GroupList", "No events yet."),
+    "duplicates": QT_TRANSLATE_NOOP("GroupList", "No near-duplicates found."),
 }
 
 

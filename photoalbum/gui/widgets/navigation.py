@@ -5,20 +5,21 @@ from __future__ import annotations
 import logging
 
 from photoalbum.gui.controllers.navigation import PAGES
+from photoalbum.gui.translation import QT_TRANSLATE_NOOP
 from photoalbum.qt import Qt, QtCore, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
 
 #: Page key → its title in the list (translated where shown, in the "Pages" context).
 PAGE_TITLES = {
-    "photos": QtCore.QT_TRANSLATE_NOOP("Pages", "Photos"),
-    "albums": QtCore.QT_TRANSLATE_NOOP("Pages", "Albums"),
-    "favorites": QtCore.QT_TRANSLATE_NOOP("Pages", "Favorites"),
-    "scene": QtCore.QT_TRANSLATE_NOOP("Pages", "Scenes"),
-    "event": QtCore.QT_TRANSLATE_NOOP("Pages", "Events"),
-    "duplicates": QtCore.QT_TRANSLATE_NOOP("Pages", "Duplicates"),
-    "people": QtCore.QT_TRANSLATE_NOOP("Pages", "People"),
-    "folders": QtCore.QT_TRANSLATE_NOOP("Pages", "Folders"),
+    "photos": QT_TRANSLATE_NOOP("Pages", "Photos"),
+    "albums": QT_TRANSLATE_NOOP("Pages", "Albums"),
+    "favorites": QT_TRANSLATE_NOOP("Pages", "Favorites"),
+    "scene": QT_TRANSLATE_NOOP("Pages", "Scenes"),
+    "event": QT_TRANSLATE_NOOP("Pages", "Events"),
+    "duplicates": QT_TRANSLATE_NOOP("Pages", "Duplicates"),
+    "people": QT_TRANSLATE_NOOP("Pages", "People"),
+    "folders": QT_TRANSLATE_NOOP("Pages", "Folders"),
 }
 
 
