@@ -91,7 +91,14 @@ def install_translators(
     installed: list[QtCore.QTranslator] = []
     own = QtCore.QTranslator(app)
     folder = str(translations_dir())
-    if own.load(locale, CATALOG, "_", folder) or own.load(f"{CATALOG}_{FALLBACK}", folder):
+    # Any Chinese desktop reads Simplified Chinese (the language scene names exist in) rather
+    # than English; any other language without a catalog gets English with its plural forms.
+    chinese = locale.language() == QtCore.QLocale.Language.Chinese
+    if (
+        own.load(locale, CATALOG, "_", folder)
+        or (chinese and own.load(f"{CATALOG}_zh_CN", folder))
+        or own.load(f"{CATALOG}_{FALLBACK}", folder)
+    ):
         installed.append(own)
     else:  # a broken installation: the UI still works, in English with "photo(s)" plurals
         logger.warning("no translation catalog found in %s", folder)

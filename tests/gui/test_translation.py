@@ -52,6 +52,16 @@ def test_english_catalog_gives_plural_forms(qapp):
     assert translate("GroupListModel", "%Ln photo(s)", None, 12345) == "12,345 photos"
 
 
+def test_any_chinese_desktop_gets_the_simplified_chinese_catalog(qapp):
+    translators = install_translators(qapp, QtCore.QLocale("zh_TW"))
+    try:
+        assert translators[0].filePath().endswith("photoalbum_zh_CN.qm")
+        assert translate("Pages", "Albums") == "相册"
+    finally:
+        remove_translators(qapp, translators)
+        QtCore.QLocale.setDefault(locale_for("en"))
+
+
 def test_a_language_without_a_catalog_falls_back_to_english(qapp):
     translators = install_translators(qapp, QtCore.QLocale("fr_FR"))
     try:
