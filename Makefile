@@ -10,7 +10,7 @@ MODEL  ?=
 LIBRARY ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench venv clean dist screenshots wheel-check
+.PHONY: run test lint bench venv clean dist screenshots wheel-check translations
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,18 @@ lint: venv
 	$(VENV)/bin/ruff format --check photoalbum tests bench
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
+
+## The UI's translations: extract every tr()/translate() string of photoalbum/gui into the .ts
+## sources (new strings arrive untranslated; translate them with pyside6-linguist), then compile
+## the .qm catalogs the app ships. English's catalog holds only the plural forms of %n messages.
+TRANSLATIONS := resources/translations
+translations: venv
+	$(VENV)/bin/pyside6-lupdate -extensions py -locations relative -no-obsolete \
+		-target-language zh_CN photoalbum/gui -ts $(TRANSLATIONS)/photoalbum_zh_CN.ts
+	$(VENV)/bin/pyside6-lupdate -extensions py -locations relative -no-obsolete -pluralonly \
+		-target-language en photoalbum/gui -ts $(TRANSLATIONS)/photoalbum_en.ts
+	$(VENV)/bin/pyside6-lrelease -nounfinished $(TRANSLATIONS)/photoalbum_zh_CN.ts \
+		$(TRANSLATIONS)/photoalbum_en.ts
 
 ## Benchmarks (not part of `make test`): ratios measured side by side in one run.
 bench: venv

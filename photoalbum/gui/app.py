@@ -21,6 +21,8 @@ from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.gui.errors import ExceptionHook
 from photoalbum.gui.icon import APP_ID, app_icon
 from photoalbum.gui.main_window import MainWindow
+from photoalbum.gui.preferences import ui_language
+from photoalbum.gui.translation import install_translators, locale_for
 from photoalbum.qt import QtCore, QtWidgets
 from photoalbum.workers.albums_worker import AlbumsWorker
 from photoalbum.workers.index_runner import ProcessIndexRunner
@@ -264,6 +266,8 @@ def run(args: Any) -> int:
         settings = QtCore.QSettings(
             str(paths.library / SETTINGS_FILE), QtCore.QSettings.Format.IniFormat
         )
+        # Before any widget: texts are translated when they are set.
+        install_translators(app, locale_for(ui_language(settings)))
         options, pinned = load_options(args, settings)
         parts = build_app(
             paths, options, settings, persist_model=not pinned, log_file=log_file, people=True

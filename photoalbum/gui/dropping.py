@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from photoalbum.gui.translation import arg
 from photoalbum.qt import QtCore, QtGui
 from photoalbum.workers.messages import ImageInput
 
 logger = logging.getLogger(__name__)
+translate = QtCore.QCoreApplication.translate
 
 #: Largest dropped image accepted (bytes).
 MAX_BYTES = 64 * 1024 * 1024
@@ -87,33 +89,48 @@ def images_from_mime(
     if not images and mime.hasImage():
         data = _png_bytes(mime.imageData())
         if data:
-            images.append(ImageInput(data=data, label="pasted image"))
+            images.append(ImageInput(data=data, label=translate("Dropping", "pasted image")))
     if not images and web_urls:
         problems.append(
-            "photoalbum never downloads from the web: save the image to a file and "
-            f"drop the file instead ({web_urls[0]})"
+            arg(
+                translate(
+                    "Dropping",
+                    "photoalbum never downloads from the web: save the image to a file and "
+                    "drop the file instead (%1)",
+                ),
+                web_urls[0],
+            )
         )
     return images, problems
 
 
 def _read_local(path: Path, max_bytes: int) -> tuple[ImageInput | None, str | None]:
     if path.is_dir():
-        return None, f"{path.name} is a folder: use 'Add folder…' to add it to the library"
+        return None, arg(
+            translate("Dropping", "%1 is a folder: use 'Add folder…' to add it to the library"),
+            path.name,
+        )
     if path.suffix.lower() not in IMAGE_SUFFIXES:
-        return None, f"{path.name} is not an image photoalbum can read"
+        return None, arg(translate("Dropping", "%1 is not an image photoalbum can read"), path.name)
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return None, f"{path.name} is too large to search with ({size // 2**20} MB)"
+            return None, arg(
+                translate("Dropping", "%1 is too large to search with (%2 MB)"),
+                path.name,
+                size // 2**20,
+            )
         with path.open("rb") as fh:  # read-only: the app never writes to photos
             data = fh.read()
     except OSError as exc:
-        return None, f"cannot read {path.name}: {exc.strerror or exc}"
+        return None, arg(
+            translate("Dropping", "cannot read %1: %2"), path.name, exc.strerror or exc
+        )
     return ImageInput(data=data, label=path.name), None
 
 
 def _raw_label(fmt: str) -> str:
-    return f"dropped {fmt.split('/', 1)[1].upper()} image"
+    return arg(translate("Dropping", "dropped %1 image"), fmt.split("/", 1)[1].upper())
 
 
 def _png_bytes(image: object) -> bytes:

@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Any, ParamSpec, TypeVar
 
 from photoalbum.core.errors import KnownError
+from photoalbum.gui.translation import arg
 from photoalbum.qt import QtCore, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
@@ -90,9 +91,14 @@ class ExceptionHook(QtCore.QObject):
         details = "".join(traceback.format_exception(exc_type, exc, tb))
         logger.error("uncaught exception:\n%s", details)
         self.raised.emit(
-            "Something went wrong",
-            f"An unexpected error happened: {exc_type.__name__}: {exc}\n\n"
-            "photoalbum keeps running, but please report this with the details.",
+            self.tr("Something went wrong"),
+            arg(
+                self.tr(
+                    "An unexpected error happened: %1\n\n"
+                    "photoalbum keeps running, but please report this with the details."
+                ),
+                f"{exc_type.__name__}: {exc}",
+            ),
             details,
         )
 

@@ -46,6 +46,7 @@ from photoalbum.gui.preferences import (
     save_window,
     settings_language,
     system_language,
+    ui_language,
 )
 from photoalbum.gui.widgets.group_list import GroupChip
 from photoalbum.gui.widgets.index_status import IndexStatus
@@ -143,7 +144,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings = settings
         self.options = options
         self._open_url = open_url or QtGui.QDesktopServices.openUrl
-        add_title, export_title = "Add a folder of photos", "Export to a folder"
+        add_title, export_title = self.tr("Add a folder of photos"), self.tr("Export to a folder")
         self._choose_folder = choose_folder or functools.partial(ask_folder, self, add_title)
         self._confirm = confirm or functools.partial(ask_confirm, self)
         self._ask_text = ask_text or functools.partial(ask_text_dialog, self)
@@ -292,13 +293,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.search_bar = SearchBar(self.loader)
         # The album open on the Albums page scopes the search: named here, × closes it.
         self.album_chip = GroupChip()
-        self.album_chip.close_button.setAccessibleName("Close the album")
+        self.album_chip.close_button.setAccessibleName(self.tr("Close the album"))
         top.addWidget(self.album_chip)
         top.addWidget(self.search_bar)
         outer.addLayout(top)
 
         self.stack = QtWidgets.QStackedWidget()
-        loading = QtWidgets.QLabel("Opening the library…")
+        loading = QtWidgets.QLabel(self.tr("Opening the library…"))
         loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setup_page = ModelSetupPage(
             self.preparer, default_folders=self._default_folders, choose_folder=self._choose_folder
@@ -526,7 +527,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     @while_attached
     def _on_index_worker_open_failed(self, message: str) -> None:
-        self.message_page.show_message("The library could not be opened", message)
+        self.message_page.show_message(self.tr("The library could not be opened"), message)
         self._show_page(PAGE_MESSAGE)
 
     def _on_message_page_retry(self) -> None:
@@ -555,7 +556,9 @@ class MainWindow(QtWidgets.QMainWindow):
     @while_attached
     def _on_index_worker_photos_removed(self, ids: list[int]) -> None:
         self.search_controller.photos_removed(ids)
-        self.show_message(f"Removed {len(ids):,} photo(s) from the library (files untouched)")
+        self.show_message(
+            self.tr("Removed %Ln photo(s) from the library (files untouched)", "", len(ids))
+        )
 
     @while_attached
     def _on_index_worker_run_finished(self, report: IndexReport | None) -> None:
@@ -575,7 +578,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def paste_image(self) -> None:
         """Paste an image from the clipboard into the search (Ctrl+V outside the text field)."""
         if not self.search_bar.paste_image():
-            self.show_message("The clipboard holds no image")
+            self.show_message(self.tr("The clipboard holds no image"))
 
     # --- people --------------------------------------------------------------------------------
     def attach_people(self, worker: PeopleWorker) -> PeopleSection:
@@ -631,9 +634,12 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def open_settings(self) -> None:
         """Edit folders, model, precision and threads."""
-        dialog = SettingsDialog(self.state, self.options, parent=self)
+        dialog = SettingsDialog(
+            self.state, self.options, parent=self, language=ui_language(self.settings)
+        )
         if dialog.exec() != QtWidgets.QDialog.DialogCode.Accepted:
             return
+        self.settings.setValue("ui/language", dialog.language())  # applies on the next start
         for folder in dialog.removed_folders():
             self.index_worker.remove_folder(folder)
         if dialog.added_folders():

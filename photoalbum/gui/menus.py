@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from photoalbum.qt import Qt, QtGui, QtWidgets
+from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets
 
 logger = logging.getLogger(__name__)
 
@@ -47,44 +47,45 @@ def build_menus(
     menu: QtWidgets.QMenuBar, pages: Sequence[tuple[str, str]], do: MenuCallbacks
 ) -> MenuActions:
     """Fill ``menu``; ``pages`` are the Go menu's (key, title) pairs, reached by Ctrl+1, Ctrl+2, …"""
-    file_menu = menu.addMenu("&File")
-    add_folder = file_menu.addAction("&Add folder…", do.add_folder)
+    translate = QtCore.QCoreApplication.translate
+    file_menu = menu.addMenu(translate("Menus", "&File"))
+    add_folder = file_menu.addAction(translate("Menus", "&Add folder…"), do.add_folder)
     add_folder.setShortcut(QtGui.QKeySequence.StandardKey.Open)
-    settings = file_menu.addAction("&Settings…", do.open_settings)
+    settings = file_menu.addAction(translate("Menus", "&Settings…"), do.open_settings)
     settings.setShortcut(QtGui.QKeySequence.StandardKey.Preferences)
     file_menu.addSeparator()
-    quit_action = file_menu.addAction("&Quit", do.quit)
+    quit_action = file_menu.addAction(translate("Menus", "&Quit"), do.quit)
     quit_action.setShortcut(QtGui.QKeySequence.StandardKey.Quit)
-    edit_menu = menu.addMenu("&Edit")
-    find = edit_menu.addAction("&Find", do.find)
+    edit_menu = menu.addMenu(translate("Menus", "&Edit"))
+    find = edit_menu.addAction(translate("Menus", "&Find"), do.find)
     find.setShortcut(QtGui.QKeySequence.StandardKey.Find)
-    paste = edit_menu.addAction("&Paste image to search", do.paste_image)
+    paste = edit_menu.addAction(translate("Menus", "&Paste image to search"), do.paste_image)
     paste.setShortcut(QtGui.QKeySequence.StandardKey.Paste)
     paste.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    view_menu = menu.addMenu("&View")
-    view_menu.addAction("Show &failures…", do.show_failures)
-    view_menu.addAction("&Index now", do.index_now)
-    go_menu = menu.addMenu("&Go")
+    view_menu = menu.addMenu(translate("Menus", "&View"))
+    view_menu.addAction(translate("Menus", "Show &failures…"), do.show_failures)
+    view_menu.addAction(translate("Menus", "&Index now"), do.index_now)
+    go_menu = menu.addMenu(translate("Menus", "&Go"))
     page_actions: dict[str, QtGui.QAction] = {}
     for n, (key, title) in enumerate(pages, 1):
         action = go_menu.addAction(title, functools.partial(do.go_to, key))
         action.setShortcut(QtGui.QKeySequence(f"Ctrl+{n}"))
         page_actions[key] = action
     go_menu.addSeparator()
-    back = go_menu.addAction("&Back", do.go_back)
+    back = go_menu.addAction(translate("Menus", "&Back"), do.go_back)
     back.setShortcuts(
         [
             QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Back),
             QtGui.QKeySequence("Alt+Left"),
         ]
     )
-    forward = go_menu.addAction("&Forward", do.go_forward)
+    forward = go_menu.addAction(translate("Menus", "&Forward"), do.go_forward)
     forward.setShortcuts(
         [
             QtGui.QKeySequence(QtGui.QKeySequence.StandardKey.Forward),
             QtGui.QKeySequence("Alt+Right"),
         ]
     )
-    help_menu = menu.addMenu("&Help")
-    about = help_menu.addAction("&About photoalbum", do.open_about)
+    help_menu = menu.addMenu(translate("Menus", "&Help"))
+    about = help_menu.addAction(translate("Menus", "&About photoalbum"), do.open_about)
     return MenuActions(add_folder, settings, find, paste, page_actions, back, forward, about)

@@ -17,9 +17,19 @@ def system_language() -> str:
 
 
 def settings_language(settings: QtCore.QSettings) -> str | None:
-    """The ``ui/language`` setting ("en" or "zh"), if set."""
+    """The engine's language ("en" or "zh") the ``ui/language`` setting picks, if it picks one."""
     value = settings.value("ui/language")
-    return str(value) if value in ("en", "zh") else None
+    if value in ("zh_CN", "zh"):  # "zh" is the setting's older spelling
+        return "zh"
+    return "en" if value == "en" else None
+
+
+def ui_language(settings: QtCore.QSettings) -> str:
+    """The ``ui/language`` setting: "system" (the default), "en" or "zh_CN"."""
+    value = settings.value("ui/language")
+    if value == "zh":
+        return "zh_CN"
+    return str(value) if value in ("en", "zh_CN") else "system"
 
 
 def save_model(settings: QtCore.QSettings, name: str) -> None:

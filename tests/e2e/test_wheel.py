@@ -60,6 +60,8 @@ def test_wheel_installs_without_torch_and_runs(tmp_path, tiny_model):
         "photoalbum/resources/icons/photoalbum.svg",
         "photoalbum/resources/icons/photoalbum-256.png",
         "photoalbum/resources/desktop/io.github.photoalbum.photoalbum.desktop",
+        "photoalbum/resources/translations/photoalbum_zh_CN.qm",
+        "photoalbum/resources/translations/photoalbum_en.qm",
         "photoalbum/py.typed",
     } <= names
     assert not any(n.startswith(("tests/", "bench/", "packaging/")) for n in names)

@@ -1,10 +1,13 @@
-"""GUI test settings: a Qt warning fails a test, except the offscreen platform's own complaint."""
+"""GUI test settings: a Qt warning fails a test, except the offscreen platform's own complaint;
+the UI is in English, with its catalog (plural forms) installed as the app installs it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from photoalbum.gui.translation import install_translators, locale_for, remove_translators
 
 _HERE = Path(__file__).parent
 
@@ -17,3 +20,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if _HERE in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def english_ui(qapp):
+    """The app's English catalog, as ``photoalbum.gui.app.run`` installs it for an English desktop
+    (without it, counts read "%n photo(s)"-style: "1 photo(s)")."""
+    translators = install_translators(qapp, locale_for("en"))
+    yield
+    remove_translators(qapp, translators)

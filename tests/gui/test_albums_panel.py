@@ -69,7 +69,7 @@ def test_delete_asks_and_says_the_photos_stay(panel):
 
 def test_an_open_album_with_missing_photos_offers_to_remove_them(panel):
     panel.set_open(2, 2)
-    assert panel.missing_button.isVisible() and "2 photo(s)" in panel.missing_label.text()
+    assert panel.missing_button.isVisible() and "2 photos" in panel.missing_label.text()
     removed: list[int] = []
     panel.remove_missing_requested.connect(removed.append)
     panel.missing_button.click()

@@ -183,3 +183,14 @@ def test_path_label_in_a_form_takes_the_rows_room_without_widening_the_panel(qtb
     qtbot.waitUntil(lambda: label.width() > 200, timeout=2000)
     qtbot.waitUntil(lambda: len(label.text()) > 20, timeout=2000)
     assert "…" in label.text() and label.text().endswith("camera")
+
+
+def test_settings_dialog_offers_the_ui_languages(qtbot):
+    dialog = SettingsDialog(state(), LibraryOptions(), language="zh_CN")
+    qtbot.addWidget(dialog)
+    assert dialog.language() == "zh_CN"
+    keys = [dialog.language_combo.itemData(i) for i in range(dialog.language_combo.count())]
+    assert keys == ["system", "en", "zh_CN"]
+    dialog.language_combo.setCurrentIndex(0)
+    assert dialog.language() == "system"
+    assert SettingsDialog(state(), LibraryOptions(), language="xx").language() == "system"

@@ -13,6 +13,7 @@ from photoalbum.gui.widgets.group_list import GroupChip, GroupList
 from photoalbum.qt import Qt
 from photoalbum.workers.messages import GroupsUpdate, PhotoGroup
 from photoalbum.workers.thumbnails import ThumbnailLoader
+from tests.support.ui_language import chinese_ui
 
 pytestmark = pytest.mark.gui
 
@@ -97,8 +98,10 @@ def test_model_titles_counts_and_covers(qtbot, qtmodeltester, loader, groups, tm
     qtbot.wait(200)
     assert colour(2)[1] != red and colour(2)[1] != blue  # unreadable: stays a placeholder
 
-    model.set_language("zh")
-    assert idx[0].data() == "海滩\n3 张"
+    model.set_language("zh")  # the engine's names in Chinese; the rest in the UI's language
+    assert idx[0].data() == "海滩\n3 photos"
+    with chinese_ui():
+        assert idx[0].data() == "海滩\n3 张照片"
 
 
 def test_group_list_click_summary_and_reselect(qtbot, loader, groups, tmp_path):
@@ -134,8 +137,9 @@ def test_chip_shows_the_active_group_and_clears(qtbot, groups):
     assert chip.isHidden()
     chip.show_group(groups[0], "en")
     assert chip.isVisible() and chip.label.text() == "Scene: Beach"
-    chip.show_group(groups[0], "zh")
-    assert chip.label.text() == "场景: 海滩"
+    with chinese_ui():
+        chip.show_group(groups[0], "zh")
+    assert chip.label.text() == "场景：海滩"
     with qtbot.waitSignal(chip.cleared):
         qtbot.mouseClick(chip.close_button, Qt.MouseButton.LeftButton)
     assert chip.isHidden() and chip.group is None

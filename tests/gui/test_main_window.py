@@ -123,7 +123,8 @@ def test_first_run_add_folder_index_search_and_never_write_photos(harness, photo
         model.data(model.index(r, 0), PhotoGridModel.ScoreRole) for r in range(model.rowCount())
     ]
     assert scores == sorted(scores, reverse=True)
-    assert "results for" in h.window.status_label.text()
+    status = h.window.status_label.text()
+    assert status.startswith(f"{model.rowCount()} result") and " for “" in status
     # Thumbnails come from the engine's cache.
     h.qtbot.waitUntil(
         lambda: model.data(model.index(0, 0), PhotoGridModel.LoadedRole), timeout=5000

@@ -10,6 +10,7 @@ from photoalbum.gui.preferences import (
     save_options,
     save_window,
     settings_language,
+    ui_language,
 )
 from photoalbum.qt import QtCore, QtWidgets
 from photoalbum.workers.messages import LibraryOptions
@@ -28,6 +29,17 @@ def test_language_is_en_or_zh_only(settings):
     assert settings_language(settings) is None
     settings.setValue("ui/language", "zh")
     assert settings_language(settings) == "zh"
+    settings.setValue("ui/language", "zh_CN")
+    assert settings_language(settings) == "zh"
+    settings.setValue("ui/language", "system")
+    assert settings_language(settings) is None
+
+
+def test_ui_language_is_system_en_or_zh_cn(settings):
+    assert ui_language(settings) == "system"
+    for value, expected in [("fr", "system"), ("en", "en"), ("zh_CN", "zh_CN"), ("zh", "zh_CN")]:
+        settings.setValue("ui/language", value)
+        assert ui_language(settings) == expected
 
 
 def test_a_random_weights_model_is_never_remembered(settings):

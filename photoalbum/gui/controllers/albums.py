@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from photoalbum.gui.attached import while_attached
 from photoalbum.gui.controllers.search import SearchController
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
+from photoalbum.gui.translation import arg
 from photoalbum.gui.widgets.albums_panel import AlbumsPanel
 from photoalbum.gui.widgets.group_list import GroupChip
 from photoalbum.qt import Qt, QtCore, QtWidgets
@@ -96,7 +97,8 @@ class AlbumsController(QtCore.QObject):
         info = self.panel.album(album_id)
         name = name or (info.name if info is not None else str(album_id))
         self.chip.show_text(
-            f"Album: {name}", "Only this album's photos are shown and searched. × closes it."
+            arg(self.tr("Album: %1"), name),
+            self.tr("Only this album's photos are shown and searched. × closes it."),
         )
         self.panel.set_open(album_id, info.missing if info is not None else 0)
         self.search.set_album(album_id, name)
@@ -117,19 +119,20 @@ class AlbumsController(QtCore.QObject):
         if ids:
             self.worker.add(album_id, ids)
 
-    def new_album(self, rows: Sequence[int], title: str = "New album from selection") -> None:
+    def new_album(self, rows: Sequence[int], title: str = "") -> None:
         """Ask for a name and make an album of these rows' photos."""
         ids = self._ids(rows)
-        name = self._ask_text(title, "Name:", "")
+        title = title or self.tr("New album from selection")
+        name = self._ask_text(title, self.tr("Name:"), "")
         if name and name.strip():
             self.worker.create(name.strip(), ids)
 
     def save_results(self) -> None:
         """ "Save results as album": every photo the grid shows now, in a new album."""
         if self.grid_model.rowCount() == 0:
-            self._show_message("Nothing to save: the grid is empty")
+            self._show_message(self.tr("Nothing to save: the grid is empty"))
             return
-        self.new_album(range(self.grid_model.rowCount()), "Save results as album")
+        self.new_album(range(self.grid_model.rowCount()), self.tr("Save results as album"))
 
     def remove(self, rows: Sequence[int]) -> None:
         """Take these rows' photos out of the open album (not out of the library)."""
@@ -149,9 +152,9 @@ class AlbumsController(QtCore.QObject):
         dest = self._choose_folder()
         if not dest:
             return
-        dialog = QtWidgets.QProgressDialog("Exporting photos…", "", 0, 0, self.window)
+        dialog = QtWidgets.QProgressDialog(self.tr("Exporting photos…"), "", 0, 0, self.window)
         dialog.setCancelButton(None)  # the copy runs on the worker; it is not interrupted
-        dialog.setWindowTitle("Export")
+        dialog.setWindowTitle(self.tr("Export"))
         # Not modal: a modal dialog's setValue runs the event loop, so the end of the export
         # could be handled inside a progress update.
         dialog.setWindowModality(Qt.WindowModality.NonModal)
@@ -167,18 +170,18 @@ class AlbumsController(QtCore.QObject):
 
     def menu(self, menu: QtWidgets.QMenu, rows: list[int]) -> None:
         """The grid context menu's album entries for ``rows``."""
-        add = menu.addMenu("Add to album")
+        add = menu.addMenu(self.tr("Add to album"))
         for info in self.panel.albums:
             add.addAction(info.name, functools.partial(self.add, info.id, rows))
         if self.panel.albums:
             add.addSeparator()
-        add.addAction("New album…", lambda: self.new_album(rows))
-        menu.addAction("New album from selection…", lambda: self.new_album(rows))
+        add.addAction(self.tr("New album…"), lambda: self.new_album(rows))
+        menu.addAction(self.tr("New album from selection…"), lambda: self.new_album(rows))
         if self.album_id is not None:
-            menu.addAction("Remove from album", lambda: self.remove(rows))
-            menu.addAction("Set as album cover", lambda: self.set_cover(rows[0]))
-            menu.addAction("Export album…", lambda: self.export(None))
-        menu.addAction("Export selection…", lambda: self.export(rows))
+            menu.addAction(self.tr("Remove from album"), lambda: self.remove(rows))
+            menu.addAction(self.tr("Set as album cover"), lambda: self.set_cover(rows[0]))
+            menu.addAction(self.tr("Export album…"), lambda: self.export(None))
+        menu.addAction(self.tr("Export selection…"), lambda: self.export(rows))
 
     def _ids(self, rows: Sequence[int]) -> tuple[int, ...]:
         n = self.grid_model.rowCount()
@@ -220,7 +223,7 @@ class AlbumsController(QtCore.QObject):
     def _on_worker_export_progress(self, done: int, total: int) -> None:
         dialog = self.progress
         if dialog is not None:
-            dialog.setLabelText(f"Copying photo {done:,} of {total:,}…")
+            dialog.setLabelText(arg(self.tr("Copying photo %1 of %2…"), done, total))
             dialog.setMaximum(max(1, total))
             dialog.setValue(done)
 
@@ -231,7 +234,7 @@ class AlbumsController(QtCore.QObject):
             self.progress = None
         copied = len(report.copied)  # type: ignore[attr-defined]
         missing = len(report.missing)  # type: ignore[attr-defined]
-        text = f"Exported {copied:,} photo(s)"
+        text = self.tr("Exported %Ln photo(s)", "", copied)
         if missing:
-            text += f"; {missing:,} missing photo(s) skipped"
+            text = arg(self.tr("%1; %Ln missing photo(s) skipped", "", missing), text)
         self._show_message(text, 12000)

@@ -6,11 +6,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
+from photoalbum.gui.translation import arg
 from photoalbum.gui.widgets.filter_bar import FilterBar
+from photoalbum.qt import QtCore
 from photoalbum.workers.index_worker import IndexWorker
 from photoalbum.workers.messages import LibraryState
 
 logger = logging.getLogger(__name__)
+translate = QtCore.QCoreApplication.translate
 
 
 class FoldersController:
@@ -52,7 +55,7 @@ class FoldersController:
         folder = self._choose_folder()
         if folder:
             self.index_worker.add_folders([folder])
-            self._show_message(f"Adding {folder}…")
+            self._show_message(arg(translate("FoldersController", "Adding %1…"), folder))
 
     def add_once_open(self, folders: Sequence[str]) -> None:
         """Add these folders (chosen on the setup page) when the library has opened."""
@@ -87,8 +90,14 @@ class FoldersController:
     def remove_folder(self, folder: str) -> None:
         """Forget a library folder after confirmation (its files are not touched)."""
         if self._confirm(
-            "Remove folder",
-            f"Forget {folder} and its photos? The files themselves are not touched.",
+            translate("FoldersController", "Remove folder"),
+            arg(
+                translate(
+                    "FoldersController",
+                    "Forget %1 and its photos? The files themselves are not touched.",
+                ),
+                folder,
+            ),
         ):
             running = self._indexing()
             if running:  # don't make the removal wait for a long run: stop it, then go on

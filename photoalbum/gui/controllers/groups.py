@@ -21,17 +21,22 @@ logger = logging.getLogger(__name__)
 def all_duplicates(groups: Sequence[PhotoGroup]) -> PhotoGroup:
     """The "all sets" entry heading the Duplicates list: every set's photos, set after set."""
     ids = tuple(i for g in groups for i in g.photo_ids)
-    n = len(groups)
+    translate = QtCore.QCoreApplication.translate
+    # A title of the app's own: the same text, in the UI's language, whatever the engine's is.
+    title = translate("GroupsController", "All %Ln set(s), side by side", None, len(groups))
     return PhotoGroup(
         DUPLICATES,
         "dup-all",
-        f"All {n:,} sets, side by side",
-        f"全部 {n:,} 组，并排显示",
+        title,
+        title,
         ids,
         cover=groups[0].cover,
         keep_order=True,
-        detail="Review them in the grid; “Remove from library” forgets a photo, "
-        "files are never deleted",
+        detail=translate(
+            "GroupsController",
+            "Review them in the grid; “Remove from library” forgets a photo, "
+            "files are never deleted",
+        ),
     )
 
 

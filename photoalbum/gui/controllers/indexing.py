@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from photoalbum.gui.attached import while_attached
+from photoalbum.gui.translation import arg
 from photoalbum.gui.widgets.index_status import IndexStatus
 from photoalbum.qt import QtCore
 from photoalbum.workers.index_worker import IndexWorker
@@ -81,8 +82,11 @@ class IndexingController(QtCore.QObject):
         self.index_status.set_finished(report, self.summary())
         if report is not None and report.failed:
             self._show_message(
-                f"{report.failed:,} photo{'s' if report.failed != 1 else ''} could not be read "
-                "— see “failed” in the status bar",
+                self.tr(
+                    "%Ln photo(s) could not be read — see “failed” in the status bar",
+                    "",
+                    report.failed,
+                ),
                 8000,
             )
 
@@ -90,15 +94,17 @@ class IndexingController(QtCore.QObject):
         """What the status bar says when no run goes on."""
         s = self._library()
         if self.cancelled:
-            return "Indexing cancelled — “Index now” finishes it"
+            return self.tr("Indexing cancelled — “Index now” finishes it")
         if s is None:
             return ""
         if s.pending:
-            return f"{s.pending:,} photos not indexed yet"
-        left = [f"{p.title}: {p.todo:,} to do" for p in s.passes if p.enabled and p.todo]
+            return self.tr("%Ln photo(s) not indexed yet", "", s.pending)
+        left = [
+            arg(self.tr("%1: %2 to do"), p.title, p.todo) for p in s.passes if p.enabled and p.todo
+        ]
         if s.indexed and left:
-            return "Photos indexed · " + " · ".join(left)
-        return "Library up to date" if s.indexed else ""
+            return arg(self.tr("Photos indexed · %1"), " · ".join(left))
+        return self.tr("Library up to date") if s.indexed else ""
 
     @while_attached
     def _on_index_worker_progress(self, p: IndexProgress) -> None:
@@ -106,4 +112,4 @@ class IndexingController(QtCore.QObject):
 
     @while_attached
     def _on_index_worker_busy(self, message: str) -> None:
-        self._show_message(f"Waiting: {message}", 10000)
+        self._show_message(arg(self.tr("Waiting: %1"), message), 10000)

@@ -73,13 +73,13 @@ class MarksController(QtCore.QObject):
         ids = self._ids(rows)
         every = bool(ids) and all(self.grid_model.marks(i)[0] for i in ids)
         menu.addAction(
-            "Remove from favorites" if every else "Add to favorites  (F)",
+            self.tr("Remove from favorites") if every else self.tr("Add to favorites  (F)"),
             lambda: self.toggle_favorite(rows),
         )
-        rate = menu.addMenu("Rate")
+        rate = menu.addMenu(self.tr("Rate"))
         for n in range(6):
             rate.addAction(
-                "No rating  (0)" if n == 0 else f"{'★' * n}  ({n})",
+                self.tr("No rating  (0)") if n == 0 else f"{'★' * n}  ({n})",
                 functools.partial(self.rate, rows, n),
             )
 

@@ -13,6 +13,7 @@ from photoalbum.qt import QtCore, QtGui, QtWidgets
 from photoalbum.workers.index_worker import IndexWorker
 
 logger = logging.getLogger(__name__)
+translate = QtCore.QCoreApplication.translate
 
 #: At most this many photos are opened at once with Enter (a mis-press must not open 10k windows).
 MAX_OPEN_EXTERNAL = 10
@@ -84,22 +85,33 @@ class PhotoActions:
         """Forget photos after confirmation (the files are never deleted)."""
         ids = [self.grid_model.photo_id(r) for r in rows]
         if ids and self._confirm(
-            "Remove from library", f"Forget {len(ids)} photo(s)? The files are not deleted."
+            translate("PhotoActions", "Remove from library"),
+            translate(
+                "PhotoActions", "Forget %n photo(s)? The files are not deleted.", None, len(ids)
+            ),
         ):
             self.index_worker.remove_photos(ids)
 
     def context_menu(self, pos: QtCore.QPoint, rows: list[int]) -> None:
         """The grid's right-click menu on ``rows``, at ``pos`` (global)."""
         menu = QtWidgets.QMenu(self.window)
-        menu.addAction("Open", lambda: self._open_viewer(rows[0]))
-        menu.addAction("Open in default app", lambda: self.open_external(rows))
-        menu.addAction("Show in folder", lambda: self.show_in_folder(rows))
-        menu.addAction("Copy path", lambda: self.copy_paths(rows))
+        menu.addAction(translate("PhotoActions", "Open"), lambda: self._open_viewer(rows[0]))
+        menu.addAction(
+            translate("PhotoActions", "Open in default app"), lambda: self.open_external(rows)
+        )
+        menu.addAction(
+            translate("PhotoActions", "Show in folder"), lambda: self.show_in_folder(rows)
+        )
+        menu.addAction(translate("PhotoActions", "Copy path"), lambda: self.copy_paths(rows))
         menu.addSeparator()
-        menu.addAction("Find similar", lambda: self.find_similar(rows[0]))
+        menu.addAction(
+            translate("PhotoActions", "Find similar"), lambda: self.find_similar(rows[0])
+        )
         menu.addSeparator()
         for extend in self.menu_extensions:
             extend(menu, rows)
             menu.addSeparator()
-        menu.addAction("Remove from library…", lambda: self.remove_photos(rows))
+        menu.addAction(
+            translate("PhotoActions", "Remove from library…"), lambda: self.remove_photos(rows)
+        )
         menu.exec(pos)

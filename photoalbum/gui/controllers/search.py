@@ -19,6 +19,7 @@ from photoalbum.gui.errors import logs_exceptions
 from photoalbum.gui.itemmodels.group_list import kind_label
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.itemmodels.timeline import TimelineIndex
+from photoalbum.gui.translation import arg
 from photoalbum.gui.widgets.pages import EmptyResults
 from photoalbum.gui.widgets.search_bar import SearchBar
 from photoalbum.qt import QtCore, QtWidgets, Signal
@@ -151,7 +152,7 @@ class SearchController(QtCore.QObject):
     @while_attached
     def _on_search_worker_open_failed(self, message: str) -> None:
         self.state = SearchState.CLOSED
-        self.message.emit(f"Search is unavailable: {message}", 15000)
+        self.message.emit(arg(self.tr("Search is unavailable: %1"), message), 15000)
 
     @while_attached
     def run(self) -> None:
@@ -264,8 +265,10 @@ class SearchController(QtCore.QObject):
     def _group_phrase(self) -> str:
         g = self.group
         if g is None:
-            return f" in the album “{self.album_name}”" if self.album_id is not None else ""
-        return f" in {kind_label(g.kind, 'en').lower()} “{g.title(self.language)}”"
+            if self.album_id is None:
+                return ""
+            return arg(self.tr(" in the album “%1”"), self.album_name)
+        return arg(self.tr(" in %1 “%2”"), kind_label(g.kind).lower(), g.title(self.language))
 
     # --- the library changes -------------------------------------------------------------------
     def photos_changed(self) -> None:
@@ -299,14 +302,25 @@ class SearchController(QtCore.QObject):
         where = self._group_phrase()
         if outcome.weak:
             self.status_label.setText(
-                f"No clear match for “{outcome.description}”{where}: the {n:,} closest photos "
-                f"({outcome.seconds:.2f} s)"
+                arg(
+                    self.tr("No clear match for “%1”%2: the %Ln closest photo(s) (%3 s)", "", n),
+                    outcome.description,
+                    where,
+                    f"{outcome.seconds:.2f}",
+                )
             )
         else:
-            hidden = f" · {outcome.cut:,} weaker matches hidden" if outcome.cut else ""
+            hidden = (
+                self.tr(" · %Ln weaker match(es) hidden", "", outcome.cut) if outcome.cut else ""
+            )
             self.status_label.setText(
-                f"{n:,} results for “{outcome.description}”{where} ({outcome.seconds:.2f} s)"
-                f"{hidden}"
+                arg(
+                    self.tr("%Ln result(s) for “%1”%2 (%3 s)%4", "", n),
+                    outcome.description,
+                    where,
+                    f"{outcome.seconds:.2f}",
+                    hidden,
+                )
             )
         self._after_fill()
 
@@ -350,18 +364,21 @@ class SearchController(QtCore.QObject):
         if not self._library_shown():
             return
         others = replace(self.request.flt, ids=None, album=None, favorites=self._bar_favorites)
+        n = len(ids)
         if self.favorites_scope and group is None and self.album_id is None:
-            text = f"{len(ids):,} favourites"
-            if not others.is_empty:
-                text += " match the filters"
+            if others.is_empty:
+                text = self.tr("%Ln favourite(s)", "", n)
+            else:
+                text = self.tr("%Ln favourite(s) match the filters", "", n)
         elif group is not None or self.album_id is not None:
-            text = f"{len(ids):,} photos{self._group_phrase()}"
-            if not others.is_empty:
-                text += " match the filters"
+            if others.is_empty:
+                text = arg(self.tr("%Ln photo(s)%1", "", n), self._group_phrase())
+            else:
+                text = arg(self.tr("%Ln photo(s)%1 match the filters", "", n), self._group_phrase())
         elif others.is_empty:
-            text = f"{len(ids):,} photos"
+            text = self.tr("%Ln photo(s)", "", n)
         else:
-            text = f"{len(ids):,} photos match the filters"
+            text = self.tr("%Ln photo(s) match the filters", "", n)
         self.status_label.setText(text)
         self._after_fill()
 
@@ -385,18 +402,29 @@ class SearchController(QtCore.QObject):
         if not self.request.is_browse:
             hidden = self._last_outcome.cut if self._last_outcome else 0
             self.empty.show_message(
-                "No matching photos",
-                (f"{hidden:,} weak matches were hidden. " if hidden else "")
-                + "Try other words, fewer filters, or drop a photo to find similar ones.",
+                self.tr("No matching photos"),
+                self.tr(
+                    "%Ln weak match(es) were hidden. "
+                    "Try other words, fewer filters, or drop a photo to find similar ones.",
+                    "",
+                    hidden,
+                )
+                if hidden
+                else self.tr(
+                    "Try other words, fewer filters, or drop a photo to find similar ones."
+                ),
             )
         elif not self.request.flt.is_empty:
-            self.empty.show_message("No photos match these filters", "Clear filters to see all.")
+            self.empty.show_message(
+                self.tr("No photos match these filters"), self.tr("Clear filters to see all.")
+            )
         elif self._indexing() or (s is not None and s.indexed == 0 and s.roots):
             self.empty.show_message(
-                "Indexing your photos…", "They appear here as they are indexed."
+                self.tr("Indexing your photos…"), self.tr("They appear here as they are indexed.")
             )
         else:
             self.empty.show_message(
-                "No photos yet", "Add a folder with JPEG, PNG, HEIC or other photos."
+                self.tr("No photos yet"),
+                self.tr("Add a folder with JPEG, PNG, HEIC or other photos."),
             )
         self.results_stack.setCurrentWidget(self.empty)

@@ -20,31 +20,39 @@ def _dist_version(name: str) -> str:
     try:
         return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
-        return "not installed"
+        return ""
 
 
 def about_rows(
     state: LibraryState | None, models_dir: str = "", log_file: str = ""
 ) -> list[tuple[str, str]]:
     """(label, value) rows the dialog shows (a function so tests can read them)."""
-    pyside = _dist_version("PySide6-Essentials")
-    if pyside == "not installed":
-        pyside = _dist_version("PySide6")
+    translate = QtCore.QCoreApplication.translate
+    missing = translate("AboutDialog", "not installed")
+    pyside = _dist_version("PySide6-Essentials") or _dist_version("PySide6") or missing
     rows = [
         ("photoalbum", __version__),
         ("Python", f"{platform.python_version()} ({sys.platform})"),
         ("Qt", f"{QtCore.qVersion()} (PySide6 {pyside})"),
-        ("ONNX Runtime", _dist_version("onnxruntime")),
-        ("Library", state.library if state else "—"),
-        ("Models", models_dir or (state.models_dir if state else "") or "—"),
-        ("Log file", log_file or "— (not written)"),
+        ("ONNX Runtime", _dist_version("onnxruntime") or missing),
+        (translate("AboutDialog", "Library"), state.library if state else "—"),
+        (
+            translate("AboutDialog", "Models"),
+            models_dir or (state.models_dir if state else "") or "—",
+        ),
+        (
+            translate("AboutDialog", "Log file"),
+            log_file or translate("AboutDialog", "— (not written)"),
+        ),
     ]
     if state is not None:
-        model = state.model + ("  [RANDOM WEIGHTS — demo only]" if state.random_weights else "")
-        rows.append(("Model", model))
-        rows.append(("INT8 agreement", state.int8_check or "—"))
+        model = state.model
+        if state.random_weights:
+            model += translate("AboutDialog", "  [RANDOM WEIGHTS — demo only]")
+        rows.append((translate("AboutDialog", "Model"), model))
+        rows.append((translate("AboutDialog", "INT8 agreement"), state.int8_check or "—"))
         if state.model_source:
-            rows.append(("Model source", state.model_source))
+            rows.append((translate("AboutDialog", "Model source"), state.model_source))
     return rows
 
 
@@ -59,12 +67,16 @@ class AboutDialog(QtWidgets.QDialog):
         parent: QtWidgets.QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("About photoalbum")
+        self.setWindowTitle(self.tr("About photoalbum"))
         self.rows = about_rows(state, models_dir, log_file)
         layout = QtWidgets.QVBoxLayout(self)
         title = QtWidgets.QLabel(
-            "<h2>photoalbum</h2><p>A private, offline photo album that finds photos by meaning. "
-            "Nothing leaves this computer.</p>"
+            "<h2>photoalbum</h2><p>"
+            + self.tr(
+                "A private, offline photo album that finds photos by meaning. "
+                "Nothing leaves this computer."
+            )
+            + "</p>"
         )
         title.setTextFormat(Qt.TextFormat.RichText)
         title.setWordWrap(True)

@@ -17,18 +17,22 @@ class FailuresDialog(QtWidgets.QDialog):
         self, failures: Sequence[tuple[str, str]], parent: QtWidgets.QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Photos that could not be read")
+        self.setWindowTitle(self.tr("Photos that could not be read"))
         self.resize(760, 420)
         self.failures = list(failures)
         layout = QtWidgets.QVBoxLayout(self)
         intro = QtWidgets.QLabel(
-            f"{len(self.failures):,} file{'s' if len(self.failures) != 1 else ''} could not be "
-            "read. They are skipped (never changed) and retried when the file changes."
+            self.tr(
+                "%Ln file(s) could not be read. They are skipped (never changed) and retried "
+                "when the file changes.",
+                "",
+                len(self.failures),
+            )
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = QtWidgets.QTableWidget(len(self.failures), 2)
-        self.table.setHorizontalHeaderLabels(["File", "Reason"])
+        self.table.setHorizontalHeaderLabels([self.tr("File"), self.tr("Reason")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
@@ -45,7 +49,9 @@ class FailuresDialog(QtWidgets.QDialog):
         self.table.setSortingEnabled(True)
         layout.addWidget(self.table, 1)
         buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Close)
-        copy = buttons.addButton("Copy list", QtWidgets.QDialogButtonBox.ButtonRole.ActionRole)
+        copy = buttons.addButton(
+            self.tr("Copy list"), QtWidgets.QDialogButtonBox.ButtonRole.ActionRole
+        )
         copy.clicked.connect(self.copy_to_clipboard)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -6,11 +6,13 @@ import html
 import logging
 from collections.abc import Callable, Sequence
 
-from photoalbum.qt import Qt, QtWidgets, Signal
+from photoalbum.gui.translation import arg
+from photoalbum.qt import Qt, QtCore, QtWidgets, Signal
 from photoalbum.workers.messages import LibraryState, ModelInfo
 from photoalbum.workers.model_prep import ModelPreparer
 
 logger = logging.getLogger(__name__)
+translate = QtCore.QCoreApplication.translate
 
 _NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -49,46 +51,56 @@ class ModelSetupPage(QtWidgets.QWidget):
         self._running_spec: str | None = None
         outer = QtWidgets.QVBoxLayout(self)
         outer.setContentsMargins(24, 18, 24, 18)
-        title = QtWidgets.QLabel("Welcome to photoalbum")
+        title = QtWidgets.QLabel(self.tr("Welcome to photoalbum"))
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         title.setFont(font)
         outer.addWidget(title)
         intro = QtWidgets.QLabel(
-            "Find your photos by what they show — in Chinese, English and more. Everything "
-            "runs on this computer; your photos are never changed or uploaded."
+            self.tr(
+                "Find your photos by what they show — in Chinese, English and more. Everything "
+                "runs on this computer; your photos are never changed or uploaded."
+            )
         )
         intro.setWordWrap(True)
         outer.addWidget(intro)
 
-        self.folders_box = QtWidgets.QGroupBox("1. Your photos")
+        self.folders_box = QtWidgets.QGroupBox(self.tr("1. Your photos"))
         fv = QtWidgets.QVBoxLayout(self.folders_box)
         self.folders = QtWidgets.QListWidget()
         self.folders.setMaximumHeight(86)
         fv.addWidget(self.folders)
         frow = QtWidgets.QHBoxLayout()
-        self.add_folder_button = QtWidgets.QPushButton("Add folder…")
-        self.remove_folder_button = QtWidgets.QPushButton("Remove")
+        self.add_folder_button = QtWidgets.QPushButton(self.tr("Add folder…"))
+        self.remove_folder_button = QtWidgets.QPushButton(self.tr("Remove"))
         frow.addWidget(self.add_folder_button)
         frow.addWidget(self.remove_folder_button)
         frow.addStretch(1)
         fv.addLayout(frow)
         outer.addWidget(self.folders_box)
 
-        model_box = QtWidgets.QGroupBox("2. The model that understands your photos")
+        model_box = QtWidgets.QGroupBox(self.tr("2. The model that understands your photos"))
         mv = QtWidgets.QVBoxLayout(model_box)
         model_intro = QtWidgets.QLabel(
-            "A CLIP model matches photos with words and with other photos. It is installed "
-            "once and then works offline. Search quality is as published by the model's "
-            "authors (recall@1 in %, higher is better)."
+            self.tr(
+                "A CLIP model matches photos with words and with other photos. It is installed "
+                "once and then works offline. Search quality is as published by the model's "
+                "authors (recall@1 in %, higher is better)."
+            )
         )
         model_intro.setWordWrap(True)
         mv.addWidget(model_intro)
         self.table = QtWidgets.QTreeWidget()
         self.table.setColumnCount(5)
         self.table.setHeaderLabels(
-            ["Model", "Languages", "Chinese / English text→image", "Download", "Status"]
+            [
+                self.tr("Model"),
+                self.tr("Languages"),
+                self.tr("Chinese / English text→image"),
+                self.tr("Download"),
+                self.tr("Status"),
+            ]
         )
         self.table.setRootIsDecorated(False)
         self.table.setAlternatingRowColors(True)
@@ -110,10 +122,10 @@ class ModelSetupPage(QtWidgets.QWidget):
         self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         outer.addWidget(self.description)
         buttons = QtWidgets.QHBoxLayout()
-        self.prepare_button = QtWidgets.QPushButton("Download and prepare")
+        self.prepare_button = QtWidgets.QPushButton(self.tr("Download and prepare"))
         self.prepare_button.setDefault(True)
-        self.import_button = QtWidgets.QPushButton("Import model file or folder…")
-        self.cancel_button = QtWidgets.QPushButton("Cancel")
+        self.import_button = QtWidgets.QPushButton(self.tr("Import model file or folder…"))
+        self.cancel_button = QtWidgets.QPushButton(self.tr("Cancel"))
         self.cancel_button.hide()
         buttons.addWidget(self.prepare_button)
         buttons.addWidget(self.import_button)
@@ -153,11 +165,11 @@ class ModelSetupPage(QtWidgets.QWidget):
                 continue  # random weights only when asked for by name
             item = QtWidgets.QTreeWidgetItem(
                 [
-                    info.name + (" (default)" if info.default else ""),
+                    arg(self.tr("%1 (default)"), info.name) if info.default else info.name,
                     ", ".join(info.languages) or "—",
                     _headline(info),
                     _download(info),
-                    "installed" if info.prepared else "not installed",
+                    self.tr("installed") if info.prepared else self.tr("not installed"),
                 ]
             )
             item.setData(0, _NAME_ROLE, info.name)
@@ -176,8 +188,10 @@ class ModelSetupPage(QtWidgets.QWidget):
         self.folders_box.setVisible(not state.roots)  # only on the first run
         self.import_button.setEnabled(True)
         self.import_button.setToolTip(
-            "Install the model from a file or folder you have: a ready-made ONNX export "
-            "(folder, .zip or .tar.gz), a prepared model folder, or an open_clip checkpoint"
+            self.tr(
+                "Install the model from a file or folder you have: a ready-made ONNX export "
+                "(folder, .zip or .tar.gz), a prepared model folder, or an open_clip checkpoint"
+            )
         )
         self.message.setText("")
 
@@ -200,7 +214,7 @@ class ModelSetupPage(QtWidgets.QWidget):
         info = self.selected_model()
         if info is None or self.preparer.running:
             return
-        self._begin(info.name, f"Preparing {info.name}…")
+        self._begin(info.name, arg(self.tr("Preparing %1…"), info.name))
         self.preparer.prepare(info.name)
 
     def start_import(self, path: str) -> None:
@@ -208,7 +222,7 @@ class ModelSetupPage(QtWidgets.QWidget):
         info = self.selected_model()
         if info is None or self.preparer.running:
             return
-        self._begin(info.name, f"Importing {info.name} from {path}…")
+        self._begin(info.name, arg(self.tr("Importing %1 from %2…"), info.name, path))
         self.preparer.import_path(info.name, path)
 
     # --- internals -----------------------------------------------------------------------------
@@ -245,19 +259,23 @@ class ModelSetupPage(QtWidgets.QWidget):
         self.description.setText(
             f"<p>{html.escape(info.description)}</p>"
             + (
-                f"<p>Published retrieval results (recall@1/5/10 in %):</p><ul>{published}</ul>"
+                "<p>"
+                + html.escape(self.tr("Published retrieval results (recall@1/5/10 in %):"))
+                + f"</p><ul>{published}</ul>"
                 if published
                 else ""
             )
         )
         if info.random:
-            self.prepare_button.setText("Prepare random-weights demo model")
+            self.prepare_button.setText(self.tr("Prepare random-weights demo model"))
         elif info.prepared:
-            self.prepare_button.setText("Use this model")
+            self.prepare_button.setText(self.tr("Use this model"))
         elif info.download_mb:
-            self.prepare_button.setText(f"Install (download ≈ {_size(info.download_mb)})")
+            self.prepare_button.setText(
+                arg(self.tr("Install (download ≈ %1)"), _size(info.download_mb))
+            )
         else:
-            self.prepare_button.setText("Download and prepare")
+            self.prepare_button.setText(self.tr("Download and prepare"))
 
     def _on_import_button_clicked(self) -> None:
         path = self._choose_import()
@@ -265,7 +283,10 @@ class ModelSetupPage(QtWidgets.QWidget):
             self.start_import(path)
 
     def _ask_folder(self) -> str | None:
-        return QtWidgets.QFileDialog.getExistingDirectory(self, "Add a folder of photos") or None
+        return (
+            QtWidgets.QFileDialog.getExistingDirectory(self, self.tr("Add a folder of photos"))
+            or None
+        )
 
     def _on_add_folder_button_clicked(self) -> None:
         folder = self._choose_folder()
@@ -279,32 +300,40 @@ class ModelSetupPage(QtWidgets.QWidget):
 
     def _ask_import_path(self) -> str | None:
         box = QtWidgets.QMessageBox(self)
-        box.setWindowTitle("Import a model")
+        box.setWindowTitle(self.tr("Import a model"))
         box.setText(
-            "Import from a file (a .zip/.tar.gz of ONNX towers, or an open_clip checkpoint) "
-            "or from a folder (ONNX towers in immich's layout, or a prepared model)?"
+            self.tr(
+                "Import from a file (a .zip/.tar.gz of ONNX towers, or an open_clip checkpoint) "
+                "or from a folder (ONNX towers in immich's layout, or a prepared model)?"
+            )
         )
-        file_button = box.addButton("File…", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
-        folder_button = box.addButton("Folder…", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        file_button = box.addButton(self.tr("File…"), QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        folder_button = box.addButton(
+            self.tr("Folder…"), QtWidgets.QMessageBox.ButtonRole.AcceptRole
+        )
         box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
         box.exec()
         if box.clickedButton() is file_button:
             path, _ = QtWidgets.QFileDialog.getOpenFileName(
                 self,
-                "Choose a model file",
+                self.tr("Choose a model file"),
                 "",
-                "Models (*.zip *.tar *.tar.gz *.tgz *.tar.xz *.pt *.pth *.bin *.safetensors)",
+                self.tr("Models")
+                + " (*.zip *.tar *.tar.gz *.tgz *.tar.xz *.pt *.pth *.bin *.safetensors)",
             )
             return path or None
         if box.clickedButton() is folder_button:
             return (
-                QtWidgets.QFileDialog.getExistingDirectory(self, "Choose the ONNX folder") or None
+                QtWidgets.QFileDialog.getExistingDirectory(self, self.tr("Choose the ONNX folder"))
+                or None
             )
         return None
 
     def _on_preparer_progress(self, stage: str, done: int, total: int) -> None:
         if stage.startswith("downloading ") and total > 0:
-            stage = f"{stage}: {done / 1e6:,.1f} of {total / 1e6:,.1f} MB"
+            stage = arg(
+                self.tr("%1: %2 of %3 MB"), stage, f"{done / 1e6:,.1f}", f"{total / 1e6:,.1f}"
+            )
         self.stage.setText(stage)
         if total > 0:
             self.bar.setRange(0, total)
@@ -317,11 +346,11 @@ class ModelSetupPage(QtWidgets.QWidget):
         self._running_spec = None
         self._end()
         if ok and name:
-            self.message.setText(f"{name} is ready.")
+            self.message.setText(arg(self.tr("%1 is ready."), name))
             self.model_ready.emit(name)
             return
         if kind == "cancelled":
-            self.message.setText("Preparation cancelled; nothing was changed.")
+            self.message.setText(self.tr("Preparation cancelled; nothing was changed."))
             return
         self.message.setStyleSheet("color: #b00020;")
         self.message.setText(message)
@@ -332,7 +361,7 @@ class ModelSetupPage(QtWidgets.QWidget):
 def _headline(info: ModelInfo) -> str:
     """The table's summary: Chinese and English R@1 as published, when known."""
     if info.random:
-        return "RANDOM WEIGHTS: meaningless results"
+        return translate("ModelSetupPage", "RANDOM WEIGHTS: meaningless results")
 
     def r_at_1(lang: str) -> str | None:
         for k, v in info.published:
@@ -352,7 +381,7 @@ def _size(mb: int) -> str:
 def _download(info: ModelInfo) -> str:
     """The table's download column: a ready-made ONNX download's size, or local preparation."""
     if info.random:
-        return "made locally"
+        return translate("ModelSetupPage", "made locally")
     if info.download_mb:
         return f"≈ {_size(info.download_mb)} (ONNX)"
-    return "prepared locally (torch)"
+    return translate("ModelSetupPage", "prepared locally (torch)")

@@ -1,4 +1,5 @@
-"""SettingsDialog: library folders, model, precision, worker threads and background passes."""
+"""SettingsDialog: library folders, model, precision, worker threads, background passes and the
+UI language."""
 
 from __future__ import annotations
 
@@ -6,15 +7,16 @@ import logging
 import os
 from collections.abc import Callable
 
+from photoalbum.gui.translation import QT_TRANSLATE_NOOP, arg
 from photoalbum.qt import Qt, QtWidgets
 from photoalbum.workers.messages import LibraryOptions, LibraryState
 
 logger = logging.getLogger(__name__)
 
 PRECISIONS = (
-    ("auto", "Automatic (measured per model)"),
-    ("fp32", "fp32 (exact, slower)"),
-    ("int8", "int8 (faster, smaller)"),
+    ("auto", QT_TRANSLATE_NOOP("SettingsDialog", "Automatic (measured per model)")),
+    ("fp32", QT_TRANSLATE_NOOP("SettingsDialog", "fp32 (exact, slower)")),
+    ("int8", QT_TRANSLATE_NOOP("SettingsDialog", "int8 (faster, smaller)")),
 )
 
 
@@ -32,37 +34,38 @@ class SettingsDialog(QtWidgets.QDialog):
         options: LibraryOptions,
         choose_folder: Callable[[], str | None] | None = None,
         parent: QtWidgets.QWidget | None = None,
+        language: str = "system",
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
         self.resize(620, 460)
         self._choose_folder = choose_folder or self._ask_folder
         self._initial_roots = list(state.roots) if state else []
         layout = QtWidgets.QVBoxLayout(self)
 
-        folders_box = QtWidgets.QGroupBox("Library folders")
+        folders_box = QtWidgets.QGroupBox(self.tr("Library folders"))
         fv = QtWidgets.QVBoxLayout(folders_box)
         self.folders = QtWidgets.QListWidget()
         self.folders.addItems(self._initial_roots)
         fv.addWidget(self.folders)
         row = QtWidgets.QHBoxLayout()
-        self.add_button = QtWidgets.QPushButton("Add…")
-        self.remove_button = QtWidgets.QPushButton("Remove")
-        self.remove_button.setToolTip("Forget the folder's photos (files are not touched)")
+        self.add_button = QtWidgets.QPushButton(self.tr("Add…"))
+        self.remove_button = QtWidgets.QPushButton(self.tr("Remove"))
+        self.remove_button.setToolTip(self.tr("Forget the folder's photos (files are not touched)"))
         row.addWidget(self.add_button)
         row.addWidget(self.remove_button)
         row.addStretch(1)
         fv.addLayout(row)
         layout.addWidget(folders_box, 1)
 
-        engine_box = QtWidgets.QGroupBox("Search engine")
+        engine_box = QtWidgets.QGroupBox(self.tr("Search engine"))
         form = QtWidgets.QFormLayout(engine_box)
         self.model = QtWidgets.QComboBox()
         current_model = options.model or (state.model if state else None)
         for info in state.models if state else ():
             label = info.name
             if info.default:
-                label += " (default)"
+                label = arg(self.tr("%1 (default)"), label)
             if info.prepared:
                 label += " ✓"
             self.model.addItem(label, info.name)
@@ -73,47 +76,77 @@ class SettingsDialog(QtWidgets.QDialog):
             self.model.addItem(current_model, current_model)
         if current_model:
             self.model.setCurrentIndex(self.model.findData(current_model))
-        form.addRow("Model", self.model)
+        form.addRow(self.tr("Model"), self.model)
         model_note = QtWidgets.QLabel(
-            "✓ = prepared. Changing the model re-indexes every photo in "
-            "the background; search keeps working meanwhile."
+            self.tr(
+                "✓ = prepared. Changing the model re-indexes every photo in "
+                "the background; search keeps working meanwhile."
+            )
         )
         model_note.setWordWrap(True)
         form.addRow("", model_note)
         self.precision = QtWidgets.QComboBox()
         for key, label in PRECISIONS:
-            self.precision.addItem(label, key)
+            self.precision.addItem(self.tr(label), key)
         self.precision.setCurrentIndex(max(0, self.precision.findData(options.precision)))
-        form.addRow("Precision", self.precision)
+        form.addRow(self.tr("Precision"), self.precision)
         self.int8_check = QtWidgets.QLabel(state.int8_check if state and state.int8_check else "—")
         self.int8_check.setWordWrap(True)
         self.int8_check.setToolTip(
-            "On the first indexing the INT8 image tower is compared with fp32 on a sample of your "
-            "own photos; “Automatic” uses INT8 only if it keeps the ranking and is faster."
+            self.tr(
+                "On the first indexing the INT8 image tower is compared with fp32 on a sample of "
+                "your own photos; “Automatic” uses INT8 only if it keeps the ranking and is faster."
+            )
         )
-        form.addRow("INT8 check", self.int8_check)
+        form.addRow(self.tr("INT8 check"), self.int8_check)
         self.threads = QtWidgets.QSpinBox()
         self.threads.setRange(0, max(1, os.cpu_count() or 1) * 2)
-        self.threads.setSpecialValueText("Automatic")
+        self.threads.setSpecialValueText(self.tr("Automatic"))
         self.threads.setValue(options.threads or 0)
-        form.addRow("Worker threads", self.threads)
+        form.addRow(self.tr("Worker threads"), self.threads)
         layout.addWidget(engine_box)
 
         self._pass_boxes: dict[str, tuple[QtWidgets.QCheckBox, bool]] = {}
         passes = state.passes if state else ()
         if passes:
-            passes_box = QtWidgets.QGroupBox("After indexing, also")
+            passes_box = QtWidgets.QGroupBox(self.tr("After indexing, also"))
             pv = QtWidgets.QVBoxLayout(passes_box)
             for p in passes:
                 box = QtWidgets.QCheckBox(p.title)
                 box.setChecked(p.enabled)
                 box.setToolTip(
-                    f"Runs on this computer after each photo is indexed: {p.done:,} done, "
-                    f"{p.failed:,} failed, {p.todo:,} to do"
+                    arg(
+                        self.tr(
+                            "Runs on this computer after each photo is indexed: %1 done, "
+                            "%2 failed, %3 to do"
+                        ),
+                        p.done,
+                        p.failed,
+                        p.todo,
+                    )
                 )
                 pv.addWidget(box)
                 self._pass_boxes[p.name] = (box, p.enabled)
             layout.addWidget(passes_box)
+
+        language_box = QtWidgets.QGroupBox(self.tr("Language"))
+        lf = QtWidgets.QFormLayout(language_box)
+        self.language_combo = QtWidgets.QComboBox()
+        # Each language is named in itself, so a user who can't read the current one finds theirs.
+        for key, label in (
+            ("system", self.tr("Same as the desktop")),
+            ("en", "English"),
+            ("zh_CN", "简体中文"),
+        ):
+            self.language_combo.addItem(label, key)
+        self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(language)))
+        lf.addRow(self.tr("Interface language"), self.language_combo)
+        language_note = QtWidgets.QLabel(
+            self.tr("A new language applies when photoalbum restarts.")
+        )
+        language_note.setWordWrap(True)
+        lf.addRow("", language_note)
+        layout.addWidget(language_box)
 
         buttons = QtWidgets.QDialogButtonBox(
             QtWidgets.QDialogButtonBox.StandardButton.Ok
@@ -146,6 +179,10 @@ class SettingsDialog(QtWidgets.QDialog):
             threads=self.threads.value() or None,
         )
 
+    def language(self) -> str:
+        """The ``ui/language`` chosen: "system", "en" or "zh_CN"."""
+        return str(self.language_combo.currentData())
+
     def pass_choices(self) -> dict[str, bool]:
         """Background passes switched on or off in this dialog (only the changed ones)."""
         return {
@@ -155,7 +192,7 @@ class SettingsDialog(QtWidgets.QDialog):
         }
 
     def _ask_folder(self) -> str | None:
-        folder = QtWidgets.QFileDialog.getExistingDirectory(self, "Add a folder of photos")
+        folder = QtWidgets.QFileDialog.getExistingDirectory(self, self.tr("Add a folder of photos"))
         return folder or None
 
     def _on_add_button_clicked(self) -> None:

@@ -14,6 +14,7 @@ from photoalbum.core.ports import Photo
 from photoalbum.core.text.matching import matching_lines
 from photoalbum.core.text.ocr import TextLine
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
+from photoalbum.gui.translation import QT_TRANSLATE_NOOP, arg
 from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
@@ -165,16 +166,16 @@ class ViewerDialog(QtWidgets.QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         bar = QtWidgets.QToolBar()
-        self.prev_action = bar.addAction("◀ Previous")
-        self.next_action = bar.addAction("Next ▶")
+        self.prev_action = bar.addAction(self.tr("◀ Previous"))
+        self.next_action = bar.addAction(self.tr("Next ▶"))
         bar.addSeparator()
-        self.fit_action = bar.addAction("Fit")
+        self.fit_action = bar.addAction(self.tr("Fit"))
         self.actual_action = bar.addAction("100 %")
         for a in (self.fit_action, self.actual_action):
             a.setCheckable(True)
         self.fit_action.setChecked(True)
         bar.addSeparator()
-        self.info_action = bar.addAction("Info")
+        self.info_action = bar.addAction(self.tr("Info"))
         self.info_action.setCheckable(True)
         self.info_action.setChecked(True)
         self.title = QtWidgets.QLabel()
@@ -294,11 +295,11 @@ class ViewerDialog(QtWidgets.QDialog):
         self.view.set_faces([((f.box.x, f.box.y, f.box.w, f.box.h), f.label or "") for f in faces])
         names = sorted({f.label for f in faces if f.label})
         loose = sum(1 for f in faces if not f.label)
-        lines = names + ([f"{loose} more face{'s' if loose != 1 else ''}"] if loose else [])
+        lines = names + ([self.tr("%n more face(s)", "", loose)] if loose else [])
         if lines:  # one name per line: a label added later does not re-wrap reliably
             field = QtWidgets.QLabel("\n".join(lines))
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.info_form.addRow("People:", field)
+            self.info_form.addRow(self.tr("People:"), field)
 
     def done(self, result: int) -> None:
         self.loader.new_generation(CHANNEL)
@@ -313,7 +314,7 @@ class ViewerDialog(QtWidgets.QDialog):
         if photo is None or key[1] != photo.id or generation != self.loader.generation(CHANNEL):
             return
         if image.isNull():
-            self.title.setText(f"{Path(photo.path).name} — cannot be displayed")
+            self.title.setText(arg(self.tr("%1 — cannot be displayed"), Path(photo.path).name))
             return
         natural = _natural_size(photo)
         if not natural.isValid() or image.width() >= natural.width():
@@ -341,30 +342,59 @@ class ViewerDialog(QtWidgets.QDialog):
         while self.info_form.rowCount():
             self.info_form.removeRow(0)
         if photo is None:
-            self.title.setText("Loading…")
+            self.title.setText(self.tr("Loading…"))
             return
         name = Path(photo.path).name
         self.title.setText(name)
         self.setWindowTitle(f"{name} — photoalbum")
         meta = photo.meta
-        rows: list[tuple[str, str]] = [("Name", name), ("Folder", str(Path(photo.path).parent))]
+        # Labels in English (the Folder row is told by its label), translated when shown.
+        rows: list[tuple[str, str]] = [
+            (QT_TRANSLATE_NOOP("ViewerDialog", "Name"), name),
+            (QT_TRANSLATE_NOOP("ViewerDialog", "Folder"), str(Path(photo.path).parent)),
+        ]
         if meta is not None and meta.taken_at is not None:
-            rows.append(("Taken", meta.taken_at.strftime("%Y-%m-%d %H:%M:%S")))
+            rows.append(
+                (
+                    QT_TRANSLATE_NOOP("ViewerDialog", "Taken"),
+                    meta.taken_at.strftime("%Y-%m-%d %H:%M:%S"),
+                )
+            )
         else:
-            rows.append(("File date", photo.taken_or_file_time.strftime("%Y-%m-%d %H:%M:%S")))
+            rows.append(
+                (
+                    QT_TRANSLATE_NOOP("ViewerDialog", "File date"),
+                    photo.taken_or_file_time.strftime("%Y-%m-%d %H:%M:%S"),
+                )
+            )
         if meta is not None:
             camera = " ".join(x for x in (meta.camera_make, meta.camera_model) if x)
             if camera:
-                rows.append(("Camera", camera))
-            rows.append(("Size", f"{meta.width} × {meta.height} px"))
+                rows.append((QT_TRANSLATE_NOOP("ViewerDialog", "Camera"), camera))
+            rows.append(
+                (
+                    QT_TRANSLATE_NOOP("ViewerDialog", "Size"),
+                    f"{meta.width} × {meta.height} px",
+                )
+            )
             if meta.orientation and meta.orientation != 1:
-                rows.append(("Orientation", f"EXIF {meta.orientation}"))
+                rows.append(
+                    (
+                        QT_TRANSLATE_NOOP("ViewerDialog", "Orientation"),
+                        f"EXIF {meta.orientation}",
+                    )
+                )
             if meta.gps_lat is not None and meta.gps_lon is not None:
-                rows.append(("GPS", f"{meta.gps_lat:.5f}, {meta.gps_lon:.5f}"))
-        rows.append(("File size", _human_size(photo.size)))
+                rows.append(
+                    (
+                        QT_TRANSLATE_NOOP("ViewerDialog", "GPS"),
+                        f"{meta.gps_lat:.5f}, {meta.gps_lon:.5f}",
+                    )
+                )
+        rows.append((QT_TRANSLATE_NOOP("ViewerDialog", "File size"), _human_size(photo.size)))
         score = self.model.data(self.model.index(self.row, 0), PhotoGridModel.ScoreRole)
         if score is not None:
-            rows.append(("Score", f"{score:.2f}"))
+            rows.append((QT_TRANSLATE_NOOP("ViewerDialog", "Score"), f"{score:.2f}"))
         for label, value in rows:
             if label == "Folder":
                 field: QtWidgets.QLabel = PathLabel(value)
@@ -372,7 +402,7 @@ class ViewerDialog(QtWidgets.QDialog):
                 field = QtWidgets.QLabel(value)
                 field.setWordWrap(True)
                 field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.info_form.addRow(f"{label}:", field)
+            self.info_form.addRow(arg(self.tr("%1:"), self.tr(label)), field)
         if self.text_lines:
             matched = set(self.matched_lines)
             field = QtWidgets.QLabel()
@@ -387,7 +417,7 @@ class ViewerDialog(QtWidgets.QDialog):
             )
             field.setWordWrap(True)
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.info_form.addRow("Text:", field)
+            self.info_form.addRow(self.tr("Text:"), field)
 
 
 #: The narrowest a path label gets (its size hint: the form gives it the rest of the row).
@@ -442,6 +472,8 @@ def _human_size(n: int) -> str:
     size = float(n)
     for unit in ("bytes", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
-            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+            if unit == "bytes":
+                return QtCore.QCoreApplication.translate("ViewerDialog", "%Ln byte(s)", None, n)
+            return f"{size:.1f} {unit}"
         size /= 1024
-    return f"{n} bytes"
+    return QtCore.QCoreApplication.translate("ViewerDialog", "%Ln byte(s)", None, n)

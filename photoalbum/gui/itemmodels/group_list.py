@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from photoalbum.gui.itemmodels.index_types import AnyIndex
+from photoalbum.gui.translation import QT_TRANSLATE_NOOP
 from photoalbum.qt import Qt, QtCore, QtGui, Signal
 from photoalbum.workers.messages import PhotoGroup
 from photoalbum.workers.thumbnails import ThumbnailLoader
@@ -14,20 +15,19 @@ from photoalbum.workers.thumbnails import ThumbnailLoader
 logger = logging.getLogger(__name__)
 
 KIND_LABELS = {
-    "scene": ("Scene", "场景"),
-    "event": ("Event", "事件"),
-    "duplicates": ("Near-duplicates", "相似照片组"),
+    "scene": QT_TRANSLATE_NOOP("GroupKind", "Scene"),
+    "event": QT_TRANSLATE_NOOP("GroupKind", "Event"),
+    "duplicates": QT_TRANSLATE_NOOP("GroupKind", "Near-duplicates"),
 }
 
 
-def kind_label(kind: str, language: str) -> str:
+def kind_label(kind: str) -> str:
     """ "Scene", "Event", … in the UI language."""
-    en, zh = KIND_LABELS.get(kind, (kind, kind))
-    return zh if language == "zh" else en
+    return QtCore.QCoreApplication.translate("GroupKind", KIND_LABELS.get(kind, kind))
 
 
 class GroupListModel(QtCore.QAbstractListModel):
-    """One row per group: its title in the UI language, its count and its cover thumbnail.
+    """One row per group: its title in ``language``, its count and its cover thumbnail.
 
     Covers come from the library's thumbnail cache (else the photo itself, scaled in the decoder)
     through the shared :class:`ThumbnailLoader`, on this model's own channel; a row asks for its
@@ -90,7 +90,7 @@ class GroupListModel(QtCore.QAbstractListModel):
         return next((r for r, g in enumerate(self._groups) if g.key == key), None)
 
     def set_language(self, language: str) -> None:
-        """Show titles in "en" or "zh"."""
+        """Show the groups' titles (the engine's names) in "en" or "zh"."""
         self.language = language
         if self._groups:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._groups) - 1, 0))
@@ -127,9 +127,7 @@ class GroupListModel(QtCore.QAbstractListModel):
 
     # --- internals -----------------------------------------------------------------------------
     def _count_text(self, n: int) -> str:
-        if self.language == "zh":
-            return f"{n:,} 张"
-        return f"{n:,} photo" + ("" if n == 1 else "s")
+        return self.tr("%Ln photo(s)", "", n)
 
     @staticmethod
     def _cover_key(group: PhotoGroup) -> str:

@@ -13,6 +13,7 @@ import numpy as np
 from photoalbum.core.ports import Photo
 from photoalbum.gui.itemmodels.index_types import AnyIndex
 from photoalbum.gui.itemmodels.timeline import TimelineIndex
+from photoalbum.gui.translation import arg
 from photoalbum.qt import Qt, QtCore, QtGui, Signal
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
@@ -341,9 +342,9 @@ class PhotoGridModel(QtCore.QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [photo.path, photo.taken_or_file_time.strftime("%Y-%m-%d %H:%M")]
             if photo.date_is_approximate:
-                lines[-1] += " (file time: the photo records no date)"
+                lines[-1] = arg(self.tr("%1 (file time: the photo records no date)"), lines[-1])
             if self._scores is not None:
-                lines.append(f"score {float(self._scores[row]):.2f}")
+                lines.append(arg(self.tr("score %1"), f"{float(self._scores[row]):.2f}"))
             return "\n".join(lines)
         if role == self.PathRole:
             return photo.path

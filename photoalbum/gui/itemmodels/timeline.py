@@ -7,25 +7,56 @@ import logging
 
 import numpy as np
 
+from photoalbum.gui.translation import QT_TRANSLATE_NOOP, arg
+from photoalbum.qt import QtCore
 from photoalbum.workers.messages import TimelineData
 
 logger = logging.getLogger(__name__)
+translate = QtCore.QCoreApplication.translate
 
+#: Month and weekday names, translated where shown (the "Timeline" context).
 MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    QT_TRANSLATE_NOOP("Timeline", "January"),
+    QT_TRANSLATE_NOOP("Timeline", "February"),
+    QT_TRANSLATE_NOOP("Timeline", "March"),
+    QT_TRANSLATE_NOOP("Timeline", "April"),
+    QT_TRANSLATE_NOOP("Timeline", "May"),
+    QT_TRANSLATE_NOOP("Timeline", "June"),
+    QT_TRANSLATE_NOOP("Timeline", "July"),
+    QT_TRANSLATE_NOOP("Timeline", "August"),
+    QT_TRANSLATE_NOOP("Timeline", "September"),
+    QT_TRANSLATE_NOOP("Timeline", "October"),
+    QT_TRANSLATE_NOOP("Timeline", "November"),
+    QT_TRANSLATE_NOOP("Timeline", "December"),
 )
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+SHORT_MONTHS = (
+    QT_TRANSLATE_NOOP("Timeline", "Jan"),
+    QT_TRANSLATE_NOOP("Timeline", "Feb"),
+    QT_TRANSLATE_NOOP("Timeline", "Mar"),
+    QT_TRANSLATE_NOOP("Timeline", "Apr"),
+    QT_TRANSLATE_NOOP("Timeline", "May"),
+    QT_TRANSLATE_NOOP("Timeline", "Jun"),
+    QT_TRANSLATE_NOOP("Timeline", "Jul"),
+    QT_TRANSLATE_NOOP("Timeline", "Aug"),
+    QT_TRANSLATE_NOOP("Timeline", "Sep"),
+    QT_TRANSLATE_NOOP("Timeline", "Oct"),
+    QT_TRANSLATE_NOOP("Timeline", "Nov"),
+    QT_TRANSLATE_NOOP("Timeline", "Dec"),
+)
+WEEKDAYS = (
+    QT_TRANSLATE_NOOP("Timeline", "Mon"),
+    QT_TRANSLATE_NOOP("Timeline", "Tue"),
+    QT_TRANSLATE_NOOP("Timeline", "Wed"),
+    QT_TRANSLATE_NOOP("Timeline", "Thu"),
+    QT_TRANSLATE_NOOP("Timeline", "Fri"),
+    QT_TRANSLATE_NOOP("Timeline", "Sat"),
+    QT_TRANSLATE_NOOP("Timeline", "Sun"),
+)
+
+
+def _tr(name: str) -> str:
+    """A month or weekday name in the UI language."""
+    return translate("Timeline", name)
 
 
 class TimelineIndex:
@@ -71,7 +102,7 @@ class TimelineIndex:
         if not 0 <= row < len(self):
             return ""
         year, month = self.year_month(row)
-        return f"{MONTHS[month - 1]} {year}"
+        return arg(translate("Timeline", "%1 %2", "month year"), _tr(MONTHS[month - 1]), str(year))
 
     def header(self, row: int) -> str:
         """The header a row's cell carries: the month and day on the first photo of a month,
@@ -79,10 +110,21 @@ class TimelineIndex:
         if not 0 <= row < len(self) or not self.day_start[row]:
             return ""
         day = self._days[row].astype(object)  # a datetime.date
-        weekday = WEEKDAYS[day.weekday()]
+        weekday = _tr(WEEKDAYS[day.weekday()])
         if self.month_start[row]:
-            return f"{MONTHS[day.month - 1]} {day.year} · {weekday} {day.day}"
-        return f"{weekday} {day.day} {MONTHS[day.month - 1][:3]}"
+            return arg(
+                translate("Timeline", "%1 %2 · %3 %4", "month year · weekday day"),
+                _tr(MONTHS[day.month - 1]),
+                str(day.year),
+                weekday,
+                str(day.day),
+            )
+        return arg(
+            translate("Timeline", "%1 %2 %3", "weekday day short-month"),
+            weekday,
+            str(day.day),
+            _tr(SHORT_MONTHS[day.month - 1]),
+        )
 
     def row_for(self, year: int, month: int = 12) -> int:
         """The first row dated in or before ``month`` of ``year`` (the newest photo there), by

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from photoalbum.gui.itemmodels.photo_grid import PHOTO_IDS_MIME
+from photoalbum.gui.translation import arg
 from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
@@ -43,7 +44,7 @@ class AlbumList(QtWidgets.QListWidget):
         self.setDropIndicatorShown(True)
         self.setIconSize(QtCore.QSize(COVER, COVER))
         self.setUniformItemSizes(True)
-        self.setAccessibleName("Albums")
+        self.setAccessibleName(self.tr("Albums"))
 
     def _album_at(self, pos: QtCore.QPoint) -> int | None:
         item = self.itemAt(pos)
@@ -113,20 +114,22 @@ class AlbumsPanel(QtWidgets.QWidget):
         layout.addWidget(self.list, 1)
         self.missing_label = QtWidgets.QLabel()
         self.missing_label.setWordWrap(True)
-        self.missing_button = QtWidgets.QPushButton("Remove missing photos…")
+        self.missing_button = QtWidgets.QPushButton(self.tr("Remove missing photos…"))
         self.missing_label.hide()
         self.missing_button.hide()
         layout.addWidget(self.missing_label)
         layout.addWidget(self.missing_button)
         row = QtWidgets.QHBoxLayout()
-        self.new_button = QtWidgets.QPushButton("New…")
-        self.rename_button = QtWidgets.QPushButton("Rename…")
-        self.delete_button = QtWidgets.QPushButton("Delete…")
+        self.new_button = QtWidgets.QPushButton(self.tr("New…"))
+        self.rename_button = QtWidgets.QPushButton(self.tr("Rename…"))
+        self.delete_button = QtWidgets.QPushButton(self.tr("Delete…"))
         for b in (self.new_button, self.rename_button, self.delete_button):
             row.addWidget(b)
         layout.addLayout(row)
         self.empty_label = QtWidgets.QLabel(
-            "No albums yet. Select photos and choose “New album from selection”, or press New."
+            self.tr(
+                "No albums yet. Select photos and choose “New album from selection”, or press New."
+            )
         )
         self.empty_label.setWordWrap(True)
         self.empty_label.setEnabled(False)
@@ -148,11 +151,13 @@ class AlbumsPanel(QtWidgets.QWidget):
         self.albums = list(albums)
         self.list.clear()
         for info in self.albums:
-            item = QtWidgets.QListWidgetItem(f"{info.name}\n{info.count:,} photos")
+            count = self.tr("%Ln photo(s)", "", info.count)
+            item = QtWidgets.QListWidgetItem(f"{info.name}\n{count}")
             item.setData(AlbumIdRole, info.id)
             item.setToolTip(
-                f"{info.name}: {info.count:,} photos"
-                + (f", {info.missing:,} missing" if info.missing else "")
+                arg(self.tr("%1: %2, %Ln missing", "", info.missing), info.name, count)
+                if info.missing
+                else arg(self.tr("%1: %2"), info.name, count)
             )
             if info.cover_path:
                 self.loader.request(CHANNEL, info.cover_path, [info.cover_path], max_side=COVER * 2)
@@ -175,7 +180,9 @@ class AlbumsPanel(QtWidgets.QWidget):
         if album_id is None:
             self.list.clearSelection()
         self.missing_label.setText(
-            f"{missing:,} photo(s) of this album are missing: no file has them any more."
+            self.tr(
+                "%Ln photo(s) of this album are missing: no file has them any more.", "", missing
+            )
         )
         self.missing_label.setVisible(bool(missing))
         self.missing_button.setVisible(bool(missing))
@@ -183,7 +190,7 @@ class AlbumsPanel(QtWidgets.QWidget):
 
     def ask_create(self) -> None:
         """Ask for a name and request a new album."""
-        name = self._ask_text("New album", "Name:", "")
+        name = self._ask_text(self.tr("New album"), self.tr("Name:"), "")
         if name and name.strip():
             self.create_requested.emit(name.strip())
 
@@ -207,22 +214,28 @@ class AlbumsPanel(QtWidgets.QWidget):
         info = self._chosen()
         if info is None:
             return
-        name = self._ask_text("Rename album", "New name:", info.name)
+        name = self._ask_text(self.tr("Rename album"), self.tr("New name:"), info.name)
         if name and name.strip() and name.strip() != info.name:
             self.rename_requested.emit(info.id, name.strip())
 
     def _on_delete_clicked(self) -> None:
         info = self._chosen()
         if info is not None and self._confirm(
-            "Delete album",
-            f"Delete the album “{info.name}”? The photos stay in your library and on disk.",
+            self.tr("Delete album"),
+            arg(
+                self.tr("Delete the album “%1”? The photos stay in your library and on disk."),
+                info.name,
+            ),
         ):
             self.delete_requested.emit(info.id)
 
     def _on_missing_clicked(self) -> None:
         if self.open_id is not None and self._confirm(
-            "Remove missing photos",
-            "Take the photos no file has any more out of this album? Other photos are not touched.",
+            self.tr("Remove missing photos"),
+            self.tr(
+                "Take the photos no file has any more out of this album? "
+                "Other photos are not touched."
+            ),
         ):
             self.remove_missing_requested.emit(self.open_id)
 

@@ -35,7 +35,7 @@ class DateScrubber(QtWidgets.QWidget):
         self.setSizePolicy(policy)
         self.setMouseTracking(False)
         self.setCursor(Qt.CursorShape.SizeVerCursor)
-        self.setToolTip("Drag to a year or month")
+        self.setToolTip(self.tr("Drag to a year or month"))
         self.timeline: TimelineIndex | None = None
         self.row = 0
         self.dragging = False

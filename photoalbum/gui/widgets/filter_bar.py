@@ -27,9 +27,9 @@ class FilterBar(QtWidgets.QWidget):
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        self.date_check = QtWidgets.QCheckBox("Taken")
+        self.date_check = QtWidgets.QCheckBox(self.tr("Taken"))
         self.date_check.setToolTip(
-            "Only photos taken in this date range (EXIF date, else file date)"
+            self.tr("Only photos taken in this date range (EXIF date, else file date)")
         )
         today = QtCore.QDate.currentDate()
         self.date_from = QtWidgets.QDateEdit(today.addYears(-1))
@@ -44,24 +44,24 @@ class FilterBar(QtWidgets.QWidget):
         self.folder.setSizeAdjustPolicy(
             QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.folder.setToolTip("Only photos under this folder")
-        self.folder.addItem("All folders", None)
+        self.folder.setToolTip(self.tr("Only photos under this folder"))
+        self.folder.addItem(self.tr("All folders"), None)
         self.camera = QtWidgets.QLineEdit()
-        self.camera.setPlaceholderText("Camera")
+        self.camera.setPlaceholderText(self.tr("Camera"))
         self.camera.setClearButtonEnabled(True)
         self.camera.setMaximumWidth(150)
         self.camera.setMinimumWidth(90)
-        self.camera.setToolTip("Only photos whose camera make or model contains this text")
-        self.favorites = QtWidgets.QCheckBox("♥ Favorites")
-        self.favorites.setToolTip("Only favourite photos")
+        self.camera.setToolTip(self.tr("Only photos whose camera make or model contains this text"))
+        self.favorites = QtWidgets.QCheckBox(self.tr("♥ Favorites"))
+        self.favorites.setToolTip(self.tr("Only favourite photos"))
         self.rating = QtWidgets.QComboBox()
-        self.rating.setToolTip("Only photos rated at least this")
-        self.rating.addItem("Any rating", None)
+        self.rating.setToolTip(self.tr("Only photos rated at least this"))
+        self.rating.addItem(self.tr("Any rating"), None)
         for n in range(1, 6):
             self.rating.addItem(f"≥ {'★' * n}", n)
         self.reset_button = QtWidgets.QToolButton()
-        self.reset_button.setText("Clear")
-        self.reset_button.setToolTip("Clear every filter")
+        self.reset_button.setText(self.tr("Clear"))
+        self.reset_button.setToolTip(self.tr("Clear every filter"))
         self.reset_button.setAutoRaise(True)
         self.reset_button.setEnabled(False)
         for w in (self.date_check, self.date_from, self.to_label, self.date_to):
@@ -97,7 +97,7 @@ class FilterBar(QtWidgets.QWidget):
         self._quiet = True
         try:
             self.folder.clear()
-            self.folder.addItem("All folders", None)
+            self.folder.addItem(self.tr("All folders"), None)
             for root in roots:
                 self.folder.addItem(Path(root).name or root, root)
                 self.folder.setItemData(self.folder.count() - 1, root, Qt.ItemDataRole.ToolTipRole)

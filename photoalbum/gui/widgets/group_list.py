@@ -5,19 +5,17 @@ from __future__ import annotations
 import logging
 
 from photoalbum.gui.itemmodels.group_list import GroupListModel, kind_label
+from photoalbum.gui.translation import QT_TRANSLATE_NOOP, arg
 from photoalbum.qt import Qt, QtCore, QtWidgets, Signal
 from photoalbum.workers.messages import GroupsUpdate, PhotoGroup
 
 logger = logging.getLogger(__name__)
 
-#: What an empty list says, per kind and language.
+#: What an empty list says, per kind (translated where shown, in the "GroupList" context).
 EMPTY_TEXT = {
-    "scene": (
-        "No scenes yet: they form once photos are indexed.",
-        "还没有场景：照片编入索引后自动分组。",
-    ),
-    "event": ("No events yet.", "还没有事件。"),
-    "duplicates": ("No near-duplicates found.", "没有发现相似照片。"),
+    "scene": QT_TRANSLATE_NOOP("GroupList", "No scenes yet: they form once photos are indexed."),
+    "event": QT_TRANSLATE_NOOP("GroupList", "No events yet."),
+    "duplicates": QT_TRANSLATE_NOOP("GroupList", "No near-duplicates found."),
 }
 
 
@@ -50,7 +48,7 @@ class GroupList(QtWidgets.QWidget):
         self.view.setSpacing(1)
         self.view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAccessibleName(kind_label(kind, "en"))
+        self.view.setAccessibleName(kind_label(kind))
         layout.addWidget(self.view, 1)
         self.summary = QtWidgets.QLabel()
         self.summary.setWordWrap(True)
@@ -98,35 +96,32 @@ class GroupList(QtWidgets.QWidget):
 
     # --- internals -----------------------------------------------------------------------------
     def _refresh_summary(self) -> None:
-        zh = self.model.language == "zh"
         update = self._update
         if update is None or not update.groups:
             if update is None:
-                text = ("正在分组…" if zh else "Grouping…") if self._busy else ""
+                text = self.tr("Grouping…") if self._busy else ""
             else:
-                text = EMPTY_TEXT.get(self.kind, ("", ""))[1 if zh else 0]
+                text = self.tr(EMPTY_TEXT[self.kind]) if self.kind in EMPTY_TEXT else ""
                 if self._busy:
-                    text = "正在分组…" if zh else "Grouping…"
+                    text = self.tr("Grouping…")
             self.summary.setText(text)
             return
         n = len(update.groups)
-        parts = [self._count_phrase(n, zh)]
+        parts = [self._count_phrase(n)]
         if update.ungrouped:
-            parts.append(
-                f"{update.ungrouped:,} 张不属于任何场景"
-                if zh
-                else f"{update.ungrouped:,} in no scene"
-            )
+            parts.append(self.tr("%Ln in no scene", "", update.ungrouped))
         if self._busy:
-            parts.append("正在更新…" if zh else "updating…")
+            parts.append(self.tr("updating…"))
         self.summary.setText(" · ".join(parts))
 
-    def _count_phrase(self, n: int, zh: bool) -> str:
-        if zh:
-            unit_zh = {"scene": "个场景", "event": "个事件", "duplicates": "组相似照片"}
-            return f"{n:,} {unit_zh.get(self.kind, '')}"
-        unit = {"scene": "scene", "event": "event", "duplicates": "set"}.get(self.kind, "group")
-        return f"{n:,} {unit}" + ("" if n == 1 else "s")
+    def _count_phrase(self, n: int) -> str:
+        if self.kind == "scene":
+            return self.tr("%Ln scene(s)", "", n)
+        if self.kind == "event":
+            return self.tr("%Ln event(s)", "", n)
+        if self.kind == "duplicates":
+            return self.tr("%Ln set(s)", "", n)
+        return self.tr("%Ln group(s)", "", n)
 
     def _on_view_clicked(self, index: QtCore.QModelIndex) -> None:
         group = index.data(GroupListModel.GroupRole) if index.isValid() else None
@@ -159,8 +154,8 @@ class GroupChip(QtWidgets.QFrame):
         self.close_button = QtWidgets.QToolButton()
         self.close_button.setText("×")
         self.close_button.setAutoRaise(True)
-        self.close_button.setToolTip("Show all photos again (remove this restriction)")
-        self.close_button.setAccessibleName("Remove group filter")
+        self.close_button.setToolTip(self.tr("Show all photos again (remove this restriction)"))
+        self.close_button.setAccessibleName(self.tr("Remove group filter"))
         layout.addWidget(self.label)
         layout.addWidget(self.close_button)
         self.close_button.clicked.connect(self._on_close_clicked)
@@ -173,10 +168,15 @@ class GroupChip(QtWidgets.QFrame):
         if group is None:
             self.setVisible(False)
             return
-        self.label.setText(f"{kind_label(group.kind, language)}: {group.title(language)}")
+        self.label.setText(arg(self.tr("%1: %2"), kind_label(group.kind), group.title(language)))
         self.setToolTip(
-            f"Only photos of this {kind_label(group.kind, 'en').lower()} ({group.count:,}) are "
-            "shown and searched. × shows all photos again."
+            arg(
+                self.tr(
+                    "Only photos of this %1 (%2) are shown and searched. × shows all photos again."
+                ),
+                kind_label(group.kind).lower(),
+                group.count,
+            )
         )
         self.setVisible(True)
 

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from photoalbum.gui.translation import arg
 from photoalbum.qt import Qt, QtWidgets, Signal
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,16 +41,20 @@ class IndexStatus(QtWidgets.QWidget):
         self.bar.setFixedWidth(160)
         self.bar.setTextVisible(False)
         self.pause_button = QtWidgets.QToolButton()
-        self.pause_button.setText("Pause")
-        self.pause_button.setToolTip("Pause indexing (search keeps working)")
+        self.pause_button.setText(self.tr("Pause"))
+        self.pause_button.setToolTip(self.tr("Pause indexing (search keeps working)"))
         self.cancel_button = QtWidgets.QToolButton()
-        self.cancel_button.setText("Cancel")
-        self.cancel_button.setToolTip("Stop indexing; photos indexed so far stay searchable")
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.cancel_button.setToolTip(
+            self.tr("Stop indexing; photos indexed so far stay searchable")
+        )
         self.index_button = QtWidgets.QToolButton()
-        self.index_button.setText("Index now")
-        self.index_button.setToolTip("Scan the library's folders for new or changed photos")
+        self.index_button.setText(self.tr("Index now"))
+        self.index_button.setToolTip(
+            self.tr("Scan the library's folders for new or changed photos")
+        )
         self.failures_button = QtWidgets.QToolButton()
-        self.failures_button.setToolTip("Photos that could not be read, with the reason")
+        self.failures_button.setToolTip(self.tr("Photos that could not be read, with the reason"))
         for b in (self.pause_button, self.cancel_button, self.index_button, self.failures_button):
             b.setAutoRaise(True)
         layout.addWidget(self.label, 1)
@@ -78,7 +83,7 @@ class IndexStatus(QtWidgets.QWidget):
         """A run started."""
         self._running = True
         self.bar.setRange(0, 0)
-        self.label.setText("Looking for new photos…")
+        self.label.setText(self.tr("Looking for new photos…"))
         self._sync()
 
     def set_progress(self, p: IndexProgress) -> None:
@@ -91,45 +96,51 @@ class IndexStatus(QtWidgets.QWidget):
             self.bar.setRange(0, total)
             self.bar.setValue(min(p.done, total))
             title = self.pass_titles.get(p.stage[5:], p.stage[5:])
-            rate = f" · {p.rate:.1f} photos/s" if p.rate > 0 else ""
-            self.label.setText(f"{title}: {p.done:,} / {p.total:,}{rate}")
+            rate = arg(self.tr(" · %1 photos/s"), f"{p.rate:.1f}") if p.rate > 0 else ""
+            self.label.setText(arg(self.tr("%1: %2 / %3%4"), title, p.done, p.total, rate))
             self.label.setToolTip(p.current)
         elif p.stage == "scan":
             self.bar.setRange(0, 0)
             self.label.setText(
-                f"Scanning folders… {p.done:,} files" if p.done else "Scanning folders…"
+                self.tr("Scanning folders… %Ln file(s)", "", p.done)
+                if p.done
+                else self.tr("Scanning folders…")
             )
         elif p.stage == "int8-check":
             self.bar.setRange(0, max(0, p.total))
             self.bar.setValue(min(p.done, p.total))
             self.label.setText(
-                f"Checking INT8 on your photos… {p.done} / {p.total}"
+                arg(self.tr("Checking INT8 on your photos… %1 / %2"), str(p.done), str(p.total))
                 if p.total
-                else "Checking INT8 on your photos…"
+                else self.tr("Checking INT8 on your photos…")
             )
         else:
             total = max(1, p.total)
             self.bar.setRange(0, total)
             self.bar.setValue(min(p.done, total))
             name = Path(p.current).name if p.current else ""
-            rate = f" · {p.rate:.1f} photos/s" if p.rate > 0 else ""
-            text = f"Indexing {p.done:,} / {p.total:,}{rate}"
+            rate = arg(self.tr(" · %1 photos/s"), f"{p.rate:.1f}") if p.rate > 0 else ""
+            text = arg(self.tr("Indexing %1 / %2%3"), p.done, p.total, rate)
             self.label.setText(f"{text} · {name}" if name else text)
             self.label.setToolTip(p.current)
         if self._paused:
-            self.label.setText("Paused · " + self.label.text())
+            self.label.setText(self._paused_prefix() + self.label.text())
         self._sync()
 
     def set_paused(self, paused: bool) -> None:
         """Reflect the worker's paused state."""
         self._paused = paused
+        prefix = self._paused_prefix()
         if paused and self._running:
             text = self.label.text()
-            if not text.startswith("Paused"):
-                self.label.setText("Paused · " + text)
-        elif not paused and self.label.text().startswith("Paused · "):
-            self.label.setText(self.label.text()[len("Paused · ") :])
+            if not text.startswith(prefix):
+                self.label.setText(prefix + text)
+        elif not paused and self.label.text().startswith(prefix):
+            self.label.setText(self.label.text()[len(prefix) :])
         self._sync()
+
+    def _paused_prefix(self) -> str:
+        return self.tr("Paused · ", "put before the progress text")
 
     def set_finished(self, report: IndexReport | None, summary: str) -> None:
         """A run ended."""
@@ -146,7 +157,7 @@ class IndexStatus(QtWidgets.QWidget):
 
     def set_failures(self, count: int) -> None:
         """How many photos could not be read."""
-        self.failures_button.setText(f"{count:,} failed")
+        self.failures_button.setText(self.tr("%Ln failed", "", count))
         self.failures_button.setVisible(count > 0)
 
     def _sync(self) -> None:
@@ -154,9 +165,11 @@ class IndexStatus(QtWidgets.QWidget):
         self.pause_button.setVisible(self._running)
         self.cancel_button.setVisible(self._running)
         self.index_button.setVisible(not self._running)
-        self.pause_button.setText("Resume" if self._paused else "Pause")
+        self.pause_button.setText(self.tr("Resume") if self._paused else self.tr("Pause"))
         self.pause_button.setToolTip(
-            "Resume indexing" if self._paused else "Pause indexing (search keeps working)"
+            self.tr("Resume indexing")
+            if self._paused
+            else self.tr("Pause indexing (search keeps working)")
         )
 
     def _on_pause_button_clicked(self) -> None:

@@ -10,6 +10,7 @@ from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
 from photoalbum.gui.itemmodels.folder_tree import FolderTreeModel
 from photoalbum.gui.itemmodels.group_list import GroupListModel
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
+from photoalbum.gui.translation import QT_TRANSLATE_NOOP
 from photoalbum.gui.widgets.albums_panel import AlbumsPanel
 from photoalbum.gui.widgets.date_scrubber import DateScrubber
 from photoalbum.gui.widgets.filter_bar import FilterBar, HorizontalScroller
@@ -18,16 +19,17 @@ from photoalbum.gui.widgets.navigation import NavigationList
 from photoalbum.gui.widgets.pages import EmptyResults
 from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
 from photoalbum.gui.widgets.side_panel import SidePanel
-from photoalbum.qt import Qt, QtWidgets
+from photoalbum.qt import Qt, QtCore, QtWidgets
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
 logger = logging.getLogger(__name__)
+translate = QtCore.QCoreApplication.translate
 
 #: The sort control's choices: label → the engine's ``sort``.
 SORT_CHOICES = (
-    ("Relevance", "relevance"),
-    ("Newest first", "date"),
-    ("Oldest first", "date-asc"),
+    (QT_TRANSLATE_NOOP("LibraryPage", "Relevance"), "relevance"),
+    (QT_TRANSLATE_NOOP("LibraryPage", "Newest first"), "date"),
+    (QT_TRANSLATE_NOOP("LibraryPage", "Oldest first"), "date-asc"),
 )
 
 
@@ -59,7 +61,9 @@ class LibraryPage:
         self.group_lists: dict[str, GroupList] = {
             kind: GroupList(model, kind) for kind, model in group_models.items()
         }
-        self.people_placeholder = QtWidgets.QLabel("Looking for faces is not available.")
+        self.people_placeholder = QtWidgets.QLabel(
+            translate("LibraryPage", "Looking for faces is not available.")
+        )
         self.people_placeholder.setWordWrap(True)
         self.people_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.albums_panel = AlbumsPanel(loader, ask_text=ask_text, confirm=confirm)
@@ -88,14 +92,16 @@ class LibraryPage:
         filter_row.addWidget(self.group_chip)
         filter_row.addWidget(filter_scroll, 1)
         self.sort_combo = QtWidgets.QComboBox()
-        self.sort_combo.setToolTip("The order of search results")
-        self.sort_combo.setAccessibleName("Sort results")
+        self.sort_combo.setToolTip(translate("LibraryPage", "The order of search results"))
+        self.sort_combo.setAccessibleName(translate("LibraryPage", "Sort results"))
         for label, key in SORT_CHOICES:
-            self.sort_combo.addItem(label, key)
+            self.sort_combo.addItem(translate("LibraryPage", label), key)
         filter_row.addWidget(self.sort_combo)
         self.save_album_button = QtWidgets.QToolButton()
-        self.save_album_button.setText("Save as album…")
-        self.save_album_button.setToolTip("Save the photos shown (results or a group) as an album")
+        self.save_album_button.setText(translate("LibraryPage", "Save as album…"))
+        self.save_album_button.setToolTip(
+            translate("LibraryPage", "Save the photos shown (results or a group) as an album")
+        )
         filter_row.addWidget(self.save_album_button)
         rv.addLayout(filter_row)
         self.results_stack = QtWidgets.QStackedWidget()

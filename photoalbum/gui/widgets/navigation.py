@@ -5,21 +5,27 @@ from __future__ import annotations
 import logging
 
 from photoalbum.gui.controllers.navigation import PAGES
-from photoalbum.qt import Qt, QtWidgets, Signal
+from photoalbum.gui.translation import QT_TRANSLATE_NOOP
+from photoalbum.qt import Qt, QtCore, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
 
-#: Page key → its title in the list (English, Chinese).
+#: Page key → its title in the list (translated where shown, in the "Pages" context).
 PAGE_TITLES = {
-    "photos": ("Photos", "照片"),
-    "albums": ("Albums", "相册"),
-    "favorites": ("Favorites", "收藏"),
-    "scene": ("Scenes", "场景"),
-    "event": ("Events", "事件"),
-    "duplicates": ("Duplicates", "相似照片"),
-    "people": ("People", "人物"),
-    "folders": ("Folders", "文件夹"),
+    "photos": QT_TRANSLATE_NOOP("Pages", "Photos"),
+    "albums": QT_TRANSLATE_NOOP("Pages", "Albums"),
+    "favorites": QT_TRANSLATE_NOOP("Pages", "Favorites"),
+    "scene": QT_TRANSLATE_NOOP("Pages", "Scenes"),
+    "event": QT_TRANSLATE_NOOP("Pages", "Events"),
+    "duplicates": QT_TRANSLATE_NOOP("Pages", "Duplicates"),
+    "people": QT_TRANSLATE_NOOP("Pages", "People"),
+    "folders": QT_TRANSLATE_NOOP("Pages", "Folders"),
 }
+
+
+def page_title(key: str) -> str:
+    """Page ``key``'s title in the UI language."""
+    return QtCore.QCoreApplication.translate("Pages", PAGE_TITLES[key])
 
 
 class NavigationList(QtWidgets.QListWidget):
@@ -33,12 +39,11 @@ class NavigationList(QtWidgets.QListWidget):
 
     def __init__(self, language: str = "en", parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Navigation")
+        self.setAccessibleName(self.tr("Navigation"))
         self.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for n, key in enumerate(PAGES, 1):
-            en, zh = PAGE_TITLES[key]
-            item = QtWidgets.QListWidgetItem(zh if language == "zh" else en)
+            item = QtWidgets.QListWidgetItem(page_title(key))
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(f"Ctrl+{n}")
             self.addItem(item)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from photoalbum.gui.translation import arg
 from photoalbum.qt import Qt, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
@@ -56,13 +57,15 @@ class FirstRunPage(QtWidgets.QWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = _title("Welcome to photoalbum")
+        self.title = _title(self.tr("Welcome to photoalbum"))
         self.text = _body(
-            "Find your photos by describing them — “dog on a beach”, “海边的狗” — or by dropping "
-            "a picture. Everything stays on this computer: photos are read, never changed.\n\n"
-            "Start by adding a folder of photos; indexing runs in the background."
+            self.tr(
+                "Find your photos by describing them — “dog on a beach”, “海边的狗” — or by "
+                "dropping a picture. Everything stays on this computer: photos are read, never "
+                "changed.\n\nStart by adding a folder of photos; indexing runs in the background."
+            )
         )
-        self.button = QtWidgets.QPushButton("Add a folder…")
+        self.button = QtWidgets.QPushButton(self.tr("Add a folder…"))
         self.button.setDefault(True)
         self.button.setMinimumWidth(180)
         font = self.button.font()
@@ -85,7 +88,7 @@ class MessagePage(QtWidgets.QWidget):
         super().__init__(parent)
         self.title = _title("")
         self.text = _body("")
-        self.button = QtWidgets.QPushButton("Try again")
+        self.button = QtWidgets.QPushButton(self.tr("Try again"))
         self.button.clicked.connect(self.retry_clicked)
         self.setLayout(_centered(self.title, self.text, self.button))
 
@@ -131,6 +134,11 @@ class RandomWeightsBanner(QtWidgets.QLabel):
         """Name the random-weights model in the banner."""
         suffix = f" ({name})" if name else ""
         self.setText(
-            f"RANDOM WEIGHTS — demo only{suffix}: search results are meaningless. "
-            "Choose a real model in Settings."
+            arg(
+                self.tr(
+                    "RANDOM WEIGHTS — demo only%1: search results are meaningless. "
+                    "Choose a real model in Settings."
+                ),
+                suffix,
+            )
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
+from photoalbum.gui.translation import arg
 from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from photoalbum.workers.people_worker import PersonCard
 
@@ -83,15 +84,21 @@ class PeopleSection(QtWidgets.QWidget):
         self.list.setUniformItemSizes(True)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         v.addWidget(self.list, 1)
-        self.status = QtWidgets.QLabel("No people yet: faces are looked for after indexing.")
+        self.status = QtWidgets.QLabel(
+            self.tr("No people yet: faces are looked for after indexing.")
+        )
         self.status.setWordWrap(True)
         self.status.setEnabled(False)
         v.addWidget(self.status)
         row = QtWidgets.QHBoxLayout()
-        self.scan_button = QtWidgets.QPushButton("Find faces")
-        self.scan_button.setToolTip("Look for faces in photos not looked at yet (on this computer)")
-        self.wipe_button = QtWidgets.QPushButton("Wipe face data…")
-        self.wipe_button.setToolTip("Delete every face, person and name; finding faces stops")
+        self.scan_button = QtWidgets.QPushButton(self.tr("Find faces"))
+        self.scan_button.setToolTip(
+            self.tr("Look for faces in photos not looked at yet (on this computer)")
+        )
+        self.wipe_button = QtWidgets.QPushButton(self.tr("Wipe face data…"))
+        self.wipe_button.setToolTip(
+            self.tr("Delete every face, person and name; finding faces stops")
+        )
         row.addWidget(self.scan_button)
         row.addWidget(self.wipe_button)
         v.addLayout(row)
@@ -109,10 +116,16 @@ class PeopleSection(QtWidgets.QWidget):
         metrics = self.list.fontMetrics()
         for card in shown:
             name = metrics.elidedText(card.label, Qt.TextElideMode.ElideRight, COVER + 30)
-            text = f"{name}\n{card.photo_count:,} photo{'s' if card.photo_count != 1 else ''}"
+            count = self.tr("%Ln photo(s)", "", card.photo_count)
+            text = f"{name}\n{count}"
             item = QtWidgets.QListWidgetItem(QtGui.QIcon(round_cover(card.cover)), text)
             item.setData(PersonIdRole, card.id)
-            item.setToolTip(f"{card.label}: {card.photo_count:,} photos — click to see them")
+            item.setToolTip(
+                arg(
+                    self.tr("%1: %Ln photo(s) — click to see them", "", card.photo_count),
+                    card.label,
+                )
+            )
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
             self.list.addItem(item)
         self.status.setVisible(not shown)
@@ -120,7 +133,7 @@ class PeopleSection(QtWidgets.QWidget):
     def set_progress(self, done: int, total: int) -> None:
         """Show how far the faces pass got."""
         self.status.setVisible(True)
-        self.status.setText(f"Looking for faces: {done:,} of {total:,} photos")
+        self.status.setText(arg(self.tr("Looking for faces: %1 of %2 photos"), done, total))
 
     def set_message(self, text: str) -> None:
         """A line under the covers (a scan summary, a problem)."""
@@ -151,19 +164,21 @@ class PeopleSection(QtWidgets.QWidget):
         if card is None:
             return
         menu = QtWidgets.QMenu(self)
-        rename = menu.addAction("Name…" if not card.named else "Rename…")
-        hide = menu.addAction("Show" if card.hidden else "Hide")
-        merge_menu = menu.addMenu("Same person as")
+        rename = menu.addAction(self.tr("Name…") if not card.named else self.tr("Rename…"))
+        hide = menu.addAction(self.tr("Show") if card.hidden else self.tr("Hide"))
+        merge_menu = menu.addMenu(self.tr("Same person as"))
         targets = {}
         for other in self._cards:
             if other.id != card.id:
                 targets[merge_menu.addAction(other.label)] = other.id
         merge_menu.setEnabled(bool(targets))
-        exclude = menu.addAction("Don't group this person")
+        exclude = menu.addAction(self.tr("Don't group this person"))
         chosen = menu.exec(self.list.viewport().mapToGlobal(pos))
         if chosen is rename:
             name = self._ask_text(
-                "Name", f"Name for {card.label}:", card.label if card.named else ""
+                self.tr("Name"),
+                arg(self.tr("Name for %1:"), card.label),
+                card.label if card.named else "",
             )
             if name is not None:
                 self.rename_requested.emit(card.id, name)
@@ -172,18 +187,25 @@ class PeopleSection(QtWidgets.QWidget):
         elif chosen in targets:
             self.merge_requested.emit(targets[chosen], card.id)
         elif chosen is exclude and self._confirm(
-            "Don't group",
-            f"Keep {card.label} out of People and search? Their faces stay "
-            "in the library (Wipe face data deletes them).",
+            self.tr("Don't group"),
+            arg(
+                self.tr(
+                    "Keep %1 out of People and search? Their faces stay "
+                    "in the library (Wipe face data deletes them)."
+                ),
+                card.label,
+            ),
         ):
             self.exclude_requested.emit(card.id)
 
     def _on_wipe_button_clicked(self) -> None:
         if self._confirm(
-            "Wipe face data",
-            "Delete every face, person and name found in this "
-            "library? Finding faces stays off until you click "
-            "“Find faces”. Your photos are not touched.",
+            self.tr("Wipe face data"),
+            self.tr(
+                "Delete every face, person and name found in this "
+                "library? Finding faces stays off until you click "
+                "“Find faces”. Your photos are not touched."
+            ),
         ):
             self.wipe_requested.emit()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from photoalbum.gui.dropping import has_image_content, images_from_mime
+from photoalbum.gui.translation import arg
 from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from photoalbum.workers.messages import ImageInput
 from photoalbum.workers.thumbnails import ThumbnailLoader
@@ -31,7 +32,9 @@ class ImageChip(QtWidgets.QFrame):
         self.image = image
         self.setObjectName("imageChip")
         self.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
-        self.setToolTip(f"{image.label}\nRight-click to exclude photos like this one")
+        self.setToolTip(
+            arg(self.tr("%1\nRight-click to exclude photos like this one"), image.label)
+        )
         layout = QtWidgets.QHBoxLayout(self)
         layout.setContentsMargins(3, 1, 1, 1)
         layout.setSpacing(3)
@@ -43,8 +46,8 @@ class ImageChip(QtWidgets.QFrame):
         self.close_button = QtWidgets.QToolButton()
         self.close_button.setText("×")
         self.close_button.setAutoRaise(True)
-        self.close_button.setToolTip("Remove this image from the search")
-        self.close_button.setAccessibleName(f"Remove {image.label}")
+        self.close_button.setToolTip(self.tr("Remove this image from the search"))
+        self.close_button.setAccessibleName(arg(self.tr("Remove %1"), image.label))
         self.close_button.clicked.connect(self.remove_clicked)
         layout.addWidget(self.icon)
         layout.addWidget(self.label)
@@ -89,9 +92,11 @@ class ImageChip(QtWidgets.QFrame):
     def contextMenuEvent(self, event: QtGui.QContextMenuEvent) -> None:
         menu = QtWidgets.QMenu(self)
         toggle = menu.addAction(
-            "Look for photos like this" if self.negative else "Exclude photos like this"
+            self.tr("Look for photos like this")
+            if self.negative
+            else self.tr("Exclude photos like this")
         )
-        remove = menu.addAction("Remove")
+        remove = menu.addAction(self.tr("Remove"))
         chosen = menu.exec(event.globalPos())
         if chosen is toggle:
             self.set_negative(not self.negative)
@@ -180,15 +185,18 @@ class SearchBar(QtWidgets.QFrame):
         self.edit = _QueryEdit(self)
         self.edit.setFrame(False)
         self.edit.setPlaceholderText(
-            "Describe a photo — e.g. dog on a beach, 海边的狗, +sunset -people — or drop an image"
+            self.tr(
+                "Describe a photo — e.g. dog on a beach, 海边的狗, +sunset -people — "
+                "or drop an image"
+            )
         )
-        self.edit.setAccessibleName("Search")
+        self.edit.setAccessibleName(self.tr("Search"))
         self.edit.setClearButtonEnabled(False)
         layout.addWidget(self.edit, 1)
         self.clear_button = QtWidgets.QToolButton()
         self.clear_button.setText("✕")
         self.clear_button.setAutoRaise(True)
-        self.clear_button.setToolTip("Clear the search (Esc)")
+        self.clear_button.setToolTip(self.tr("Clear the search (Esc)"))
         self.clear_button.clicked.connect(lambda: self.clear(emit=True))
         layout.addWidget(self.clear_button)
         self._timer = QtCore.QTimer(self)

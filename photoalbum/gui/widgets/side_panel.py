@@ -36,10 +36,10 @@ class SidePanel(QtWidgets.QWidget):
         v = QtWidgets.QVBoxLayout(folder_box)
         v.setContentsMargins(0, 0, 0, 0)
         v.setSpacing(2)
-        self.all_button = QtWidgets.QPushButton("All photos")
+        self.all_button = QtWidgets.QPushButton(self.tr("All photos"))
         self.all_button.setFlat(True)
         self.all_button.setStyleSheet("text-align: left; padding: 3px 6px;")
-        self.all_button.setToolTip("Show the whole library")
+        self.all_button.setToolTip(self.tr("Show the whole library"))
         v.addWidget(self.all_button)
         self.tree = QtWidgets.QTreeView()
         self.tree.setModel(folders)
@@ -49,14 +49,16 @@ class SidePanel(QtWidgets.QWidget):
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         v.addWidget(self.tree, 1)
         buttons = QtWidgets.QHBoxLayout()
-        self.add_button = QtWidgets.QPushButton("Add folder…")
-        self.remove_button = QtWidgets.QPushButton("Remove")
-        self.remove_button.setToolTip("Forget the selected library folder (files are not touched)")
+        self.add_button = QtWidgets.QPushButton(self.tr("Add folder…"))
+        self.remove_button = QtWidgets.QPushButton(self.tr("Remove"))
+        self.remove_button.setToolTip(
+            self.tr("Forget the selected library folder (files are not touched)")
+        )
         self.remove_button.setEnabled(False)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         v.addLayout(buttons)
-        self.add_section("Folders", folder_box)
+        self.add_section(self.tr("Folders"), folder_box)
 
         self.all_button.clicked.connect(self._on_all_button_clicked)
         self.tree.clicked.connect(self._on_tree_clicked)
@@ -115,8 +117,10 @@ class SidePanel(QtWidgets.QWidget):
             return
         path = idx.data(FolderTreeModel.FolderPathRole)
         menu = QtWidgets.QMenu(self)
-        show = menu.addAction("Show only this folder")
-        remove = menu.addAction("Remove from library") if not idx.parent().isValid() else None
+        show = menu.addAction(self.tr("Show only this folder"))
+        remove = (
+            menu.addAction(self.tr("Remove from library")) if not idx.parent().isValid() else None
+        )
         chosen = menu.exec(self.tree.viewport().mapToGlobal(pos))
         if chosen is show:
             self.folder_selected.emit(path)

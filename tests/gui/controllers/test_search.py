@@ -215,7 +215,7 @@ def test_a_group_scopes_the_listing_the_search_and_the_status_line(parts):
     [*_, (_, request)] = p.worker.asked("search")
     assert request.flt.ids == (30, 10, 20)  # searched inside the group
     p.worker.results_ready.emit(_outcome(4, [10], description="cake", seconds=0.5))
-    assert p.status.text() == "1 results for “cake” in event “Trip” (0.50 s)"
+    assert p.status.text() == "1 result for “cake” in event “Trip” (0.50 s)"
     c.clear_group()
     [*_, (_, request)] = p.worker.asked("search")
     assert request.flt.ids is None and request.text == "cake"
