@@ -83,7 +83,9 @@ def mark_conditions(flt: PhotoFilter) -> list[ColumnElement[bool]]:
         n = check_rating(flt.min_rating)
         if n > 0:
             conds.append(exists().where(M.c.fingerprint == fp, M.c.rating >= n))
-    if not flt.include_hidden:
+    if flt.hidden_only:
+        conds.append(exists().where(M.c.fingerprint == fp, M.c.hidden.is_(True)))
+    elif not flt.include_hidden:
         conds.append(~exists().where(M.c.fingerprint == fp, M.c.hidden.is_(True)))
     return conds
 

@@ -15,7 +15,7 @@ from photoalbum.gui.app import App, build_app
 from photoalbum.gui.controllers.search import SearchState
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.main_window import PAGE_FIRST_RUN, PAGE_LIBRARY, PAGE_MESSAGE, PAGE_SETUP
-from photoalbum.qt import Qt, QtCore, QtGui
+from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets
 from photoalbum.workers.messages import LibraryOptions
 from tests.support.model_fixtures import TINY_SPEC, link_model
 from tests.support.photos import SAMPLES, make_sample_photos, snapshot
@@ -707,3 +707,46 @@ def test_favourites_and_ratings_from_the_grid(harness, photos):
     with h.qtbot.waitSignal(w.results_shown, timeout=20000):
         w.filter_bar.favorites.setChecked(True)
     assert model.ids.tolist() == [first]
+
+
+def test_hide_from_the_grid_and_unhide_on_the_hidden_page(harness, photos):
+    from photoalbum.gui.controllers.navigation import HIDDEN, PHOTOS
+
+    h = harness()
+    h.add_folder_and_wait(photos)
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(8)
+    w, model, grid = h.window, h.window.grid_model, h.window.grid
+    first, second = model.photo_id(0), model.photo_id(1)
+    assert w.page_actions[HIDDEN].shortcut().toString() == "Ctrl+9"
+    # H on a selection of two: both leave the timeline.
+    grid.setFocus()
+    grid.setCurrentIndex(model.index(0, 0))
+    grid.selectionModel().select(model.index(1, 0), QtCore.QItemSelectionModel.SelectionFlag.Select)
+    h.qtbot.keyClick(grid, Qt.Key.Key_H)
+    h.wait_rows(6)
+    assert {first, second}.isdisjoint(model.ids.tolist())
+    # Searches leave them out too.
+    h.search("a photo")
+    assert {first, second}.isdisjoint(model.ids.tolist())
+    w.search_bar.clear()
+    h.wait_rows(6)
+    # The Hidden page (Ctrl+9) lists them, and its menu unhides.
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.page_actions[HIDDEN].trigger()
+    assert w.page() == HIDDEN and sorted(model.ids.tolist()) == sorted([first, second])
+    assert w.status_label.text() == "2 hidden photo(s)"
+    assert not w.page_panels.isVisible()
+    menu = QtWidgets.QMenu()
+    w.marks_controller.menu(menu, [model.row_of(first)])
+    [unhide] = [a for a in menu.actions() if a.text().startswith("Unhide")]
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        unhide.trigger()
+    assert model.ids.tolist() == [second]
+    # Back on Photos, the unhidden one is in the timeline again.
+    w.go_to(PHOTOS)
+    h.wait_rows(7)
+    assert first in model.ids.tolist() and second not in model.ids.tolist()
+    menu = QtWidgets.QMenu()
+    w.marks_controller.menu(menu, [0])
+    assert any(a.text() == "Hide  (H)" for a in menu.actions())

@@ -238,6 +238,16 @@ class FakeAlbums:
             self.ratings[int(i)] = n
         return len(photos)
 
+    def hide(self, photos: Sequence[int]) -> int:
+        new = {int(i) for i in photos} - self.hidden
+        self.hidden |= new
+        return len(new)
+
+    def unhide(self, photos: Sequence[int]) -> int:
+        old = {int(i) for i in photos} & self.hidden
+        self.hidden -= old
+        return len(old)
+
     def marks(self, photo_ids: Sequence[int]) -> dict[int, Marks]:
         out = {}
         for i in photo_ids:

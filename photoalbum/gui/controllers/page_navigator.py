@@ -9,6 +9,7 @@ from photoalbum.gui.controllers.groups import GroupsController
 from photoalbum.gui.controllers.navigation import (
     ALBUMS,
     FAVORITES,
+    HIDDEN,
     PHOTOS,
     NavEntry,
     NavigationHistory,
@@ -21,7 +22,7 @@ from photoalbum.qt import Qt, QtCore, QtWidgets
 logger = logging.getLogger(__name__)
 
 #: Pages whose panel is empty: the grid takes the whole page.
-GRID_ONLY_PAGES = (PHOTOS, FAVORITES)
+GRID_ONLY_PAGES = (PHOTOS, FAVORITES, HIDDEN)
 
 
 class PageNavigator(QtCore.QObject):
@@ -102,7 +103,7 @@ class PageNavigator(QtCore.QObject):
         group = self.groups.group
         if group is not None and group.kind != page:
             self.groups.clear_group()
-        self.search.set_scope(favorites=page == FAVORITES)
+        self.search.set_scope(favorites=page == FAVORITES, hidden=page == HIDDEN)
         if page != ALBUMS and self.albums is not None:
             self.albums.close_album()
 

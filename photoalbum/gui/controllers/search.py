@@ -114,6 +114,7 @@ class SearchController(QtCore.QObject):
         self.group: PhotoGroup | None = None  # the scene/event/duplicate set shown and searched
         self._bar_favorites = False  # the filter bar's own "favourites only"
         self.favorites_scope = False  # the Favorites page: only favourites, listed and searched
+        self.hidden_scope = False  # the Hidden page: only hidden photos, listed and searched
         self.album_id: int | None = None  # the album open on the Albums page
         self.album_name = ""
         self.detached = False
@@ -232,12 +233,13 @@ class SearchController(QtCore.QObject):
         except KnownError:
             return ()
 
-    def set_scope(self, *, favorites: bool = False) -> None:
-        """The page's own restriction (the Favorites page: favourites only); asks again when it
-        changed."""
-        if favorites == self.favorites_scope:
+    def set_scope(self, *, favorites: bool = False, hidden: bool = False) -> None:
+        """The page's own restriction (the Favorites page: favourites only; the Hidden page:
+        hidden photos only); asks again when it changed."""
+        if (favorites, hidden) == (self.favorites_scope, self.hidden_scope):
             return
         self.favorites_scope = favorites
+        self.hidden_scope = hidden
         self.request = replace(self.request, flt=self._with_group(self.request.flt))
         self.run()
 
@@ -259,6 +261,7 @@ class SearchController(QtCore.QObject):
             ids=ids,
             favorites=self._bar_favorites or self.favorites_scope,
             album=self.album_id,
+            hidden_only=self.hidden_scope,
         )
 
     def _group_phrase(self) -> str:
@@ -349,8 +352,18 @@ class SearchController(QtCore.QObject):
         group = self.group
         if not self._library_shown():
             return
-        others = replace(self.request.flt, ids=None, album=None, favorites=self._bar_favorites)
-        if self.favorites_scope and group is None and self.album_id is None:
+        others = replace(
+            self.request.flt,
+            ids=None,
+            album=None,
+            favorites=self._bar_favorites,
+            hidden_only=False,
+        )
+        if self.hidden_scope and group is None and self.album_id is None:
+            text = self.tr("%n hidden photo(s)", "", len(ids))
+            if not others.is_empty:
+                text += self.tr(" match the filters")
+        elif self.favorites_scope and group is None and self.album_id is None:
             text = f"{len(ids):,} favourites"
             if not others.is_empty:
                 text += " match the filters"
@@ -388,6 +401,14 @@ class SearchController(QtCore.QObject):
                 "No matching photos",
                 (f"{hidden:,} weak matches were hidden. " if hidden else "")
                 + "Try other words, fewer filters, or drop a photo to find similar ones.",
+            )
+        elif self.hidden_scope and self.request.flt == self._with_group(PhotoFilter()):
+            self.empty.show_message(
+                self.tr("No hidden photos"),
+                self.tr(
+                    "Photos you hide (H, or Hide in their menu) are listed here; they stay out "
+                    "of the timeline and searches."
+                ),
             )
         elif not self.request.flt.is_empty:
             self.empty.show_message("No photos match these filters", "Clear filters to see all.")

@@ -19,6 +19,7 @@ PAGE_TITLES = {
     "duplicates": ("Duplicates", "相似照片"),
     "people": ("People", "人物"),
     "folders": ("Folders", "文件夹"),
+    "hidden": ("Hidden", "已隐藏"),
 }
 
 

@@ -20,6 +20,7 @@ class PhotoGridView(QtWidgets.QListView):
         context_menu_requested(QPoint, list[int]): right-click on selected rows (global pos).
         favorite_toggled(list[int]): the heart was clicked, or F / "." pressed, on these rows.
         rating_requested(list[int], int): a key 0–5 rated these rows (0 clears).
+        hide_toggled(list[int]): H pressed on these rows (hide them, or unhide on Hidden).
     """
 
     open_requested = Signal(int)
@@ -27,6 +28,7 @@ class PhotoGridView(QtWidgets.QListView):
     context_menu_requested = Signal(QtCore.QPoint, object)
     favorite_toggled = Signal(object)
     rating_requested = Signal(object, int)
+    hide_toggled = Signal(object)
 
     def __init__(
         self, delegate: ThumbnailDelegate | None = None, parent: QtWidgets.QWidget | None = None
@@ -133,6 +135,10 @@ class PhotoGridView(QtWidgets.QListView):
         if plain and current.isValid() and Qt.Key.Key_0 <= event.key() <= Qt.Key.Key_5:
             n = int(event.key() - Qt.Key.Key_0)
             self.rating_requested.emit(self.selected_rows() or [current.row()], n)
+            event.accept()
+            return
+        if plain and current.isValid() and event.key() == Qt.Key.Key_H:
+            self.hide_toggled.emit(self.selected_rows() or [current.row()])
             event.accept()
             return
         if event.key() == Qt.Key.Key_Space and current.isValid():
