@@ -29,6 +29,7 @@ from photoalbum.cli.commands.library import (
 from photoalbum.cli.commands.models import cmd_model, cmd_store
 from photoalbum.cli.commands.people import cmd_people
 from photoalbum.cli.commands.search import cmd_search, cmd_similar
+from photoalbum.cli.commands.trash import cmd_trash
 from photoalbum.cli.output import Bars
 from photoalbum.cli.parser import (
     build_parser,
@@ -62,6 +63,7 @@ COMMANDS: dict[str, Command] = {
     "hide": cmd_mark,
     "unhide": cmd_mark,
     "rate": cmd_rate,
+    "trash": cmd_trash,
     "timeline": cmd_timeline,
     "backup": cmd_backup,
     "restore": cmd_restore,

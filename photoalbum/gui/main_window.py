@@ -69,6 +69,7 @@ from photoalbum.workers.thumbnails import ThumbnailLoader
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.indexer import IndexReport
+    from photoalbum.library.trash import TrashReport
 
 logger = logging.getLogger(__name__)
 
@@ -234,6 +235,8 @@ class MainWindow(QtWidgets.QMainWindow):
             open_url=self._open_url,
             confirm=self._confirm,
             open_viewer=self.open_viewer,
+            show_message=self.show_message,
+            photos_removed=self.search_controller.photos_removed,
         )
         if albums_worker is not None:
             self.albums_controller = AlbumsController(
@@ -375,6 +378,7 @@ class MainWindow(QtWidgets.QMainWindow):
         iw.run_started.connect(self._on_index_worker_run_started)
         iw.photos_changed.connect(self._on_index_worker_photos_changed)
         iw.photos_removed.connect(self._on_index_worker_photos_removed)
+        iw.photos_trashed.connect(self._on_index_worker_photos_trashed)
         iw.run_finished.connect(self._on_index_worker_run_finished)
         iw.error.connect(self._on_worker_error)
         search = self.search_controller
@@ -406,6 +410,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.grid.open_requested.connect(self.open_viewer)
         self.grid.open_external_requested.connect(self.photo_actions.open_external)
         self.grid.context_menu_requested.connect(self.photo_actions.context_menu)
+        self.grid.trash_requested.connect(self.photo_actions.move_to_trash)
         self.index_status.failures_clicked.connect(self.show_failures)
         self.side_panel.all_button.clicked.connect(self.groups_controller.clear_group)
         self.nav.page_chosen.connect(self.go_to)
@@ -556,6 +561,10 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_index_worker_photos_removed(self, ids: list[int]) -> None:
         self.search_controller.photos_removed(ids)
         self.show_message(f"Removed {len(ids):,} photo(s) from the library (files untouched)")
+
+    @while_attached
+    def _on_index_worker_photos_trashed(self, report: TrashReport) -> None:
+        self.photo_actions.trashed(report)
 
     @while_attached
     def _on_index_worker_run_finished(self, report: IndexReport | None) -> None:

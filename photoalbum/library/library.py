@@ -39,6 +39,7 @@ from photoalbum.library.passes import LibraryPasses, PassBuilders
 from photoalbum.library.people import LibraryPeople
 from photoalbum.library.search import LibrarySearch
 from photoalbum.library.status import LibraryStatus
+from photoalbum.library.trash import LibraryTrash, TrashReport
 from photoalbum.library.understanding import LibraryUnderstanding
 from photoalbum.library.vectors import STORE_SETTING, LibraryVectors, StoreInfo
 from photoalbum.persistence import open_catalog
@@ -185,6 +186,7 @@ class Library:
         )
         self.people = LibraryPeople(self.catalog, paths.faces)
         self.albums = LibraryAlbums(self.catalog, paths, self.people)
+        self.trash = LibraryTrash(self.catalog, self.writer, self._save_store_if_prepared)
         self.passes = LibraryPasses(
             self.catalog, self.people, background=background, threads=threads
         )
@@ -331,6 +333,11 @@ class Library:
             if n:
                 self._save_store_if_prepared()
         return n
+
+    def move_to_trash(self, photos: Sequence[int | str | os.PathLike[str]]) -> TrashReport:
+        """Move these photos' files (by id or path) to the desktop's trash, only on the user's
+        request; the catalog forgets those that went (see :mod:`photoalbum.library.trash`)."""
+        return self.trash.trash(photos)
 
     def _save_store_if_prepared(self) -> None:
         """Bring the saved vector index in step with the catalog after a removal — only if the

@@ -219,6 +219,35 @@ class SqlAlbums:
             _drop_stale_cover(c, album_id)
             return int(n)
 
+    def drop_uncatalogued(self, fingerprints: Sequence[str]) -> int:
+        """Take these contents out of every album when no catalogued row has them any more (their
+        files went to the trash; a copy elsewhere keeps them in). Returns how many memberships
+        went."""
+        with self._db.transaction(write=True) as c:
+            albums = (
+                c.execute(
+                    text(
+                        "SELECT DISTINCT album_id FROM album_photos WHERE fingerprint IN"
+                        " (SELECT value FROM json_each(:fps))"
+                        " AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.fingerprint = album_photos.fingerprint)"
+                    ),
+                    {"fps": json.dumps(list(fingerprints))},
+                )
+                .scalars()
+                .all()
+            )
+            n = c.execute(
+                text(
+                    "DELETE FROM album_photos WHERE fingerprint IN"
+                    " (SELECT value FROM json_each(:fps))"
+                    " AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.fingerprint = album_photos.fingerprint)"
+                ),
+                {"fps": json.dumps(list(fingerprints))},
+            ).rowcount
+            for album_id in albums:
+                _drop_stale_cover(c, int(album_id))
+            return int(n)
+
     def set_cover(self, album_id: int, fingerprint: str | None) -> None:
         """Choose the album's cover (a member), or None for its first photo."""
         with self._db.transaction(write=True) as c:

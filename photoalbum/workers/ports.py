@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.text.ocr import TextLine
     from photoalbum.library.albums import AlbumInfo, AlbumPhoto, ExportReport
     from photoalbum.library.status import LibraryStatus
+    from photoalbum.library.trash import TrashReport
     from photoalbum.persistence.albums import Marks
 
 
@@ -115,6 +116,8 @@ class WorkerLibrary(Protocol):
     def remove_root(self, folder: str) -> int: ...
 
     def remove_photos(self, ids: Sequence[int]) -> int: ...
+
+    def move_to_trash(self, photos: Sequence[int]) -> TrashReport: ...
 
     def photos(self, ids: Sequence[int]) -> list[Photo]: ...
 

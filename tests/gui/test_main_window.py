@@ -750,3 +750,31 @@ def test_hide_from_the_grid_and_unhide_on_the_hidden_page(harness, photos):
     menu = QtWidgets.QMenu()
     w.marks_controller.menu(menu, [0])
     assert any(a.text() == "Hide  (H)" for a in menu.actions())
+
+
+def test_move_to_trash_asks_then_moves_only_the_chosen_files(harness, photos):
+    import os
+
+    h = harness()
+    h.add_folder_and_wait(photos)
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(8)
+    w, model, grid = h.window, h.window.grid_model, h.window.grid
+    before = snapshot(photos)
+    chosen = {model.photo(0).path, model.photo(1).path}
+    grid.setFocus()
+    grid.setCurrentIndex(model.index(0, 0))
+    grid.selectionModel().select(model.index(1, 0), QtCore.QItemSelectionModel.SelectionFlag.Select)
+    asked: list[tuple[str, str]] = []
+    w.photo_actions._confirm = lambda title, text: asked.append((title, text)) or False
+    h.qtbot.keyClick(grid, Qt.Key.Key_Delete)  # declined: nothing moves
+    assert asked[-1][0] == "Move to Trash" and "Move 2 file(s) to the trash?" in asked[-1][1]
+    h.qtbot.wait(300)
+    assert model.rowCount() == 8 and snapshot(photos) == before
+    w.photo_actions._confirm = lambda title, text: True
+    h.qtbot.keyClick(grid, Qt.Key.Key_Delete)
+    h.wait_rows(6)
+    trash = Path(os.environ["HOME"]) / "xdg_data_home" / "Trash" / "files"
+    assert sorted(p.name for p in trash.iterdir()) == sorted(Path(p).name for p in chosen)
+    assert snapshot(photos) == {p: v for p, v in before.items() if p not in chosen}
+    assert "Moved 2 file(s) to the trash" in w.statusBar().currentMessage()

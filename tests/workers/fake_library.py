@@ -26,6 +26,7 @@ from photoalbum.core.search import SearchHit, SearchResult
 from photoalbum.core.text.ocr import TextLine
 from photoalbum.library.albums import AlbumInfo, AlbumPhoto, ExportReport
 from photoalbum.library.status import LibraryStatus
+from photoalbum.library.trash import TrashReport
 from photoalbum.persistence.albums import Marks
 from photoalbum.workers.messages import LibraryFactory, LibraryOptions, TimelineData
 from photoalbum.workers.ports import WorkerLibrary
@@ -99,6 +100,7 @@ class Script:
     passes_warmed: int = 0  # warm_up_passes() calls
     warm_up_error: Exception | None = None  # warm_up_passes() raises this
     text: dict[int, list[TextLine]] = field(default_factory=dict)  # text read, per photo id
+    untrashable: set[str] = field(default_factory=set)  # paths move_to_trash cannot move
     albums: FakeAlbums = field(init=False)
 
     def __post_init__(self) -> None:
@@ -336,6 +338,20 @@ class FakeLibrary:
         for i in gone:
             del self.catalog._photos[i]
         return len(gone)
+
+    def move_to_trash(self, photos: Sequence[int]) -> TrashReport:
+        report = TrashReport()
+        for i in photos:
+            photo = self.catalog._photos.get(int(i))
+            if photo is None:
+                continue
+            if photo.path in self.script.untrashable:
+                report.failed.append((photo.path, "its disk has no trash"))
+            else:
+                del self.catalog._photos[int(i)]
+                report.trashed.append(photo.path)
+                report.trashed_ids.append(int(i))
+        return report
 
     def warm_up_passes(self) -> None:
         self.script.passes_warmed += 1

@@ -21,6 +21,7 @@ class PhotoGridView(QtWidgets.QListView):
         favorite_toggled(list[int]): the heart was clicked, or F / "." pressed, on these rows.
         rating_requested(list[int], int): a key 0–5 rated these rows (0 clears).
         hide_toggled(list[int]): H pressed on these rows (hide them, or unhide on Hidden).
+        trash_requested(list[int]): Delete pressed on these rows (asks before the trash).
     """
 
     open_requested = Signal(int)
@@ -29,6 +30,7 @@ class PhotoGridView(QtWidgets.QListView):
     favorite_toggled = Signal(object)
     rating_requested = Signal(object, int)
     hide_toggled = Signal(object)
+    trash_requested = Signal(object)
 
     def __init__(
         self, delegate: ThumbnailDelegate | None = None, parent: QtWidgets.QWidget | None = None
@@ -139,6 +141,10 @@ class PhotoGridView(QtWidgets.QListView):
             return
         if plain and current.isValid() and event.key() == Qt.Key.Key_H:
             self.hide_toggled.emit(self.selected_rows() or [current.row()])
+            event.accept()
+            return
+        if plain and current.isValid() and event.key() == Qt.Key.Key_Delete:
+            self.trash_requested.emit(self.selected_rows() or [current.row()])
             event.accept()
             return
         if event.key() == Qt.Key.Key_Space and current.isValid():
