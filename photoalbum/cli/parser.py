@@ -285,6 +285,14 @@ def _add_search_commands(parser: CliParser, sub: Any) -> None:
     p.add_argument("--month", type=int, metavar="M", help="1-12 (needs --year)")
     _add_output(p)
 
+    p = parser.add_command(
+        sub,
+        "onthisday",
+        help="photos from this month and day in earlier years (not screenshots or bursts)",
+    )
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="another day than today")
+    _add_output(p)
+
 
 def _add_group_commands(parser: CliParser, sub: Any) -> None:
     for name, help_ in (

@@ -27,6 +27,7 @@ from photoalbum.cli.commands.library import (
     cmd_watch,
 )
 from photoalbum.cli.commands.models import cmd_model, cmd_store
+from photoalbum.cli.commands.onthisday import cmd_onthisday
 from photoalbum.cli.commands.people import cmd_people
 from photoalbum.cli.commands.search import cmd_search, cmd_similar
 from photoalbum.cli.commands.trash import cmd_trash
@@ -65,6 +66,7 @@ COMMANDS: dict[str, Command] = {
     "rate": cmd_rate,
     "trash": cmd_trash,
     "timeline": cmd_timeline,
+    "onthisday": cmd_onthisday,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "model": cmd_model,
