@@ -21,6 +21,7 @@ from photoalbum.gui.controllers.navigation import (
     PEOPLE,
     PHOTOS,
 )
+from photoalbum.gui.controllers.on_this_day import OnThisDayController
 from photoalbum.gui.controllers.page_navigator import PageNavigator
 from photoalbum.gui.controllers.people import PeopleController
 from photoalbum.gui.controllers.photo_actions import PhotoActions
@@ -273,6 +274,14 @@ class MainWindow(QtWidgets.QMainWindow):
             albums=self.albums_controller,
             parent=self,
         )
+        self.on_this_day_controller = OnThisDayController(
+            search_worker=search_worker,
+            bar=self.library_page.on_this_day_bar,
+            groups=self.groups_controller,
+            settings=settings,
+            parent=self,
+        )
+        self.navigator.page_entered.connect(self.on_this_day_controller.page_entered)
         self._build_actions()
         self._connect()
         self.navigator.open_on(PHOTOS)
@@ -461,6 +470,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.indexing_controller.detach()
         self.search_controller.detach()
         self.groups_controller.detach()
+        self.on_this_day_controller.detach()
         if self.albums_controller is not None:
             self.albums_controller.detach()
         if self.marks_controller is not None:
@@ -569,6 +579,7 @@ class MainWindow(QtWidgets.QMainWindow):
     @while_attached
     def _on_index_worker_run_finished(self, report: IndexReport | None) -> None:
         self.indexing_controller.run_finished(report)
+        self.on_this_day_controller.ask()
         self.groups_controller.run_finished()
         self.search_controller.run_finished(report)
 

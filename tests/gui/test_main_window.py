@@ -778,3 +778,55 @@ def test_move_to_trash_asks_then_moves_only_the_chosen_files(harness, photos):
     assert sorted(p.name for p in trash.iterdir()) == sorted(Path(p).name for p in chosen)
     assert snapshot(photos) == {p: v for p, v in before.items() if p not in chosen}
     assert "Moved 2 file(s) to the trash" in w.statusBar().currentMessage()
+
+
+def test_on_this_day_row_shows_earlier_years_and_lists_one(harness, tmp_path):
+    from datetime import date
+
+    from photoalbum.gui.controllers.navigation import ALBUMS, PHOTOS
+    from tests.support.dated_photos import make_on_this_day_photos
+
+    made = make_on_this_day_photos(tmp_path / "Dated")
+    h = harness()
+    h.add_folder_and_wait(tmp_path / "Dated")
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(len(made))
+    w = h.window
+    bar, otd = w.library_page.on_this_day_bar, w.on_this_day_controller
+
+    def answered(day: date) -> None:
+        h.qtbot.waitUntil(lambda: otd.answer is not None and otd.answer.day == day, timeout=20000)
+
+    otd.today = lambda: date(2025, 1, 2)  # a day with no photos: no row
+    otd.ask()
+    answered(date(2025, 1, 2))
+    assert not bar.isVisible()
+    otd.today = lambda: date(2025, 7, 14)
+    otd.ask()
+    answered(date(2025, 7, 14))
+    assert bar.isVisible() and bar.years() == [2019, 2022]  # no screenshot or burst year
+    assert [b.text() for b in bar.year_buttons] == ["2019,", "2022"]
+    # A year clicked lists its photos; the chip names it, × goes back to the timeline.
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        bar.year_buttons[0].click()
+    assert sorted(w.grid_model.ids.tolist()) == sorted(otd.answer.years[0].photo_ids)
+    assert w.group_chip.label.text() == "On this day: 2019"
+    assert w.grid_model.rowCount() == 2
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.group_chip.close_button.click()
+    h.wait_rows(len(made))
+    # Only on the Photos page; dismissed, it stays closed for the day.
+    w.go_to(ALBUMS)
+    assert not bar.isVisible()
+    w.go_to(PHOTOS)
+    assert bar.isVisible()
+    bar.close_button.click()
+    assert not bar.isVisible()
+    w.go_to(ALBUMS)
+    w.go_to(PHOTOS)
+    assert not bar.isVisible()
+    otd.today = lambda: date(2025, 7, 15)  # the next day asks again and shows again
+    w.go_to(ALBUMS)
+    w.go_to(PHOTOS)
+    answered(date(2025, 7, 15))
+    assert bar.isVisible() and bar.years() == [2019]

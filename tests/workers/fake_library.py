@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,7 @@ from photoalbum.core.indexer import IndexProgress, IndexReport
 from photoalbum.core.models.manifest import ImageConfig, Manifest, TextConfig, TowerInfo
 from photoalbum.core.models.registry import ModelSpec
 from photoalbum.core.models.store import PreparedModel
+from photoalbum.core.on_this_day import YearOnThisDay, on_this_day
 from photoalbum.core.passes import PassReport
 from photoalbum.core.paths import Paths
 from photoalbum.core.ports import Photo, PhotoFilter, PhotoMeta, PhotoStatus, Root, StatusCounts
@@ -352,6 +353,9 @@ class FakeLibrary:
                 report.trashed.append(photo.path)
                 report.trashed_ids.append(int(i))
         return report
+
+    def on_this_day(self, day: date | None = None) -> list[YearOnThisDay]:
+        return on_this_day(list(self.catalog._photos.values()), day or date.today())
 
     def warm_up_passes(self) -> None:
         self.script.passes_warmed += 1

@@ -17,6 +17,7 @@ KIND_LABELS = {
     "scene": ("Scene", "场景"),
     "event": ("Event", "事件"),
     "duplicates": ("Near-duplicates", "相似照片组"),
+    "onthisday": ("On this day", "那年今日"),
 }
 
 

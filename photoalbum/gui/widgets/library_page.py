@@ -15,6 +15,7 @@ from photoalbum.gui.widgets.date_scrubber import DateScrubber
 from photoalbum.gui.widgets.filter_bar import FilterBar, HorizontalScroller
 from photoalbum.gui.widgets.group_list import GroupChip, GroupList
 from photoalbum.gui.widgets.navigation import NavigationList
+from photoalbum.gui.widgets.on_this_day import OnThisDayBar
 from photoalbum.gui.widgets.pages import EmptyResults
 from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
 from photoalbum.gui.widgets.side_panel import SidePanel
@@ -81,6 +82,8 @@ class LibraryPage:
         rv = QtWidgets.QVBoxLayout(right)
         rv.setContentsMargins(6, 0, 6, 0)
         rv.setSpacing(4)
+        self.on_this_day_bar = OnThisDayBar()
+        rv.addWidget(self.on_this_day_bar)
         self.filter_bar = FilterBar()
         filter_scroll = HorizontalScroller(self.filter_bar)
         filter_row = QtWidgets.QHBoxLayout()
