@@ -282,6 +282,8 @@ class MainWindow(QtWidgets.QMainWindow):
             parent=self,
         )
         self.navigator.page_entered.connect(self.on_this_day_controller.page_entered)
+        if self.albums_controller is not None:
+            self.navigator.page_entered.connect(self.albums_controller.page_entered)
         self._build_actions()
         self._connect()
         self.navigator.open_on(PHOTOS)

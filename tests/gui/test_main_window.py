@@ -830,3 +830,49 @@ def test_on_this_day_row_shows_earlier_years_and_lists_one(harness, tmp_path):
     w.go_to(PHOTOS)
     answered(date(2025, 7, 15))
     assert bar.isVisible() and bar.years() == [2019]
+
+
+def test_albums_page_shows_albums_made_or_renamed_elsewhere(harness, photos, tiny_paths):
+    from photoalbum.gui.controllers.navigation import ALBUMS, PHOTOS
+    from photoalbum.library import Library
+
+    h = harness()
+    h.add_folder_and_wait(photos)
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(8)
+    w = h.window
+    h.qtbot.waitUntil(lambda: w.albums_controller._opened, timeout=20000)
+    # Another process (the CLI) makes an album while the app is open.
+    other = Library(tiny_paths, model=TINY_SPEC)
+    try:
+        made = other.albums.create("From the CLI")
+        other.albums.add(made.id, [str(photos / f"{SAMPLES[0]}.jpg")])
+    finally:
+        other.close()
+    assert w.albums_panel.albums == []
+    w.go_to(ALBUMS)
+    h.qtbot.waitUntil(
+        lambda: [a.name for a in w.albums_panel.albums] == ["From the CLI"], timeout=20000
+    )
+    # Renamed elsewhere while open: the list and the chip follow when the page is shown again.
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.albums_controller.open_album(made.id)
+    w.go_to(PHOTOS)
+    other = Library(tiny_paths, model=TINY_SPEC)
+    try:
+        other.albums.rename(made.id, "Renamed")
+    finally:
+        other.close()
+    w.go_to(ALBUMS)
+    h.qtbot.waitUntil(lambda: [a.name for a in w.albums_panel.albums] == ["Renamed"], timeout=20000)
+    # An album open on the page, renamed elsewhere: the next listing renames its chip too.
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.albums_controller.open_album(made.id)
+    other = Library(tiny_paths, model=TINY_SPEC)
+    try:
+        other.albums.rename(made.id, "Renamed again")
+    finally:
+        other.close()
+    w.albums_worker.create("Another")
+    h.qtbot.waitUntil(lambda: w.album_chip.label.text() == "Album: Renamed again", timeout=20000)
+    assert w.search_controller.album_id == made.id
