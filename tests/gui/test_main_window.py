@@ -876,3 +876,28 @@ def test_albums_page_shows_albums_made_or_renamed_elsewhere(harness, photos, tin
     w.albums_worker.create("Another")
     h.qtbot.waitUntil(lambda: w.album_chip.label.text() == "Album: Renamed again", timeout=20000)
     assert w.search_controller.album_id == made.id
+
+
+def test_the_filters_fit_a_1200_px_window_on_every_page(harness, photos):
+    from photoalbum.gui.controllers.navigation import ALBUMS, PHOTOS, SCENES
+
+    h = harness()
+    h.add_folder_and_wait(photos)
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(8)
+    w, bar = h.window, h.window.filter_bar
+    w.resize(1200, 800)
+    controls = (bar.date_check, bar.date_to, bar.folder, bar.camera, bar.rating, bar.reset_button)
+    for page in (PHOTOS, ALBUMS, SCENES):  # the grid alone, and with a page's panel beside it
+        w.go_to(page)
+        h.qtbot.wait(50)
+        QtWidgets.QApplication.processEvents()
+        assert w.width() == 1200
+        for control in (*controls, w.sort_combo, w.save_album_button):
+            # Wholly shown: nothing cut off or scrolled out of sight.
+            assert control.isVisible(), (page, control)
+            shown = control.visibleRegion().boundingRect()
+            assert shown.size() == control.size(), (page, control, shown, control.size())
+            right = control.mapTo(w, QtCore.QPoint(control.width(), 0)).x()
+            assert right <= w.width(), (page, control, right)
+        assert bar.height() < 3 * bar.folder.sizeHint().height()  # at most two rows
