@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
@@ -108,6 +109,18 @@ class PhotoGridView(QtWidgets.QListView):
             a, b = self.visible_rows()
             cols = max(1, self.viewport().width() // max(1, self.gridSize().width()))
             model.retain_rows(a - cols, b + cols)  # keep a row of margin either way
+
+    def dataChanged(
+        self,
+        topLeft: QtCore.QModelIndex | QtCore.QPersistentModelIndex,
+        bottomRight: QtCore.QModelIndex | QtCore.QPersistentModelIndex,
+        roles: Sequence[int] = (),
+    ) -> None:
+        # Every cell has the grid's one size, so new content (details, a thumbnail, marks) never
+        # moves a cell: repaint it only. QListView's own dataChanged lays every row out again in
+        # ListMode — batched from row 0 for 100k rows, restarted at each arrival — and a fling
+        # then never got past the rows laid out so far (about 3,000).
+        QtWidgets.QAbstractItemView.dataChanged(self, topLeft, bottomRight, list(roles))
 
     # --- events --------------------------------------------------------------------------------
     def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
