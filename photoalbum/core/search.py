@@ -200,7 +200,9 @@ class Searcher:
         enc = self._image_encoder()
         try:
             if term.image_bytes is not None:
-                decoded = decode_image_bytes(term.image_bytes, min_side=enc.input_size)
+                decoded = decode_image_bytes(
+                    term.image_bytes, min_side=enc.input_size, name=term.label or None
+                )
             elif term.image_path is not None:
                 decoded = decode_photo(term.image_path, min_side=enc.input_size)
             else:  # pragma: no cover - Term always has one kind

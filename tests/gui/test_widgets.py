@@ -261,3 +261,32 @@ def test_flow_layout_wraps_whole_items_onto_more_rows(qtbot):
     host.show()
     qtbot.waitExposed(host)
     assert [(b.x(), b.y()) for b in buttons] == [(0, 0), (110, 0), (0, 24)]
+
+
+def test_dropped_mpo_and_raw_files_are_image_terms(qapp, tmp_path):
+    """Every kind of photo the library indexes can be dropped: MPO (a camera's 3D or
+    multi-picture JPEG) and camera RAW files went unrecognised before."""
+    from photoalbum.gui.dropping import IMAGE_SUFFIXES
+
+    assert {
+        ".mpo",
+        ".dng",
+        ".cr2",
+        ".cr3",
+        ".nef",
+        ".arw",
+        ".raf",
+        ".orf",
+        ".rw2",
+    } <= IMAGE_SUFFIXES
+    files = []
+    for name in ("left.MPO", "IMG_0001.DNG", "DSC_0002.nef"):
+        path = tmp_path / name
+        path.write_bytes(b"bytes of " + name.encode())
+        files.append(path)
+    mime = file_mime(*files)
+    assert has_image_content(mime)
+    images, problems = images_from_mime(mime)
+    assert [(i.label, i.data) for i in images] == [
+        (p.name, p.read_bytes()) for p in files
+    ] and not problems
