@@ -76,18 +76,6 @@ def near_days(month: int, dom: int, year: int) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def candidate_mask(dates: np.ndarray, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
-    """Which of ``dates`` (``datetime64``) fall on any of these (month, day) pairs."""
-    days = dates.astype("datetime64[D]")
-    months = days.astype("datetime64[M]")
-    month = (months - days.astype("datetime64[Y]")).astype(np.int64) + 1
-    dom = (days - months).astype(np.int64) + 1
-    mask = np.zeros(len(dates), dtype=bool)
-    for m, d in pairs:
-        mask |= (month == m) & (dom == d)
-    return mask
-
-
 def is_one_picture(
     photos: Sequence[Photo],
     vectors: Callable[[Sequence[int]], tuple[np.ndarray, np.ndarray]],

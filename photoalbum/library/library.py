@@ -348,7 +348,7 @@ class Library:
         prepared = self.model.if_prepared()
         key = prepared.model_key if prepared is not None else None
         today = day or date.today()
-        return photos_on_this_day(self.catalog, self.albums, self.thumbnails, key, today)
+        return photos_on_this_day(self.catalog, self.thumbnails, key, today)
 
     def _save_store_if_prepared(self) -> None:
         """Bring the saved vector index in step with the catalog after a removal — only if the

@@ -9,9 +9,8 @@ from datetime import date
 
 import numpy as np
 
-from photoalbum.core.on_this_day import YearOnThisDay, candidate_mask, near_days, on_this_day
+from photoalbum.core.on_this_day import YearOnThisDay, near_days, on_this_day
 from photoalbum.core.thumbnails import ThumbnailCache
-from photoalbum.library.albums import LibraryAlbums
 from photoalbum.persistence.catalog import SqlCatalog
 
 logger = logging.getLogger(__name__)
@@ -19,7 +18,6 @@ logger = logging.getLogger(__name__)
 
 def photos_on_this_day(
     catalog: SqlCatalog,
-    albums: LibraryAlbums,
     thumbnails: ThumbnailCache,
     model_key: str | None,
     today: date,
@@ -27,10 +25,10 @@ def photos_on_this_day(
     """The earlier years with photos on ``today``'s month and day, oldest first. Hidden photos
     are left out (as from the timeline). ``model_key`` None (no prepared model): near-duplicate
     days are not recognised, only screenshot days."""
-    ids, dates, _ = albums.timeline_arrays()
-    # The stored dates pick candidates cheaply (100k photos); the rule decides (Photo.date).
-    mask = candidate_mask(dates, near_days(today.month, today.day, today.year))
-    photos = catalog.photos(ids[mask].tolist())
+    # The stored dates pick the candidates in SQL (a day either side: the rule, through
+    # Photo.date, may read a date differently from the stored column); the rule decides.
+    ids = catalog.albums.ids_on_days(near_days(today.month, today.day, today.year))
+    photos = catalog.photos(ids)
     if model_key is None:
         return on_this_day(photos, today)
     fingerprints = {p.id: p.fingerprint for p in photos}

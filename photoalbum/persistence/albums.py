@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, and_, exists, select, text
+from sqlalchemy import Connection, and_, exists, func, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from photoalbum.core.errors import UserError
@@ -367,6 +367,23 @@ class SqlAlbums:
         dates = np.array([r[1] for r in rows], dtype="datetime64[s]").reshape(-1)
         approximate = np.fromiter((bool(r[2]) for r in rows), dtype=bool, count=len(rows))
         return ids, dates, approximate
+
+    def ids_on_days(
+        self, days: Sequence[tuple[int, int]], *, include_hidden: bool = False
+    ) -> list[int]:
+        """Indexed photos whose stored date falls on any of these (month, day) pairs, in any year
+        (on this day). SQLite compares the dates' text: no row object per photo of the library."""
+        if not days:
+            return []
+        keys = [f"{m:02d}-{d:02d}" for m, d in days]
+        conds: list[ColumnElement[bool]] = [
+            P.c.status == "indexed",
+            func.strftime("%m-%d", P.c.shot_at).in_(keys),
+        ]
+        conds.extend(mark_conditions(PhotoFilter(include_hidden=include_hidden)))
+        with self._db.transaction() as c:
+            rows = c.execute(select(P.c.id).where(and_(*conds)).order_by(P.c.id)).scalars()
+            return [int(i) for i in rows]
 
     def photo_ids(self, fingerprints: Sequence[str]) -> list[int]:
         """Ids of the catalogued photos with any of these contents."""

@@ -7,7 +7,6 @@ from datetime import date, datetime
 import numpy as np
 
 from photoalbum.core.on_this_day import (
-    candidate_mask,
     is_screenshot,
     matches_day,
     near_days,
@@ -36,10 +35,6 @@ def test_the_day_matches_and_28_february_takes_the_29th_of_leap_years():
     assert not matches_day(date(2020, 2, 29), 3, 1)
     assert near_days(7, 14, 2025) == [(7, 13), (7, 14), (7, 15)]
     assert (2, 29) in near_days(2, 28, 2025)
-    dates = np.array(["2019-07-14T10:00", "2020-07-15T23:59", "2020-08-14", "2016-02-29"],
-                     dtype="datetime64[s]")  # fmt: skip
-    assert candidate_mask(dates, [(7, 14), (7, 15)]).tolist() == [True, True, False, False]
-    assert candidate_mask(dates, near_days(2, 28, 2025)).tolist() == [False, False, False, True]
 
 
 def test_years_before_this_one_oldest_first_by_the_date_rule():
