@@ -30,8 +30,8 @@ def all_duplicates(groups: Sequence[PhotoGroup]) -> PhotoGroup:
         ids,
         cover=groups[0].cover,
         keep_order=True,
-        detail="Review them in the grid; “Remove from library” forgets a photo, "
-        "files are never deleted",
+        detail="Review them in the grid; “Move to Trash…” (Delete) moves the copies you "
+        "choose to the trash, after asking; “Remove from library” forgets a photo",
     )
 
 
