@@ -26,6 +26,19 @@ def _no_real_home(
         monkeypatch.setenv(var, str(home / var.lower()))
     for var in ("PHOTOALBUM_HOME", "PHOTOALBUM_MODELS", "PHOTOALBUM_CACHE", "PHOTOALBUM_LOG_DIR"):
         monkeypatch.delenv(var, raising=False)
+    _temp_trash(home / "xdg_data_home", monkeypatch)
+
+
+def _temp_trash(data_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """send2trash reads XDG_DATA_HOME once, at import: its home trash is pointed at the temp
+    home here, and its own Freedesktop code is used even where GIO is installed."""
+    import send2trash
+    import send2trash.plat_other as freedesktop
+
+    monkeypatch.setattr(freedesktop, "XDG_DATA_HOME", os.fsencode(data_home))
+    monkeypatch.setattr(freedesktop, "HOMETRASH_B", os.fsencode(data_home / "Trash"))
+    monkeypatch.setattr(freedesktop, "HOMETRASH", str(data_home / "Trash"))
+    monkeypatch.setattr(send2trash, "send2trash", freedesktop.send2trash)
 
 
 @pytest.fixture

@@ -285,6 +285,14 @@ def _add_search_commands(parser: CliParser, sub: Any) -> None:
     p.add_argument("--month", type=int, metavar="M", help="1-12 (needs --year)")
     _add_output(p)
 
+    p = parser.add_command(
+        sub,
+        "onthisday",
+        help="photos from this month and day in earlier years (not screenshots or bursts)",
+    )
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="another day than today")
+    _add_output(p)
+
 
 def _add_group_commands(parser: CliParser, sub: Any) -> None:
     for name, help_ in (
@@ -416,6 +424,18 @@ def _add_mark_commands(parser: CliParser, sub: Any) -> None:
     )
     p.add_argument("rating", type=rating_or_clear, metavar="N")
     p.add_argument("photos", nargs="+", metavar="PHOTO")
+    _add_output(p)
+    p = parser.add_command(
+        sub,
+        "trash",
+        help="move photos to the desktop's trash (asks first; never a permanent delete)",
+        description="Moves the named photos' files to the trash (restore them from there); the "
+        "library forgets them. Photos are named by their paths, or photo:ID.",
+    )
+    p.add_argument("photos", nargs="+", metavar="PHOTO")
+    p.add_argument(
+        "--yes", action="store_true", help="do not ask (needed when not run at a terminal)"
+    )
     _add_output(p)
 
 

@@ -27,8 +27,10 @@ from photoalbum.cli.commands.library import (
     cmd_watch,
 )
 from photoalbum.cli.commands.models import cmd_model, cmd_store
+from photoalbum.cli.commands.onthisday import cmd_onthisday
 from photoalbum.cli.commands.people import cmd_people
 from photoalbum.cli.commands.search import cmd_search, cmd_similar
+from photoalbum.cli.commands.trash import cmd_trash
 from photoalbum.cli.output import Bars
 from photoalbum.cli.parser import (
     build_parser,
@@ -62,7 +64,9 @@ COMMANDS: dict[str, Command] = {
     "hide": cmd_mark,
     "unhide": cmd_mark,
     "rate": cmd_rate,
+    "trash": cmd_trash,
     "timeline": cmd_timeline,
+    "onthisday": cmd_onthisday,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "model": cmd_model,

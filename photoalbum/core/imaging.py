@@ -120,14 +120,17 @@ def decode_photo(path: str, *, min_side: int = 256, max_pixels: int = 200_000_00
 
 
 def decode_image_bytes(
-    data: bytes, *, min_side: int = 256, max_pixels: int = 200_000_000
+    data: bytes, *, min_side: int = 256, max_pixels: int = 200_000_000, name: str | None = None
 ) -> DecodedPhoto:
     """Decode an image held in memory (a dropped or pasted image) exactly like :func:`decode_photo`.
+
+    ``name``: the file's name when known (a dropped file): a camera RAW extension (NEF, CR2, …)
+    has the TIFF container developed by LibRaw, as :func:`decode_photo` does for such a path.
 
     Raises:
         PhotoDecodeError: as :func:`decode_photo`.
     """
-    return _decode(io.BytesIO(bytes(data)), min_side=min_side, max_pixels=max_pixels)
+    return _decode(io.BytesIO(bytes(data)), min_side=min_side, max_pixels=max_pixels, name=name)
 
 
 def make_thumbnail(image: Image.Image, size: int = 256) -> bytes:
@@ -150,7 +153,12 @@ def make_thumbnail(image: Image.Image, size: int = 256) -> bytes:
 
 
 def _decode(
-    fp: IO[bytes], *, min_side: int, max_pixels: int, path: str | None = None
+    fp: IO[bytes],
+    *,
+    min_side: int,
+    max_pixels: int,
+    path: str | None = None,
+    name: str | None = None,
 ) -> DecodedPhoto:
     try:
         head = fp.read(SNIFF_BYTES)
@@ -166,7 +174,8 @@ def _decode(
             raise PhotoDecodeError(f"unsupported format ({unsupported})")
         raise PhotoDecodeError(f"not an image ({_describe(head)})")
     try:
-        if fmt == "tiff" and ((path is not None and is_raw_name(path)) or _is_dng(fp)):
+        named = name if name is not None else path
+        if fmt == "tiff" and ((named is not None and is_raw_name(named)) or _is_dng(fp)):
             fmt = "raw"  # DNG, NEF, ARW, …: TIFF containers that only LibRaw develops
     except OSError as exc:
         raise PhotoDecodeError(os_reason(exc)) from None

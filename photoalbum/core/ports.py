@@ -127,6 +127,7 @@ class PhotoFilter:
         favorites: only favourite photos.
         min_rating: only photos rated at least this (1–5).
         include_hidden: hidden photos are left out unless this is True.
+        hidden_only: only hidden photos (the Hidden page); implies ``include_hidden``.
     """
 
     date_from: datetime | None = None
@@ -142,6 +143,7 @@ class PhotoFilter:
     favorites: bool = False
     min_rating: int | None = None
     include_hidden: bool = False
+    hidden_only: bool = False
 
     @property
     def is_empty(self) -> bool:

@@ -17,6 +17,7 @@ fixed threshold.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -199,7 +200,9 @@ class Searcher:
         enc = self._image_encoder()
         try:
             if term.image_bytes is not None:
-                decoded = decode_image_bytes(term.image_bytes, min_side=enc.input_size)
+                decoded = decode_image_bytes(
+                    term.image_bytes, min_side=enc.input_size, name=term.label or None
+                )
             elif term.image_path is not None:
                 decoded = decode_photo(term.image_path, min_side=enc.input_size)
             else:  # pragma: no cover - Term always has one kind
@@ -319,10 +322,14 @@ class Searcher:
         require_positive(query)
         flt = flt or PhotoFilter()
         revision = self.catalog.keyword_revision() if query.words else 0  # text read, renames
+        # The filter's photos are read before the cache is asked: marks and albums (hidden,
+        # favourites) change without a new vector generation, often by another process.
+        allowed = None if flt.is_empty else self.catalog.filter_ids(flt, self.model_key)
         key = (
             tuple((_term_key(t), t.weight) for t in query.terms),
             k,
             flt,
+            None if allowed is None else hashlib.blake2b(allowed.tobytes()).hexdigest(),
             cutoff,
             tuple(exclude_ids),
             self.store.generation,
@@ -345,11 +352,8 @@ class Searcher:
         qvec = _unit((w1[:, None] * stage1).sum(axis=0))
 
         t1 = time.perf_counter()
-        allowed = None
-        if not flt.is_empty:
-            allowed = self.catalog.filter_ids(flt, self.model_key)
-            if exclude_ids:
-                allowed = np.setdiff1d(allowed, np.asarray(exclude_ids, dtype=np.int64))
+        if allowed is not None and exclude_ids:
+            allowed = np.setdiff1d(allowed, np.asarray(exclude_ids, dtype=np.int64))
         pool = max(self.candidates, 4 * k) + len(exclude_ids)
         if allowed is not None and len(allowed) == 0:
             ids, ann_scores = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)

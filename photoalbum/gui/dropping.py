@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from photoalbum.core.scanning import PHOTO_EXTENSIONS
 from photoalbum.gui.translation import arg
 from photoalbum.qt import QtCore, QtGui
 from photoalbum.workers.messages import ImageInput
@@ -14,20 +15,8 @@ translate = QtCore.QCoreApplication.translate
 
 #: Largest dropped image accepted (bytes).
 MAX_BYTES = 64 * 1024 * 1024
-IMAGE_SUFFIXES = {
-    ".jpg",
-    ".jpeg",
-    ".jpe",
-    ".png",
-    ".webp",
-    ".gif",
-    ".bmp",
-    ".tif",
-    ".tiff",
-    ".heic",
-    ".heif",
-    ".avif",
-}
+#: What a dropped file may be: every photo the library indexes (JPEG, MPO, PNG, …, camera RAW).
+IMAGE_SUFFIXES = PHOTO_EXTENSIONS
 #: Raw image formats a browser or an image editor may put on a drag or the clipboard, best first.
 RAW_FORMATS = (
     "image/png",
@@ -126,6 +115,7 @@ def _read_local(path: Path, max_bytes: int) -> tuple[ImageInput | None, str | No
         return None, arg(
             translate("Dropping", "cannot read %1: %2"), path.name, exc.strerror or exc
         )
+    # The name goes along: it tells a camera RAW from a plain TIFF (both are TIFF containers).
     return ImageInput(data=data, label=path.name), None
 
 

@@ -21,6 +21,7 @@ from photoalbum.gui.controllers.navigation import (
     PEOPLE,
     PHOTOS,
 )
+from photoalbum.gui.controllers.on_this_day import OnThisDayController
 from photoalbum.gui.controllers.page_navigator import PageNavigator
 from photoalbum.gui.controllers.people import PeopleController
 from photoalbum.gui.controllers.photo_actions import PhotoActions
@@ -70,6 +71,7 @@ from photoalbum.workers.thumbnails import ThumbnailLoader
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.indexer import IndexReport
+    from photoalbum.library.trash import TrashReport
 
 logger = logging.getLogger(__name__)
 
@@ -235,6 +237,8 @@ class MainWindow(QtWidgets.QMainWindow):
             open_url=self._open_url,
             confirm=self._confirm,
             open_viewer=self.open_viewer,
+            show_message=self.show_message,
+            photos_removed=self.search_controller.photos_removed,
         )
         if albums_worker is not None:
             self.albums_controller = AlbumsController(
@@ -271,6 +275,16 @@ class MainWindow(QtWidgets.QMainWindow):
             albums=self.albums_controller,
             parent=self,
         )
+        self.on_this_day_controller = OnThisDayController(
+            search_worker=search_worker,
+            bar=self.library_page.on_this_day_bar,
+            groups=self.groups_controller,
+            settings=settings,
+            parent=self,
+        )
+        self.navigator.page_entered.connect(self.on_this_day_controller.page_entered)
+        if self.albums_controller is not None:
+            self.navigator.page_entered.connect(self.albums_controller.page_entered)
         self._build_actions()
         self._connect()
         self.navigator.open_on(PHOTOS)
@@ -376,6 +390,7 @@ class MainWindow(QtWidgets.QMainWindow):
         iw.run_started.connect(self._on_index_worker_run_started)
         iw.photos_changed.connect(self._on_index_worker_photos_changed)
         iw.photos_removed.connect(self._on_index_worker_photos_removed)
+        iw.photos_trashed.connect(self._on_index_worker_photos_trashed)
         iw.run_finished.connect(self._on_index_worker_run_finished)
         iw.error.connect(self._on_worker_error)
         search = self.search_controller
@@ -407,6 +422,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.grid.open_requested.connect(self.open_viewer)
         self.grid.open_external_requested.connect(self.photo_actions.open_external)
         self.grid.context_menu_requested.connect(self.photo_actions.context_menu)
+        self.grid.trash_requested.connect(self.photo_actions.move_to_trash)
         self.index_status.failures_clicked.connect(self.show_failures)
         self.side_panel.all_button.clicked.connect(self.groups_controller.clear_group)
         self.nav.page_chosen.connect(self.go_to)
@@ -423,7 +439,7 @@ class MainWindow(QtWidgets.QMainWindow):
         return self.nav.page()
 
     def go_to(self, page: str) -> None:
-        """Show a navigation page (the list, Ctrl+1…Ctrl+8); Back returns to where it was."""
+        """Show a navigation page (the list, Ctrl+1…Ctrl+9); Back returns to where it was."""
         self.navigator.go_to(page)
 
     def go_back(self) -> None:
@@ -457,6 +473,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.indexing_controller.detach()
         self.search_controller.detach()
         self.groups_controller.detach()
+        self.on_this_day_controller.detach()
         if self.albums_controller is not None:
             self.albums_controller.detach()
         if self.marks_controller is not None:
@@ -561,8 +578,13 @@ class MainWindow(QtWidgets.QMainWindow):
         )
 
     @while_attached
+    def _on_index_worker_photos_trashed(self, report: TrashReport) -> None:
+        self.photo_actions.trashed(report)
+
+    @while_attached
     def _on_index_worker_run_finished(self, report: IndexReport | None) -> None:
         self.indexing_controller.run_finished(report)
+        self.on_this_day_controller.ask()
         self.groups_controller.run_finished()
         self.search_controller.run_finished(report)
 

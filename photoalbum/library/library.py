@@ -13,6 +13,7 @@ import importlib.util
 import logging
 import os
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from photoalbum.core.indexer import Indexer, IndexProgress, IndexReport
 from photoalbum.core.models.encoder import ClipEncoder, EncoderCache
 from photoalbum.core.models.registry import DEFAULT_MODEL, ModelSpec, resolve_spec
 from photoalbum.core.models.store import ModelStore, PreparedModel, Preparer
+from photoalbum.core.on_this_day import YearOnThisDay
 from photoalbum.core.passes import PassProgress, PassReport, PhotoPass, RecentImages
 from photoalbum.core.paths import Paths
 from photoalbum.core.ports import Photo, PhotoFilter, Root, VectorStore
@@ -35,10 +37,12 @@ from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.core.writer_lock import WriterLock
 from photoalbum.library.albums import LibraryAlbums
 from photoalbum.library.model import LibraryModel, ModelProgress
+from photoalbum.library.on_this_day import photos_on_this_day
 from photoalbum.library.passes import LibraryPasses, PassBuilders
 from photoalbum.library.people import LibraryPeople
 from photoalbum.library.search import LibrarySearch
 from photoalbum.library.status import LibraryStatus
+from photoalbum.library.trash import LibraryTrash, TrashReport
 from photoalbum.library.understanding import LibraryUnderstanding
 from photoalbum.library.vectors import STORE_SETTING, LibraryVectors, StoreInfo
 from photoalbum.persistence import open_catalog
@@ -185,6 +189,7 @@ class Library:
         )
         self.people = LibraryPeople(self.catalog, paths.faces)
         self.albums = LibraryAlbums(self.catalog, paths, self.people)
+        self.trash = LibraryTrash(self.catalog, self.writer, self._save_store_if_prepared)
         self.passes = LibraryPasses(
             self.catalog, self.people, background=background, threads=threads
         )
@@ -331,6 +336,19 @@ class Library:
             if n:
                 self._save_store_if_prepared()
         return n
+
+    def move_to_trash(self, photos: Sequence[int | str | os.PathLike[str]]) -> TrashReport:
+        """Move these photos' files (by id or path) to the desktop's trash, only on the user's
+        request; the catalog forgets those that went (see :mod:`photoalbum.library.trash`)."""
+        return self.trash.trash(photos)
+
+    def on_this_day(self, day: date | None = None) -> list[YearOnThisDay]:
+        """Photos from ``day``'s month and day (default: today) in earlier years, a year each,
+        oldest first; years of only screenshots or only copies of one picture are left out."""
+        prepared = self.model.if_prepared()
+        key = prepared.model_key if prepared is not None else None
+        today = day or date.today()
+        return photos_on_this_day(self.catalog, self.thumbnails, key, today)
 
     def _save_store_if_prepared(self) -> None:
         """Bring the saved vector index in step with the catalog after a removal — only if the

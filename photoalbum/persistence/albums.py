@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, and_, exists, select, text
+from sqlalchemy import Connection, and_, exists, func, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from photoalbum.core.errors import UserError
@@ -83,7 +83,9 @@ def mark_conditions(flt: PhotoFilter) -> list[ColumnElement[bool]]:
         n = check_rating(flt.min_rating)
         if n > 0:
             conds.append(exists().where(M.c.fingerprint == fp, M.c.rating >= n))
-    if not flt.include_hidden:
+    if flt.hidden_only:
+        conds.append(exists().where(M.c.fingerprint == fp, M.c.hidden.is_(True)))
+    elif not flt.include_hidden:
         conds.append(~exists().where(M.c.fingerprint == fp, M.c.hidden.is_(True)))
     return conds
 
@@ -217,6 +219,35 @@ class SqlAlbums:
             _drop_stale_cover(c, album_id)
             return int(n)
 
+    def drop_uncatalogued(self, fingerprints: Sequence[str]) -> int:
+        """Take these contents out of every album when no catalogued row has them any more (their
+        files went to the trash; a copy elsewhere keeps them in). Returns how many memberships
+        went."""
+        with self._db.transaction(write=True) as c:
+            albums = (
+                c.execute(
+                    text(
+                        "SELECT DISTINCT album_id FROM album_photos WHERE fingerprint IN"
+                        " (SELECT value FROM json_each(:fps))"
+                        " AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.fingerprint = album_photos.fingerprint)"
+                    ),
+                    {"fps": json.dumps(list(fingerprints))},
+                )
+                .scalars()
+                .all()
+            )
+            n = c.execute(
+                text(
+                    "DELETE FROM album_photos WHERE fingerprint IN"
+                    " (SELECT value FROM json_each(:fps))"
+                    " AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.fingerprint = album_photos.fingerprint)"
+                ),
+                {"fps": json.dumps(list(fingerprints))},
+            ).rowcount
+            for album_id in albums:
+                _drop_stale_cover(c, int(album_id))
+            return int(n)
+
     def set_cover(self, album_id: int, fingerprint: str | None) -> None:
         """Choose the album's cover (a member), or None for its first photo."""
         with self._db.transaction(write=True) as c:
@@ -336,6 +367,23 @@ class SqlAlbums:
         dates = np.array([r[1] for r in rows], dtype="datetime64[s]").reshape(-1)
         approximate = np.fromiter((bool(r[2]) for r in rows), dtype=bool, count=len(rows))
         return ids, dates, approximate
+
+    def ids_on_days(
+        self, days: Sequence[tuple[int, int]], *, include_hidden: bool = False
+    ) -> list[int]:
+        """Indexed photos whose stored date falls on any of these (month, day) pairs, in any year
+        (on this day). SQLite compares the dates' text: no row object per photo of the library."""
+        if not days:
+            return []
+        keys = [f"{m:02d}-{d:02d}" for m, d in days]
+        conds: list[ColumnElement[bool]] = [
+            P.c.status == "indexed",
+            func.strftime("%m-%d", P.c.shot_at).in_(keys),
+        ]
+        conds.extend(mark_conditions(PhotoFilter(include_hidden=include_hidden)))
+        with self._db.transaction() as c:
+            rows = c.execute(select(P.c.id).where(and_(*conds)).order_by(P.c.id)).scalars()
+            return [int(i) for i in rows]
 
     def photo_ids(self, fingerprints: Sequence[str]) -> list[int]:
         """Ids of the catalogued photos with any of these contents."""

@@ -186,10 +186,11 @@ class ScanRows:
             for mk in models:
                 _bump(c, mk)
 
-    def remove_photos(self, ids: Sequence[int]) -> int:
-        """Forget photos for good: their rows and vectors go, and their paths are remembered in
-        ``removed_files`` so later scans skip them (the files are never touched). Returns how many
-        photos were removed; unknown ids are ignored.
+    def remove_photos(self, ids: Sequence[int], *, remember: bool = True) -> int:
+        """Forget photos for good: their rows and vectors go, and (``remember``) their paths are
+        remembered in ``removed_files`` so later scans skip them (the files are never touched).
+        Without ``remember`` (the files went to the trash) a file brought back to a path is
+        indexed again. Returns how many photos were removed; unknown ids are ignored.
         """
         if not len(ids):
             return 0
@@ -206,6 +207,8 @@ class ScanRows:
             now = datetime.now()
             for r in rows:
                 c.execute(delete(X).where(X.c.path == r.path))
+                if not remember:
+                    continue
                 c.execute(
                     insert(X).values(
                         path=r.path,

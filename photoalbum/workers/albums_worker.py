@@ -1,4 +1,5 @@
-"""AlbumsWorker: albums, favourites and ratings, and album export, off the GUI thread."""
+"""AlbumsWorker: albums, favourites, ratings and hidden photos, and album export, off the GUI
+thread."""
 
 from __future__ import annotations
 
@@ -96,6 +97,14 @@ class SetRating:
 
 
 @dataclass(frozen=True)
+class SetHidden:
+    """Hide photos from the timeline and searches, or show them again."""
+
+    photo_ids: tuple[int, ...]
+    hidden: bool
+
+
+@dataclass(frozen=True)
 class LoadMarks:
     """Read these photos' favourite and rating marks."""
 
@@ -170,6 +179,9 @@ class AlbumsWorker(LibraryWorker):
     def rate(self, photo_ids: tuple[int, ...], rating: int) -> None:
         self._send(SetRating(tuple(int(i) for i in photo_ids), int(rating)))
 
+    def set_hidden(self, photo_ids: tuple[int, ...], hidden: bool) -> None:
+        self._send(SetHidden(tuple(int(i) for i in photo_ids), bool(hidden)))
+
     def load_marks(self, photo_ids: tuple[int, ...]) -> None:
         self._send(LoadMarks(tuple(int(i) for i in photo_ids)))
 
@@ -188,6 +200,7 @@ class AlbumsWorker(LibraryWorker):
             ExportPhotos: self._on_export,
             SetFavorite: self._on_favorite,
             SetRating: self._on_rate,
+            SetHidden: self._on_hidden,
             LoadMarks: self._on_marks,
         }
 
@@ -274,6 +287,17 @@ class AlbumsWorker(LibraryWorker):
     def _on_rate(self, command: SetRating) -> None:
         self._require().albums.rate(command.rating, list(command.photo_ids))
         self._on_marks(LoadMarks(command.photo_ids))
+
+    def _on_hidden(self, command: SetHidden) -> None:
+        albums = self._require().albums
+        ids = list(command.photo_ids)
+        n = albums.hide(ids) if command.hidden else albums.unhide(ids)
+        self._on_marks(LoadMarks(command.photo_ids))
+        self.changed.emit(
+            self.tr("Hid %n photo(s)", "", n)
+            if command.hidden
+            else self.tr("Unhid %n photo(s)", "", n)
+        )
 
     def _on_marks(self, command: LoadMarks) -> None:
         marks = self._require().albums.marks(list(command.photo_ids))

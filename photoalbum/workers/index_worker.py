@@ -142,6 +142,13 @@ class RemovePhotos:
 
 
 @dataclass(frozen=True)
+class TrashPhotos:
+    """Move single photos' files to the trash (the user confirmed)."""
+
+    ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class SetPassEnabled:
     """Switch a background pass on or off."""
 
@@ -164,6 +171,8 @@ class IndexWorker(LibraryWorker):
         progress(IndexProgress): throttled to ``progress_interval`` (≤ 10 per second).
         photos_changed(): photos were committed (throttled to ``changed_interval``).
         photos_removed(list[int]): these photos were removed from the library (by the user).
+        photos_trashed(TrashReport): the user's photos moved to the trash (``trashed_ids``
+            left the library) and the ones that could not go.
         run_finished(IndexReport | None): a run ended (possibly cancelled); None when it could
             not run (library busy, an error: see ``busy`` and ``error``).
         paused_changed(bool): indexing is now paused / running.
@@ -178,6 +187,7 @@ class IndexWorker(LibraryWorker):
     progress = Signal(object)
     photos_changed = Signal()
     photos_removed = Signal(object)
+    photos_trashed = Signal(object)
     run_finished = Signal(object)
     paused_changed = Signal(bool)
     busy = Signal(str)
@@ -244,6 +254,10 @@ class IndexWorker(LibraryWorker):
         """Forget single photos (files are never touched)."""
         self._send(RemovePhotos(tuple(int(i) for i in ids)))
 
+    def move_to_trash(self, ids: Sequence[int]) -> None:
+        """Move photos' files to the desktop's trash (only on the user's request, confirmed)."""
+        self._send(TrashPhotos(tuple(int(i) for i in ids)))
+
     def set_pass_enabled(self, name: str, enabled: bool) -> None:
         """Switch a background pass on or off for the library (a library setting)."""
         self._send(SetPassEnabled(name, bool(enabled)))
@@ -286,6 +300,7 @@ class IndexWorker(LibraryWorker):
             AddFolders: self._on_add,
             RemoveFolder: self._on_remove,
             RemovePhotos: self._on_remove_photos,
+            TrashPhotos: self._on_trash_photos,
             SetPassEnabled: self._on_set_pass,
         }
 
@@ -336,6 +351,13 @@ class IndexWorker(LibraryWorker):
         self.photos_removed.emit(list(command.ids))
         self._emit_state()
         self.photos_changed.emit()
+
+    def _on_trash_photos(self, command: TrashPhotos) -> None:
+        report = self._require().move_to_trash(command.ids)
+        self.photos_trashed.emit(report)
+        if report.trashed_ids:
+            self._emit_state()
+            self.photos_changed.emit()
 
     def _on_set_pass(self, command: SetPassEnabled) -> None:
         self._require().set_pass_enabled(command.name, command.enabled)

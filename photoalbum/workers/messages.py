@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from photoalbum.core.on_this_day import YearOnThisDay
 from photoalbum.core.ports import Photo, PhotoFilter
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -177,6 +179,14 @@ class SearchOutcome:
     cut: int = 0  # weaker matches hidden by the relevance cut-off
     seconds: float = 0.0
     weak: bool = False  # nothing stood out: these are merely the closest photos
+
+
+@dataclass(frozen=True)
+class OnThisDayAnswer:
+    """The earlier years of a month and day, with their photos (oldest year first)."""
+
+    day: date
+    years: tuple[YearOnThisDay, ...]
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -13,6 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.indexer import IndexProgress, IndexReport
     from photoalbum.core.models.registry import ModelSpec
     from photoalbum.core.models.store import PreparedModel
+    from photoalbum.core.on_this_day import YearOnThisDay
     from photoalbum.core.paths import Paths
     from photoalbum.core.ports import Photo, PhotoFilter, Root, TextEncoder
     from photoalbum.core.query import Query
@@ -21,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.text.ocr import TextLine
     from photoalbum.library.albums import AlbumInfo, AlbumPhoto, ExportReport
     from photoalbum.library.status import LibraryStatus
+    from photoalbum.library.trash import TrashReport
     from photoalbum.persistence.albums import Marks
 
 
@@ -74,6 +77,10 @@ class WorkerAlbums(Protocol):
 
     def rate(self, n: int, photos: Sequence[int]) -> int: ...
 
+    def hide(self, photos: Sequence[int]) -> int: ...
+
+    def unhide(self, photos: Sequence[int]) -> int: ...
+
     def marks(self, photo_ids: Sequence[int]) -> dict[int, Marks]: ...
 
 
@@ -111,6 +118,10 @@ class WorkerLibrary(Protocol):
     def remove_root(self, folder: str) -> int: ...
 
     def remove_photos(self, ids: Sequence[int]) -> int: ...
+
+    def move_to_trash(self, photos: Sequence[int]) -> TrashReport: ...
+
+    def on_this_day(self, day: date | None = None) -> list[YearOnThisDay]: ...
 
     def photos(self, ids: Sequence[int]) -> list[Photo]: ...
 

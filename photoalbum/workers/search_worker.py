@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import numpy as np
 
@@ -18,6 +18,7 @@ from photoalbum.workers.base import Handler, LibraryWorker, OpenLibrary, ReopenL
 from photoalbum.workers.messages import (
     LibraryFactory,
     LibraryOptions,
+    OnThisDayAnswer,
     SearchOutcome,
     SearchRequest,
     TimelineData,
@@ -62,6 +63,13 @@ class LoadPhotos:
 
 
 @dataclass(frozen=True)
+class OnThisDay:
+    """Find the photos of this month and day in earlier years."""
+
+    day: date
+
+
+@dataclass(frozen=True)
 class LoadText:
     """Read the text found in a photo."""
 
@@ -83,6 +91,7 @@ class SearchWorker(LibraryWorker):
         photos_loaded(list[Photo]): details asked for with :meth:`load_photos`.
         text_loaded(int, list[TextLine]): a photo's id and the text read in it
             (:meth:`load_text`).
+        on_this_day_ready(OnThisDayAnswer): the earlier years of a day (:meth:`on_this_day`).
     """
 
     opened = Signal()
@@ -92,6 +101,7 @@ class SearchWorker(LibraryWorker):
     timeline_ready = Signal(object)
     photos_loaded = Signal(object)
     text_loaded = Signal(int, object)
+    on_this_day_ready = Signal(object)
 
     background = False
 
@@ -141,6 +151,11 @@ class SearchWorker(LibraryWorker):
         """Queue a read of these photos' details (answered by ``photos_loaded``)."""
         self._send(LoadPhotos(tuple(int(i) for i in ids)))
 
+    def on_this_day(self, day: date) -> None:
+        """Ask for the photos of ``day``'s month and day in earlier years (answered by
+        ``on_this_day_ready``)."""
+        self._send(OnThisDay(day))
+
     def load_text(self, photo_id: int) -> None:
         """Ask for the text read in a photo (answered by ``text_loaded``)."""
         self._send(LoadText(int(photo_id)))
@@ -153,6 +168,7 @@ class SearchWorker(LibraryWorker):
             Timeline: self._on_timeline,
             LoadPhotos: self._on_photos,
             LoadText: self._on_text,
+            OnThisDay: self._on_this_day,
         }
 
     def _report(self, command: object, message: str) -> None:
@@ -277,6 +293,11 @@ class SearchWorker(LibraryWorker):
         for p in photos:
             self._times[p.id] = p.taken_or_file_time
         self.photos_loaded.emit(photos)
+
+    def _on_this_day(self, command: OnThisDay) -> None:
+        lib = self._require()
+        years = lib.on_this_day(command.day) if self._model_ready(lib) else []
+        self.on_this_day_ready.emit(OnThisDayAnswer(command.day, tuple(years)))
 
     def _on_text(self, command: LoadText) -> None:
         lines = self._require().text_lines(command.photo_id)

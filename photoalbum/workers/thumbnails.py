@@ -6,6 +6,11 @@ import logging
 import threading
 from collections.abc import Hashable, Iterable, Sequence
 
+from PIL import Image
+
+from photoalbum.core.errors import PhotoDecodeError
+from photoalbum.core.imaging import decode_photo
+from photoalbum.core.scanning import is_raw_name
 from photoalbum.qt import QtCore, QtGui, Signal
 
 logger = logging.getLogger(__name__)
@@ -17,7 +22,9 @@ def read_image(
     """Decode the first readable source (EXIF orientation applied), scaled down to ``max_side``.
 
     Scaling happens in the decoder where the format allows (JPEG: DCT scaling), so a 12 MP photo
-    costs little. Returns a null QImage when nothing could be read. Never writes anything.
+    costs little. A camera RAW (which Qt cannot read) and any file Qt fails on (HEIC without
+    Qt's plugin, say) is decoded by the engine instead (a RAW's embedded preview when big
+    enough). Returns a null QImage when nothing could be read. Never writes anything.
     """
     sources: list[object] = list(paths)
     if data is not None:
@@ -30,6 +37,11 @@ def read_image(
             buffer.open(QtCore.QIODevice.OpenModeFlag.ReadOnly)
             reader = QtGui.QImageReader(buffer)
         else:
+            if is_raw_name(str(src)):
+                image = engine_image(str(src), max_side)
+                if not image.isNull():
+                    return image
+                continue
             reader = QtGui.QImageReader(str(src))
         reader.setAutoTransform(True)  # Qt's allocation limit (256 MB) refuses decompression bombs
         if max_side:
@@ -41,9 +53,35 @@ def read_image(
         image = reader.read()
         if buffer is not None:
             buffer.close()
+        if image.isNull() and not isinstance(src, bytes):
+            image = engine_image(str(src), max_side)
         if not image.isNull():
             return image
     return QtGui.QImage()
+
+
+#: The shorter side the engine decodes to at most (a RAW preview this big is used as it is).
+ENGINE_MIN_SIDE = 1024
+
+
+def engine_image(path: str, max_side: int | None = None) -> QtGui.QImage:
+    """Decode ``path`` through the engine (RAW through LibRaw, HEIC through pillow-heif) into a
+    QImage, upright, its longer side at most ``max_side``; a null QImage when it cannot."""
+    # A RAW's embedded preview is taken when its shorter side reaches ``min_side``: capped, so the
+    # viewer's large ``max_side`` does not make LibRaw develop the sensor data instead.
+    min_side = min(max_side, ENGINE_MIN_SIDE) if max_side else ENGINE_MIN_SIDE
+    try:
+        decoded = decode_photo(path, min_side=min_side)
+    except PhotoDecodeError as exc:
+        logger.debug("cannot show %s: %s", path, exc.reason)
+        return QtGui.QImage()
+    im = decoded.image.convert("RGB")
+    if max_side and max(im.size) > max_side:
+        im.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    w, h = im.size
+    data = im.tobytes()
+    # The QImage borrows ``data``: copy() gives it its own pixels before ``data`` goes.
+    return QtGui.QImage(data, w, h, 3 * w, QtGui.QImage.Format.Format_RGB888).copy()
 
 
 def load_image_plugins(formats: Sequence[bytes] = (b"jpg", b"png")) -> None:

@@ -291,3 +291,17 @@ def test_a_path_object_works_like_a_string(tmp_path: Path) -> None:
     tiff = tmp_path / "plain.tif"
     Image.new("RGB", (64, 48), (1, 2, 3)).save(tiff, format="TIFF")
     assert decode_photo(tiff, min_side=16).format == "tiff"  # type: ignore[arg-type]
+
+
+def test_dropped_raw_bytes_are_told_from_a_tiff_by_their_name(tmp_path: Path, monkeypatch) -> None:
+    """A NEF dropped on the app arrives as bytes: its name says it is a RAW (a TIFF container
+    Pillow would read as its small first image), as a path's extension does."""
+    bitmap = np.zeros((300, 400, 3), dtype=np.uint8)
+    bitmap[..., 0] = 220
+    thumb = types.SimpleNamespace(format=rawpy.ThumbFormat.BITMAP, data=bitmap)
+    monkeypatch.setattr(rawpy, "imread", lambda source: _FakeRaw(thumb))
+    data = b"II*\x00\x08\x00\x00\x00" + b"\x00" * 64
+    d = decode_image_bytes(data, min_side=224, name="IMG_0001.NEF")
+    assert d.format == "raw" and _is_red(d.image)
+    with pytest.raises(PhotoDecodeError):  # without the name: a (broken) TIFF
+        decode_image_bytes(data, min_side=224)

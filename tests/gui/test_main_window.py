@@ -15,7 +15,7 @@ from photoalbum.gui.app import App, build_app
 from photoalbum.gui.controllers.search import SearchState
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.main_window import PAGE_FIRST_RUN, PAGE_LIBRARY, PAGE_MESSAGE, PAGE_SETUP
-from photoalbum.qt import Qt, QtCore, QtGui
+from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets
 from photoalbum.workers.messages import LibraryOptions
 from tests.support.model_fixtures import TINY_SPEC, link_model
 from tests.support.photos import SAMPLES, make_sample_photos, snapshot
@@ -708,3 +708,197 @@ def test_favourites_and_ratings_from_the_grid(harness, photos):
     with h.qtbot.waitSignal(w.results_shown, timeout=20000):
         w.filter_bar.favorites.setChecked(True)
     assert model.ids.tolist() == [first]
+
+
+def test_hide_from_the_grid_and_unhide_on_the_hidden_page(harness, photos):
+    from photoalbum.gui.controllers.navigation import HIDDEN, PHOTOS
+
+    h = harness()
+    h.add_folder_and_wait(photos)
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(8)
+    w, model, grid = h.window, h.window.grid_model, h.window.grid
+    first, second = model.photo_id(0), model.photo_id(1)
+    assert w.page_actions[HIDDEN].shortcut().toString() == "Ctrl+9"
+    # H on a selection of two: both leave the timeline.
+    grid.setFocus()
+    grid.setCurrentIndex(model.index(0, 0))
+    grid.selectionModel().select(model.index(1, 0), QtCore.QItemSelectionModel.SelectionFlag.Select)
+    h.qtbot.keyClick(grid, Qt.Key.Key_H)
+    h.wait_rows(6)
+    assert {first, second}.isdisjoint(model.ids.tolist())
+    # Searches leave them out too.
+    h.search("a photo")
+    assert {first, second}.isdisjoint(model.ids.tolist())
+    w.search_bar.clear()
+    h.wait_rows(6)
+    # The Hidden page (Ctrl+9) lists them, and its menu unhides.
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.page_actions[HIDDEN].trigger()
+    assert w.page() == HIDDEN and sorted(model.ids.tolist()) == sorted([first, second])
+    assert w.status_label.text() == "2 hidden photo(s)"
+    assert not w.page_panels.isVisible()
+    menu = QtWidgets.QMenu()
+    w.marks_controller.menu(menu, [model.row_of(first)])
+    [unhide] = [a for a in menu.actions() if a.text().startswith("Unhide")]
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        unhide.trigger()
+    assert model.ids.tolist() == [second]
+    # Back on Photos, the unhidden one is in the timeline again.
+    w.go_to(PHOTOS)
+    h.wait_rows(7)
+    assert first in model.ids.tolist() and second not in model.ids.tolist()
+    menu = QtWidgets.QMenu()
+    w.marks_controller.menu(menu, [0])
+    assert any(a.text() == "Hide  (H)" for a in menu.actions())
+
+
+def test_move_to_trash_asks_then_moves_only_the_chosen_files(harness, photos):
+    import os
+
+    h = harness()
+    h.add_folder_and_wait(photos)
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(8)
+    w, model, grid = h.window, h.window.grid_model, h.window.grid
+    before = snapshot(photos)
+    chosen = {model.photo(0).path, model.photo(1).path}
+    grid.setFocus()
+    grid.setCurrentIndex(model.index(0, 0))
+    grid.selectionModel().select(model.index(1, 0), QtCore.QItemSelectionModel.SelectionFlag.Select)
+    asked: list[tuple[str, str]] = []
+    w.photo_actions._confirm = lambda title, text: asked.append((title, text)) or False
+    h.qtbot.keyClick(grid, Qt.Key.Key_Delete)  # declined: nothing moves
+    assert asked[-1][0] == "Move to Trash" and "Move 2 file(s) to the trash?" in asked[-1][1]
+    h.qtbot.wait(300)
+    assert model.rowCount() == 8 and snapshot(photos) == before
+    w.photo_actions._confirm = lambda title, text: True
+    h.qtbot.keyClick(grid, Qt.Key.Key_Delete)
+    h.wait_rows(6)
+    trash = Path(os.environ["HOME"]) / "xdg_data_home" / "Trash" / "files"
+    assert sorted(p.name for p in trash.iterdir()) == sorted(Path(p).name for p in chosen)
+    assert snapshot(photos) == {p: v for p, v in before.items() if p not in chosen}
+    assert "Moved 2 file(s) to the trash" in w.statusBar().currentMessage()
+
+
+def test_on_this_day_row_shows_earlier_years_and_lists_one(harness, tmp_path):
+    from datetime import date
+
+    from photoalbum.gui.controllers.navigation import ALBUMS, PHOTOS
+    from tests.support.dated_photos import make_on_this_day_photos
+
+    made = make_on_this_day_photos(tmp_path / "Dated")
+    h = harness()
+    h.add_folder_and_wait(tmp_path / "Dated")
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(len(made))
+    w = h.window
+    bar, otd = w.library_page.on_this_day_bar, w.on_this_day_controller
+
+    def answered(day: date) -> None:
+        h.qtbot.waitUntil(lambda: otd.answer is not None and otd.answer.day == day, timeout=20000)
+
+    otd.today = lambda: date(2025, 1, 2)  # a day with no photos: no row
+    otd.ask()
+    answered(date(2025, 1, 2))
+    assert not bar.isVisible()
+    otd.today = lambda: date(2025, 7, 14)
+    otd.ask()
+    answered(date(2025, 7, 14))
+    assert bar.isVisible() and bar.years() == [2019, 2022]  # no screenshot or burst year
+    assert [b.text() for b in bar.year_buttons] == ["2019,", "2022"]
+    # A year clicked lists its photos; the chip names it, × goes back to the timeline.
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        bar.year_buttons[0].click()
+    assert sorted(w.grid_model.ids.tolist()) == sorted(otd.answer.years[0].photo_ids)
+    assert w.group_chip.label.text() == "On this day: 2019"
+    assert w.grid_model.rowCount() == 2
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.group_chip.close_button.click()
+    h.wait_rows(len(made))
+    # Only on the Photos page; dismissed, it stays closed for the day.
+    w.go_to(ALBUMS)
+    assert not bar.isVisible()
+    w.go_to(PHOTOS)
+    assert bar.isVisible()
+    bar.close_button.click()
+    assert not bar.isVisible()
+    w.go_to(ALBUMS)
+    w.go_to(PHOTOS)
+    assert not bar.isVisible()
+    otd.today = lambda: date(2025, 7, 15)  # the next day asks again and shows again
+    w.go_to(ALBUMS)
+    w.go_to(PHOTOS)
+    answered(date(2025, 7, 15))
+    assert bar.isVisible() and bar.years() == [2019]
+
+
+def test_albums_page_shows_albums_made_or_renamed_elsewhere(harness, photos, tiny_paths):
+    from photoalbum.gui.controllers.navigation import ALBUMS, PHOTOS
+    from photoalbum.library import Library
+
+    h = harness()
+    h.add_folder_and_wait(photos)
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(8)
+    w = h.window
+    h.qtbot.waitUntil(lambda: w.albums_controller._opened, timeout=20000)
+    # Another process (the CLI) makes an album while the app is open.
+    other = Library(tiny_paths, model=TINY_SPEC)
+    try:
+        made = other.albums.create("From the CLI")
+        other.albums.add(made.id, [str(photos / f"{SAMPLES[0]}.jpg")])
+    finally:
+        other.close()
+    assert w.albums_panel.albums == []
+    w.go_to(ALBUMS)
+    h.qtbot.waitUntil(
+        lambda: [a.name for a in w.albums_panel.albums] == ["From the CLI"], timeout=20000
+    )
+    # Renamed elsewhere while open: the list and the chip follow when the page is shown again.
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.albums_controller.open_album(made.id)
+    w.go_to(PHOTOS)
+    other = Library(tiny_paths, model=TINY_SPEC)
+    try:
+        other.albums.rename(made.id, "Renamed")
+    finally:
+        other.close()
+    w.go_to(ALBUMS)
+    h.qtbot.waitUntil(lambda: [a.name for a in w.albums_panel.albums] == ["Renamed"], timeout=20000)
+    # An album open on the page, renamed elsewhere: the next listing renames its chip too.
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.albums_controller.open_album(made.id)
+    other = Library(tiny_paths, model=TINY_SPEC)
+    try:
+        other.albums.rename(made.id, "Renamed again")
+    finally:
+        other.close()
+    w.albums_worker.create("Another")
+    h.qtbot.waitUntil(lambda: w.album_chip.label.text() == "Album: Renamed again", timeout=20000)
+    assert w.search_controller.album_id == made.id
+
+
+def test_the_filters_fit_a_1200_px_window_on_every_page(harness, photos):
+    from photoalbum.gui.controllers.navigation import ALBUMS, PHOTOS, SCENES
+
+    h = harness()
+    h.add_folder_and_wait(photos)
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(8)
+    w, bar = h.window, h.window.filter_bar
+    w.resize(1200, 800)
+    controls = (bar.date_check, bar.date_to, bar.folder, bar.camera, bar.rating, bar.reset_button)
+    for page in (PHOTOS, ALBUMS, SCENES):  # the grid alone, and with a page's panel beside it
+        w.go_to(page)
+        h.qtbot.wait(50)
+        QtWidgets.QApplication.processEvents()
+        assert w.width() == 1200
+        for control in (*controls, w.sort_combo, w.save_album_button):
+            # Wholly shown: nothing cut off or scrolled out of sight.
+            assert control.isVisible(), (page, control)
+            shown = control.visibleRegion().boundingRect()
+            assert shown.size() == control.size(), (page, control, shown, control.size())
+            right = control.mapTo(w, QtCore.QPoint(control.width(), 0)).x()
+            assert right <= w.width(), (page, control, right)
+        assert bar.height() < 3 * bar.folder.sizeHint().height()  # at most two rows

@@ -170,3 +170,32 @@ def test_update_ids_patches_rows_and_keeps_selection(qtbot, model):
     model.set_results([1, 2], [0.9, 0.5])
     model.update_ids([1, 2])  # results → listing: a reset, scores gone
     assert not model.has_scores
+
+
+def test_a_fast_fling_reaches_the_end_of_100k_rows_while_details_arrive(qtbot, loader, tmp_path):
+    """Details (and thumbnails, marks) arriving for the rows on screen must not lay the whole
+    grid out again: the view lays 100k rows out in batches, and a relayout restarted at each
+    arrival kept a fling from getting past the first few thousand rows."""
+    from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
+
+    n = 100_000
+    model = PhotoGridModel(loader, lambda fp: tmp_path / f"{fp}.jpg", thumb_size=168)
+    table = {i: photo(i, str(tmp_path / f"missing-{i}.jpg")) for i in range(1, n + 1)}
+    model.info_requested.connect(  # answered a turn later, as the search worker's would be
+        lambda ids: QtCore.QTimer.singleShot(0, lambda: model.add_photos([table[i] for i in ids]))
+    )
+    view = PhotoGridView(ThumbnailDelegate(168))
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(1040, 800)
+    view.show()
+    qtbot.waitExposed(view)
+    model.update_ids(np.arange(n, 0, -1))
+    bar = view.verticalScrollBar()
+    deadline = QtCore.QDeadlineTimer(30_000)
+    while view.visible_rows()[1] < n - 1 and not deadline.hasExpired():
+        # A fling, never waiting for the layout to finish (a long stride: the test is about
+        # where it can get, not how fast this machine paints).
+        bar.setValue(min(bar.maximum(), bar.value() + 40 * view.viewport().height()))
+        qtbot.wait(16)
+    assert view.visible_rows()[1] == n - 1

@@ -238,3 +238,55 @@ def test_index_status_shows_background_pass_progress(qtbot):
     assert w.bar.maximum() == 40 and w.bar.value() == 7
     w.set_progress(IndexProgress("pass:faces", 1, 2))
     assert w.label.text().startswith("faces: 1 / 2")  # unknown title: the pass's name
+
+
+def test_flow_layout_wraps_whole_items_onto_more_rows(qtbot):
+    from photoalbum.gui.widgets.flow_layout import FlowLayout
+    from photoalbum.qt import QtWidgets
+
+    host = QtWidgets.QWidget()
+    qtbot.addWidget(host)
+    layout = FlowLayout(host, spacing=10, row_spacing=4)
+    buttons = []
+    for n in range(3):
+        b = QtWidgets.QPushButton(f"button {n}")
+        b.setFixedSize(100, 20)
+        layout.addWidget(b)
+        buttons.append(b)
+    assert layout.sizeHint().width() == 320 and layout.minimumSize().width() == 100
+    assert layout.heightForWidth(320) == 20  # one row
+    assert layout.heightForWidth(250) == 44  # two rows
+    assert layout.heightForWidth(100) == 68  # one item a row
+    host.resize(250, 44)
+    host.show()
+    qtbot.waitExposed(host)
+    assert [(b.x(), b.y()) for b in buttons] == [(0, 0), (110, 0), (0, 24)]
+
+
+def test_dropped_mpo_and_raw_files_are_image_terms(qapp, tmp_path):
+    """Every kind of photo the library indexes can be dropped: MPO (a camera's 3D or
+    multi-picture JPEG) and camera RAW files went unrecognised before."""
+    from photoalbum.gui.dropping import IMAGE_SUFFIXES
+
+    assert {
+        ".mpo",
+        ".dng",
+        ".cr2",
+        ".cr3",
+        ".nef",
+        ".arw",
+        ".raf",
+        ".orf",
+        ".rw2",
+    } <= IMAGE_SUFFIXES
+    files = []
+    for name in ("left.MPO", "IMG_0001.DNG", "DSC_0002.nef"):
+        path = tmp_path / name
+        path.write_bytes(b"bytes of " + name.encode())
+        files.append(path)
+    mime = file_mime(*files)
+    assert has_image_content(mime)
+    images, problems = images_from_mime(mime)
+    assert [(i.label, i.data) for i in images] == [
+        (p.name, p.read_bytes()) for p in files
+    ] and not problems

@@ -374,3 +374,29 @@ def test_timeline_arrays_are_the_timeline_without_reading_photos(lib: Library) -
     assert approximate.tolist() == [p.date.approximate for p in photos]
     lib.albums.hide([photos[0].id])
     assert photos[0].id not in lib.albums.timeline_arrays()[0].tolist()
+
+
+def test_hidden_only_lists_the_hidden_photos_and_searches_follow_other_writers(
+    lib: Library, tiny_paths: Paths, photos: Path
+) -> None:
+    """The Hidden page's filter; and a search repeated after another Library (the app's albums
+    worker, the CLI) hid a photo leaves it out, filtered or not (no stale cached answer)."""
+    ids = {Path(p.path).stem: p.id for p in lib.photos(lib.live_ids().tolist())}
+    flt = PhotoFilter(camera="testmaker")
+    query = lib.parse("a photo")
+    before = {h.photo.id for h in lib.search(query, 50, flt, cutoff=False).hits}
+    assert ids["astronaut"] in before
+    assert lib.filter_ids(PhotoFilter(hidden_only=True)).tolist() == []
+    other = Library(tiny_paths, model=TINY_SPEC)
+    try:
+        assert other.albums.hide([ids["astronaut"]]) == 1
+    finally:
+        other.close()
+    assert lib.filter_ids(PhotoFilter(hidden_only=True)).tolist() == [ids["astronaut"]]
+    assert {h.photo.id for h in lib.search(query, 50, flt, cutoff=False).hits} == before - {
+        ids["astronaut"]
+    }
+    only = lib.search(query, 50, PhotoFilter(hidden_only=True), cutoff=False)
+    assert [h.photo.id for h in only.hits] == [ids["astronaut"]]
+    assert lib.albums.unhide([ids["astronaut"]]) == 1
+    assert lib.search(query, 50, PhotoFilter(hidden_only=True), cutoff=False).hits == []

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,7 @@ from photoalbum.core.indexer import IndexProgress, IndexReport
 from photoalbum.core.models.manifest import ImageConfig, Manifest, TextConfig, TowerInfo
 from photoalbum.core.models.registry import ModelSpec
 from photoalbum.core.models.store import PreparedModel
+from photoalbum.core.on_this_day import YearOnThisDay, on_this_day
 from photoalbum.core.passes import PassReport
 from photoalbum.core.paths import Paths
 from photoalbum.core.ports import Photo, PhotoFilter, PhotoMeta, PhotoStatus, Root, StatusCounts
@@ -26,6 +27,7 @@ from photoalbum.core.search import SearchHit, SearchResult
 from photoalbum.core.text.ocr import TextLine
 from photoalbum.library.albums import AlbumInfo, AlbumPhoto, ExportReport
 from photoalbum.library.status import LibraryStatus
+from photoalbum.library.trash import TrashReport
 from photoalbum.persistence.albums import Marks
 from photoalbum.workers.messages import LibraryFactory, LibraryOptions, TimelineData
 from photoalbum.workers.ports import WorkerLibrary
@@ -99,6 +101,7 @@ class Script:
     passes_warmed: int = 0  # warm_up_passes() calls
     warm_up_error: Exception | None = None  # warm_up_passes() raises this
     text: dict[int, list[TextLine]] = field(default_factory=dict)  # text read, per photo id
+    untrashable: set[str] = field(default_factory=set)  # paths move_to_trash cannot move
     albums: FakeAlbums = field(init=False)
 
     def __post_init__(self) -> None:
@@ -238,6 +241,16 @@ class FakeAlbums:
             self.ratings[int(i)] = n
         return len(photos)
 
+    def hide(self, photos: Sequence[int]) -> int:
+        new = {int(i) for i in photos} - self.hidden
+        self.hidden |= new
+        return len(new)
+
+    def unhide(self, photos: Sequence[int]) -> int:
+        old = {int(i) for i in photos} & self.hidden
+        self.hidden -= old
+        return len(old)
+
     def marks(self, photo_ids: Sequence[int]) -> dict[int, Marks]:
         out = {}
         for i in photo_ids:
@@ -326,6 +339,23 @@ class FakeLibrary:
         for i in gone:
             del self.catalog._photos[i]
         return len(gone)
+
+    def move_to_trash(self, photos: Sequence[int]) -> TrashReport:
+        report = TrashReport()
+        for i in photos:
+            photo = self.catalog._photos.get(int(i))
+            if photo is None:
+                continue
+            if photo.path in self.script.untrashable:
+                report.failed.append((photo.path, "its disk has no trash"))
+            else:
+                del self.catalog._photos[int(i)]
+                report.trashed.append(photo.path)
+                report.trashed_ids.append(int(i))
+        return report
+
+    def on_this_day(self, day: date | None = None) -> list[YearOnThisDay]:
+        return on_this_day(list(self.catalog._photos.values()), day or date.today())
 
     def warm_up_passes(self) -> None:
         self.script.passes_warmed += 1

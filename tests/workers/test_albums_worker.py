@@ -96,3 +96,16 @@ def test_favourites_and_ratings_answer_with_the_marks(qtbot, worker, script):
     with wait_worker_signal(qtbot, worker.marks_changed, 5000) as got:
         worker.set_favorite((1,), False)
     assert got.args[0] == {1: None}  # no mark left
+
+
+def test_hide_and_unhide_answer_with_the_marks_and_say_how_many(qtbot, worker, script):
+    said: list[str] = []
+    worker.changed.connect(said.append)
+    with wait_worker_signal(qtbot, worker.marks_changed, 5000) as got:
+        worker.set_hidden((1, 2), True)
+    assert {i: m.hidden for i, m in got.args[0].items()} == {1: True, 2: True}
+    assert script.albums.hidden == {1, 2}
+    with wait_worker_signal(qtbot, worker.marks_changed, 5000) as got:
+        worker.set_hidden((2,), False)
+    assert got.args[0] == {2: None} and script.albums.hidden == {1}
+    qtbot.waitUntil(lambda: said == ["Hid 2 photo(s)", "Unhid 1 photo(s)"], timeout=2000)

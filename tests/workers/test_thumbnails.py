@@ -100,3 +100,38 @@ def test_new_generation_and_retain_drop_queued_requests(qtbot, tmp_path):
     assert all(g == 1 for ch, k, g in got if ch == "grid")
     assert ("viewer", "v", 0) in got
     assert loader.shutdown(5000)
+
+
+def test_a_camera_raw_is_shown_through_the_engine(tmp_path, qapp):
+    """Qt cannot read RAW: the viewer (and a grid without a cached thumbnail) gets the engine's
+    decode, the embedded preview when it is big enough, upright; else the developed sensor."""
+    from tests.support.raw_files import dng_bytes, preview_jpeg, with_preview
+
+    dng = tmp_path / "IMG_0001.dng"
+    dng.write_bytes(with_preview(dng_bytes(640, 480, orientation=6), preview_jpeg(1600, 1200)))
+    img = read_image([str(dng)], max_side=8192)  # the viewer's full-size request
+    assert (img.width(), img.height()) == (1200, 1600)  # the preview, turned upright
+    r, g, b = _mean_rgb(img)
+    assert r > 180 and g < 70 and b < 70  # its red, not the developed grey sensor data
+    small = read_image([str(dng)], max_side=128)  # a grid cell
+    assert max(small.width(), small.height()) == 128
+    bare = tmp_path / "bare.nef"  # no preview: the sensor data, developed
+    bare.write_bytes(dng_bytes(320, 240))
+    assert not read_image([str(bare)], max_side=256).isNull()
+    garbage = tmp_path / "broken.cr2"
+    garbage.write_bytes(b"II*\x00" + b"\x00" * 32)
+    assert read_image([str(garbage)]).isNull()
+
+
+def _mean_rgb(img: QtGui.QImage) -> tuple[float, float, float]:
+    img = img.convertToFormat(QtGui.QImage.Format.Format_RGB888)
+    total = [0, 0, 0]
+    n = 0
+    for y in range(0, img.height(), 7):
+        for x in range(0, img.width(), 7):
+            c = img.pixelColor(x, y)
+            total[0] += c.red()
+            total[1] += c.green()
+            total[2] += c.blue()
+            n += 1
+    return total[0] / n, total[1] / n, total[2] / n

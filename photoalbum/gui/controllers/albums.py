@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable, Sequence
 
 from photoalbum.gui.attached import while_attached
+from photoalbum.gui.controllers.navigation import ALBUMS
 from photoalbum.gui.controllers.search import SearchController
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.translation import arg
@@ -85,6 +86,12 @@ class AlbumsController(QtCore.QObject):
         """The library (re)opened: open the worker, or reopen it with ``options``."""
         self.worker.open(options if self._opened else None)
         self._opened = True
+
+    def page_entered(self, page: str) -> None:
+        """The navigation shows ``page``: the Albums page reads the albums again, so one made
+        or renamed elsewhere (the CLI, another window) shows."""
+        if page == ALBUMS and self._opened and not self.detached:
+            self.worker.list_albums()
 
     @property
     def album_id(self) -> int | None:
@@ -198,6 +205,14 @@ class AlbumsController(QtCore.QObject):
         self.panel.set_albums(albums)
         if self.album_id is not None and self.panel.album(self.album_id) is None:
             self.close_album()  # deleted meanwhile
+        elif (info := self.panel.album(self.album_id)) is not None and (
+            info.name != self.search.album_name
+        ):
+            self.search.album_name = info.name  # renamed meanwhile: the chip follows
+            self.chip.show_text(
+                f"Album: {info.name}",
+                "Only this album's photos are shown and searched. × closes it.",
+            )
 
     @while_attached
     def _on_worker_album_shown(self, content: AlbumContent) -> None:

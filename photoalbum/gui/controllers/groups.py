@@ -34,8 +34,8 @@ def all_duplicates(groups: Sequence[PhotoGroup]) -> PhotoGroup:
         keep_order=True,
         detail=translate(
             "GroupsController",
-            "Review them in the grid; “Remove from library” forgets a photo, "
-            "files are never deleted",
+            "Review them in the grid; “Move to Trash…” (Delete) moves the copies you "
+            "choose to the trash, after asking; “Remove from library” forgets a photo",
         ),
     )
 

@@ -1,5 +1,5 @@
-"""MarksController: favourites and ratings from the grid (heart, F / "." and 0–5 keys, the
-context menu) through the albums worker, and the marks painted on the thumbnails."""
+"""MarksController: favourites, ratings and hiding from the grid (heart, F / "." , 0–5 and H keys,
+the context menu) through the albums worker, and the marks painted on the thumbnails."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ class MarksController(QtCore.QObject):
         self.detached = False
         grid.favorite_toggled.connect(self.toggle_favorite)
         grid.rating_requested.connect(self.rate)
+        grid.hide_toggled.connect(self.toggle_hidden)
         worker.marks_changed.connect(self._on_worker_marks_changed)
 
     def detach(self) -> None:
@@ -68,8 +69,15 @@ class MarksController(QtCore.QObject):
         if ids:
             self.worker.rate(ids, n)
 
+    def toggle_hidden(self, rows: Sequence[int]) -> None:
+        """Hide these rows' photos (from the timeline and searches); on the Hidden page, show
+        them again."""
+        ids = self._ids(rows)
+        if ids:
+            self.worker.set_hidden(ids, not self.search.hidden_scope)
+
     def menu(self, menu: QtWidgets.QMenu, rows: list[int]) -> None:
-        """The grid context menu's favourite and rating entries."""
+        """The grid context menu's favourite, rating and hide entries."""
         ids = self._ids(rows)
         every = bool(ids) and all(self.grid_model.marks(i)[0] for i in ids)
         menu.addAction(
@@ -82,6 +90,10 @@ class MarksController(QtCore.QObject):
                 self.tr("No rating  (0)") if n == 0 else f"{'★' * n}  ({n})",
                 functools.partial(self.rate, rows, n),
             )
+        menu.addAction(
+            self.tr("Unhide  (H)") if self.search.hidden_scope else self.tr("Hide  (H)"),
+            lambda: self.toggle_hidden(rows),
+        )
 
     def _ids(self, rows: Sequence[int]) -> tuple[int, ...]:
         n = self.grid_model.rowCount()
@@ -95,3 +107,9 @@ class MarksController(QtCore.QObject):
         changed = any(before[pid] != self.grid_model.marks(pid) for pid in marks)
         if changed and self.search.request.is_browse and (flt.favorites or flt.min_rating):
             self.search.run()  # a photo left (or joined) the favourites / rating listing
+        elif any(
+            (m is not None and m.hidden) != self.search.hidden_scope
+            for pid, m in marks.items()
+            if self.grid_model.row_of(pid) is not None
+        ):
+            self.search.run()  # a shown photo was hidden (or, on the Hidden page, shown again)

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 logger = logging.getLogger(__name__)
 
-#: Pages of the navigation list, in order (Ctrl+1 … Ctrl+8 reach them).
-PHOTOS, ALBUMS, FAVORITES, SCENES, EVENTS, DUPLICATES, PEOPLE, FOLDERS = (
+#: Pages of the navigation list, in order (Ctrl+1 … Ctrl+9 reach them). Hidden comes last: it
+#: is visited least, and the pages before it keep their shortcuts.
+PHOTOS, ALBUMS, FAVORITES, SCENES, EVENTS, DUPLICATES, PEOPLE, FOLDERS, HIDDEN = (
     "photos",
     "albums",
     "favorites",
@@ -17,8 +18,9 @@ PHOTOS, ALBUMS, FAVORITES, SCENES, EVENTS, DUPLICATES, PEOPLE, FOLDERS = (
     "duplicates",
     "people",
     "folders",
+    "hidden",
 )
-PAGES = (PHOTOS, ALBUMS, FAVORITES, SCENES, EVENTS, DUPLICATES, PEOPLE, FOLDERS)
+PAGES = (PHOTOS, ALBUMS, FAVORITES, SCENES, EVENTS, DUPLICATES, PEOPLE, FOLDERS, HIDDEN)
 #: Entries kept: older ones fall off the back.
 HISTORY_LENGTH = 50
 

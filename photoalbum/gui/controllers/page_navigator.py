@@ -9,6 +9,7 @@ from photoalbum.gui.controllers.groups import GroupsController
 from photoalbum.gui.controllers.navigation import (
     ALBUMS,
     FAVORITES,
+    HIDDEN,
     PHOTOS,
     NavEntry,
     NavigationHistory,
@@ -16,12 +17,12 @@ from photoalbum.gui.controllers.navigation import (
 from photoalbum.gui.controllers.search import SearchController
 from photoalbum.gui.widgets.navigation import NavigationList
 from photoalbum.gui.widgets.search_bar import SearchBar
-from photoalbum.qt import Qt, QtCore, QtWidgets
+from photoalbum.qt import Qt, QtCore, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
 
 #: Pages whose panel is empty: the grid takes the whole page.
-GRID_ONLY_PAGES = (PHOTOS, FAVORITES)
+GRID_ONLY_PAGES = (PHOTOS, FAVORITES, HIDDEN)
 
 
 class PageNavigator(QtCore.QObject):
@@ -35,7 +36,12 @@ class PageNavigator(QtCore.QObject):
         search_bar: the typed search, recorded with the page and put back by Back / Forward.
         groups, search: the group and the results' scope, cleared or set for the page.
         albums: closes the open album when leaving the Albums page (None without albums).
+
+    Signals:
+        page_entered(str): a page was shown (chosen, or put back by Back / Forward).
     """
+
+    page_entered = Signal(str)
 
     def __init__(
         self,
@@ -102,9 +108,10 @@ class PageNavigator(QtCore.QObject):
         group = self.groups.group
         if group is not None and group.kind != page:
             self.groups.clear_group()
-        self.search.set_scope(favorites=page == FAVORITES)
+        self.search.set_scope(favorites=page == FAVORITES, hidden=page == HIDDEN)
         if page != ALBUMS and self.albums is not None:
             self.albums.close_album()
+        self.page_entered.emit(page)
 
     def record_search(self, text: str, _images: object) -> None:
         """A search ran (the search bar's ``search_requested``): a history entry."""

@@ -1,16 +1,21 @@
 """PhotoActions: what the grid's context menu and keys do to the chosen photos (open them
-elsewhere, show their folder, copy paths, find similar ones, forget them)."""
+elsewhere, show their folder, copy paths, find similar ones, forget them, move them to the
+trash)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.search_bar import SearchBar
 from photoalbum.qt import QtCore, QtGui, QtWidgets
 from photoalbum.workers.index_worker import IndexWorker
+
+if TYPE_CHECKING:  # pragma: no cover
+    from photoalbum.library.trash import TrashReport
 
 logger = logging.getLogger(__name__)
 translate = QtCore.QCoreApplication.translate
@@ -19,8 +24,13 @@ translate = QtCore.QCoreApplication.translate
 MAX_OPEN_EXTERNAL = 10
 
 
+def _tr(text: str, n: int = -1) -> str:
+    return QtCore.QCoreApplication.translate("PhotoActions", text, None, n)
+
+
 class PhotoActions:
-    """Acts on rows of the grid. The photos' files are never written or deleted.
+    """Acts on rows of the grid. The photos' files are never written or deleted; "Move to
+    Trash…" moves the chosen ones to the desktop's trash once the user confirmed.
 
     Args:
         window: parent of the context menu.
@@ -30,6 +40,8 @@ class PhotoActions:
         open_url: opens a file URL in the desktop's default app.
         confirm: asks a yes/no question.
         open_viewer: opens the large viewer on a row.
+        show_message: a transient status-bar message (text, milliseconds).
+        photos_removed: the grid's owner forgets these photo ids (they left the library).
     """
 
     def __init__(
@@ -42,6 +54,8 @@ class PhotoActions:
         open_url: Callable[[QtCore.QUrl], object],
         confirm: Callable[[str, str], bool],
         open_viewer: Callable[[int], object],
+        show_message: Callable[[str, int], object],
+        photos_removed: Callable[[list[int]], object],
     ) -> None:
         self.window = window
         self.grid_model = grid_model
@@ -50,6 +64,8 @@ class PhotoActions:
         self._open_url = open_url
         self._confirm = confirm
         self._open_viewer = open_viewer
+        self._show_message = show_message
+        self._photos_removed = photos_removed
         #: More entries for the context menu (albums, marks): called with the menu and rows.
         self.menu_extensions: list[Callable[[QtWidgets.QMenu, list[int]], None]] = []
 
@@ -92,6 +108,32 @@ class PhotoActions:
         ):
             self.index_worker.remove_photos(ids)
 
+    def move_to_trash(self, rows: Sequence[int]) -> None:
+        """Move these photos' files to the trash after the user confirmed (never a permanent
+        delete; only the chosen rows)."""
+        n = self.grid_model.rowCount()
+        ids = [self.grid_model.photo_id(r) for r in dict.fromkeys(rows) if 0 <= r < n]
+        if ids and self._confirm(
+            _tr("Move to Trash"),
+            _tr(
+                "Move %n file(s) to the trash? You can restore them from the trash; "
+                "the library forgets them.",
+                len(ids),
+            ),
+        ):
+            self.index_worker.move_to_trash(ids)
+
+    def trashed(self, report: TrashReport) -> None:
+        """The index worker moved photos to the trash: they leave the grid; what stayed is said."""
+        if report.trashed_ids:
+            self._photos_removed(list(report.trashed_ids))
+        text = _tr("Moved %n file(s) to the trash", len(report.trashed))
+        if report.failed:
+            path, why = report.failed[0]
+            text += _tr("; %n file(s) could not be moved", len(report.failed))
+            text += f" ({Path(path).name}: {why})"
+        self._show_message(text, 12000)
+
     def context_menu(self, pos: QtCore.QPoint, rows: list[int]) -> None:
         """The grid's right-click menu on ``rows``, at ``pos`` (global)."""
         menu = QtWidgets.QMenu(self.window)
@@ -114,4 +156,5 @@ class PhotoActions:
         menu.addAction(
             translate("PhotoActions", "Remove from library…"), lambda: self.remove_photos(rows)
         )
+        menu.addAction(_tr("Move to Trash…  (Del)"), lambda: self.move_to_trash(rows))
         menu.exec(pos)

@@ -115,6 +115,7 @@ class SearchController(QtCore.QObject):
         self.group: PhotoGroup | None = None  # the scene/event/duplicate set shown and searched
         self._bar_favorites = False  # the filter bar's own "favourites only"
         self.favorites_scope = False  # the Favorites page: only favourites, listed and searched
+        self.hidden_scope = False  # the Hidden page: only hidden photos, listed and searched
         self.album_id: int | None = None  # the album open on the Albums page
         self.album_name = ""
         self.detached = False
@@ -233,12 +234,13 @@ class SearchController(QtCore.QObject):
         except KnownError:
             return ()
 
-    def set_scope(self, *, favorites: bool = False) -> None:
-        """The page's own restriction (the Favorites page: favourites only); asks again when it
-        changed."""
-        if favorites == self.favorites_scope:
+    def set_scope(self, *, favorites: bool = False, hidden: bool = False) -> None:
+        """The page's own restriction (the Favorites page: favourites only; the Hidden page:
+        hidden photos only); asks again when it changed."""
+        if (favorites, hidden) == (self.favorites_scope, self.hidden_scope):
             return
         self.favorites_scope = favorites
+        self.hidden_scope = hidden
         self.request = replace(self.request, flt=self._with_group(self.request.flt))
         self.run()
 
@@ -260,6 +262,7 @@ class SearchController(QtCore.QObject):
             ids=ids,
             favorites=self._bar_favorites or self.favorites_scope,
             album=self.album_id,
+            hidden_only=self.hidden_scope,
         )
 
     def _group_phrase(self) -> str:
@@ -363,9 +366,20 @@ class SearchController(QtCore.QObject):
         group = self.group
         if not self._library_shown():
             return
-        others = replace(self.request.flt, ids=None, album=None, favorites=self._bar_favorites)
+        others = replace(
+            self.request.flt,
+            ids=None,
+            album=None,
+            favorites=self._bar_favorites,
+            hidden_only=False,
+        )
         n = len(ids)
-        if self.favorites_scope and group is None and self.album_id is None:
+        if self.hidden_scope and group is None and self.album_id is None:
+            if others.is_empty:
+                text = self.tr("%Ln hidden photo(s)", "", n)
+            else:
+                text = self.tr("%Ln hidden photo(s) match the filters", "", n)
+        elif self.favorites_scope and group is None and self.album_id is None:
             if others.is_empty:
                 text = self.tr("%Ln favourite(s)", "", n)
             else:
@@ -412,6 +426,14 @@ class SearchController(QtCore.QObject):
                 if hidden
                 else self.tr(
                     "Try other words, fewer filters, or drop a photo to find similar ones."
+                ),
+            )
+        elif self.hidden_scope and self.request.flt == self._with_group(PhotoFilter()):
+            self.empty.show_message(
+                self.tr("No hidden photos"),
+                self.tr(
+                    "Photos you hide (H, or Hide in their menu) are listed here; they stay out "
+                    "of the timeline and searches."
                 ),
             )
         elif not self.request.flt.is_empty:

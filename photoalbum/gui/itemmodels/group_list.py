@@ -18,6 +18,7 @@ KIND_LABELS = {
     "scene": QT_TRANSLATE_NOOP("GroupKind", "Scene"),
     "event": QT_TRANSLATE_NOOP("GroupKind", "Event"),
     "duplicates": QT_TRANSLATE_NOOP("GroupKind", "Near-duplicates"),
+    "onthisday": QT_TRANSLATE_NOOP("GroupKind", "On this day"),
 }
 
 

@@ -8,13 +8,15 @@ from datetime import datetime
 from pathlib import Path
 
 from photoalbum.core.ports import PhotoFilter
-from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from photoalbum.gui.widgets.flow_layout import FlowLayout
+from photoalbum.qt import Qt, QtCore, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
 
 
 class FilterBar(QtWidgets.QWidget):
-    """One row of filters under the search bar.
+    """The filters under the search bar: one row, wrapping onto a second one in a narrow window
+    (a 1200 px window with a page's panel open, say) instead of scrolling sideways.
 
     Signals:
         filter_changed(PhotoFilter): any filter changed.
@@ -24,9 +26,7 @@ class FilterBar(QtWidgets.QWidget):
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QtWidgets.QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
+        layout = FlowLayout(self, spacing=14)
         self.date_check = QtWidgets.QCheckBox(self.tr("Taken"))
         self.date_check.setToolTip(
             self.tr("Only photos taken in this date range (EXIF date, else file date)")
@@ -64,17 +64,11 @@ class FilterBar(QtWidgets.QWidget):
         self.reset_button.setToolTip(self.tr("Clear every filter"))
         self.reset_button.setAutoRaise(True)
         self.reset_button.setEnabled(False)
-        for w in (self.date_check, self.date_from, self.to_label, self.date_to):
-            layout.addWidget(w)
-        layout.addSpacing(8)
+        # Wrapping moves whole groups: a date range or marks never split across rows.
+        layout.addWidget(_row(self.date_check, self.date_from, self.to_label, self.date_to))
         layout.addWidget(self.folder)
-        layout.addSpacing(8)
         layout.addWidget(self.camera)
-        layout.addSpacing(8)
-        layout.addWidget(self.favorites)
-        layout.addWidget(self.rating)
-        layout.addWidget(self.reset_button)
-        layout.addStretch(1)
+        layout.addWidget(_row(self.favorites, self.rating, self.reset_button))
         self._camera_timer = QtCore.QTimer(self)
         self._camera_timer.setSingleShot(True)
         self._camera_timer.setInterval(400)
@@ -166,31 +160,12 @@ class FilterBar(QtWidgets.QWidget):
             self.filter_changed.emit(flt)
 
 
-class HorizontalScroller(QtWidgets.QScrollArea):
-    """Holds a one-row bar; in a narrow window the row scrolls sideways instead of forcing the
-    window's minimum width (it grows by the scroll bar's height only while that is shown)."""
-
-    def __init__(self, bar: QtWidgets.QWidget, parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWidget(bar)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(
-            QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Fixed
-        )
-        self._fit()
-
-    def _fit(self) -> None:
-        bar = self.widget()
-        if bar is None:  # set in __init__; only a widget being torn down lacks it
-            return
-        height = bar.sizeHint().height() + 4
-        if self.viewport().width() < bar.minimumSizeHint().width():
-            height += self.horizontalScrollBar().sizeHint().height()
-        if self.height() != height:
-            self.setFixedHeight(height)
-
-    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
+def _row(*widgets: QtWidgets.QWidget) -> QtWidgets.QWidget:
+    """Widgets side by side in one piece (the flow layout wraps it whole)."""
+    row = QtWidgets.QWidget()
+    layout = QtWidgets.QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(6)
+    for w in widgets:
+        layout.addWidget(w)
+    return row

@@ -13,9 +13,10 @@ from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.translation import QT_TRANSLATE_NOOP
 from photoalbum.gui.widgets.albums_panel import AlbumsPanel
 from photoalbum.gui.widgets.date_scrubber import DateScrubber
-from photoalbum.gui.widgets.filter_bar import FilterBar, HorizontalScroller
+from photoalbum.gui.widgets.filter_bar import FilterBar
 from photoalbum.gui.widgets.group_list import GroupChip, GroupList
 from photoalbum.gui.widgets.navigation import NavigationList
+from photoalbum.gui.widgets.on_this_day import OnThisDayBar
 from photoalbum.gui.widgets.pages import EmptyResults
 from photoalbum.gui.widgets.photo_grid_view import PhotoGridView
 from photoalbum.gui.widgets.side_panel import SidePanel
@@ -85,12 +86,13 @@ class LibraryPage:
         rv = QtWidgets.QVBoxLayout(right)
         rv.setContentsMargins(6, 0, 6, 0)
         rv.setSpacing(4)
+        self.on_this_day_bar = OnThisDayBar()
+        rv.addWidget(self.on_this_day_bar)
         self.filter_bar = FilterBar()
-        filter_scroll = HorizontalScroller(self.filter_bar)
         filter_row = QtWidgets.QHBoxLayout()
         filter_row.setSpacing(6)
         filter_row.addWidget(self.group_chip)
-        filter_row.addWidget(filter_scroll, 1)
+        filter_row.addWidget(self.filter_bar, 1)
         self.sort_combo = QtWidgets.QComboBox()
         self.sort_combo.setToolTip(translate("LibraryPage", "The order of search results"))
         self.sort_combo.setAccessibleName(translate("LibraryPage", "Sort results"))

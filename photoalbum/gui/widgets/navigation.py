@@ -20,6 +20,7 @@ PAGE_TITLES = {
     "duplicates": QT_TRANSLATE_NOOP("Pages", "Duplicates"),
     "people": QT_TRANSLATE_NOOP("Pages", "People"),
     "folders": QT_TRANSLATE_NOOP("Pages", "Folders"),
+    "hidden": QT_TRANSLATE_NOOP("Pages", "Hidden"),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
@@ -20,6 +21,8 @@ class PhotoGridView(QtWidgets.QListView):
         context_menu_requested(QPoint, list[int]): right-click on selected rows (global pos).
         favorite_toggled(list[int]): the heart was clicked, or F / "." pressed, on these rows.
         rating_requested(list[int], int): a key 0–5 rated these rows (0 clears).
+        hide_toggled(list[int]): H pressed on these rows (hide them, or unhide on Hidden).
+        trash_requested(list[int]): Delete pressed on these rows (asks before the trash).
     """
 
     open_requested = Signal(int)
@@ -27,6 +30,8 @@ class PhotoGridView(QtWidgets.QListView):
     context_menu_requested = Signal(QtCore.QPoint, object)
     favorite_toggled = Signal(object)
     rating_requested = Signal(object, int)
+    hide_toggled = Signal(object)
+    trash_requested = Signal(object)
 
     def __init__(
         self, delegate: ThumbnailDelegate | None = None, parent: QtWidgets.QWidget | None = None
@@ -105,6 +110,18 @@ class PhotoGridView(QtWidgets.QListView):
             cols = max(1, self.viewport().width() // max(1, self.gridSize().width()))
             model.retain_rows(a - cols, b + cols)  # keep a row of margin either way
 
+    def dataChanged(
+        self,
+        topLeft: QtCore.QModelIndex | QtCore.QPersistentModelIndex,
+        bottomRight: QtCore.QModelIndex | QtCore.QPersistentModelIndex,
+        roles: Sequence[int] = (),
+    ) -> None:
+        # Every cell has the grid's one size, so new content (details, a thumbnail, marks) never
+        # moves a cell: repaint it only. QListView's own dataChanged lays every row out again in
+        # ListMode — batched from row 0 for 100k rows, restarted at each arrival — and a fling
+        # then never got past the rows laid out so far (about 3,000).
+        QtWidgets.QAbstractItemView.dataChanged(self, topLeft, bottomRight, list(roles))
+
     # --- events --------------------------------------------------------------------------------
     def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
@@ -133,6 +150,14 @@ class PhotoGridView(QtWidgets.QListView):
         if plain and current.isValid() and Qt.Key.Key_0 <= event.key() <= Qt.Key.Key_5:
             n = int(event.key() - Qt.Key.Key_0)
             self.rating_requested.emit(self.selected_rows() or [current.row()], n)
+            event.accept()
+            return
+        if plain and current.isValid() and event.key() == Qt.Key.Key_H:
+            self.hide_toggled.emit(self.selected_rows() or [current.row()])
+            event.accept()
+            return
+        if plain and current.isValid() and event.key() == Qt.Key.Key_Delete:
+            self.trash_requested.emit(self.selected_rows() or [current.row()])
             event.accept()
             return
         if event.key() == Qt.Key.Key_Space and current.isValid():
