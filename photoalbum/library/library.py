@@ -37,6 +37,7 @@ from photoalbum.library.albums import LibraryAlbums
 from photoalbum.library.model import LibraryModel, ModelProgress
 from photoalbum.library.passes import LibraryPasses, PassBuilders
 from photoalbum.library.people import LibraryPeople
+from photoalbum.library.places import LibraryPlaces
 from photoalbum.library.search import LibrarySearch
 from photoalbum.library.status import LibraryStatus
 from photoalbum.library.understanding import LibraryUnderstanding
@@ -188,6 +189,7 @@ class Library:
         self.passes = LibraryPasses(
             self.catalog, self.people, background=background, threads=threads
         )
+        self.places = LibraryPlaces(self.catalog, self.passes.gazetteer)
         self.finder = LibrarySearch(
             self.catalog,
             store=self.store,
