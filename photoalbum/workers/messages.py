@@ -181,10 +181,10 @@ class SearchOutcome:
 
 @dataclass(frozen=True)
 class PhotoGroup:
-    """A scene, an event or a set of near-duplicates, as the side panel lists it.
+    """A scene, an event, a set of near-duplicates or a place, as the app lists it.
 
     Attributes:
-        kind: "scene", "event" or "duplicates".
+        kind: "scene", "event", "duplicates" or "place" (a country or a city).
         key: stable id (a scene's or event's id; a duplicate set's smallest photo id).
         title_en/title_zh: the name in each UI language.
         photo_ids: the members, in the order the grid shows them when ``keep_order``.
@@ -192,6 +192,7 @@ class PhotoGroup:
         keep_order: show members in ``photo_ids`` order (events: in time; duplicates: side by
             side) rather than the grid's usual newest-first listing.
         detail: one more line for the tooltip (naming confidence, distance).
+        parent: the key of the group this one lies in (a city's country), "" when none.
     """
 
     kind: str
@@ -202,6 +203,7 @@ class PhotoGroup:
     cover: Photo | None = None
     keep_order: bool = False
     detail: str = ""
+    parent: str = ""
 
     @property
     def count(self) -> int:
@@ -218,8 +220,9 @@ class GroupsUpdate:
     """One kind of group, freshly computed by the scenes worker.
 
     Attributes:
-        kind: "scene", "event" or "duplicates".
-        groups: largest scenes first; events newest first; duplicate sets largest first.
+        kind: "scene", "event", "duplicates" or "place".
+        groups: largest scenes first; events newest first; duplicate sets largest first;
+            countries most photos first, each followed by its cities.
         ungrouped: photos in none of them (scenes only: unique photos, or new ones waiting
             for the next full recluster).
         seconds: how long computing them took.

@@ -546,7 +546,7 @@ def test_text_match_ranks_first_and_is_highlighted_in_the_viewer(harness, photos
 
 
 def test_navigation_pages_shortcuts_and_back_forward(harness, photos):
-    from photoalbum.gui.controllers.navigation import FAVORITES, FOLDERS, PAGES, PHOTOS, SCENES
+    from photoalbum.gui.controllers.navigation import EXPLORE, FAVORITES, FOLDERS, PAGES, PHOTOS
 
     h = harness()
     h.add_folder_and_wait(photos)
@@ -554,8 +554,8 @@ def test_navigation_pages_shortcuts_and_back_forward(harness, photos):
     h.wait_rows(8)
     w = h.window
     assert w.page() == PHOTOS and not w.page_panels.isVisible()  # opens on Photos, grid only
-    assert [w.page_actions[k].shortcut().toString() for k in PAGES[:7]] == [
-        f"Ctrl+{n}" for n in range(1, 8)
+    assert [w.page_actions[k].shortcut().toString() for k in PAGES] == [
+        f"Ctrl+{n}" for n in range(1, len(PAGES) + 1)
     ]
     # Favorites: the page lists (and searches) favourites only; none yet.
     with h.qtbot.waitSignal(w.results_shown, timeout=20000):
@@ -564,12 +564,12 @@ def test_navigation_pages_shortcuts_and_back_forward(harness, photos):
     assert w.search_controller.request.flt.favorites
     w.page_actions[FOLDERS].trigger()
     assert w.page_panels.isVisible() and w.page_panels.currentWidget() is w.side_panel
-    w.nav.setCurrentRow(w.nav.row_of(SCENES))  # a click in the list
-    assert w.page_panels.currentWidget() is w.group_lists["scene"]
+    w.nav.setCurrentRow(w.nav.row_of(EXPLORE))  # a click in the list
+    assert not w.page_panels.isVisible() and w.library_page.tiles_shown()  # the tiles
     # Back (the menu's action, Alt+Left) goes page by page; Forward comes back.
     assert "Alt+Left" in [s.toString() for s in w.back_action.shortcuts()]
     w.back_action.trigger()
-    assert w.page() == FOLDERS
+    assert w.page() == FOLDERS and not w.library_page.tiles_shown()
     w.back_action.trigger()
     assert w.page() == FAVORITES
     w.forward_action.trigger()

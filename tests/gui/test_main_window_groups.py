@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from photoalbum.core.vectorstore import HnswStore
+from photoalbum.gui.controllers.navigation import DUPLICATES, EXPLORE
 from photoalbum.gui.itemmodels.group_list import GroupListModel
 from photoalbum.gui.main_window import PAGE_LIBRARY
 from photoalbum.qt import Qt, QtCore
@@ -42,6 +43,13 @@ def app(qtbot, tiny_paths, tmp_path, photos):
 
 
 def _click_row(h: Harness, kind: str, row: int) -> None:
+    """Click a group's tile on the Explore page (its row in the Duplicates list)."""
+    w = h.window
+    if kind == "duplicates":
+        w.go_to(DUPLICATES)
+    else:
+        w.go_to(EXPLORE)
+        w.library_page.explore.show_tab(kind)
     view = h.window.group_lists[kind].view
     view.scrollTo(view.model().index(row, 0))
     rect = view.visualRect(view.model().index(row, 0))

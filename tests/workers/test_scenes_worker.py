@@ -194,8 +194,8 @@ def test_a_busy_scene_state_is_retried_not_reported(qtbot, make_worker, tiny_pat
 def test_an_empty_library_shows_empty_groups(qtbot, make_worker):
     worker, rec = make_worker()
     worker.open()
-    qtbot.waitUntil(lambda: len(rec.updates) == 3, timeout=20000)
-    assert {u.kind for u in rec.updates} == {"scene", "event", "duplicates"}
+    qtbot.waitUntil(lambda: len(rec.updates) == 4, timeout=20000)
+    assert {u.kind for u in rec.updates} == {"scene", "event", "duplicates", "place"}
     assert all(u.groups == () for u in rec.updates) and rec.failures == []
 
 

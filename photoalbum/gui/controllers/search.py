@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -37,6 +37,35 @@ if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.workers.search_worker import SearchWorker
 
 logger = logging.getLogger(__name__)
+
+
+#: Photos a person's page lists at most (a search inside it keeps the usual ``k``).
+PERSON_LISTING = 10_000
+
+
+@dataclass(frozen=True)
+class PersonScope:
+    """A person opened from the Explore page: their photos are listed and searched.
+
+    Attributes:
+        id: the person's id.
+        label: their name, else "Person N".
+        term: the query term naming them (``人物:Anna``, ``person:#3``), added to every search.
+    """
+
+    id: int
+    label: str
+    term: str
+
+    @property
+    def kind(self) -> str:
+        """ "person" (what the navigation compares with groups' kinds)."""
+        return "person"
+
+    @property
+    def key(self) -> str:
+        """A key that tells people apart."""
+        return f"person:{self.id}"
 
 
 class SearchState(enum.Enum):
@@ -116,6 +145,7 @@ class SearchController(QtCore.QObject):
         self.favorites_scope = False  # the Favorites page: only favourites, listed and searched
         self.album_id: int | None = None  # the album open on the Albums page
         self.album_name = ""
+        self.person: PersonScope | None = None  # the person opened on the Explore page
         self.detached = False
         self._pending_rid = 0  # id of the latest request: answers to older ones are dropped
         self._last_outcome: SearchOutcome | None = None
@@ -158,13 +188,23 @@ class SearchController(QtCore.QObject):
         """Ask for the current request (once the worker is open; it runs then otherwise)."""
         if self.state is not SearchState.OPEN:
             return
-        if self.request.is_browse and self.group is None and self.request.flt.is_empty:
+        request = self.sent_request()
+        if request.is_browse and self.group is None and request.flt.is_empty:
             # The whole library: the timeline (by date, with the dates for headers).
             self._pending_rid = self.search_worker.timeline()
-        elif self.request.is_browse:
-            self._pending_rid = self.search_worker.browse(self.request.flt)
+        elif request.is_browse:
+            self._pending_rid = self.search_worker.browse(request.flt)
         else:
-            self._pending_rid = self.search_worker.search(self.request)
+            self._pending_rid = self.search_worker.search(request)
+
+    def sent_request(self) -> SearchRequest:
+        """What is asked of the worker: the request, inside the person opened (if any)."""
+        person = self.person
+        if person is None or self.request.similar_to is not None:
+            return self.request
+        text = f"{person.term} {self.request.text}".strip()
+        k = PERSON_LISTING if self.request.is_browse else self.request.k
+        return replace(self.request, text=text, k=k)
 
     # --- what is asked -------------------------------------------------------------------------
     def set_query(self, text: str, images: tuple[ImageInput, ...]) -> None:
@@ -241,6 +281,17 @@ class SearchController(QtCore.QObject):
         self.request = replace(self.request, flt=self._with_group(self.request.flt))
         self.run()
 
+    def set_person(self, person: PersonScope | None) -> None:
+        """List and search only this person's photos (None: the whole library again). Opening
+        a person starts afresh: the query is emptied."""
+        if person == self.person:
+            return
+        self.person = person
+        if person is not None:
+            self.search_bar.clear(emit=False)
+            self.request = replace(self.request, text="", images=(), similar_to=None)
+        self.run()
+
     def set_album(self, album_id: int | None, name: str = "") -> None:
         """List and search only this album's photos (None: the whole library again)."""
         if album_id == self.album_id:
@@ -263,6 +314,8 @@ class SearchController(QtCore.QObject):
 
     def _group_phrase(self) -> str:
         g = self.group
+        if self.person is not None:
+            return self.tr(" with {name}").format(name=self.person.label)
         if g is None:
             return f" in the album “{self.album_name}”" if self.album_id is not None else ""
         return f" in {kind_label(g.kind, 'en').lower()} “{g.title(self.language)}”"
@@ -297,7 +350,10 @@ class SearchController(QtCore.QObject):
         self._set_timeline(None)
         n = len(outcome.ids)
         where = self._group_phrase()
-        if outcome.weak:
+        if self.person is not None and self.request.is_browse:
+            text = self.tr("{n} photos of {name}")
+            self.status_label.setText(text.format(n=f"{n:,}", name=self.person.label))
+        elif outcome.weak:
             self.status_label.setText(
                 f"No clear match for “{outcome.description}”{where}: the {n:,} closest photos "
                 f"({outcome.seconds:.2f} s)"

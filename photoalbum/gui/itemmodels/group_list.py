@@ -22,6 +22,8 @@ KIND_LABELS = {
 
 def kind_label(kind: str, language: str) -> str:
     """ "Scene", "Event", … in the UI language."""
+    if kind == "place":
+        return QtCore.QCoreApplication.translate("GroupList", "Place")
     en, zh = KIND_LABELS.get(kind, (kind, kind))
     return zh if language == "zh" else en
 

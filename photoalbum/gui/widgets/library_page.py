@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 
-from photoalbum.gui.controllers.navigation import ALBUMS, FOLDERS, PAGES, PEOPLE
+from photoalbum.gui.controllers.navigation import ALBUMS, EVENTS, FOLDERS, PAGES, PLACES, SCENES
 from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
 from photoalbum.gui.itemmodels.folder_tree import FolderTreeModel
 from photoalbum.gui.itemmodels.group_list import GroupListModel
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.albums_panel import AlbumsPanel
 from photoalbum.gui.widgets.date_scrubber import DateScrubber
+from photoalbum.gui.widgets.explore_page import ExplorePage, GroupTiles, PlaceTiles
 from photoalbum.gui.widgets.filter_bar import FilterBar, HorizontalScroller
 from photoalbum.gui.widgets.group_list import GroupChip, GroupList
 from photoalbum.gui.widgets.navigation import NavigationList
@@ -56,20 +57,26 @@ class LibraryPage:
         self.page_panels = QtWidgets.QStackedWidget()
         self.panels: dict[str, QtWidgets.QWidget] = {}
         self.side_panel = SidePanel(folder_model)
-        self.group_lists: dict[str, GroupList] = {
-            kind: GroupList(model, kind) for kind, model in group_models.items()
-        }
+        # Scenes, events and places are tiles on the Explore page; near-duplicates a side list.
+        self.group_lists: dict[str, GroupList] = {}
+        for kind, model in group_models.items():
+            if kind == PLACES:
+                self.group_lists[kind] = PlaceTiles(model)
+            elif kind in (SCENES, EVENTS):
+                self.group_lists[kind] = GroupTiles(model, kind)
+            else:
+                self.group_lists[kind] = GroupList(model, kind)
         self.people_placeholder = QtWidgets.QLabel("Looking for faces is not available.")
         self.people_placeholder.setWordWrap(True)
         self.people_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        tiles = {k: v for k, v in self.group_lists.items() if isinstance(v, GroupTiles)}
+        self.explore = ExplorePage(tiles, self.people_placeholder)
         self.albums_panel = AlbumsPanel(loader, ask_text=ask_text, confirm=confirm)
         for key in PAGES:
             if key in self.group_lists:
                 panel: QtWidgets.QWidget = self.group_lists[key]
             elif key == FOLDERS:
                 panel = self.side_panel
-            elif key == PEOPLE:
-                panel = self.people_placeholder
             elif key == ALBUMS:
                 panel = self.albums_panel
             else:
@@ -111,15 +118,28 @@ class LibraryPage:
         results_row.addWidget(self.results_stack, 1)
         results_row.addWidget(self.scrubber)
         rv.addLayout(results_row, 1)
+        # The Explore page's tiles take the place of the results until a tile is opened.
+        self.content = QtWidgets.QStackedWidget()
+        self.results = right
+        self.content.addWidget(right)
+        self.content.addWidget(self.explore)
         self.splitter = QtWidgets.QSplitter()
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.page_panels)
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(self.content)
         self.splitter.setStretchFactor(2, 1)
         self.splitter.setSizes([150, 260, 790])
         self.scrubber.row_requested.connect(self._on_scrubber_row_requested)
         self.grid.verticalScrollBar().valueChanged.connect(self._on_grid_scrolled)
+
+    def show_tiles(self, tiles: bool) -> None:
+        """Show the Explore page's tiles (True) or the results (False)."""
+        self.content.setCurrentWidget(self.explore if tiles else self.results)
+
+    def tiles_shown(self) -> bool:
+        """True while the Explore page's tiles are shown instead of the results."""
+        return self.content.currentWidget() is self.explore
 
     # --- the timeline ----------------------------------------------------------------------------
     def _on_scrubber_row_requested(self, row: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from photoalbum.gui.controllers.navigation import PAGES
+from photoalbum.gui.controllers.navigation import EXPLORE, PAGES
 from photoalbum.qt import Qt, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
@@ -14,10 +14,7 @@ PAGE_TITLES = {
     "photos": ("Photos", "照片"),
     "albums": ("Albums", "相册"),
     "favorites": ("Favorites", "收藏"),
-    "scene": ("Scenes", "场景"),
-    "event": ("Events", "事件"),
     "duplicates": ("Duplicates", "相似照片"),
-    "people": ("People", "人物"),
     "folders": ("Folders", "文件夹"),
 }
 
@@ -37,8 +34,12 @@ class NavigationList(QtWidgets.QListWidget):
         self.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for n, key in enumerate(PAGES, 1):
-            en, zh = PAGE_TITLES[key]
-            item = QtWidgets.QListWidgetItem(zh if language == "zh" else en)
+            if key == EXPLORE:
+                title = self.tr("Explore")
+            else:
+                en, zh = PAGE_TITLES[key]
+                title = zh if language == "zh" else en
+            item = QtWidgets.QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(f"Ctrl+{n}")
             self.addItem(item)

@@ -174,6 +174,10 @@ class SearchBar(QtWidgets.QFrame):
         icon = self.style().standardIcon(QtWidgets.QStyle.StandardPixmap.SP_FileDialogContentsView)
         self.search_icon.setPixmap(icon.pixmap(16, 16))
         layout.addWidget(self.search_icon)
+        # Where the search is scoped to (an album, a person): chips the window adds.
+        self._scope_box = QtWidgets.QHBoxLayout()
+        self._scope_box.setSpacing(4)
+        layout.addLayout(self._scope_box)
         self._chip_box = QtWidgets.QHBoxLayout()
         self._chip_box.setSpacing(4)
         layout.addLayout(self._chip_box)
@@ -236,6 +240,10 @@ class SearchBar(QtWidgets.QFrame):
         self._update_clear_button()
         if emit:
             self._emit(force=True)
+
+    def add_scope_chip(self, chip: QtWidgets.QWidget) -> None:
+        """Show a scope chip (the album or person searched inside) before the query."""
+        self._scope_box.addWidget(chip)
 
     def add_image(self, image: ImageInput, *, search: bool = True) -> ImageChip:
         """Add an image chip (and search now)."""
