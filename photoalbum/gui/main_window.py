@@ -331,6 +331,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.side_panel, self.group_lists = lib.side_panel, lib.group_lists
         self.people_placeholder, self.albums_panel = lib.people_placeholder, lib.albums_panel
         self.group_chip, self.filter_bar = lib.group_chip, lib.filter_bar
+        self.search_bar.add_scope_chip(self.group_chip)  # a scene, event or place opened
         self.sort_combo = lib.sort_combo
         self.save_album_button, self.results_stack = lib.save_album_button, lib.results_stack
         self.grid, self.empty, self.scrubber = lib.grid, lib.empty, lib.scrubber

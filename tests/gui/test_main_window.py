@@ -662,6 +662,34 @@ def test_albums_from_the_grid_open_scoped_export_and_delete(harness, photos, tmp
     assert snapshot(photos) == before
 
 
+def test_scope_chips_sit_in_the_search_bar_and_their_x_widens_the_search(harness, photos):
+    from photoalbum.gui.controllers.navigation import ALBUMS
+
+    h = harness(ask_text=lambda *a: "Trip")
+    h.add_folder_and_wait(photos)
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(8)
+    w, albums = h.window, h.window.albums_controller
+    for chip in (w.album_chip, w.person_chip, w.group_chip):
+        assert w.search_bar.isAncestorOf(chip) and chip.isHidden()
+    trip_ids = w.grid_model.ids[:3].tolist()
+    with h.qtbot.waitSignal(w.albums_panel.list.model().rowsInserted, timeout=20000):
+        albums.new_album([0, 1, 2])
+    [trip] = w.albums_panel.albums
+    w.go_to(ALBUMS)
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        albums.open_album(trip.id)
+    h.search("a photo")
+    assert w.album_chip.isVisible() and set(w.grid_model.ids.tolist()) <= set(trip_ids)
+    assert w.status_label.text().startswith(f"{w.grid_model.rowCount()} results for")
+    # ×: the same words over the whole library.
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.album_chip.close_button.click()
+    assert w.album_chip.isHidden() and w.search_bar.text() == "a photo"
+    assert w.search_controller.request.flt.album is None and w.grid_model.has_scores
+    assert "in the album" not in w.status_label.text()
+
+
 def test_favourites_and_ratings_from_the_grid(harness, photos):
     from photoalbum.gui.controllers.navigation import FAVORITES, PHOTOS
 

@@ -83,7 +83,7 @@ class LibraryPage:
                 panel = QtWidgets.QWidget()
             self.panels[key] = panel
             self.page_panels.addWidget(panel)
-        self.group_chip = GroupChip()
+        self.group_chip = GroupChip()  # shown in the search bar (the window puts it there)
         right = QtWidgets.QWidget()
         rv = QtWidgets.QVBoxLayout(right)
         rv.setContentsMargins(6, 0, 6, 0)
@@ -92,7 +92,6 @@ class LibraryPage:
         filter_scroll = HorizontalScroller(self.filter_bar)
         filter_row = QtWidgets.QHBoxLayout()
         filter_row.setSpacing(6)
-        filter_row.addWidget(self.group_chip)
         filter_row.addWidget(filter_scroll, 1)
         self.sort_combo = QtWidgets.QComboBox()
         self.sort_combo.setToolTip("The order of search results")
