@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -430,13 +430,21 @@ class Library:
         exclude_ids: Sequence[int] = (),
         sort: str = "relevance",
         literal: bool = False,
+        as_text: Collection[str] = (),
     ) -> SearchResult:
         """Search the library, person terms included; hidden photos left out unless
         ``flt.include_hidden``; ``sort`` "relevance" | "date" | "date-asc" orders the photos the
         cut-off kept; dates, places and people in the text are read as filters unless
-        ``literal`` (see :meth:`LibrarySearch.search`)."""
+        ``literal``, or for the kinds named in ``as_text`` (see :meth:`LibrarySearch.search`)."""
         return self.finder.search(
-            query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids, sort=sort, literal=literal
+            query,
+            k,
+            flt,
+            cutoff=cutoff,
+            exclude_ids=exclude_ids,
+            sort=sort,
+            literal=literal,
+            as_text=as_text,
         )
 
     def place_of(self, photo_id: int) -> dict[str, object] | None:

@@ -12,6 +12,7 @@ from photoalbum.core.ports import Photo, PhotoFilter
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.indexer import IndexProgress, IndexReport
+    from photoalbum.core.query_understanding import Understood
     from photoalbum.workers.ports import WorkerLibrary
 
 
@@ -114,6 +115,8 @@ class SearchRequest:
         k: how many results at most.
         sort: "relevance" (best first), "date" (newest first) or "date-asc" (oldest first):
             the order the results are shown in (which photos match does not change).
+        as_text: kinds of phrase ("date", "place", "people") not read as filters: the user
+            removed their chips, so they are searched as words.
     """
 
     text: str = ""
@@ -122,6 +125,7 @@ class SearchRequest:
     flt: PhotoFilter = field(default_factory=PhotoFilter)
     k: int = 200
     sort: str = "relevance"
+    as_text: tuple[str, ...] = ()
 
     @property
     def is_browse(self) -> bool:
@@ -177,6 +181,7 @@ class SearchOutcome:
     cut: int = 0  # weaker matches hidden by the relevance cut-off
     seconds: float = 0.0
     weak: bool = False  # nothing stood out: these are merely the closest photos
+    understood: Understood | None = None  # the date, place, people read out of the text
 
 
 @dataclass(frozen=True)

@@ -165,6 +165,7 @@ class WorkerLibrary(Protocol):
         cutoff: bool = True,
         exclude_ids: Sequence[int] = (),
         sort: str = "relevance",
+        as_text: Sequence[str] = (),
     ) -> SearchResult: ...
 
     # --- groups and people -----------------------------------------------------------------------

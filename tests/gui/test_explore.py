@@ -131,3 +131,49 @@ def test_explore_tiles_open_their_photos_and_back_returns(harness, tmp_path):  #
     w.search_bar.clear()
     assert w.library_page.tiles_shown()
     assert snapshot(photos) == before
+
+
+def test_query_chips_show_what_was_read_and_their_x_searches_the_words(
+    harness,  # noqa: F811
+    tmp_path,
+):
+    photos = tmp_path / "photos"
+    _write(photos)
+    h = harness()
+    h.add_folder_and_wait(photos)
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(5)
+    w = h.window
+
+    def stems() -> set[str]:
+        return {Path(w.grid_model.photo(r).path).stem for r in range(w.grid_model.rowCount())}
+
+    def chips() -> dict[str, str]:
+        return {k: c.label.text() for k, c in w.search_bar.understood_chips().items()}
+
+    h.search("2025年在杭州")
+    assert chips() == {"date": "Date: 2025年", "place": "Place: 杭州"}
+    assert stems() == {"hangzhou_cat"}
+    assert w.search_bar.understood_chips()["date"].toolTip().startswith(
+        "Photos taken 2025-01-01 … 2025-12-31."
+    )
+    # The date's ×: "2025年" is searched as words, inside the place still read.
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.search_bar.understood_chips()["date"].close_button.click()
+    assert chips() == {"place": "Place: 杭州"} and w.search_bar.text() == "2025年在杭州"
+    assert w.search_controller.request.as_text == ("date",)
+    assert stems() and stems() <= {"hangzhou_cat", "hangzhou_coffee"}
+    # The place's × too: nothing is read, the words go to CLIP over the whole library.
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.search_bar.understood_chips()["place"].close_button.click()
+    assert chips() == {} and w.search_controller.request.as_text == ("date", "place")
+    # Other words are read afresh; a quoted query is never read; no chips on a listing.
+    h.search("Paris")
+    assert chips() == {"place": "Place: Paris"} and w.search_controller.request.as_text == ()
+    assert stems() == {"paris_rocket"}
+    h.search('"Paris"')
+    assert chips() == {}
+    h.search("Paris")
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.search_bar.clear()
+    assert chips() == {} and w.grid_model.rowCount() == 5

@@ -34,6 +34,7 @@ from photoalbum.workers.messages import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.indexer import IndexReport
+    from photoalbum.core.query_understanding import Understood
     from photoalbum.workers.search_worker import SearchWorker
 
 logger = logging.getLogger(__name__)
@@ -157,6 +158,7 @@ class SearchController(QtCore.QObject):
         sw.browse_ready.connect(self._on_search_worker_browse)
         sw.timeline_ready.connect(self._on_search_worker_timeline)
         sw.search_failed.connect(self._on_search_worker_failed)
+        search_bar.understood_removed.connect(self._on_search_bar_understood_removed)
 
     def detach(self) -> None:
         """Stop talking to the search worker (it is about to stop)."""
@@ -208,9 +210,39 @@ class SearchController(QtCore.QObject):
 
     # --- what is asked -------------------------------------------------------------------------
     def set_query(self, text: str, images: tuple[ImageInput, ...]) -> None:
-        """The search bar's words and image chips."""
-        self.request = replace(self.request, text=text, images=tuple(images))
+        """The search bar's words and image chips (other words: every query chip is read
+        again)."""
+        as_text = self.request.as_text if text == self.request.text else ()
+        self.request = replace(self.request, text=text, images=tuple(images), as_text=as_text)
         self.run()
+
+    def _on_search_bar_understood_removed(self, kind: str) -> None:
+        """A query chip's ×: its words are searched as words."""
+        if kind not in self.request.as_text:
+            self.request = replace(self.request, as_text=(*self.request.as_text, kind))
+            self.run()
+
+    def understood_chips(self, u: Understood | None) -> list[tuple[str, str, str]]:
+        """The query chips for what a search read out of its words: (kind, label, tooltip)."""
+        if u is None:
+            return []
+        chips = []
+        back = self.tr("× searches these words as words instead.")
+        if u.date_from is not None and u.date_to is not None:
+            tip = self.tr("Photos taken {start} … {end}.").format(
+                start=f"{u.date_from:%Y-%m-%d}", end=f"{u.date_to:%Y-%m-%d}"
+            )
+            label = self.tr("Date: {phrase}").format(phrase=u.date_label)
+            chips.append(("date", label, f"{tip} {back}"))
+        if u.place_keys:
+            tip = self.tr("Photos taken there.")
+            label = self.tr("Place: {phrase}").format(phrase=u.place_label)
+            chips.append(("place", label, f"{tip} {back}"))
+        if u.people:
+            tip = self.tr("Photos showing them.")
+            label = self.tr("With: {names}").format(names=", ".join(u.people))
+            chips.append(("people", label, f"{tip} {back}"))
+        return chips
 
     def set_sort(self, sort: str) -> None:
         """The order of search results: "relevance", "date" (newest first) or "date-asc"."""
@@ -346,6 +378,7 @@ class SearchController(QtCore.QObject):
         if outcome.request_id != self._pending_rid:
             return
         self._last_outcome = outcome
+        self.search_bar.set_understood(self.understood_chips(outcome.understood))
         self.grid_model.set_results(outcome.ids, outcome.scores, outcome.photos)
         self._set_timeline(None)
         n = len(outcome.ids)
@@ -372,6 +405,7 @@ class SearchController(QtCore.QObject):
         if rid != self._pending_rid:
             return
         self._last_outcome = None
+        self.search_bar.set_understood(())
         group = self.group
         if group is not None and group.keep_order and len(ids):
             # Events in time order, duplicate sets side by side: the group's own order.
@@ -387,6 +421,7 @@ class SearchController(QtCore.QObject):
         if data.request_id != self._pending_rid:
             return
         self._last_outcome = None
+        self.search_bar.set_understood(())
         self._set_timeline(TimelineIndex.from_data(data))  # first: the rows' update repaints
         self.grid_model.update_ids(data.ids)
         self._listed(data.ids)
