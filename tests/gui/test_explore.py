@@ -154,8 +154,10 @@ def test_query_chips_show_what_was_read_and_their_x_searches_the_words(
     h.search("2025年在杭州")
     assert chips() == {"date": "Date: 2025年", "place": "Place: 杭州"}
     assert stems() == {"hangzhou_cat"}
-    assert w.search_bar.understood_chips()["date"].toolTip().startswith(
-        "Photos taken 2025-01-01 … 2025-12-31."
+    assert (
+        w.search_bar.understood_chips()["date"]
+        .toolTip()
+        .startswith("Photos taken 2025-01-01 … 2025-12-31.")
     )
     # The date's ×: "2025年" is searched as words, inside the place still read.
     with h.qtbot.waitSignal(w.results_shown, timeout=20000):

@@ -140,7 +140,7 @@ class PageNavigator(QtCore.QObject):
         """Open a group or a person (None: neither, the tiles) on the page shown."""
         if isinstance(opened, PhotoGroup):
             self._set_person(None)
-            self.groups.show_group(opened)
+            self.groups.show_group(self.groups.latest(opened))
         else:
             if self.groups.group is not None:
                 self.groups.clear_group()

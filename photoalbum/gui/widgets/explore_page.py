@@ -89,6 +89,10 @@ class PlaceTiles(GroupTiles):
         self.country = country
         self._show_level()
 
+    def all_groups(self) -> list[PhotoGroup]:
+        """Every country and city."""
+        return list(self._all)
+
     def countries(self) -> list[PhotoGroup]:
         """Every country, most photos first."""
         return [g for g in self._all if not g.parent]
