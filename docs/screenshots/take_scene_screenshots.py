@@ -93,6 +93,7 @@ def drive(work: Path, models: Path) -> None:
 
     from photoalbum.core.paths import Paths
     from photoalbum.gui.app import build_app
+    from photoalbum.gui.controllers.navigation import DUPLICATES, EXPLORE
     from photoalbum.persistence import open_catalog
     from photoalbum.qt import Qt, QtCore, QtWidgets  # first: the binding's workarounds
     from photoalbum.workers.messages import LibraryOptions
@@ -130,6 +131,12 @@ def drive(work: Path, models: Path) -> None:
         print("saved", target, flush=True)
 
     def click(kind: str, row: int) -> None:
+        # Scenes and events are tiles on the Explore page; near-duplicates a list on their own.
+        if kind == DUPLICATES:
+            w.go_to(DUPLICATES)
+        else:
+            w.go_to(EXPLORE)
+            w.library_page.explore.show_tab(kind)
         view = w.group_lists[kind].view
         index = view.model().index(row, 0)
         view.scrollTo(index)
@@ -145,7 +152,7 @@ def drive(work: Path, models: Path) -> None:
             and not w.group_lists["scene"]._busy
         )
     )
-    # A click in a group list shows that group's page (Scenes, Events, Duplicates).
+    # A click on a tile (a list row for duplicates) shows that group's photos.
     click("scene", 0)
     shot("09-scenes")
     w.search_bar.set_text("a person in a white suit")

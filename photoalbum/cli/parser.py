@@ -309,6 +309,14 @@ def _add_group_commands(parser: CliParser, sub: Any) -> None:
         if name == "scenes":
             p.add_argument("--recluster", action="store_true", help="recluster everything now")
         _add_output(p)
+    p = parser.add_command(
+        sub, "places", help="countries and cities the photos were taken in (from GPS)"
+    )
+    p.add_argument(
+        "action", nargs="?", choices=("show",), help="show NAME: list the photos taken there"
+    )
+    p.add_argument("id", nargs="?", metavar="NAME", help="a country or a city (English or 中文)")
+    _add_output(p)
 
 
 def _add_people_command(parser: CliParser, sub: Any) -> None:

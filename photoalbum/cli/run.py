@@ -29,6 +29,7 @@ from photoalbum.cli.commands.library import (
 from photoalbum.cli.commands.models import cmd_model, cmd_store
 from photoalbum.cli.commands.onthisday import cmd_onthisday
 from photoalbum.cli.commands.people import cmd_people
+from photoalbum.cli.commands.places import cmd_places
 from photoalbum.cli.commands.search import cmd_search, cmd_similar
 from photoalbum.cli.commands.trash import cmd_trash
 from photoalbum.cli.output import Bars
@@ -57,6 +58,7 @@ COMMANDS: dict[str, Command] = {
     "scenes": cmd_scenes,
     "events": cmd_events,
     "duplicates": cmd_duplicates,
+    "places": cmd_places,
     "people": cmd_people,
     "album": cmd_album,
     "favorite": cmd_mark,

@@ -112,6 +112,10 @@ _TRAILING_ZH = re.compile(rf"{_ZH_PARTICLES}+$")
 _MARK = "\x00"  # where a recognised phrase was cut out
 
 
+#: The kinds of phrase read as filters (``as_text`` may name them to leave them as words).
+UNDERSTOOD_KINDS = ("date", "place", "people")
+
+
 @dataclass(frozen=True)
 class LibraryFacts:
     """What the library holds, which decides whether a phrase is a filter.

@@ -16,11 +16,7 @@ from photoalbum.gui.controllers.folders import FoldersController
 from photoalbum.gui.controllers.groups import GroupsController
 from photoalbum.gui.controllers.indexing import IndexingController
 from photoalbum.gui.controllers.marks import MarksController
-from photoalbum.gui.controllers.navigation import (
-    PAGES,
-    PEOPLE,
-    PHOTOS,
-)
+from photoalbum.gui.controllers.navigation import PAGES, PHOTOS
 from photoalbum.gui.controllers.on_this_day import OnThisDayController
 from photoalbum.gui.controllers.page_navigator import PageNavigator
 from photoalbum.gui.controllers.people import PeopleController
@@ -49,6 +45,7 @@ from photoalbum.gui.preferences import (
     system_language,
     ui_language,
 )
+from photoalbum.gui.widgets.explore_page import TILE
 from photoalbum.gui.widgets.group_list import GroupChip
 from photoalbum.gui.widgets.index_status import IndexStatus
 from photoalbum.gui.widgets.library_page import LibraryPage
@@ -65,7 +62,7 @@ from photoalbum.workers.index_worker import IndexWorker
 from photoalbum.workers.messages import LibraryOptions, LibraryState
 from photoalbum.workers.model_prep import ModelPreparer
 from photoalbum.workers.people_worker import PeopleWorker
-from photoalbum.workers.scenes_worker import KINDS, ScenesWorker
+from photoalbum.workers.scenes_worker import DUPLICATES, KINDS, ScenesWorker
 from photoalbum.workers.search_worker import SearchWorker
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
@@ -176,6 +173,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 loader,
                 thumbnail_path,
                 channel=f"groups-{kind}",
+                icon_size=48 if kind == DUPLICATES else TILE,
                 language=self.language,
                 parent=self,
             )
@@ -273,6 +271,8 @@ class MainWindow(QtWidgets.QMainWindow):
             groups=self.groups_controller,
             search=self.search_controller,
             albums=self.albums_controller,
+            show_tiles=self.library_page.show_tiles,
+            person_chip=self.person_chip,
             parent=self,
         )
         self.on_this_day_controller = OnThisDayController(
@@ -290,7 +290,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.navigator.open_on(PHOTOS)
         # The mouse's back / forward buttons: the grid and the list take every press they get,
         # so they are watched, not left to propagate to the window.
-        for watched in (self.grid.viewport(), self.nav.viewport()):
+        tiles = [t.view.viewport() for t in self.library_page.explore.tiles.values()]
+        for watched in (self.grid.viewport(), self.nav.viewport(), *tiles):
             watched.installEventFilter(self.navigator)
         restore_window(settings, self, self.splitter)
 
@@ -305,10 +306,14 @@ class MainWindow(QtWidgets.QMainWindow):
         top = QtWidgets.QHBoxLayout()
         top.setContentsMargins(8, 6, 8, 4)
         self.search_bar = SearchBar(self.loader)
-        # The album open on the Albums page scopes the search: named here, × closes it.
+        # The album open on the Albums page, the person open on Explore scope the search: named
+        # in the search bar, × widens it to the library.
         self.album_chip = GroupChip()
         self.album_chip.close_button.setAccessibleName(self.tr("Close the album"))
-        top.addWidget(self.album_chip)
+        self.person_chip = GroupChip()
+        self.person_chip.close_button.setAccessibleName(self.tr("Close the person"))
+        self.search_bar.add_scope_chip(self.album_chip)
+        self.search_bar.add_scope_chip(self.person_chip)
         top.addWidget(self.search_bar)
         outer.addLayout(top)
 
@@ -341,6 +346,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.side_panel, self.group_lists = lib.side_panel, lib.group_lists
         self.people_placeholder, self.albums_panel = lib.people_placeholder, lib.albums_panel
         self.group_chip, self.filter_bar = lib.group_chip, lib.filter_bar
+        self.search_bar.add_scope_chip(self.group_chip)  # a scene, event or place opened
         self.sort_combo = lib.sort_combo
         self.save_album_button, self.results_stack = lib.save_album_button, lib.results_stack
         self.grid, self.empty, self.scrubber = lib.grid, lib.empty, lib.scrubber
@@ -426,9 +432,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.index_status.failures_clicked.connect(self.show_failures)
         self.side_panel.all_button.clicked.connect(self.groups_controller.clear_group)
         self.nav.page_chosen.connect(self.go_to)
-        for kind, group_list in self.group_lists.items():
-            # A group chosen (in its list, or by a test or a link) shows its page.
-            group_list.group_selected.connect(lambda _g, kind=kind: self.go_to(kind))
+        for group_list in self.group_lists.values():
+            # A group chosen (a tile, its list, a test or a link) shows its page.
+            group_list.group_selected.connect(self.navigator.open_group)
         self.search_bar.search_requested.connect(self.navigator.record_search)
         if self.scenes_worker is not None:
             self.scenes_worker.failed.connect(self._on_worker_error)
@@ -608,19 +614,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.people_worker = worker
         section = PeopleSection(confirm=self._confirm)
         self.people_section = section
-        index = self.page_panels.indexOf(self.people_placeholder)
-        self.page_panels.removeWidget(self.people_placeholder)
-        self.people_placeholder.deleteLater()
-        self.page_panels.insertWidget(index, section)
-        self.panels[PEOPLE] = section
-        if self.nav.page() == PEOPLE:
-            self.page_panels.setCurrentWidget(section)
+        self.library_page.explore.set_people(section)
         self.people_controller = PeopleController(
             worker=worker,
             section=section,
             index_worker=self.index_worker,
             grid_model=self.grid_model,
-            search=self.search,
+            open_person=self.navigator.open_person,
             show_faces=self.viewer_controller.set_faces,
             show_message=self.show_message,
             show_error=self._on_worker_error,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -40,6 +40,7 @@ from photoalbum.library.model import LibraryModel, ModelProgress
 from photoalbum.library.on_this_day import photos_on_this_day
 from photoalbum.library.passes import LibraryPasses, PassBuilders
 from photoalbum.library.people import LibraryPeople
+from photoalbum.library.places import LibraryPlaces
 from photoalbum.library.search import LibrarySearch
 from photoalbum.library.status import LibraryStatus
 from photoalbum.library.trash import LibraryTrash, TrashReport
@@ -193,6 +194,7 @@ class Library:
         self.passes = LibraryPasses(
             self.catalog, self.people, background=background, threads=threads
         )
+        self.places = LibraryPlaces(self.catalog, self.passes.gazetteer)
         self.finder = LibrarySearch(
             self.catalog,
             store=self.store,
@@ -446,13 +448,21 @@ class Library:
         exclude_ids: Sequence[int] = (),
         sort: str = "relevance",
         literal: bool = False,
+        as_text: Collection[str] = (),
     ) -> SearchResult:
         """Search the library, person terms included; hidden photos left out unless
         ``flt.include_hidden``; ``sort`` "relevance" | "date" | "date-asc" orders the photos the
         cut-off kept; dates, places and people in the text are read as filters unless
-        ``literal`` (see :meth:`LibrarySearch.search`)."""
+        ``literal``, or for the kinds named in ``as_text`` (see :meth:`LibrarySearch.search`)."""
         return self.finder.search(
-            query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids, sort=sort, literal=literal
+            query,
+            k,
+            flt,
+            cutoff=cutoff,
+            exclude_ids=exclude_ids,
+            sort=sort,
+            literal=literal,
+            as_text=as_text,
         )
 
     def place_of(self, photo_id: int) -> dict[str, object] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -92,13 +92,16 @@ class LibrarySearch:
         exclude_ids: Sequence[int] = (),
         sort: str = "relevance",
         literal: bool = False,
+        as_text: Collection[str] = (),
     ) -> SearchResult:
         """Search the library (see :mod:`photoalbum.core.search`).
 
         Unless ``literal``, the first plain text term is read for a date, a place and people
         the library holds (:mod:`photoalbum.core.query_understanding`): they become filters and
         the rest stays text; a query that was only such phrases lists their photos, newest
-        first. ``result.understood`` says what was read.
+        first. ``result.understood`` says what was read. The kinds of phrase named in
+        ``as_text`` ("date", "place", "people") are not read: they stay text for CLIP (the app's
+        query chips, removed).
 
         Person terms (``person:NAME``, ``人物:NAME``, or a plain term that is a person's name)
         narrow the search to the photos showing them (:mod:`photoalbum.core.faces.search`).
@@ -113,7 +116,7 @@ class LibrarySearch:
         understood = None
         original = query
         if not (literal or query.literal) and self.understanding is not None:
-            query, flt, understood = self.understanding.apply(query, flt)
+            query, flt, understood = self.understanding.apply(query, flt, as_text)
         if flt.is_empty:
             # An empty filter means no allowed-id set in the ANN search, so the hidden rule of
             # ``filter_ids`` would not apply: leave the hidden photos out by id instead.

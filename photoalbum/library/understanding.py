@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 
 import numpy as np
 
+from photoalbum.core.errors import UserError
 from photoalbum.core.places import LazyGazetteer, fold
 from photoalbum.core.ports import PhotoFilter
 from photoalbum.core.query import Query, Term
-from photoalbum.core.query_understanding import LibraryFacts, Understood, understand
+from photoalbum.core.query_understanding import (
+    UNDERSTOOD_KINDS,
+    LibraryFacts,
+    Understood,
+    understand,
+)
 from photoalbum.library.people import LibraryPeople
 from photoalbum.persistence.catalog import SqlCatalog
 
@@ -92,16 +98,31 @@ class LibraryUnderstanding:
             max_name=max((len(n) for n in places), default=0),
         )
 
-    def apply(self, query: Query, flt: PhotoFilter) -> tuple[Query, PhotoFilter, Understood | None]:
+    def apply(
+        self, query: Query, flt: PhotoFilter, as_text: Collection[str] = ()
+    ) -> tuple[Query, PhotoFilter, Understood | None]:
         """The query with its first plain text term read as filters (None: nothing recognised).
 
         A date narrows the filter's date range, a place its ids (photos taken there), a person
         becomes a person term; what is left of the text stays a text term (none if nothing is).
+        The kinds named in ``as_text`` ("date", "place", "people") are not read: they stay text.
         """
+        unknown = set(as_text) - set(UNDERSTOOD_KINDS)
+        if unknown:
+            raise UserError(f"cannot leave {sorted(unknown)} as text: use {UNDERSTOOD_KINDS}")
         term = next((t for t in query.positives if t.text and t.weight == 1.0), None)
         if term is None:
             return query, flt, None
-        understood = understand(term.text or "", self.facts(), self.clock())
+        facts = self.facts()
+        if as_text:
+            # What the library is not asked about is never a filter: the words stay text.
+            facts = dataclasses.replace(
+                facts,
+                places={} if "place" in as_text else facts.places,
+                people=() if "people" in as_text else facts.people,
+                count_between=_none if "date" in as_text else facts.count_between,
+            )
+        understood = understand(term.text or "", facts, self.clock())
         if understood.is_literal:
             return query, flt, None
         terms: list[Term] = []
@@ -125,3 +146,8 @@ class LibraryUnderstanding:
                 ids = sorted(set(ids) & set(flt.ids))
             flt = dataclasses.replace(flt, ids=tuple(ids))
         return Query(tuple(terms)), flt, understood
+
+
+def _none(_start: datetime, _end: datetime) -> int:
+    """No photos in any date range (a date the user wants searched as words)."""
+    return 0

@@ -99,6 +99,18 @@ class SqlPlaceStore:
                     out[k] = out.get(k, 0) + int(n)
         return out
 
+    def live_places(self) -> list[tuple[int, int, int, str, str | None]]:
+        """(photo id, town id, city id, country, shot at) of every live photo with a place,
+        newest first (``shot_at`` as SQLite stores it: ISO text sorts by date)."""
+        sql = (
+            "SELECT pl.photo_id, pl.town_id, pl.city_id, pl.country, p.shot_at "
+            "FROM photo_places pl JOIN photos p ON p.id = pl.photo_id AND p.status = 'indexed' "
+            "ORDER BY p.shot_at DESC, pl.photo_id DESC"
+        )
+        with self._db.transaction() as c:
+            rows = c.exec_driver_sql(sql).fetchall()
+        return [(int(r[0]), int(r[1]), int(r[2]), str(r[3]), r[4]) for r in rows]
+
     def photos_at(self, keys: Iterable[str]) -> list[int]:
         """Ids of the photos filed under any of ``keys`` (see :meth:`place_keys`), ascending."""
         towns: list[int] = []

@@ -14,6 +14,7 @@ from photoalbum.core.ports import Photo, PhotoFilter
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.indexer import IndexProgress, IndexReport
+    from photoalbum.core.query_understanding import Understood
     from photoalbum.workers.ports import WorkerLibrary
 
 
@@ -116,6 +117,8 @@ class SearchRequest:
         k: how many results at most.
         sort: "relevance" (best first), "date" (newest first) or "date-asc" (oldest first):
             the order the results are shown in (which photos match does not change).
+        as_text: kinds of phrase ("date", "place", "people") not read as filters: the user
+            removed their chips, so they are searched as words.
     """
 
     text: str = ""
@@ -124,6 +127,7 @@ class SearchRequest:
     flt: PhotoFilter = field(default_factory=PhotoFilter)
     k: int = 200
     sort: str = "relevance"
+    as_text: tuple[str, ...] = ()
 
     @property
     def is_browse(self) -> bool:
@@ -179,6 +183,7 @@ class SearchOutcome:
     cut: int = 0  # weaker matches hidden by the relevance cut-off
     seconds: float = 0.0
     weak: bool = False  # nothing stood out: these are merely the closest photos
+    understood: Understood | None = None  # the date, place, people read out of the text
 
 
 @dataclass(frozen=True)
@@ -191,10 +196,10 @@ class OnThisDayAnswer:
 
 @dataclass(frozen=True)
 class PhotoGroup:
-    """A scene, an event or a set of near-duplicates, as the side panel lists it.
+    """A scene, an event, a set of near-duplicates or a place, as the app lists it.
 
     Attributes:
-        kind: "scene", "event" or "duplicates".
+        kind: "scene", "event", "duplicates" or "place" (a country or a city).
         key: stable id (a scene's or event's id; a duplicate set's smallest photo id).
         title_en/title_zh: the name in each UI language.
         photo_ids: the members, in the order the grid shows them when ``keep_order``.
@@ -202,6 +207,7 @@ class PhotoGroup:
         keep_order: show members in ``photo_ids`` order (events: in time; duplicates: side by
             side) rather than the grid's usual newest-first listing.
         detail: one more line for the tooltip (naming confidence, distance).
+        parent: the key of the group this one lies in (a city's country), "" when none.
     """
 
     kind: str
@@ -212,6 +218,7 @@ class PhotoGroup:
     cover: Photo | None = None
     keep_order: bool = False
     detail: str = ""
+    parent: str = ""
 
     @property
     def count(self) -> int:
@@ -228,8 +235,9 @@ class GroupsUpdate:
     """One kind of group, freshly computed by the scenes worker.
 
     Attributes:
-        kind: "scene", "event" or "duplicates".
-        groups: largest scenes first; events newest first; duplicate sets largest first.
+        kind: "scene", "event", "duplicates" or "place".
+        groups: largest scenes first; events newest first; duplicate sets largest first;
+            countries most photos first, each followed by its cities.
         ungrouped: photos in none of them (scenes only: unique photos, or new ones waiting
             for the next full recluster).
         seconds: how long computing them took.

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.search import SearchResult
     from photoalbum.core.text.ocr import TextLine
     from photoalbum.library.albums import AlbumInfo, AlbumPhoto, ExportReport
+    from photoalbum.library.places import PlaceCount
     from photoalbum.library.status import LibraryStatus
     from photoalbum.library.trash import TrashReport
     from photoalbum.persistence.albums import Marks
@@ -84,6 +85,12 @@ class WorkerAlbums(Protocol):
     def marks(self, photo_ids: Sequence[int]) -> dict[int, Marks]: ...
 
 
+class WorkerPlaces(Protocol):
+    """Where the photos were taken (``Library.places``, a LibraryPlaces)."""
+
+    def counts(self) -> list[PlaceCount]: ...
+
+
 class WorkerLibrary(Protocol):
     """One open library as the four workers use it; ``photoalbum.library.Library`` is one.
 
@@ -105,6 +112,9 @@ class WorkerLibrary(Protocol):
 
     @property
     def albums(self) -> WorkerAlbums: ...
+
+    @property
+    def places(self) -> WorkerPlaces: ...
 
     def close(self) -> None: ...
 
@@ -166,6 +176,7 @@ class WorkerLibrary(Protocol):
         cutoff: bool = True,
         exclude_ids: Sequence[int] = (),
         sort: str = "relevance",
+        as_text: Sequence[str] = (),
     ) -> SearchResult: ...
 
     # --- groups and people -----------------------------------------------------------------------

@@ -30,8 +30,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 logger = logging.getLogger(__name__)
 
-SCENE, EVENT, DUPLICATES = "scene", "event", "duplicates"
-KINDS = (SCENE, EVENT, DUPLICATES)
+SCENE, EVENT, DUPLICATES, PLACE = "scene", "event", "duplicates", "place"
+KINDS = (SCENE, EVENT, DUPLICATES, PLACE)
 #: Photos read per catalog call for covers.
 _CHUNK = 2000
 
@@ -59,7 +59,8 @@ class ScenesWorker(LibraryWorker):
     photos; the scene state is written under its own lock (a CLI ``scenes`` may hold it: retried).
 
     Signals (besides the base's ``open_failed``, also reported as ``failed``, and ``closed``):
-        groups_ready(GroupsUpdate): scenes, then events, then near-duplicates, each when computed.
+        groups_ready(GroupsUpdate): scenes, then events, then near-duplicates, then places, each
+            when computed.
         busy_changed(bool): a refresh started / ended.
         failed(str): grouping failed (a message to show); the worker stays usable.
     """
@@ -195,6 +196,8 @@ class ScenesWorker(LibraryWorker):
             t2 = time.monotonic()
             dups = [self._duplicate_group(g) for g in service.duplicates()]
             self._emit(DUPLICATES, dups, lib, time.monotonic() - t2)
+            t3 = time.monotonic()
+            self._emit(PLACE, self._place_groups(lib), lib, time.monotonic() - t3)
             self._shown = True
         finally:
             spent = time.monotonic() - t0
@@ -269,6 +272,23 @@ class ScenesWorker(LibraryWorker):
             f"{float(dup.max_distance):.3f}); nothing is ever deleted",
         )
         return group, int(dup.cover_id)
+
+    @staticmethod
+    def _place_groups(lib: WorkerLibrary) -> list[tuple[PhotoGroup, int | None]]:
+        """Countries, most photos first, each followed by its cities (``parent``: the country)."""
+        out = []
+        for country in lib.places.counts():
+            for place in (country, *country.cities):
+                group = PhotoGroup(
+                    PLACE,
+                    place.key,
+                    place.name,
+                    place.name_zh,
+                    place.photo_ids,
+                    parent="" if place is country else country.key,
+                )
+                out.append((group, place.cover_id))
+        return out
 
     @staticmethod
     def _photos(lib: WorkerLibrary, ids: Sequence[int]) -> dict[int, Photo]:

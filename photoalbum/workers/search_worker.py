@@ -223,14 +223,14 @@ class SearchWorker(LibraryWorker):
             query = query.with_terms(
                 *[Term(weight=im.weight, image_bytes=im.data, label=im.label) for im in req.images]
             )
-            result = lib.search(query, req.k, flt, sort=req.sort)
+            result = lib.search(query, req.k, flt, sort=req.sort, as_text=req.as_text)
         weak = False
         if not result.hits and result.cut:
             # Nothing stands out from the library's background (small or uniform libraries):
             # show the closest photos anyway, labelled as weak, rather than an empty grid.
             weak = True
             cut = result.cut
-            result = lib.search(query, req.k, flt, cutoff=False, sort=req.sort)
+            result = lib.search(query, req.k, flt, cutoff=False, sort=req.sort, as_text=req.as_text)
             result.cut = cut
         hits = result.hits
         outcome = SearchOutcome(
@@ -242,6 +242,7 @@ class SearchWorker(LibraryWorker):
             cut=result.cut,
             seconds=time.perf_counter() - t0,
             weak=weak,
+            understood=result.understood,
         )
         if rid == self._latest:
             self.results_ready.emit(outcome)

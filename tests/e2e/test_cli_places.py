@@ -53,3 +53,26 @@ def test_search_understands_places_and_dates_and_literal_turns_it_off(cli, tmp_p
     data = json.loads(out)
     assert [Path(r["path"]).stem for r in data["results"]] == ["paris_rocket"]
     assert data["results"][0]["place"]["label_zh"].endswith("法国")
+
+
+def test_places_lists_countries_and_cities_and_shows_a_place(cli, tmp_path) -> None:
+    photos = tmp_path / "photos"
+    _write(photos)
+    assert cli("index", str(photos))[0] == 0
+
+    rc, out, _ = cli("places")
+    assert rc == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["2", "China", "/", "中国"]
+    assert lines[1].split() == ["2", "Hangzhou", "/", "杭州"]
+
+    rc, out, _ = cli("places", "--json")
+    data = json.loads(out)
+    assert [(c["name"], c["count"]) for c in data] == [("China", 2), ("France", 1), ("Japan", 1)]
+
+    rc, out, _ = cli("places", "show", "杭州", "--json")
+    data = json.loads(out)
+    assert rc == 0 and data["count"] == 2
+    assert [Path(p).stem for p in data["paths"]] == ["hangzhou_cat", "hangzhou_coffee"]
+    rc, _, err = cli("places", "show", "Atlantis")
+    assert rc != 0 and "Atlantis" in err

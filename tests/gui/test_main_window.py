@@ -547,7 +547,7 @@ def test_text_match_ranks_first_and_is_highlighted_in_the_viewer(harness, photos
 
 
 def test_navigation_pages_shortcuts_and_back_forward(harness, photos):
-    from photoalbum.gui.controllers.navigation import FAVORITES, FOLDERS, PAGES, PHOTOS, SCENES
+    from photoalbum.gui.controllers.navigation import EXPLORE, FAVORITES, FOLDERS, PAGES, PHOTOS
 
     h = harness()
     h.add_folder_and_wait(photos)
@@ -555,8 +555,8 @@ def test_navigation_pages_shortcuts_and_back_forward(harness, photos):
     h.wait_rows(8)
     w = h.window
     assert w.page() == PHOTOS and not w.page_panels.isVisible()  # opens on Photos, grid only
-    assert [w.page_actions[k].shortcut().toString() for k in PAGES[:7]] == [
-        f"Ctrl+{n}" for n in range(1, 8)
+    assert [w.page_actions[k].shortcut().toString() for k in PAGES] == [
+        f"Ctrl+{n}" for n in range(1, len(PAGES) + 1)
     ]
     # Favorites: the page lists (and searches) favourites only; none yet.
     with h.qtbot.waitSignal(w.results_shown, timeout=20000):
@@ -565,12 +565,12 @@ def test_navigation_pages_shortcuts_and_back_forward(harness, photos):
     assert w.search_controller.request.flt.favorites
     w.page_actions[FOLDERS].trigger()
     assert w.page_panels.isVisible() and w.page_panels.currentWidget() is w.side_panel
-    w.nav.setCurrentRow(w.nav.row_of(SCENES))  # a click in the list
-    assert w.page_panels.currentWidget() is w.group_lists["scene"]
+    w.nav.setCurrentRow(w.nav.row_of(EXPLORE))  # a click in the list
+    assert not w.page_panels.isVisible() and w.library_page.tiles_shown()  # the tiles
     # Back (the menu's action, Alt+Left) goes page by page; Forward comes back.
     assert "Alt+Left" in [s.toString() for s in w.back_action.shortcuts()]
     w.back_action.trigger()
-    assert w.page() == FOLDERS
+    assert w.page() == FOLDERS and not w.library_page.tiles_shown()
     w.back_action.trigger()
     assert w.page() == FAVORITES
     w.forward_action.trigger()
@@ -661,6 +661,34 @@ def test_albums_from_the_grid_open_scoped_export_and_delete(harness, photos, tmp
     h.qtbot.waitUntil(lambda: len(w.albums_panel.albums) == 1, timeout=20000)
     assert [a.name for a in w.albums_panel.albums] == ["Everything"]
     assert snapshot(photos) == before
+
+
+def test_scope_chips_sit_in_the_search_bar_and_their_x_widens_the_search(harness, photos):
+    from photoalbum.gui.controllers.navigation import ALBUMS
+
+    h = harness(ask_text=lambda *a: "Trip")
+    h.add_folder_and_wait(photos)
+    h.wait_page(PAGE_LIBRARY)
+    h.wait_rows(8)
+    w, albums = h.window, h.window.albums_controller
+    for chip in (w.album_chip, w.person_chip, w.group_chip):
+        assert w.search_bar.isAncestorOf(chip) and chip.isHidden()
+    trip_ids = w.grid_model.ids[:3].tolist()
+    with h.qtbot.waitSignal(w.albums_panel.list.model().rowsInserted, timeout=20000):
+        albums.new_album([0, 1, 2])
+    [trip] = w.albums_panel.albums
+    w.go_to(ALBUMS)
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        albums.open_album(trip.id)
+    h.search("a photo")
+    assert w.album_chip.isVisible() and set(w.grid_model.ids.tolist()) <= set(trip_ids)
+    assert w.status_label.text().startswith(f"{w.grid_model.rowCount()} results for")
+    # ×: the same words over the whole library.
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.album_chip.close_button.click()
+    assert w.album_chip.isHidden() and w.search_bar.text() == "a photo"
+    assert w.search_controller.request.flt.album is None and w.grid_model.has_scores
+    assert "in the album" not in w.status_label.text()
 
 
 def test_favourites_and_ratings_from_the_grid(harness, photos):

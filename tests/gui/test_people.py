@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from photoalbum.gui.controllers.navigation import EXPLORE
 from photoalbum.gui.widgets.people_section import PeopleSection, PersonIdRole
 from photoalbum.qt import QtGui
 from photoalbum.workers.people_worker import PersonCard
@@ -62,12 +63,35 @@ def test_app_finds_people_after_indexing_and_shows_their_photos(harness, tmp_pat
     assert not section.list.item(0).icon().isNull()
 
     h.wait_search_ready()
-    with h.qtbot.waitSignal(h.window.results_shown, timeout=20000):
+    w = h.window
+    w.go_to(EXPLORE)
+    w.library_page.explore.show_tab("people")
+    assert w.library_page.tiles_shown()
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
         section.list.itemClicked.emit(section.list.item(0))
-    assert h.window.grid_model.rowCount() == 3
-    assert h.window.search_bar.text().startswith("person:#")
-    names = {h.window.grid_model.photo(r).path.rsplit("/", 1)[-1].split("-")[0] for r in range(3)}
+    # Their photos in the grid; the search bar names them in a chip and searches inside them.
+    assert w.grid_model.rowCount() == 3 and not w.library_page.tiles_shown()
+    assert w.search_bar.text() == "" and w.person_chip.isVisible()
+    assert w.person_chip.label.text().startswith("Person: Person ")
+    assert w.search_controller.sent_request().text.startswith("person:#")
+    names = {w.grid_model.photo(r).path.rsplit("/", 1)[-1].split("-")[0] for r in range(3)}
     assert len(names) == 1  # one person's photos only
+    h.search("a photo")
+    assert 0 < w.grid_model.rowCount() <= 3
+    assert w.search_controller.sent_request().text.endswith(" a photo")
+    # Back: the person's photos, then the tiles.
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        w.go_back()
+    assert w.search_bar.text() == "" and w.grid_model.rowCount() == 3
+    w.go_back()
+    assert w.library_page.tiles_shown() and not w.person_chip.isVisible()
+    w.go_forward()
+    assert w.search_controller.person is not None and w.person_chip.isVisible()
+    # The chip's ×: the whole library (the tiles again, nothing typed).
+    w.person_chip.close_button.click()
+    assert w.search_controller.person is None and w.library_page.tiles_shown()
+    with h.qtbot.waitSignal(w.results_shown, timeout=20000):
+        section.list.itemClicked.emit(section.list.item(0))
 
     viewer = h.window.open_viewer(0)
     h.qtbot.waitUntil(lambda: len(viewer.view.faces) == 1, timeout=10000)

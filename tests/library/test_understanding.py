@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from photoalbum.core.errors import UserError
 from photoalbum.core.paths import Paths
 from photoalbum.library import Library
 from tests.support.model_fixtures import TINY_SPEC
@@ -101,3 +102,20 @@ def test_literal_turns_understanding_off(lib) -> None:
 def test_a_place_the_library_has_no_photos_of_stays_text(lib) -> None:
     result = lib.search(lib.parse("new york style pizza"), k=10, cutoff=False)
     assert result.understood is None and len(result.hits) == 5
+
+
+def test_as_text_leaves_a_kind_of_phrase_to_clip(lib) -> None:
+    both = lib.search(lib.parse("2025年在杭州"), k=10, cutoff=False)
+    u = both.understood
+    assert u is not None and u.date_from == datetime(2025, 1, 1) and u.place_keys
+    assert _names(both) == ["hangzhou_cat"]
+    # The date as words: only the place filters; "2025年" is searched by CLIP among its photos.
+    place_only = lib.search(lib.parse("2025年在杭州"), k=10, cutoff=False, as_text=("date",))
+    u = place_only.understood
+    assert u is not None and u.date_from is None and u.place_keys and "2025" in u.text
+    assert _names(place_only) == ["hangzhou_cat", "hangzhou_coffee"]
+    # Both as words: nothing read, plain CLIP over everything.
+    words = lib.search(lib.parse("2025年在杭州"), k=10, cutoff=False, as_text=("date", "place"))
+    assert words.understood is None and len(words.hits) == 5
+    with pytest.raises(UserError, match="cannot leave"):
+        lib.search(lib.parse("杭州"), as_text=("weather",))

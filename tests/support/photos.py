@@ -44,9 +44,17 @@ def sample_image(name: str) -> Image.Image:
 
 
 def make_sample_photos(
-    folder: Path, names: tuple[str, ...] = SAMPLES[:6], *, size: int = 320, year: int = 2024
+    folder: Path,
+    names: tuple[str, ...] = SAMPLES[:6],
+    *,
+    size: int = 320,
+    year: int = 2024,
+    burst: bool = False,
 ) -> list[Path]:
-    """Write sample photos as JPEGs (longest side ``size``) with camera EXIF; returns their paths."""
+    """Write sample photos as JPEGs (longest side ``size``) with camera EXIF; returns their paths.
+
+    Each is taken on its own day of ``year`` (a month apart), or with ``burst`` all on 15 June a
+    minute apart (one event)."""
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for i, name in enumerate(names):
@@ -55,7 +63,10 @@ def make_sample_photos(
         exif = Image.Exif()
         exif[0x010F] = "TestMaker"
         exif[0x0110] = "Cam A" if i % 2 == 0 else "Cam B"
-        exif[0x0132] = f"{year}:{1 + i % 12:02d}:{1 + i:02d} 12:00:00"
+        if burst:
+            exif[0x0132] = f"{year}:06:15 12:{i % 60:02d}:00"
+        else:
+            exif[0x0132] = f"{year}:{1 + i % 12:02d}:{1 + i:02d} 12:00:00"
         path = folder / f"{name}.jpg"
         img.save(path, quality=88, exif=exif)
         out.append(path)

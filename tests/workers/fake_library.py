@@ -458,6 +458,7 @@ class FakeLibrary:
         cutoff: bool = True,
         exclude_ids: Sequence[int] = (),
         sort: str = "relevance",
+        as_text: Sequence[str] = (),
     ) -> SearchResult:
         require_positive(query)
         photos = list(self.catalog._photos.values())[:k]

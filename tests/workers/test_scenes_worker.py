@@ -53,7 +53,8 @@ class Recorder(QtCore.QObject):
 @pytest.fixture
 def library_photos(tmp_path) -> Path:
     folder = tmp_path / "Photos"
-    make_sample_photos(folder, SAMPLES[:8])
+    make_sample_photos(folder, SAMPLES[:5])
+    make_sample_photos(folder, SAMPLES[5:8], burst=True)  # one event of three
     # A resized re-encoding: a near-duplicate the Duplicates section must show.
     Image.open(folder / "astronaut.jpg").resize((200, 200)).save(
         folder / "astronaut small.jpg", quality=70
@@ -91,7 +92,8 @@ def make_worker(qtbot, tiny_paths):
 
 
 def _wait_all_kinds(qtbot, rec: Recorder, n: int, timeout: int = 60000) -> None:
-    """Until the latest scenes, events and duplicates updates account for ``n`` photos."""
+    """Until the latest scenes update accounts for ``n`` photos and events and duplicates
+    followed it (events: runs of at least three photos, so not every photo is in one)."""
 
     def done() -> bool:
         scenes, events = rec.latest("scene"), rec.latest("event")
@@ -99,7 +101,7 @@ def _wait_all_kinds(qtbot, rec: Recorder, n: int, timeout: int = 60000) -> None:
         if scenes is None or events is None or dups is None or rec.busy[-1:] != [False]:
             return False
         in_scenes = sum(g.count for g in scenes.groups) + scenes.ungrouped
-        return in_scenes == n and sum(g.count for g in events.groups) == n
+        return in_scenes == n and all(g.count >= 3 for g in events.groups)
 
     qtbot.waitUntil(done, timeout=timeout)
 
@@ -121,6 +123,7 @@ def test_groups_are_computed_off_the_gui_thread_and_never_touch_photos(
         assert g.title_en and g.title_zh and g.key.startswith("sc-")
     events = rec.latest("event")
     assert events is not None and all(g.keep_order for g in events.groups)
+    assert [g.count for g in events.groups] == [3]  # the burst; lone photos are no event
     starts = [g.detail for g in events.groups]
     assert starts == sorted(starts, reverse=True)  # newest event first
     dups = rec.latest("duplicates")
@@ -194,8 +197,8 @@ def test_a_busy_scene_state_is_retried_not_reported(qtbot, make_worker, tiny_pat
 def test_an_empty_library_shows_empty_groups(qtbot, make_worker):
     worker, rec = make_worker()
     worker.open()
-    qtbot.waitUntil(lambda: len(rec.updates) == 3, timeout=20000)
-    assert {u.kind for u in rec.updates} == {"scene", "event", "duplicates"}
+    qtbot.waitUntil(lambda: len(rec.updates) == 4, timeout=20000)
+    assert {u.kind for u in rec.updates} == {"scene", "event", "duplicates", "place"}
     assert all(u.groups == () for u in rec.updates) and rec.failures == []
 
 

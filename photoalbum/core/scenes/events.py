@@ -50,6 +50,11 @@ class EventParams:
     minute apart splits at a 20-minute pause while photos taken days apart split only at weeks.
     Gaps shorter than ``min_gap`` seconds never split; gaps of ``max_gap`` seconds or more
     always do. A scene names the event when it holds at least ``min_share`` of its photos.
+
+    A run of fewer than ``min_photos`` photos is no event: one photo (or two) taken apart from
+    the rest is a moment, while "an event" reads as an occasion told in a few pictures — three
+    is the fewest that show a before, a during and an after. Such photos are in no event (the
+    CLI's ``events`` and the app list the same ones).
     """
 
     factor: float = 17.0
@@ -57,6 +62,7 @@ class EventParams:
     min_gap: float = 2 * 3600.0
     max_gap: float = 2 * 86400.0
     min_share: float = 0.3
+    min_photos: int = 3
 
 
 def to_seconds(times: np.ndarray | Sequence[object]) -> np.ndarray:
@@ -110,7 +116,8 @@ def group_events(
     scene_names: Mapping[int, str | tuple[str, str]] | None = None,
     params: EventParams | None = None,
 ) -> list[Event]:
-    """Group photos into events by capture time, oldest first.
+    """Group photos into events by capture time, oldest first (runs of fewer than
+    ``params.min_photos`` photos are left out).
 
     Args:
         ids: photo ids.
@@ -135,8 +142,8 @@ def group_events(
     cuts = np.concatenate(([0], boundaries(secs, p), [len(secs)])).astype(np.int64)
     events = []
     for a, b in zip(cuts[:-1], cuts[1:], strict=True):
-        if b <= a:
-            continue
+        if b - a < max(1, p.min_photos):
+            continue  # too few photos for an event (the gaps still split around them)
         members = tuple(int(i) for i in id_arr[a:b])
         start = _EPOCH + timedelta(seconds=float(secs[a]))
         end = _EPOCH + timedelta(seconds=float(secs[b - 1]))

@@ -106,6 +106,13 @@ class GroupsController(QtCore.QObject):
         self.chip.show_group(group, self.language)
         self.search.show_group(group)
 
+    def latest(self, group: PhotoGroup) -> PhotoGroup:
+        """``group`` as last computed (one put back by Back may have been recomputed since, with
+        other photos); ``group`` itself when it is gone."""
+        group_list = self.lists.get(group.kind)
+        groups = group_list.all_groups() if group_list is not None else []
+        return next((g for g in groups if g.key == group.key), group)
+
     def clear_group(self) -> None:
         """Show (and search) the whole library again."""
         if self.search.group is None:

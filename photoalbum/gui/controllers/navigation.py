@@ -7,30 +7,37 @@ from dataclasses import dataclass
 
 logger = logging.getLogger(__name__)
 
-#: Pages of the navigation list, in order (Ctrl+1 … Ctrl+9 reach them). Hidden comes last: it
+#: Pages of the navigation list, in order (Ctrl+1 … Ctrl+7 reach them). Hidden comes last: it
 #: is visited least, and the pages before it keep their shortcuts.
-PHOTOS, ALBUMS, FAVORITES, SCENES, EVENTS, DUPLICATES, PEOPLE, FOLDERS, HIDDEN = (
+PHOTOS, ALBUMS, FAVORITES, EXPLORE, DUPLICATES, FOLDERS, HIDDEN = (
     "photos",
     "albums",
     "favorites",
-    "scene",
-    "event",
+    "explore",
     "duplicates",
-    "people",
     "folders",
     "hidden",
 )
-PAGES = (PHOTOS, ALBUMS, FAVORITES, SCENES, EVENTS, DUPLICATES, PEOPLE, FOLDERS, HIDDEN)
+PAGES = (PHOTOS, ALBUMS, FAVORITES, EXPLORE, DUPLICATES, FOLDERS, HIDDEN)
+#: The Explore page's tabs: the kinds of group (and people) it shows as tiles.
+SCENES, PEOPLE, EVENTS, PLACES = "scene", "people", "event", "place"
 #: Entries kept: older ones fall off the back.
 HISTORY_LENGTH = 50
 
 
+def page_of(kind: str) -> str:
+    """The page a group of this kind opens on (near-duplicates: their own; the rest: Explore)."""
+    return DUPLICATES if kind == DUPLICATES else EXPLORE
+
+
 @dataclass(frozen=True)
 class NavEntry:
-    """Where the user was: a page and the search typed on it ("" when none)."""
+    """Where the user was: a page, the search typed on it ("" when none) and what was opened
+    there (a group or a person from the Explore page's tiles; None: the page itself)."""
 
     page: str
     query: str = ""
+    opened: object = None
 
 
 class NavigationHistory:
@@ -74,6 +81,7 @@ class NavigationHistory:
         if (
             cur is not None
             and cur.page == entry.page
+            and cur.opened == entry.opened
             and cur.query
             and entry.query
             and (entry.query.startswith(cur.query) or cur.query.startswith(entry.query))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from photoalbum.gui.attached import while_attached
+from photoalbum.gui.controllers.search import PersonScope
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.people_section import PeopleSection
 from photoalbum.qt import QtCore
@@ -28,7 +29,7 @@ class PeopleController(QtCore.QObject):
         section: the side panel's People section.
         index_worker: indexing finds the faces: the list refreshes when a run ends.
         grid_model: the grid's rows (the viewer's row → photo id).
-        search: types a search into the search bar (a person's click searches for them).
+        open_person: lists a person's photos, searches staying inside them (a person's click).
         show_faces: outlines a photo's faces in the viewer (if it shows that photo).
         show_message: a transient status-bar message.
         show_error: a worker's failure.
@@ -41,7 +42,7 @@ class PeopleController(QtCore.QObject):
         section: PeopleSection,
         index_worker: IndexWorker,
         grid_model: PhotoGridModel,
-        search: Callable[[str], None],
+        open_person: Callable[[PersonScope], None],
         show_faces: Callable[[int, list], None],
         show_message: Callable[[str], None],
         show_error: Callable[[str], None],
@@ -56,7 +57,8 @@ class PeopleController(QtCore.QObject):
         self.detached = False
         # Lambdas, not the worker's bound methods: a bound method of a worker would run queued
         # on the worker's (busy) thread; these calls must act at once from the GUI thread.
-        section.person_activated.connect(lambda _pid, term: search(term))
+        self._open_person = open_person
+        section.person_activated.connect(self._on_section_person_activated)
         section.rename_requested.connect(lambda pid, name: self._call(worker.rename, pid, name))
         section.hide_requested.connect(lambda pid, hidden: self._call(worker.hide, pid, hidden))
         section.exclude_requested.connect(lambda pid: self._call(worker.exclude, pid))
@@ -82,6 +84,10 @@ class PeopleController(QtCore.QObject):
         photo = self.grid_model.photo(row)
         if photo is not None and not self.detached:
             self.worker.photo_faces(photo.id)
+
+    def _on_section_person_activated(self, person_id: int, term: str) -> None:
+        card = self.section.card(person_id)
+        self._open_person(PersonScope(person_id, card.label if card is not None else term, term))
 
     def _call(self, method: Callable[..., None], *args: object) -> None:
         if not self.detached:

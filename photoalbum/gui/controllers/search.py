@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,9 +35,39 @@ from photoalbum.workers.messages import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.indexer import IndexReport
+    from photoalbum.core.query_understanding import Understood
     from photoalbum.workers.search_worker import SearchWorker
 
 logger = logging.getLogger(__name__)
+
+
+#: Photos a person's page lists at most (a search inside it keeps the usual ``k``).
+PERSON_LISTING = 10_000
+
+
+@dataclass(frozen=True)
+class PersonScope:
+    """A person opened from the Explore page: their photos are listed and searched.
+
+    Attributes:
+        id: the person's id.
+        label: their name, else "Person N".
+        term: the query term naming them (``人物:Anna``, ``person:#3``), added to every search.
+    """
+
+    id: int
+    label: str
+    term: str
+
+    @property
+    def kind(self) -> str:
+        """ "person" (what the navigation compares with groups' kinds)."""
+        return "person"
+
+    @property
+    def key(self) -> str:
+        """A key that tells people apart."""
+        return f"person:{self.id}"
 
 
 class SearchState(enum.Enum):
@@ -118,6 +148,7 @@ class SearchController(QtCore.QObject):
         self.hidden_scope = False  # the Hidden page: only hidden photos, listed and searched
         self.album_id: int | None = None  # the album open on the Albums page
         self.album_name = ""
+        self.person: PersonScope | None = None  # the person opened on the Explore page
         self.detached = False
         self._pending_rid = 0  # id of the latest request: answers to older ones are dropped
         self._last_outcome: SearchOutcome | None = None
@@ -129,6 +160,7 @@ class SearchController(QtCore.QObject):
         sw.browse_ready.connect(self._on_search_worker_browse)
         sw.timeline_ready.connect(self._on_search_worker_timeline)
         sw.search_failed.connect(self._on_search_worker_failed)
+        search_bar.understood_removed.connect(self._on_search_bar_understood_removed)
 
     def detach(self) -> None:
         """Stop talking to the search worker (it is about to stop)."""
@@ -160,19 +192,59 @@ class SearchController(QtCore.QObject):
         """Ask for the current request (once the worker is open; it runs then otherwise)."""
         if self.state is not SearchState.OPEN:
             return
-        if self.request.is_browse and self.group is None and self.request.flt.is_empty:
+        request = self.sent_request()
+        if request.is_browse and self.group is None and request.flt.is_empty:
             # The whole library: the timeline (by date, with the dates for headers).
             self._pending_rid = self.search_worker.timeline()
-        elif self.request.is_browse:
-            self._pending_rid = self.search_worker.browse(self.request.flt)
+        elif request.is_browse:
+            self._pending_rid = self.search_worker.browse(request.flt)
         else:
-            self._pending_rid = self.search_worker.search(self.request)
+            self._pending_rid = self.search_worker.search(request)
+
+    def sent_request(self) -> SearchRequest:
+        """What is asked of the worker: the request, inside the person opened (if any)."""
+        person = self.person
+        if person is None or self.request.similar_to is not None:
+            return self.request
+        text = f"{person.term} {self.request.text}".strip()
+        k = PERSON_LISTING if self.request.is_browse else self.request.k
+        return replace(self.request, text=text, k=k)
 
     # --- what is asked -------------------------------------------------------------------------
     def set_query(self, text: str, images: tuple[ImageInput, ...]) -> None:
-        """The search bar's words and image chips."""
-        self.request = replace(self.request, text=text, images=tuple(images))
+        """The search bar's words and image chips (other words: every query chip is read
+        again)."""
+        as_text = self.request.as_text if text == self.request.text else ()
+        self.request = replace(self.request, text=text, images=tuple(images), as_text=as_text)
         self.run()
+
+    def _on_search_bar_understood_removed(self, kind: str) -> None:
+        """A query chip's ×: its words are searched as words."""
+        if kind not in self.request.as_text:
+            self.request = replace(self.request, as_text=(*self.request.as_text, kind))
+            self.run()
+
+    def understood_chips(self, u: Understood | None) -> list[tuple[str, str, str]]:
+        """The query chips for what a search read out of its words: (kind, label, tooltip)."""
+        if u is None:
+            return []
+        chips = []
+        back = self.tr("× searches these words as words instead.")
+        if u.date_from is not None and u.date_to is not None:
+            tip = self.tr("Photos taken {start} … {end}.").format(
+                start=f"{u.date_from:%Y-%m-%d}", end=f"{u.date_to:%Y-%m-%d}"
+            )
+            label = self.tr("Date: {phrase}").format(phrase=u.date_label)
+            chips.append(("date", label, f"{tip} {back}"))
+        if u.place_keys:
+            tip = self.tr("Photos taken there.")
+            label = self.tr("Place: {phrase}").format(phrase=u.place_label)
+            chips.append(("place", label, f"{tip} {back}"))
+        if u.people:
+            tip = self.tr("Photos showing them.")
+            label = self.tr("With: {names}").format(names=", ".join(u.people))
+            chips.append(("people", label, f"{tip} {back}"))
+        return chips
 
     def set_sort(self, sort: str) -> None:
         """The order of search results: "relevance", "date" (newest first) or "date-asc"."""
@@ -244,6 +316,17 @@ class SearchController(QtCore.QObject):
         self.request = replace(self.request, flt=self._with_group(self.request.flt))
         self.run()
 
+    def set_person(self, person: PersonScope | None) -> None:
+        """List and search only this person's photos (None: the whole library again). Opening
+        a person starts afresh: the query is emptied."""
+        if person == self.person:
+            return
+        self.person = person
+        if person is not None:
+            self.search_bar.clear(emit=False)
+            self.request = replace(self.request, text="", images=(), similar_to=None)
+        self.run()
+
     def set_album(self, album_id: int | None, name: str = "") -> None:
         """List and search only this album's photos (None: the whole library again)."""
         if album_id == self.album_id:
@@ -267,6 +350,8 @@ class SearchController(QtCore.QObject):
 
     def _group_phrase(self) -> str:
         g = self.group
+        if self.person is not None:
+            return self.tr(" with {name}").format(name=self.person.label)
         if g is None:
             if self.album_id is None:
                 return ""
@@ -299,11 +384,15 @@ class SearchController(QtCore.QObject):
         if outcome.request_id != self._pending_rid:
             return
         self._last_outcome = outcome
+        self.search_bar.set_understood(self.understood_chips(outcome.understood))
         self.grid_model.set_results(outcome.ids, outcome.scores, outcome.photos)
         self._set_timeline(None)
         n = len(outcome.ids)
         where = self._group_phrase()
-        if outcome.weak:
+        if self.person is not None and self.request.is_browse:
+            text = self.tr("{n} photos of {name}")
+            self.status_label.setText(text.format(n=f"{n:,}", name=self.person.label))
+        elif outcome.weak:
             self.status_label.setText(
                 arg(
                     self.tr("No clear match for “%1”%2: the %Ln closest photo(s) (%3 s)", "", n),
@@ -333,6 +422,7 @@ class SearchController(QtCore.QObject):
         if rid != self._pending_rid:
             return
         self._last_outcome = None
+        self.search_bar.set_understood(())
         group = self.group
         if group is not None and group.keep_order and len(ids):
             # Events in time order, duplicate sets side by side: the group's own order.
@@ -348,6 +438,7 @@ class SearchController(QtCore.QObject):
         if data.request_id != self._pending_rid:
             return
         self._last_outcome = None
+        self.search_bar.set_understood(())
         self._set_timeline(TimelineIndex.from_data(data))  # first: the rows' update repaints
         self.grid_model.update_ids(data.ids)
         self._listed(data.ids)

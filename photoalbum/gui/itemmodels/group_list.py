@@ -19,6 +19,7 @@ KIND_LABELS = {
     "event": QT_TRANSLATE_NOOP("GroupKind", "Event"),
     "duplicates": QT_TRANSLATE_NOOP("GroupKind", "Near-duplicates"),
     "onthisday": QT_TRANSLATE_NOOP("GroupKind", "On this day"),
+    "place": QT_TRANSLATE_NOOP("GroupKind", "Place"),
 }
 
 

@@ -68,6 +68,10 @@ class GroupList(QtWidgets.QWidget):
         self.select_key(key)
         self._refresh_summary()
 
+    def all_groups(self) -> list[PhotoGroup]:
+        """Every group of the last update (those not shown at the level open too)."""
+        return self.model.groups()
+
     def set_busy(self, busy: bool) -> None:
         """Say "Grouping…" under the list while the worker computes."""
         self._busy = busy

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 
-from photoalbum.gui.controllers.navigation import ALBUMS, FOLDERS, PAGES, PEOPLE
+from photoalbum.gui.controllers.navigation import ALBUMS, EVENTS, FOLDERS, PAGES, PLACES, SCENES
 from photoalbum.gui.delegates.thumbnail_delegate import ThumbnailDelegate
 from photoalbum.gui.itemmodels.folder_tree import FolderTreeModel
 from photoalbum.gui.itemmodels.group_list import GroupListModel
@@ -13,6 +13,7 @@ from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.translation import QT_TRANSLATE_NOOP
 from photoalbum.gui.widgets.albums_panel import AlbumsPanel
 from photoalbum.gui.widgets.date_scrubber import DateScrubber
+from photoalbum.gui.widgets.explore_page import ExplorePage, GroupTiles, PlaceTiles
 from photoalbum.gui.widgets.filter_bar import FilterBar
 from photoalbum.gui.widgets.group_list import GroupChip, GroupList
 from photoalbum.gui.widgets.navigation import NavigationList
@@ -59,29 +60,35 @@ class LibraryPage:
         self.page_panels = QtWidgets.QStackedWidget()
         self.panels: dict[str, QtWidgets.QWidget] = {}
         self.side_panel = SidePanel(folder_model)
-        self.group_lists: dict[str, GroupList] = {
-            kind: GroupList(model, kind) for kind, model in group_models.items()
-        }
+        # Scenes, events and places are tiles on the Explore page; near-duplicates a side list.
+        self.group_lists: dict[str, GroupList] = {}
+        for kind, model in group_models.items():
+            if kind == PLACES:
+                self.group_lists[kind] = PlaceTiles(model)
+            elif kind in (SCENES, EVENTS):
+                self.group_lists[kind] = GroupTiles(model, kind)
+            else:
+                self.group_lists[kind] = GroupList(model, kind)
         self.people_placeholder = QtWidgets.QLabel(
             translate("LibraryPage", "Looking for faces is not available.")
         )
         self.people_placeholder.setWordWrap(True)
         self.people_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        tiles = {k: v for k, v in self.group_lists.items() if isinstance(v, GroupTiles)}
+        self.explore = ExplorePage(tiles, self.people_placeholder)
         self.albums_panel = AlbumsPanel(loader, ask_text=ask_text, confirm=confirm)
         for key in PAGES:
             if key in self.group_lists:
                 panel: QtWidgets.QWidget = self.group_lists[key]
             elif key == FOLDERS:
                 panel = self.side_panel
-            elif key == PEOPLE:
-                panel = self.people_placeholder
             elif key == ALBUMS:
                 panel = self.albums_panel
             else:
                 panel = QtWidgets.QWidget()
             self.panels[key] = panel
             self.page_panels.addWidget(panel)
-        self.group_chip = GroupChip()
+        self.group_chip = GroupChip()  # shown in the search bar (the window puts it there)
         right = QtWidgets.QWidget()
         rv = QtWidgets.QVBoxLayout(right)
         rv.setContentsMargins(6, 0, 6, 0)
@@ -91,7 +98,6 @@ class LibraryPage:
         self.filter_bar = FilterBar()
         filter_row = QtWidgets.QHBoxLayout()
         filter_row.setSpacing(6)
-        filter_row.addWidget(self.group_chip)
         filter_row.addWidget(self.filter_bar, 1)
         self.sort_combo = QtWidgets.QComboBox()
         self.sort_combo.setToolTip(translate("LibraryPage", "The order of search results"))
@@ -119,15 +125,28 @@ class LibraryPage:
         results_row.addWidget(self.results_stack, 1)
         results_row.addWidget(self.scrubber)
         rv.addLayout(results_row, 1)
+        # The Explore page's tiles take the place of the results until a tile is opened.
+        self.content = QtWidgets.QStackedWidget()
+        self.results = right
+        self.content.addWidget(right)
+        self.content.addWidget(self.explore)
         self.splitter = QtWidgets.QSplitter()
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.page_panels)
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(self.content)
         self.splitter.setStretchFactor(2, 1)
         self.splitter.setSizes([150, 260, 790])
         self.scrubber.row_requested.connect(self._on_scrubber_row_requested)
         self.grid.verticalScrollBar().valueChanged.connect(self._on_grid_scrolled)
+
+    def show_tiles(self, tiles: bool) -> None:
+        """Show the Explore page's tiles (True) or the results (False)."""
+        self.content.setCurrentWidget(self.explore if tiles else self.results)
+
+    def tiles_shown(self) -> bool:
+        """True while the Explore page's tiles are shown instead of the results."""
+        return self.content.currentWidget() is self.explore
 
     # --- the timeline ----------------------------------------------------------------------------
     def _on_scrubber_row_requested(self, row: int) -> None:

@@ -15,10 +15,8 @@ PAGE_TITLES = {
     "photos": QT_TRANSLATE_NOOP("Pages", "Photos"),
     "albums": QT_TRANSLATE_NOOP("Pages", "Albums"),
     "favorites": QT_TRANSLATE_NOOP("Pages", "Favorites"),
-    "scene": QT_TRANSLATE_NOOP("Pages", "Scenes"),
-    "event": QT_TRANSLATE_NOOP("Pages", "Events"),
+    "explore": QT_TRANSLATE_NOOP("Pages", "Explore"),
     "duplicates": QT_TRANSLATE_NOOP("Pages", "Duplicates"),
-    "people": QT_TRANSLATE_NOOP("Pages", "People"),
     "folders": QT_TRANSLATE_NOOP("Pages", "Folders"),
     "hidden": QT_TRANSLATE_NOOP("Pages", "Hidden"),
 }

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from photoalbum.gui.dropping import has_image_content, images_from_mime
 from photoalbum.gui.translation import arg
+from photoalbum.gui.widgets.group_list import GroupChip
 from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 from photoalbum.workers.messages import ImageInput
 from photoalbum.workers.thumbnails import ThumbnailLoader
@@ -151,10 +153,13 @@ class SearchBar(QtWidgets.QFrame):
     Signals:
         search_requested(str, tuple[ImageInput, ...]): the query changed (text, image terms).
         problem(str): something dropped or pasted could not be used (a message to show).
+        understood_removed(str): the × of a query chip ("date", "place", "people"): search
+            those words as words.
     """
 
     search_requested = Signal(str, object)
     problem = Signal(str)
+    understood_removed = Signal(str)
 
     def __init__(
         self,
@@ -179,6 +184,10 @@ class SearchBar(QtWidgets.QFrame):
         icon = self.style().standardIcon(QtWidgets.QStyle.StandardPixmap.SP_FileDialogContentsView)
         self.search_icon.setPixmap(icon.pixmap(16, 16))
         layout.addWidget(self.search_icon)
+        # Where the search is scoped to (an album, a person): chips the window adds.
+        self._scope_box = QtWidgets.QHBoxLayout()
+        self._scope_box.setSpacing(4)
+        layout.addLayout(self._scope_box)
         self._chip_box = QtWidgets.QHBoxLayout()
         self._chip_box.setSpacing(4)
         layout.addLayout(self._chip_box)
@@ -193,6 +202,11 @@ class SearchBar(QtWidgets.QFrame):
         self.edit.setAccessibleName(self.tr("Search"))
         self.edit.setClearButtonEnabled(False)
         layout.addWidget(self.edit, 1)
+        # What the search read out of the words (a date, a place, people): removable chips.
+        self._understood_box = QtWidgets.QHBoxLayout()
+        self._understood_box.setSpacing(4)
+        layout.addLayout(self._understood_box)
+        self._understood: dict[str, GroupChip] = {}
         self.clear_button = QtWidgets.QToolButton()
         self.clear_button.setText("✕")
         self.clear_button.setAutoRaise(True)
@@ -241,9 +255,35 @@ class SearchBar(QtWidgets.QFrame):
         self.edit.clear()
         for chip in list(self._chips):
             self._remove_chip(chip, emit=False)
+        self.set_understood(())
         self._update_clear_button()
         if emit:
             self._emit(force=True)
+
+    def add_scope_chip(self, chip: QtWidgets.QWidget) -> None:
+        """Show a scope chip (the album or person searched inside) before the query."""
+        self._scope_box.addWidget(chip)
+
+    def set_understood(self, parts: Sequence[tuple[str, str, str]]) -> None:
+        """Show what the search read out of the words as chips: (kind, label, tooltip) each;
+        none hides them. A chip's × emits ``understood_removed`` with its kind."""
+        for chip in self._understood.values():
+            self._understood_box.removeWidget(chip)
+            chip.hide()
+            chip.deleteLater()
+        self._understood = {}
+        for kind, label, tooltip in parts:
+            chip = GroupChip()
+            chip.show_text(label, tooltip)
+            chip.close_button.setToolTip(self.tr("Search these words as words"))
+            chip.close_button.setAccessibleName(self.tr("Remove {label}").format(label=label))
+            chip.cleared.connect(lambda kind=kind: self._on_understood_cleared(kind))
+            self._understood_box.addWidget(chip)
+            self._understood[kind] = chip
+
+    def understood_chips(self) -> dict[str, GroupChip]:
+        """The query chips shown, by kind."""
+        return dict(self._understood)
 
     def add_image(self, image: ImageInput, *, search: bool = True) -> ImageChip:
         """Add an image chip (and search now)."""
@@ -296,6 +336,13 @@ class SearchBar(QtWidgets.QFrame):
     def dropEvent(self, event: QtGui.QDropEvent) -> None:
         if self.add_images_from_mime(event.mimeData()):
             event.acceptProposedAction()
+
+    def _on_understood_cleared(self, kind: str) -> None:
+        chip = self._understood.pop(kind, None)
+        if chip is not None:
+            self._understood_box.removeWidget(chip)
+            chip.deleteLater()
+        self.understood_removed.emit(kind)
 
     def _on_edit_text_edited(self, _text: str) -> None:
         self._update_clear_button()

@@ -64,11 +64,12 @@ def test_gap_is_judged_against_the_local_rhythm() -> None:
 
 
 def test_time_formats_and_bad_times() -> None:
+    every = EventParams(min_photos=1)  # single photos too: this is about reading the times
     dt = [T0, None, T0 + timedelta(minutes=5), datetime(1, 1, 1), T0 + timedelta(days=30)]
-    events = group_events(np.arange(5), dt)
+    events = group_events(np.arange(5), dt, params=every)
     assert [e.photo_ids for e in events] == [(0, 2), (4,)]
     as64 = np.array(["2024-03-12T09:00:00", "NaT", "2024-03-12T09:05:00"], dtype="datetime64[s]")
-    assert [e.photo_ids for e in group_events([7, 8, 9], as64)] == [(7, 9)]
+    assert [e.photo_ids for e in group_events([7, 8, 9], as64, params=every)] == [(7, 9)]
     secs = to_seconds(np.array([0.0, np.nan, np.inf, 1.7e9, -1e12]))
     assert np.isnan(secs[[1, 2, 4]]).all() and secs[3] == 1.7e9
     assert to_seconds(np.array(["x"], dtype=object)).tolist() == [
@@ -77,6 +78,21 @@ def test_time_formats_and_bad_times() -> None:
     assert group_events(np.zeros(0, int), np.zeros(0)) == []
     with pytest.raises(ValueError):
         group_events([1, 2], [0.0])
+
+
+def test_an_event_holds_at_least_three_photos() -> None:
+    base = (T0 - datetime(1970, 1, 1)).total_seconds()
+    day = 86400.0
+    # A lone photo, a pair, a trio and a burst of five, each a week apart.
+    times = [base, base + 7 * day, base + 7 * day + 60]
+    times += [base + 14 * day + m * 60 for m in range(3)]
+    times += [base + 21 * day + m * 60 for m in range(5)]
+    events = group_events(np.arange(len(times)), times)
+    assert EventParams().min_photos == 3
+    assert [e.photo_ids for e in events] == [(3, 4, 5), (6, 7, 8, 9, 10)]
+    # The rule is a parameter: two photos make an event when asked for.
+    pairs = group_events(np.arange(len(times)), times, params=EventParams(min_photos=2))
+    assert [len(e.photo_ids) for e in pairs] == [2, 3, 5]
 
 
 def test_event_ids_and_order() -> None:

@@ -203,3 +203,11 @@ def test_browse_answer_lists_the_group_in_its_order(parts):
     rid = len(p.search_worker.calls) - 1  # the scripted worker numbers every request
     p.search_worker.browse_ready.emit(rid, np.asarray([6, 7], np.int64))
     assert p.status.text() == "2 photos in event “Trip”"
+
+
+def test_latest_is_a_group_as_last_computed(parts):
+    p = parts
+    older = PhotoGroup("scene", "sc-1", "Beach", "海滩", (1, 2))  # e.g. kept by the history
+    assert p.groups.latest(older) == BEACH
+    gone = PhotoGroup("scene", "sc-9", "Gone", "无", (8,))
+    assert p.groups.latest(gone) is gone
