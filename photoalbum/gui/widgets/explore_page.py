@@ -128,12 +128,12 @@ class PlaceTiles(GroupTiles):
                 self.tr("No places yet: photos with a GPS position are placed after indexing.")
             )
 
-    def _count_phrase(self, n: int, zh: bool) -> str:
+    def _count_phrase(self, n: int) -> str:
         countries = len(self.countries())
         cities = len(self._all) - countries
-        first = self.tr("1 country") if countries == 1 else self.tr("{n} countries")
-        second = self.tr("1 city") if cities == 1 else self.tr("{n} cities")
-        return f"{first.format(n=f'{countries:,}')} · {second.format(n=f'{cities:,}')}"
+        first = self.tr("%Ln country(s)", "", countries)
+        second = self.tr("%Ln city(s)", "", cities)
+        return f"{first} · {second}"
 
     def _on_whole_button_clicked(self) -> None:
         if self.country is not None:
