@@ -143,6 +143,7 @@ class PhotoFilter:
         favorites: only favourite photos.
         min_rating: only photos rated at least this (1–5).
         include_hidden: hidden photos are left out unless this is True.
+        media: only "photo"s or only "video"s.
     """
 
     date_from: datetime | None = None
@@ -158,6 +159,7 @@ class PhotoFilter:
     favorites: bool = False
     min_rating: int | None = None
     include_hidden: bool = False
+    media: str | None = None
 
     @property
     def is_empty(self) -> bool:

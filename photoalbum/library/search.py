@@ -110,6 +110,8 @@ class LibrarySearch:
             raise UserError(f"unknown sort {sort!r}: use {', '.join(SORTS)}")
         self._require_vectors()
         flt = flt or PhotoFilter()
+        if query.media is not None:  # media:video / media:photo
+            flt = dataclasses.replace(flt, media=query.media)
         understood = None
         original = query
         if not (literal or query.literal) and self.understanding is not None:

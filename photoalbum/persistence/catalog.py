@@ -173,6 +173,8 @@ class SqlCatalog(ScanRows, VectorRows, MomentRows):
             conds.append(P.c.height >= int(flt.min_height))
         if flt.no_capture_date:
             conds.append(P.c.taken_at.is_(None))
+        if flt.media is not None:
+            conds.append(P.c.media == flt.media)
         conds.extend(mark_conditions(flt))
         stmt = select(P.c.id).select_from(_live_join(model_key)).where(*conds).order_by(P.c.id)
         with self._db.transaction() as c:
@@ -202,6 +204,15 @@ class SqlCatalog(ScanRows, VectorRows, MomentRows):
             rows = _raw(c).execute(sql, (model_key,)).fetchall()
         # SQLite keeps "YYYY-MM-DD HH:MM:SS[.ffffff]": the first 19 characters, ISO-joined.
         return np.asarray([str(r[0])[:19].replace(" ", "T") for r in rows], dtype="datetime64[s]")
+
+    def live_video_count(self, model_key: str) -> int:
+        """How many videos have a live vector for ``model_key`` (query understanding asks)."""
+        with self._db.transaction() as c:
+            return int(
+                c.exec_driver_sql(
+                    f"SELECT COUNT(*) FROM {_LIVE_SQL} WHERE p.media = 'video'", (model_key,)
+                ).scalar_one()
+            )
 
     def keyword_revision(self) -> int:
         """A counter bumped (by triggers) whenever a photo's name text or read text changes."""
