@@ -270,10 +270,10 @@ def _choose(
     try:
         for fr in frames:
             rotation = int(getattr(fr.frame, "rotation", 0) or 0) % 360
-            image = _picture(fr.frame, min_side, rotation)
-            sig = _signature(image)
+            sig = _signature(fr.frame)
             changed = last_sig is None or float(np.abs(sig - last_sig).mean()) > SCENE_CHANGE
             if changed or fr.time_s - last_t >= every_s - 1e-6:
+                image = _picture(fr.frame, min_side, rotation)  # only for the chosen ones
                 chosen.append(VideoMoment(round(fr.time_s, 3), image))
                 last_sig, last_t = sig, fr.time_s
                 if max_moments == 1:
@@ -299,9 +299,11 @@ def _picture(frame: Any, min_side: int, rotation: int) -> Image.Image:
     return image
 
 
-def _signature(image: Image.Image) -> np.ndarray:
-    small = image.convert("RGB").resize((_SIG, _SIG), Image.Resampling.BILINEAR)
-    return np.asarray(small, dtype=np.float32) / 255.0
+def _signature(frame: Any) -> np.ndarray:
+    """A 16×16 RGB thumbnail (0–1), area-averaged by the converter: ~0.7 ms at 1080p, a sixth
+    of converting the frame to a 256-pixel picture."""
+    small = frame.reformat(width=_SIG, height=_SIG, format="rgb24", interpolation="AREA")
+    return small.to_ndarray().astype(np.float32) / 255.0
 
 
 def _creation_time(tags: dict[str, str]) -> tuple[datetime | None, int | None]:
