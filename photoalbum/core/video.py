@@ -56,6 +56,8 @@ SCENE_CHANGE = 0.12
 SCAN_LIMIT_S = EVERY_S * MAX_MOMENTS
 #: Keyframes a scan looks at, at most (a file with a keyframe every frame stays cheap).
 MAX_SCANNED_KEYFRAMES = 1200
+#: Damaged packets in a row after which the rest of a stream is not read.
+MAX_BAD_PACKETS = 50
 
 _SIG = 16
 _ISO6709 = re.compile(r"^([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)")
@@ -225,9 +227,28 @@ def _frame_time(frame: Any, stream: Any) -> float:
     return max(0.0, float(t))
 
 
+def _decoded(container: Any, stream: Any) -> Iterator[Any]:
+    """The stream's frames; a packet the codec refuses (damaged data) is skipped, and a run of
+    :data:`MAX_BAD_PACKETS` refused packets in a row ends the stream."""
+    import av
+
+    bad = 0
+    for packet in container.demux(stream):
+        try:
+            frames = packet.decode()
+        except av.error.InvalidDataError:
+            bad += 1
+            if bad >= MAX_BAD_PACKETS:
+                logger.debug("giving up after %d damaged packets in a row", bad)
+                return
+            continue
+        bad = 0
+        yield from frames
+
+
 def _scan_frames(container: Any, stream: Any) -> Iterator[_Frame]:
     """Every keyframe, in order (the codec skips the rest without decoding them)."""
-    for n, frame in enumerate(container.decode(stream), 1):
+    for n, frame in enumerate(_decoded(container, stream), 1):
         yield _Frame(_frame_time(frame, stream), frame)
         if n >= MAX_SCANNED_KEYFRAMES:
             return
@@ -252,7 +273,7 @@ def _seek_frames(
             if i == 0:
                 raise
             break
-        for frame in container.decode(stream):
+        for frame in _decoded(container, stream):
             if frame.pts != last_pts:
                 last_pts = frame.pts
                 yield _Frame(_frame_time(frame, stream), frame)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from photoalbum.core import video as video_mod
@@ -89,6 +90,24 @@ def test_other_containers(tmp_path: Path) -> None:
     avi = make_video(tmp_path / "a.avi", [(solid(RED), 1), (solid(BLUE), 1)], codec="mpeg4")
     v = decode_video(str(avi))
     assert v.container == "avi" and [m.time_s for m in v.moments] == [0.0, 1.0]
+
+
+def test_a_video_cut_short_keeps_the_moments_before_the_cut(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    scenes = []
+    for colour in (RED, GREEN, BLUE, YELLOW):
+        picture = solid(colour, (160, 120))
+        picture[::2, ::3] = rng.integers(0, 255, (60, 54, 3))  # noise: packets of some size
+        scenes.append((picture, 2.0))
+    whole = make_video(tmp_path / "whole.mp4", scenes, faststart=True).read_bytes()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole[: len(whole) // 2])  # the index is whole, half the frames are gone
+    times = [m.time_s for m in decode_video(str(cut)).moments]
+    assert times[:2] == [0.0, 2.0] and len(times) < 4
+    damaged = bytearray(whole)
+    damaged[len(whole) // 3 : len(whole) // 3 + 3000] = bytes(3000)  # zeros in the middle
+    (tmp_path / "damaged.mp4").write_bytes(bytes(damaged))
+    assert len(decode_video(str(tmp_path / "damaged.mp4")).moments) >= 3
 
 
 def test_still_is_the_first_moment(tmp_path: Path) -> None:

@@ -26,9 +26,11 @@ def make_video(
     gop: int | None = None,
     metadata: dict[str, str] | None = None,
     audio: bool = False,
+    faststart: bool = False,
 ) -> Path:
     """Write ``scenes`` ((picture, seconds) each, in order) as a video; every scene starts with
-    a keyframe, and ``gop`` frames apart at most (default: one a second)."""
+    a keyframe, and ``gop`` frames apart at most (default: one a second). ``faststart``: the
+    MP4 index (moov) before the data, as streaming and many phones write it."""
     from fractions import Fraction
 
     import av
@@ -36,7 +38,8 @@ def make_video(
     h, w = scenes[0][0].shape[:2]
     rate = Fraction(fps).limit_denominator(1000)
     gop = gop or max(1, round(fps))
-    with av.open(str(path), "w") as out:
+    options = {"movflags": "faststart"} if faststart else {}
+    with av.open(str(path), "w", options=options) as out:
         if metadata:
             out.metadata.update(metadata)
         stream = out.add_stream(codec, rate=rate)
