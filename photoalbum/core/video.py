@@ -9,7 +9,8 @@ they are sampled by seeking to evenly spaced times (one keyframe decoded per see
 
 How moments are chosen (figures in docs/performance.md, "Videos"):
 
-* the first keyframe is always a moment (the video's thumbnail and its item vector);
+* the first keyframe that is not blank (black, white, one flat colour) is always a moment: the
+  video's thumbnail and its item vector; blank keyframes are no moments;
 * a keyframe whose 16×16 colour signature differs from the last moment's by more than
   :data:`SCENE_CHANGE` (mean absolute difference, 0–1) is a scene change: a new moment;
 * otherwise a keyframe :data:`EVERY_S` seconds after the last moment is one (a long shot still
@@ -52,6 +53,10 @@ EVERY_S = 5.0
 MAX_MOMENTS = 60
 #: Mean absolute difference (0–1) of 16×16 RGB signatures that counts as a scene change.
 SCENE_CHANGE = 0.12
+#: A keyframe whose signature varies less than this (standard deviation, 0–1) is blank: a fade
+#: to black or white, a lens cap. It is no moment (it would match every dark query and make a
+#: black thumbnail) unless the video has nothing else.
+BLANK_STD = 0.02
 #: Videos longer than this are sampled by seeking instead of scanning their keyframes.
 SCAN_LIMIT_S = EVERY_S * MAX_MOMENTS
 #: Keyframes a scan looks at, at most (a file with a keyframe every frame stays cheap).
@@ -285,6 +290,7 @@ def _choose(
 ) -> tuple[list[VideoMoment], int]:
     """The moments among ``frames`` (see the module docstring) and the display rotation."""
     chosen: list[VideoMoment] = []
+    blank: VideoMoment | None = None  # the first blank keyframe: the moment of a blank video
     last_sig: np.ndarray | None = None
     last_t = -math.inf
     rotation = 0
@@ -292,6 +298,10 @@ def _choose(
         for fr in frames:
             rotation = int(getattr(fr.frame, "rotation", 0) or 0) % 360
             sig = _signature(fr.frame)
+            if float(sig.std()) < BLANK_STD:
+                if blank is None:
+                    blank = VideoMoment(round(fr.time_s, 3), _picture(fr.frame, min_side, rotation))
+                continue
             changed = last_sig is None or float(np.abs(sig - last_sig).mean()) > SCENE_CHANGE
             if changed or fr.time_s - last_t >= every_s - 1e-6:
                 image = _picture(fr.frame, min_side, rotation)  # only for the chosen ones
@@ -303,6 +313,8 @@ def _choose(
         if not chosen:
             raise
         logger.info("video ends in damaged data after %d moment(s): %s", len(chosen), exc)
+    if not chosen and blank is not None:
+        chosen = [blank]
     if len(chosen) > max_moments:
         keep = np.unique(np.linspace(0, len(chosen) - 1, max_moments).round().astype(int))
         chosen = [chosen[i] for i in keep]

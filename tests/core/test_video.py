@@ -110,6 +110,15 @@ def test_a_video_cut_short_keeps_the_moments_before_the_cut(tmp_path: Path) -> N
     assert len(decode_video(str(tmp_path / "damaged.mp4")).moments) >= 3
 
 
+def test_blank_keyframes_are_no_moments(tmp_path: Path) -> None:
+    black = np.zeros((48, 64, 3), dtype=np.uint8)
+    fade_in = make_video(tmp_path / "fade.mp4", [(black, 2), (solid(RED), 2), (black, 2)])
+    v = decode_video(str(fade_in))
+    assert [m.time_s for m in v.moments] == [2.0]  # the thumbnail is not black
+    dark = make_video(tmp_path / "dark.mp4", [(black, 3)])
+    assert [m.time_s for m in decode_video(str(dark)).moments] == [0.0]  # nothing else
+
+
 def test_still_is_the_first_moment(tmp_path: Path) -> None:
     path = make_video(tmp_path / "c.mp4", [(solid(RED), 1), (solid(BLUE), 1)])
     assert video_still(str(path)).getpixel((2, 2)) == pytest.approx(RED, abs=12)
