@@ -49,6 +49,7 @@ def test_asking_for_videos_filters_to_videos(lib) -> None:
         assert all(h.moment_s is not None for h in result.hits)
     only = lib.search(lib.parse("videos"), k=10)  # the kind alone: its items, newest first
     assert sorted(Path(h.photo.path).name for h in only.hits) == ["beach.mov", "dog walk.mp4"]
+    assert [h.moment_s for h in only.hits] == [0.0, 0.0]  # where their thumbnails come from
     # "video" naming what a picture shows is only text
     poster = lib.search(lib.parse("video game poster"), k=20, cutoff=False)
     assert poster.understood is None and "photo" in _kinds(poster)
