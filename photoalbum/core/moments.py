@@ -54,5 +54,7 @@ class MomentIndex:
     def labels_of(self, items: np.ndarray) -> np.ndarray:
         """The labels of ``items``: the items themselves plus their videos' later moments."""
         items = np.asarray(items, dtype=np.int64)
+        if not len(self.labels) or not len(items):
+            return items  # no videos: nothing to add (and no sort of a 100k-id filter)
         extra = self.labels[(self.labels >= MOMENT_LABEL_BASE) & np.isin(self.items, items)]
-        return np.union1d(items, extra)
+        return np.union1d(items, extra) if len(extra) else items
