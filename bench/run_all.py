@@ -2,8 +2,9 @@
 
 ``make bench`` runs ``python -m bench.run_all``: indexing throughput vs the seed's loop, query
 latency and recall at 100k vectors, memory and rescan at 100k photos, RAW (DNG) vs JPEG indexing
-rate. ``--full`` adds the 1M-vector query bench (its library takes many minutes to build the first
-time; it is cached under bench/out/). Figures are ratios and latencies measured in this one run: the machine is noisy.
+rate, video indexing cost (CPU per 1080p minute, memory for 4K). ``--full`` adds the 1M-vector
+query bench (its library takes many minutes to build the first time; it is cached under
+bench/out/). Figures are ratios and latencies measured in this one run: the machine is noisy.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from bench import OUT, Row
 
 logger = logging.getLogger(__name__)
 
-BENCHES = ("index", "query", "scale", "passes", "raw", "places")
+BENCHES = ("index", "query", "scale", "passes", "raw", "places", "video")
 
 
 def _index(args: argparse.Namespace) -> dict:
@@ -63,6 +64,12 @@ def _raw(args: argparse.Namespace) -> dict:
     return bench_raw.run(24, 12.0, max(args.rounds, 3))
 
 
+def _video(args: argparse.Namespace) -> dict:
+    from bench import bench_video
+
+    return bench_video.run()
+
+
 def _gui(args: argparse.Namespace) -> dict:
     from bench import bench_gui
 
@@ -93,6 +100,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], dict]] = {
     "faces": _faces,
     "raw": _raw,
     "places": _places,
+    "video": _video,
 }
 
 

@@ -82,6 +82,8 @@ def hits_json(result: SearchResult) -> dict[str, Any]:
                 "score": round(h.score, 4),
                 "term_scores": [round(s, 4) for s in h.term_scores],
                 "keyword": h.keyword,
+                "media": h.photo.media,
+                **({"moment_s": round(h.moment_s, 3)} if h.moment_s is not None else {}),
             }
             for h in result.hits
         ],
@@ -97,10 +99,22 @@ def hits_human(result: SearchResult) -> str:
     if not result.hits:
         more = f" ({result.cut} weak matches hidden; use --all to see them)" if result.cut else ""
         return f"no matching photos{more}"
-    lines = [f"{h.score:6.2f}  {display(h.photo.path)}" for h in result.hits]
+    lines = [f"{h.score:6.2f}  {display(h.photo.path)}{_at(h.moment_s)}" for h in result.hits]
     if result.cut:
         lines.append(f"({result.cut} weaker matches hidden; --all shows them)")
     return "\n".join(lines)
+
+
+def moment_label(seconds: float) -> str:
+    """A moment's time as a person reads it: "1:23", "1:02:03"."""
+    total = max(0, int(seconds))
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def _at(moment_s: float | None) -> str:
+    return "" if moment_s is None else f" @ {moment_label(moment_s)}"
 
 
 _REPORT_COUNTS = (

@@ -43,14 +43,16 @@ from photoalbum.core.ports import (
     ImageEncoder,
     IndexedItem,
     KnownFile,
+    Moment,
     PhotoMeta,
     PhotoStatus,
     Root,
     VectorStore,
 )
-from photoalbum.core.scanning import walk_photos
+from photoalbum.core.scanning import is_video_name, walk_photos
 from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.core.vector_sync import sync_store
+from photoalbum.core.video import decode_video
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +117,8 @@ class _Decoded:
     reason: str | None = None
     image: Image.Image | None = None  # kept for the background passes (``recent``)
     full_resolution: bool = False
+    # A video: ``tensor`` is (moments, 3, S, S), one row per moment at these times.
+    moment_times: tuple[float, ...] | None = None
 
 
 ProgressFn = Callable[[IndexProgress], None]
@@ -363,8 +367,11 @@ class Indexer:
             return
         ids = sorted(missing)
         self.catalog.mark_gone(ids)
-        self.store.remove(np.asarray(ids, dtype=np.int64))
-        self.store.generation = self.catalog.generation(self.model_key)
+        if any(is_video_name(p) for p in missing.values()):
+            sync_store(self.catalog, self.store, self.model_key)  # its moments go too
+        else:
+            self.store.remove(np.asarray(ids, dtype=np.int64))
+            self.store.generation = self.catalog.generation(self.model_key)
         report.gone += len(ids)
 
     def _crashed_under_other_decoders(self, failed: list[_Work]) -> list[_Work]:
@@ -398,6 +405,8 @@ class Indexer:
         except OSError as exc:
             return _Decoded(w, reason=_os_reason(exc))
         try:
+            if is_video_name(w.file.path):
+                return self._decode_video(w, fp)
             decoded = decode_photo(w.file.path, min_side=self._min_side)
             tensor = self.encoder.preprocess(decoded.image)
             if not self.thumbnails.has(fp):
@@ -414,6 +423,20 @@ class Indexer:
         if self.recent is not None:
             out.image = decoded.image
             out.full_resolution = decoded.image.size == (decoded.meta.width, decoded.meta.height)
+        return out
+
+    def _decode_video(self, w: _Work, fp: str) -> _Decoded:
+        """A video's moments (each a model input; the first is the thumbnail and the image the
+        passes get). Raises PhotoDecodeError as :meth:`_decode_one` expects."""
+        video = decode_video(w.file.path, min_side=max(self.encoder.input_size, self.thumb_size))
+        tensor = np.stack([self.encoder.preprocess(m.image) for m in video.moments])
+        first = video.moments[0].image
+        if not self.thumbnails.has(fp):
+            self.thumbnails.put(fp, make_thumbnail(first, self.thumb_size))
+        out = _Decoded(w, fingerprint=fp, meta=video.meta, tensor=tensor)
+        out.moment_times = tuple(m.time_s for m in video.moments)
+        if self.recent is not None:
+            out.image = first
         return out
 
     def _decode_logged(self, w: _Work, alone: bool = False) -> _Decoded:
@@ -519,10 +542,32 @@ class Indexer:
                 return
             yield self._decode_logged(w, alone=True)
 
+    def _encode(self, ok: list[_Decoded]) -> list[np.ndarray]:
+        """Each decoded item's vectors, (1, dim) for a photo and (moments, dim) for a video,
+        encoded ``batch_size`` images at a time."""
+        rows = [
+            d.tensor[None] if d.moment_times is None else d.tensor
+            for d in ok
+            if d.tensor is not None
+        ]
+        if not rows:
+            return []
+        images = np.concatenate(rows)
+        step = max(self.batch_size, 1)
+        parts = [
+            self.encoder.encode_images(images[i : i + step]) for i in range(0, len(images), step)
+        ]
+        flat = np.concatenate(parts)
+        out, at = [], 0
+        for r in rows:
+            out.append(flat[at : at + len(r)])
+            at += len(r)
+        return out
+
     def _commit(self, batch: list[_Decoded], report: IndexReport) -> None:
         ok = [d for d in batch if d.tensor is not None]
-        tensors = [d.tensor for d in ok if d.tensor is not None]  # the same, typed as arrays
-        vectors = self.encoder.encode_images(np.stack(tensors)) if ok else None
+        encoded = self._encode(ok)
+        vectors = np.stack([e[0] for e in encoded]) if ok else None
         items: list[BatchItem] = []
         for d in batch:
             w = d.work
@@ -532,22 +577,36 @@ class Indexer:
                         w.file, w.root_id, d.reason or "unknown error", d.fingerprint, w.photo_id
                     )
                 )
-        for d, vec in zip(ok, vectors if vectors is not None else [], strict=True):
+        for d, vec, all_vecs in zip(
+            ok, vectors if vectors is not None else [], encoded, strict=True
+        ):
             w = d.work
             assert d.meta is not None and d.fingerprint is not None
-            items.append(IndexedItem(w.file, w.root_id, d.fingerprint, d.meta, vec, w.photo_id))
+            moments = (
+                ()
+                if d.moment_times is None
+                else tuple(Moment(t, v) for t, v in zip(d.moment_times, all_vecs, strict=True))
+            )
+            items.append(
+                IndexedItem(w.file, w.root_id, d.fingerprint, d.meta, vec, w.photo_id, moments)
+            )
         ids = self.catalog.commit_batch(self.model_key, items)
         indexed_ids = [
             i for i, item in zip(ids, items, strict=True) if isinstance(item, IndexedItem)
         ]
         failed_ids = [i for i, item in zip(ids, items, strict=True) if isinstance(item, FailedItem)]
-        if indexed_ids:
-            assert vectors is not None
-            self.store.add(np.asarray(indexed_ids, dtype=np.int64), vectors)
-        if failed_ids:
-            self.store.remove(np.asarray(failed_ids, dtype=np.int64))
-        # The store now holds exactly what this commit made live.
-        self.store.generation = self.catalog.generation(self.model_key)
+        if any(is_video_name(d.work.file.path) for d in batch):
+            # A video's moments have labels only the catalog knows (and a changed or failed
+            # video's old moments must go): the store follows the catalog's changes instead.
+            sync_store(self.catalog, self.store, self.model_key)
+        else:
+            if indexed_ids:
+                assert vectors is not None
+                self.store.add(np.asarray(indexed_ids, dtype=np.int64), vectors)
+            if failed_ids:
+                self.store.remove(np.asarray(failed_ids, dtype=np.int64))
+            # The store now holds exactly what this commit made live.
+            self.store.generation = self.catalog.generation(self.model_key)
         for item in items:
             if isinstance(item, FailedItem):
                 report.failures.append((item.file.path, item.reason))

@@ -56,6 +56,8 @@ class PhotoMeta:
     gps_lon: float | None = None
     # EXIF OffsetTimeOriginal (minutes east of UTC) of ``taken_at``, when the file records it.
     taken_offset: int | None = None
+    media: str = "photo"  # "photo" or "video"
+    duration_s: float | None = None  # a video's length
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,20 @@ class Photo:
     fingerprint: str | None = None
     reason: str | None = None
     meta: PhotoMeta | None = None
+
+    @property
+    def media(self) -> str:
+        """ "photo" or "video" (a file that could not be read: by its extension)."""
+        if self.meta is not None:
+            return self.meta.media
+        from photoalbum.core.scanning import is_video_name
+
+        return "video" if is_video_name(self.path) else "photo"
+
+    @property
+    def is_video(self) -> bool:
+        """Whether the item is a video (indexed by its moments)."""
+        return self.media == "video"
 
     @property
     def date(self) -> PhotoDate:
@@ -128,6 +144,7 @@ class PhotoFilter:
         min_rating: only photos rated at least this (1–5).
         include_hidden: hidden photos are left out unless this is True.
         hidden_only: only hidden photos (the Hidden page); implies ``include_hidden``.
+        media: only "photo"s or only "video"s.
     """
 
     date_from: datetime | None = None
@@ -144,6 +161,7 @@ class PhotoFilter:
     min_rating: int | None = None
     include_hidden: bool = False
     hidden_only: bool = False
+    media: str | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -152,9 +170,25 @@ class PhotoFilter:
         return self == PhotoFilter()
 
 
+#: Vector-store labels at or above this are a video's moments (``MOMENT_LABEL_BASE`` + the
+#: moment's row id); below it a label is the item's id (a photo, or a video's first moment).
+MOMENT_LABEL_BASE = 1 << 40
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One moment of a video: its time (seconds from the start) and its image vector."""
+
+    time_s: float
+    vector: np.ndarray  # (dim,) float32, L2-normalised
+
+
 @dataclass(frozen=True)
 class IndexedItem:
-    """A photo decoded and encoded in this batch."""
+    """A photo (or video) decoded and encoded in this batch.
+
+    A video's ``vector`` is its first moment's; ``moments`` are all of them, the first included.
+    """
 
     file: FileInfo
     root_id: int
@@ -162,6 +196,7 @@ class IndexedItem:
     meta: PhotoMeta
     vector: np.ndarray  # (dim,) float32, L2-normalised
     photo_id: int | None = None  # existing row to update, or None for a new row
+    moments: tuple[Moment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -199,6 +234,7 @@ class StatusCounts:
     failed: int = 0
     gone: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    videos: int = 0  # of ``photos``, the videos
 
 
 class Catalog(Protocol):
@@ -241,6 +277,14 @@ class Catalog(Protocol):
         self, model_key: str, ids: Sequence[int] | None = None
     ) -> tuple[np.ndarray, np.ndarray]: ...
     def live_ids(self, model_key: str) -> np.ndarray: ...
+    # The vector store's labels: live item ids and their videos' further moments
+    # (``MOMENT_LABEL_BASE`` + moment id); the vectors of labels; labels changed since.
+    def live_labels(self, model_key: str) -> np.ndarray: ...
+    def label_vectors(
+        self, model_key: str, labels: Sequence[int]
+    ) -> tuple[np.ndarray, np.ndarray]: ...
+    def labels_changed_since(self, model_key: str, generation: int) -> np.ndarray: ...
+    def moment_map(self, model_key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
     def photos(self, ids: Sequence[int]) -> list[Photo]: ...
     def photo_by_path(self, path: str) -> Photo | None: ...
     def filter_ids(self, flt: PhotoFilter, model_key: str) -> np.ndarray: ...

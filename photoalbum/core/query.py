@@ -7,6 +7,8 @@ split like a shell line (quotes group words). Rules, in order, for each token:
   when quoted.
 * ``N:term`` (N a number, e.g. ``2:sunset``, ``0.5:snow``, ``-2:rain``) sets the term's weight.
 * ``photo:ID`` names a library photo; a token that is an existing image file is an image term.
+* ``media:video`` / ``media:photo`` (also ``type:``, ``is:``, ``媒体:视频``) keeps only videos or
+  only photos (a filter, not a term).
 * ``person:NAME`` / ``人物:NAME`` (also ``people:``) names a person: a filter on the photos that
   show them (``-person:NAME`` leaves them out). A plain term that equals a person's name is
   turned into a person term by the library, which knows the names (``"Alice" +beach``).
@@ -22,7 +24,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from photoalbum.core.errors import UserError
 
@@ -31,6 +33,7 @@ _PHOTO = re.compile(r"^photo:(\d+)$")
 #: The largest photo id a catalog can hold (SQLite's signed 64-bit integers).
 MAX_PHOTO_ID = 2**63 - 1
 _PERSON = re.compile(r"^(?:person|people|人物)[:：](.+)$", re.IGNORECASE | re.DOTALL)
+_MEDIA = re.compile(r"^(?:media|type|is|媒体|类型)[:：](photos?|videos?|照片|视频)$", re.IGNORECASE)
 
 #: The CLI escapes argv words that start with "-" with this prefix so argparse treats them as
 #: positional terms; NUL can never occur in a real argv word.
@@ -87,6 +90,8 @@ class Query:
     terms: tuple[Term, ...] = ()
     #: The whole query was quoted: search its words as written (no dates/places/people read).
     literal: bool = False
+    #: ``media:video`` / ``media:photo``: only items of that kind ("video" or "photo").
+    media: str | None = None
 
     @property
     def positives(self) -> tuple[Term, ...]:
@@ -110,11 +115,11 @@ class Query:
     @property
     def vector_terms(self) -> Query:
         """The query without its person terms (what the vector search scores)."""
-        return Query(tuple(t for t in self.terms if not t.is_person), self.literal)
+        return replace(self, terms=tuple(t for t in self.terms if not t.is_person))
 
     def with_terms(self, *extra: Term) -> Query:
         """A copy with more terms (e.g. a dropped image)."""
-        return Query(self.terms + tuple(extra), self.literal)
+        return replace(self, terms=self.terms + tuple(extra))
 
     def describe(self) -> str:
         """A compact human form of the query, e.g. ``dog +beach −leash``."""
@@ -124,6 +129,8 @@ class Query:
             w = abs(t.weight)
             wt = "" if w == 1 else f"{w:g}:"
             parts.append(f"{sign}{wt}{t.label}")
+        if self.media:
+            parts.append(f"media:{self.media}")
         return " ".join(parts)
 
 
@@ -160,6 +167,7 @@ def parse_query(
         tokens = split_line(tokens)
     terms: list[Term] = []
     phrase: list[str] = []
+    media: str | None = None
 
     def flush() -> None:
         if phrase:
@@ -195,6 +203,11 @@ def parse_query(
             continue  # a lone sign is noise
         if not tok:
             continue
+        kind = _MEDIA.match(tok)
+        if kind and not prefixed:
+            flush()
+            media = "video" if kind.group(1).lower().startswith(("video", "视频")) else "photo"
+            continue
         photo = _PHOTO.match(tok)
         person = _PERSON.match(tok)
         term: Term | None = None
@@ -214,7 +227,7 @@ def parse_query(
         else:
             phrase.append(tok)
     flush()
-    return Query(tuple(terms), literal)
+    return Query(tuple(terms), literal, media)
 
 
 _OPEN_QUOTES = "\"“「'"

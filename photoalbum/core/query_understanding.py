@@ -14,6 +14,9 @@ photos it would match — otherwise the words stay text for CLIP ("1984 poster" 
   cat"). A bare English name followed by a capitalised word ("Paris Hilton") or "style" is taken
   as part of a name, not a place.
 * people named in the library: "with Anna", "和小明" / "跟小明" / "与小明".
+* videos, when the library has some: "videos of a dog", "dog videos", "a video", "狗的视频",
+  "视频里的猫", "录像". "video" followed by another word ("video game poster", "video camera")
+  is what the picture shows, not the kind of item; so is "视频游戏".
 
 Relative dates resolve against the clock the caller passes (``now``).
 """
@@ -132,6 +135,7 @@ class LibraryFacts:
     people: Sequence[str] = ()
     count_between: Callable[[datetime, datetime], int] = lambda a, b: 0
     max_name: int = 40  # the longest place name, in characters
+    videos: int = 0  # how many videos the library has (0: "video" is only a word)
 
 
 @dataclass(frozen=True)
@@ -145,11 +149,12 @@ class Understood:
     place_keys: tuple[str, ...] = ()
     place_label: str | None = None
     people: tuple[str, ...] = ()
+    media: str | None = None  # "video": only videos
 
     @property
     def is_literal(self) -> bool:
         """True when nothing was recognised (the query is searched as it was written)."""
-        return self.date_from is None and not self.place_keys and not self.people
+        return self.date_from is None and not self.place_keys and not self.people and not self.media
 
     def to_json(self) -> dict[str, object]:
         """The interpretation, for ``--json`` ("understood")."""
@@ -166,6 +171,7 @@ class Understood:
             if not self.place_keys
             else {"phrase": self.place_label, "ids": list(self.place_keys)},
             "people": list(self.people),
+            "media": self.media,
         }
 
     def describe(self) -> str:
@@ -179,6 +185,8 @@ class Understood:
             parts.append(f"place: {self.place_label}")
         if self.people:
             parts.append("with: " + ", ".join(self.people))
+        if self.media:
+            parts.append(f"only {self.media}s")
         parts.append(f"text: {self.text!r}" if self.text else "text: (none)")
         return "; ".join(parts)
 
@@ -340,6 +348,33 @@ def _find_person(text: str, facts: LibraryFacts) -> tuple[tuple[int, int], str] 
     return None
 
 
+_VIDEO_WORD = r"(?<![\w-])(?:(?:the|my|our|some|a)\s+)?videos?"
+_VIDEO_EN = (
+    # "videos of a dog": the kind of item, then what it shows.
+    re.compile(_VIDEO_WORD + r"\s+(?:of|showing)(?![\w-])", re.I),
+    # "videos with Anna", "videos from 2019", "video in Paris": the preposition stays for the
+    # person, date or place that follows (cut phrases are marked by _MARK).
+    re.compile(
+        _VIDEO_WORD + r"(?=\s+(?:(?:with|from|in|at|on|during|near|taken|and)(?![\w-])|\x00))",
+        re.I,
+    ),
+    # "dog videos", "a video": the kind of item last.
+    re.compile(_VIDEO_WORD + r"(?=[\s\x00]*$)", re.I),
+)
+_VIDEO_ZH = re.compile(r"(?:视频|录像)(?!游戏)(?:里|中)?")
+
+
+def _find_media(text: str, facts: LibraryFacts) -> tuple[int, int] | None:
+    """The span of the words asking for videos (only when the library has videos)."""
+    if facts.videos <= 0:
+        return None
+    for rx in (*_VIDEO_EN, _VIDEO_ZH):
+        m = rx.search(text)
+        if m:
+            return m.span()
+    return None
+
+
 def _cut(text: str, span: tuple[int, int]) -> str:
     return f"{text[: span[0]]} {_MARK} {text[span[1] :]}"
 
@@ -384,6 +419,9 @@ def understand(text: str, facts: LibraryFacts, now: datetime) -> Understood:
     if date is not None:
         span, date_span, date_label = date
         rest = _cut(rest, span)
+    media_span = _find_media(rest, facts)
+    if media_span is not None:
+        rest = _cut(rest, media_span)
     people: list[str] = []
     person = _find_person(rest, facts)
     if person is not None:
@@ -398,7 +436,7 @@ def understand(text: str, facts: LibraryFacts, now: datetime) -> Understood:
         m = _PLACE_PREP_EN.search(before)
         lead = len(m.group(0)) if m else (1 if before.endswith(_PLACE_PREP_ZH) else 0)
         rest = _cut(rest, (span[0] - lead, span[1]))
-    if date_span is None and not place_keys and not people:
+    if date_span is None and not place_keys and not people and media_span is None:
         return Understood(text=text)
     return Understood(
         text=_clean(rest),
@@ -408,4 +446,5 @@ def understand(text: str, facts: LibraryFacts, now: datetime) -> Understood:
         place_keys=place_keys,
         place_label=place_label,
         people=tuple(people),
+        media="video" if media_span is not None else None,
     )

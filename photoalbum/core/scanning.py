@@ -1,4 +1,4 @@
-"""Find photo files under a folder without reading them, and recognise image formats by content."""
+"""Find photo and video files under a folder without reading them, and recognise formats by content."""
 
 from __future__ import annotations
 
@@ -33,6 +33,14 @@ PHOTO_EXTENSIONS: frozenset[str] = frozenset(
     }
 ) | RAW_EXTENSIONS  # fmt: skip
 
+#: Video extensions (lowercase, with the dot): indexed by their moments (``core.video``).
+VIDEO_EXTENSIONS: frozenset[str] = frozenset(
+    {".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi", ".3gp", ".3g2"}
+)
+
+#: Every extension the scanner yields: photos and videos.
+MEDIA_EXTENSIONS: frozenset[str] = PHOTO_EXTENSIONS | VIDEO_EXTENSIONS
+
 #: Folder and file names never descended into or yielded (compared case-insensitively), besides
 #: every name starting with "." (hidden files, ``.thumbnails``, macOS ``._*`` AppleDouble files).
 EXCLUDED_NAMES: frozenset[str] = frozenset(
@@ -48,6 +56,14 @@ _HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b
                 b"msf1", b"mif2")  # fmt: skip
 # Sizes of the BMP info headers Pillow can read (BITMAPCOREHEADER … BITMAPV5HEADER).
 _BMP_HEADER_SIZES = (12, 16, 40, 52, 56, 64, 108, 124)
+# ISO base media (MP4/MOV/3GP) files that are not a still image format start with one of these
+# top-level boxes (old QuickTime files may not have "ftyp" first).
+_QT_ATOMS = (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot")
+_EBML = b"\x1a\x45\xdf\xa3"  # Matroska and WebM
+# Major brands of video files (MP4, QuickTime, M4V, 3GP, Sony XAVC …): a video even when its
+# compatible brands also name HEVC, which HEIF stills use too.
+_VIDEO_BRAND_PREFIXES = (b"iso", b"mp4", b"qt  ", b"M4V", b"3gp", b"3g2", b"avc1", b"dash",
+                         b"MSNV", b"XAVC", b"mmp4", b"f4v")  # fmt: skip
 
 _CANCEL_CHECK_EVERY = 256
 
@@ -68,6 +84,19 @@ def is_photo_name(name: str) -> bool:
     return os.path.splitext(base)[1].lower() in PHOTO_EXTENSIONS
 
 
+def is_video_name(name: str) -> bool:
+    """Whether a file name (or path: only its last component counts) has a video extension."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    if base.startswith("._"):
+        return False
+    return os.path.splitext(base)[1].lower() in VIDEO_EXTENSIONS
+
+
+def is_media_name(name: str) -> bool:
+    """Whether the scanner considers a file of this name: a photo or a video extension."""
+    return is_photo_name(name) or is_video_name(name)
+
+
 def is_raw_name(name: str) -> bool:
     """Whether a file name (or path: only its last component counts) has a camera RAW extension."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -85,7 +114,7 @@ def walk_photos(
     on_error: Callable[[str, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Iterator[FileInfo]:
-    """Yield every regular photo file under ``root`` from directory listings only (no content).
+    """Yield every regular photo and video file under ``root`` from directory listings only.
 
     Depth-first with ``os.scandir``; entries sorted by name within a folder so runs are
     reproducible. Directory symlinks are followed, but a folder already visited (same
@@ -138,7 +167,7 @@ def walk_photos(
             try:
                 # d_type answers this without a stat except for symlinks (then stat, no open).
                 is_dir = entry.is_dir(follow_symlinks=True)
-                if not is_dir and not is_photo_name(entry.name):
+                if not is_dir and not is_media_name(entry.name):
                     continue
                 est = entry.stat(follow_symlinks=True)
             except FileNotFoundError:
@@ -229,6 +258,25 @@ def sniff_bytes(head: bytes) -> str | None:
             return "avif"
         if any(b in _HEIF_BRANDS for b in brands):
             return "heif"
+    return None
+
+
+def sniff_video(head: bytes) -> str | None:
+    """The video container that a file's first bytes announce, or None.
+
+    Returns "mp4" (ISO base media: MP4, M4V, 3GP, QuickTime MOV), "matroska" (MKV, WebM) or
+    "avi". Still-image ISO files (HEIF, AVIF, Canon CR3) are not videos.
+    """
+    h = bytes(head[:SNIFF_BYTES])
+    if h.startswith(_EBML):
+        return "matroska"
+    if h.startswith(b"RIFF") and h[8:12] == b"AVI ":
+        return "avi"
+    if h[4:8] in _QT_ATOMS and len(h) >= 8:
+        video_brand = h[8:12].startswith(_VIDEO_BRAND_PREFIXES)
+        if h[4:8] == b"ftyp" and not video_brand and sniff_bytes(h) in ("avif", "heif", "raw"):
+            return None
+        return "mp4"
     return None
 
 

@@ -13,6 +13,9 @@ with the CLIP ranking by weighted reciprocal-rank fusion, so the photos that sho
 for rank first while CLIP orders the rest.
 Results are cut where the score falls back into the library's background distribution, not at a
 fixed threshold.
+Videos: the store holds one vector per moment (labels: :mod:`photoalbum.core.moments`); every
+moment is a candidate and scored like a photo, and a video is returned once, at its best moment
+(``SearchHit.moment_s``).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import numpy as np
 
 from photoalbum.core.errors import KnownError, PhotoDecodeError, UserError
 from photoalbum.core.imaging import decode_image_bytes, decode_photo
+from photoalbum.core.moments import MomentIndex
 from photoalbum.core.ports import (
     Catalog,
     ImageEncoder,
@@ -64,6 +68,7 @@ class SearchHit:
     score: float
     term_scores: tuple[float, ...]  # exact cosine per query term, in query order
     keyword: bool = False  # words read in the photo, or its file/folder name or camera, matched
+    moment_s: float | None = None  # a video's best-matching moment (seconds from its start)
 
 
 @dataclass
@@ -170,6 +175,14 @@ class Searcher:
         self._results: _LRU[Hashable, SearchResult] = _LRU(64)
         self._background: tuple[int, np.ndarray, np.ndarray] | None = None
         self._keywords: tuple[tuple[int, int], KeywordIndex] | None = None
+        self._moments: tuple[int, MomentIndex] | None = None
+
+    def moment_index(self) -> MomentIndex:
+        """Every live moment's (label, video, time), read once per store generation."""
+        gen = self.store.generation
+        if self._moments is None or self._moments[0] != gen:
+            self._moments = (gen, MomentIndex(*self.catalog.moment_map(self.model_key)))
+        return self._moments[1]
 
     # --- term vectors -------------------------------------------------------------------------
     def term_vectors(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
@@ -230,7 +243,7 @@ class Searcher:
         have = np.zeros(len(ids), dtype=bool)
         if len(ids) == 0:
             return out, have
-        got_ids, got = self.catalog.vectors(self.model_key, [int(i) for i in ids])
+        got_ids, got = self.catalog.label_vectors(self.model_key, [int(i) for i in ids])
         if len(got_ids):
             pos = {int(i): n for n, i in enumerate(got_ids)}
             rows = [pos.get(int(i), -1) for i in ids]
@@ -303,7 +316,7 @@ class Searcher:
             rng = np.random.default_rng(self._rng_seed)
             ids = np.sort(rng.choice(ids, self.background_size, replace=False))
         # Only usable vectors: a missing or garbled one would skew the statistics.
-        got_ids, vecs = self.catalog.vectors(self.model_key, ids.tolist())
+        got_ids, vecs = self.catalog.label_vectors(self.model_key, ids.tolist())
         unusable = np.setdiff1d(np.asarray(ids, dtype=np.int64), got_ids)
         self._background = (gen, vecs, unusable)
         return vecs, unusable
@@ -352,9 +365,14 @@ class Searcher:
         qvec = _unit((w1[:, None] * stage1).sum(axis=0))
 
         t1 = time.perf_counter()
-        if allowed is not None and exclude_ids:
-            allowed = np.setdiff1d(allowed, np.asarray(exclude_ids, dtype=np.int64))
-        pool = max(self.candidates, 4 * k) + len(exclude_ids)
+        moments = self.moment_index()
+        # Items to labels: a video is allowed (or left out) with every one of its moments.
+        excluded = moments.labels_of(np.asarray(exclude_ids, dtype=np.int64))
+        if allowed is not None:
+            allowed = moments.labels_of(allowed)
+            if exclude_ids:
+                allowed = np.setdiff1d(allowed, excluded)
+        pool = max(self.candidates, 4 * k) + len(excluded)
         if allowed is not None and len(allowed) == 0:
             ids, ann_scores = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         else:
@@ -377,7 +395,7 @@ class Searcher:
                     extra = np.intersect1d(extra, allowed)
                 ids = np.union1d(ids, extra) if len(extra) else ids
         if exclude_ids:
-            ids = ids[~np.isin(ids, np.asarray(exclude_ids, dtype=np.int64))]
+            ids = ids[~np.isin(ids, excluded)]
         timings["keywords"] = time.perf_counter() - t1
 
         t2 = time.perf_counter()
@@ -414,7 +432,8 @@ class Searcher:
         score = (((cos - mu) / sd) * weights).sum(axis=1) / wpos
         # The keyword bonus is measured in the spread of this query's background scores.
         unit = float(bscore.std()) if bscore is not None else float(score.std() or 1.0)
-        kw_frac = np.asarray([kw.get(int(i), 0.0) for i in ids], dtype=np.float32)
+        items = moments.items_of(ids)  # a video's moments all count for the video
+        kw_frac = np.asarray([kw.get(int(i), 0.0) for i in items], dtype=np.float32)
         clip_score = score
         score = score + self.keyword_weight * unit * np.minimum(kw_frac, 1.0)
         threshold = None
@@ -424,24 +443,29 @@ class Searcher:
             cut_mask = (score >= threshold) | (kw_frac > 0)
         order = _fused_order(clip_score, kw_frac) if kw else np.argsort(-score, kind="stable")
         order = order[cut_mask[order]]
-        cut = int(len(ids) - len(order))
+        # A video once, at its best moment (the first of its labels in ranking order).
+        _, first = np.unique(items[order], return_index=True)
+        order = order[np.sort(first)]
+        cut = int(len(np.unique(items)) - len(order))
         order = order[:k]
-        photos = {p.id: p for p in self.catalog.photos([int(ids[i]) for i in order])}
+        photos = {p.id: p for p in self.catalog.photos([int(items[i]) for i in order])}
+        times = moments.times_of(ids[order])
         hits = [
             SearchHit(
-                photos[int(ids[i])],
+                photos[int(items[i])],
                 float(score[i]),
                 tuple(float(c) for c in cos[i]),
                 bool(kw_frac[i] > 0),
+                None if np.isnan(t) else float(t),
             )
-            for i in order
-            if int(ids[i]) in photos
+            for i, t in zip(order, times, strict=True)
+            if int(items[i]) in photos
         ]
         timings["rescore"] = time.perf_counter() - t2
         result = SearchResult(
             hits,
             query,
-            candidates=len(ids),
+            candidates=len(np.unique(items)),
             cut=cut,
             threshold=threshold,
             generation=self.store.generation,

@@ -18,16 +18,17 @@ def sync_store(catalog: Catalog, store: VectorStore, model_key: str) -> bool:
     Compares the generation the store reflects with the catalog's; on a mismatch applies the
     missing adds and deletes (vectors re-read for ids whose embedding changed since the store's
     generation, where the catalog can tell). Does not save; the writer saves. Returns True if
-    anything changed.
+    anything changed. The store holds *labels*: items' ids and videos' further moments
+    (:meth:`Catalog.live_labels`).
     """
     gen = catalog.generation(model_key)
     if store.generation == gen:
         return False
-    live = catalog.live_ids(model_key)
+    live = catalog.live_labels(model_key)
     have = store.ids()
     add = np.setdiff1d(live, have, assume_unique=False)
     drop = np.setdiff1d(have, live, assume_unique=False)
-    since = getattr(catalog, "changed_since", None)
+    since = getattr(catalog, "labels_changed_since", None)
     if since is not None and store.generation >= 0:
         changed = np.asarray(since(model_key, store.generation), dtype=np.int64)
         add = np.union1d(add, np.intersect1d(changed, live))
@@ -35,14 +36,14 @@ def sync_store(catalog: Catalog, store: VectorStore, model_key: str) -> bool:
         # Cannot tell which vectors changed: compare them (once, after a crash or a reader lag).
         common = np.intersect1d(live, have)
         if len(common):
-            ids, vecs = catalog.vectors(model_key, common.tolist())
+            ids, vecs = catalog.label_vectors(model_key, common.tolist())
             cur = store.get(ids)
             differ = ids[np.any(np.abs(cur - vecs) > 1e-6, axis=1)]
             add = np.union1d(add, differ)
     if len(drop):
         store.remove(drop)
     if len(add):
-        ids, vecs = catalog.vectors(model_key, add.tolist())
+        ids, vecs = catalog.label_vectors(model_key, add.tolist())
         if len(ids) and vecs.ndim == 2 and vecs.shape[1] != store.dim:
             # the model's manifest was edited (or its files swapped) after these were made
             raise KnownError(

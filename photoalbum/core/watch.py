@@ -20,7 +20,7 @@ from watchdog.observers.api import BaseObserver
 
 from photoalbum.core.errors import LibraryLockedError
 from photoalbum.core.indexer import IndexReport
-from photoalbum.core.scanning import is_photo_name
+from photoalbum.core.scanning import is_media_name
 
 logger = logging.getLogger(__name__)
 
@@ -31,14 +31,14 @@ def is_relevant_event(event: FileSystemEvent) -> bool:
     Reads (opened, closed without writing) never matter. A folder's "modified" event only echoes
     a change to an entry inside it, which has its own event — acting on it too would rescan after
     every thumbnail write or editor temp file in a watched folder. A folder created, moved or
-    deleted may hold photos; a file event matters only for a photo name (either end of a move).
+    deleted may hold photos; a file event matters only for a photo or video name (either end of a move).
     """
     if event.event_type in ("opened", "closed_no_write"):
         return False
     if event.is_directory:
         return event.event_type != "modified"
     paths = [event.src_path] + ([event.dest_path] if getattr(event, "dest_path", "") else [])
-    return any(is_photo_name(Path(os.fsdecode(p)).name) for p in paths)
+    return any(is_media_name(Path(os.fsdecode(p)).name) for p in paths)
 
 
 class _Handler(FileSystemEventHandler):

@@ -603,6 +603,7 @@ class Library:
             recorded_model=self.recorded_model,
             roots=tuple(r.path for r in self.catalog.roots()),
             photos=counts.photos,
+            videos=counts.videos,
             indexed=counts.indexed,
             pending=counts.pending,
             failed=counts.failed,

@@ -11,7 +11,7 @@ import numpy as np
 from photoalbum.core.errors import UserError
 from photoalbum.core.faces.search import apply_people, name_terms
 from photoalbum.core.models.encoder import ClipEncoder
-from photoalbum.core.ports import PhotoFilter, VectorStore
+from photoalbum.core.ports import Photo, PhotoFilter, VectorStore
 from photoalbum.core.query import Query, Term, parse_query
 from photoalbum.core.scanning import is_photo_name
 from photoalbum.core.search import Searcher, SearchHit, SearchResult
@@ -113,6 +113,8 @@ class LibrarySearch:
             raise UserError(f"unknown sort {sort!r}: use {', '.join(SORTS)}")
         self._require_vectors()
         flt = flt or PhotoFilter()
+        if query.media is not None:  # media:video / media:photo
+            flt = dataclasses.replace(flt, media=query.media)
         understood = None
         original = query
         if not (literal or query.literal) and self.understanding is not None:
@@ -165,8 +167,18 @@ class LibrarySearch:
             key=lambda p: (p.taken_or_file_time, p.id),
             reverse=True,
         )
-        hits = [SearchHit(p, 0.0, ()) for p in photos[:k]]
+        model_key = self._model_key()
+        hits = [
+            SearchHit(p, 0.0, (), moment_s=self._first_moment(p, model_key)) for p in photos[:k]
+        ]
         return SearchResult(hits, query, candidates=len(photos))
+
+    def _first_moment(self, photo: Photo, model_key: str) -> float | None:
+        """A video's first moment (what its thumbnail shows); None for a photo."""
+        if not photo.is_video:
+            return None
+        times = self.catalog.moments_of(photo.id, model_key)
+        return times[0] if times else None
 
     def similar(
         self, path: str, k: int = 20, flt: PhotoFilter | None = None, *, cutoff: bool = True

@@ -58,6 +58,7 @@ class LibraryStatus:
     vector_store: str
     vectors: int | None
     passes: tuple[PassStatus, ...]
+    videos: int = 0  # of ``photos``, the videos (each one item, found by its moments)
 
     def to_json(self) -> dict[str, Any]:
         """The ``status --json`` dict (vectors 0 when not counted)."""
@@ -67,6 +68,7 @@ class LibraryStatus:
             "recorded_model": self.recorded_model,
             "roots": list(self.roots),
             "photos": self.photos,
+            "videos": self.videos,
             "indexed": self.indexed,
             "pending": self.pending,
             "failed": self.failed,

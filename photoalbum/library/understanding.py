@@ -96,6 +96,7 @@ class LibraryUnderstanding:
             people=people,
             count_between=count_between,
             max_name=max((len(n) for n in places), default=0),
+            videos=self.catalog.live_video_count(self.model_key()),
         )
 
     def apply(
@@ -140,6 +141,8 @@ class LibraryUnderstanding:
             if flt.date_to is not None and end is not None:
                 end = min(end, flt.date_to)
             flt = dataclasses.replace(flt, date_from=start, date_to=end)
+        if understood.media is not None:
+            flt = dataclasses.replace(flt, media=understood.media)
         if understood.place_keys:
             ids = self.catalog.places.photos_at(understood.place_keys)
             if flt.ids is not None:

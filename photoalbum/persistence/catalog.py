@@ -26,6 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from photoalbum.core.errors import UserError
 from photoalbum.core.ports import Photo, PhotoFilter, StatusCounts
 from photoalbum.persistence.albums import SqlAlbums, mark_conditions
+from photoalbum.persistence.catalog_moments import MomentRows
 from photoalbum.persistence.catalog_rows import (
     _LIVE_SQL,
     _MAX_FAILURES,
@@ -62,7 +63,7 @@ def open_catalog(path: Path, *, migrations: Sequence[Migration] = MIGRATIONS) ->
     return SqlCatalog(open_database(Path(path), migrations), migrations)
 
 
-class SqlCatalog(ScanRows, VectorRows):
+class SqlCatalog(ScanRows, VectorRows, MomentRows):
     """The catalog over one SQLite file. Use from one thread at a time (see module doc)."""
 
     def __init__(self, db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> None:
@@ -172,6 +173,8 @@ class SqlCatalog(ScanRows, VectorRows):
             conds.append(P.c.height >= int(flt.min_height))
         if flt.no_capture_date:
             conds.append(P.c.taken_at.is_(None))
+        if flt.media is not None:
+            conds.append(P.c.media == flt.media)
         conds.extend(mark_conditions(flt))
         stmt = select(P.c.id).select_from(_live_join(model_key)).where(*conds).order_by(P.c.id)
         with self._db.transaction() as c:
@@ -202,6 +205,15 @@ class SqlCatalog(ScanRows, VectorRows):
         # SQLite keeps "YYYY-MM-DD HH:MM:SS[.ffffff]": the first 19 characters, ISO-joined.
         return np.asarray([str(r[0])[:19].replace(" ", "T") for r in rows], dtype="datetime64[s]")
 
+    def live_video_count(self, model_key: str) -> int:
+        """How many videos have a live vector for ``model_key`` (query understanding asks)."""
+        with self._db.transaction() as c:
+            return int(
+                c.exec_driver_sql(
+                    f"SELECT COUNT(*) FROM {_LIVE_SQL} WHERE p.media = 'video'", (model_key,)
+                ).scalar_one()
+            )
+
     def keyword_revision(self) -> int:
         """A counter bumped (by triggers) whenever a photo's name text or read text changes."""
         with self._db.transaction() as c:
@@ -212,8 +224,9 @@ class SqlCatalog(ScanRows, VectorRows):
     def status_counts(self, model_key: str) -> StatusCounts:
         """Counts by status for ``model_key`` ("" = any model) and up to 100 failures.
 
-        ``photos`` counts every file that is present (not gone); ``indexed`` those with a live
-        vector for the model; ``pending`` those still to encode for it.
+        ``photos`` counts every file that is present (not gone), videos included; ``videos``
+        the videos among them; ``indexed`` those with a live vector for the model; ``pending``
+        those still to encode for it.
         """
         with self._db.transaction() as c:
             by: dict[str, int] = dict(
@@ -231,6 +244,9 @@ class SqlCatalog(ScanRows, VectorRows):
                 .order_by(P.c.path)
                 .limit(_MAX_FAILURES)
             ).all()
+            videos = c.exec_driver_sql(
+                f"SELECT COUNT(*) FROM photos WHERE media = 'video' AND status != '{GONE}'"
+            ).scalar_one()
         total = sum(by.values())
         gone = by.get(GONE, 0)
         return StatusCounts(
@@ -240,4 +256,5 @@ class SqlCatalog(ScanRows, VectorRows):
             failed=by.get(FAILED, 0),
             gone=gone,
             failures=[(p, r or "") for p, r in failures],
+            videos=int(videos),
         )

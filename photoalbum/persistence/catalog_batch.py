@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Row, delete, insert, select, text, update
 
 from photoalbum.core.errors import BugError
 from photoalbum.core.ports import BatchItem, CopiedItem, FailedItem, IndexedItem
+from photoalbum.persistence.catalog_moments import copy_moments, put_moments
 from photoalbum.persistence.catalog_rows import (
     _META_COLUMNS,
     FAILED,
@@ -23,6 +24,7 @@ from photoalbum.persistence.catalog_rows import (
     _clean,
     _evict_path,
     _inserted_id,
+    _media_of,
     _meta_values,
     _model_dim,
     _models_of,
@@ -103,6 +105,7 @@ class Batch:
             self.affected.update(models)
         if models:
             self.c.execute(delete(E).where(E.c.photo_id == row.id))
+        self.c.execute(text("DELETE FROM moments WHERE photo_id = :p"), {"p": row.id})
 
     def _file_values(self, item: IndexedItem | FailedItem | CopiedItem) -> dict[str, Any]:
         f = item.file
@@ -146,6 +149,7 @@ class Batch:
         )
         pid = self._write(row, values)
         self._put_vector(pid, self.model_key, vec.tobytes(), vec.size)
+        put_moments(self.c, pid, self.model_key, item.moments, vec.size, self.generation)
         return pid
 
     def _put_vector(self, pid: int, mk: str, blob: bytes, dim: int) -> None:
@@ -166,6 +170,8 @@ class Batch:
             self._file_values(item)
             | dict.fromkeys(_META_COLUMNS)
             | {
+                "media": _media_of(item.file.path),
+                "duration_s": None,
                 "shot_at": _shot_at(None, item.file.mtime_ns),
                 "status": FAILED,
                 "reason": _clean(item.reason) or "unknown error",
@@ -211,6 +217,8 @@ class Batch:
             else dict.fromkeys(_META_COLUMNS)
         )
         meta["shot_at"] = _shot_at(meta["taken_at"], item.file.mtime_ns)
+        meta["media"] = src.media if src is not None else _media_of(item.file.path)
+        meta["duration_s"] = src.duration_s if src is not None else None
         values = (
             self._file_values(item)
             | meta
@@ -231,4 +239,6 @@ class Batch:
             self._put_vector(pid, v.model_key, v.vector, v.dim)
             if status == INDEXED:
                 self.affected.add(v.model_key)
+        if src is not None:
+            copy_moments(self.c, src.id, pid, self.generation)
         return pid

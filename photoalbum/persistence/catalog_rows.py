@@ -17,6 +17,7 @@ from sqlalchemy.sql.selectable import Join
 from photoalbum.core.dates import file_time
 from photoalbum.core.errors import BugError
 from photoalbum.core.ports import Photo, PhotoMeta, PhotoStatus
+from photoalbum.core.scanning import is_video_name
 from photoalbum.persistence.database import sqlite_connection
 from photoalbum.persistence.removed_schema import RemovedFileRow
 from photoalbum.persistence.schema import (
@@ -194,10 +195,17 @@ def _finite(x: float | None) -> float | None:
     return f if math.isfinite(f) else None
 
 
+def _media_of(path: str) -> str:
+    """What a file is by its name, for a row without metadata (a file that failed)."""
+    return "video" if is_video_name(path) else "photo"
+
+
 def _meta_values(m: PhotoMeta, mtime_ns: int) -> dict[str, Any]:
     make, model = _clean(m.camera_make), _clean(m.camera_model)
     taken = _naive(m.taken_at)
     return {
+        "media": "video" if m.media == "video" else "photo",
+        "duration_s": _finite(m.duration_s),
         "width": int(m.width),
         "height": int(m.height),
         "taken_at": taken,
@@ -256,6 +264,8 @@ def _photo(r: Row[Any]) -> Photo:
             gps_lat=r.gps_lat,
             gps_lon=r.gps_lon,
             taken_offset=r.taken_offset,
+            media=r.media or "photo",
+            duration_s=r.duration_s,
         )
     return Photo(
         id=r.id,

@@ -39,6 +39,7 @@ from photoalbum.persistence.migration_steps import (
 from photoalbum.persistence.places_schema import v7_add_places
 from photoalbum.persistence.removed_schema import add_removed_files_table
 from photoalbum.persistence.schema import SCHEMA_VERSION, Base
+from photoalbum.persistence.video_schema import v8_add_videos
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v5_keyword_revision,  # 5 → 6: in-memory keyword search: full-text index out, revision in
     v6_add_albums,  # 6 → 7: albums, favourites, ratings, hidden; capture date's UTC offset
     v7_add_places,  # 7 → 8: each photo's place (the places pass)
+    v8_add_videos,  # 8 → 9: media type and length; videos' moments
 )
 if 1 + len(MIGRATIONS) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
     raise BugError("schema.SCHEMA_VERSION must be 1 + the number of migration steps")

@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 #: The schema version the models below describe. A new catalog is created at this version;
 #: :data:`photoalbum.persistence.database.MIGRATIONS` holds one step per older version.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 STATUSES = ("pending", "indexed", "failed", "gone")
 
@@ -132,6 +132,7 @@ class PhotoRow(Base):
     naive local time (the rule of :func:`photoalbum.core.dates.photo_date`), stored so it can be
     indexed; ``taken_offset`` is the UTC offset (minutes) the file gives for taken-at (schema 7). ``camera`` is ``casefold("make model")`` and ``search_text`` the
     case-folded text keyword search looks in (root folder name, path below it, camera).
+    ``media`` is "photo" or "video" (schema 9); a video has ``duration_s`` and moments.
     """
 
     __tablename__ = "photos"
@@ -165,6 +166,9 @@ class PhotoRow(Base):
     gps_lon: Mapped[float | None] = mapped_column(Float)
     indexed_at: Mapped[datetime | None] = mapped_column(DateTime)
     search_text: Mapped[str | None] = mapped_column(Text)
+    # Schema 9: "photo" or "video", and a video's length (its moments: ``video_schema``).
+    media: Mapped[str] = mapped_column(String, nullable=False, server_default="photo")
+    duration_s: Mapped[float | None] = mapped_column(Float)
 
 
 class EmbeddingRow(Base):

@@ -71,17 +71,34 @@ def _add_raw_and_mpo(folder: Path) -> list[Path]:
     return made
 
 
-@pytest.mark.parametrize("with_raw", [False, True], ids=["photos", "photos+raw+mpo"])
-def test_index_then_unchanged_rescan_reads_nothing(env, monkeypatch, with_raw):
+def _add_videos(folder: Path) -> list[Path]:
+    """Two short videos (MP4 and WebM) of two scenes each, next to the sample photos."""
+    from tests.support.videos import make_video, solid
+
+    red, blue = solid((200, 30, 30)), solid((30, 30, 200))
+    return [
+        make_video(folder / "clip.mp4", [(red, 1), (blue, 1)]),
+        make_video(folder / "clip.webm", [(blue, 1), (red, 1)], codec="libvpx"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("with_raw", "with_videos"),
+    [(False, False), (True, False), (False, True)],
+    ids=["photos", "photos+raw+mpo", "photos+videos"],
+)
+def test_index_then_unchanged_rescan_reads_nothing(env, monkeypatch, with_raw, with_videos):
     files = list(env.files)
     if with_raw:
         pytest.importorskip("rawpy")
         pytest.importorskip("pidng")
         files += _add_raw_and_mpo(env.photos)
+    if with_videos:
+        files += _add_videos(env.photos)
     before = snapshot(env.photos)
     report = env.make().run()
     assert report.indexed == len(files) and report.failed == 0, report.failures
-    assert len(env.store) == len(files)
+    assert len(env.store) == len(files) + (2 if with_videos else 0)  # + the second moments
     counts = env.catalog.status_counts(env.enc.model_key)
     assert counts.indexed == len(files)
     # thumbnails exist for every photo
@@ -110,6 +127,13 @@ def test_index_then_unchanged_rescan_reads_nothing(env, monkeypatch, with_raw):
             raise AssertionError(f"rescan opened {source} with LibRaw")
 
         monkeypatch.setattr(rawpy, "imread", guard_imread)
+    if with_videos:  # FFmpeg could open a path in C: guard PyAV's entry point too
+        import av
+
+        def guard_av_open(source, *a, **k):
+            raise AssertionError(f"rescan opened {source} with PyAV")
+
+        monkeypatch.setattr(av, "open", guard_av_open)
     again = env.make().run()
     monkeypatch.undo()
     assert again.unchanged == len(files)

@@ -91,3 +91,23 @@ def test_a_query_quoted_as_a_whole_is_literal() -> None:
     assert not whole_query_quoted('"red leash" dog "park"')
     assert not whole_query_quoted('"x')
     assert parse_query('"Paris Hilton"').with_terms().literal
+
+
+@pytest.mark.parametrize(
+    ("tokens", "media", "text"),
+    [
+        ("media:video dog", "video", "dog"),
+        ("dog type:videos", "video", "dog"),
+        ("is:photo beach", "photo", "beach"),
+        ("媒体:视频 狗", "video", "狗"),
+        ("video game poster", None, "video game poster"),
+        ("video: dog", None, "video: dog"),  # not a field this grammar knows
+    ],
+)
+def test_media_filter_token(tokens, media, text) -> None:
+    q = parse_query(tokens)
+    assert q.media == media
+    assert [t.text for t in q.terms] == [text]
+    if media:
+        assert q.describe().endswith(f"media:{media}")
+        assert q.with_terms(Term(text="x")).media == media

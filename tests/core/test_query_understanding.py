@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 import pytest
@@ -164,3 +165,40 @@ def test_json_and_description() -> None:
 )
 def test_only_the_words_tied_to_a_phrase_go(query, text) -> None:
     assert understand(query, _facts(), NOW).text == text
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "media"),
+    [
+        ("videos of a dog", "a dog", "video"),
+        ("dog videos", "dog", "video"),
+        ("a video", "", "video"),
+        ("狗的视频", "狗", "video"),
+        ("视频里的猫", "猫", "video"),
+        ("录像", "", "video"),
+        # "video" that names what a picture shows, not the kind of item
+        ("video game poster", "video game poster", None),
+        ("old video camera", "old video camera", None),
+        ("视频游戏海报", "视频游戏海报", None),
+    ],
+)
+def test_videos_are_a_kind_of_item(query, text, media) -> None:
+    facts = dataclasses.replace(_facts(), videos=2)
+    got = understand(query, facts, NOW)
+    assert (got.text, got.media) == (text, media)
+    # a library without videos reads every one of these as text
+    assert understand(query, _facts(), NOW).media is None
+
+
+def test_videos_with_a_person_a_date_and_a_place() -> None:
+    facts = dataclasses.replace(_facts(), videos=2)
+    got = understand("videos with Anna", facts, NOW)
+    assert (got.media, got.people, got.text) == ("video", ("Anna",), "")
+    got = understand("dog videos from 2019 in Paris", facts, NOW)
+    assert (got.media, got.date_label, got.place_keys, got.text) == (
+        "video",
+        "from 2019",
+        (PARIS,),
+        "dog",
+    )
+    assert got.to_json()["media"] == "video" and "only videos" in got.describe()

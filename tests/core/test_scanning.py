@@ -99,11 +99,12 @@ def test_walk_yields_photos_with_stat_and_absolute_paths(
     a = _touch(tmp_path / "lib" / "a.jpg", b"x" * 10)
     b = _touch(tmp_path / "lib" / "sub" / "deeper" / "B.PNG", b"y" * 3)
     _touch(tmp_path / "lib" / "notes.txt")
-    _touch(tmp_path / "lib" / "movie.mp4")
+    m = _touch(tmp_path / "lib" / "movie.mp4")  # videos are library items too
     monkeypatch.chdir(tmp_path)
     found = list(walk_photos(Path("lib")))  # relative root → absolute paths
     assert found == [
         FileInfo(str(a), 10, a.stat().st_mtime_ns),
+        FileInfo(str(m), 3, m.stat().st_mtime_ns),
         FileInfo(str(b), 3, b.stat().st_mtime_ns),
     ]
     assert all(os.path.isabs(f.path) for f in found)
@@ -379,3 +380,45 @@ def test_walk_yields_mpo_files(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_is_raw_name(name: str, expected: bool) -> None:
     assert is_raw_name(name) is expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("clip.mp4", True),
+        ("CLIP.MOV", True),
+        ("a/b.m4v", True),
+        ("x.mkv", True),
+        ("x.webm", True),
+        ("x.avi", True),
+        ("x.3gp", True),
+        ("x.jpg", False),
+        ("._clip.mov", False),
+        ("clip.mp4.part", False),
+    ],
+)
+def test_is_video_name(name: str, expected: bool) -> None:
+    assert scanning.is_video_name(name) is expected
+    assert scanning.is_media_name(name) is (expected or scanning.is_photo_name(name))
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom", "mp4"),
+        (b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  ", "mp4"),  # QuickTime MOV
+        (b"\x00\x00\x00\x1cftyp3gp4\x00\x00\x02\x003gp4isom", "mp4"),
+        (b"\x00\x00\x00\x1cftypisom\x00\x00\x02\x00isomhevc", "mp4"),  # HEVC brand, still video
+        (b"\x00\x00\x00\x08wide\x00\x00\x00\x00mdat", "mp4"),  # old QuickTime, no ftyp
+        (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01webm", "matroska"),
+        (b"RIFF\x10\x00\x00\x00AVI LIST", "avi"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", None),  # a HEIF still
+        (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf", None),
+        (b"\x00\x00\x00\x18ftypcrx \x00\x00\x00\x01crx isom", None),  # Canon CR3
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 ", None),
+        (b"\xff\xd8\xff\xe0", None),
+        (b"", None),
+    ],
+)
+def test_sniff_video(head: bytes, expected: str | None) -> None:
+    assert scanning.sniff_video(head) == expected

@@ -315,9 +315,38 @@ def test_places_migration_adds_the_places_table_to_a_v7_catalog(paths) -> None:
     con.close()
     cat = open_catalog(paths.catalog)
     with cat.database.transaction() as c:
-        assert read_version(c) == len(database.MIGRATIONS) + 1 == 8
+        assert read_version(c) == len(database.MIGRATIONS) + 1 >= 8
         tables = {r[0] for r in c.exec_driver_sql("SELECT name FROM sqlite_master")}
     assert {"photo_places", "photo_places_keywords_insert", "ix_photo_places_city"} <= tables
     assert len(cat.live_ids("m")) == 1
     assert cat.places.place_keys() == {}
     cat.close()
+
+
+def test_video_migration_adds_media_and_moments_to_a_v8_catalog(paths) -> None:
+    from photoalbum.persistence.video_schema import v8_add_videos
+
+    before = database.MIGRATIONS[: database.MIGRATIONS.index(v8_add_videos)]
+    cat = open_catalog(paths.catalog, migrations=before)
+    root = cat.add_root("/pics")
+    cat.commit_batch("m", [item("/pics/a.jpg", root.id, 1)])
+    with cat.database.transaction() as c:
+        assert read_version(c) == 8
+    cat.close()
+    con = sqlite3.connect(paths.catalog)  # a catalog as schema 8 made it
+    con.execute("DROP TABLE moments")
+    con.execute("ALTER TABLE photos DROP COLUMN media")
+    con.execute("ALTER TABLE photos DROP COLUMN duration_s")
+    con.commit()
+    con.close()
+    cat = open_catalog(paths.catalog)
+    with cat.database.transaction() as c:
+        assert read_version(c) == 9
+        tables = {r[0] for r in c.exec_driver_sql("SELECT name FROM sqlite_master")}
+        assert c.exec_driver_sql("SELECT media, duration_s FROM photos").one() == ("photo", None)
+    assert {"moments", "ix_moments_model"} <= tables
+    assert cat.photo_by_path("/pics/a.jpg").media == "photo"
+    assert len(cat.live_labels("m")) == 1 and cat.moment_map("m")[0].size == 0
+    cat.close()
+    backup = paths.catalog.with_name("catalog.sqlite3.v8.backup")
+    assert backup.exists() and version_of(backup) == "8"

@@ -164,6 +164,10 @@ def cmd_status(args: argparse.Namespace, bars: Bars) -> int:
         f"{info['failed']} failed, {info['gone']} gone); vectors in index: {info['vectors']}",
         f"vectors: {info['vector_store']}",
     ]
+    if info["videos"]:
+        human.insert(
+            4, f"videos:  {info['videos']} of the {info['photos']} (found by their moments)"
+        )
     for f in info["failures"][:20]:
         human.append(f"  failed {display(f['path'])}: {f['reason']}")
     human.extend(passes_human(info.get("passes", [])))

@@ -29,6 +29,8 @@ from photoalbum.core.passes.ports import (
     PhotoPass,
     needs_pixels,
 )
+from photoalbum.core.scanning import is_video_name
+from photoalbum.core.video import video_still
 
 if TYPE_CHECKING:  # pragma: no cover
     from PIL import Image
@@ -361,4 +363,6 @@ def _run_one(p: PhotoPass, todo: PassTodo, image: Image.Image) -> PassOutcome:
 
 
 def _draft_decode(path: str, min_side: int) -> Image.Image:
+    if is_video_name(path):  # a video's passes look at its first moment (its thumbnail)
+        return video_still(path, min_side=min_side)
     return decode_photo(path, min_side=min_side).image
