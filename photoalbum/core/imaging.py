@@ -149,6 +149,33 @@ def make_thumbnail(image: Image.Image, size: int = 256) -> bytes:
 # --- decoding ----------------------------------------------------------------------------------
 
 
+def read_header_exif(path: str) -> Image.Exif | None:
+    """The EXIF of a still (JPEG, HEIF, … or a TIFF-based RAW) read from its header: no pixel
+    is decoded. None when the file has none or cannot be read."""
+    try:
+        with open_regular(path) as fp:
+            head = fp.read(CONTAINER_HEAD_BYTES)
+            fmt = sniff_bytes(head)
+            if fmt == "raw" or (fmt == "tiff" and is_raw_name(path)):
+                return container_exif(head)
+            if fmt is None:
+                return None
+            im = _open(fp, fmt)
+            try:
+                return _read_exif(im)
+            finally:
+                im.close()
+    except (PhotoDecodeError, *_PIL_ERRORS):
+        logger.debug("no EXIF read from %r", path, exc_info=True)
+        return None
+
+
+def exif_capture_time(exif: Image.Exif | None) -> tuple[datetime | None, int | None]:
+    """(taken-at as naive local time, its UTC offset in minutes) by the rules of a decode."""
+    fields = _exif_fields(exif)
+    return fields.get("taken_at"), fields.get("taken_offset")
+
+
 def _decode(
     fp: IO[bytes], *, min_side: int, max_pixels: int, path: str | None = None
 ) -> DecodedPhoto:
