@@ -156,12 +156,13 @@ def test_removing_an_item_from_the_library_keeps_its_raw_out_too(env):
 
 def test_a_live_photo_is_one_photo_with_its_motion(env, monkeypatch):
     pytest.importorskip("av")
+    pytest.importorskip("pillow_heif")
     import time
 
     monkeypatch.setenv("TZ", "IST-05:30")  # the movie's UTC time must meet the still's clock
     time.tzset()
     try:
-        heic_like = still(env.photos / "IMG_4001.JPG", local(SHOT), seed=5)
+        heic = still(env.photos / "IMG_4001.HEIC", local(SHOT), seed=5)
         mov = movie(env.photos / "IMG_4001.MOV", SHOT + timedelta(seconds=1))
         # Apple's identifiers pair a still and a movie whatever their times say
         tagged = still(env.photos / "IMG_4002.JPG", local(SHOT), seed=6, content_id="LIVE-2")
@@ -178,16 +179,16 @@ def test_a_live_photo_is_one_photo_with_its_motion(env, monkeypatch):
     assert report.failed == 0, report.failures
     assert report.paired == 2
     live = env.live()
-    assert set(live) == {str(heic_like), str(tagged), str(other), str(other_mov)}
-    assert [(c.path, c.role) for c in live[str(heic_like)].companions] == [(str(mov), "motion")]
+    assert set(live) == {str(heic), str(tagged), str(other), str(other_mov)}
+    assert [(c.path, c.role) for c in live[str(heic)].companions] == [(str(mov), "motion")]
     assert live[str(tagged)].files == (str(tagged), str(tagged_mov))
-    assert not live[str(heic_like)].is_video and live[str(other_mov)].is_video
+    assert not live[str(heic)].is_video and live[str(other_mov)].is_video
     counts = env.catalog.status_counts(env.enc.model_key)
     assert counts.photos == 4 and counts.videos == 1  # the motions are not video items
     # the movie goes: just a photo
     mov.unlink()
     env.run()
-    assert env.live()[str(heic_like)].companions == ()
+    assert env.live()[str(heic)].companions == ()
 
 
 def test_unchanged_pairs_and_live_photos_are_not_opened_on_rescan(env, monkeypatch):

@@ -34,7 +34,8 @@ def still(
     seed: int = 0,
     size: tuple[int, int] = (96, 64),
 ) -> Path:
-    """A noisy JPEG (its own content for each seed) taken at ``taken`` (local clock time)."""
+    """A noisy JPEG, or HEIC when so named (its own content for each seed), taken at ``taken``
+    (local clock time)."""
     rng = np.random.default_rng(seed)
     pixels = rng.integers(0, 255, (size[1], size[0], 3), dtype=np.uint8)
     exif = Image.Exif()
@@ -46,7 +47,13 @@ def still(
     if content_id is not None:
         sub[_MAKER_NOTE] = apple_maker_note(content_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(pixels).save(path, format="JPEG", exif=exif, quality=85)
+    if path.suffix.lower() in (".heic", ".heif"):  # as iPhones take them
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+        Image.fromarray(pixels).save(path, format="HEIF", exif=exif.tobytes(), quality=85)
+    else:
+        Image.fromarray(pixels).save(path, format="JPEG", exif=exif, quality=85)
     return path
 
 
