@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 CHANNEL = "viewer"
 #: Largest side decoded for the viewer (a 100 MP panorama is shown scaled).
 MAX_SIDE = 8192
+#: How the info panel names an item's companion files, by role.
+_COMPANION_LABELS = {"raw": "RAW", "motion": "Live movie"}
 
 
 class _ImageView(QtWidgets.QGraphicsView):
@@ -348,6 +350,10 @@ class ViewerDialog(QtWidgets.QDialog):
         self.setWindowTitle(f"{name} — photoalbum")
         meta = photo.meta
         rows: list[tuple[str, str]] = [("Name", name), ("Folder", str(Path(photo.path).parent))]
+        # The item's other files: the RAW of a RAW+JPEG pair, a Live Photo's movie.
+        rows += [
+            (_COMPANION_LABELS.get(c.role, "File"), Path(c.path).name) for c in photo.companions
+        ]
         if meta is not None and meta.taken_at is not None:
             rows.append(("Taken", meta.taken_at.strftime("%Y-%m-%d %H:%M:%S")))
         else:
