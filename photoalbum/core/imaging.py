@@ -154,13 +154,13 @@ def read_header_exif(path: str) -> Image.Exif | None:
     is decoded. None when the file has none or cannot be read."""
     try:
         with open_regular(path) as fp:
-            head = fp.read(CONTAINER_HEAD_BYTES)
-            fmt = sniff_bytes(head)
+            fmt = sniff_bytes(fp.read(SNIFF_BYTES))
             if fmt == "raw" or (fmt == "tiff" and is_raw_name(path)):
-                return container_exif(head)
+                fp.seek(0)
+                return container_exif(fp.read(CONTAINER_HEAD_BYTES))
             if fmt is None:
                 return None
-            im = _open(fp, fmt)
+            im = _open(fp, fmt)  # reads the header only
             try:
                 return _read_exif(im)
             finally:

@@ -119,3 +119,11 @@ def test_an_unreadable_file_gives_its_mtime_only(tmp_path: Path) -> None:
     bad_jpg = tmp_path / "IMG_1.jpg"
     bad_jpg.write_bytes(b"\xff\xd8\xff garbage")
     assert read_capture(str(bad_jpg), 7) == Capture(mtime_ns=7)
+
+
+def test_read_capture_of_a_raw_reads_its_tiff_header(tmp_path: Path) -> None:
+    pytest.importorskip("pidng")
+    from tests.support.pairs import raw
+
+    dng = raw(tmp_path / "IMG_1.DNG", T0)
+    assert read_capture(str(dng), 5) == Capture(T0, None, None, None, 5)
