@@ -225,3 +225,19 @@ def test_unchanged_pairs_and_live_photos_are_not_opened_on_rescan(env, monkeypat
     monkeypatch.undo()
     assert again.unchanged == 6 and again.indexed == again.new == again.paired == 0
     assert len(env.live()) == 4
+
+
+def test_a_movie_indexed_as_a_video_becomes_the_motion_of_its_still(env):
+    pytest.importorskip("av")
+    mov = movie(env.photos / "IMG_4001.MOV", SHOT, seconds=2)
+    env.run()
+    live = env.live()
+    assert set(live) == {str(mov)} and live[str(mov)].is_video
+    # its still comes (copied from the phone later): the video is absorbed, its moments too
+    heic = still(env.photos / "IMG_4001.JPG", local(SHOT), seed=5)
+    report = env.run()
+    assert report.paired == 1 and report.indexed == 1
+    live = env.live()  # also checks the vector index holds exactly the live labels
+    assert set(live) == {str(heic)} and live[str(heic)].files == (str(heic), str(mov))
+    assert env.catalog.status_counts(env.enc.model_key).videos == 0
+    assert env.catalog.moment_map(env.enc.model_key)[0].size == 0
