@@ -165,7 +165,9 @@ def read_header_exif(path: str) -> Image.Exif | None:
                 return _read_exif(im)
             finally:
                 im.close()
-    except (PhotoDecodeError, *_PIL_ERRORS):
+    except PhotoDecodeError:  # a format whose support is not installed
+        return None
+    except _PIL_ERRORS:  # OSError included: the file cannot be read
         logger.debug("no EXIF read from %r", path, exc_info=True)
         return None
 

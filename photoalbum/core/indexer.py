@@ -160,7 +160,7 @@ class _Seen:
         groups: dict[tuple[str, str], list[FileInfo]] = {}
         for fi in self.files:
             key = group_key(fi.path)
-            if key in wanted:
+            if key is not None and key in wanted:
                 groups.setdefault(key, []).append(fi)
         return [g for g in groups.values() if any(is_face_name(f.path) for f in g)]
 
