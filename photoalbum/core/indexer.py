@@ -149,6 +149,9 @@ class _Seen:
     # Unchanged files catalogued as items of their own (path → id): what the catalog knows of
     # them stands in for their headers.
     items: dict[str, int] = field(default_factory=dict)
+    # Unchanged companion files still with their item, by item id (as work, should they be
+    # freed).
+    kept: dict[int, list[_Work]] = field(default_factory=dict)
 
     def groups(self) -> list[list[FileInfo]]:
         """The folder+stem groups that hold a face and a companion file. Keys are made only
@@ -263,6 +266,7 @@ class Indexer:
             self._mark_gone(missing, report)
         if not report.cancelled and work:
             self._decode_and_encode(work, report)
+            self._free_companions_of_failed_faces(work, seen, report)
         if not report.cancelled and pairings:
             self._attach_companions(pairings, report)
         if self._store is not None and self._store.generation != self._loaded_generation:
@@ -356,6 +360,8 @@ class Indexer:
                 report.unchanged -= 1
                 report.new += 1
                 work.append(_Work(fi, root_id))
+            else:
+                seen.kept.setdefault(kc.photo_id, []).append(_Work(fi, root_id))
         self.catalog.detach_companions(unpaired)
         for photo_id, fi, root_id in revived:  # came back unchanged: keep id and vector
             self.catalog.move_photo(photo_id, fi, root_id)
@@ -450,6 +456,25 @@ class Indexer:
             alone = self._reuse_known_content(alone, {}, report)
             if alone:
                 self._decode_and_encode(alone, report)
+
+    def _free_companions_of_failed_faces(
+        self, work: list[_Work], seen: _Seen, report: IndexReport
+    ) -> None:
+        """A face changed into a file that cannot be read hides its item from search: its
+        companions become items of their own (and join it again once the face is fixed)."""
+        changed = [w.photo_id for w in work if w.photo_id is not None and w.photo_id in seen.kept]
+        if not changed or report.cancelled:
+            return
+        failed = [p.id for p in self.catalog.photos(changed) if p.status == PhotoStatus.FAILED]
+        freed = [w for i in failed for w in seen.kept[i]]
+        if not freed:
+            return
+        self.catalog.detach_companions([w.file.path for w in freed])
+        report.unchanged -= len(freed)
+        report.new += len(freed)
+        freed = self._reuse_known_content(freed, {}, report)
+        if freed:
+            self._decode_and_encode(freed, report)
 
     # --- stage 2: fingerprints → moved / copied / touched ----------------------------------------
     def _reuse_known_content(

@@ -241,3 +241,23 @@ def test_a_movie_indexed_as_a_video_becomes_the_motion_of_its_still(env):
     assert set(live) == {str(heic)} and live[str(heic)].files == (str(heic), str(mov))
     assert env.catalog.status_counts(env.enc.model_key).videos == 0
     assert env.catalog.moment_map(env.enc.model_key)[0].size == 0
+
+
+def test_a_face_that_breaks_frees_its_raw_until_it_is_fixed(env):
+    jpg, dng = _pair(env.photos, "IMG_0001", 1)
+    env.run()
+    item = env.live()[str(jpg)]
+    jpg.write_bytes(b"\xff\xd8\xff garbage")  # the JPEG is damaged (an edit gone wrong)
+    report = env.run()
+    assert report.failed == 1 and report.indexed == 1
+    live = env.live()
+    assert set(live) == {str(dng)} and live[str(dng)].companions == ()  # the RAW still shows
+    assert env.catalog.photos([item.id])[0].companions == ()
+    again = env.run()  # while it stays broken, nothing moves
+    assert again.paired == again.indexed == again.failed == 0 and set(env.live()) == {str(dng)}
+    still(jpg, local(SHOT), seed=1)  # fixed: the pair is one item again, with its id
+    report = env.run()
+    assert report.paired == 1
+    live = env.live()
+    assert set(live) == {str(jpg)} and live[str(jpg)].files == (str(jpg), str(dng))
+    assert live[str(jpg)].id == item.id
