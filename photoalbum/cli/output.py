@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.indexer import IndexReport
+    from photoalbum.core.ports import Photo
     from photoalbum.core.search import SearchResult
 
 
@@ -79,6 +80,7 @@ def hits_json(result: SearchResult) -> dict[str, Any]:
             {
                 "id": h.photo.id,
                 "path": h.photo.path,
+                "files": list(h.photo.files),
                 "score": round(h.score, 4),
                 "term_scores": [round(s, 4) for s in h.term_scores],
                 "keyword": h.keyword,
@@ -117,6 +119,51 @@ def _at(moment_s: float | None) -> str:
     return "" if moment_s is None else f" @ {moment_label(moment_s)}"
 
 
+def photo_json(p: Photo) -> dict[str, Any]:
+    """One item's details: its files (the face first, then a RAW or Live Photo movie), date,
+    size, camera and state."""
+    meta = p.meta
+    d = p.date
+    return {
+        "id": p.id,
+        "path": p.path,
+        "files": list(p.files),
+        "companions": [{"path": c.path, "role": c.role, "size": c.size} for c in p.companions],
+        "media": p.media,
+        "status": p.status.value,
+        "reason": p.reason,
+        "date": d.value.isoformat(timespec="seconds"),
+        "approximate": d.approximate,
+        "size": p.size,
+        "width": meta.width if meta else None,
+        "height": meta.height if meta else None,
+        "camera": _camera(p),
+        "duration_s": meta.duration_s if meta else None,
+    }
+
+
+def _camera(p: Photo) -> str | None:
+    if p.meta is None:
+        return None
+    return " ".join(x for x in (p.meta.camera_make, p.meta.camera_model) if x) or None
+
+
+def photo_human(p: Photo) -> str:
+    """One item's details as lines: id and path, every file with its role, date, state."""
+    info = photo_json(p)
+    lines = [f"photo:{p.id}  {display(p.path)}", f"  file:    {display(p.path)}"]
+    lines += [f"  {c.role + ':':8s} {display(c.path)}" for c in p.companions]
+    mark = " (file date)" if info["approximate"] else ""
+    lines.append(f"  date:    {p.date.value:%Y-%m-%d %H:%M:%S}{mark}")
+    if info["width"]:
+        lines.append(f"  size:    {info['width']}×{info['height']}, {p.size} bytes")
+    if info["camera"]:
+        lines.append(f"  camera:  {info['camera']}")
+    reason = f" ({p.reason})" if p.reason else ""
+    lines.append(f"  status:  {p.status.value}{reason}")
+    return "\n".join(lines)
+
+
 _REPORT_COUNTS = (
     "scanned",
     "unchanged",
@@ -128,6 +175,7 @@ _REPORT_COUNTS = (
     "gone",
     "indexed",
     "failed",
+    "paired",
     "cancelled",
 )
 

@@ -277,6 +277,12 @@ def _add_search_commands(parser: CliParser, sub: Any) -> None:
     _add_output(p)
 
     p = parser.add_command(
+        sub, "info", help="a photo's details: its files (RAW, Live Photo movie), date, state"
+    )
+    p.add_argument("photos", nargs="+", metavar="PHOTO", help="paths, or photo:ID")
+    _add_output(p)
+
+    p = parser.add_command(
         sub,
         "timeline",
         help="photos by date, newest first (~ marks a file date, not a capture date)",

@@ -21,6 +21,7 @@ from photoalbum.cli.commands.groups import cmd_duplicates, cmd_events, cmd_scene
 from photoalbum.cli.commands.library import (
     cmd_add,
     cmd_index,
+    cmd_info,
     cmd_passes,
     cmd_remove,
     cmd_status,
@@ -54,6 +55,7 @@ COMMANDS: dict[str, Command] = {
     "search": cmd_search,
     "similar": cmd_similar,
     "status": cmd_status,
+    "info": cmd_info,
     "passes": cmd_passes,
     "scenes": cmd_scenes,
     "events": cmd_events,

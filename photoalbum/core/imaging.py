@@ -152,6 +152,35 @@ def make_thumbnail(image: Image.Image, size: int = 256) -> bytes:
 # --- decoding ----------------------------------------------------------------------------------
 
 
+def read_header_exif(path: str) -> Image.Exif | None:
+    """The EXIF of a still (JPEG, HEIF, … or a TIFF-based RAW) read from its header: no pixel
+    is decoded. None when the file has none or cannot be read."""
+    try:
+        with open_regular(path) as fp:
+            fmt = sniff_bytes(fp.read(SNIFF_BYTES))
+            if fmt == "raw" or (fmt == "tiff" and is_raw_name(path)):
+                fp.seek(0)
+                return container_exif(fp.read(CONTAINER_HEAD_BYTES))
+            if fmt is None:
+                return None
+            im = _open(fp, fmt)  # reads the header only
+            try:
+                return _read_exif(im)
+            finally:
+                im.close()
+    except PhotoDecodeError:  # a format whose support is not installed
+        return None
+    except _PIL_ERRORS:  # OSError included: the file cannot be read
+        logger.debug("no EXIF read from %r", path, exc_info=True)
+        return None
+
+
+def exif_capture_time(exif: Image.Exif | None) -> tuple[datetime | None, int | None]:
+    """(taken-at as naive local time, its UTC offset in minutes) by the rules of a decode."""
+    fields = _exif_fields(exif)
+    return fields.get("taken_at"), fields.get("taken_offset")
+
+
 def _decode(
     fp: IO[bytes],
     *,

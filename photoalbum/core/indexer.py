@@ -33,15 +33,25 @@ from photoalbum.core.decode_journal import (
 from photoalbum.core.errors import PhotoDecodeError
 from photoalbum.core.fingerprint import fingerprint
 from photoalbum.core.imaging import decode_photo, make_thumbnail
+from photoalbum.core.pairing import (
+    Capture,
+    best_face,
+    companion_role,
+    group_key,
+    is_face_name,
+    read_capture,
+)
 from photoalbum.core.passes.runner import PassReport, RecentImages
 from photoalbum.core.ports import (
     BatchItem,
     Catalog,
+    CompanionFile,
     CopiedItem,
     FailedItem,
     FileInfo,
     ImageEncoder,
     IndexedItem,
+    KnownCompanion,
     KnownFile,
     Moment,
     PhotoMeta,
@@ -87,6 +97,7 @@ class IndexReport:
     gone: int = 0
     indexed: int = 0
     failed: int = 0
+    paired: int = 0  # files that became companions of an item (a RAW, a Live Photo's movie)
     failures: list[tuple[str, str]] = field(default_factory=list)
     scan_errors: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
@@ -119,6 +130,42 @@ class _Decoded:
     full_resolution: bool = False
     # A video: ``tensor`` is (moments, 3, S, S), one row per moment at these times.
     moment_times: tuple[float, ...] | None = None
+
+
+@dataclass
+class _Pairing:
+    """A companion file found for a face by this run's scan."""
+
+    face: str  # the face's path
+    file: CompanionFile
+    work: _Work | None  # the companion's work item when the scan queued it (new or changed)
+
+
+@dataclass
+class _Seen:
+    """What one scan saw, for finding the files that are one item (faces and companions)."""
+
+    files: list[FileInfo] = field(default_factory=list)
+    # Unchanged files catalogued as items of their own (path → id): what the catalog knows of
+    # them stands in for their headers.
+    items: dict[str, int] = field(default_factory=dict)
+    # Unchanged companion files still with their item, by item id (as work, should they be
+    # freed).
+    kept: dict[int, list[_Work]] = field(default_factory=dict)
+
+    def groups(self) -> list[list[FileInfo]]:
+        """The folder+stem groups that hold a face and a companion file. Keys are made only
+        when the scan saw a companion at all (a library without RAWs or movies pays nothing)."""
+        wanted = {group_key(fi.path) for fi in self.files if companion_role(fi.path) is not None}
+        wanted.discard(None)
+        if not wanted:
+            return []
+        groups: dict[tuple[str, str], list[FileInfo]] = {}
+        for fi in self.files:
+            key = group_key(fi.path)
+            if key is not None and key in wanted:
+                groups.setdefault(key, []).append(fi)
+        return [g for g in groups.values() if any(is_face_name(f.path) for f in g)]
 
 
 ProgressFn = Callable[[IndexProgress], None]
@@ -210,12 +257,18 @@ class Indexer:
         t0 = time.perf_counter()
         report = IndexReport()
         roots = list(roots) if roots is not None else self.catalog.roots()
-        work, missing = self._scan(roots, report)
+        seen = _Seen()
+        work, missing = self._scan(roots, report, seen)
+        pairings: list[_Pairing] = []
         if not report.cancelled:
+            work, pairings = self._find_companions(work, seen)
             work = self._reuse_known_content(work, missing, report)
             self._mark_gone(missing, report)
         if not report.cancelled and work:
             self._decode_and_encode(work, report)
+            self._free_companions_of_failed_faces(work, seen, report)
+        if not report.cancelled and pairings:
+            self._attach_companions(pairings, report)
         if self._store is not None and self._store.generation != self._loaded_generation:
             self._store.save(self.catalog.generation(self.model_key))
         report.seconds = time.perf_counter() - t0
@@ -231,11 +284,14 @@ class Indexer:
 
     # --- stage 1: scan (stat only) -------------------------------------------------------------
     def _scan(
-        self, roots: Iterable[Root], report: IndexReport
+        self, roots: Iterable[Root], report: IndexReport, seen: _Seen
     ) -> tuple[list[_Work], dict[int, str]]:
         work: list[_Work] = []
         missing: dict[int, str] = {}
         revived: list[tuple[int, FileInfo, int]] = []
+        # Unchanged companion files, with their root: one whose item is gone is unpaired.
+        kept: list[tuple[str, KnownCompanion, FileInfo, int]] = []
+        unpaired: list[str] = []
         failed: list[_Work] = []  # unchanged photos that failed: a decoder crash may be retried
 
         def on_error(path: str, reason: str) -> None:
@@ -250,13 +306,23 @@ class Indexer:
                 report.scan_errors.append((root.path, "folder not reachable (skipped)"))
                 continue
             known = self.catalog.known_files(root.id)
+            companions = self.catalog.known_companions(root.id)
             for fi in walk_photos(Path(root.path), on_error=on_error, cancelled=self.should_stop):
                 report.scanned += 1
                 if report.scanned % 2000 == 0:
                     self.on_progress(IndexProgress("scan", report.scanned, 0, fi.path))
+                kc = companions.pop(fi.path, None) if companions else None
+                if kc is not None:
+                    if kc.size == fi.size and kc.mtime_ns == fi.mtime_ns:
+                        report.unchanged += 1
+                        kept.append((fi.path, kc, fi, root.id))
+                        seen.files.append(fi)
+                        continue
+                    unpaired.append(fi.path)  # changed: paired again, or an item of its own
                 k = known.pop(fi.path, None)
                 if k is not None and k.status == PhotoStatus.REMOVED:
                     continue  # the user removed it from the library
+                seen.files.append(fi)
                 if k is None:
                     report.new += 1
                     work.append(_Work(fi, root.id))
@@ -269,6 +335,8 @@ class Indexer:
                         failed.append(_Work(fi, root.id, k.id, k))
                     else:
                         report.unchanged += 1
+                    if k.status != PhotoStatus.PENDING:
+                        seen.items[fi.path] = k.id
                 else:
                     report.changed += 1
                     work.append(_Work(fi, root.id, k.id, k))
@@ -283,6 +351,18 @@ class Indexer:
             for path, k in known.items():
                 if k.status not in (PhotoStatus.GONE, PhotoStatus.REMOVED):
                     missing[k.id] = path
+            unpaired.extend(companions)  # companion files no longer there
+        # A companion whose item's face is gone (deleted, or moved away from it) is an item of
+        # its own from now on.
+        for path, kc, fi, root_id in kept:
+            if kc.photo_id in missing:
+                unpaired.append(path)
+                report.unchanged -= 1
+                report.new += 1
+                work.append(_Work(fi, root_id))
+            else:
+                seen.kept.setdefault(kc.photo_id, []).append(_Work(fi, root_id))
+        self.catalog.detach_companions(unpaired)
         for photo_id, fi, root_id in revived:  # came back unchanged: keep id and vector
             self.catalog.move_photo(photo_id, fi, root_id)
             report.moved += 1
@@ -298,6 +378,103 @@ class Indexer:
             work.append(_Work(fi, photo.root_id, photo.id, None, photo.fingerprint))
         self.on_progress(IndexProgress("scan", report.scanned, report.scanned))
         return work, missing
+
+    # --- stage 1b: companion files (RAW+JPEG pairs, Live Photos) --------------------------------
+    def _find_companions(
+        self, work: list[_Work], seen: _Seen
+    ) -> tuple[list[_Work], list[_Pairing]]:
+        """The companions found among the files in a folder+stem group with a face: new or
+        changed files (taken out of ``work``), and unchanged items of their own (absorbed when
+        attached: a catalog from before pairs, or a face that came after its RAW).
+
+        A new or changed file's capture is read from its header; an unchanged item's is what
+        the catalog recorded when it was indexed, so an unchanged rescan opens no file.
+        """
+        groups = seen.groups()
+        if not groups:
+            return work, []
+        queued = {w.file.path: w for w in work}
+        ids = [seen.items[f.path] for g in groups for f in g if f.path in seen.items]
+        items = {p.path: p for p in self.catalog.photos(ids)} if ids else {}
+        captures: dict[str, Capture | None] = {}
+
+        def capture(fi: FileInfo) -> Capture | None:
+            if fi.path not in captures:
+                item = items.get(fi.path)
+                if fi.path in queued:
+                    captures[fi.path] = read_capture(fi.path, fi.mtime_ns)
+                elif item is not None and item.meta is not None:
+                    m = item.meta
+                    captures[fi.path] = Capture(
+                        m.taken_at, m.taken_offset, None, m.duration_s, item.mtime_ns
+                    )
+                else:  # an item that failed, or a file already a companion
+                    captures[fi.path] = None
+            return captures[fi.path]
+
+        pairings: list[_Pairing] = []
+        for group in groups:
+            companions = [f for f in group if companion_role(f.path) is not None]
+            faces = [f for f in group if is_face_name(f.path)]
+            for fi in companions:
+                if fi.path not in queued and fi.path not in seen.items:
+                    continue  # already a companion, unchanged
+                own = capture(fi)
+                if own is None:
+                    continue
+                role = companion_role(fi.path) or ""
+                known = [(f.path, c) for f in faces if (c := capture(f)) is not None]
+                face = best_face(own, role, known)
+                if face is not None:
+                    file = CompanionFile(fi.path, role, fi.size, fi.mtime_ns)
+                    pairings.append(_Pairing(face, file, queued.get(fi.path)))
+        if pairings:
+            taken = {p.file.path for p in pairings}
+            work = [w for w in work if w.file.path not in taken]
+            logger.info("%d file(s) are companions of a photo (RAW, Live Photo)", len(pairings))
+        return work, pairings
+
+    def _attach_companions(self, pairings: list[_Pairing], report: IndexReport) -> None:
+        """Attach companions to their faces' items, now that every face has its row; the
+        companion of a face that could not be indexed is indexed as an item of its own."""
+        by_face: dict[str, list[_Pairing]] = {}
+        for p in pairings:
+            by_face.setdefault(p.face, []).append(p)
+        alone: list[_Work] = []
+        absorbed = False
+        for face, found in by_face.items():
+            item = self.catalog.photo_by_path(face)
+            if item is None or item.path != face or item.status != PhotoStatus.INDEXED:
+                alone.extend(p.work for p in found if p.work is not None)
+                continue
+            self.catalog.attach_companions(item.id, [p.file for p in found])
+            report.paired += len(found)
+            absorbed = absorbed or any(p.work is None or p.work.photo_id for p in found)
+        if absorbed:  # files that were items of their own: their vectors go
+            sync_store(self.catalog, self.store, self.model_key)
+        if alone:
+            alone = self._reuse_known_content(alone, {}, report)
+            if alone:
+                self._decode_and_encode(alone, report)
+
+    def _free_companions_of_failed_faces(
+        self, work: list[_Work], seen: _Seen, report: IndexReport
+    ) -> None:
+        """A face changed into a file that cannot be read hides its item from search: its
+        companions become items of their own (and join it again once the face is fixed)."""
+        changed = [w.photo_id for w in work if w.photo_id is not None and w.photo_id in seen.kept]
+        if not changed or report.cancelled:
+            return
+        failed = [p.id for p in self.catalog.photos(changed) if p.status == PhotoStatus.FAILED]
+        freed = [w for i in failed for w in seen.kept[i]]
+        if not freed:
+            return
+        self.catalog.detach_companions([w.file.path for w in freed])
+        report.unchanged -= len(freed)
+        report.new += len(freed)
+        freed = self._reuse_known_content(freed, {}, report)
+        if freed:
+            self._decode_and_encode(freed, report)
 
     # --- stage 2: fingerprints → moved / copied / touched ----------------------------------------
     def _reuse_known_content(

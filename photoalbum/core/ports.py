@@ -80,8 +80,34 @@ class KnownFile:
 
 
 @dataclass(frozen=True)
+class CompanionFile:
+    """A file of an item besides its face: the RAW of a RAW+JPEG pair ("raw") or a Live
+    Photo's movie ("motion"). It is not indexed itself; size and mtime are what a scan compares.
+    """
+
+    path: str
+    role: str  # "raw" or "motion"
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class KnownCompanion:
+    """What the catalog remembers of a companion file, for comparing against a scan."""
+
+    photo_id: int  # its item
+    role: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
 class Photo:
-    """One catalogued photo, as search results and front ends see it."""
+    """One catalogued photo, as search results and front ends see it.
+
+    ``path`` is the item's face (the file decoded, indexed and shown); ``companions`` are its
+    other files (a RAW, a Live Photo's movie), as the catalog knows them.
+    """
 
     id: int
     path: str
@@ -92,6 +118,12 @@ class Photo:
     fingerprint: str | None = None
     reason: str | None = None
     meta: PhotoMeta | None = None
+    companions: tuple[CompanionFile, ...] = ()
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """Every file of the item: its face first, then its companions."""
+        return (self.path, *(c.path for c in self.companions))
 
     @property
     def media(self) -> str:
@@ -264,6 +296,11 @@ class Catalog(Protocol):
         self, photo_id: int, file: FileInfo, root_id: int
     ) -> None: ...  # revive, keep id
     def touch_photo(self, photo_id: int, file: FileInfo) -> None: ...  # same content, new mtime
+    # Companion files (a pair's RAW, a Live Photo's movie): path → what a scan compares; attach
+    # to an item (a photo row at that path is absorbed: deleted), detach (the file is unpaired).
+    def known_companions(self, root_id: int) -> dict[str, KnownCompanion]: ...
+    def attach_companions(self, photo_id: int, files: Sequence[CompanionFile]) -> None: ...
+    def detach_companions(self, paths: Sequence[str]) -> None: ...
 
     # --- indexing ---
     def commit_batch(self, model_key: str, items: Sequence[BatchItem]) -> list[int]: ...

@@ -399,3 +399,39 @@ def _av_reason(exc: Exception) -> str:
     if "permission" in low:
         return "permission denied"
     return f"cannot read video ({text})"
+
+
+def read_tags(path: str) -> tuple[dict[str, str], float | None]:
+    """A video's tags (container first, then its first video stream's; keys lower-cased) and its
+    length in seconds, from the container's header: no frame is decoded.
+
+    Raises:
+        PhotoDecodeError: as :func:`decode_video`.
+    """
+    import av
+
+    try:
+        f = open_regular(path)
+    except OSError as exc:
+        raise PhotoDecodeError(os_reason(exc)) from None
+    with f:
+        _check_head(f)
+        try:
+            with av.open(f, mode="r") as container:
+                tags = {str(k).lower(): str(v) for k, v in container.metadata.items()}
+                streams = container.streams.video
+                if streams:
+                    for k, v in streams[0].metadata.items():
+                        tags.setdefault(str(k).lower(), str(v))
+                length = container.duration / 1_000_000 if container.duration else None
+        except av.error.FFmpegError as exc:
+            raise PhotoDecodeError(_av_reason(exc)) from None
+        except (OSError, ValueError, IndexError, KeyError, EOFError, RuntimeError) as exc:
+            raise PhotoDecodeError(f"truncated or corrupt ({type(exc).__name__})") from None
+    return tags, length
+
+
+def tags_creation_time(tags: dict[str, str]) -> tuple[datetime | None, int | None]:
+    """(naive local time, UTC offset in minutes) a video's tags give for its creation, as its
+    metadata records it (see :func:`_creation_time`)."""
+    return _creation_time(tags)

@@ -26,6 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from photoalbum.core.errors import UserError
 from photoalbum.core.ports import Photo, PhotoFilter, StatusCounts
 from photoalbum.persistence.albums import SqlAlbums, mark_conditions
+from photoalbum.persistence.catalog_companions import C, CompanionRows, companions_in
 from photoalbum.persistence.catalog_moments import MomentRows
 from photoalbum.persistence.catalog_rows import (
     _LIVE_SQL,
@@ -63,7 +64,7 @@ def open_catalog(path: Path, *, migrations: Sequence[Migration] = MIGRATIONS) ->
     return SqlCatalog(open_database(Path(path), migrations), migrations)
 
 
-class SqlCatalog(ScanRows, VectorRows, MomentRows):
+class SqlCatalog(ScanRows, VectorRows, MomentRows, CompanionRows):
     """The catalog over one SQLite file. Use from one thread at a time (see module doc)."""
 
     def __init__(self, db: Database, migrations: Sequence[Migration] = MIGRATIONS) -> None:
@@ -121,14 +122,23 @@ class SqlCatalog(ScanRows, VectorRows, MomentRows):
             return []
         with self._db.transaction() as c:
             rows = c.execute(select(P).where(P.c.id.in_(_json_ids(ids)))).all()
-        by_id = {r.id: _photo(r) for r in rows}
+            companions = companions_in(c, ids)
+        by_id = {r.id: _photo(r, companions.get(r.id, ())) for r in rows}
         return [by_id[i] for i in (int(x) for x in ids) if i in by_id]
 
     def photo_by_path(self, path: str) -> Photo | None:
-        """The photo catalogued at ``path``, or None."""
+        """The photo catalogued at ``path`` (its face, or one of its companion files), or None."""
         with self._db.transaction() as c:
             r = c.execute(select(P).where(P.c.path == path)).first()
-        return _photo(r) if r is not None else None
+            if r is None:
+                r = c.execute(
+                    select(P).where(
+                        P.c.id == select(C.c.photo_id).where(C.c.path == path).scalar_subquery()
+                    )
+                ).first()
+            if r is None:
+                return None
+            return _photo(r, companions_in(c, [r.id]).get(r.id, ()))
 
     def filter_ids(self, flt: PhotoFilter, model_key: str) -> np.ndarray:
         """Sorted int64 ids of live photos matching every condition of ``flt``."""

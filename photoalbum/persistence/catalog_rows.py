@@ -16,7 +16,7 @@ from sqlalchemy.sql.selectable import Join
 
 from photoalbum.core.dates import file_time
 from photoalbum.core.errors import BugError
-from photoalbum.core.ports import Photo, PhotoMeta, PhotoStatus
+from photoalbum.core.ports import CompanionFile, Photo, PhotoMeta, PhotoStatus
 from photoalbum.core.scanning import is_video_name
 from photoalbum.persistence.database import sqlite_connection
 from photoalbum.persistence.removed_schema import RemovedFileRow
@@ -251,7 +251,7 @@ def _folder_prefix(folder: str) -> bytes:
     return raw if isinstance(raw, bytes) else raw.encode("utf-8")
 
 
-def _photo(r: Row[Any]) -> Photo:
+def _photo(r: Row[Any], companions: tuple[CompanionFile, ...] = ()) -> Photo:
     meta = None
     if r.width is not None and r.height is not None:
         meta = PhotoMeta(
@@ -277,4 +277,5 @@ def _photo(r: Row[Any]) -> Photo:
         fingerprint=r.fingerprint,
         reason=r.reason,
         meta=meta,
+        companions=companions,
     )

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, delete, func, insert, select, text, update
 
 from photoalbum.core.ports import FileInfo, KnownFile, PhotoStatus, Root
+from photoalbum.persistence.catalog_companions import companions_in
 from photoalbum.persistence.catalog_rows import (
     _STATUS,
     FAILED,
@@ -205,17 +206,24 @@ class ScanRows:
                 return 0
             models = _live_models(c, chosen)
             now = datetime.now()
-            for r in rows:
-                c.execute(delete(X).where(X.c.path == r.path))
+            # An item's companion files (its RAW, its Live Photo movie) go out with it.
+            companions = companions_in(c, [r.id for r in rows])
+            files = [(r.path, r.root_id, r.size, r.mtime_ns, r.fingerprint) for r in rows] + [
+                (f.path, r.root_id, f.size, f.mtime_ns, None)
+                for r in rows
+                for f in companions.get(r.id, ())
+            ]
+            for path, root_id, size, mtime_ns, fp in files:
+                c.execute(delete(X).where(X.c.path == path))
                 if not remember:
                     continue
                 c.execute(
                     insert(X).values(
-                        path=r.path,
-                        root_id=r.root_id,
-                        size=r.size,
-                        mtime_ns=r.mtime_ns,
-                        fingerprint=r.fingerprint,
+                        path=path,
+                        root_id=root_id,
+                        size=size,
+                        mtime_ns=mtime_ns,
+                        fingerprint=fp,
                         removed_at=now,
                     )
                 )

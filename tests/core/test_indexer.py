@@ -6,6 +6,7 @@ import builtins
 import json
 import os
 import shutil
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -88,16 +89,25 @@ def _add_videos(folder: Path) -> list[Path]:
     ids=["photos", "photos+raw+mpo", "photos+videos"],
 )
 def test_index_then_unchanged_rescan_reads_nothing(env, monkeypatch, with_raw, with_videos):
+    from tests.support.pairs import local, movie, raw, still
+
     files = list(env.files)
+    companions: list[Path] = []  # files of an item besides its face: not indexed themselves
+    shot = datetime(2024, 5, 1, 10, 0, 0, tzinfo=timezone.utc)
     if with_raw:
         pytest.importorskip("rawpy")
         pytest.importorskip("pidng")
         files += _add_raw_and_mpo(env.photos)
+        files.append(still(env.photos / "raw" / "IMG_0002.JPG", local(shot), seed=11))
+        companions.append(raw(env.photos / "raw" / "IMG_0002.DNG", local(shot), seed=11))
     if with_videos:
         files += _add_videos(env.photos)
+        files.append(still(env.photos / "IMG_5001.JPG", local(shot), seed=12))
+        companions.append(movie(env.photos / "IMG_5001.MOV", shot))
     before = snapshot(env.photos)
     report = env.make().run()
     assert report.indexed == len(files) and report.failed == 0, report.failures
+    assert report.paired == len(companions)
     assert len(env.store) == len(files) + (2 if with_videos else 0)  # + the second moments
     counts = env.catalog.status_counts(env.enc.model_key)
     assert counts.indexed == len(files)
@@ -136,8 +146,8 @@ def test_index_then_unchanged_rescan_reads_nothing(env, monkeypatch, with_raw, w
         monkeypatch.setattr(av, "open", guard_av_open)
     again = env.make().run()
     monkeypatch.undo()
-    assert again.unchanged == len(files)
-    assert again.indexed == again.new == again.changed == 0
+    assert again.unchanged == len(files) + len(companions)
+    assert again.indexed == again.new == again.changed == again.paired == 0
     assert snapshot(env.photos) == before  # never written to
 
 

@@ -341,7 +341,7 @@ def test_video_migration_adds_media_and_moments_to_a_v8_catalog(paths) -> None:
     con.close()
     cat = open_catalog(paths.catalog)
     with cat.database.transaction() as c:
-        assert read_version(c) == 9
+        assert read_version(c) == len(database.MIGRATIONS) + 1 >= 9
         tables = {r[0] for r in c.exec_driver_sql("SELECT name FROM sqlite_master")}
         assert c.exec_driver_sql("SELECT media, duration_s FROM photos").one() == ("photo", None)
     assert {"moments", "ix_moments_model"} <= tables
@@ -350,3 +350,86 @@ def test_video_migration_adds_media_and_moments_to_a_v8_catalog(paths) -> None:
     cat.close()
     backup = paths.catalog.with_name("catalog.sqlite3.v8.backup")
     assert backup.exists() and version_of(backup) == "8"
+
+
+def test_companions_migration_keeps_the_users_work_through_it_and_a_reindex(paths, tmp_path):
+    """A schema 9 catalog where a RAW and its JPEG are two items: the step adds the companion
+    table and changes nothing else; the next index makes them one item (from what the catalog
+    knows: no file is opened), and albums, marks and people's names stay with the JPEG."""
+    pytest.importorskip("rawpy")
+    pytest.importorskip("pidng")
+    from datetime import datetime
+
+    from photoalbum.core.fingerprint import fingerprint
+    from photoalbum.core.indexer import Indexer
+    from photoalbum.core.thumbnails import ThumbnailCache
+    from photoalbum.core.vectorstore import HnswStore
+    from photoalbum.persistence.companions_schema import v9_add_companions
+    from tests.support.fakes import FakeImageEncoder
+    from tests.support.pairs import raw, still
+
+    taken = datetime(2024, 5, 1, 12, 0, 0)
+    photos = tmp_path / "photos"
+    jpg = still(photos / "IMG_0001.JPG", taken, seed=1)
+    dng = raw(photos / "IMG_0001.DNG", taken, seed=1)
+    enc = FakeImageEncoder()
+    before = database.MIGRATIONS[: database.MIGRATIONS.index(v9_add_companions)]
+    cat = open_catalog(paths.catalog, migrations=before)
+    root = cat.add_root(str(photos))
+    rows = []
+    for i, f in enumerate((jpg, dng)):  # as schema 9 indexed them: one item each
+        st = f.stat()
+        v = np.random.default_rng(i).standard_normal(enc.dim).astype(np.float32)
+        rows.append(
+            IndexedItem(
+                FileInfo(str(f), st.st_size, st.st_mtime_ns),
+                root.id,
+                fingerprint(str(f), st.st_size),
+                PhotoMeta(96, 64, taken_at=taken),
+                v / np.linalg.norm(v),
+            )
+        )
+    jpg_id, dng_id = cat.commit_batch(enc.model_key, rows)
+    fp = rows[0].fingerprint
+    album = cat.albums.create("Spring", "spring")
+    cat.albums.add(album, [(fp, str(jpg))])
+    cat.albums.set_marks([(fp, str(jpg))], favorite=True, rating=5, hidden=True)
+    with cat.database.transaction(write=True) as c:
+        c.exec_driver_sql(
+            "INSERT INTO people (id, name, hidden, excluded, created_at)"
+            " VALUES (7, 'Ada', 0, 0, '2024-05-02 00:00:00')"
+        )
+        c.exec_driver_sql(
+            "INSERT INTO faces (photo_id, x, y, w, h, landmarks, score, descriptor, person_id,"
+            " pinned, seen) VALUES (?, 0.1, 0.1, 0.2, 0.2, '[]', 0.9, ?, 7, 1, 1)",
+            (jpg_id, np.zeros(128, np.float32).tobytes()),
+        )
+    cat.close()
+    con = sqlite3.connect(paths.catalog)  # a catalog as schema 9 made it
+    con.execute("DROP TABLE companion_files")
+    con.commit()
+    con.close()
+
+    cat = open_catalog(paths.catalog)
+    with cat.database.transaction() as c:
+        assert read_version(c) == len(database.MIGRATIONS) + 1 >= 10
+        tables = {r[0] for r in c.exec_driver_sql("SELECT name FROM sqlite_master")}
+    assert {"companion_files", "ix_companion_files_photo"} <= tables
+    assert sorted(cat.live_ids(enc.model_key).tolist()) == [jpg_id, dng_id]  # nothing else moved
+    backup = paths.catalog.with_name("catalog.sqlite3.v9.backup")
+    assert backup.exists() and version_of(backup) == "9"
+
+    store = HnswStore.open(paths.index_dir / "fake.hnsw", enc.dim)
+    report = Indexer(cat, store, enc, ThumbnailCache(paths.thumbnails)).run()
+    assert report.paired == 1 and report.indexed == 0 and report.unchanged == 2
+    assert cat.live_ids(enc.model_key).tolist() == [jpg_id]
+    item = cat.photos([jpg_id])[0]
+    assert item.files == (str(jpg), str(dng)) and cat.photo_by_path(str(dng)).id == jpg_id
+    marks = cat.albums.marks([fp])[fp]
+    assert (marks.favorite, marks.rating, marks.hidden) == (True, 5, True)
+    assert [(m.fingerprint, m.photo_id) for m in cat.albums.members(album)] == [(fp, jpg_id)]
+    with cat.database.transaction() as c:
+        assert c.exec_driver_sql(
+            "SELECT p.name, f.photo_id FROM faces f JOIN people p ON p.id = f.person_id"
+        ).all() == [("Ada", jpg_id)]
+    cat.close()

@@ -32,9 +32,10 @@ def dng_bytes(
     orientation: int = 1,
     seed: int = 0,
     bayer: np.ndarray | None = None,
+    taken: str = TAKEN,
 ) -> bytes:
     """An uncompressed 12-bit RGGB DNG: of ``bayer`` (then its size) or of random sensor data
-    (greyish once developed)."""
+    (greyish once developed), taken at ``taken`` (EXIF form)."""
     from pidng.core import RAW2DNG, DNGTags, Tag
     from pidng.defs import (
         CalibrationIlluminant,
@@ -67,7 +68,7 @@ def dng_bytes(
     t.set(Tag.AsShotNeutral, [[1, 1], [1, 1], [1, 1]])
     t.set(Tag.Make, CAMERA_MAKE)
     t.set(Tag.Model, CAMERA_MODEL)
-    t.set(Tag.DateTimeOriginal, TAKEN)
+    t.set(Tag.DateTimeOriginal, taken)
     t.set(Tag.DNGVersion, DNGVersion.V1_4)
     t.set(Tag.DNGBackwardVersion, DNGVersion.V1_2)
     t.set(Tag.PreviewColorSpace, PreviewColorSpace.sRGB)

@@ -54,6 +54,7 @@ def dated_json(p: Photo) -> dict[str, Any]:
     return {
         "id": p.id,
         "path": p.path,
+        "files": list(p.files),
         "date": d.value.isoformat(timespec="seconds"),
         "approximate": d.approximate,
     }

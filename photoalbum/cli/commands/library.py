@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photoalbum.cli.libraries import open_library
-from photoalbum.cli.output import Bars, display, emit, passes_human, report_human, report_json
+from photoalbum.cli.output import (
+    Bars,
+    display,
+    emit,
+    passes_human,
+    photo_human,
+    photo_json,
+    report_human,
+    report_json,
+)
 from photoalbum.core.errors import KnownError
 from photoalbum.core.query import MAX_PHOTO_ID
 
@@ -173,3 +182,18 @@ def cmd_status(args: argparse.Namespace, bars: Bars) -> int:
     human.extend(passes_human(info.get("passes", [])))
     emit(args, info, "\n".join(human))
     return 0
+
+
+def cmd_info(args: argparse.Namespace, bars: Bars) -> int:
+    """Photos' details: every file of each (a RAW, a Live Photo's movie), date, size, state."""
+    with open_library(args, bars) as lib:
+        ids, unknown = photo_ids(lib, args.photos)
+        found = lib.photos(ids)
+    lines = [photo_human(p) for p in found]
+    lines += [f"not in the library: {display(u)}" for u in unknown]
+    emit(
+        args,
+        {"photos": [photo_json(p) for p in found], "not_in_library": unknown},
+        "\n".join(lines),
+    )
+    return 1 if unknown else 0

@@ -23,6 +23,11 @@ logger = logging.getLogger(__name__)
 CHANNEL = "viewer"
 #: Largest side decoded for the viewer (a 100 MP panorama is shown scaled).
 MAX_SIDE = 8192
+#: How the info panel names an item's companion files, by role.
+_COMPANION_LABELS = {
+    "raw": QT_TRANSLATE_NOOP("ViewerDialog", "RAW"),
+    "motion": QT_TRANSLATE_NOOP("ViewerDialog", "Live movie"),
+}
 
 
 class _ImageView(QtWidgets.QGraphicsView):
@@ -352,6 +357,14 @@ class ViewerDialog(QtWidgets.QDialog):
         rows: list[tuple[str, str]] = [
             (QT_TRANSLATE_NOOP("ViewerDialog", "Name"), name),
             (QT_TRANSLATE_NOOP("ViewerDialog", "Folder"), str(Path(photo.path).parent)),
+        ]
+        # The item's other files: the RAW of a RAW+JPEG pair, a Live Photo's movie.
+        rows += [
+            (
+                _COMPANION_LABELS.get(c.role, QT_TRANSLATE_NOOP("ViewerDialog", "File")),
+                Path(c.path).name,
+            )
+            for c in photo.companions
         ]
         if meta is not None and meta.taken_at is not None:
             rows.append(
