@@ -25,6 +25,7 @@ from photoalbum.core.query import Query, parse_query, require_positive
 from photoalbum.core.search import SearchHit, SearchResult
 from photoalbum.core.text.ocr import TextLine
 from photoalbum.library.albums import AlbumInfo, AlbumPhoto, ExportReport
+from photoalbum.library.places import PlaceCount
 from photoalbum.library.status import LibraryStatus
 from photoalbum.persistence.albums import Marks
 from photoalbum.workers.messages import LibraryFactory, LibraryOptions, TimelineData
@@ -103,6 +104,13 @@ class Script:
 
     def __post_init__(self) -> None:
         self.albums = FakeAlbums(self.catalog)
+
+
+class FakePlaces:
+    """No photo was taken anywhere known (no GPS in the fake's photos)."""
+
+    def counts(self) -> list[PlaceCount]:
+        return []
 
 
 class FakeModels:
@@ -277,6 +285,7 @@ class FakeLibrary:
         self.background = background
         self.catalog = script.catalog
         self.albums = script.albums
+        self.places = FakePlaces()
         self.spec = ModelSpec("fake-model", "fake", None, (), "")
         self.models = FakeModels(script, root)
         self.paths = Paths(library=root, models=root / "models", downloads=root / "downloads")
