@@ -276,7 +276,7 @@ class ScenesWorker(LibraryWorker):
     @staticmethod
     def _place_groups(lib: WorkerLibrary) -> list[tuple[PhotoGroup, int | None]]:
         """Countries, most photos first, each followed by its cities (``parent``: the country)."""
-        out = []
+        out: list[tuple[PhotoGroup, int | None]] = []
         for country in lib.places.counts():
             for place in (country, *country.cities):
                 group = PhotoGroup(

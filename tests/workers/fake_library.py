@@ -26,6 +26,7 @@ from photoalbum.core.query import Query, parse_query, require_positive
 from photoalbum.core.search import SearchHit, SearchResult
 from photoalbum.core.text.ocr import TextLine
 from photoalbum.library.albums import AlbumInfo, AlbumPhoto, ExportReport
+from photoalbum.library.places import PlaceCount
 from photoalbum.library.status import LibraryStatus
 from photoalbum.library.trash import TrashReport
 from photoalbum.persistence.albums import Marks
@@ -106,6 +107,13 @@ class Script:
 
     def __post_init__(self) -> None:
         self.albums = FakeAlbums(self.catalog)
+
+
+class FakePlaces:
+    """No photo was taken anywhere known (no GPS in the fake's photos)."""
+
+    def counts(self) -> list[PlaceCount]:
+        return []
 
 
 class FakeModels:
@@ -290,6 +298,7 @@ class FakeLibrary:
         self.background = background
         self.catalog = script.catalog
         self.albums = script.albums
+        self.places = FakePlaces()
         self.spec = ModelSpec("fake-model", "fake", None, (), "")
         self.models = FakeModels(script, root)
         self.paths = Paths(library=root, models=root / "models", downloads=root / "downloads")
