@@ -439,8 +439,10 @@ class Library:
 
     def place_of(self, photo_id: int) -> dict[str, object] | None:
         """Where a photo was taken (the places pass's result), for front ends: ``label`` /
-        ``label_zh`` ("Uji, Kyoto, Japan" / "宇治, 京都, 日本"), ``country``, place ``ids``;
-        None when it has no place (no GPS, nowhere named, or not filed yet)."""
+        ``label_zh`` ("Uji, Kyoto, Japan" / "宇治, 京都, 日本"), ``region`` / ``region_zh``
+        ("Kyoto" / "京都府"; None where the data names no region), ``country`` (ISO code),
+        ``country_name`` / ``country_zh``, place ``ids``; None when it has no place (no GPS,
+        nowhere named, or not filed yet)."""
         stored = self.catalog.places.place_of(photo_id)
         if stored is None:
             return None
@@ -448,7 +450,11 @@ class Library:
         return {
             "label": gaz.stored_label(stored.town_id, stored.city_id, stored.country),
             "label_zh": gaz.stored_label(stored.town_id, stored.city_id, stored.country, zh=True),
+            "region": gaz.region_name(stored.region),
+            "region_zh": gaz.region_name(stored.region, zh=True),
             "country": stored.country,
+            "country_name": gaz.country_name(stored.country),
+            "country_zh": gaz.country_name(stored.country, zh=True),
             "ids": list(stored.keys()),
         }
 

@@ -111,8 +111,11 @@ class Gazetteer:
         cities: Sequence[City],
         coords: np.ndarray,
         countries: dict[str, tuple[str, str | None]],
+        regions: dict[str, tuple[str, str | None]] | None = None,
     ) -> None:
         self.cities = list(cities)
+        #: "CC.admin1" → (English, Simplified Chinese or None); regions not in it have no name.
+        self.regions = dict(regions or {})
         self._by_id = {c.id: i for i, c in enumerate(self.cities)}
         self._names: dict[tuple[int, int], tuple[str, ...]] = {}  # (town, city) → names
         lat = np.radians(coords[:, 0].astype(np.float64))
@@ -141,7 +144,8 @@ class Gazetteer:
 
     @classmethod
     def load(cls) -> Gazetteer:
-        """Read the packaged data (cities ≥ 15k, countries with their Chinese names)."""
+        """Read the packaged data (cities ≥ 15k, countries and regions with their Chinese
+        names)."""
         data = resources.files(_DATA_PACKAGE).joinpath("data", _CITIES_FILE).read_text("utf-8")
         raw = json.loads(data)
         cities: list[City] = []
@@ -162,7 +166,7 @@ class Gazetteer:
                 )
             )
             coords[i] = (c["latitude"], c["longitude"])
-        return cls(cities, coords, _countries())
+        return cls(cities, coords, _countries(), _regions())
 
     # --- reverse geocoding -------------------------------------------------------------------
 
@@ -269,9 +273,26 @@ class Gazetteer:
             out.setdefault(c.name, None)
             for a in c.aliases:
                 out.setdefault(a, None)
-        for name in self.country_names(place.country):
+        for name in (*self.region_names(place.region), *self.country_names(place.country)):
             out.setdefault(name, None)
         return tuple(out)
+
+    def region_name(self, code: str, zh: bool = False) -> str | None:
+        """A first-level region's name (English, or Chinese when asked and known); None when the
+        data names no region for ``code``."""
+        en, chinese = self.regions.get(code, (None, None))
+        return (chinese or en) if zh else en
+
+    def region_names(self, code: str) -> tuple[str, ...]:
+        """Every name of a region: English, Chinese, and the Chinese without its kind ("浙江省"
+        is also "浙江", "京都府" "京都", "加利福尼亚州" "加利福尼亚")."""
+        en, zh = self.regions.get(code, (None, None))
+        names = dict.fromkeys(n for n in (en, zh) if n)
+        if zh:
+            short = _REGION_KIND.sub("", zh)
+            if len(short) >= 2:
+                names.setdefault(short, None)
+        return tuple(names)
 
     def country_names(self, code: str) -> tuple[str, ...]:
         """Every name of a country: English, Chinese, ISO's Chinese form, common short forms."""
@@ -305,6 +326,12 @@ class Gazetteer:
         parts.append(self.country_name(place.country, zh))
         return ", ".join(parts)
 
+
+#: The kind of region at the end of a Chinese region name (dropped for its short form). Longest
+#: first: "广西壮族自治区" is "广西".
+_REGION_KIND = re.compile(
+    r"(维吾尔自治区|壮族自治区|回族自治区|特别行政区|自治区|自治州|特别市|省|市|县|府|都|州)$"
+)
 
 #: The Chinese name shown where ISO 3166's zh_CN form is not what people say.
 _SHORT_ZH: dict[str, str] = {
@@ -361,6 +388,21 @@ def _countries() -> dict[str, tuple[str, str | None]]:
             if translated != entry.name:
                 chinese = to_simplified(translated)
         out[code] = (c["name"], chinese)
+    return out
+
+
+def _regions() -> dict[str, tuple[str, str | None]]:
+    """Region code → (English, Chinese or None) from ``resources/places/regions.tsv`` (built by
+    ``packaging/build_regions.py`` from pinned registry packages)."""
+    from photoalbum.core.resources import resource_path
+
+    out: dict[str, tuple[str, str | None]] = {}
+    text = resource_path("places", "regions.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        code, en, zh = line.split("\t")
+        out[code] = (en, zh or None)
     return out
 
 

