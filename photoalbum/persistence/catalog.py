@@ -18,9 +18,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from sqlalchemy import LargeBinary, cast, func, literal, or_, select
+from sqlalchemy import LargeBinary, Row, cast, exists, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from photoalbum.core.errors import UserError
@@ -44,12 +45,23 @@ from photoalbum.persistence.catalog_rows import (
 )
 from photoalbum.persistence.catalog_scan import ScanRows
 from photoalbum.persistence.catalog_vectors import VectorRows
+from photoalbum.persistence.corrections import SqlDateCorrections, read_correction
+from photoalbum.persistence.corrections_schema import DateCorrectionRow
 from photoalbum.persistence.database import MIGRATIONS, Database, Migration, open_database
 from photoalbum.persistence.pass_state import SqlPassState
 from photoalbum.persistence.places_store import SqlPlaceStore
 from photoalbum.persistence.text_store import SqlTextStore
 
 logger = logging.getLogger(__name__)
+
+D = DateCorrectionRow.__table__
+#: A photo row with its content's date correction (columns dc_shift, dc_set, dc_offset).
+_PHOTO_WITH_CORRECTION = select(
+    P,
+    D.c.shift_minutes.label("dc_shift"),
+    D.c.set_to.label("dc_set"),
+    D.c.utc_offset.label("dc_offset"),
+).select_from(P.outerjoin(D, D.c.fingerprint == P.c.fingerprint))
 
 
 def open_catalog(path: Path, *, migrations: Sequence[Migration] = MIGRATIONS) -> SqlCatalog:
@@ -90,6 +102,11 @@ class SqlCatalog(ScanRows, VectorRows):
         return SqlPlaceStore(self._db)
 
     @property
+    def date_corrections(self) -> SqlDateCorrections:
+        """The user's date corrections (keyed by content)."""
+        return SqlDateCorrections(self._db)
+
+    @property
     def albums(self) -> SqlAlbums:
         """Albums, favourites, ratings and hidden photos (keyed by content)."""
         return SqlAlbums(self._db)
@@ -119,15 +136,15 @@ class SqlCatalog(ScanRows, VectorRows):
         if not len(ids):
             return []
         with self._db.transaction() as c:
-            rows = c.execute(select(P).where(P.c.id.in_(_json_ids(ids)))).all()
-        by_id = {r.id: _photo(r) for r in rows}
+            rows = c.execute(_PHOTO_WITH_CORRECTION.where(P.c.id.in_(_json_ids(ids)))).all()
+        by_id = {r.id: _corrected_photo(r) for r in rows}
         return [by_id[i] for i in (int(x) for x in ids) if i in by_id]
 
     def photo_by_path(self, path: str) -> Photo | None:
         """The photo catalogued at ``path``, or None."""
         with self._db.transaction() as c:
-            r = c.execute(select(P).where(P.c.path == path)).first()
-        return _photo(r) if r is not None else None
+            r = c.execute(_PHOTO_WITH_CORRECTION.where(P.c.path == path)).first()
+        return _corrected_photo(r) if r is not None else None
 
     def filter_ids(self, flt: PhotoFilter, model_key: str) -> np.ndarray:
         """Sorted int64 ids of live photos matching every condition of ``flt``."""
@@ -170,8 +187,11 @@ class SqlCatalog(ScanRows, VectorRows):
             conds.append(P.c.width >= int(flt.min_width))
         if flt.min_height is not None:
             conds.append(P.c.height >= int(flt.min_height))
-        if flt.no_capture_date:
+        if flt.no_capture_date:  # the file's time: no capture date, and none set by the user
             conds.append(P.c.taken_at.is_(None))
+            conds.append(
+                ~exists().where(D.c.fingerprint == P.c.fingerprint, D.c.set_to.isnot(None))
+            )
         conds.extend(mark_conditions(flt))
         stmt = select(P.c.id).select_from(_live_join(model_key)).where(*conds).order_by(P.c.id)
         with self._db.transaction() as c:
@@ -241,3 +261,7 @@ class SqlCatalog(ScanRows, VectorRows):
             gone=gone,
             failures=[(p, r or "") for p, r in failures],
         )
+
+
+def _corrected_photo(r: Row[Any]) -> Photo:
+    return _photo(r, read_correction(r.dc_shift, r.dc_set, r.dc_offset))

@@ -14,7 +14,7 @@ from typing import Any, overload
 from sqlalchemy import Connection, CursorResult, Row, and_, delete, func, select, text
 from sqlalchemy.sql.selectable import Join
 
-from photoalbum.core.dates import file_time
+from photoalbum.core.dates import DateCorrection, file_time
 from photoalbum.core.errors import BugError
 from photoalbum.core.ports import Photo, PhotoMeta, PhotoStatus
 from photoalbum.persistence.database import sqlite_connection
@@ -243,7 +243,7 @@ def _folder_prefix(folder: str) -> bytes:
     return raw if isinstance(raw, bytes) else raw.encode("utf-8")
 
 
-def _photo(r: Row[Any]) -> Photo:
+def _photo(r: Row[Any], date_correction: DateCorrection | None = None) -> Photo:
     meta = None
     if r.width is not None and r.height is not None:
         meta = PhotoMeta(
@@ -267,4 +267,5 @@ def _photo(r: Row[Any]) -> Photo:
         fingerprint=r.fingerprint,
         reason=r.reason,
         meta=meta,
+        date_correction=date_correction,
     )

@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError
 
 from photoalbum.core.errors import BugError, KnownError, SchemaError
 from photoalbum.persistence.albums_schema import v6_add_albums
+from photoalbum.persistence.corrections_schema import v8_add_corrections
 from photoalbum.persistence.faces_schema import v3_add_faces
 from photoalbum.persistence.migration_steps import (
     v1_add_pass_state,
@@ -55,6 +56,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v5_keyword_revision,  # 5 → 6: in-memory keyword search: full-text index out, revision in
     v6_add_albums,  # 6 → 7: albums, favourites, ratings, hidden; capture date's UTC offset
     v7_add_places,  # 7 → 8: each photo's place (the places pass)
+    v8_add_corrections,  # 8 → 9: the user's date and place corrections
 )
 if 1 + len(MIGRATIONS) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
     raise BugError("schema.SCHEMA_VERSION must be 1 + the number of migration steps")

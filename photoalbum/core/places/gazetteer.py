@@ -114,6 +114,8 @@ class Gazetteer:
         regions: dict[str, tuple[str, str | None]] | None = None,
     ) -> None:
         self.cities = list(cities)
+        self._coords = np.asarray(coords, dtype=np.float64)
+        self._by_name: dict[str, list[int]] | None = None  # folded name → city indices
         #: "CC.admin1" → (English, Simplified Chinese or None); regions not in it have no name.
         self.regions = dict(regions or {})
         self._by_id = {c.id: i for i, c in enumerate(self.cities)}
@@ -246,6 +248,59 @@ class Gazetteer:
             city_i = int(cand[int(np.argmax(pops))])
         town, city = self.cities[town_i], self.cities[city_i]
         return Place(town=town, city=city, region=town.region, country=town.country)
+
+    def place_of_city(self, city: City) -> Place:
+        """The place of a photo taken in ``city`` (a place set by name): that town, and the city
+        it belongs to by the rules of :meth:`locate`."""
+        lat, lon = self.position(city)
+        place = self._locate(lat, lon)
+        if place is not None and place.town.id == city.id:
+            return place
+        return Place(town=city, city=city, region=city.region, country=city.country)
+
+    def position(self, city: City) -> tuple[float, float]:
+        """A city's (lat, lon)."""
+        lat, lon = self._coords[self._by_id[city.id]]
+        return float(lat), float(lon)
+
+    # --- finding a place by name -------------------------------------------------------------
+
+    def find(self, text: str) -> list[City]:
+        """The towns a name stands for, most populous first: "杭州", "Kyoto", "Kyoto, Japan",
+        "Cambridge, Massachusetts", "Cambridge, US". Parts after a comma narrow it by region or
+        country (any of their names). Empty when nothing has the name."""
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        if not parts:
+            return []
+        index = self._name_index()
+        found = [self.cities[i] for i in index.get(fold(parts[0]), [])]
+        for qualifier in parts[1:]:
+            q = fold(qualifier)
+            found = [
+                c
+                for c in found
+                if q in {fold(n) for n in (*self.region_names(c.region), c.region)}
+                or q in {fold(n) for n in (*self.country_names(c.country), c.country)}
+            ]
+        return sorted(found, key=lambda c: (-c.population, c.id))
+
+    def _name_index(self) -> dict[str, list[int]]:
+        if self._by_name is None:
+            index: dict[str, list[int]] = {}
+            for i, c in enumerate(self.cities):
+                for name in dict.fromkeys((fold(c.name), *c.aliases)):
+                    index.setdefault(name, []).append(i)
+            self._by_name = index
+        return self._by_name
+
+    def describe(self, city: City, zh: bool = False) -> str:
+        """A town with its region and country: "Cambridge, Massachusetts, United States"."""
+        parts = [(city.name_zh or city.name) if zh else city.name]
+        region = self.region_name(city.region, zh)
+        if region and region not in parts:
+            parts.append(region)
+        parts.append(self.country_name(city.country, zh))
+        return ", ".join(parts)
 
     # --- names -------------------------------------------------------------------------------
 
