@@ -34,6 +34,7 @@ from photoalbum.core.text.ocr import TextLine
 from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.core.writer_lock import WriterLock
 from photoalbum.library.albums import LibraryAlbums
+from photoalbum.library.corrections import LibraryCorrections
 from photoalbum.library.model import LibraryModel, ModelProgress
 from photoalbum.library.passes import LibraryPasses, PassBuilders
 from photoalbum.library.people import LibraryPeople
@@ -184,10 +185,11 @@ class Library:
             writer=self.writer,
         )
         self.people = LibraryPeople(self.catalog, paths.faces)
-        self.albums = LibraryAlbums(self.catalog, paths, self.people)
         self.passes = LibraryPasses(
             self.catalog, self.people, background=background, threads=threads
         )
+        self.corrections = LibraryCorrections(self.catalog, self.passes.gazetteer)
+        self.albums = LibraryAlbums(self.catalog, paths, self.people, self.corrections)
         self.finder = LibrarySearch(
             self.catalog,
             store=self.store,
