@@ -130,7 +130,7 @@ def test_set_a_place_by_name_or_position_and_clear_it(lib) -> None:  # noqa: F81
     assert lib.catalog.places.fixes() == {}
 
 
-def test_corrections_survive_a_reindex_a_places_rerun_and_a_lost_index(  # noqa: F811
+def test_corrections_survive_a_reindex_a_places_rerun_and_a_lost_index(
     lib, tiny_paths
 ) -> None:
     cat = _photo(lib, "kyoto_cat")
