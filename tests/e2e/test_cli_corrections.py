@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import json
 
-from tests.e2e.test_cli_places import cli  # noqa: F401  (the fixture)
+import pytest
+
+from photoalbum.cli import main
 from tests.library.test_understanding import _write
 
 
-def test_correct_date_and_place(cli, tmp_path) -> None:  # noqa: F811
+@pytest.fixture
+def cli(tmp_path, tiny_models_dir, capsys):
+    library = tmp_path / "library"
+
+    def run(*args: str):
+        argv = ["--library", str(library), "--models-dir", str(tiny_models_dir)]
+        rc = main([*argv, "--model", "random:tiny-clip", *args])
+        out, err = capsys.readouterr()
+        return rc, out, err
+
+    return run
+
+
+def test_correct_date_and_place(cli, tmp_path) -> None:
     photos = tmp_path / "photos"
     _write(photos)
     assert cli("add", str(photos))[0] == 0

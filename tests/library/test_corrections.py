@@ -10,18 +10,31 @@ from pathlib import Path
 import pytest
 
 from photoalbum.core.errors import UserError
+from photoalbum.core.paths import Paths
 from photoalbum.core.ports import PhotoFilter
 from photoalbum.library import Library
-from tests.library.test_understanding import _names, lib  # noqa: F401  (the fixture)
+from tests.library.test_understanding import _names, _write
 from tests.support.model_fixtures import TINY_SPEC
 
 
-def _photo(lib, stem: str):  # noqa: F811
+@pytest.fixture
+def lib(tiny_paths: Paths, tmp_path: Path):
+    """The query-understanding library: five photos, four with GPS, all with capture dates."""
+    photos = tmp_path / "photos"
+    _write(photos)
+    library = Library(tiny_paths, model=TINY_SPEC)
+    library.finder.understanding.clock = lambda: datetime(2026, 7, 15)
+    library.index([str(photos)])
+    yield library
+    library.close()
+
+
+def _photo(lib, stem: str):
     [p] = [p for p in lib.photos(lib.live_ids().tolist()) if Path(p.path).stem == stem]
     return p
 
 
-def test_shift_set_zone_and_clear_a_date(lib) -> None:  # noqa: F811
+def test_shift_set_zone_and_clear_a_date(lib) -> None:
     cat = _photo(lib, "kyoto_cat")
     assert cat.date.value == datetime(2025, 7, 20, 10)
     [change] = lib.corrections.shift_date([cat.path], "+7h")
@@ -42,7 +55,7 @@ def test_shift_set_zone_and_clear_a_date(lib) -> None:  # noqa: F811
     assert d.value == datetime(2025, 7, 20, 10) and not d.corrected
 
 
-def test_every_user_of_the_date_rule_sees_the_correction(lib) -> None:  # noqa: F811
+def test_every_user_of_the_date_rule_sees_the_correction(lib) -> None:
     cat = _photo(lib, "kyoto_cat")
     lib.corrections.set_date([cat.path], "2019-04-01 14:00")
     assert [Path(p.path).stem for p in lib.albums.timeline(2019, 4)] == ["kyoto_cat"]
@@ -86,7 +99,7 @@ def test_every_user_of_the_date_rule_sees_the_correction(lib) -> None:  # noqa: 
         (("set_place", ""), "say where"),
     ],
 )
-def test_bad_input_is_refused_and_changes_nothing(lib, call, message) -> None:  # noqa: F811
+def test_bad_input_is_refused_and_changes_nothing(lib, call, message) -> None:
     cat = _photo(lib, "kyoto_cat")
     method, arg = call
     with pytest.raises(UserError, match=message):
@@ -96,7 +109,7 @@ def test_bad_input_is_refused_and_changes_nothing(lib, call, message) -> None:  
     assert _photo(lib, "kyoto_cat").date.value == datetime(2025, 7, 20, 10)
 
 
-def test_an_ambiguous_name_lists_its_candidates(lib) -> None:  # noqa: F811
+def test_an_ambiguous_name_lists_its_candidates(lib) -> None:
     with pytest.raises(UserError) as err:
         lib.corrections.set_place([_photo(lib, "kyoto_cat").id], "Cambridge")
     text = str(err.value)
@@ -104,7 +117,7 @@ def test_an_ambiguous_name_lists_its_candidates(lib) -> None:  # noqa: F811
     assert "Cambridge, Massachusetts, United States" in text
 
 
-def test_set_a_place_by_name_or_position_and_clear_it(lib) -> None:  # noqa: F811
+def test_set_a_place_by_name_or_position_and_clear_it(lib) -> None:
     moon = _photo(lib, "nowhere_moon")  # no GPS: no place
     assert lib.place_of(moon.id) is None
     [change] = lib.corrections.set_place([moon.path], "杭州")
@@ -130,9 +143,7 @@ def test_set_a_place_by_name_or_position_and_clear_it(lib) -> None:  # noqa: F81
     assert lib.catalog.places.fixes() == {}
 
 
-def test_corrections_survive_a_reindex_a_places_rerun_and_a_lost_index(
-    lib, tiny_paths
-) -> None:
+def test_corrections_survive_a_reindex_a_places_rerun_and_a_lost_index(lib, tiny_paths) -> None:
     cat = _photo(lib, "kyoto_cat")
     lib.corrections.shift_date([cat.id], "+7h")
     lib.corrections.set_place([cat.id], "杭州")
@@ -154,7 +165,7 @@ def test_corrections_survive_a_reindex_a_places_rerun_and_a_lost_index(
         again.close()
 
 
-def test_backup_and_restore_carry_the_corrections(lib, tmp_path) -> None:  # noqa: F811
+def test_backup_and_restore_carry_the_corrections(lib, tmp_path) -> None:
     cat = _photo(lib, "kyoto_cat")
     moon = _photo(lib, "nowhere_moon")
     lib.corrections.set_date([cat.id], "2019-05-01 14:00")
