@@ -443,13 +443,19 @@ class Library:
         """Where a photo was taken (the places pass's result), for front ends: ``label`` /
         ``label_zh`` ("Uji, Kyoto, Japan" / "宇治, 京都, 日本"), ``region`` / ``region_zh``
         ("Kyoto" / "京都府"; None where the data names no region), ``country`` (ISO code),
-        ``country_name`` / ``country_zh``, place ``ids``; None when it has no place (no GPS,
-        nowhere named, or not filed yet)."""
+        ``country_name`` / ``country_zh``, ``town`` / ``city`` (and ``_zh``), place ``ids``,
+        ``corrected`` (the user set it); None when it has no place (no GPS, nowhere named, or
+        not filed yet)."""
         stored = self.catalog.places.place_of(photo_id)
         if stored is None:
             return None
         gaz = self.passes.gazetteer.get()
+        town, city = gaz.city(stored.town_id), gaz.city(stored.city_id)
         return {
+            "town": town.name if town else None,
+            "town_zh": (town.name_zh or town.name) if town else None,
+            "city": city.name if city else None,
+            "city_zh": (city.name_zh or city.name) if city else None,
             "label": gaz.stored_label(stored.town_id, stored.city_id, stored.country),
             "label_zh": gaz.stored_label(stored.town_id, stored.city_id, stored.country, zh=True),
             "region": gaz.region_name(stored.region),
@@ -458,6 +464,7 @@ class Library:
             "country_name": gaz.country_name(stored.country),
             "country_zh": gaz.country_name(stored.country, zh=True),
             "ids": list(stored.keys()),
+            "corrected": bool(self.catalog.places.place_fixes([photo_id])),
         }
 
     def text_lines(self, photo_id: int) -> list[TextLine]:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.search import SearchResult
     from photoalbum.core.text.ocr import TextLine
     from photoalbum.library.albums import AlbumInfo, AlbumPhoto, ExportReport
+    from photoalbum.library.corrections import DateChange, PlaceChange
     from photoalbum.library.status import LibraryStatus
     from photoalbum.persistence.albums import Marks
 
@@ -77,6 +78,22 @@ class WorkerAlbums(Protocol):
     def marks(self, photo_ids: Sequence[int]) -> dict[int, Marks]: ...
 
 
+class WorkerCorrections(Protocol):
+    """Date and place corrections (``Library.corrections``, a LibraryCorrections)."""
+
+    def shift_date(self, photos: Sequence[int], shift: str) -> list[DateChange]: ...
+
+    def set_date(self, photos: Sequence[int], when: str) -> list[DateChange]: ...
+
+    def set_zone(self, photos: Sequence[int], zone: str) -> list[DateChange]: ...
+
+    def clear_date(self, photos: Sequence[int]) -> list[DateChange]: ...
+
+    def set_place(self, photos: Sequence[int], where: str) -> list[PlaceChange]: ...
+
+    def clear_place(self, photos: Sequence[int]) -> list[PlaceChange]: ...
+
+
 class WorkerLibrary(Protocol):
     """One open library as the four workers use it; ``photoalbum.library.Library`` is one.
 
@@ -99,6 +116,9 @@ class WorkerLibrary(Protocol):
     @property
     def albums(self) -> WorkerAlbums: ...
 
+    @property
+    def corrections(self) -> WorkerCorrections: ...
+
     def close(self) -> None: ...
 
     # --- folders and photos ----------------------------------------------------------------------
@@ -119,6 +139,8 @@ class WorkerLibrary(Protocol):
     def filter_ids(self, flt: PhotoFilter) -> np.ndarray: ...
 
     def text_lines(self, photo_id: int) -> list[TextLine]: ...
+
+    def place_of(self, photo_id: int) -> dict[str, object] | None: ...
 
     # --- indexing and passes ---------------------------------------------------------------------
     def index(
