@@ -73,6 +73,9 @@ def test_every_user_of_the_date_rule_sees_the_correction(lib) -> None:
         "paris_rocket",
     ]
     assert "kyoto_cat" not in _names(lib.search(lib.parse("2025"), k=10))
+    scenes = lib.scenes_service()
+    [event] = [e for e in scenes.events(index=scenes.refresh()) if cat.id in e.photo_ids]
+    assert event.start == datetime(2019, 4, 1, 14)
     newest = lib.search(lib.parse("cat"), k=10, cutoff=False, sort="date")
     assert [Path(h.photo.path).stem for h in newest.hits][-1] == "kyoto_cat"
 
