@@ -137,7 +137,9 @@ class LibraryCorrections:
         fix = self.resolve_place(where)
         place = stored(gaz, fixed_place(gaz, fix))
         found = photos_of(self.catalog, photos, present=True)
-        fixes = {p.fingerprint: (fix, p.path) for p in reversed(found) if p.fingerprint}
+        fixes: dict[str, tuple[PlaceFix | None, str | None]] = {
+            p.fingerprint: (fix, p.path) for p in reversed(found) if p.fingerprint
+        }
         ids = self.catalog.places.photos_with(list(fixes))
         places = {pid: place for fp in fixes for pid in ids.get(fp, [])}
         self.catalog.places.set_fixes(fixes, places)

@@ -126,8 +126,8 @@ class Gazetteer:
             [np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1
         )
         self._pop = np.asarray([c.population for c in self.cities], dtype=np.int64)
-        regions = sorted({c.region for c in self.cities})
-        self._region_index = {r: i for i, r in enumerate(regions)}
+        codes = sorted({c.region for c in self.cities})
+        self._region_index = {r: i for i, r in enumerate(codes)}
         self._region_of = np.asarray([self._region_index[c.region] for c in self.cities], np.int32)
         # ISO code → (English, Chinese or None); zh_CN's ISO forms are long (大韩民国): the short
         # common name is shown, the ISO form is also searched.
