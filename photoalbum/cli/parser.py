@@ -453,6 +453,37 @@ def _add_mark_commands(parser: CliParser, sub: Any) -> None:
     _add_output(p)
 
 
+def _add_correct_commands(parser: CliParser, sub: Any) -> None:
+    p = parser.add_command(
+        sub,
+        "correct",
+        help="correct photos' dates and places (kept in the library, never in the files)",
+    )
+    csub = p.add_subparsers(dest="correct_command", metavar="WHAT", required=True)
+    a = p.add_command(csub, "date", help="shift, set or clear photos' dates, or set their zone")
+    a.add_argument("photos", nargs="+", metavar="PHOTO")
+    g = a.add_mutually_exclusive_group()
+    a.remember(g.add_argument("--shift", metavar="SHIFT", help="move the date: +7h, -30m, +1d"))
+    a.remember(
+        g.add_argument("--set", metavar="DATE", help='the date outright: "2019-05-01 14:00"')
+    )
+    a.remember(g.add_argument("--clear", action="store_true", help="back to the files' dates"))
+    a.add_argument("--tz", metavar="ZONE", help="the time zone they were taken in: +09:00")
+    _add_output(a)
+    a = p.add_command(csub, "place", help="set or clear where photos were taken")
+    a.add_argument("photos", nargs="+", metavar="PHOTO")
+    g = a.add_mutually_exclusive_group(required=True)
+    a.remember(
+        g.add_argument(
+            "--set",
+            metavar="PLACE",
+            help="a town (杭州, 'Kyoto, Japan') or a position (35.01,135.77)",
+        )
+    )
+    a.remember(g.add_argument("--clear", action="store_true", help="back to the photos' GPS"))
+    _add_output(a)
+
+
 def _add_backup_commands(parser: CliParser, sub: Any) -> None:
     p = parser.add_command(
         sub,
@@ -549,6 +580,7 @@ def build_parser() -> CliParser:
     _add_people_command(parser, sub)
     _add_album_commands(parser, sub)
     _add_mark_commands(parser, sub)
+    _add_correct_commands(parser, sub)
     _add_backup_commands(parser, sub)
     _add_store_command(parser, sub)
     _add_model_command(parser, sub)
@@ -602,6 +634,30 @@ def folders_to_open(paths: Sequence[str]) -> list[str]:
         if str(folder) not in folders:
             folders.append(str(folder))
     return folders
+
+
+#: Options whose value may start with "-" ("--shift -30m", "--tz -05:00", "--set -33.9,18.4").
+SIGNED_VALUES = ("--shift", "--tz", "--set")
+
+
+def attach_signed_values(argv: Sequence[str], parser: CliParser) -> list[str]:
+    """After ``correct``, join a signed value to its option ("--shift -30m" → "--shift=-30m"):
+    argparse would read "-30m" as an unknown option."""
+    argv = list(argv)
+    i = _command_index(argv, parser)
+    if i >= len(argv) or argv[i] != "correct":
+        return argv
+    out = argv[: i + 1]
+    j = i + 1
+    while j < len(argv):
+        word = argv[j]
+        if word in SIGNED_VALUES and j + 1 < len(argv) and argv[j + 1].startswith("-"):
+            out.append(f"{word}={argv[j + 1]}")
+            j += 2
+            continue
+        out.append(word)
+        j += 1
+    return out
 
 
 def escape_negative_terms(argv: Sequence[str], parser: CliParser) -> list[str]:

@@ -17,6 +17,7 @@ from photoalbum.cli.commands.albums import (
     cmd_restore,
     cmd_timeline,
 )
+from photoalbum.cli.commands.corrections import cmd_correct
 from photoalbum.cli.commands.groups import cmd_duplicates, cmd_events, cmd_scenes
 from photoalbum.cli.commands.library import (
     cmd_add,
@@ -35,6 +36,7 @@ from photoalbum.cli.commands.search import cmd_search, cmd_similar
 from photoalbum.cli.commands.trash import cmd_trash
 from photoalbum.cli.output import Bars
 from photoalbum.cli.parser import (
+    attach_signed_values,
     build_parser,
     escape_negative_terms,
     folders_to_open,
@@ -71,6 +73,7 @@ COMMANDS: dict[str, Command] = {
     "trash": cmd_trash,
     "timeline": cmd_timeline,
     "onthisday": cmd_onthisday,
+    "correct": cmd_correct,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "model": cmd_model,
@@ -102,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     argv, open_paths = split_open_paths(argv, parser)
+    argv = attach_signed_values(argv, parser)
     args = parser.parse_args(escape_negative_terms(argv, parser))
     args.open_paths = open_paths
     _setup_logging(args.verbose)

@@ -1,4 +1,5 @@
-"""The one date rule: a photo's date is its capture time, else its file's time (approximate)."""
+"""The one date rule: a photo's date is the user's correction of it, else its capture time,
+else its file's time (approximate)."""
 
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ class PhotoDate:
             the file's modification time in this computer's time zone.
         approximate: True when ``value`` is the file's time (no capture date in the file).
         utc_offset: the camera's offset from UTC in minutes (EXIF OffsetTimeOriginal), when the
-            file records it; None otherwise.
+            file records it, or the zone the user set; None otherwise.
+        corrected: True when the user corrected it (:class:`DateCorrection`).
     """
 
     value: datetime
     approximate: bool = False
     utc_offset: int | None = None
+    corrected: bool = False
 
     @property
     def aware(self) -> datetime | None:
@@ -34,6 +37,46 @@ class PhotoDate:
         if self.utc_offset is None:
             return None
         return self.value.replace(tzinfo=timezone(timedelta(minutes=self.utc_offset)))
+
+
+@dataclass(frozen=True)
+class DateCorrection:
+    """The user's correction of a photo's date, kept in the catalog (never written to a file).
+
+    Attributes:
+        shift_minutes: added to the date (a camera clock that was wrong by hours or days).
+        set_to: the date outright (naive local time); replaces the file's date.
+        utc_offset: the zone the photo was taken in (minutes east of UTC). When the file gives
+            its own offset (so the moment is known) and no date is set, the time is moved into
+            this zone (10:00+02:00 set to +09:00 reads 17:00); otherwise the time stays and only
+            its zone is stated.
+    """
+
+    shift_minutes: int = 0
+    set_to: datetime | None = None
+    utc_offset: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        """True when it corrects nothing."""
+        return self.shift_minutes == 0 and self.set_to is None and self.utc_offset is None
+
+    def apply(self, base: PhotoDate) -> PhotoDate:
+        """``base`` (the file's date by the rule) as corrected."""
+        if self.empty:
+            return base
+        offset = base.utc_offset if self.utc_offset is None else self.utc_offset
+        if self.set_to is not None:
+            return PhotoDate(self.set_to, False, offset, True)
+        minutes = self.shift_minutes + self.zone_minutes(base)
+        return PhotoDate(base.value + timedelta(minutes=minutes), base.approximate, offset, True)
+
+    def zone_minutes(self, base: PhotoDate) -> int:
+        """How far a zone change moves the time of ``base`` (0 unless the file gives its
+        offset and a date is not set)."""
+        if self.utc_offset is None or base.utc_offset is None or self.set_to is not None:
+            return 0
+        return self.utc_offset - base.utc_offset
 
 
 def file_time(mtime_ns: int) -> datetime | None:
@@ -45,12 +88,18 @@ def file_time(mtime_ns: int) -> datetime | None:
 
 
 def photo_date(
-    taken_at: datetime | None, mtime_ns: int, utc_offset: int | None = None
+    taken_at: datetime | None,
+    mtime_ns: int,
+    utc_offset: int | None = None,
+    correction: DateCorrection | None = None,
 ) -> PhotoDate:
-    """The rule: capture time (with its UTC offset) if known, else the file time, approximate."""
+    """The rule: capture time (with its UTC offset) if known, else the file time, approximate;
+    then the user's correction, if any."""
     if taken_at is not None:
-        return PhotoDate(taken_at, False, utc_offset)
-    return PhotoDate(file_time(mtime_ns) or datetime.fromtimestamp(0), True, None)
+        base = PhotoDate(taken_at, False, utc_offset)
+    else:
+        base = PhotoDate(file_time(mtime_ns) or datetime.fromtimestamp(0), True, None)
+    return base if correction is None else correction.apply(base)
 
 
 def parse_utc_offset(value: object) -> int | None:

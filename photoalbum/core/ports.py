@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from photoalbum.core.dates import PhotoDate, photo_date
+from photoalbum.core.dates import DateCorrection, PhotoDate, photo_date
 
 if TYPE_CHECKING:  # pragma: no cover
     from PIL import Image
@@ -139,17 +139,20 @@ class Photo:
         """Whether the item is a video (indexed by its moments)."""
         return self.media == "video"
 
+    #: The user's correction of its date (kept in the catalog by content), if any.
+    date_correction: DateCorrection | None = None
+
     @property
     def date(self) -> PhotoDate:
         """The photo's date by the one rule (:func:`photoalbum.core.dates.photo_date`)."""
         meta = self.meta
         if meta is None:
-            return photo_date(None, self.mtime_ns)
-        return photo_date(meta.taken_at, self.mtime_ns, meta.taken_offset)
+            return photo_date(None, self.mtime_ns, None, self.date_correction)
+        return photo_date(meta.taken_at, self.mtime_ns, meta.taken_offset, self.date_correction)
 
     @property
     def date_is_approximate(self) -> bool:
-        """True when the file records no capture date (the date is the file's time)."""
+        """True when the date is the file's time (no capture date in the file, none set)."""
         return self.date.approximate
 
     @property

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from photoalbum.gui.attached import while_attached
 from photoalbum.gui.controllers.albums import AlbumsController
+from photoalbum.gui.controllers.corrections import CorrectionsController
 from photoalbum.gui.controllers.folders import FoldersController
 from photoalbum.gui.controllers.groups import GroupsController
 from photoalbum.gui.controllers.indexing import IndexingController
@@ -153,6 +154,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.albums_worker = albums_worker
         self.albums_controller: AlbumsController | None = None
         self.marks_controller: MarksController | None = None
+        self.corrections_controller: CorrectionsController | None = None
         self._persist_model = persist_model
         self._default_folders = list(default_folders)
         self.log_file = log_file
@@ -225,6 +227,7 @@ class MainWindow(QtWidgets.QMainWindow):
             loader=loader,
             search_worker=search_worker,
             query_words=self.search_controller.query_words,
+            language=self.language,
             parent=self,
         )
         self.photo_actions = PhotoActions(
@@ -260,6 +263,15 @@ class MainWindow(QtWidgets.QMainWindow):
                 parent=self,
             )
             self.photo_actions.menu_extensions.insert(0, self.marks_controller.menu)
+            self.corrections_controller = CorrectionsController(
+                window=self,
+                worker=albums_worker,
+                grid_model=self.grid_model,
+                search=self.search_controller,
+                reload_photos=lambda ids: None if self.detached else search_worker.load_photos(ids),
+                parent=self,
+            )
+            self.photo_actions.menu_extensions.append(self.corrections_controller.menu)
             self.save_album_button.clicked.connect(self.albums_controller.save_results)
         else:
             self.save_album_button.hide()
@@ -484,6 +496,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.albums_controller.detach()
         if self.marks_controller is not None:
             self.marks_controller.detach()
+        if self.corrections_controller is not None:
+            self.corrections_controller.detach()
         if self.people_controller is not None:
             self.people_controller.detach()
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,6 +31,9 @@ from photoalbum.core.ports import Photo, PhotoStatus
 from photoalbum.library.people import LibraryPeople
 from photoalbum.persistence.albums import AlbumRecord, Marks, SqlAlbums, check_rating
 from photoalbum.persistence.catalog import SqlCatalog
+
+if TYPE_CHECKING:  # pragma: no cover
+    from photoalbum.library.corrections import LibraryCorrections
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +85,8 @@ class RestoreReport:
     album_photos: int = 0
     marks: int = 0
     people: int = 0
+    dates: int = 0  # date corrections
+    places: int = 0  # place corrections
     unplaced: list[str] = field(default_factory=list)
 
 
@@ -92,12 +97,20 @@ class LibraryAlbums:
         catalog: the library's catalog.
         paths: the library's dirs (an export never goes into them).
         people: the library's people (their names are part of a backup).
+        corrections: the library's date and place corrections (part of a backup).
     """
 
-    def __init__(self, catalog: SqlCatalog, paths: Paths, people: LibraryPeople) -> None:
+    def __init__(
+        self,
+        catalog: SqlCatalog,
+        paths: Paths,
+        people: LibraryPeople,
+        corrections: LibraryCorrections | None = None,
+    ) -> None:
         self.catalog = catalog
         self.paths = paths
         self.people = people
+        self.corrections = corrections
 
     @property
     def _store(self) -> SqlAlbums:
@@ -267,9 +280,9 @@ class LibraryAlbums:
 
     # --- backup and restore ------------------------------------------------------------------
     def backup(self, file: str | os.PathLike[str]) -> dict[str, int]:
-        """Write the user's work (albums, favourites, ratings, hidden, people's names) to one
-        JSON file, keyed by photo content, durably (replaces ``file`` atomically). Returns
-        counts."""
+        """Write the user's work (albums, favourites, ratings, hidden, people's names, date and
+        place corrections) to one JSON file, keyed by photo content, durably (replaces ``file``
+        atomically). Returns counts."""
         albums = []
         for rec in self._store.albums():
             members = self._store.members(rec.id)
@@ -295,6 +308,7 @@ class LibraryAlbums:
             for fp, m in sorted(self._store.marks().items())
         ]
         people = self._named_people()
+        corrections = self.corrections.backup_entries() if self.corrections is not None else {}
         data = {
             "format": BACKUP_FORMAT,
             "version": BACKUP_VERSION,
@@ -302,11 +316,13 @@ class LibraryAlbums:
             "albums": albums,
             "marks": marks,
             "people": people,
+            **corrections,
         }
         target = Path(file).expanduser()
         payload = json.dumps(data, indent=1, ensure_ascii=True).encode("ascii")
         write_atomically(target, payload)
-        return {"albums": len(albums), "marks": len(marks), "people": len(people)}
+        counts = {"albums": len(albums), "marks": len(marks), "people": len(people)}
+        return counts | {k: len(v) for k, v in corrections.items()}
 
     def restore(self, file: str | os.PathLike[str]) -> RestoreReport:
         """Merge a backup into this library by photo content: albums are matched by name (and
@@ -316,6 +332,8 @@ class LibraryAlbums:
         report = RestoreReport()
         all_fps = {p["fingerprint"] for a in data["albums"] for p in a["photos"]}
         all_fps |= {m["fingerprint"] for m in data["marks"]}
+        for kind in ("date_corrections", "place_corrections"):
+            all_fps |= {str(d["fingerprint"]) for d in data[kind]}
         known = self._store.present_fingerprints(sorted(all_fps))
         for album in data["albums"]:
             shown = clean_album_name(album["name"])
@@ -344,6 +362,10 @@ class LibraryAlbums:
                 )
             )
         self._restore_people(data["people"], report)
+        if self.corrections is not None:
+            report.dates, report.places = self.corrections.restore_entries(
+                data, known, report.unplaced
+            )
         return report
 
     # --- helpers -----------------------------------------------------------------------------
@@ -389,38 +411,7 @@ class LibraryAlbums:
         return out
 
     def _photos_of(self, refs: Sequence[PhotoRef], *, present: bool) -> list[Photo]:
-        """The catalogued photos ``refs`` name; UserError naming every one that is not in the
-        library, not indexed yet, or (``present``) gone from disk."""
-        if isinstance(refs, str | os.PathLike):
-            refs = [refs]
-        found: list[Photo] = []
-        problems: list[str] = []
-        for ref in refs:
-            photo = self._photo_of(ref)
-            if photo is None:
-                problems.append(f"{_shown(ref)} is not in the library")
-            elif present and photo.status == PhotoStatus.GONE:
-                problems.append(f"{photo.path} is missing (gone from disk)")
-            elif not photo.fingerprint:
-                problems.append(f"{photo.path} is not indexed yet: run 'photoalbum index' first")
-            else:
-                found.append(photo)
-        if problems:
-            more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-            raise UserError("; ".join(problems[:5]) + more)
-        return found
-
-    def _photo_of(self, ref: PhotoRef) -> Photo | None:
-        if isinstance(ref, bool):
-            return None
-        if isinstance(ref, int):
-            got = self.catalog.photos([ref])
-            return got[0] if got else None
-        p = Path(ref).expanduser()
-        photo = self.catalog.photo_by_path(str(p.absolute()))
-        if photo is None:
-            photo = self.catalog.photo_by_path(os.path.realpath(p))
-        return photo
+        return photos_of(self.catalog, refs, present=present)
 
     def _named_people(self) -> list[dict[str, Any]]:
         store = self.people.face_store()
@@ -469,6 +460,42 @@ class LibraryAlbums:
             return []
         ids = self._store.photo_ids(sorted(fingerprints))
         return self.catalog.photos(ids)
+
+
+def photos_of(catalog: SqlCatalog, refs: Sequence[PhotoRef], *, present: bool) -> list[Photo]:
+    """The catalogued photos ``refs`` name; UserError naming every one that is not in the
+    library, not indexed yet, or (``present``) gone from disk."""
+    if isinstance(refs, str | os.PathLike):
+        refs = [refs]
+    found: list[Photo] = []
+    problems: list[str] = []
+    for ref in refs:
+        photo = _photo_of(catalog, ref)
+        if photo is None:
+            problems.append(f"{_shown(ref)} is not in the library")
+        elif present and photo.status == PhotoStatus.GONE:
+            problems.append(f"{photo.path} is missing (gone from disk)")
+        elif not photo.fingerprint:
+            problems.append(f"{photo.path} is not indexed yet: run 'photoalbum index' first")
+        else:
+            found.append(photo)
+    if problems:
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise UserError("; ".join(problems[:5]) + more)
+    return found
+
+
+def _photo_of(catalog: SqlCatalog, ref: PhotoRef) -> Photo | None:
+    if isinstance(ref, bool):
+        return None
+    if isinstance(ref, int):
+        got = catalog.photos([ref])
+        return got[0] if got else None
+    p = Path(ref).expanduser()
+    photo = catalog.photo_by_path(str(p.absolute()))
+    if photo is None:
+        photo = catalog.photo_by_path(os.path.realpath(p))
+    return photo
 
 
 def _pairs(photos: Sequence[Photo]) -> list[tuple[str, str]]:
@@ -542,6 +569,9 @@ def _read_backup(path: Path) -> dict[str, Any]:
         for m in data.setdefault("marks", []):
             str(m["fingerprint"])
         data.setdefault("people", [])
+        for kind in ("date_corrections", "place_corrections"):  # backups from before: none
+            for d in data.setdefault(kind, []):
+                str(d["fingerprint"])
     except (KeyError, TypeError) as exc:
         raise UserError(f"the backup {path} is damaged ({exc})") from None
     return data

@@ -36,6 +36,7 @@ from photoalbum.core.text.ocr import TextLine
 from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.core.writer_lock import WriterLock
 from photoalbum.library.albums import LibraryAlbums
+from photoalbum.library.corrections import LibraryCorrections
 from photoalbum.library.model import LibraryModel, ModelProgress
 from photoalbum.library.on_this_day import photos_on_this_day
 from photoalbum.library.passes import LibraryPasses, PassBuilders
@@ -189,11 +190,12 @@ class Library:
             writer=self.writer,
         )
         self.people = LibraryPeople(self.catalog, paths.faces)
-        self.albums = LibraryAlbums(self.catalog, paths, self.people)
-        self.trash = LibraryTrash(self.catalog, self.writer, self._save_store_if_prepared)
         self.passes = LibraryPasses(
             self.catalog, self.people, background=background, threads=threads
         )
+        self.corrections = LibraryCorrections(self.catalog, self.passes.gazetteer)
+        self.albums = LibraryAlbums(self.catalog, paths, self.people, self.corrections)
+        self.trash = LibraryTrash(self.catalog, self.writer, self._save_store_if_prepared)
         self.places = LibraryPlaces(self.catalog, self.passes.gazetteer)
         self.finder = LibrarySearch(
             self.catalog,
@@ -467,17 +469,30 @@ class Library:
 
     def place_of(self, photo_id: int) -> dict[str, object] | None:
         """Where a photo was taken (the places pass's result), for front ends: ``label`` /
-        ``label_zh`` ("Uji, Kyoto, Japan" / "宇治, 京都, 日本"), ``country``, place ``ids``;
-        None when it has no place (no GPS, nowhere named, or not filed yet)."""
+        ``label_zh`` ("Uji, Kyoto, Japan" / "宇治, 京都, 日本"), ``region`` / ``region_zh``
+        ("Kyoto" / "京都府"; None where the data names no region), ``country`` (ISO code),
+        ``country_name`` / ``country_zh``, ``town`` / ``city`` (and ``_zh``), place ``ids``,
+        ``corrected`` (the user set it); None when it has no place (no GPS, nowhere named, or
+        not filed yet)."""
         stored = self.catalog.places.place_of(photo_id)
         if stored is None:
             return None
         gaz = self.passes.gazetteer.get()
+        town, city = gaz.city(stored.town_id), gaz.city(stored.city_id)
         return {
+            "town": town.name if town else None,
+            "town_zh": (town.name_zh or town.name) if town else None,
+            "city": city.name if city else None,
+            "city_zh": (city.name_zh or city.name) if city else None,
             "label": gaz.stored_label(stored.town_id, stored.city_id, stored.country),
             "label_zh": gaz.stored_label(stored.town_id, stored.city_id, stored.country, zh=True),
+            "region": gaz.region_name(stored.region),
+            "region_zh": gaz.region_name(stored.region, zh=True),
             "country": stored.country,
+            "country_name": gaz.country_name(stored.country),
+            "country_zh": gaz.country_name(stored.country, zh=True),
             "ids": list(stored.keys()),
+            "corrected": bool(self.catalog.places.place_fixes([photo_id])),
         }
 
     def text_lines(self, photo_id: int) -> list[TextLine]:

@@ -66,6 +66,7 @@ class LibraryUnderstanding:
         keys = self.catalog.places.place_keys()
         if keys:
             gaz = self.gazetteer.get()
+            regions: dict[str, tuple[str, ...]] = {}
             for k in sorted(keys):
                 kind, _, value = k.partition(":")
                 if kind == "c":
@@ -78,10 +79,22 @@ class LibraryUnderstanding:
                     names = gaz.country_names(value)
                     labels[k] = gaz.country_name(value)
                 else:
-                    continue  # regions have no names in the data
+                    region = gaz.region_name(value)
+                    if region is not None:
+                        regions[k] = gaz.region_names(value)
+                        labels[k] = region
+                    continue
                 for n in names:
                     f = fold(n)
                     if f and k not in places.get(f, ()):
+                        places[f] = (*places.get(f, ()), k)
+            # A region only where no city or country has its name: "New York" is the city,
+            # "Georgia" the country, "Kyoto" the city (and "京都府" the prefecture).
+            taken = set(places)
+            for k, names in regions.items():
+                for n in names:
+                    f = fold(n)
+                    if f and f not in taken and k not in places.get(f, ()):
                         places[f] = (*places.get(f, ()), k)
         times = self.catalog.live_shot_times(self.model_key())
 

@@ -21,6 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from photoalbum.core.errors import UserError
 from photoalbum.core.ports import PhotoFilter
 from photoalbum.persistence.albums_schema import AlbumPhotoRow, PhotoMarkRow
+from photoalbum.persistence.corrections_schema import DateCorrectionRow
 from photoalbum.persistence.database import Database
 from photoalbum.persistence.schema import PhotoRow, path_param, path_value
 
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 P = PhotoRow.__table__
 AP = AlbumPhotoRow.__table__
 M = PhotoMarkRow.__table__
+D = DateCorrectionRow.__table__
 
 #: The catalogued row that shows a content: present files first, then the lowest id.
 _SHOWN_ROW = (
@@ -356,8 +358,10 @@ class SqlAlbums:
         if end is not None:
             conds.append(P.c.shot_at < end)
         conds.extend(mark_conditions(PhotoFilter(include_hidden=include_hidden)))
+        # Approximate: the file's time (no capture date in the file and none set by the user).
+        set_by_user = exists().where(D.c.fingerprint == P.c.fingerprint, D.c.set_to.isnot(None))
         query = (
-            select(P.c.id, P.c.shot_at, P.c.taken_at.is_(None))
+            select(P.c.id, P.c.shot_at, and_(P.c.taken_at.is_(None), ~set_by_user))
             .where(and_(*conds))
             .order_by(P.c.shot_at.desc(), P.c.id.desc())
         )

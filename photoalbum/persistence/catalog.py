@@ -18,13 +18,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from sqlalchemy import LargeBinary, cast, func, literal, or_, select
+from sqlalchemy import LargeBinary, Row, cast, exists, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from photoalbum.core.errors import UserError
-from photoalbum.core.ports import Photo, PhotoFilter, StatusCounts
+from photoalbum.core.ports import CompanionFile, Photo, PhotoFilter, StatusCounts
 from photoalbum.persistence.albums import SqlAlbums, mark_conditions
 from photoalbum.persistence.catalog_companions import C, CompanionRows, companions_in
 from photoalbum.persistence.catalog_moments import MomentRows
@@ -46,12 +47,23 @@ from photoalbum.persistence.catalog_rows import (
 )
 from photoalbum.persistence.catalog_scan import ScanRows
 from photoalbum.persistence.catalog_vectors import VectorRows
+from photoalbum.persistence.corrections import SqlDateCorrections, read_correction
+from photoalbum.persistence.corrections_schema import DateCorrectionRow
 from photoalbum.persistence.database import MIGRATIONS, Database, Migration, open_database
 from photoalbum.persistence.pass_state import SqlPassState
 from photoalbum.persistence.places_store import SqlPlaceStore
 from photoalbum.persistence.text_store import SqlTextStore
 
 logger = logging.getLogger(__name__)
+
+D = DateCorrectionRow.__table__
+#: A photo row with its content's date correction (columns dc_shift, dc_set, dc_offset).
+_PHOTO_WITH_CORRECTION = select(
+    P,
+    D.c.shift_minutes.label("dc_shift"),
+    D.c.set_to.label("dc_set"),
+    D.c.utc_offset.label("dc_offset"),
+).select_from(P.outerjoin(D, D.c.fingerprint == P.c.fingerprint))
 
 
 def open_catalog(path: Path, *, migrations: Sequence[Migration] = MIGRATIONS) -> SqlCatalog:
@@ -92,6 +104,11 @@ class SqlCatalog(ScanRows, VectorRows, MomentRows, CompanionRows):
         return SqlPlaceStore(self._db)
 
     @property
+    def date_corrections(self) -> SqlDateCorrections:
+        """The user's date corrections (keyed by content)."""
+        return SqlDateCorrections(self._db)
+
+    @property
     def albums(self) -> SqlAlbums:
         """Albums, favourites, ratings and hidden photos (keyed by content)."""
         return SqlAlbums(self._db)
@@ -121,24 +138,24 @@ class SqlCatalog(ScanRows, VectorRows, MomentRows, CompanionRows):
         if not len(ids):
             return []
         with self._db.transaction() as c:
-            rows = c.execute(select(P).where(P.c.id.in_(_json_ids(ids)))).all()
+            rows = c.execute(_PHOTO_WITH_CORRECTION.where(P.c.id.in_(_json_ids(ids)))).all()
             companions = companions_in(c, ids)
-        by_id = {r.id: _photo(r, companions.get(r.id, ())) for r in rows}
+        by_id = {r.id: _corrected_photo(r, companions.get(r.id, ())) for r in rows}
         return [by_id[i] for i in (int(x) for x in ids) if i in by_id]
 
     def photo_by_path(self, path: str) -> Photo | None:
         """The photo catalogued at ``path`` (its face, or one of its companion files), or None."""
         with self._db.transaction() as c:
-            r = c.execute(select(P).where(P.c.path == path)).first()
+            r = c.execute(_PHOTO_WITH_CORRECTION.where(P.c.path == path)).first()
             if r is None:
                 r = c.execute(
-                    select(P).where(
+                    _PHOTO_WITH_CORRECTION.where(
                         P.c.id == select(C.c.photo_id).where(C.c.path == path).scalar_subquery()
                     )
                 ).first()
             if r is None:
                 return None
-            return _photo(r, companions_in(c, [r.id]).get(r.id, ()))
+            return _corrected_photo(r, companions_in(c, [r.id]).get(r.id, ()))
 
     def filter_ids(self, flt: PhotoFilter, model_key: str) -> np.ndarray:
         """Sorted int64 ids of live photos matching every condition of ``flt``."""
@@ -181,8 +198,11 @@ class SqlCatalog(ScanRows, VectorRows, MomentRows, CompanionRows):
             conds.append(P.c.width >= int(flt.min_width))
         if flt.min_height is not None:
             conds.append(P.c.height >= int(flt.min_height))
-        if flt.no_capture_date:
+        if flt.no_capture_date:  # the file's time: no capture date, and none set by the user
             conds.append(P.c.taken_at.is_(None))
+            conds.append(
+                ~exists().where(D.c.fingerprint == P.c.fingerprint, D.c.set_to.isnot(None))
+            )
         if flt.media is not None:
             conds.append(P.c.media == flt.media)
         conds.extend(mark_conditions(flt))
@@ -268,3 +288,7 @@ class SqlCatalog(ScanRows, VectorRows, MomentRows, CompanionRows):
             failures=[(p, r or "") for p, r in failures],
             videos=int(videos),
         )
+
+
+def _corrected_photo(r: Row[Any], companions: tuple[CompanionFile, ...] = ()) -> Photo:
+    return _photo(r, companions, read_correction(r.dc_shift, r.dc_set, r.dc_offset))

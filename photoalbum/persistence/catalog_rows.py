@@ -14,7 +14,7 @@ from typing import Any, overload
 from sqlalchemy import Connection, CursorResult, Row, and_, delete, func, select, text
 from sqlalchemy.sql.selectable import Join
 
-from photoalbum.core.dates import file_time
+from photoalbum.core.dates import DateCorrection, file_time
 from photoalbum.core.errors import BugError
 from photoalbum.core.ports import CompanionFile, Photo, PhotoMeta, PhotoStatus
 from photoalbum.core.scanning import is_video_name
@@ -251,7 +251,11 @@ def _folder_prefix(folder: str) -> bytes:
     return raw if isinstance(raw, bytes) else raw.encode("utf-8")
 
 
-def _photo(r: Row[Any], companions: tuple[CompanionFile, ...] = ()) -> Photo:
+def _photo(
+    r: Row[Any],
+    companions: tuple[CompanionFile, ...] = (),
+    date_correction: DateCorrection | None = None,
+) -> Photo:
     meta = None
     if r.width is not None and r.height is not None:
         meta = PhotoMeta(
@@ -278,4 +282,5 @@ def _photo(r: Row[Any], companions: tuple[CompanionFile, ...] = ()) -> Photo:
         reason=r.reason,
         meta=meta,
         companions=companions,
+        date_correction=date_correction,
     )

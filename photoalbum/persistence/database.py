@@ -31,6 +31,7 @@ from sqlalchemy.exc import DBAPIError
 from photoalbum.core.errors import BugError, KnownError, SchemaError
 from photoalbum.persistence.albums_schema import v6_add_albums
 from photoalbum.persistence.companions_schema import v9_add_companions
+from photoalbum.persistence.corrections_schema import v10_add_corrections
 from photoalbum.persistence.faces_schema import v3_add_faces
 from photoalbum.persistence.migration_steps import (
     v1_add_pass_state,
@@ -59,6 +60,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     v7_add_places,  # 7 → 8: each photo's place (the places pass)
     v8_add_videos,  # 8 → 9: media type and length; videos' moments
     v9_add_companions,  # 9 → 10: companion files (RAW+JPEG pairs, Live Photos)
+    v10_add_corrections,  # 10 → 11: the user's date and place corrections
 )
 if 1 + len(MIGRATIONS) != SCHEMA_VERSION:  # pragma: no cover - caught by any test run
     raise BugError("schema.SCHEMA_VERSION must be 1 + the number of migration steps")

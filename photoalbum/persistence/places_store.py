@@ -2,16 +2,61 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from photoalbum.core.passes.ports import PassOutcome
-from photoalbum.core.places.ports import StoredPlace
+from photoalbum.core.places.ports import PlaceFix, StoredPlace
 from photoalbum.persistence.database import Database
 from photoalbum.persistence.pass_state import record_outcomes
+from photoalbum.persistence.schema import path_param, path_value
 
 _CHUNK = 500  # ids per IN (...) list (SQLite's variable limit is far above)
+
+
+def _rows(
+    places: dict[int, StoredPlace | None],
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    put: list[dict[str, object]] = []
+    clear: list[dict[str, object]] = []
+    for pid, p in places.items():
+        if p is None:
+            clear.append({"i": int(pid)})
+        else:
+            put.append(
+                {
+                    "i": int(pid),
+                    "t": p.town_id,
+                    "c": p.city_id,
+                    "r": p.region,
+                    "n": p.country,
+                    "names": "\n".join(p.names),
+                }
+            )
+    return put, clear
+
+
+def write_places(
+    c: Connection, put: Sequence[dict[str, object]], clear: Sequence[dict[str, object]]
+) -> None:
+    """Store places (``put``) and take them away (``clear``) in the transaction ``c``."""
+    if clear:
+        c.execute(text("DELETE FROM photo_places WHERE photo_id = :i"), list(clear))
+    if put:
+        c.execute(
+            text(
+                "INSERT INTO photo_places (photo_id, town_id, city_id, region, country, "
+                "names) SELECT :i, :t, :c, :r, :n, :names "
+                "WHERE EXISTS (SELECT 1 FROM photos WHERE id = :i) "
+                "ON CONFLICT (photo_id) DO UPDATE SET town_id = excluded.town_id, "
+                "city_id = excluded.city_id, region = excluded.region, "
+                "country = excluded.country, names = excluded.names"
+            ),
+            list(put),
+        )
 
 
 class SqlPlaceStore:
@@ -34,43 +79,97 @@ class SqlPlaceStore:
                 out.update({int(r[0]): (r[1], r[2]) for r in rows})
         return out
 
+    def place_fixes(self, photo_ids: Sequence[int]) -> dict[int, PlaceFix]:
+        """{photo id: the place the user set for its content} (photos with none left out)."""
+        out: dict[int, PlaceFix] = {}
+        ids = [int(i) for i in photo_ids]
+        with self._db.transaction() as c:
+            for start in range(0, len(ids), _CHUNK):
+                part = ids[start : start + _CHUNK]
+                marks = ",".join("?" * len(part))
+                rows = c.exec_driver_sql(
+                    "SELECT p.id, f.lat, f.lon, f.city_id, f.label FROM photos p"
+                    f" JOIN place_corrections f ON f.fingerprint = p.fingerprint"
+                    f" WHERE p.id IN ({marks})",
+                    tuple(part),
+                ).fetchall()
+                out.update({int(r[0]): PlaceFix(r[1], r[2], r[3], r[4]) for r in rows})
+        return out
+
     def save_places(self, name: str, version: int, outcomes: Sequence[PassOutcome]) -> None:
         """Each outcome's place (a ``StoredPlace``, or None: no place) and state, in one
         transaction."""
-        put, clear = [], []
-        for o in outcomes:
-            if o.failed:
-                continue
-            p: StoredPlace | None = o.result
-            if p is None:
-                clear.append({"i": o.photo_id})
-            else:
-                put.append(
-                    {
-                        "i": o.photo_id,
-                        "t": p.town_id,
-                        "c": p.city_id,
-                        "r": p.region,
-                        "n": p.country,
-                        "names": "\n".join(p.names),
-                    }
-                )
+        put, clear = _rows({o.photo_id: o.result for o in outcomes if not o.failed})
         with self._db.transaction(write=True) as c:
-            if clear:
-                c.execute(text("DELETE FROM photo_places WHERE photo_id = :i"), clear)
-            if put:
+            write_places(c, put, clear)
+            record_outcomes(c, name, version, outcomes)
+
+    def fixes(self, fingerprints: Sequence[str] | None = None) -> dict[str, PlaceFix]:
+        """{fingerprint: the place the user set}, for these contents or all of them."""
+        sql = "SELECT fingerprint, lat, lon, city_id, label FROM place_corrections"
+        args: tuple[str, ...] = ()
+        if fingerprints is not None:
+            sql += " WHERE fingerprint IN (SELECT value FROM json_each(?))"
+            args = (json.dumps(list(fingerprints)),)
+        with self._db.transaction() as c:
+            rows = c.exec_driver_sql(sql, args).fetchall()
+        return {r[0]: PlaceFix(r[1], r[2], r[3], r[4]) for r in rows}
+
+    def fix_paths(self) -> dict[str, str | None]:
+        """{fingerprint: the path it had when its place was set} (for backups)."""
+        with self._db.transaction() as c:
+            rows = c.exec_driver_sql("SELECT fingerprint, path FROM place_corrections").fetchall()
+        return {r[0]: path_value(r[1]) for r in rows}
+
+    def photos_with(self, fingerprints: Sequence[str]) -> dict[str, list[int]]:
+        """{fingerprint: ids of the catalogued photos with that content}."""
+        out: dict[str, list[int]] = {}
+        with self._db.transaction() as c:
+            rows = c.exec_driver_sql(
+                "SELECT fingerprint, id FROM photos WHERE fingerprint IN"
+                " (SELECT value FROM json_each(?)) ORDER BY id",
+                (json.dumps(list(fingerprints)),),
+            ).fetchall()
+        for fp, pid in rows:
+            out.setdefault(fp, []).append(int(pid))
+        return out
+
+    def set_fixes(
+        self,
+        fixes: dict[str, tuple[PlaceFix | None, str | None]],
+        places: dict[int, StoredPlace | None],
+    ) -> None:
+        """Set (or clear: None) the place of contents, and the stored place of their photos,
+        in one transaction. ``fixes``: {fingerprint: (fix, path)}; ``places``: {photo id:
+        its place now}."""
+        now = datetime.now()
+        put, clear = _rows(places)
+        with self._db.transaction(write=True) as c:
+            for fp, (fix, path) in fixes.items():
+                if fix is None:
+                    c.execute(
+                        text("DELETE FROM place_corrections WHERE fingerprint = :f"), {"f": fp}
+                    )
+                    continue
                 c.execute(
                     text(
-                        "INSERT INTO photo_places (photo_id, town_id, city_id, region, country, "
-                        "names) SELECT :i, :t, :c, :r, :n, :names "
-                        "WHERE EXISTS (SELECT 1 FROM photos WHERE id = :i) "
-                        "ON CONFLICT (photo_id) DO UPDATE SET town_id = excluded.town_id, "
-                        "city_id = excluded.city_id, region = excluded.region, "
-                        "country = excluded.country, names = excluded.names"
+                        "INSERT INTO place_corrections (fingerprint, lat, lon, city_id, label,"
+                        " path, updated_at) VALUES (:f, :lat, :lon, :c, :l, :p, :t)"
+                        " ON CONFLICT (fingerprint) DO UPDATE SET lat = excluded.lat,"
+                        " lon = excluded.lon, city_id = excluded.city_id, label = excluded.label,"
+                        " path = excluded.path, updated_at = excluded.updated_at"
                     ),
-                    put,
+                    {
+                        "f": fp,
+                        "lat": float(fix.lat),
+                        "lon": float(fix.lon),
+                        "c": fix.city_id,
+                        "l": fix.label,
+                        "p": path_param(path),
+                        "t": now,
+                    },
                 )
-            record_outcomes(c, name, version, outcomes)
+            write_places(c, put, clear)
 
     def place_of(self, photo_id: int) -> StoredPlace | None:
         """The stored place of one photo."""

@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 #: The schema version the models below describe. A new catalog is created at this version;
 #: :data:`photoalbum.persistence.database.MIGRATIONS` holds one step per older version.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 STATUSES = ("pending", "indexed", "failed", "gone")
 

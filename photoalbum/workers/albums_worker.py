@@ -111,6 +111,25 @@ class LoadMarks:
     photo_ids: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class CorrectDate:
+    """Correct photos' dates: shift them, set them, set their zone, or clear the correction."""
+
+    photo_ids: tuple[int, ...]
+    shift: str | None = None
+    set_to: str | None = None
+    zone: str | None = None
+    clear: bool = False
+
+
+@dataclass(frozen=True)
+class CorrectPlace:
+    """Set where photos were taken (a town or "lat,lon"), or clear it (None)."""
+
+    photo_ids: tuple[int, ...]
+    where: str | None
+
+
 class AlbumsWorker(LibraryWorker):
     """The user's own work (albums, favourites, ratings) on its own Library and thread, so a
     long export never holds up a search. Edits take no writer lock: they run while indexing.
@@ -123,6 +142,7 @@ class AlbumsWorker(LibraryWorker):
             asked about (None: unmarked).
         export_progress(int, int): photos copied so far, of how many.
         export_done(object): the ExportReport.
+        corrected(tuple[int, ...]): these photos' dates or places were corrected.
         failed(str): a command could not run (name taken, folder refused, …).
     """
 
@@ -132,6 +152,7 @@ class AlbumsWorker(LibraryWorker):
     marks_changed = Signal(object)
     export_progress = Signal(int, int)
     export_done = Signal(object)
+    corrected = Signal(object)
     failed = Signal(str)
 
     background = False
@@ -185,6 +206,20 @@ class AlbumsWorker(LibraryWorker):
     def load_marks(self, photo_ids: tuple[int, ...]) -> None:
         self._send(LoadMarks(tuple(int(i) for i in photo_ids)))
 
+    def correct_date(
+        self,
+        photo_ids: tuple[int, ...],
+        *,
+        shift: str | None = None,
+        set_to: str | None = None,
+        zone: str | None = None,
+        clear: bool = False,
+    ) -> None:
+        self._send(CorrectDate(tuple(int(i) for i in photo_ids), shift, set_to, zone, clear))
+
+    def correct_place(self, photo_ids: tuple[int, ...], where: str | None) -> None:
+        self._send(CorrectPlace(tuple(int(i) for i in photo_ids), where))
+
     # --- worker thread -------------------------------------------------------------------------
     def _handlers(self) -> Mapping[type, Handler]:
         return {
@@ -202,6 +237,8 @@ class AlbumsWorker(LibraryWorker):
             SetRating: self._on_rate,
             SetHidden: self._on_hidden,
             LoadMarks: self._on_marks,
+            CorrectDate: self._on_correct_date,
+            CorrectPlace: self._on_correct_place,
         }
 
     def _report(self, command: object, message: str) -> None:
@@ -302,3 +339,30 @@ class AlbumsWorker(LibraryWorker):
     def _on_marks(self, command: LoadMarks) -> None:
         marks = self._require().albums.marks(list(command.photo_ids))
         self.marks_changed.emit({i: marks.get(i) for i in command.photo_ids})
+
+    def _on_correct_date(self, command: CorrectDate) -> None:
+        fix = self._require().corrections
+        ids = list(command.photo_ids)
+        if command.clear:
+            fix.clear_date(ids)
+        elif command.set_to is not None:
+            fix.set_date(ids, command.set_to)
+        elif command.shift is not None:
+            fix.shift_date(ids, command.shift)
+        if command.zone is not None and not command.clear:
+            fix.set_zone(ids, command.zone)
+        what = "back to the files' dates" if command.clear else "corrected"
+        self.changed.emit(f"{len(ids):,} photo(s): date {what}")
+        self.corrected.emit(command.photo_ids)
+
+    def _on_correct_place(self, command: CorrectPlace) -> None:
+        fix = self._require().corrections
+        ids = list(command.photo_ids)
+        if command.where is None:
+            fix.clear_place(ids)
+            message = "place back to their GPS"
+        else:
+            [first, *_] = fix.set_place(ids, command.where)
+            message = f"taken in {first.label}"
+        self.changed.emit(f"{len(ids):,} photo(s): {message}")
+        self.corrected.emit(command.photo_ids)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.search import SearchResult
     from photoalbum.core.text.ocr import TextLine
     from photoalbum.library.albums import AlbumInfo, AlbumPhoto, ExportReport
+    from photoalbum.library.corrections import DateChange, PlaceChange
     from photoalbum.library.places import PlaceCount
     from photoalbum.library.status import LibraryStatus
     from photoalbum.library.trash import TrashReport
@@ -91,6 +92,22 @@ class WorkerPlaces(Protocol):
     def counts(self) -> list[PlaceCount]: ...
 
 
+class WorkerCorrections(Protocol):
+    """Date and place corrections (``Library.corrections``, a LibraryCorrections)."""
+
+    def shift_date(self, photos: Sequence[int], shift: str) -> list[DateChange]: ...
+
+    def set_date(self, photos: Sequence[int], when: str) -> list[DateChange]: ...
+
+    def set_zone(self, photos: Sequence[int], zone: str) -> list[DateChange]: ...
+
+    def clear_date(self, photos: Sequence[int]) -> list[DateChange]: ...
+
+    def set_place(self, photos: Sequence[int], where: str) -> list[PlaceChange]: ...
+
+    def clear_place(self, photos: Sequence[int]) -> list[PlaceChange]: ...
+
+
 class WorkerLibrary(Protocol):
     """One open library as the four workers use it; ``photoalbum.library.Library`` is one.
 
@@ -116,6 +133,9 @@ class WorkerLibrary(Protocol):
     @property
     def places(self) -> WorkerPlaces: ...
 
+    @property
+    def corrections(self) -> WorkerCorrections: ...
+
     def close(self) -> None: ...
 
     # --- folders and photos ----------------------------------------------------------------------
@@ -140,6 +160,8 @@ class WorkerLibrary(Protocol):
     def filter_ids(self, flt: PhotoFilter) -> np.ndarray: ...
 
     def text_lines(self, photo_id: int) -> list[TextLine]: ...
+
+    def place_of(self, photo_id: int) -> dict[str, object] | None: ...
 
     # --- indexing and passes ---------------------------------------------------------------------
     def index(

@@ -76,6 +76,13 @@ class LoadText:
     photo_id: int
 
 
+@dataclass(frozen=True)
+class LoadPlace:
+    """Read where a photo was taken."""
+
+    photo_id: int
+
+
 class SearchWorker(LibraryWorker):
     """Answers the GUI's questions with its own Library (own catalog session, own ONNX sessions).
 
@@ -92,6 +99,8 @@ class SearchWorker(LibraryWorker):
         text_loaded(int, list[TextLine]): a photo's id and the text read in it
             (:meth:`load_text`).
         on_this_day_ready(OnThisDayAnswer): the earlier years of a day (:meth:`on_this_day`).
+        place_loaded(int, dict | None): a photo's id and its place (``Library.place_of``;
+            :meth:`load_place`).
     """
 
     opened = Signal()
@@ -102,6 +111,7 @@ class SearchWorker(LibraryWorker):
     photos_loaded = Signal(object)
     text_loaded = Signal(int, object)
     on_this_day_ready = Signal(object)
+    place_loaded = Signal(int, object)
 
     background = False
 
@@ -160,6 +170,10 @@ class SearchWorker(LibraryWorker):
         """Ask for the text read in a photo (answered by ``text_loaded``)."""
         self._send(LoadText(int(photo_id)))
 
+    def load_place(self, photo_id: int) -> None:
+        """Ask where a photo was taken (answered by ``place_loaded``)."""
+        self._send(LoadPlace(int(photo_id)))
+
     # --- worker thread -------------------------------------------------------------------------
     def _handlers(self) -> Mapping[type, Handler]:
         return {
@@ -169,6 +183,7 @@ class SearchWorker(LibraryWorker):
             LoadPhotos: self._on_photos,
             LoadText: self._on_text,
             OnThisDay: self._on_this_day,
+            LoadPlace: self._on_place,
         }
 
     def _report(self, command: object, message: str) -> None:
@@ -303,3 +318,6 @@ class SearchWorker(LibraryWorker):
     def _on_text(self, command: LoadText) -> None:
         lines = self._require().text_lines(command.photo_id)
         self.text_loaded.emit(command.photo_id, lines)
+
+    def _on_place(self, command: LoadPlace) -> None:
+        self.place_loaded.emit(command.photo_id, self._require().place_of(command.photo_id))

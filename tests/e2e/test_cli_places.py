@@ -38,6 +38,7 @@ def test_search_understands_places_and_dates_and_literal_turns_it_off(cli, tmp_p
     place = data["results"][0]["place"]
     assert place["label"] == "Hangzhou, China" and place["label_zh"] == "杭州, 中国"
     assert place["country"] == "CN"
+    assert place["region"] == "Zhejiang" and place["region_zh"] == "浙江省"
 
     rc, out, _ = cli("search", "2019", "--explain")
     first, *rest = out.splitlines()
@@ -76,3 +77,18 @@ def test_places_lists_countries_and_cities_and_shows_a_place(cli, tmp_path) -> N
     assert [Path(p).stem for p in data["paths"]] == ["hangzhou_cat", "hangzhou_coffee"]
     rc, _, err = cli("places", "show", "Atlantis")
     assert rc != 0 and "Atlantis" in err
+
+
+def test_search_by_region_name(cli, tmp_path) -> None:
+    photos = tmp_path / "photos"
+    _write(photos)
+    assert cli("add", str(photos))[0] == 0
+    assert cli("index")[0] == 0
+    for q in ("Zhejiang", "浙江"):
+        rc, out, _ = cli("search", q, "--json")
+        data = json.loads(out)
+        assert rc == 0 and data["understood"]["place"]["ids"] == ["r:CN.02"]
+        assert [Path(r["path"]).stem for r in data["results"]] == [
+            "hangzhou_cat",
+            "hangzhou_coffee",
+        ]

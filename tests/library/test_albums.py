@@ -277,7 +277,13 @@ def test_backup_then_restore_into_a_fresh_library(
     file = tmp_path / "backup" / "work.json"
     file.parent.mkdir()
     counts = albums.backup(file)
-    assert counts == {"albums": 1, "marks": 3, "people": 0}
+    assert counts == {
+        "albums": 1,
+        "marks": 3,
+        "people": 0,
+        "date_corrections": 0,
+        "place_corrections": 0,
+    }
     data = json.loads(file.read_text())
     assert data["format"] == "photoalbum-user-data" and len(data["albums"][0]["photos"]) == 3
 

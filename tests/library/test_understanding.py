@@ -119,3 +119,22 @@ def test_as_text_leaves_a_kind_of_phrase_to_clip(lib) -> None:
     assert words.understood is None and len(words.hits) == 5
     with pytest.raises(UserError, match="cannot leave"):
         lib.search(lib.parse("杭州"), as_text=("weather",))
+
+
+def test_a_region_lists_its_photos_in_en_and_zh(lib) -> None:
+    for q in ("Zhejiang", "浙江", "浙江省", "photos from Zhejiang"):
+        result = lib.search(lib.parse(q), k=10)
+        assert _names(result) == ["hangzhou_cat", "hangzhou_coffee"], q
+        assert result.understood is not None and result.understood.place_keys == ("r:CN.02",)
+    assert _names(lib.search(lib.parse("Île-de-France"), k=10)) == ["paris_rocket"]
+    # "京都" stays the city (a city's name wins over its region's); "京都府" is the prefecture.
+    assert lib.search(lib.parse("京都"), k=10).understood.place_keys[0].startswith("c:")
+    assert _names(lib.search(lib.parse("京都府"), k=10)) == ["kyoto_cat"]
+
+
+def test_place_of_names_the_region(lib) -> None:
+    [hit] = lib.search(lib.parse("Paris"), k=10).hits
+    place = lib.place_of(hit.photo.id)
+    assert place["region"] == "Île-de-France" and place["region_zh"] == "法兰西岛"
+    assert place["country_name"] == "France" and place["country_zh"] == "法国"
+    assert "r:FR.11" in place["ids"]

@@ -315,7 +315,7 @@ def test_places_migration_adds_the_places_table_to_a_v7_catalog(paths) -> None:
     con.close()
     cat = open_catalog(paths.catalog)
     with cat.database.transaction() as c:
-        assert read_version(c) == len(database.MIGRATIONS) + 1 >= 8
+        assert read_version(c) == len(database.MIGRATIONS) + 1 >= 11
         tables = {r[0] for r in c.exec_driver_sql("SELECT name FROM sqlite_master")}
     assert {"photo_places", "photo_places_keywords_insert", "ix_photo_places_city"} <= tables
     assert len(cat.live_ids("m")) == 1

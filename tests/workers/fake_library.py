@@ -26,6 +26,7 @@ from photoalbum.core.query import Query, parse_query, require_positive
 from photoalbum.core.search import SearchHit, SearchResult
 from photoalbum.core.text.ocr import TextLine
 from photoalbum.library.albums import AlbumInfo, AlbumPhoto, ExportReport
+from photoalbum.library.corrections import DateChange, PlaceChange
 from photoalbum.library.places import PlaceCount
 from photoalbum.library.status import LibraryStatus
 from photoalbum.library.trash import TrashReport
@@ -103,10 +104,51 @@ class Script:
     warm_up_error: Exception | None = None  # warm_up_passes() raises this
     text: dict[int, list[TextLine]] = field(default_factory=dict)  # text read, per photo id
     untrashable: set[str] = field(default_factory=set)  # paths move_to_trash cannot move
+    places: dict[int, dict[str, object]] = field(default_factory=dict)  # place_of, per photo id
     albums: FakeAlbums = field(init=False)
+    corrections: FakeCorrections = field(init=False)
 
     def __post_init__(self) -> None:
         self.albums = FakeAlbums(self.catalog)
+        self.corrections = FakeCorrections(self)
+
+
+class FakeCorrections:
+    """Records the corrections asked for; "Atlantis" is an unknown place."""
+
+    def __init__(self, script: Script) -> None:
+        self.script = script
+        self.calls: list[tuple[str, tuple[int, ...], str | None]] = []
+
+    def _date(self, what: str, photos: Sequence[int], arg: str | None) -> list[DateChange]:
+        self.calls.append((what, tuple(photos), arg))
+        return []
+
+    def shift_date(self, photos: Sequence[int], shift: str) -> list[DateChange]:
+        return self._date("shift", photos, shift)
+
+    def set_date(self, photos: Sequence[int], when: str) -> list[DateChange]:
+        return self._date("set", photos, when)
+
+    def set_zone(self, photos: Sequence[int], zone: str) -> list[DateChange]:
+        return self._date("zone", photos, zone)
+
+    def clear_date(self, photos: Sequence[int]) -> list[DateChange]:
+        return self._date("clear", photos, None)
+
+    def set_place(self, photos: Sequence[int], where: str) -> list[PlaceChange]:
+        if where == "Atlantis":
+            raise UserError("unknown place 'Atlantis'")
+        self.calls.append(("place", tuple(photos), where))
+        for i in photos:
+            self.script.places[int(i)] = {"label": where, "label_zh": where, "region": None}
+        return [PlaceChange(int(i), "", where, where) for i in photos]
+
+    def clear_place(self, photos: Sequence[int]) -> list[PlaceChange]:
+        self.calls.append(("unplace", tuple(photos), None))
+        for i in photos:
+            self.script.places.pop(int(i), None)
+        return [PlaceChange(int(i), "", None, None) for i in photos]
 
 
 class FakePlaces:
@@ -299,6 +341,7 @@ class FakeLibrary:
         self.catalog = script.catalog
         self.albums = script.albums
         self.places = FakePlaces()
+        self.corrections = script.corrections
         self.spec = ModelSpec("fake-model", "fake", None, (), "")
         self.models = FakeModels(script, root)
         self.paths = Paths(library=root, models=root / "models", downloads=root / "downloads")
@@ -342,6 +385,9 @@ class FakeLibrary:
 
     def text_lines(self, photo_id: int) -> list[TextLine]:
         return list(self.script.text.get(photo_id, []))
+
+    def place_of(self, photo_id: int) -> dict[str, object] | None:
+        return self.script.places.get(photo_id)
 
     def remove_photos(self, ids: Sequence[int]) -> int:
         gone = [int(i) for i in ids if int(i) in self.catalog._photos]

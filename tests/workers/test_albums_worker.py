@@ -109,3 +109,19 @@ def test_hide_and_unhide_answer_with_the_marks_and_say_how_many(qtbot, worker, s
         worker.set_hidden((2,), False)
     assert got.args[0] == {2: None} and script.albums.hidden == {1}
     qtbot.waitUntil(lambda: said == ["Hid 2 photo(s)", "Unhid 1 photo(s)"], timeout=2000)
+
+
+def test_corrections_run_on_the_worker_and_report_back(qtbot, worker, script):
+    with wait_worker_signal(qtbot, worker.corrected, 5000) as got:
+        worker.correct_date((1, 2), shift="+7h", zone="+09:00")
+    assert got.args[0] == (1, 2)
+    assert script.corrections.calls == [("shift", (1, 2), "+7h"), ("zone", (1, 2), "+09:00")]
+    with wait_worker_signal(qtbot, worker.changed, 5000) as got:
+        worker.correct_place((3,), "Kyoto, Japan")
+    assert got.args[0] == "1 photo(s): taken in Kyoto, Japan"
+    with wait_worker_signal(qtbot, worker.failed, 5000) as got:
+        worker.correct_place((3,), "Atlantis")
+    assert "unknown place" in got.args[0]
+    with wait_worker_signal(qtbot, worker.corrected, 5000):
+        worker.correct_date((3,), clear=True, zone="+01:00")  # clearing takes the zone too
+    assert script.corrections.calls[-1] == ("clear", (3,), None)

@@ -215,11 +215,17 @@ def cmd_backup(args: argparse.Namespace, bars: Bars) -> int:
     """Save the user's own work to a file."""
     with open_library(args, bars) as lib:
         counts = lib.albums.backup(args.file)
+    fixed = ""
+    if counts.get("date_corrections") or counts.get("place_corrections"):
+        fixed = (
+            f" (with the corrected dates of {counts.get('date_corrections', 0)} and places of "
+            f"{counts.get('place_corrections', 0)} photos)"
+        )
     emit(
         args,
         counts | {"file": args.file},
         f"saved {counts['albums']} albums, marks of {counts['marks']} photos and "
-        f"{counts['people']} people's names to {display(args.file)}",
+        f"{counts['people']} people's names to {display(args.file)}{fixed}",
     )
     return 0
 
@@ -233,12 +239,16 @@ def cmd_restore(args: argparse.Namespace, bars: Bars) -> int:
         "album_photos": r.album_photos,
         "marks": r.marks,
         "people": r.people,
+        "dates": r.dates,
+        "places": r.places,
         "unplaced": r.unplaced,
     }
     lines = [
         f"restored {r.albums} new albums, {r.album_photos} photos into albums, marks of "
         f"{r.marks} photos, {r.people} people's names"
     ]
+    if r.dates or r.places:
+        lines.append(f"and the corrected dates of {r.dates} and places of {r.places} photos")
     if r.unplaced:
         lines.append(f"could not place {len(r.unplaced)} (no photo with that content here):")
         lines += [f"  {display(u)}" for u in r.unplaced]

@@ -8,17 +8,20 @@ from photoalbum.core.places.gazetteer import (
     fold,
     valid_position,
 )
-from photoalbum.core.places.places_pass import PlacesPass
-from photoalbum.core.places.ports import PlaceStore, StoredPlace
+from photoalbum.core.places.places_pass import PlacesPass, fixed_place, stored
+from photoalbum.core.places.ports import PlaceFix, PlaceStore, StoredPlace
 
 __all__ = [
     "City",
     "Gazetteer",
     "LazyGazetteer",
     "Place",
+    "PlaceFix",
     "PlaceStore",
     "PlacesPass",
     "StoredPlace",
+    "fixed_place",
     "fold",
+    "stored",
     "valid_position",
 ]

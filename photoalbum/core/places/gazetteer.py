@@ -111,8 +111,13 @@ class Gazetteer:
         cities: Sequence[City],
         coords: np.ndarray,
         countries: dict[str, tuple[str, str | None]],
+        regions: dict[str, tuple[str, str | None]] | None = None,
     ) -> None:
         self.cities = list(cities)
+        self._coords = np.asarray(coords, dtype=np.float64)
+        self._by_name: dict[str, list[int]] | None = None  # folded name → city indices
+        #: "CC.admin1" → (English, Simplified Chinese or None); regions not in it have no name.
+        self.regions = dict(regions or {})
         self._by_id = {c.id: i for i, c in enumerate(self.cities)}
         self._names: dict[tuple[int, int], tuple[str, ...]] = {}  # (town, city) → names
         lat = np.radians(coords[:, 0].astype(np.float64))
@@ -121,8 +126,8 @@ class Gazetteer:
             [np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1
         )
         self._pop = np.asarray([c.population for c in self.cities], dtype=np.int64)
-        regions = sorted({c.region for c in self.cities})
-        self._region_index = {r: i for i, r in enumerate(regions)}
+        codes = sorted({c.region for c in self.cities})
+        self._region_index = {r: i for i, r in enumerate(codes)}
         self._region_of = np.asarray([self._region_index[c.region] for c in self.cities], np.int32)
         # ISO code → (English, Chinese or None); zh_CN's ISO forms are long (大韩民国): the short
         # common name is shown, the ISO form is also searched.
@@ -141,7 +146,8 @@ class Gazetteer:
 
     @classmethod
     def load(cls) -> Gazetteer:
-        """Read the packaged data (cities ≥ 15k, countries with their Chinese names)."""
+        """Read the packaged data (cities ≥ 15k, countries and regions with their Chinese
+        names)."""
         data = resources.files(_DATA_PACKAGE).joinpath("data", _CITIES_FILE).read_text("utf-8")
         raw = json.loads(data)
         cities: list[City] = []
@@ -162,7 +168,7 @@ class Gazetteer:
                 )
             )
             coords[i] = (c["latitude"], c["longitude"])
-        return cls(cities, coords, _countries())
+        return cls(cities, coords, _countries(), _regions())
 
     # --- reverse geocoding -------------------------------------------------------------------
 
@@ -243,6 +249,59 @@ class Gazetteer:
         town, city = self.cities[town_i], self.cities[city_i]
         return Place(town=town, city=city, region=town.region, country=town.country)
 
+    def place_of_city(self, city: City) -> Place:
+        """The place of a photo taken in ``city`` (a place set by name): that town, and the city
+        it belongs to by the rules of :meth:`locate`."""
+        lat, lon = self.position(city)
+        place = self._locate(lat, lon)
+        if place is not None and place.town.id == city.id:
+            return place
+        return Place(town=city, city=city, region=city.region, country=city.country)
+
+    def position(self, city: City) -> tuple[float, float]:
+        """A city's (lat, lon)."""
+        lat, lon = self._coords[self._by_id[city.id]]
+        return float(lat), float(lon)
+
+    # --- finding a place by name -------------------------------------------------------------
+
+    def find(self, text: str) -> list[City]:
+        """The towns a name stands for, most populous first: "杭州", "Kyoto", "Kyoto, Japan",
+        "Cambridge, Massachusetts", "Cambridge, US". Parts after a comma narrow it by region or
+        country (any of their names). Empty when nothing has the name."""
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        if not parts:
+            return []
+        index = self._name_index()
+        found = [self.cities[i] for i in index.get(fold(parts[0]), [])]
+        for qualifier in parts[1:]:
+            q = fold(qualifier)
+            found = [
+                c
+                for c in found
+                if q in {fold(n) for n in (*self.region_names(c.region), c.region)}
+                or q in {fold(n) for n in (*self.country_names(c.country), c.country)}
+            ]
+        return sorted(found, key=lambda c: (-c.population, c.id))
+
+    def _name_index(self) -> dict[str, list[int]]:
+        if self._by_name is None:
+            index: dict[str, list[int]] = {}
+            for i, c in enumerate(self.cities):
+                for name in dict.fromkeys((fold(c.name), *c.aliases)):
+                    index.setdefault(name, []).append(i)
+            self._by_name = index
+        return self._by_name
+
+    def describe(self, city: City, zh: bool = False) -> str:
+        """A town with its region and country: "Cambridge, Massachusetts, United States"."""
+        parts = [(city.name_zh or city.name) if zh else city.name]
+        region = self.region_name(city.region, zh)
+        if region and region not in parts:
+            parts.append(region)
+        parts.append(self.country_name(city.country, zh))
+        return ", ".join(parts)
+
     # --- names -------------------------------------------------------------------------------
 
     def city(self, city_id: int) -> City | None:
@@ -269,9 +328,26 @@ class Gazetteer:
             out.setdefault(c.name, None)
             for a in c.aliases:
                 out.setdefault(a, None)
-        for name in self.country_names(place.country):
+        for name in (*self.region_names(place.region), *self.country_names(place.country)):
             out.setdefault(name, None)
         return tuple(out)
+
+    def region_name(self, code: str, zh: bool = False) -> str | None:
+        """A first-level region's name (English, or Chinese when asked and known); None when the
+        data names no region for ``code``."""
+        en, chinese = self.regions.get(code, (None, None))
+        return (chinese or en) if zh else en
+
+    def region_names(self, code: str) -> tuple[str, ...]:
+        """Every name of a region: English, Chinese, and the Chinese without its kind ("浙江省"
+        is also "浙江", "京都府" "京都", "加利福尼亚州" "加利福尼亚")."""
+        en, zh = self.regions.get(code, (None, None))
+        names = dict.fromkeys(n for n in (en, zh) if n)
+        if zh:
+            short = _REGION_KIND.sub("", zh)
+            if len(short) >= 2:
+                names.setdefault(short, None)
+        return tuple(names)
 
     def country_names(self, code: str) -> tuple[str, ...]:
         """Every name of a country: English, Chinese, ISO's Chinese form, common short forms."""
@@ -305,6 +381,12 @@ class Gazetteer:
         parts.append(self.country_name(place.country, zh))
         return ", ".join(parts)
 
+
+#: The kind of region at the end of a Chinese region name (dropped for its short form). Longest
+#: first: "广西壮族自治区" is "广西".
+_REGION_KIND = re.compile(
+    r"(维吾尔自治区|壮族自治区|回族自治区|特别行政区|自治区|自治州|特别市|省|市|县|府|都|州)$"
+)
 
 #: The Chinese name shown where ISO 3166's zh_CN form is not what people say.
 _SHORT_ZH: dict[str, str] = {
@@ -361,6 +443,21 @@ def _countries() -> dict[str, tuple[str, str | None]]:
             if translated != entry.name:
                 chinese = to_simplified(translated)
         out[code] = (c["name"], chinese)
+    return out
+
+
+def _regions() -> dict[str, tuple[str, str | None]]:
+    """Region code → (English, Chinese or None) from ``resources/places/regions.tsv`` (built by
+    ``packaging/build_regions.py`` from pinned registry packages)."""
+    from photoalbum.core.resources import resource_path
+
+    out: dict[str, tuple[str, str | None]] = {}
+    text = resource_path("places", "regions.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        code, en, zh = line.split("\t")
+        out[code] = (en, zh or None)
     return out
 
 

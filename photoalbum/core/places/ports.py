@@ -27,11 +27,26 @@ class StoredPlace:
         return (*cities, f"r:{self.region}", f"n:{self.country}")
 
 
+@dataclass(frozen=True)
+class PlaceFix:
+    """A place the user set for a photo (a catalog override of its GPS): a position, and the
+    GeoNames id of the town when it was set by name; ``label`` what the user typed."""
+
+    lat: float
+    lon: float
+    city_id: int | None = None
+    label: str | None = None
+
+
 class PlaceStore(Protocol):
     """Photos' positions in, places out."""
 
     def positions(self, photo_ids: Sequence[int]) -> dict[int, tuple[float | None, float | None]]:
         """{photo id: (lat, lon)} (None where the photo has no GPS)."""
+        ...
+
+    def place_fixes(self, photo_ids: Sequence[int]) -> dict[int, PlaceFix]:
+        """{photo id: the place the user set for its content} (photos with none left out)."""
         ...
 
     def save_places(self, name: str, version: int, outcomes: Sequence[PassOutcome]) -> None:

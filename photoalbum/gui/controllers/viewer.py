@@ -29,6 +29,7 @@ class ViewerController(QtCore.QObject):
         loader: loads the full-size image.
         search_worker: loads a photo's text lines (for the highlights).
         query_words: the current search's words (highlighted in the photo's text).
+        language: "en" or "zh": the language places are named in.
 
     Signals:
         row_shown(int): the viewer shows this grid row (opened on it, or stepped to it).
@@ -45,6 +46,7 @@ class ViewerController(QtCore.QObject):
         loader: ThumbnailLoader,
         search_worker: SearchWorker,
         query_words: Callable[[], tuple[str, ...]],
+        language: str = "en",
         parent: QtCore.QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -54,8 +56,10 @@ class ViewerController(QtCore.QObject):
         self.loader = loader
         self.search_worker = search_worker
         self._query_words = query_words
+        self.language = language
         self.viewer: ViewerDialog | None = None
         search_worker.text_loaded.connect(self._on_search_worker_text_loaded)
+        search_worker.place_loaded.connect(self._on_search_worker_place_loaded)
 
     def open(self, row: int) -> ViewerDialog | None:
         """Open the large viewer on ``row`` (closing the one open)."""
@@ -70,6 +74,8 @@ class ViewerController(QtCore.QObject):
             self.window,
             words=self._query_words(),
             request_text=self.search_worker.load_text,
+            request_place=self.search_worker.load_place,
+            language=self.language,
         )
         self.viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.viewer.row_changed.connect(self._on_viewer_row_changed)
@@ -92,6 +98,10 @@ class ViewerController(QtCore.QObject):
     def _on_search_worker_text_loaded(self, photo_id: int, lines: list[TextLine]) -> None:
         if self.viewer is not None:
             self.viewer.set_text_lines(photo_id, lines)
+
+    def _on_search_worker_place_loaded(self, photo_id: int, place: dict | None) -> None:
+        if self.viewer is not None:
+            self.viewer.set_place(photo_id, place)
 
     def _on_viewer_row_changed(self, row: int) -> None:
         self.grid.setCurrentIndex(self.grid_model.index(row, 0))

@@ -155,11 +155,17 @@ class ViewerDialog(QtWidgets.QDialog):
         *,
         words: Sequence[str] = (),
         request_text: Callable[[int], None] | None = None,
+        request_place: Callable[[int], None] | None = None,
+        language: str = "en",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("photoalbum")
         self.words = tuple(words)
         self._request_text = request_text
+        self._request_place = request_place
+        self.language = language
+        self.place: dict | None = None  # the shown photo's place (Library.place_of), once known
+        self._filled: Photo | None = None  # the details the info panel shows
         self.text_lines: list[TextLine] = []
         self._shown_id: int | None = None  # the photo show_row found (None: details to come)
         self.resize(1100, 760)
@@ -226,10 +232,13 @@ class ViewerDialog(QtWidgets.QDialog):
         else:
             self.view.set_pixmap(QtGui.QPixmap(), natural)
         self.text_lines = []
+        self.place = None
         self.view.set_highlights([])
         self._fill_info(photo)
         if photo is not None and self._request_text is not None:
             self._request_text(photo.id)
+        if photo is not None and self._request_place is not None:
+            self._request_place(photo.id)
         gen = self.loader.new_generation(CHANNEL)
         if photo is not None:
             self.loader.request(CHANNEL, (gen, photo.id), [photo.path], max_side=MAX_SIDE)
@@ -261,6 +270,32 @@ class ViewerDialog(QtWidgets.QDialog):
         matched = set(matching_lines(self.text_lines, self.words))
         self.view.set_highlights([ln.box for i, ln in enumerate(self.text_lines) if i in matched])
         self._fill_info(photo)
+
+    def set_place(self, photo_id: int, place: dict | None) -> None:
+        """Where photo ``photo_id`` was taken arrived (``Library.place_of``): show it."""
+        photo = self.model.photo(self.row)
+        if photo is None or photo.id != photo_id:
+            return  # the user moved on
+        self.place = place
+        self._fill_info(photo)
+
+    def place_text(self) -> str | None:
+        """The shown photo's place in the UI language: town, city, region, country."""
+        place = self.place
+        if not place:
+            return None
+        keys = (
+            ("town_zh", "city_zh", "region_zh", "country_zh")
+            if self.language == "zh"
+            else ("town", "city", "region", "country_name")
+        )
+        parts: list[str] = []
+        for key in keys:
+            name = place.get(key)
+            if name and str(name) not in parts:
+                parts.append(str(name))
+        text = ", ".join(parts) or str(place.get("label") or "")
+        return self.tr("%1 (corrected)").replace("%1", text) if place.get("corrected") else text
 
     @property
     def matched_lines(self) -> list[int]:
@@ -330,9 +365,20 @@ class ViewerDialog(QtWidgets.QDialog):
     def _on_model_data_changed(
         self, top_left: QtCore.QModelIndex, bottom_right: QtCore.QModelIndex, roles: object = None
     ) -> None:
-        if self._full_loaded or not top_left.row() <= self.row <= bottom_right.row():
+        if not top_left.row() <= self.row <= bottom_right.row():
+            return
+        if self._full_loaded:
+            photo = self.model.photo(self.row)
+            if photo is not None and photo.id == self._shown_id and photo is not self._filled:
+                self._fill_info(photo)  # new details (a corrected date): the panel follows
+                if self._request_place is not None:
+                    self._request_place(photo.id)
             return
         photo = self.model.photo(self.row)
+        if photo is not None and photo.id == self._shown_id and photo is not self._filled:
+            self._fill_info(photo)  # new details (a corrected date): the panel follows
+            if self._request_place is not None:
+                self._request_place(photo.id)
         if photo is None or not self.view.item.pixmap().isNull():
             return
         if photo.id != self._shown_id:
@@ -344,6 +390,7 @@ class ViewerDialog(QtWidgets.QDialog):
 
     # --- info panel ----------------------------------------------------------------------------
     def _fill_info(self, photo: Photo | None) -> None:
+        self._filled = photo
         while self.info_form.rowCount():
             self.info_form.removeRow(0)
         if photo is None:
@@ -366,7 +413,17 @@ class ViewerDialog(QtWidgets.QDialog):
             )
             for c in photo.companions
         ]
-        if meta is not None and meta.taken_at is not None:
+        date = photo.date
+        if date.corrected:
+            when = date.value.strftime("%Y-%m-%d %H:%M:%S")
+            if date.utc_offset is not None:
+                sign = "-" if date.utc_offset < 0 else "+"
+                off = abs(date.utc_offset)
+                when += f" {sign}{off // 60:02d}:{off % 60:02d}"
+            rows.append(
+                (QT_TRANSLATE_NOOP("ViewerDialog", "Date"), arg(self.tr("%1 (corrected)"), when))
+            )
+        elif meta is not None and meta.taken_at is not None:
             rows.append(
                 (
                     QT_TRANSLATE_NOOP("ViewerDialog", "Taken"),
@@ -380,6 +437,9 @@ class ViewerDialog(QtWidgets.QDialog):
                     photo.taken_or_file_time.strftime("%Y-%m-%d %H:%M:%S"),
                 )
             )
+        place = self.place_text()
+        if place:
+            rows.append((QT_TRANSLATE_NOOP("ViewerDialog", "Place"), place))
         if meta is not None:
             camera = " ".join(x for x in (meta.camera_make, meta.camera_model) if x)
             if camera:

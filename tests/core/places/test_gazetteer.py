@@ -73,6 +73,71 @@ PLACES = [
     ("Burj Khalifa", 25.1972, 55.2744, ("Dubai", "迪拜"), "AE"),
 ]
 
+#: Each place of the table above: its first-level region (English, Chinese or None).
+REGIONS: dict[str, tuple[str | None, str | None]] = {
+    "Kiyomizu-dera": ("Kyoto", "京都府"),
+    "Arashiyama": ("Kyoto", "京都府"),
+    "Uji, next to Kyoto": ("Kyoto", "京都府"),
+    "Nara": ("Nara", "奈良县"),
+    "Osaka": ("Osaka", "大阪府"),
+    "Shibuya": ("Tokyo", "东京都"),
+    "Kamakura": ("Kanagawa", "神奈川县"),
+    "Sapporo": ("Hokkaido", "北海道"),
+    "Yokohama (横浜 in the data)": ("Kanagawa", "神奈川县"),
+    "Naha, Okinawa (island)": ("Okinawa", "冲绳县"),
+    "West Lake": ("Zhejiang", "浙江省"),
+    "Xiaoshan, a town of Hangzhou": ("Zhejiang", "浙江省"),
+    "Suzhou": ("Jiangsu", "江苏省"),
+    "The Bund": ("Shanghai", "上海市"),
+    "Forbidden City": ("Beijing", "北京市"),
+    "Xi'an": ("Shaanxi", "陕西省"),
+    "Chengdu": ("Sichuan", "四川省"),
+    "Lijiang": ("Yunnan", "云南省"),
+    "Guilin": ("Guangxi", "广西壮族自治区"),
+    "Sanya, Hainan island": ("Hainan", "海南省"),
+    "Harbin": ("Heilongjiang", "黑龙江省"),
+    "Hong Kong island": ("Central and Western", None),
+    "Taipei 101": ("Taiwan", "台湾省"),
+    "Seoul": ("Seoul", None),
+    "Jeju island": ("Jeju-do", None),
+    "Bangkok": ("Bangkok", None),
+    "Singapore": (None, None),
+    "Denpasar, Bali": ("Bali", None),
+    "Hanoi": ("Hanoi", None),
+    "The Louvre": ("Île-de-France", "法兰西岛"),
+    "Versailles, near Paris": ("Île-de-France", "法兰西岛"),
+    "Nice": ("Provence-Alpes-Côte d'Azur", None),
+    "Strasbourg, on the border": ("Grand Est", None),
+    "Kehl, across the Rhine": ("Baden-Wurttemberg", "巴登坦柏"),
+    "Westminster": ("England", None),
+    "Edinburgh": ("Scotland", None),
+    "Brandenburg Gate": ("State of Berlin", "柏林"),
+    "Munich": ("Bavaria", None),
+    "Colosseum": ("Lazio", "拉齐奥"),
+    "Venice": ("Veneto", "威尼托"),
+    "Sagrada Familia": ("Catalonia", None),
+    "Palma, Mallorca (island)": ("Balearic Islands", None),
+    "Amsterdam": ("North Holland", None),
+    "Zurich": ("Zurich", "苏黎世"),
+    "Geneva, on the French border": ("Geneva", None),
+    "Vienna": ("Vienna", None),
+    "Prague": ("Prague", None),
+    "Istanbul": ("Istanbul", "伊斯坦布尔"),
+    "Cairo": ("Cairo", None),
+    "Red Square": ("Moscow", None),
+    "Times Square": ("New York", "纽约州"),
+    "San Francisco": ("California", "加利福尼亚州"),
+    "Honolulu, Oahu (island)": ("Hawaii", "夏威夷州"),
+    "Vancouver": ("British Columbia", "不列颠哥伦比亚"),
+    "Mexico City": ("Mexico City", None),
+    "Copacabana": ("Rio de Janeiro", "里约热内卢"),
+    "Sydney Opera House": ("New South Wales", "新南威尔士"),
+    "Auckland": ("Auckland", "奥克兰"),
+    "Reykjavik": ("Capital Region", None),
+    "Cape Town": ("Western Cape", "西开普省"),
+    "Burj Khalifa": ("Dubai", None),
+}
+
 
 @pytest.fixture(scope="module")
 def gaz() -> Gazetteer:
@@ -94,6 +159,56 @@ def test_places_table(gaz: Gazetteer, where, lat, lon, names, country) -> None:
 
 def test_enough_places_in_the_table() -> None:
     assert len(PLACES) >= 50
+    assert [p[0] for p in PLACES] == list(REGIONS)
+
+
+@pytest.mark.parametrize(
+    ("where", "lat", "lon"), [p[:3] for p in PLACES], ids=[p[0] for p in PLACES]
+)
+def test_region_names_table(gaz: Gazetteer, where, lat, lon) -> None:
+    place = gaz.locate(lat, lon)
+    en, zh = REGIONS[where]
+    assert gaz.region_name(place.region) == en
+    assert gaz.region_name(place.region, zh=True) == (zh or en)
+    found = {fold(n) for n in gaz.names(place)}
+    for name in (en, zh):
+        if name:
+            assert fold(name) in found, (where, name)
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "name"),
+    [
+        (30.2431, 120.1500, "Zhejiang"),
+        (30.2431, 120.1500, "浙江"),
+        (30.2431, 120.1500, "浙江省"),
+        (43.0618, 141.3545, "Hokkaido"),
+        (43.0618, 141.3545, "北海道"),
+        (37.7941, -122.4078, "California"),
+        (37.7941, -122.4078, "加利福尼亚"),
+        (25.2736, 110.2900, "广西"),  # 广西壮族自治区
+        (34.9949, 135.7850, "京都府"),
+        (25.0340, 121.5645, "臺灣省"),  # Traditional: folded to Simplified
+    ],
+)
+def test_a_place_is_found_by_its_region(gaz: Gazetteer, lat, lon, name) -> None:
+    found = {fold(n) for n in gaz.names(gaz.locate(lat, lon))}
+    assert fold(name) in found
+
+
+def test_every_chinese_province_has_both_names(gaz: Gazetteer) -> None:
+    provinces = {c.region for c in gaz.cities if c.country == "CN" and c.region != "CN."}
+    assert len(provinces) == 31
+    for code in provinces:
+        en, zh = gaz.regions[code]
+        assert en and zh and zh.endswith(("省", "市", "自治区")), code
+    # A short form never loses a name: 北海道 is not "北海".
+    assert gaz.region_names("JP.12") == ("Hokkaido", "北海道")
+
+
+def test_a_region_without_a_name_is_none(gaz: Gazetteer) -> None:
+    assert gaz.region_name("SG.00") is None
+    assert gaz.region_names("SG.00") == ()
 
 
 def test_labels_in_both_languages(gaz: Gazetteer) -> None:

@@ -90,5 +90,5 @@ def test_a_new_version_redoes_every_photo(catalog) -> None:
     _fill(catalog, [KYOTO, PARIS])
     p = PlacesPass(catalog.places)
     PassRunner(catalog.pass_state, [p], decode=_no_decode).run()
-    p.version = 2
+    p.version += 1
     assert PassRunner(catalog.pass_state, [p], decode=_no_decode).run().done["places"] == 2
