@@ -382,6 +382,7 @@ class Library:
                 self.catalog.set_setting(STORE_SETTING, self.store_target.display())
             encoder = self.encoder()
             enabled = self.passes.enabled_passes() if passes else []
+            inline = self.passes.inline(enabled)
             # The index loads only if something changed: an unchanged rescan is stat calls only.
             indexer = Indexer(
                 self.catalog,
@@ -393,9 +394,10 @@ class Library:
                 on_progress=on_progress,
                 should_stop=should_stop,
                 wait_if_paused=wait_if_paused,
-                recent=self.recent_images if enabled else None,
+                recent=self.recent_images if enabled and inline is None else None,
                 pass_side=max((p.min_side for p in enabled), default=0),
                 journal=journal,
+                inline=inline,
             )
             report = indexer.run(roots)
             if not report.cancelled and self.recorded_model != self.spec.name:
@@ -404,6 +406,8 @@ class Library:
                 report.passes = self.passes.run(
                     enabled, on_progress, should_stop, wait_if_paused, yield_passes
                 )
+                if inline is not None:
+                    inline.add_to(report.passes)
                 report.cancelled = report.passes.cancelled
             self.vectors.save_if_stale()
         self.finder.forget()
