@@ -207,3 +207,27 @@ def test_the_app_runs_the_passes_after_the_clip_pass(tiny_paths, tmp_path, monke
         report = lib.index()
         assert report.passes.done == {"inline": 6} and report.passes.decoded == 4
         assert all(t.startswith("pass") for t in built[0].threads)
+
+
+def test_a_pass_left_for_after_still_gets_a_small_runs_decodes(tiny_paths, tmp_path, monkeypatch):
+    built: list[CountPass] = []
+
+    def make(cls, catalog):
+        built.append(cls(catalog))
+        return built[-1]
+
+    monkeypatch.setattr(
+        LibraryPasses,
+        "builders",
+        lambda self: {
+            "inline": (True, lambda: make(InlineCountPass, self.catalog)),
+            "count": (True, lambda: make(CountPass, self.catalog)),
+        },
+    )
+    with Library(tiny_paths, model="random:tiny-clip") as lib:
+        make_sample_photos(tmp_path / "photos")
+        lib.add_roots([tmp_path / "photos"])
+        report = lib.index()
+        assert report.passes.done == {"inline": 6, "count": 6}
+        assert report.passes.decoded == 0  # the runner's pass was handed the pipeline's images
+        assert report.passes.reused == 12
