@@ -41,6 +41,7 @@ from photoalbum.core.pairing import (
     is_face_name,
     read_capture,
 )
+from photoalbum.core.passes.inline import InlinePasses, InlineResult
 from photoalbum.core.passes.runner import PassReport, RecentImages
 from photoalbum.core.ports import (
     BatchItem,
@@ -130,6 +131,7 @@ class _Decoded:
     full_resolution: bool = False
     # A video: ``tensor`` is (moments, 3, S, S), one row per moment at these times.
     moment_times: tuple[float, ...] | None = None
+    passes: InlineResult | None = None  # the inline passes' outcomes (``inline``)
 
 
 @dataclass
@@ -196,6 +198,8 @@ class Indexer:
             need no second decode. Longer runs keep the CLIP pass's smaller, faster decode.
         journal: notes each decode, so a photo that crashes the decoder is isolated by the next
             runs and recorded as failed instead of ending every run (None: not guarded).
+        inline: passes run in the decode threads on each decode (at least their size), their
+            results committed with each batch (None: none).
     """
 
     def __init__(
@@ -215,6 +219,7 @@ class Indexer:
         recent: RecentImages | None = None,
         pass_side: int = 0,
         journal: DecodeJournal | None = None,
+        inline: InlinePasses | None = None,
     ) -> None:
         self.catalog = catalog
         self._store_source = store
@@ -233,6 +238,7 @@ class Indexer:
         self.recent = recent
         self.pass_side = pass_side
         self.journal = journal
+        self.inline = inline or None
         self._min_side = max(self.encoder.input_size, self.thumb_size)
 
     @property
@@ -597,7 +603,7 @@ class Indexer:
                 raise
             return _Decoded(w, fingerprint=fp, reason=_os_reason(exc))
         out = _Decoded(w, fingerprint=fp, meta=decoded.meta, tensor=tensor)
-        if self.recent is not None:
+        if self.recent is not None or self.inline is not None:
             out.image = decoded.image
             out.full_resolution = decoded.image.size == (decoded.meta.width, decoded.meta.height)
         return out
@@ -618,12 +624,19 @@ class Indexer:
 
     def _decode_logged(self, w: _Work, alone: bool = False) -> _Decoded:
         if self.journal is None:
-            return self._decode_one(w)
-        self.journal.started(w.file.path, alone=alone)
-        try:
-            return self._decode_one(w)
-        finally:
-            self.journal.ended(w.file.path)
+            d = self._decode_one(w)
+        else:
+            self.journal.started(w.file.path, alone=alone)
+            try:
+                d = self._decode_one(w)
+            finally:
+                self.journal.ended(w.file.path)
+        if self.inline is not None and d.image is not None and d.tensor is not None:
+            # Outside the journal's guard: the decoder did its work.
+            d.passes = self.inline.process(d.image, w.photo_id, w.file.path)
+            if self.recent is None:
+                d.image = None
+        return d
 
     def _decode_and_encode(self, work: list[_Work], report: IndexReport) -> None:
         sync_store(self.catalog, self.store, self.model_key)
@@ -631,6 +644,8 @@ class Indexer:
         base_side = max(self.encoder.input_size, self.thumb_size)
         small_run = self.recent is not None and total <= self.recent.capacity
         self._min_side = max(base_side, self.pass_side) if small_run else base_side
+        if self.inline is not None:
+            self._min_side = max(self._min_side, self.inline.min_side)
         # Photos in flight when an earlier process died: decoded last and alone, and the one a
         # process died decoding alone is not opened again.
         dead = self.journal.recover() if self.journal is not None else Recovered()
@@ -796,6 +811,14 @@ class Indexer:
                     d.full_resolution or min(d.image.size) >= self.pass_side
                 ):
                     self.recent.offer(pid, d.fingerprint, d.image, d.full_resolution)
+        if self.inline is not None:
+            self.inline.commit(
+                [
+                    (pid, d.fingerprint, d.work.file.path, d.passes)
+                    for d, pid in zip(ok, indexed_ids, strict=True)
+                    if d.passes is not None
+                ]
+            )
         for d in batch:
             d.image = None
 

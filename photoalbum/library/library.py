@@ -27,7 +27,13 @@ from photoalbum.core.models.encoder import ClipEncoder, EncoderCache
 from photoalbum.core.models.registry import DEFAULT_MODEL, ModelSpec, resolve_spec
 from photoalbum.core.models.store import ModelStore, PreparedModel, Preparer
 from photoalbum.core.on_this_day import YearOnThisDay
-from photoalbum.core.passes import PassProgress, PassReport, PhotoPass, RecentImages
+from photoalbum.core.passes import (
+    PassProgress,
+    PassReport,
+    PhotoPass,
+    RecentImages,
+    needs_pixels,
+)
 from photoalbum.core.paths import Paths
 from photoalbum.core.ports import Photo, PhotoFilter, Root, VectorStore
 from photoalbum.core.query import Query
@@ -404,6 +410,9 @@ class Library:
                 self.catalog.set_setting(STORE_SETTING, self.store_target.display())
             encoder = self.encoder()
             enabled = self.passes.enabled_passes() if passes else []
+            inline = self.passes.inline(enabled)
+            # Passes left for the runner after the CLIP pass: a small run hands them its decodes.
+            after = [p for p in enabled if needs_pixels(p) and not (inline and p in inline.passes)]
             # The index loads only if something changed: an unchanged rescan is stat calls only.
             indexer = Indexer(
                 self.catalog,
@@ -415,9 +424,10 @@ class Library:
                 on_progress=on_progress,
                 should_stop=should_stop,
                 wait_if_paused=wait_if_paused,
-                recent=self.recent_images if enabled else None,
+                recent=self.recent_images if after else None,
                 pass_side=max((p.min_side for p in enabled), default=0),
                 journal=journal,
+                inline=inline,
             )
             report = indexer.run(roots)
             if not report.cancelled and self.recorded_model != self.spec.name:
@@ -426,6 +436,8 @@ class Library:
                 report.passes = self.passes.run(
                     enabled, on_progress, should_stop, wait_if_paused, yield_passes
                 )
+                if inline is not None:
+                    inline.add_to(report.passes)
                 report.cancelled = report.passes.cancelled
             self.vectors.save_if_stale()
         self.finder.forget()

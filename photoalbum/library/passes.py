@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from photoalbum.core.errors import UserError
 from photoalbum.core.indexer import IndexProgress
 from photoalbum.core.passes import (
+    InlinePasses,
     PassProgress,
     PassReport,
     PassRunner,
@@ -110,6 +111,17 @@ class LibraryPasses:
     def enabled_passes(self) -> list[PhotoPass]:
         """The passes switched on for this library."""
         return [self.get(n) for n in self.builders() if self.enabled(n)]
+
+    def inline(self, enabled: Sequence[PhotoPass]) -> InlinePasses | None:
+        """The passes of ``enabled`` an indexing run reads on its own decodes (None: none).
+
+        From the command line only: there they overlap the CLIP encoder and save a second
+        decode of every photo (bench/bench_index.py). In the app (``background``) new photos
+        get their CLIP encoding first, and the passes keep to one core after it.
+        """
+        if self.background:
+            return None
+        return InlinePasses(enabled) or None
 
     def reset(self, name: str) -> None:
         """Forget what the pass did (it redoes every photo); call with the writer lock held."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import hnswlib
 import numpy as np
 import pytest
 
+from photoalbum.core import vectorstore
 from photoalbum.core.errors import DiskFullError, KnownError
 from photoalbum.core.vectorstore import HnswStore, auto_ef, sidecar_path
 
@@ -194,7 +196,8 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
     assert sorted(p.name for p in path.parent.iterdir()) == ["m.hnsw", "m.json"]  # no temp files
     meta = json.loads(sidecar_path(path).read_text())
     assert meta["generation"] == 42 and meta["count"] == 200 and meta["dim"] == DIM
-    assert {"M", "ef_construction", "space", "size", "crc32"} <= meta.keys()
+    assert {"M", "ef_construction", "space", "size", "crc32", "mtime_ns"} <= meta.keys()
+    assert meta["mtime_ns"] == path.stat().st_mtime_ns and meta["size"] == path.stat().st_size
 
     loaded = HnswStore.open(path, DIM)
     assert loaded.generation == 42 and len(loaded) == 200
@@ -365,6 +368,54 @@ def test_saved_generation_tells_a_rebuilt_store(tmp_path: Path) -> None:
     broken.add(np.arange(3), rand(3))
     broken.save(9)
     assert broken.saved_generation == 9
+
+
+def test_saved_generation_on_disk_reads_the_index_file_only_when_its_stat_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = _saved(tmp_path)
+    reads: list[Path] = []
+    real_crc = vectorstore._file_crc
+    monkeypatch.setattr(vectorstore, "_file_crc", lambda p: reads.append(p) or real_crc(p))
+    probe = HnswStore.empty(DIM, path=path)
+    assert probe.saved_generation_on_disk() == 7 and reads == []  # size and mtime as saved
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # touched, same bytes
+    assert probe.saved_generation_on_disk() == 7 and reads == [path]  # the CRC decided
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))  # damaged by a write (a new mtime)
+    assert probe.saved_generation_on_disk() is None
+    path.write_bytes(bytes(data[:-10]))  # truncated
+    assert probe.saved_generation_on_disk() is None
+
+
+def test_a_legacy_sidecar_without_mtime_is_checked_by_crc(tmp_path: Path) -> None:
+    path, _ = _saved(tmp_path)
+    side = sidecar_path(path)
+    meta = json.loads(side.read_text())
+    del meta["mtime_ns"]
+    side.write_text(json.dumps(meta))
+    probe = HnswStore.empty(DIM, path=path)
+    assert probe.saved_generation_on_disk() == 7
+    with open(path, "r+b") as f:
+        f.seek(200)
+        f.write(b"\xff" * 64)
+    assert probe.saved_generation_on_disk() is None
+
+
+def test_damage_that_keeps_size_and_mtime_is_caught_on_load(tmp_path: Path, caplog) -> None:
+    path, _ = _saved(tmp_path)
+    st = path.stat()
+    with open(path, "r+b") as f:  # a bad block: same size; the mtime put back
+        f.seek(200)
+        f.write(b"\xff" * 64)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert HnswStore.empty(DIM, path=path).saved_generation_on_disk() == 7  # stat only
+    with caplog.at_level(logging.INFO, logger="photoalbum.core.vectorstore"):
+        loaded = HnswStore.open(path, DIM)  # the load checks the CRC
+    assert loaded.saved_generation is None and len(loaded) == 0
+    assert "does not match its sidecar" in caplog.text
 
 
 def _whole_save_size(store: HnswStore, folder: Path) -> int:

@@ -96,8 +96,13 @@ def test_kill_minus_9_mid_pass_resumes_without_redoing(tmp_path, tiny_models_dir
     env = _env(tiny_models_dir, library)
     base = [sys.executable, "-m", "photoalbum", "--model", MODEL]
     subprocess.run(base + ["add", str(folder)], env=env, check=True, capture_output=True)
+    # Batches of 4: the text pass commits with each batch of the CLIP pass (it reads the photos
+    # the pipeline decoded), so the kill lands between two batches' pass states.
     proc = subprocess.Popen(
-        base + ["index"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        base + ["index", "--batch-size", "4"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     db = library / "catalog.sqlite3"
     deadline = time.time() + 300

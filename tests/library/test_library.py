@@ -94,10 +94,37 @@ def test_a_reader_follows_the_writer_without_reloading_the_index(
 
 def _break_index(lib: Library) -> Path:
     path = lib.vectors.index_path()
+    saved = path.stat().st_mtime_ns
     with open(path, "r+b") as f:  # a bad block mid-file: the sidecar's CRC no longer matches
         f.seek(200)
         f.write(b"\xff" * 64)
+    if path.stat().st_mtime_ns == saved:  # written within the file clock's tick of the save
+        os.utime(path, ns=(saved, saved + 10**6))
     return path
+
+
+def test_an_unchanged_index_run_does_not_read_the_saved_index_file(
+    tiny_paths: Paths, photos: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Library(tiny_paths, model=TINY_SPEC) as lib:
+        lib.index([str(photos)])
+    path = lib.vectors.index_path()
+    reads: list[Path] = []
+    real_crc = vectorstore._file_crc
+    monkeypatch.setattr(vectorstore, "_file_crc", lambda p: reads.append(p) or real_crc(p))
+    mtime = path.stat().st_mtime_ns
+    with Library(tiny_paths, model=TINY_SPEC) as writer:
+        report = writer.index()
+        assert report.indexed == 0 and report.unchanged > 0
+    assert reads == [] and path.stat().st_mtime_ns == mtime  # neither read nor saved again
+    with open(path, "r+b") as f:  # truncated after its save
+        f.truncate(path.stat().st_size - 8)
+    with Library(tiny_paths, model=TINY_SPEC) as writer:
+        writer.index()
+    assert path.stat().st_mtime_ns != mtime  # noticed (size) and saved again
+    with Library(tiny_paths, model=TINY_SPEC) as again:  # the load checks the CRC
+        assert len(again.store()) > 0 and again.store().saved_generation is not None
+    assert reads
 
 
 def test_a_broken_index_is_rebuilt_in_memory_by_a_reader_and_saved_by_a_writer(

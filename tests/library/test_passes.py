@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from photoalbum.core.errors import KnownError
 from photoalbum.library import Library, LibraryPasses
 from photoalbum.persistence.catalog import SqlCatalog
 from photoalbum.persistence.pass_state import record_outcomes
@@ -117,3 +118,116 @@ def test_warm_up_loads_the_ocr_modules_only_for_an_enabled_text_pass(paths, text
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["False", str(text_on), str(text_on)]
+
+
+class InlineCountPass(CountPass):
+    """A pass that does not use the photo id, so an indexing run may call it on its decodes."""
+
+    name, min_side, inline = "inline", 300, True
+
+    def __init__(self, catalog: SqlCatalog, fail: str = "") -> None:
+        super().__init__(catalog)
+        self.fail = fail
+        self.threads: list[str] = []
+        self.sides: list[int] = []
+
+    def process(self, photo_id, image):
+        import threading
+
+        self.threads.append(threading.current_thread().name)
+        self.sides.append(min(image.size))
+        if self.fail and len(self.threads) == 1:
+            raise KnownError(self.fail)
+        return super().process(photo_id, image)
+
+
+def _inline_lib(tiny_paths, tmp_path, monkeypatch, *, background, fail=""):
+    built: list[InlineCountPass] = []
+
+    def make(catalog):
+        built.append(InlineCountPass(catalog, fail))
+        return built[-1]
+
+    monkeypatch.setattr(
+        LibraryPasses, "builders", lambda self: {"inline": (True, lambda: make(self.catalog))}
+    )
+    library = Library(tiny_paths, model="random:tiny-clip", background=background)
+    make_sample_photos(tmp_path / "photos")
+    library.add_roots([tmp_path / "photos"])
+    library.recent_images.capacity = 2  # a large run: more photos than the hand-off holds
+    return library, built
+
+
+def test_a_command_line_run_reads_inline_passes_on_its_own_decodes(
+    tiny_paths, tmp_path, monkeypatch
+):
+    lib, built = _inline_lib(tiny_paths, tmp_path, monkeypatch, background=False)
+    with lib:
+        stages: list[str] = []
+        report = lib.index(on_progress=lambda p: stages.append(p.stage))
+        assert report.indexed == 6 and report.passes is not None
+        assert report.passes.done == {"inline": 6} and report.passes.failed == {"inline": 0}
+        # no second decode: each photo was read in a decode thread on the pipeline's image
+        assert report.passes.decoded == 0 and report.passes.reused == 6
+        (p,) = built
+        assert len(p.threads) == 6 and all(t.startswith("decode") for t in p.threads)
+        assert set(p.seen) == {0}  # new photos: no id yet when their decode is read
+        assert "pass:inline" not in stages  # nothing left for the runner after
+        status = lib.pass_status()[0]
+        assert status["done"] == 6 and status["todo"] == 0
+        assert lib.index().passes.done == {"inline": 0}  # and nothing is redone
+
+
+def test_inline_pass_gets_an_image_of_its_size(tiny_paths, tmp_path, monkeypatch):
+    from PIL import Image
+
+    monkeypatch.setattr(InlineCountPass, "min_side", 500)
+    lib, built = _inline_lib(tiny_paths, tmp_path, monkeypatch, background=False)
+    # the CLIP pass alone would draft-decode this at 1/4 (400×300)
+    Image.new("RGB", (1600, 1200), (90, 120, 150)).save(tmp_path / "photos" / "big.jpg")
+    with lib:
+        lib.index()
+        assert sorted(built[0].sides)[-1] == 600  # 1/2: the pass's 500 px
+        assert len(built[0].sides) == 7
+
+
+def test_an_inline_failure_is_recorded_with_its_path(tiny_paths, tmp_path, monkeypatch):
+    lib, _ = _inline_lib(tiny_paths, tmp_path, monkeypatch, background=False, fail="unreadable")
+    with lib:
+        report = lib.index()
+        assert report.passes.done == {"inline": 5} and report.passes.failed == {"inline": 1}
+        ((name, path, reason),) = report.passes.failures
+        assert name == "inline" and reason == "unreadable" and path.endswith(".jpg")
+        assert lib.pass_status()[0]["failed"] == 1
+
+
+def test_the_app_runs_the_passes_after_the_clip_pass(tiny_paths, tmp_path, monkeypatch):
+    lib, built = _inline_lib(tiny_paths, tmp_path, monkeypatch, background=True)
+    with lib:
+        report = lib.index()
+        assert report.passes.done == {"inline": 6} and report.passes.decoded == 4
+        assert all(t.startswith("pass") for t in built[0].threads)
+
+
+def test_a_pass_left_for_after_still_gets_a_small_runs_decodes(tiny_paths, tmp_path, monkeypatch):
+    built: list[CountPass] = []
+
+    def make(cls, catalog):
+        built.append(cls(catalog))
+        return built[-1]
+
+    monkeypatch.setattr(
+        LibraryPasses,
+        "builders",
+        lambda self: {
+            "inline": (True, lambda: make(InlineCountPass, self.catalog)),
+            "count": (True, lambda: make(CountPass, self.catalog)),
+        },
+    )
+    with Library(tiny_paths, model="random:tiny-clip") as lib:
+        make_sample_photos(tmp_path / "photos")
+        lib.add_roots([tmp_path / "photos"])
+        report = lib.index()
+        assert report.passes.done == {"inline": 6, "count": 6}
+        assert report.passes.decoded == 0  # the runner's pass was handed the pipeline's images
+        assert report.passes.reused == 12

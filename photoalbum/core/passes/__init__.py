@@ -1,5 +1,6 @@
 """Background passes: per-photo work (text, faces …) that runs after a photo's CLIP encoding."""
 
+from photoalbum.core.passes.inline import InlinePasses, runs_inline
 from photoalbum.core.passes.ports import (
     MetadataPass,
     PassCounts,
@@ -14,6 +15,7 @@ from photoalbum.core.passes.ports import (
 from photoalbum.core.passes.runner import PassReport, PassRunner, RecentImages
 
 __all__ = [
+    "InlinePasses",
     "MetadataPass",
     "PassCounts",
     "PassOutcome",
@@ -26,4 +28,5 @@ __all__ = [
     "RecentImages",
     "needs_pixels",
     "pass_setting_key",
+    "runs_inline",
 ]

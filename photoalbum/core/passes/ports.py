@@ -93,6 +93,10 @@ class PhotoPass(Protocol):
     A pass that needs no pixels (its input is in the catalog, e.g. GPS) sets ``needs_pixels =
     False`` and has ``process_batch(todos) -> list[PassOutcome]`` (see :class:`MetadataPass`):
     the runner then gives it pages of photos, decodes nothing, and runs it before the others.
+
+    A pass whose ``process`` does not use ``photo_id`` may set ``inline = True``: a command-line
+    indexing run then calls it on the image it decoded for the CLIP pass, in its decode threads
+    (see :class:`~photoalbum.core.passes.inline.InlinePasses`).
     """
 
     name: str

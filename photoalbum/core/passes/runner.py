@@ -341,11 +341,12 @@ class PassRunner:
                 report.decoded += 1
         out: dict[str, PassOutcome | None] = {}
         for p in job.passes:
-            out[p.name] = _run_one(p, todo, image)
+            out[p.name] = run_pass(p, todo, image)
         return out
 
 
-def _run_one(p: PhotoPass, todo: PassTodo, image: Image.Image) -> PassOutcome:
+def run_pass(p: PhotoPass, todo: PassTodo, image: Image.Image) -> PassOutcome:
+    """``p.process`` on one photo as an outcome: a failure is recorded, never raised."""
     try:
         return PassOutcome(todo.photo_id, todo.fingerprint, result=p.process(todo.photo_id, image))
     except KnownError as exc:

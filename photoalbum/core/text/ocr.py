@@ -114,20 +114,22 @@ class OcrEngine:
 
     def detect(self, image: Image.Image) -> np.ndarray:
         """Text boxes (n, 4, 2) in ``image`` pixels; empty when there is no text."""
-        arr = _bgr(image)
+        rgb = _rgb(image)
         with self._engine() as engine:
-            return self._detect(engine, arr)
+            return self._detect(engine, rgb)
 
     def read(self, image: Image.Image) -> list[TextLine]:
         """The lines of text in ``image`` (RGB), top to bottom; [] when there is none."""
-        arr = _bgr(image)
-        h, w = arr.shape[:2]
+        rgb = _rgb(image)
+        h, w = rgb.shape[:2]
         if h < 8 or w < 8:
             return []
         with self._engine() as engine:
-            boxes = self._detect(engine, arr)
+            boxes = self._detect(engine, rgb)
             if len(boxes) == 0:
                 return []
+            # The whole image in BGR only for the recogniser's crops: most photos have no text.
+            arr = np.ascontiguousarray(rgb[:, :, ::-1])
             ordered = engine.sorted_boxes(boxes)
             crops = engine.get_crop_img_list(arr, ordered)
             rec, _ = engine.text_rec(crops)
@@ -141,21 +143,24 @@ class OcrEngine:
             lines.append(TextLine(text, round(score, 4), corners))
         return lines
 
-    def _detect(self, engine: Any, arr: np.ndarray) -> np.ndarray:
-        """Detection on one resize of ``arr`` straight to the network's size (sides multiples of
-        32, longer side ``det_side``), normalised by OpenCV in one pass; boxes in ``arr`` pixels.
+    def _detect(self, engine: Any, rgb: np.ndarray) -> np.ndarray:
+        """Detection on one resize of ``rgb`` straight to the network's size (sides multiples of
+        32, longer side ``det_side``), then turned BGR (the network's order; the resize works
+        per channel, so this is the same copy, made from fewer pixels) and normalised by OpenCV
+        in one pass; boxes in ``rgb`` pixels.
 
         With ``gate`` on, the network sees only the regions where :func:`text_regions` finds
         dense, strong edges (all text has them): most photos without text have few or none, and
         the network's cost is proportional to the pixels it sees."""
         import cv2
 
-        h, w = arr.shape[:2]
+        h, w = rgb.shape[:2]
         scale = min(1.0, self.det_side / max(h, w))
         sw, sh = _multiple_of_32(w * scale), _multiple_of_32(h * scale)
         small = (
-            arr if (sw, sh) == (w, h) else cv2.resize(arr, (sw, sh), interpolation=cv2.INTER_AREA)
+            rgb if (sw, sh) == (w, h) else cv2.resize(rgb, (sw, sh), interpolation=cv2.INTER_AREA)
         )
+        small = np.ascontiguousarray(small[:, :, ::-1])
         regions = text_regions(small) if self.gate else [(0, 0, sw, sh)]
         found = []
         for x0, y0, x1, y1 in regions:
@@ -264,9 +269,9 @@ def _multiple_of_32(side: float) -> int:
     return max(32, int(round(side / 32)) * 32)
 
 
-def _bgr(image: Image.Image) -> np.ndarray:
-    rgb = image if image.mode == "RGB" else image.convert("RGB")
-    return np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])
+def _rgb(image: Image.Image) -> np.ndarray:
+    """The image's pixels (read-only, no copy for an RGB image)."""
+    return np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
 
 
 def import_ocr_modules() -> Any:

@@ -31,6 +31,9 @@ class TextPass:
     #: A 12 MP JPEG then decodes at 1/4 scale (1000×750): small print stays readable.
     min_side = 720
     max_side = 1600
+    #: ``process`` does not use the photo id: an indexing run may read a photo's text on the
+    #: image it decoded for the CLIP pass, before the photo has an id.
+    inline = True
 
     def __init__(self, store: TextStore, engine: OcrEngine | None = None) -> None:
         self.store = store
