@@ -73,9 +73,12 @@ def test_every_user_of_the_date_rule_sees_the_correction(lib) -> None:
         "paris_rocket",
     ]
     assert "kyoto_cat" not in _names(lib.search(lib.parse("2025"), k=10))
+    # Events: an event holds at least three photos, so two more are moved to that afternoon.
+    for name, hour in (("hangzhou_cat", "15"), ("hangzhou_coffee", "16")):
+        lib.corrections.set_date([_photo(lib, name).path], f"2019-04-01 {hour}:00")
     scenes = lib.scenes_service()
     [event] = [e for e in scenes.events(index=scenes.refresh()) if cat.id in e.photo_ids]
-    assert event.start == datetime(2019, 4, 1, 14)
+    assert event.start == datetime(2019, 4, 1, 14) and len(event.photo_ids) == 3
     newest = lib.search(lib.parse("cat"), k=10, cutoff=False, sort="date")
     assert [Path(h.photo.path).stem for h in newest.hits][-1] == "kyoto_cat"
 
