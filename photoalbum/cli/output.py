@@ -119,9 +119,9 @@ def _at(moment_s: float | None) -> str:
     return "" if moment_s is None else f" @ {moment_label(moment_s)}"
 
 
-def photo_json(p: Photo) -> dict[str, Any]:
-    """One item's details: its files (the face first, then a RAW or Live Photo movie), date,
-    size, camera and state."""
+def photo_json(p: Photo, place: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One item's details: its files (the face first, then a RAW or Live Photo movie), date
+    (and whether the user corrected it), place (``Library.place_of``), size, camera, state."""
     meta = p.meta
     d = p.date
     return {
@@ -134,6 +134,8 @@ def photo_json(p: Photo) -> dict[str, Any]:
         "reason": p.reason,
         "date": d.value.isoformat(timespec="seconds"),
         "approximate": d.approximate,
+        "date_corrected": d.corrected,
+        "place": place,
         "size": p.size,
         "width": meta.width if meta else None,
         "height": meta.height if meta else None,
@@ -148,13 +150,17 @@ def _camera(p: Photo) -> str | None:
     return " ".join(x for x in (p.meta.camera_make, p.meta.camera_model) if x) or None
 
 
-def photo_human(p: Photo) -> str:
-    """One item's details as lines: id and path, every file with its role, date, state."""
-    info = photo_json(p)
+def photo_human(p: Photo, place: dict[str, Any] | None = None) -> str:
+    """One item's details as lines: id and path, every file with its role, date, place, state."""
+    info = photo_json(p, place)
     lines = [f"photo:{p.id}  {display(p.path)}", f"  file:    {display(p.path)}"]
     lines += [f"  {c.role + ':':8s} {display(c.path)}" for c in p.companions]
-    mark = " (file date)" if info["approximate"] else ""
+    mark = " (corrected)" if info["date_corrected"] else ""
+    mark = mark or (" (file date)" if info["approximate"] else "")
     lines.append(f"  date:    {p.date.value:%Y-%m-%d %H:%M:%S}{mark}")
+    if place is not None:
+        fixed = " (corrected)" if place.get("corrected") else ""
+        lines.append(f"  place:   {place.get('label')}{fixed}")
     if info["width"]:
         lines.append(f"  size:    {info['width']}×{info['height']}, {p.size} bytes")
     if info["camera"]:

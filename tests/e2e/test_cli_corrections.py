@@ -63,3 +63,21 @@ def test_correct_date_and_place(cli, tmp_path) -> None:
     assert rc == 0 and out.startswith("Kyoto, Japan  ")
     rc, out, _ = cli("correct", "date", kyoto, "--clear")
     assert rc == 0 and "→ 2025-07-20 10:00  " in out
+
+
+def test_info_shows_the_corrected_date_and_place(cli, tmp_path) -> None:
+    photos = tmp_path / "photos"
+    _write(photos)
+    assert cli("add", str(photos))[0] == 0
+    assert cli("index")[0] == 0
+    moon = str(photos / "nowhere_moon.jpg")
+    rc, out, _ = cli("info", moon, "--json")
+    [before] = json.loads(out)["photos"]
+    assert rc == 0 and before["place"] is None and not before["date_corrected"]
+    assert cli("correct", "place", moon, "--set", "杭州")[0] == 0
+    assert cli("correct", "date", moon, "--set", "2019-05-01 14:00")[0] == 0
+    rc, out, _ = cli("info", moon)
+    assert "  date:    2019-05-01 14:00:00 (corrected)" in out
+    assert "  place:   Hangzhou, China (corrected)" in out
+    [after] = json.loads(cli("info", moon, "--json")[1])["photos"]
+    assert after["date_corrected"] and after["place"]["label"] == "Hangzhou, China"

@@ -189,11 +189,12 @@ def cmd_info(args: argparse.Namespace, bars: Bars) -> int:
     with open_library(args, bars) as lib:
         ids, unknown = photo_ids(lib, args.photos)
         found = lib.photos(ids)
-    lines = [photo_human(p) for p in found]
+        places = {p.id: lib.place_of(p.id) for p in found}
+    lines = [photo_human(p, places[p.id]) for p in found]
     lines += [f"not in the library: {display(u)}" for u in unknown]
     emit(
         args,
-        {"photos": [photo_json(p) for p in found], "not_in_library": unknown},
+        {"photos": [photo_json(p, places[p.id]) for p in found], "not_in_library": unknown},
         "\n".join(lines),
     )
     return 1 if unknown else 0
