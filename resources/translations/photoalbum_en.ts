@@ -156,7 +156,7 @@
 <context>
     <name>IndexingController</name>
     <message numerus="yes">
-        <location filename="../../photoalbum/gui/controllers/indexing.py" line="+86"/>
+        <location filename="../../photoalbum/gui/controllers/indexing.py" line="+87"/>
         <source>%Ln photo(s) could not be read — see “failed” in the status bar</source>
         <translation>
             <numerusform>%Ln photo could not be read — see “failed” in the status bar</numerusform>

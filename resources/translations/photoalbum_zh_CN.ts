@@ -832,7 +832,7 @@ Right-click to exclude photos like this one</source>
 <context>
     <name>IndexingController</name>
     <message numerus="yes">
-        <location filename="../../photoalbum/gui/controllers/indexing.py" line="+86"/>
+        <location filename="../../photoalbum/gui/controllers/indexing.py" line="+87"/>
         <source>%Ln photo(s) could not be read — see “failed” in the status bar</source>
         <translation>
             <numerusform>%Ln 张照片无法读取——请查看状态栏中的“失败”</numerusform>
@@ -856,7 +856,7 @@ Right-click to exclude photos like this one</source>
         <translation>%1：还剩 %2 张</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Photos indexed · %1</source>
         <translation>照片已编入索引 · %1</translation>
     </message>
@@ -1375,6 +1375,25 @@ Right-click to exclude photos like this one</source>
     </message>
 </context>
 <context>
+    <name>Passes</name>
+    <message>
+        <location filename="../../photoalbum/gui/pass_titles.py" line="+14"/>
+        <source>Read text in photos</source>
+        <extracomment>Pass name → its title (the engine&apos;s, marked here for the translators, in the &quot;Passes&quot; context).</extracomment>
+        <translation>识别照片中的文字</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Find faces</source>
+        <translation>查找人脸</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Places from GPS</source>
+        <translation>根据 GPS 标注地点</translation>
+    </message>
+</context>
+<context>
     <name>PeopleSection</name>
     <message>
         <location filename="../../photoalbum/gui/widgets/people_section.py" line="+88"/>
@@ -1877,7 +1896,7 @@ Right-click to exclude photos like this one</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../photoalbum/gui/dialogs/settings_dialog.py" line="+17"/>
+        <location filename="../../photoalbum/gui/dialogs/settings_dialog.py" line="+18"/>
         <source>Automatic (measured per model)</source>
         <translation>自动（按模型实测决定）</translation>
     </message>

@@ -682,7 +682,8 @@ def test_scope_chips_sit_in_the_search_bar_and_their_x_widens_the_search(harness
         albums.open_album(trip.id)
     h.search("a photo")
     assert w.album_chip.isVisible() and set(w.grid_model.ids.tolist()) <= set(trip_ids)
-    assert w.status_label.text().startswith(f"{w.grid_model.rowCount()} results for")
+    n = w.grid_model.rowCount()
+    assert w.status_label.text().startswith(f"{n} result{'' if n == 1 else 's'} for")
     # ×: the same words over the whole library.
     with h.qtbot.waitSignal(w.results_shown, timeout=20000):
         w.album_chip.close_button.click()
