@@ -2,9 +2,20 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>AdjustDateDialog</name>
+    <message numerus="yes">
+        <location filename="../../photoalbum/gui/dialogs/corrections.py" line="+51"/>
+        <source>%Ln photo(s). Kept in the library; the files are not changed.</source>
+        <translation>
+            <numerusform>%Ln photo. Kept in the library; the file is not changed.</numerusform>
+            <numerusform>%Ln photos. Kept in the library; the files are not changed.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>AlbumsController</name>
     <message numerus="yes">
-        <location filename="../../photoalbum/gui/controllers/albums.py" line="+237"/>
+        <location filename="../../photoalbum/gui/controllers/albums.py" line="+252"/>
         <source>Exported %Ln photo(s)</source>
         <translation>
             <numerusform>Exported %Ln photo</numerusform>
@@ -61,7 +72,7 @@
 <context>
     <name>GroupList</name>
     <message numerus="yes">
-        <location filename="../../photoalbum/gui/widgets/group_list.py" line="+112"/>
+        <location filename="../../photoalbum/gui/widgets/group_list.py" line="+116"/>
         <source>%Ln in no scene</source>
         <translation>
             <numerusform>%Ln in no scene</numerusform>
@@ -104,7 +115,7 @@
 <context>
     <name>GroupListModel</name>
     <message numerus="yes">
-        <location filename="../../photoalbum/gui/itemmodels/group_list.py" line="+130"/>
+        <location filename="../../photoalbum/gui/itemmodels/group_list.py" line="+132"/>
         <source>%Ln photo(s)</source>
         <translation>
             <numerusform>%Ln photo</numerusform>
@@ -145,7 +156,7 @@
 <context>
     <name>IndexingController</name>
     <message numerus="yes">
-        <location filename="../../photoalbum/gui/controllers/indexing.py" line="+86"/>
+        <location filename="../../photoalbum/gui/controllers/indexing.py" line="+87"/>
         <source>%Ln photo(s) could not be read — see “failed” in the status bar</source>
         <translation>
             <numerusform>%Ln photo could not be read — see “failed” in the status bar</numerusform>
@@ -164,11 +175,22 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../photoalbum/gui/main_window.py" line="+560"/>
+        <location filename="../../photoalbum/gui/main_window.py" line="+597"/>
         <source>Removed %Ln photo(s) from the library (files untouched)</source>
         <translation>
             <numerusform>Removed %Ln photo from the library (files untouched)</numerusform>
             <numerusform>Removed %Ln photos from the library (files untouched)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>OnThisDayBar</name>
+    <message numerus="yes">
+        <location filename="../../photoalbum/gui/widgets/on_this_day.py" line="+64"/>
+        <source>Show the %Ln photo(s) of this day in %1</source>
+        <translation>
+            <numerusform>Show the %Ln photo of this day in %1</numerusform>
+            <numerusform>Show the %Ln photos of this day in %1</numerusform>
         </translation>
     </message>
 </context>
@@ -194,18 +216,77 @@
 <context>
     <name>PhotoActions</name>
     <message numerus="yes">
-        <location filename="../../photoalbum/gui/controllers/photo_actions.py" line="+89"/>
-        <source>Forget %n photo(s)? The files are not deleted.</source>
+        <location filename="../../photoalbum/gui/controllers/photo_actions.py" line="+102"/>
+        <source>Forget %Ln photo(s)? The files are not deleted.</source>
         <translation>
-            <numerusform>Forget %n photo? The files are not deleted.</numerusform>
-            <numerusform>Forget %n photos? The files are not deleted.</numerusform>
+            <numerusform>Forget %Ln photo? The files are not deleted.</numerusform>
+            <numerusform>Forget %Ln photos? The files are not deleted.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>Move %Ln file(s) to the trash? You can restore them from the trash; the library forgets them.</source>
+        <translation>
+            <numerusform>Move %Ln file to the trash? You can restore it from the trash; the library forgets it.</numerusform>
+            <numerusform>Move %Ln files to the trash? You can restore them from the trash; the library forgets them.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+14"/>
+        <source>Moved %Ln file(s) to the trash</source>
+        <translation>
+            <numerusform>Moved %Ln file to the trash</numerusform>
+            <numerusform>Moved %Ln files to the trash</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>%1; %Ln file(s) could not be moved (%2: %3)</source>
+        <translation>
+            <numerusform>%1; %Ln file could not be moved (%2: %3)</numerusform>
+            <numerusform>%1; %Ln files could not be moved (%2: %3)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PlaceTiles</name>
+    <message numerus="yes">
+        <location filename="../../photoalbum/gui/widgets/explore_page.py" line="+121"/>
+        <source>All %Ln photo(s)</source>
+        <translation>
+            <numerusform>The %Ln photo</numerusform>
+            <numerusform>All %Ln photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>%Ln country(s)</source>
+        <translation>
+            <numerusform>%Ln country</numerusform>
+            <numerusform>%Ln countries</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%Ln city(s)</source>
+        <translation>
+            <numerusform>%Ln city</numerusform>
+            <numerusform>%Ln cities</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>SearchController</name>
     <message numerus="yes">
-        <location filename="../../photoalbum/gui/controllers/search.py" line="+306"/>
+        <location filename="../../photoalbum/gui/controllers/search.py" line="+394"/>
+        <source>%Ln photo(s) of %1</source>
+        <translation>
+            <numerusform>%Ln photo of %1</numerusform>
+            <numerusform>%Ln photos of %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
         <source>No clear match for “%1”%2: the %Ln closest photo(s) (%3 s)</source>
         <translation>
             <numerusform>No clear match for “%1”%2: the %Ln closest photo (%3 s)</numerusform>
@@ -229,7 +310,23 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+52"/>
+        <location line="+60"/>
+        <source>%Ln hidden photo(s)</source>
+        <translation>
+            <numerusform>%Ln hidden photo</numerusform>
+            <numerusform>%Ln hidden photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%Ln hidden photo(s) match the filters</source>
+        <translation>
+            <numerusform>%Ln hidden photo matches the filters</numerusform>
+            <numerusform>%Ln hidden photos match the filters</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
         <source>%Ln favourite(s)</source>
         <translation>
             <numerusform>%Ln favourite</numerusform>
@@ -286,17 +383,28 @@
     </message>
 </context>
 <context>
+    <name>SetPlaceDialog</name>
+    <message numerus="yes">
+        <location filename="../../photoalbum/gui/dialogs/corrections.py" line="+70"/>
+        <source>%Ln photo(s). Kept in the library; the files are not changed.</source>
+        <translation>
+            <numerusform>%Ln photo. Kept in the library; the file is not changed.</numerusform>
+            <numerusform>%Ln photos. Kept in the library; the files are not changed.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ViewerDialog</name>
     <message numerus="yes">
-        <location filename="../../photoalbum/gui/dialogs/viewer.py" line="+298"/>
-        <source>%n more face(s)</source>
+        <location filename="../../photoalbum/gui/dialogs/viewer.py" line="+338"/>
+        <source>%Ln more face(s)</source>
         <translation>
-            <numerusform>%n more face</numerusform>
-            <numerusform>%n more faces</numerusform>
+            <numerusform>%Ln more face</numerusform>
+            <numerusform>%Ln more faces</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+178"/>
+        <location line="+211"/>
         <location line="+3"/>
         <source>%Ln byte(s)</source>
         <extracomment>The narrowest a path label gets (its size hint: the form gives it the rest of the row).</extracomment>

@@ -60,6 +60,52 @@
     </message>
 </context>
 <context>
+    <name>AdjustDateDialog</name>
+    <message>
+        <location filename="../../photoalbum/gui/dialogs/corrections.py" line="+47"/>
+        <source>Adjust date &amp; time</source>
+        <extracomment>UTC offsets people live in, in minutes (UTC−12:00 … UTC+14:00, with the :30 and :45 zones).</extracomment>
+        <translation>调整日期和时间</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%Ln photo(s). Kept in the library; the files are not changed.</source>
+        <translation>
+            <numerusform>%Ln 张照片。更正保存在照片库中；文件不会被修改。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Shift by</source>
+        <translation>偏移</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Set to</source>
+        <translation>设为</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep the date</source>
+        <translation>保留日期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back to the file&apos;s date</source>
+        <translation>恢复为文件中的日期</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>+7h, -30m, +1d</source>
+        <translation>+7h, -30m, +1d</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Time zone</source>
+        <translation>时区</translation>
+    </message>
+</context>
+<context>
     <name>AlbumList</name>
     <message>
         <location filename="../../photoalbum/gui/widgets/albums_panel.py" line="+47"/>
@@ -70,17 +116,19 @@
 <context>
     <name>AlbumsController</name>
     <message>
-        <location filename="../../photoalbum/gui/controllers/albums.py" line="+100"/>
+        <location filename="../../photoalbum/gui/controllers/albums.py" line="+107"/>
+        <location line="+106"/>
         <source>Album: %1</source>
         <translation>相册：%1</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-105"/>
+        <location line="+106"/>
         <source>Only this album&apos;s photos are shown and searched. × closes it.</source>
         <translation>仅显示和搜索此相册中的照片。点击 × 关闭相册。</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="-82"/>
         <source>New album from selection</source>
         <translation>用所选照片新建相册</translation>
     </message>
@@ -145,7 +193,7 @@
         <translation>导出所选照片…</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+50"/>
         <source>Copying photo %1 of %2…</source>
         <translation>正在复制第 %1 张照片，共 %2 张…</translation>
     </message>
@@ -259,6 +307,20 @@
     </message>
 </context>
 <context>
+    <name>CorrectionsController</name>
+    <message>
+        <location filename="../../photoalbum/gui/controllers/corrections.py" line="+66"/>
+        <source>Adjust date &amp; time…</source>
+        <extracomment>Asks how to correct the dates of ``count`` photos (the first one&apos;s date given): None = cancel. Asks where ``count`` photos were taken: (go on, place or None to clear it).</extracomment>
+        <translation>调整日期和时间…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Set place…</source>
+        <translation>设置地点…</translation>
+    </message>
+</context>
+<context>
     <name>DateScrubber</name>
     <message>
         <location filename="../../photoalbum/gui/widgets/date_scrubber.py" line="+38"/>
@@ -269,9 +331,9 @@
 <context>
     <name>Dropping</name>
     <message>
-        <location filename="../../photoalbum/gui/dropping.py" line="+92"/>
+        <location filename="../../photoalbum/gui/dropping.py" line="+81"/>
         <source>pasted image</source>
-        <extracomment>Raw image formats a browser or an image editor may put on a drag or the clipboard, best first.</extracomment>
+        <extracomment>What a dropped file may be: every photo the library indexes (JPEG, MPO, PNG, …, camera RAW). Raw image formats a browser or an image editor may put on a drag or the clipboard, best first.</extracomment>
         <translation>粘贴的图片</translation>
     </message>
     <message>
@@ -300,7 +362,7 @@
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>dropped %1 image</source>
         <translation>拖入的 %1 图片</translation>
     </message>
@@ -320,6 +382,34 @@ photoalbum keeps running, but please report this with the details.</source>
         <translation>发生了意外错误：%1
 
 photoalbum 会继续运行，但请附上详细信息报告此问题。</translation>
+    </message>
+</context>
+<context>
+    <name>ExplorePage</name>
+    <message>
+        <location filename="../../photoalbum/gui/widgets/explore_page.py" line="+166"/>
+        <source>Explore</source>
+        <translation>探索</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Scenes</source>
+        <translation>场景</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>People</source>
+        <translation>人物</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Events</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Places</source>
+        <translation>地点</translation>
     </message>
 </context>
 <context>
@@ -371,12 +461,12 @@ photoalbum 会继续运行，但请附上详细信息报告此问题。</transla
     </message>
     <message>
         <location line="+1"/>
-        <location line="+52"/>
+        <location line="+46"/>
         <source>All folders</source>
         <translation>所有文件夹</translation>
     </message>
     <message>
-        <location line="-50"/>
+        <location line="-44"/>
         <source>Camera</source>
         <translation>相机</translation>
     </message>
@@ -459,7 +549,7 @@ Start by adding a folder of photos; indexing runs in the background.</source>
 <context>
     <name>GroupChip</name>
     <message>
-        <location filename="../../photoalbum/gui/widgets/group_list.py" line="+157"/>
+        <location filename="../../photoalbum/gui/widgets/group_list.py" line="+161"/>
         <source>Show all photos again (remove this restriction)</source>
         <translation>重新显示所有照片（取消此限制）</translation>
     </message>
@@ -496,11 +586,21 @@ Start by adding a folder of photos; indexing runs in the background.</source>
         <source>Near-duplicates</source>
         <translation>相似照片组</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>On this day</source>
+        <translation>那年今日</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
 </context>
 <context>
     <name>GroupList</name>
     <message>
-        <location filename="../../photoalbum/gui/widgets/group_list.py" line="-159"/>
+        <location filename="../../photoalbum/gui/widgets/group_list.py" line="-163"/>
         <source>No scenes yet: they form once photos are indexed.</source>
         <extracomment>What an empty list says, per kind (translated where shown, in the &quot;GroupList&quot; context).</extracomment>
         <translation>还没有场景：照片编入索引后自动分组。</translation>
@@ -516,7 +616,7 @@ Start by adding a folder of photos; indexing runs in the background.</source>
         <translation>没有发现相似照片。</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+88"/>
         <location line="+4"/>
         <source>Grouping…</source>
         <translation>正在分组…</translation>
@@ -583,14 +683,14 @@ Start by adding a folder of photos; indexing runs in the background.</source>
     </message>
     <message>
         <location line="+9"/>
-        <source>Review them in the grid; “Remove from library” forgets a photo, files are never deleted</source>
-        <translation>在网格中逐一查看；“从照片库移除”只会让照片库忘记该照片，绝不会删除文件</translation>
+        <source>Review them in the grid; “Move to Trash…” (Delete) moves the copies you choose to the trash, after asking; “Remove from library” forgets a photo</source>
+        <translation>在网格中逐一查看；“移到回收站…”（Delete 键）会在确认后将你选中的副本移到回收站；“从照片库移除”只会让照片库忘记该照片</translation>
     </message>
 </context>
 <context>
     <name>ImageChip</name>
     <message>
-        <location filename="../../photoalbum/gui/widgets/search_bar.py" line="+36"/>
+        <location filename="../../photoalbum/gui/widgets/search_bar.py" line="+38"/>
         <source>%1
 Right-click to exclude photos like this one</source>
         <translation>%1
@@ -732,7 +832,7 @@ Right-click to exclude photos like this one</source>
 <context>
     <name>IndexingController</name>
     <message numerus="yes">
-        <location filename="../../photoalbum/gui/controllers/indexing.py" line="+86"/>
+        <location filename="../../photoalbum/gui/controllers/indexing.py" line="+87"/>
         <source>%Ln photo(s) could not be read — see “failed” in the status bar</source>
         <translation>
             <numerusform>%Ln 张照片无法读取——请查看状态栏中的“失败”</numerusform>
@@ -756,7 +856,7 @@ Right-click to exclude photos like this one</source>
         <translation>%1：还剩 %2 张</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Photos indexed · %1</source>
         <translation>照片已编入索引 · %1</translation>
     </message>
@@ -774,7 +874,7 @@ Right-click to exclude photos like this one</source>
 <context>
     <name>LibraryPage</name>
     <message>
-        <location filename="../../photoalbum/gui/widgets/library_page.py" line="+30"/>
+        <location filename="../../photoalbum/gui/widgets/library_page.py" line="+32"/>
         <source>Relevance</source>
         <translation>相关度</translation>
     </message>
@@ -789,7 +889,7 @@ Right-click to exclude photos like this one</source>
         <translation>最早的在前</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+39"/>
         <source>Looking for faces is not available.</source>
         <translation>无法查找人脸。</translation>
     </message>
@@ -828,17 +928,22 @@ Right-click to exclude photos like this one</source>
         <translation>导出到文件夹</translation>
     </message>
     <message>
-        <location line="+149"/>
+        <location line="+177"/>
         <source>Close the album</source>
         <translation>关闭相册</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
+        <source>Close the person</source>
+        <translation>关闭人物</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Opening the library…</source>
         <translation>正在打开照片库…</translation>
     </message>
     <message>
-        <location line="+228"/>
+        <location line="+234"/>
         <source>The library could not be opened</source>
         <translation>无法打开照片库</translation>
     </message>
@@ -850,7 +955,7 @@ Right-click to exclude photos like this one</source>
         </translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+26"/>
         <source>The clipboard holds no image</source>
         <translation>剪贴板中没有图片</translation>
     </message>
@@ -858,7 +963,7 @@ Right-click to exclude photos like this one</source>
 <context>
     <name>MarksController</name>
     <message>
-        <location filename="../../photoalbum/gui/controllers/marks.py" line="+76"/>
+        <location filename="../../photoalbum/gui/controllers/marks.py" line="+84"/>
         <source>Remove from favorites</source>
         <translation>取消收藏</translation>
     </message>
@@ -876,6 +981,16 @@ Right-click to exclude photos like this one</source>
         <location line="+3"/>
         <source>No rating  (0)</source>
         <translation>无评分  (0)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Unhide  (H)</source>
+        <translation>取消隐藏  (H)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Hide  (H)</source>
+        <translation>隐藏  (H)</translation>
     </message>
 </context>
 <context>
@@ -1166,15 +1281,64 @@ Right-click to exclude photos like this one</source>
 <context>
     <name>NavigationList</name>
     <message>
-        <location filename="../../photoalbum/gui/widgets/navigation.py" line="+42"/>
+        <location filename="../../photoalbum/gui/widgets/navigation.py" line="+41"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
 </context>
 <context>
+    <name>OnThisDayBar</name>
+    <message>
+        <location filename="../../photoalbum/gui/widgets/on_this_day.py" line="+36"/>
+        <source>On this day:</source>
+        <translation>那年今日：</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Hide “On this day” until tomorrow</source>
+        <translation>隐藏“那年今日”，明天再显示</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dismiss On this day</source>
+        <translation>关闭那年今日</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+18"/>
+        <source>Show the %Ln photo(s) of this day in %1</source>
+        <translation>
+            <numerusform>显示 %1 年这一天的 %Ln 张照片</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>OnThisDayController</name>
+    <message>
+        <location filename="../../photoalbum/gui/controllers/on_this_day.py" line="+93"/>
+        <source>%1</source>
+        <comment>a year of On this day, as its chip names it</comment>
+        <extracomment>The group kind a year&apos;s photos are shown as (the chip names it &quot;On this day&quot;). Where the day the row was dismissed is kept (it stays closed until the next day).</extracomment>
+        <translation>%1 年</translation>
+    </message>
+</context>
+<context>
+    <name>PageNavigator</name>
+    <message>
+        <location filename="../../photoalbum/gui/controllers/page_navigator.py" line="+159"/>
+        <source>Person: %1</source>
+        <extracomment>Pages whose panel is empty: the grid (or the Explore page&apos;s tiles) takes the whole page.</extracomment>
+        <translation>人物：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Only this person&apos;s photos are shown and searched. × shows all again.</source>
+        <translation>仅显示和搜索此人的照片。点击 × 重新显示全部照片。</translation>
+    </message>
+</context>
+<context>
     <name>Pages</name>
     <message>
-        <location line="-27"/>
+        <location filename="../../photoalbum/gui/widgets/navigation.py" line="-26"/>
         <source>Photos</source>
         <extracomment>Page key → its title in the list (translated where shown, in the &quot;Pages&quot; context).</extracomment>
         <translation>照片</translation>
@@ -1191,28 +1355,42 @@ Right-click to exclude photos like this one</source>
     </message>
     <message>
         <location line="+1"/>
-        <source>Scenes</source>
-        <translation>场景</translation>
+        <source>Explore</source>
+        <translation>探索</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Events</source>
-        <translation>事件</translation>
+        <location line="+3"/>
+        <source>Hidden</source>
+        <translation>已隐藏</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-2"/>
         <source>Duplicates</source>
         <translation>相似照片</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>People</source>
-        <translation>人物</translation>
+        <source>Folders</source>
+        <translation>文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>Passes</name>
+    <message>
+        <location filename="../../photoalbum/gui/pass_titles.py" line="+14"/>
+        <source>Read text in photos</source>
+        <extracomment>Pass name → its title (the engine&apos;s, marked here for the translators, in the &quot;Passes&quot; context).</extracomment>
+        <translation>识别照片中的文字</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Folders</source>
-        <translation>文件夹</translation>
+        <source>Find faces</source>
+        <translation>查找人脸</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Places from GPS</source>
+        <translation>根据 GPS 标注地点</translation>
     </message>
 </context>
 <context>
@@ -1325,20 +1503,46 @@ Right-click to exclude photos like this one</source>
 <context>
     <name>PhotoActions</name>
     <message>
-        <location filename="../../photoalbum/gui/controllers/photo_actions.py" line="+88"/>
+        <location filename="../../photoalbum/gui/controllers/photo_actions.py" line="+101"/>
         <source>Remove from library</source>
         <extracomment>More entries for the context menu (albums, marks): called with the menu and rows.</extracomment>
         <translation>从照片库移除</translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
-        <source>Forget %n photo(s)? The files are not deleted.</source>
+        <source>Forget %Ln photo(s)? The files are not deleted.</source>
         <translation>
-            <numerusform>让照片库忘记这 %n 张照片？文件不会被删除。</numerusform>
+            <numerusform>让照片库忘记这 %Ln 张照片？文件不会被删除。</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
+        <source>Move to Trash</source>
+        <translation>移到回收站</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Move %Ln file(s) to the trash? You can restore them from the trash; the library forgets them.</source>
+        <translation>
+            <numerusform>将 %Ln 个文件移到回收站？你可以从回收站恢复它们；照片库会忘记这些照片。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+14"/>
+        <source>Moved %Ln file(s) to the trash</source>
+        <translation>
+            <numerusform>已将 %Ln 个文件移到回收站</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>%1; %Ln file(s) could not be moved (%2: %3)</source>
+        <translation>
+            <numerusform>%1；%Ln 个文件无法移动（%2：%3）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
@@ -1367,6 +1571,11 @@ Right-click to exclude photos like this one</source>
         <source>Remove from library…</source>
         <translation>从照片库移除…</translation>
     </message>
+    <message>
+        <location line="+3"/>
+        <source>Move to Trash…  (Del)</source>
+        <translation>移到回收站…  (Del)</translation>
+    </message>
 </context>
 <context>
     <name>PhotoGridModel</name>
@@ -1383,6 +1592,47 @@ Right-click to exclude photos like this one</source>
     </message>
 </context>
 <context>
+    <name>PlaceTiles</name>
+    <message>
+        <location filename="../../photoalbum/gui/widgets/explore_page.py" line="-117"/>
+        <source>← All countries</source>
+        <extracomment>A tile&apos;s cover, in pixels (square); the tile adds room for two lines of text under it. The tabs, in order: scenes, people, events, places.</extracomment>
+        <translation>← 所有国家和地区</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+64"/>
+        <source>All %Ln photo(s)</source>
+        <translation>
+            <numerusform>全部 %Ln 张照片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No places yet: photos with a GPS position are placed after indexing.</source>
+        <translation>还没有地点：带 GPS 位置的照片编入索引后会标注地点。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%Ln country(s)</source>
+        <translation>
+            <numerusform>%Ln 个国家和地区</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%Ln city(s)</source>
+        <translation>
+            <numerusform>%Ln 个城市</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 · %2</source>
+        <comment>countries · cities</comment>
+        <translation>%1 · %2</translation>
+    </message>
+</context>
+<context>
     <name>RandomWeightsBanner</name>
     <message>
         <location filename="../../photoalbum/gui/widgets/pages.py" line="+48"/>
@@ -1393,7 +1643,7 @@ Right-click to exclude photos like this one</source>
 <context>
     <name>SearchBar</name>
     <message>
-        <location filename="../../photoalbum/gui/widgets/search_bar.py" line="+90"/>
+        <location filename="../../photoalbum/gui/widgets/search_bar.py" line="+97"/>
         <source>Describe a photo — e.g. dog on a beach, 海边的狗, +sunset -people — or drop an image</source>
         <translation>描述一张照片——例如 海边的狗、dog on a beach、+日落 -人——或拖入一张图片</translation>
     </message>
@@ -1403,20 +1653,31 @@ Right-click to exclude photos like this one</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
         <source>Clear the search (Esc)</source>
         <translation>清除搜索 (Esc)</translation>
+    </message>
+    <message>
+        <location line="+65"/>
+        <source>Search these words as words</source>
+        <translation>按字面搜索这些词</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove %1</source>
+        <translation>移除 %1</translation>
     </message>
 </context>
 <context>
     <name>SearchController</name>
     <message>
-        <location filename="../../photoalbum/gui/controllers/search.py" line="+155"/>
+        <location filename="../../photoalbum/gui/controllers/search.py" line="+188"/>
         <source>Search is unavailable: %1</source>
+        <extracomment>Photos a person&apos;s page lists at most (a search inside it keeps the usual ``k``).</extracomment>
         <translation>搜索不可用：%1</translation>
     </message>
     <message>
-        <location line="+115"/>
+        <location line="+171"/>
         <source> in the album “%1”</source>
         <translation>（相册“%1”中）</translation>
     </message>
@@ -1425,8 +1686,50 @@ Right-click to exclude photos like this one</source>
         <source> in %1 “%2”</source>
         <translation>（%1“%2”中）</translation>
     </message>
+    <message>
+        <location line="-126"/>
+        <source>Photos taken %1 … %2. × searches these words as words instead.</source>
+        <translation>拍摄于 %1 … %2 的照片。点击 × 改为按字面搜索这些词。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Date: %1</source>
+        <translation>日期：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Photos taken there. × searches these words as words instead.</source>
+        <translation>在那里拍摄的照片。点击 × 改为按字面搜索这些词。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Place: %1</source>
+        <translation>地点：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Photos showing them. × searches these words as words instead.</source>
+        <translation>有他们出现的照片。点击 × 改为按字面搜索这些词。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>With: %1</source>
+        <translation>人物：%1</translation>
+    </message>
+    <message>
+        <location line="+109"/>
+        <source> with %1</source>
+        <translation>（有 %1 出现）</translation>
+    </message>
     <message numerus="yes">
-        <location line="+35"/>
+        <location line="+39"/>
+        <source>%Ln photo(s) of %1</source>
+        <translation>
+            <numerusform>%1 的 %Ln 张照片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
         <source>No clear match for “%1”%2: the %Ln closest photo(s) (%3 s)</source>
         <translation>
             <numerusform>没有与“%1”明确匹配的照片%2：显示最接近的 %Ln 张（%3 秒）</numerusform>
@@ -1447,7 +1750,21 @@ Right-click to exclude photos like this one</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+52"/>
+        <location line="+60"/>
+        <source>%Ln hidden photo(s)</source>
+        <translation>
+            <numerusform>%Ln 张已隐藏的照片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%Ln hidden photo(s) match the filters</source>
+        <translation>
+            <numerusform>%Ln 张已隐藏的照片符合筛选条件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
         <source>%Ln favourite(s)</source>
         <translation>
             <numerusform>%Ln 张收藏的照片</numerusform>
@@ -1507,6 +1824,16 @@ Right-click to exclude photos like this one</source>
     </message>
     <message>
         <location line="+5"/>
+        <source>No hidden photos</source>
+        <translation>没有已隐藏的照片</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Photos you hide (H, or Hide in their menu) are listed here; they stay out of the timeline and searches.</source>
+        <translation>你隐藏的照片（按 H，或在右键菜单中选择“隐藏”）会列在这里；它们不会出现在时间线和搜索结果中。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>No photos match these filters</source>
         <translation>没有符合这些筛选条件的照片</translation>
     </message>
@@ -1537,9 +1864,39 @@ Right-click to exclude photos like this one</source>
     </message>
 </context>
 <context>
+    <name>SetPlaceDialog</name>
+    <message>
+        <location filename="../../photoalbum/gui/dialogs/corrections.py" line="+47"/>
+        <source>Set place</source>
+        <translation>设置地点</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%Ln photo(s). Kept in the library; the files are not changed.</source>
+        <translation>
+            <numerusform>%Ln 张照片。更正保存在照片库中；文件不会被修改。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>杭州, Kyoto, Japan, or 35.01,135.77</source>
+        <translation>例如 杭州、Kyoto, Japan，或 35.01,135.77</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Place:</source>
+        <translation>地点：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back to the photos&apos; GPS</source>
+        <translation>恢复为照片的 GPS 位置</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../photoalbum/gui/dialogs/settings_dialog.py" line="+17"/>
+        <location filename="../../photoalbum/gui/dialogs/settings_dialog.py" line="+18"/>
         <source>Automatic (measured per model)</source>
         <translation>自动（按模型实测决定）</translation>
     </message>
@@ -1877,9 +2234,19 @@ Right-click to exclude photos like this one</source>
 <context>
     <name>ViewerDialog</name>
     <message>
-        <location filename="../../photoalbum/gui/dialogs/viewer.py" line="+169"/>
+        <location filename="../../photoalbum/gui/dialogs/viewer.py" line="+28"/>
+        <source>RAW</source>
+        <extracomment>Largest side decoded for the viewer (a 100 MP panorama is shown scaled). How the info panel names an item&apos;s companion files, by role.</extracomment>
+        <translation>RAW</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Live movie</source>
+        <translation>实况视频</translation>
+    </message>
+    <message>
+        <location line="+151"/>
         <source>◀ Previous</source>
-        <extracomment>Largest side decoded for the viewer (a 100 MP panorama is shown scaled).</extracomment>
         <translation>◀ 上一张</translation>
     </message>
     <message>
@@ -1897,11 +2264,17 @@ Right-click to exclude photos like this one</source>
         <source>Info</source>
         <translation>信息</translation>
     </message>
+    <message>
+        <location line="+109"/>
+        <location line="+126"/>
+        <source>%1 (corrected)</source>
+        <translation>%1（已更正）</translation>
+    </message>
     <message numerus="yes">
-        <location line="+120"/>
-        <source>%n more face(s)</source>
+        <location line="-86"/>
+        <source>%Ln more face(s)</source>
         <translation>
-            <numerusform>另有 %n 张人脸</numerusform>
+            <numerusform>另有 %Ln 张人脸</numerusform>
         </translation>
     </message>
     <message>
@@ -1915,7 +2288,7 @@ Right-click to exclude photos like this one</source>
         <translation>%1 — 无法显示</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+40"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
@@ -1931,6 +2304,16 @@ Right-click to exclude photos like this one</source>
     </message>
     <message>
         <location line="+5"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Taken</source>
         <translation>拍摄于</translation>
     </message>
@@ -1940,7 +2323,12 @@ Right-click to exclude photos like this one</source>
         <translation>文件日期</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Camera</source>
         <translation>相机</translation>
     </message>

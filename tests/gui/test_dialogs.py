@@ -148,6 +148,26 @@ def test_settings_dialog_switches_background_passes(qtbot):
     assert dialog.pass_choices() == {"text": False, "faces": True}
 
 
+def test_settings_dialog_names_the_passes_in_the_ui_language(qtbot):
+    from photoalbum.workers.messages import PassInfo
+    from tests.support.ui_language import chinese_ui
+
+    passes = (
+        PassInfo("text", "Read text in photos", True),
+        PassInfo("places", "Places from GPS", True),
+        PassInfo("someday", "A pass the GUI does not know", False),
+    )
+    with chinese_ui():
+        dialog = SettingsDialog(state(passes=passes), LibraryOptions())
+    qtbot.addWidget(dialog)
+    boxes = {name: box.text() for name, (box, _) in dialog._pass_boxes.items()}
+    assert boxes == {
+        "text": "识别照片中的文字",
+        "places": "根据 GPS 标注地点",
+        "someday": "A pass the GUI does not know",  # the engine's own title
+    }
+
+
 def test_path_label_elides_the_middle_to_fit_and_keeps_the_whole_path(qtbot):
     from photoalbum.gui.dialogs.viewer import PathLabel
 

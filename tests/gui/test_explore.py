@@ -16,6 +16,7 @@ from photoalbum.workers.thumbnails import ThumbnailLoader
 from tests.gui.test_main_window import Harness, harness  # noqa: F401  (the fixture)
 from tests.library.test_understanding import _write
 from tests.support.photos import snapshot
+from tests.support.ui_language import chinese_ui
 
 pytestmark = pytest.mark.gui
 
@@ -73,6 +74,24 @@ def test_place_tiles_open_a_country_on_its_cities(qtbot, loader, tmp_path):
     assert tiles.country is CHINA and tiles.selected_key() == "c:2"
     tiles.set_update(GroupsUpdate("place", ()))
     assert _titles(tiles) == [] and tiles.summary.text().startswith("No places yet")
+
+
+def test_place_tiles_in_chinese_and_a_country_of_one_photo(qtbot, loader, tmp_path):
+    japan = PhotoGroup("place", "n:JP", "Japan", "日本", (5,))
+    kyoto = PhotoGroup("place", "c:3", "Kyoto", "京都", (5,), parent="n:JP")
+    model = GroupListModel(loader, lambda fp: tmp_path / f"{fp}.jpg", channel="t", icon_size=64)
+    with chinese_ui():
+        tiles = PlaceTiles(model)
+        qtbot.addWidget(tiles)
+        tiles.resize(500, 400)
+        tiles.show()
+        tiles.set_update(GroupsUpdate("place", (CHINA, HANGZHOU, BEIJING, FRANCE, japan, kyoto)))
+        assert tiles.summary.text() == "3 个国家和地区 · 3 个城市"
+        tiles.show_country(CHINA)
+        assert tiles.back_button.text() == "← 所有国家和地区"
+        assert tiles.whole_button.text() == "全部 3 张照片"
+    tiles.show_country(japan)
+    assert tiles.whole_button.text() == "The 1 photo"
 
 
 def test_explore_tiles_open_their_photos_and_back_returns(harness, tmp_path):  # noqa: F811

@@ -682,7 +682,8 @@ def test_scope_chips_sit_in_the_search_bar_and_their_x_widens_the_search(harness
         albums.open_album(trip.id)
     h.search("a photo")
     assert w.album_chip.isVisible() and set(w.grid_model.ids.tolist()) <= set(trip_ids)
-    assert w.status_label.text().startswith(f"{w.grid_model.rowCount()} results for")
+    n = w.grid_model.rowCount()
+    assert w.status_label.text().startswith(f"{n} result{'' if n == 1 else 's'} for")
     # ×: the same words over the whole library.
     with h.qtbot.waitSignal(w.results_shown, timeout=20000):
         w.album_chip.close_button.click()
@@ -764,7 +765,7 @@ def test_hide_from_the_grid_and_unhide_on_the_hidden_page(harness, photos):
     with h.qtbot.waitSignal(w.results_shown, timeout=20000):
         w.page_actions[HIDDEN].trigger()
     assert w.page() == HIDDEN and sorted(model.ids.tolist()) == sorted([first, second])
-    assert w.status_label.text() == "2 hidden photo(s)"
+    assert w.status_label.text() == "2 hidden photos"
     assert not w.page_panels.isVisible()
     menu = QtWidgets.QMenu()
     w.marks_controller.menu(menu, [model.row_of(first)])
@@ -797,7 +798,7 @@ def test_move_to_trash_asks_then_moves_only_the_chosen_files(harness, photos):
     asked: list[tuple[str, str]] = []
     w.photo_actions._confirm = lambda title, text: asked.append((title, text)) or False
     h.qtbot.keyClick(grid, Qt.Key.Key_Delete)  # declined: nothing moves
-    assert asked[-1][0] == "Move to Trash" and "Move 2 file(s) to the trash?" in asked[-1][1]
+    assert asked[-1][0] == "Move to Trash" and "Move 2 files to the trash?" in asked[-1][1]
     h.qtbot.wait(300)
     assert model.rowCount() == 8 and snapshot(photos) == before
     w.photo_actions._confirm = lambda title, text: True
@@ -806,7 +807,7 @@ def test_move_to_trash_asks_then_moves_only_the_chosen_files(harness, photos):
     trash = Path(os.environ["HOME"]) / "xdg_data_home" / "Trash" / "files"
     assert sorted(p.name for p in trash.iterdir()) == sorted(Path(p).name for p in chosen)
     assert snapshot(photos) == {p: v for p, v in before.items() if p not in chosen}
-    assert "Moved 2 file(s) to the trash" in w.statusBar().currentMessage()
+    assert "Moved 2 files to the trash" in w.statusBar().currentMessage()
 
 
 def test_on_this_day_row_shows_earlier_years_and_lists_one(harness, tmp_path):

@@ -107,11 +107,10 @@ def test_main_window_in_chinese(qtbot, tiny_paths, tmp_path):
             "照片",
             "相册",
             "收藏",
-            "场景",
-            "事件",
+            "探索",
             "相似照片",
-            "人物",
             "文件夹",
+            "已隐藏",
         ]
         assert w.side_panel.all_button.text() == "所有照片"
         assert w.index_status.index_button.text() == "立即编入索引"

@@ -210,8 +210,8 @@ class AlbumsController(QtCore.QObject):
         ):
             self.search.album_name = info.name  # renamed meanwhile: the chip follows
             self.chip.show_text(
-                f"Album: {info.name}",
-                "Only this album's photos are shown and searched. × closes it.",
+                arg(self.tr("Album: %1"), info.name),
+                self.tr("Only this album's photos are shown and searched. × closes it."),
             )
 
     @while_attached

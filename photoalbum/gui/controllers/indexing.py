@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from photoalbum.gui.attached import while_attached
+from photoalbum.gui.pass_titles import pass_title
 from photoalbum.gui.translation import arg
 from photoalbum.gui.widgets.index_status import IndexStatus
 from photoalbum.qt import QtCore
@@ -65,7 +66,7 @@ class IndexingController(QtCore.QObject):
     def state_changed(self, state: LibraryState) -> None:
         """The library's counts changed: failures, pass titles, and the idle summary."""
         self.index_status.set_failures(state.failed)
-        self.index_status.pass_titles = {p.name: p.title for p in state.passes}
+        self.index_status.pass_titles = {p.name: pass_title(p.name, p.title) for p in state.passes}
         if not self.running:
             self.index_status.set_idle(self.summary())
 
@@ -100,7 +101,9 @@ class IndexingController(QtCore.QObject):
         if s.pending:
             return self.tr("%Ln photo(s) not indexed yet", "", s.pending)
         left = [
-            arg(self.tr("%1: %2 to do"), p.title, p.todo) for p in s.passes if p.enabled and p.todo
+            arg(self.tr("%1: %2 to do"), pass_title(p.name, p.title), p.todo)
+            for p in s.passes
+            if p.enabled and p.todo
         ]
         if s.indexed and left:
             return arg(self.tr("Photos indexed · %1"), " · ".join(left))

@@ -11,6 +11,7 @@ from photoalbum.gui.attached import while_attached
 from photoalbum.gui.controllers.groups import GroupsController
 from photoalbum.gui.controllers.navigation import PHOTOS
 from photoalbum.gui.errors import logs_exceptions
+from photoalbum.gui.translation import arg
 from photoalbum.gui.widgets.on_this_day import OnThisDayBar
 from photoalbum.qt import QtCore
 from photoalbum.workers.messages import OnThisDayAnswer, PhotoGroup
@@ -88,12 +89,14 @@ class OnThisDayController(QtCore.QObject):
         found = next((y for y in answer.years if y.year == year), None) if answer else None
         if answer is None or found is None:
             return
+        # The year as the chip names it ("2019"; "2019 年" in Chinese), in the UI language.
+        title = arg(self.tr("%1", "a year of On this day, as its chip names it"), str(year))
         self.groups.show_group(
             PhotoGroup(
                 ON_THIS_DAY,
                 f"{answer.day.isoformat()}/{year}",
-                str(year),
-                f"{year} 年",
+                title,
+                title,
                 found.photo_ids,
                 cover=found.photos[0] if found.photos else None,
                 keep_order=True,

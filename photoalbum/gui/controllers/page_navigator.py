@@ -18,6 +18,7 @@ from photoalbum.gui.controllers.navigation import (
     page_of,
 )
 from photoalbum.gui.controllers.search import PersonScope, SearchController
+from photoalbum.gui.translation import arg
 from photoalbum.gui.widgets.group_list import GroupChip
 from photoalbum.gui.widgets.navigation import NavigationList
 from photoalbum.gui.widgets.search_bar import SearchBar
@@ -155,7 +156,7 @@ class PageNavigator(QtCore.QObject):
 
     def _set_person(self, person: PersonScope | None) -> None:
         if self.person_chip is not None:
-            text = self.tr("Person: {name}").format(name=person.label) if person else None
+            text = arg(self.tr("Person: %1"), person.label) if person else None
             tip = self.tr("Only this person's photos are shown and searched. × shows all again.")
             self.person_chip.show_text(text, tip)
         self.search.set_person(person)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
+from photoalbum.gui.translation import arg
 from photoalbum.gui.widgets.search_bar import SearchBar
 from photoalbum.qt import QtCore, QtGui, QtWidgets
 from photoalbum.workers.index_worker import IndexWorker
@@ -22,10 +23,6 @@ translate = QtCore.QCoreApplication.translate
 
 #: At most this many photos are opened at once with Enter (a mis-press must not open 10k windows).
 MAX_OPEN_EXTERNAL = 10
-
-
-def _tr(text: str, n: int = -1) -> str:
-    return QtCore.QCoreApplication.translate("PhotoActions", text, None, n)
 
 
 class PhotoActions:
@@ -103,7 +100,7 @@ class PhotoActions:
         if ids and self._confirm(
             translate("PhotoActions", "Remove from library"),
             translate(
-                "PhotoActions", "Forget %n photo(s)? The files are not deleted.", None, len(ids)
+                "PhotoActions", "Forget %Ln photo(s)? The files are not deleted.", None, len(ids)
             ),
         ):
             self.index_worker.remove_photos(ids)
@@ -114,10 +111,12 @@ class PhotoActions:
         n = self.grid_model.rowCount()
         ids = [self.grid_model.photo_id(r) for r in dict.fromkeys(rows) if 0 <= r < n]
         if ids and self._confirm(
-            _tr("Move to Trash"),
-            _tr(
-                "Move %n file(s) to the trash? You can restore them from the trash; "
+            translate("PhotoActions", "Move to Trash"),
+            translate(
+                "PhotoActions",
+                "Move %Ln file(s) to the trash? You can restore them from the trash; "
                 "the library forgets them.",
+                None,
                 len(ids),
             ),
         ):
@@ -127,11 +126,23 @@ class PhotoActions:
         """The index worker moved photos to the trash: they leave the grid; what stayed is said."""
         if report.trashed_ids:
             self._photos_removed(list(report.trashed_ids))
-        text = _tr("Moved %n file(s) to the trash", len(report.trashed))
+        text = translate(
+            "PhotoActions", "Moved %Ln file(s) to the trash", None, len(report.trashed)
+        )
         if report.failed:
             path, why = report.failed[0]
-            text += _tr("; %n file(s) could not be moved", len(report.failed))
-            text += f" ({Path(path).name}: {why})"
+            # One message around the first: the translator orders the parts (two counts need two).
+            text = arg(
+                translate(
+                    "PhotoActions",
+                    "%1; %Ln file(s) could not be moved (%2: %3)",
+                    None,
+                    len(report.failed),
+                ),
+                text,
+                Path(path).name,
+                why,
+            )
         self._show_message(text, 12000)
 
     def context_menu(self, pos: QtCore.QPoint, rows: list[int]) -> None:
@@ -156,5 +167,7 @@ class PhotoActions:
         menu.addAction(
             translate("PhotoActions", "Remove from library…"), lambda: self.remove_photos(rows)
         )
-        menu.addAction(_tr("Move to Trash…  (Del)"), lambda: self.move_to_trash(rows))
+        menu.addAction(
+            translate("PhotoActions", "Move to Trash…  (Del)"), lambda: self.move_to_trash(rows)
+        )
         menu.exec(pos)

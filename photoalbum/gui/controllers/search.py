@@ -229,21 +229,22 @@ class SearchController(QtCore.QObject):
         if u is None:
             return []
         chips = []
-        back = self.tr("× searches these words as words instead.")
         if u.date_from is not None and u.date_to is not None:
-            tip = self.tr("Photos taken {start} … {end}.").format(
-                start=f"{u.date_from:%Y-%m-%d}", end=f"{u.date_to:%Y-%m-%d}"
+            tip = arg(
+                self.tr("Photos taken %1 … %2. × searches these words as words instead."),
+                f"{u.date_from:%Y-%m-%d}",
+                f"{u.date_to:%Y-%m-%d}",
             )
-            label = self.tr("Date: {phrase}").format(phrase=u.date_label)
-            chips.append(("date", label, f"{tip} {back}"))
+            label = arg(self.tr("Date: %1"), u.date_label)
+            chips.append(("date", label, tip))
         if u.place_keys:
-            tip = self.tr("Photos taken there.")
-            label = self.tr("Place: {phrase}").format(phrase=u.place_label)
-            chips.append(("place", label, f"{tip} {back}"))
+            tip = self.tr("Photos taken there. × searches these words as words instead.")
+            label = arg(self.tr("Place: %1"), u.place_label)
+            chips.append(("place", label, tip))
         if u.people:
-            tip = self.tr("Photos showing them.")
-            label = self.tr("With: {names}").format(names=", ".join(u.people))
-            chips.append(("people", label, f"{tip} {back}"))
+            tip = self.tr("Photos showing them. × searches these words as words instead.")
+            label = arg(self.tr("With: %1"), ", ".join(u.people))
+            chips.append(("people", label, tip))
         return chips
 
     def set_sort(self, sort: str) -> None:
@@ -351,7 +352,7 @@ class SearchController(QtCore.QObject):
     def _group_phrase(self) -> str:
         g = self.group
         if self.person is not None:
-            return self.tr(" with {name}").format(name=self.person.label)
+            return arg(self.tr(" with %1"), self.person.label)
         if g is None:
             if self.album_id is None:
                 return ""
@@ -390,8 +391,7 @@ class SearchController(QtCore.QObject):
         n = len(outcome.ids)
         where = self._group_phrase()
         if self.person is not None and self.request.is_browse:
-            text = self.tr("{n} photos of {name}")
-            self.status_label.setText(text.format(n=f"{n:,}", name=self.person.label))
+            self.status_label.setText(arg(self.tr("%Ln photo(s) of %1", "", n), self.person.label))
         elif outcome.weak:
             self.status_label.setText(
                 arg(

@@ -48,7 +48,7 @@ class AdjustDateDialog(QtWidgets.QDialog):
         form = QtWidgets.QFormLayout(self)
         form.addRow(
             QtWidgets.QLabel(
-                self.tr("%n photo(s). Kept in the library; the files are not changed.", "", count)
+                self.tr("%Ln photo(s). Kept in the library; the files are not changed.", "", count)
             )
         )
         self.shift_radio = QtWidgets.QRadioButton(self.tr("Shift by"))
@@ -118,7 +118,7 @@ class SetPlaceDialog(QtWidgets.QDialog):
         form = QtWidgets.QFormLayout(self)
         form.addRow(
             QtWidgets.QLabel(
-                self.tr("%n photo(s). Kept in the library; the files are not changed.", "", count)
+                self.tr("%Ln photo(s). Kept in the library; the files are not changed.", "", count)
             )
         )
         self.place_edit = QtWidgets.QLineEdit()

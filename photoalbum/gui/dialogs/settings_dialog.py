@@ -7,6 +7,7 @@ import logging
 import os
 from collections.abc import Callable
 
+from photoalbum.gui.pass_titles import pass_title
 from photoalbum.gui.translation import QT_TRANSLATE_NOOP, arg
 from photoalbum.qt import Qt, QtWidgets
 from photoalbum.workers.messages import LibraryOptions, LibraryState
@@ -112,7 +113,7 @@ class SettingsDialog(QtWidgets.QDialog):
             passes_box = QtWidgets.QGroupBox(self.tr("After indexing, also"))
             pv = QtWidgets.QVBoxLayout(passes_box)
             for p in passes:
-                box = QtWidgets.QCheckBox(p.title)
+                box = QtWidgets.QCheckBox(pass_title(p.name, p.title))
                 box.setChecked(p.enabled)
                 box.setToolTip(
                     arg(

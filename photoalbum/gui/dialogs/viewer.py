@@ -295,7 +295,7 @@ class ViewerDialog(QtWidgets.QDialog):
             if name and str(name) not in parts:
                 parts.append(str(name))
         text = ", ".join(parts) or str(place.get("label") or "")
-        return self.tr("%1 (corrected)").replace("%1", text) if place.get("corrected") else text
+        return arg(self.tr("%1 (corrected)"), text) if place.get("corrected") else text
 
     @property
     def matched_lines(self) -> list[int]:
@@ -335,7 +335,7 @@ class ViewerDialog(QtWidgets.QDialog):
         self.view.set_faces([((f.box.x, f.box.y, f.box.w, f.box.h), f.label or "") for f in faces])
         names = sorted({f.label for f in faces if f.label})
         loose = sum(1 for f in faces if not f.label)
-        lines = names + ([self.tr("%n more face(s)", "", loose)] if loose else [])
+        lines = names + ([self.tr("%Ln more face(s)", "", loose)] if loose else [])
         if lines:  # one name per line: a label added later does not re-wrap reliably
             field = QtWidgets.QLabel("\n".join(lines))
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from photoalbum.gui.itemmodels.group_list import GroupListModel
+from photoalbum.gui.translation import arg
 from photoalbum.gui.widgets.group_list import GroupList
 from photoalbum.qt import Qt, QtCore, QtWidgets
 from photoalbum.workers.messages import GroupsUpdate, PhotoGroup
@@ -117,9 +118,7 @@ class PlaceTiles(GroupTiles):
         self.header.setVisible(country is not None)
         if country is not None:
             self.title.setText(country.title(self.model.language))
-            n = country.count
-            text = self.tr("The 1 photo") if n == 1 else self.tr("All {n} photos")
-            self.whole_button.setText(text.format(n=f"{n:,}"))
+            self.whole_button.setText(self.tr("All %Ln photo(s)", "", country.count))
 
     def _refresh_summary(self) -> None:
         super()._refresh_summary()
@@ -133,7 +132,7 @@ class PlaceTiles(GroupTiles):
         cities = len(self._all) - countries
         first = self.tr("%Ln country(s)", "", countries)
         second = self.tr("%Ln city(s)", "", cities)
-        return f"{first} · {second}"
+        return arg(self.tr("%1 · %2", "countries · cities"), first, second)
 
     def _on_whole_button_clicked(self) -> None:
         if self.country is not None:

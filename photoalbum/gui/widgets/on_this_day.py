@@ -6,6 +6,7 @@ import functools
 import logging
 from collections.abc import Sequence
 
+from photoalbum.gui.translation import arg
 from photoalbum.qt import Qt, QtWidgets, Signal
 
 logger = logging.getLogger(__name__)
@@ -60,9 +61,7 @@ class OnThisDayBar(QtWidgets.QFrame):
             button.setAutoRaise(True)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.setToolTip(
-                self.tr("Show the %n photo(s) of this day in %1", "", count).replace(
-                    "%1", str(year)
-                )
+                arg(self.tr("Show the %Ln photo(s) of this day in %1", "", count), str(year))
             )
             button.clicked.connect(functools.partial(self.year_chosen.emit, year))
             self._buttons_row.addWidget(button)

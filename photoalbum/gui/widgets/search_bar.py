@@ -276,7 +276,7 @@ class SearchBar(QtWidgets.QFrame):
             chip = GroupChip()
             chip.show_text(label, tooltip)
             chip.close_button.setToolTip(self.tr("Search these words as words"))
-            chip.close_button.setAccessibleName(self.tr("Remove {label}").format(label=label))
+            chip.close_button.setAccessibleName(arg(self.tr("Remove %1"), label))
             chip.cleared.connect(lambda kind=kind: self._on_understood_cleared(kind))
             self._understood_box.addWidget(chip)
             self._understood[kind] = chip
