@@ -343,7 +343,7 @@ class ViewerDialog(QtWidgets.QDialog):
     def moment(self) -> float | None:
         """The matched moment (seconds) of the video shown, from the search, else None."""
         moment = self.model.data(self.model.index(self.row, 0), PhotoGridModel.MomentRole)
-        return None if moment is None else float(moment)
+        return float(moment) if isinstance(moment, (int, float)) else None
 
     def play_video(self) -> bool:
         """Open the video shown in the desktop's video player; True when one took it."""
