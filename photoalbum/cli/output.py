@@ -107,16 +107,12 @@ def hits_human(result: SearchResult) -> str:
     return "\n".join(lines)
 
 
-def moment_label(seconds: float) -> str:
-    """A moment's time as a person reads it: "1:23", "1:02:03"."""
-    total = max(0, int(seconds))
-    h, rest = divmod(total, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
-
 def _at(moment_s: float | None) -> str:
-    return "" if moment_s is None else f" @ {moment_label(moment_s)}"
+    if moment_s is None:
+        return ""
+    from photoalbum.core.video import moment_label  # the GUI writes times the same way
+
+    return f" @ {moment_label(moment_s)}"
 
 
 def photo_json(p: Photo, place: dict[str, Any] | None = None) -> dict[str, Any]:

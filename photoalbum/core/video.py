@@ -126,6 +126,72 @@ def video_still(path: str, *, min_side: int = 256) -> Image.Image:
     return decode_video(path, min_side=min_side, max_moments=1).moments[0].image
 
 
+#: Frames decoded at most after the keyframe a seek lands on, to reach the asked time (a
+#: phone's keyframe interval at 60 fps; a file with sparser keyframes shows the last one reached).
+MAX_FRAMES_AFTER_SEEK = 120
+
+
+def frame_at(path: str, seconds: float, *, max_side: int | None = None) -> Image.Image:
+    """The picture (RGB, upright) shown ``seconds`` from the start of the video at ``path``.
+
+    Seeks to the keyframe at or before that time and decodes forward from it (at most
+    :data:`MAX_FRAMES_AFTER_SEEK` frames): a moment is a keyframe, so showing one decodes one
+    frame, and no time costs a decode of the whole video. ``max_side``: the longer side at
+    most this big (scaled in the converter; never enlarged).
+
+    Raises:
+        PhotoDecodeError: as :func:`decode_video`.
+    """
+    import av
+
+    try:
+        f = open_regular(path)
+    except OSError as exc:
+        raise PhotoDecodeError(os_reason(exc)) from None
+    with f:
+        _check_head(f)
+        try:
+            with av.open(f, mode="r") as container:
+                if not container.streams.video:
+                    raise PhotoDecodeError("no video stream")
+                stream = container.streams.video[0]
+                stream.thread_type = "AUTO"
+                tb = stream.time_base or Fraction(1, 1000)
+                start = stream.start_time or 0
+                target = max(0.0, float(seconds))
+                container.seek(int(start + target / tb), stream=stream, backward=True)
+                best = None
+                for n, frame in enumerate(_decoded(container, stream)):
+                    if best is not None and _frame_time(frame, stream) > target + 1e-3:
+                        break
+                    best = frame
+                    if n >= MAX_FRAMES_AFTER_SEEK:
+                        break
+                if best is None:
+                    raise PhotoDecodeError("no frame could be decoded (truncated or corrupt?)")
+                rotation = int(getattr(best, "rotation", 0) or 0) % 360
+                return _scaled_picture(best, max_side, rotation)
+        except PhotoDecodeError:
+            raise
+        except av.error.FFmpegError as exc:
+            raise PhotoDecodeError(_av_reason(exc)) from None
+        except MemoryError:
+            raise PhotoDecodeError("too large (out of memory)") from None
+        except OSError as exc:
+            raise PhotoDecodeError(os_reason(exc)) from None
+        except (ValueError, IndexError, KeyError, EOFError, RuntimeError) as exc:
+            logger.debug("video frame decode failed", exc_info=True)
+            raise PhotoDecodeError(f"truncated or corrupt ({type(exc).__name__}: {exc})") from None
+
+
+def moment_label(seconds: float) -> str:
+    """A time in a video as a person reads it: "0:42", "1:23", "1:02:03"."""
+    total = max(0, int(seconds))
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
 def _check_head(f: IO[bytes]) -> str:
     try:
         head = f.read(SNIFF_BYTES)
@@ -327,6 +393,17 @@ def _picture(frame: Any, min_side: int, rotation: int) -> Image.Image:
     scale = min(1.0, min_side / max(1, min(w, h))) if min_side > 0 else 1.0
     tw, th = max(2, round(w * scale)), max(2, round(h * scale))
     image = frame.to_image(width=tw, height=th)
+    if rotation in _TRANSPOSE:
+        image = image.transpose(_TRANSPOSE[rotation])
+    return image
+
+
+def _scaled_picture(frame: Any, max_side: int | None, rotation: int) -> Image.Image:
+    """The frame as RGB, its longer side at most ``max_side`` (scaled in the converter),
+    upright."""
+    w, h = int(frame.width), int(frame.height)
+    scale = min(1.0, max_side / max(1, w, h)) if max_side else 1.0
+    image = frame.to_image(width=max(2, round(w * scale)), height=max(2, round(h * scale)))
     if rotation in _TRANSPOSE:
         image = image.transpose(_TRANSPOSE[rotation])
     return image

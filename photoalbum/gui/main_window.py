@@ -228,6 +228,7 @@ class MainWindow(QtWidgets.QMainWindow):
             search_worker=search_worker,
             query_words=self.search_controller.query_words,
             language=self.language,
+            open_url=self._open_url,
             parent=self,
         )
         self.photo_actions = PhotoActions(

@@ -184,6 +184,8 @@ class SearchOutcome:
     seconds: float = 0.0
     weak: bool = False  # nothing stood out: these are merely the closest photos
     understood: Understood | None = None  # the date, place, people read out of the text
+    #: per hit, a video's best-matching moment in seconds (NaN for a photo); None: no videos
+    moments: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

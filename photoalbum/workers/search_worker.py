@@ -13,6 +13,7 @@ import numpy as np
 
 from photoalbum.core.errors import KnownError
 from photoalbum.core.ports import Photo, PhotoFilter
+from photoalbum.core.search import SearchHit
 from photoalbum.qt import Signal
 from photoalbum.workers.base import Handler, LibraryWorker, OpenLibrary, ReopenLibrary
 from photoalbum.workers.messages import (
@@ -258,6 +259,7 @@ class SearchWorker(LibraryWorker):
             seconds=time.perf_counter() - t0,
             weak=weak,
             understood=result.understood,
+            moments=_moments(hits),
         )
         if rid == self._latest:
             self.results_ready.emit(outcome)
@@ -321,3 +323,12 @@ class SearchWorker(LibraryWorker):
 
     def _on_place(self, command: LoadPlace) -> None:
         self.place_loaded.emit(command.photo_id, self._require().place_of(command.photo_id))
+
+
+def _moments(hits: Sequence[SearchHit]) -> np.ndarray | None:
+    """Each hit's best-matching moment (NaN for a photo), or None when no hit is a video."""
+    if all(h.moment_s is None for h in hits):
+        return None
+    return np.asarray(
+        [np.nan if h.moment_s is None else h.moment_s for h in hits], dtype=np.float64
+    )

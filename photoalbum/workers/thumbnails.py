@@ -10,21 +10,26 @@ from PIL import Image
 
 from photoalbum.core.errors import PhotoDecodeError
 from photoalbum.core.imaging import decode_photo
-from photoalbum.core.scanning import is_raw_name
+from photoalbum.core.scanning import is_raw_name, is_video_name
+from photoalbum.core.video import frame_at, video_still
 from photoalbum.qt import QtCore, QtGui, Signal
 
 logger = logging.getLogger(__name__)
 
 
 def read_image(
-    paths: Sequence[str] = (), data: bytes | None = None, max_side: int | None = None
+    paths: Sequence[str] = (),
+    data: bytes | None = None,
+    max_side: int | None = None,
+    at_s: float | None = None,
 ) -> QtGui.QImage:
     """Decode the first readable source (EXIF orientation applied), scaled down to ``max_side``.
 
     Scaling happens in the decoder where the format allows (JPEG: DCT scaling), so a 12 MP photo
     costs little. A camera RAW (which Qt cannot read) and any file Qt fails on (HEIC without
     Qt's plugin, say) is decoded by the engine instead (a RAW's embedded preview when big
-    enough). Returns a null QImage when nothing could be read. Never writes anything.
+    enough). A video shows its frame at ``at_s`` seconds (None: its first moment, the one its
+    thumbnail shows). Returns a null QImage when nothing could be read. Never writes anything.
     """
     sources: list[object] = list(paths)
     if data is not None:
@@ -37,6 +42,11 @@ def read_image(
             buffer.open(QtCore.QIODevice.OpenModeFlag.ReadOnly)
             reader = QtGui.QImageReader(buffer)
         else:
+            if is_video_name(str(src)):
+                image = video_image(str(src), at_s, max_side)
+                if not image.isNull():
+                    return image
+                continue
             if is_raw_name(str(src)):
                 image = engine_image(str(src), max_side)
                 if not image.isNull():
@@ -75,7 +85,25 @@ def engine_image(path: str, max_side: int | None = None) -> QtGui.QImage:
     except PhotoDecodeError as exc:
         logger.debug("cannot show %s: %s", path, exc.reason)
         return QtGui.QImage()
-    im = decoded.image.convert("RGB")
+    return _qimage(decoded.image, max_side)
+
+
+def video_image(path: str, at_s: float | None, max_side: int | None = None) -> QtGui.QImage:
+    """The frame of the video at ``path`` shown ``at_s`` seconds in (None: its first moment),
+    its longer side at most ``max_side``; a null QImage when it cannot be decoded."""
+    try:
+        if at_s is None:
+            im = video_still(path, min_side=min(max_side, ENGINE_MIN_SIDE) if max_side else 720)
+        else:
+            im = frame_at(path, at_s, max_side=max_side)
+    except PhotoDecodeError as exc:
+        logger.debug("cannot show %s at %s s: %s", path, at_s, exc.reason)
+        return QtGui.QImage()
+    return _qimage(im, max_side)
+
+
+def _qimage(im: Image.Image, max_side: int | None) -> QtGui.QImage:
+    im = im.convert("RGB")
     if max_side and max(im.size) > max_side:
         im.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     w, h = im.size
@@ -115,6 +143,7 @@ class _Load(QtCore.QRunnable):
         paths: Sequence[str],
         data: bytes | None,
         max_side: int | None,
+        at_s: float | None = None,
     ) -> None:
         super().__init__()
         self.loader = loader
@@ -125,12 +154,13 @@ class _Load(QtCore.QRunnable):
         self.paths = list(paths)
         self.data = data
         self.max_side = max_side
+        self.at_s = at_s
 
     def run(self) -> None:
         if not self.loader.is_wanted(self.channel, self.key, self.ticket):
             return  # dropped: scrolled away or a new result set
         try:
-            image = read_image(self.paths, self.data, self.max_side)
+            image = read_image(self.paths, self.data, self.max_side, self.at_s)
         except Exception:  # never let a bad file kill a pool thread
             logger.exception("loading %s failed", self.paths or "dropped image")
             image = QtGui.QImage()
@@ -185,8 +215,12 @@ class ThumbnailLoader(QtCore.QObject):
         *,
         data: bytes | None = None,
         max_side: int | None = None,
+        at_s: float | None = None,
     ) -> bool:
-        """Queue a load unless one for ``key`` is already pending; True when queued."""
+        """Queue a load unless one for ``key`` is already pending; True when queued.
+
+        ``at_s``: for a video, the time (seconds) whose frame is shown (None: its first moment).
+        """
         if not self._plugins_loaded:  # on the requesting (GUI) thread, before any pool thread
             self._plugins_loaded = True
             load_image_plugins()
@@ -198,7 +232,7 @@ class ThumbnailLoader(QtCore.QObject):
             self._pending[(channel, key)] = ticket
             gen = self._generations.get(channel, 0)
             self.requested += 1
-        job = _Load(self, channel, key, ticket, gen, paths, data, max_side)
+        job = _Load(self, channel, key, ticket, gen, paths, data, max_side, at_s)
         self._pool.start(job, ticket % (1 << 30))  # newer = higher priority
         return True
 

@@ -145,3 +145,62 @@ def test_bad_videos_get_a_reason(tmp_path: Path, make, reason: str) -> None:
         decode_video(str(path))
     assert err.value.reason.startswith(reason)
     assert snapshot(tmp_path) == before
+
+
+def test_frame_at_shows_the_scene_playing_at_that_time(tmp_path: Path) -> None:
+    path = make_video(
+        tmp_path / "clip.mp4", [(solid(RED), 2), (solid(GREEN), 2), (solid(BLUE), 2)], gop=10
+    )
+    before = snapshot(tmp_path)
+    for t, colour in ((0.0, RED), (2.0, GREEN), (3.5, GREEN), (4.0, BLUE)):
+        image = video_mod.frame_at(str(path), t)
+        assert image.size == (64, 48) and image.mode == "RGB"
+        assert image.getpixel((2, 2)) == pytest.approx(colour, abs=12), t
+    small = video_mod.frame_at(str(path), 4.0, max_side=32)
+    assert small.size == (32, 24)
+    assert video_mod.frame_at(str(path), 99.0).getpixel((2, 2)) == pytest.approx(BLUE, abs=12)
+    assert snapshot(tmp_path) == before  # never written to
+
+
+def test_frame_at_between_keyframes_decodes_forward_from_the_last_one(tmp_path: Path) -> None:
+    import av
+
+    # One keyframe only (at 0 s), the picture turning yellow at 1.5 s: the frame at 1.6 s is
+    # reached by decoding on from the keyframe, not the keyframe itself.
+    path = tmp_path / "one-key.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        stream.options = {"preset": "ultrafast", "x264-params": "keyint=100:scenecut=0"}
+        for i in range(20):
+            frame = av.VideoFrame.from_ndarray(solid(RED if i < 15 else YELLOW), format="rgb24")
+            frame.pts = i
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    with av.open(str(path)) as check:
+        keys = sum(1 for p in check.demux(check.streams.video[0]) if p.is_keyframe)
+    assert keys == 1
+    assert video_mod.frame_at(str(path), 1.6).getpixel((2, 2)) == pytest.approx(YELLOW, abs=16)
+    assert video_mod.frame_at(str(path), 1.2).getpixel((2, 2)) == pytest.approx(RED, abs=16)
+
+
+def test_frame_at_refuses_what_is_no_video(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(b"not a video at all" * 10)
+    with pytest.raises(PhotoDecodeError):
+        video_mod.frame_at(str(bad), 1.0)
+    with pytest.raises(PhotoDecodeError, match="no video stream"):
+        video_mod.frame_at(str(make_audio_only(tmp_path / "a.mp4")), 0.0)
+
+
+def test_moment_label_reads_like_a_clock() -> None:
+    label = video_mod.moment_label
+    assert [label(0), label(42.9), label(83), label(3723), label(-1)] == [
+        "0:00",
+        "0:42",
+        "1:23",
+        "1:02:03",
+        "0:00",
+    ]

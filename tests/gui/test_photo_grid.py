@@ -172,6 +172,24 @@ def test_update_ids_patches_rows_and_keeps_selection(qtbot, model):
     assert not model.has_scores
 
 
+def test_a_video_hits_moment_reaches_the_grid(qtbot, model, tmp_path):
+    table = {1: photo(1, str(tmp_path / "a.jpg")), 2: photo(2, str(tmp_path / "walk.mp4"))}
+    answer_info_requests(model, table)
+    model.set_results([2, 1, 3], [0.9, 0.5, 0.4], list(table.values()), moments=[83.4, np.nan, 0])
+    role = PhotoGridModel.MomentRole
+    assert [model.data(model.index(r, 0), role) for r in range(3)] == [83.4, None, 0.0]
+    assert model.moment(0) == 83.4 and model.moment(1) is None and model.moment(7) is None
+    tip = model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert tip.endswith("best match at 1:23")
+    model.remove_ids([2])  # the moments stay with their rows
+    assert [model.moment(r) for r in range(2)] == [None, 0.0]
+    model.set_results([1, 2], [0.9, 0.5])  # results without videos: no moments
+    assert model.data(model.index(1, 0), role) is None
+    model.set_results([1, 2], [0.9, 0.5], moments=[np.nan, 2.0])
+    model.update_ids([1, 2])  # results → listing: a reset, moments gone
+    assert model.moment(1) is None
+
+
 def test_a_fast_fling_reaches_the_end_of_100k_rows_while_details_arrive(qtbot, loader, tmp_path):
     """Details (and thumbnails, marks) arriving for the rows on screen must not lay the whole
     grid out again: the view lays 100k rows out in batches, and a relayout restarted at each

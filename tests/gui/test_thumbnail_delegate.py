@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -122,3 +124,45 @@ def test_timeline_headers_and_the_approximate_mark_are_painted(view) -> None:
     y = heart.center().y()
     row = [rated.pixelColor(x, y) for x in range(heart.right() + 2, size.width())]
     assert any(c.red() > 200 and c.blue() < 100 for c in row)  # gold stars
+
+
+def test_a_video_cell_shows_its_duration_with_a_play_mark(view, tmp_path) -> None:
+    from photoalbum.core.video import decode_video
+    from tests.support.videos import make_video, solid
+
+    clip = make_video(tmp_path / "walk.mp4", [(solid((200, 30, 30)), 3)])
+    meta = decode_video(str(clip)).meta
+    model: PhotoGridModel = view.model()
+    video = dataclasses.replace(photo(2, str(clip), "fp2"), meta=meta)
+    long = dataclasses.replace(
+        photo(3, str(tmp_path / "film.mkv"), "fp3"),
+        meta=dataclasses.replace(meta, duration_s=3723.4),
+    )
+    unknown = dataclasses.replace(
+        photo(4, str(tmp_path / "cut.mov"), "fp4"), meta=dataclasses.replace(meta, duration_s=None)
+    )
+    model.add_photos([video, long, unknown])
+    assert [model.video_badge(r) for r in range(5)] == [None, "0:03", "1:02:03", "", None]
+    assert model.video_badge(10**6) is None
+
+    delegate = view.itemDelegate()
+    delegate.set_cell(64)
+    calls = composed(view)
+    view.viewport().repaint()
+    shown = {key[1][0]: key[-2] for key in calls}  # file name → the video badge composed
+    assert shown["walk.mp4"] == "0:03" and shown["IMG_1.jpg"] is None
+
+    image = view.viewport().grab().toImage()
+    fm = view.fontMetrics()
+
+    def badge_pixels(row: int) -> list[QtGui.QColor]:
+        cell = view.visualRect(model.index(row, 0))
+        box = delegate.video_badge_rect(cell, cell.y() + delegate.margin + 3, fm, "0:03")
+        y = box.center().y()
+        return [image.pixelColor(x, y) for x in range(box.left() + 2, box.right() - 1)]
+
+    steel = QtGui.QColor("steelblue")
+    assert all(c == steel for c in badge_pixels(0))  # a photo: the thumbnail only
+    video_px = badge_pixels(1)
+    assert steel not in video_px  # the dark pill covers the corner
+    assert any(c.lightness() > 200 for c in video_px)  # the white play mark and digits

@@ -182,3 +182,27 @@ def test_search_passes_the_sort_to_the_library(qtbot, worker, script):
     with wait_worker_signal(qtbot, worker.results_ready, 5000) as got:
         worker.search(SearchRequest(text="dog", k=4))
     assert got.args[0].ids.tolist() == [1, 2, 3, 4]  # by relevance
+
+
+def test_a_video_hits_moment_goes_with_the_outcome(qtbot, worker, script):
+    import dataclasses
+
+    import numpy as np
+
+    lib = script.opened[-1]
+    real_search = lib.search
+    with wait_worker_signal(qtbot, worker.results_ready, 5000) as got:
+        worker.search(SearchRequest(text="dog", k=3))
+    assert got.args[0].moments is None  # no video among the hits
+
+    def with_a_video(query, k=20, flt=None, **kw):
+        result = real_search(query, k, flt, **kw)
+        result.hits[1] = dataclasses.replace(result.hits[1], moment_s=83.5)
+        return result
+
+    lib.search = with_a_video
+    with wait_worker_signal(qtbot, worker.results_ready, 5000) as got:
+        worker.search(SearchRequest(text="dog", k=3))
+    moments = got.args[0].moments
+    assert len(moments) == 3 and moments[1] == 83.5
+    assert np.isnan(moments[0]) and np.isnan(moments[2])

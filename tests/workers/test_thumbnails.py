@@ -135,3 +135,25 @@ def _mean_rgb(img: QtGui.QImage) -> tuple[float, float, float]:
             total[2] += c.blue()
             n += 1
     return total[0] / n, total[1] / n, total[2] / n
+
+
+def test_read_image_shows_a_video_at_a_time_or_its_first_moment(tmp_path) -> None:
+    from tests.support.videos import make_video, solid
+
+    # A black opening (no moment), then red, then blue from 2 s.
+    clip = make_video(
+        tmp_path / "clip.mp4",
+        [(solid((0, 0, 0)) * 0, 1), (solid((200, 30, 30)), 1), (solid((30, 30, 200)), 2)],
+    )
+
+    def colour(image: QtGui.QImage) -> tuple[int, int, int]:
+        c = image.pixelColor(2, 2)
+        return c.red(), c.green(), c.blue()
+
+    first = read_image([str(clip)])  # the first moment: the blank opening is skipped
+    assert colour(first) == pytest.approx((200, 30, 30), abs=16)
+    at = read_image([str(clip)], at_s=2.5, max_side=32)
+    assert colour(at) == pytest.approx((30, 30, 200), abs=16) and at.width() == 32
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"\x00" * 100)
+    assert read_image([str(broken)], at_s=1.0).isNull()

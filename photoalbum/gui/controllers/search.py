@@ -386,7 +386,9 @@ class SearchController(QtCore.QObject):
             return
         self._last_outcome = outcome
         self.search_bar.set_understood(self.understood_chips(outcome.understood))
-        self.grid_model.set_results(outcome.ids, outcome.scores, outcome.photos)
+        self.grid_model.set_results(
+            outcome.ids, outcome.scores, outcome.photos, moments=outcome.moments
+        )
         self._set_timeline(None)
         n = len(outcome.ids)
         where = self._group_phrase()

@@ -30,6 +30,7 @@ class ViewerController(QtCore.QObject):
         search_worker: loads a photo's text lines (for the highlights).
         query_words: the current search's words (highlighted in the photo's text).
         language: "en" or "zh": the language places are named in.
+        open_url: opens a file URL in the desktop's default app (a video in its player).
 
     Signals:
         row_shown(int): the viewer shows this grid row (opened on it, or stepped to it).
@@ -47,6 +48,7 @@ class ViewerController(QtCore.QObject):
         search_worker: SearchWorker,
         query_words: Callable[[], tuple[str, ...]],
         language: str = "en",
+        open_url: Callable[[QtCore.QUrl], object] | None = None,
         parent: QtCore.QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -57,6 +59,7 @@ class ViewerController(QtCore.QObject):
         self.search_worker = search_worker
         self._query_words = query_words
         self.language = language
+        self._open_url = open_url
         self.viewer: ViewerDialog | None = None
         search_worker.text_loaded.connect(self._on_search_worker_text_loaded)
         search_worker.place_loaded.connect(self._on_search_worker_place_loaded)
@@ -76,6 +79,7 @@ class ViewerController(QtCore.QObject):
             request_text=self.search_worker.load_text,
             request_place=self.search_worker.load_place,
             language=self.language,
+            open_url=self._open_url,
         )
         self.viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.viewer.row_changed.connect(self._on_viewer_row_changed)

@@ -71,9 +71,11 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
         hovered = not selected and bool(state & QtWidgets.QStyle.StateFlag.State_MouseOver)
         model = index.model()
         badges: tuple[str, bool, bool, bool, int] = ("", False, False, False, 0)
+        video: str | None = None
         if isinstance(model, PhotoGridModel):
             pixmap, caption = model.cell(index.row())
             badges = model.badges(index.row())
+            video = model.video_badge(index.row())
         else:
             pixmap = index.data(Qt.ItemDataRole.DecorationRole)
             caption = index.data(PhotoGridModel.CaptionRole)
@@ -91,11 +93,14 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
             rect.height(),
             dpr,
             option.palette.cacheKey(),
+            video,
             badges,
         )
         cell = self._cells.get(key)
         if cell is None:
-            cell = self._compose(key, pixmap, caption, badges, option, selected, hovered, dpr)
+            cell = self._compose(
+                key, pixmap, caption, badges, option, selected, hovered, dpr, video
+            )
         else:
             self._cells.move_to_end(key)
         painter.drawPixmap(rect.x(), rect.y(), cell)
@@ -120,6 +125,7 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
         selected: bool,
         hovered: bool,
         dpr: float,
+        video: str | None = None,
     ) -> QtGui.QPixmap:
         """Draw one cell into a pixmap (cached by what it shows)."""
         size = option.rect.size()
@@ -145,6 +151,7 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
                 option,
                 badges,
                 show_heart=hovered or selected,
+                video=video,
             )
         finally:
             painter.end()
@@ -227,16 +234,24 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
         badges: tuple[str, bool, bool, bool, int],
         *,
         show_heart: bool = True,
+        video: str | None = None,
     ) -> None:
         """The timeline's day / month header across the top of a day's first cell, a small
         "≈" mark on a photo whose date is only its file's time, the heart and the stars.
 
         An empty heart is drawn only on the cell under the pointer or selected (where a click
-        can reach it), so composing an unmarked cell costs no more than before.
+        can reach it), so composing an unmarked cell costs no more than before. A video (``video``
+        not None: its duration, or "" when unknown) gets a play mark and its duration in the
+        thumbnail's top-right corner.
         """
         header, month, approximate, favorite, rating = badges
         palette = option.palette
         fm = option.fontMetrics
+        if video is not None:
+            top = rect.y() + self.margin + 3
+            if header:
+                top = max(top, rect.y() + fm.height() + 6 + 3)  # below the day's header band
+            self.paint_video_badge(painter, rect, top, fm, option.font, video)
         if approximate:
             d = max(14, fm.height())
             box = QtCore.QRect(
@@ -292,6 +307,53 @@ class ThumbnailDelegate(QtWidgets.QStyledItemDelegate):
                 band.adjusted(4, 0, -4, 0),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 text,
+            )
+
+    def video_badge_rect(
+        self, cell: QtCore.QRect, top: int, fm: QtGui.QFontMetrics, text: str
+    ) -> QtCore.QRect:
+        """Where a video's badge (play mark, then its duration) is drawn: the thumbnail's
+        top-right corner, ``top`` its upper edge."""
+        h = max(14, fm.height() + 2)
+        mark = h // 2
+        width = h // 2 + mark + (fm.horizontalAdvance(text) + h // 3 if text else h // 2)
+        right = cell.x() + self.margin + self.cell - 3
+        return QtCore.QRect(right - width, top, width, h)
+
+    def paint_video_badge(
+        self,
+        painter: QtGui.QPainter,
+        cell: QtCore.QRect,
+        top: int,
+        fm: QtGui.QFontMetrics,
+        font: QtGui.QFont,
+        text: str,
+    ) -> None:
+        """A dark pill with a white play triangle and the duration (see video_badge_rect)."""
+        box = self.video_badge_rect(cell, top, fm, text)
+        h = box.height()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QtGui.QColor(0, 0, 0, 160))
+        painter.drawRoundedRect(box, h / 2, h / 2)
+        mark = h // 2
+        x0 = box.x() + h // 3
+        y0 = box.y() + (h - mark) / 2
+        painter.setBrush(QtGui.QColor("white"))
+        painter.drawPolygon(
+            QtGui.QPolygonF(
+                [
+                    QtCore.QPointF(x0, y0),
+                    QtCore.QPointF(x0 + mark * 0.87, y0 + mark / 2),
+                    QtCore.QPointF(x0, y0 + mark),
+                ]
+            )
+        )
+        if text:
+            painter.setPen(QtGui.QColor("white"))
+            painter.setFont(font)
+            text_rect = QtCore.QRect(x0 + mark + 2, box.y(), box.right() - x0 - mark - 2, h)
+            painter.drawText(
+                text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text
             )
 
     def _elided(self, fm: QtGui.QFontMetrics, text: str, mode: Qt.TextElideMode) -> str:

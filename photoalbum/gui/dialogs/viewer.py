@@ -2,6 +2,10 @@
 
 Text read in the photo (the text pass) is listed in the info panel; lines containing the search's
 words are highlighted on the photo.
+
+A video is shown as its frame at the search's matched moment (its first moment otherwise), with
+a button opening it in the desktop's video player; a Live Photo gets a button opening its movie.
+The app plays nothing itself (Qt's multimedia module is not part of its dependencies).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pathlib import Path
 from photoalbum.core.ports import Photo
 from photoalbum.core.text.matching import matching_lines
 from photoalbum.core.text.ocr import TextLine
+from photoalbum.core.video import moment_label
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.translation import QT_TRANSLATE_NOOP, arg
 from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
@@ -139,6 +144,8 @@ class ViewerDialog(QtWidgets.QDialog):
     """A large view of the grid's photos, starting at ``row``.
 
     Keys: Left/Right (or PgUp/PgDn) previous/next, F fit, 1 100 %, I info panel, Esc/Space close.
+    ``open_url`` opens a file URL in the desktop's default app (default:
+    ``QDesktopServices.openUrl``): a video in its player.
 
     Signals:
         row_changed(int): the photo shown changed (the grid follows).
@@ -157,8 +164,10 @@ class ViewerDialog(QtWidgets.QDialog):
         request_text: Callable[[int], None] | None = None,
         request_place: Callable[[int], None] | None = None,
         language: str = "en",
+        open_url: Callable[[QtCore.QUrl], object] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._open_url = open_url
         self.setWindowTitle("photoalbum")
         self.words = tuple(words)
         self._request_text = request_text
@@ -195,7 +204,31 @@ class ViewerDialog(QtWidgets.QDialog):
         layout.addWidget(bar)
         split = QtWidgets.QSplitter()
         self.view = _ImageView()
-        split.addWidget(self.view)
+        # Below the picture, for a video or a Live Photo: the moment shown and play buttons.
+        self.media_bar = QtWidgets.QWidget()
+        media = QtWidgets.QHBoxLayout(self.media_bar)
+        media.setContentsMargins(8, 4, 8, 4)
+        self.moment_caption = QtWidgets.QLabel()
+        media.addWidget(self.moment_caption, 1)
+        self.play_button = QtWidgets.QPushButton()
+        self.play_button.setToolTip(
+            self.tr(
+                "Opens the video in your desktop's video player. A player cannot be told where "
+                "to start in a way every desktop understands: skip to the moment yourself."
+            )
+        )
+        self.live_button = QtWidgets.QPushButton(self.tr("Play Live Photo"))
+        self.live_button.setToolTip(self.tr("Opens the Live Photo's movie in your video player."))
+        media.addWidget(self.play_button)
+        media.addWidget(self.live_button)
+        left = QtWidgets.QWidget()
+        left_layout = QtWidgets.QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(0)
+        left_layout.addWidget(self.view, 1)
+        left_layout.addWidget(self.media_bar)
+        self.media_bar.hide()
+        split.addWidget(left)
         self.info = QtWidgets.QWidget()
         self.info_form = QtWidgets.QFormLayout(self.info)
         self.info_form.setFieldGrowthPolicy(
@@ -211,6 +244,8 @@ class ViewerDialog(QtWidgets.QDialog):
         self.fit_action.triggered.connect(lambda: self.set_fit(True))
         self.actual_action.triggered.connect(lambda: self.set_fit(False))
         self.info_action.toggled.connect(self.info.setVisible)
+        self.play_button.clicked.connect(self.play_video)
+        self.live_button.clicked.connect(self.play_live_photo)
         loader.loaded.connect(self._on_loader_loaded)
         model.dataChanged.connect(self._on_model_data_changed)
         self.show_row(row)
@@ -239,9 +274,16 @@ class ViewerDialog(QtWidgets.QDialog):
             self._request_text(photo.id)
         if photo is not None and self._request_place is not None:
             self._request_place(photo.id)
+        self._show_media_bar(photo)
         gen = self.loader.new_generation(CHANNEL)
         if photo is not None:
-            self.loader.request(CHANNEL, (gen, photo.id), [photo.path], max_side=MAX_SIDE)
+            self.loader.request(
+                CHANNEL,
+                (gen, photo.id),
+                [photo.path],
+                max_side=MAX_SIDE,
+                at_s=self.moment if photo.is_video else None,
+            )
         self.prev_action.setEnabled(row > 0)
         self.next_action.setEnabled(row < self.model.rowCount() - 1)
         self.row_changed.emit(row)
@@ -296,6 +338,59 @@ class ViewerDialog(QtWidgets.QDialog):
                 parts.append(str(name))
         text = ", ".join(parts) or str(place.get("label") or "")
         return arg(self.tr("%1 (corrected)"), text) if place.get("corrected") else text
+
+    @property
+    def moment(self) -> float | None:
+        """The matched moment (seconds) of the video shown, from the search, else None."""
+        moment = self.model.data(self.model.index(self.row, 0), PhotoGridModel.MomentRole)
+        return float(moment) if isinstance(moment, (int, float)) else None
+
+    def play_video(self) -> bool:
+        """Open the video shown in the desktop's video player; True when one took it."""
+        photo = self.model.photo(self.row)
+        if photo is None or not photo.is_video:
+            return False
+        return self._open_file(photo.path)
+
+    def play_live_photo(self) -> bool:
+        """Open the shown Live Photo's movie in the desktop's video player."""
+        photo = self.model.photo(self.row)
+        movie = _motion_path(photo)
+        return movie is not None and self._open_file(movie)
+
+    def _open_file(self, path: str) -> bool:
+        # A local file's URL only: the app never fetches anything.
+        open_url = self._open_url or QtGui.QDesktopServices.openUrl
+        opened = open_url(QtCore.QUrl.fromLocalFile(path))
+        if opened is False:  # QDesktopServices found no application (an injected opener: None)
+            self.title.setText(arg(self.tr("No application opens %1"), Path(path).name))
+        return opened is not False
+
+    def _show_media_bar(self, photo: Photo | None) -> None:
+        video = photo is not None and photo.is_video
+        live = _motion_path(photo) is not None
+        self.media_bar.setVisible(video or live)
+        self.play_button.setVisible(video)
+        self.live_button.setVisible(live and not video)
+        self.moment_caption.setText("")
+        if not video or photo is None:
+            return
+        duration = photo.meta.duration_s if photo.meta is not None else None
+        moment = self.moment
+        length = moment_label(duration) if duration else None
+        if moment is not None and length is not None:
+            caption = arg(self.tr("Moment %1 of %2"), moment_label(moment), length)
+        elif moment is not None:
+            caption = arg(self.tr("Moment %1"), moment_label(moment))
+        elif length is not None:
+            caption = arg(self.tr("Video, %1 long"), length)
+        else:
+            caption = self.tr("Video")
+        self.moment_caption.setText(caption)
+        if moment is not None and moment >= 1:
+            self.play_button.setText(arg(self.tr("Play from %1"), moment_label(moment)))
+        else:
+            self.play_button.setText(self.tr("Play"))
 
     @property
     def matched_lines(self) -> list[int]:
@@ -440,6 +535,12 @@ class ViewerDialog(QtWidgets.QDialog):
         place = self.place_text()
         if place:
             rows.append((QT_TRANSLATE_NOOP("ViewerDialog", "Place"), place))
+        if photo.is_video:
+            rows.append((QT_TRANSLATE_NOOP("ViewerDialog", "Media"), self.tr("Video")))
+            if meta is not None and meta.duration_s:
+                rows.append(
+                    (QT_TRANSLATE_NOOP("ViewerDialog", "Duration"), moment_label(meta.duration_s))
+                )
         if meta is not None:
             camera = " ".join(x for x in (meta.camera_make, meta.camera_model) if x)
             if camera:
@@ -533,6 +634,13 @@ class PathLabel(QtWidgets.QLabel):
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _motion_path(photo: Photo | None) -> str | None:
+    """The movie of a Live Photo (its "motion" companion), if it has one."""
+    if photo is None:
+        return None
+    return next((c.path for c in photo.companions if c.role == "motion"), None)
 
 
 def _natural_size(photo: Photo | None) -> QtCore.QSize:

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from photoalbum.core.ports import Photo
+from photoalbum.core.video import moment_label
 from photoalbum.gui.itemmodels.index_types import AnyIndex
 from photoalbum.gui.itemmodels.timeline import TimelineIndex
 from photoalbum.gui.translation import arg
@@ -56,6 +57,8 @@ class PhotoGridModel(QtCore.QAbstractListModel):
     PhotoRole = Qt.ItemDataRole.UserRole + 5
     LoadedRole = Qt.ItemDataRole.UserRole + 6  # True once the real thumbnail is shown
     CaptionRole = Qt.ItemDataRole.UserRole + 7  # (file name, "date · score") for the delegate
+    #: A video search hit's best-matching moment (seconds from its start), else None.
+    MomentRole = Qt.ItemDataRole.UserRole + 8
 
     info_requested = Signal(object)
 
@@ -77,6 +80,7 @@ class PhotoGridModel(QtCore.QAbstractListModel):
         self._info_cache = info_cache
         self._ids = np.zeros(0, dtype=np.int64)
         self._scores: np.ndarray | None = None
+        self._moments: np.ndarray | None = None  # seconds per row (NaN: no moment)
         self._info: OrderedDict[int, Photo] = OrderedDict()
         self._captions: dict[int, tuple[Photo, tuple[str, str]]] = {}
         self._pixmaps: OrderedDict[str, QtGui.QPixmap] = OrderedDict()
@@ -113,11 +117,16 @@ class PhotoGridModel(QtCore.QAbstractListModel):
         ids: Sequence[int] | np.ndarray,
         scores: Sequence[float] | np.ndarray | None = None,
         photos: Iterable[Photo] = (),
+        moments: Sequence[float] | np.ndarray | None = None,
     ) -> None:
-        """Show a new result set (a reset: stale thumbnail requests are dropped)."""
+        """Show a new result set (a reset: stale thumbnail requests are dropped).
+
+        ``moments``: per row, a video hit's best-matching moment in seconds (NaN: none).
+        """
         self.beginResetModel()
         self._ids = np.asarray(ids, dtype=np.int64).copy()
         self._scores = None if scores is None else np.asarray(scores, dtype=np.float32).copy()
+        self._moments = None if moments is None else np.asarray(moments, dtype=np.float64).copy()
         if self._scores is not None:
             self._timeline = None  # ranked results: no date headers
         self._row_of = None
@@ -135,7 +144,7 @@ class PhotoGridModel(QtCore.QAbstractListModel):
         """
         new = np.asarray(ids, dtype=np.int64)
         old = self._ids
-        if self._scores is not None or len(old) == 0 or len(new) == 0:
+        if self._scores is not None or self._moments is not None or len(old) == 0 or not len(new):
             self.set_results(new)
             return
         keep_old = np.isin(old, new)
@@ -170,6 +179,8 @@ class PhotoGridModel(QtCore.QAbstractListModel):
             self._ids = np.delete(self._ids, np.s_[a : b + 1])
             if self._scores is not None:
                 self._scores = np.delete(self._scores, np.s_[a : b + 1])
+            if self._moments is not None:
+                self._moments = np.delete(self._moments, np.s_[a : b + 1])
             self._row_of = None
             self.endRemoveRows()
 
@@ -263,6 +274,24 @@ class PhotoGridModel(QtCore.QAbstractListModel):
         photo = self._info.get(pid)
         return "", False, photo is not None and photo.date_is_approximate, favorite, rating
 
+    def moment(self, row: int) -> float | None:
+        """The best-matching moment (seconds) of a row's video in search results, else None."""
+        if self._moments is None or not 0 <= row < len(self._moments):
+            return None
+        t = float(self._moments[row])
+        return None if np.isnan(t) else t
+
+    def video_badge(self, row: int) -> str | None:
+        """The duration a row's cell shows ("0:42", "1:02:03") when it is a video ("" when its
+        length is unknown), None for a photo or a row whose details are not known yet."""
+        if not 0 <= row < len(self._ids):
+            return None
+        photo = self._info.get(int(self._ids[row]))
+        if photo is None or not photo.is_video:
+            return None
+        duration = photo.meta.duration_s if photo.meta is not None else None
+        return moment_label(duration) if duration else ""
+
     def marks(self, photo_id: int) -> tuple[bool, int]:
         """(favourite, rating) of a photo as last read (unread: not a favourite, unrated)."""
         return self._marks.get(int(photo_id), (False, 0))
@@ -316,6 +345,8 @@ class PhotoGridModel(QtCore.QAbstractListModel):
             return pid
         if role == self.ScoreRole:
             return None if self._scores is None else float(self._scores[row])
+        if role == self.MomentRole:
+            return self.moment(row)
         photo = self._info.get(pid)
         if photo is not None:
             self._info.move_to_end(pid)
@@ -345,6 +376,8 @@ class PhotoGridModel(QtCore.QAbstractListModel):
                 lines[-1] = arg(self.tr("%1 (file time: the photo records no date)"), lines[-1])
             if self._scores is not None:
                 lines.append(arg(self.tr("score %1"), f"{float(self._scores[row]):.2f}"))
+            if (moment := self.moment(row)) is not None:
+                lines.append(arg(self.tr("best match at %1"), moment_label(moment)))
             return "\n".join(lines)
         if role == self.PathRole:
             return photo.path

@@ -314,3 +314,13 @@ def test_the_sort_reorders_results_not_listings(parts):
     c.set_sort("date-asc")
     [*_, (_, request)] = p.worker.asked("search")
     assert request.sort == "date-asc" and request.text == "beach"
+
+
+def test_a_video_hits_moment_reaches_the_grid(parts):
+    p, c = parts, parts.controller
+    _open(p)
+    c.set_query("dog", ())
+    moments = np.asarray([np.nan, 83.5])
+    p.worker.results_ready.emit(_outcome(2, [4, 5], description="dog", moments=moments))
+    role = p.grid_model.MomentRole
+    assert [p.grid_model.index(r, 0).data(role) for r in range(2)] == [None, 83.5]

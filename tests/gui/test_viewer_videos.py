@@ -1,0 +1,122 @@
+"""The viewer on a video (the frame at the matched moment, a play button) and a Live Photo."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from photoalbum.core.ports import CompanionFile, Photo
+from photoalbum.core.video import decode_video
+from photoalbum.gui.dialogs.viewer import ViewerDialog
+from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
+from photoalbum.qt import QtCore, QtGui
+from photoalbum.workers.thumbnails import ThumbnailLoader
+from tests.gui.test_photo_grid import photo
+from tests.gui.test_viewer_files import _info
+from tests.support.photos import make_sample_photos, snapshot
+from tests.support.videos import make_video, solid
+
+pytestmark = pytest.mark.gui
+
+RED, GREEN, BLUE = (200, 30, 30), (30, 200, 30), (30, 30, 200)
+
+
+@pytest.fixture
+def loader():
+    loader = ThumbnailLoader(max_threads=1)
+    yield loader
+    loader.shutdown(5000)
+
+
+@pytest.fixture
+def media(tmp_path) -> tuple[Photo, Photo]:
+    """A 6-second video (red, green, blue scenes of 2 s) and a Live Photo with its movie."""
+    clip = make_video(tmp_path / "walk.mp4", [(solid(RED), 2), (solid(GREEN), 2), (solid(BLUE), 2)])
+    video = dataclasses.replace(photo(1, str(clip), "fp1"), meta=decode_video(str(clip)).meta)
+    [still] = make_sample_photos(tmp_path / "live", ("cat",))
+    movie = make_video(tmp_path / "live" / "IMG_2.MOV", [(solid(GREEN), 1)])
+    live = dataclasses.replace(
+        photo(2, str(still), "fp2"), companions=(CompanionFile(str(movie), "motion", 1, 1),)
+    )
+    return video, live
+
+
+def _viewer(qtbot, loader, tmp_path, photos, moments, opened) -> ViewerDialog:
+    model = PhotoGridModel(loader, lambda fp: tmp_path / "thumbs" / f"{fp}.jpg", thumb_size=64)
+    scores = [0.9, 0.5][: len(photos)] if moments is not None else None
+    model.set_results([p.id for p in photos], scores, photos, moments=moments)
+    viewer = ViewerDialog(
+        model, loader, 0, words=(), open_url=lambda url: opened.append(url) or True
+    )
+    qtbot.addWidget(viewer)
+    viewer.show()
+    return viewer
+
+
+def _shown_colour(viewer: ViewerDialog) -> tuple[int, int, int]:
+    colour = viewer.view.item.pixmap().toImage().pixelColor(2, 2)
+    return colour.red(), colour.green(), colour.blue()
+
+
+def test_a_video_hit_shows_its_moment_and_plays_in_the_desktops_player(
+    qtbot, loader, tmp_path, media
+) -> None:
+    video, live = media
+    before = snapshot(tmp_path)
+    opened: list[QtCore.QUrl] = []
+    viewer = _viewer(qtbot, loader, tmp_path, [video, live], [4.2, float("nan")], opened)
+    qtbot.waitUntil(lambda: viewer.full_loaded, timeout=10000)
+    assert _shown_colour(viewer) == pytest.approx(BLUE, abs=16)  # the frame at 0:04
+    assert viewer.view.item.pixmap().size() == QtCore.QSize(64, 48)
+    assert viewer.moment_caption.text() == "Moment 0:04 of 0:06"
+    assert viewer.media_bar.isVisible() and not viewer.live_button.isVisible()
+    assert viewer.play_button.text() == "Play from 0:04"
+    assert "skip to the moment yourself" in viewer.play_button.toolTip()
+    info = _info(viewer)
+    assert ("Media:", "Video") in info and ("Duration:", "0:06") in info
+    viewer.play_button.click()
+    assert opened == [QtCore.QUrl.fromLocalFile(video.path)]
+    assert opened[0].isLocalFile()
+
+    viewer.show_next()  # the Live Photo: its still, and a button opening its movie
+    assert viewer.live_button.isVisible() and not viewer.play_button.isVisible()
+    assert viewer.moment_caption.text() == ""
+    assert not any(label in ("Media:", "Duration:") for label, _ in _info(viewer))
+    viewer.live_button.click()
+    assert opened[-1] == QtCore.QUrl.fromLocalFile(live.companions[0].path)
+    assert snapshot(tmp_path) == before  # nothing written next to the media
+
+
+def test_a_video_without_a_moment_shows_its_first_moment(qtbot, loader, tmp_path, media) -> None:
+    video, _ = media
+    opened: list[QtCore.QUrl] = []
+    viewer = _viewer(qtbot, loader, tmp_path, [video], None, opened)  # a listing: no moments
+    qtbot.waitUntil(lambda: viewer.full_loaded, timeout=10000)
+    assert _shown_colour(viewer) == pytest.approx(RED, abs=16)
+    assert viewer.moment_caption.text() == "Video, 0:06 long"
+    assert viewer.play_button.text() == "Play"
+    viewer.play_video()
+    assert opened == [QtCore.QUrl.fromLocalFile(video.path)]
+
+
+def test_a_photo_has_no_media_bar(qtbot, loader, tmp_path) -> None:
+    [still] = make_sample_photos(tmp_path / "p", ("cat",))
+    viewer = _viewer(qtbot, loader, tmp_path, [photo(1, str(still), "fp1")], None, [])
+    assert not viewer.media_bar.isVisible()
+    assert viewer.play_video() is False and viewer.play_live_photo() is False
+
+
+def test_a_player_that_is_missing_is_said(qtbot, loader, tmp_path, media, monkeypatch) -> None:
+    video, _ = media
+    urls: list[QtCore.QUrl] = []
+    monkeypatch.setattr(QtGui.QDesktopServices, "openUrl", lambda url: urls.append(url) or False)
+    model = PhotoGridModel(loader, lambda fp: tmp_path / f"{fp}.jpg", thumb_size=64)
+    model.set_results([1], [0.9], [video], moments=[2.0])
+    viewer = ViewerDialog(model, loader, 0)  # no opener given: the desktop's
+    qtbot.addWidget(viewer)
+    assert viewer.play_button.text() == "Play from 0:02"
+    assert viewer.play_video() is False
+    assert urls == [QtCore.QUrl.fromLocalFile(video.path)]
+    assert viewer.title.text() == f"No application opens {Path(video.path).name}"
