@@ -175,7 +175,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../photoalbum/gui/main_window.py" line="+597"/>
+        <location filename="../../photoalbum/gui/main_window.py" line="+598"/>
         <source>Removed %Ln photo(s) from the library (files untouched)</source>
         <translation>
             <numerusform>Removed %Ln photo from the library (files untouched)</numerusform>
@@ -278,7 +278,7 @@
 <context>
     <name>SearchController</name>
     <message numerus="yes">
-        <location filename="../../photoalbum/gui/controllers/search.py" line="+394"/>
+        <location filename="../../photoalbum/gui/controllers/search.py" line="+396"/>
         <source>%Ln photo(s) of %1</source>
         <translation>
             <numerusform>%Ln photo of %1</numerusform>
@@ -396,7 +396,7 @@
 <context>
     <name>ViewerDialog</name>
     <message numerus="yes">
-        <location filename="../../photoalbum/gui/dialogs/viewer.py" line="+338"/>
+        <location filename="../../photoalbum/gui/dialogs/viewer.py" line="+433"/>
         <source>%Ln more face(s)</source>
         <translation>
             <numerusform>%Ln more face</numerusform>
@@ -404,7 +404,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+211"/>
+        <location line="+224"/>
         <location line="+3"/>
         <source>%Ln byte(s)</source>
         <extracomment>The narrowest a path label gets (its size hint: the form gives it the rest of the row).</extracomment>

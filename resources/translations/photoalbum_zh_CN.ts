@@ -928,7 +928,7 @@ Right-click to exclude photos like this one</source>
         <translation>导出到文件夹</translation>
     </message>
     <message>
-        <location line="+177"/>
+        <location line="+178"/>
         <source>Close the album</source>
         <translation>关闭相册</translation>
     </message>
@@ -1580,15 +1580,20 @@ Right-click to exclude photos like this one</source>
 <context>
     <name>PhotoGridModel</name>
     <message>
-        <location filename="../../photoalbum/gui/itemmodels/photo_grid.py" line="+345"/>
+        <location filename="../../photoalbum/gui/itemmodels/photo_grid.py" line="+376"/>
         <source>%1 (file time: the photo records no date)</source>
-        <extracomment>Drag format of photos dragged from a grid (their ids, comma-separated), for albums to take. Rows whose details are asked for together when one of them is missing. Above this many changed ranges, a refresh resets the model instead of patching it.</extracomment>
+        <extracomment>Drag format of photos dragged from a grid (their ids, comma-separated), for albums to take. Rows whose details are asked for together when one of them is missing. Above this many changed ranges, a refresh resets the model instead of patching it. A video search hit&apos;s best-matching moment (seconds from its start), else None.</extracomment>
         <translation>%1（文件时间：照片未记录拍摄日期）</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>score %1</source>
         <translation>得分 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>best match at %1</source>
+        <translation>最佳匹配于 %1</translation>
     </message>
 </context>
 <context>
@@ -1722,7 +1727,7 @@ Right-click to exclude photos like this one</source>
         <translation>（有 %1 出现）</translation>
     </message>
     <message numerus="yes">
-        <location line="+39"/>
+        <location line="+41"/>
         <source>%Ln photo(s) of %1</source>
         <translation>
             <numerusform>%1 的 %Ln 张照片</numerusform>
@@ -2234,7 +2239,7 @@ Right-click to exclude photos like this one</source>
 <context>
     <name>ViewerDialog</name>
     <message>
-        <location filename="../../photoalbum/gui/dialogs/viewer.py" line="+28"/>
+        <location filename="../../photoalbum/gui/dialogs/viewer.py" line="+33"/>
         <source>RAW</source>
         <extracomment>Largest side decoded for the viewer (a 100 MP panorama is shown scaled). How the info panel names an item&apos;s companion files, by role.</extracomment>
         <translation>RAW</translation>
@@ -2245,7 +2250,7 @@ Right-click to exclude photos like this one</source>
         <translation>实况视频</translation>
     </message>
     <message>
-        <location line="+151"/>
+        <location line="+155"/>
         <source>◀ Previous</source>
         <translation>◀ 上一张</translation>
     </message>
@@ -2265,13 +2270,64 @@ Right-click to exclude photos like this one</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location line="+109"/>
-        <location line="+126"/>
+        <location line="+18"/>
+        <source>Opens the video in your desktop&apos;s video player. A player cannot be told where to start in a way every desktop understands: skip to the moment yourself.</source>
+        <translation>用桌面的视频播放器打开此视频。无法以所有桌面都认可的方式告诉播放器从哪里开始：请自行跳到该时刻。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Play Live Photo</source>
+        <translation>播放实况照片</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Opens the Live Photo&apos;s movie in your video player.</source>
+        <translation>用视频播放器打开这张实况照片的视频。</translation>
+    </message>
+    <message>
+        <location line="+119"/>
+        <location line="+179"/>
         <source>%1 (corrected)</source>
         <translation>%1（已更正）</translation>
     </message>
+    <message>
+        <location line="-153"/>
+        <source>No application opens %1</source>
+        <translation>没有应用程序可以打开 %1</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Moment %1 of %2</source>
+        <translation>时刻 %1（全长 %2）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Moment %1</source>
+        <translation>时刻 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Video, %1 long</source>
+        <translation>视频，时长 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+151"/>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <location line="-148"/>
+        <source>Play from %1</source>
+        <translation>从 %1 开始播放</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
     <message numerus="yes">
-        <location line="-86"/>
+        <location line="+40"/>
         <source>%Ln more face(s)</source>
         <translation>
             <numerusform>另有 %Ln 张人脸</numerusform>
@@ -2328,7 +2384,17 @@ Right-click to exclude photos like this one</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
+        <source>Media</source>
+        <translation>媒体</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Camera</source>
         <translation>相机</translation>
     </message>
@@ -2368,7 +2434,7 @@ Right-click to exclude photos like this one</source>
         <translation>文字：</translation>
     </message>
     <message numerus="yes">
-        <location line="+56"/>
+        <location line="+63"/>
         <location line="+3"/>
         <source>%Ln byte(s)</source>
         <extracomment>The narrowest a path label gets (its size hint: the form gives it the rest of the row).</extracomment>
