@@ -1379,7 +1379,7 @@ Right-click to exclude photos like this one</source>
     <message>
         <location filename="../../photoalbum/gui/pass_titles.py" line="+14"/>
         <source>Read text in photos</source>
-        <extracomment>Pass name → its title (the engine&apos;s, marked here for the translators, in the &quot;Passes&quot; context).</extracomment>
+        <extracomment>The engine&apos;s pass titles, marked for the translators (in the &quot;Passes&quot; context).</extracomment>
         <translation>识别照片中的文字</translation>
     </message>
     <message>

@@ -66,7 +66,7 @@ class IndexingController(QtCore.QObject):
     def state_changed(self, state: LibraryState) -> None:
         """The library's counts changed: failures, pass titles, and the idle summary."""
         self.index_status.set_failures(state.failed)
-        self.index_status.pass_titles = {p.name: pass_title(p.name, p.title) for p in state.passes}
+        self.index_status.pass_titles = {p.name: pass_title(p.title) for p in state.passes}
         if not self.running:
             self.index_status.set_idle(self.summary())
 
@@ -101,7 +101,7 @@ class IndexingController(QtCore.QObject):
         if s.pending:
             return self.tr("%Ln photo(s) not indexed yet", "", s.pending)
         left = [
-            arg(self.tr("%1: %2 to do"), pass_title(p.name, p.title), p.todo)
+            arg(self.tr("%1: %2 to do"), pass_title(p.title), p.todo)
             for p in s.passes
             if p.enabled and p.todo
         ]

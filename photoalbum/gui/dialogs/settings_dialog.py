@@ -113,7 +113,7 @@ class SettingsDialog(QtWidgets.QDialog):
             passes_box = QtWidgets.QGroupBox(self.tr("After indexing, also"))
             pv = QtWidgets.QVBoxLayout(passes_box)
             for p in passes:
-                box = QtWidgets.QCheckBox(pass_title(p.name, p.title))
+                box = QtWidgets.QCheckBox(pass_title(p.title))
                 box.setChecked(p.enabled)
                 box.setToolTip(
                     arg(
