@@ -458,7 +458,7 @@ class MainWindow(QtWidgets.QMainWindow):
         return self.nav.page()
 
     def go_to(self, page: str) -> None:
-        """Show a navigation page (the list, Ctrl+1…Ctrl+9); Back returns to where it was."""
+        """Show a navigation page (the list, Ctrl+1…Ctrl+7); Back returns to where it was."""
         self.navigator.go_to(page)
 
     def go_back(self) -> None:

@@ -748,7 +748,7 @@ def test_hide_from_the_grid_and_unhide_on_the_hidden_page(harness, photos):
     h.wait_rows(8)
     w, model, grid = h.window, h.window.grid_model, h.window.grid
     first, second = model.photo_id(0), model.photo_id(1)
-    assert w.page_actions[HIDDEN].shortcut().toString() == "Ctrl+9"
+    assert w.page_actions[HIDDEN].shortcut().toString() == "Ctrl+7"
     # H on a selection of two: both leave the timeline.
     grid.setFocus()
     grid.setCurrentIndex(model.index(0, 0))
@@ -761,7 +761,7 @@ def test_hide_from_the_grid_and_unhide_on_the_hidden_page(harness, photos):
     assert {first, second}.isdisjoint(model.ids.tolist())
     w.search_bar.clear()
     h.wait_rows(6)
-    # The Hidden page (Ctrl+9) lists them, and its menu unhides.
+    # The Hidden page (Ctrl+7) lists them, and its menu unhides.
     with h.qtbot.waitSignal(w.results_shown, timeout=20000):
         w.page_actions[HIDDEN].trigger()
     assert w.page() == HIDDEN and sorted(model.ids.tolist()) == sorted([first, second])
@@ -909,7 +909,7 @@ def test_albums_page_shows_albums_made_or_renamed_elsewhere(harness, photos, tin
 
 
 def test_the_filters_fit_a_1200_px_window_on_every_page(harness, photos):
-    from photoalbum.gui.controllers.navigation import ALBUMS, PHOTOS, SCENES
+    from photoalbum.gui.controllers.navigation import ALBUMS, DUPLICATES, PHOTOS
 
     h = harness()
     h.add_folder_and_wait(photos)
@@ -918,7 +918,7 @@ def test_the_filters_fit_a_1200_px_window_on_every_page(harness, photos):
     w, bar = h.window, h.window.filter_bar
     w.resize(1200, 800)
     controls = (bar.date_check, bar.date_to, bar.folder, bar.camera, bar.rating, bar.reset_button)
-    for page in (PHOTOS, ALBUMS, SCENES):  # the grid alone, and with a page's panel beside it
+    for page in (PHOTOS, ALBUMS, DUPLICATES):  # the grid alone, and with a page's panel beside it
         w.go_to(page)
         h.qtbot.wait(50)
         QtWidgets.QApplication.processEvents()
