@@ -60,7 +60,7 @@ DIRS_PER_PARENT = 10
 SOURCE_FILES = 16  # hard links spread over several inodes (ext4 allows 65000 links per inode)
 
 TARGET_TEXT_P50_MS = 20.0
-TARGET_IMAGE_P50_MS = 80.0
+TARGET_IMAGE_P50_MS = 50.0
 TARGET_RECALL = 0.95
 
 

@@ -82,14 +82,26 @@ def _timeline(args: argparse.Namespace) -> dict:
     return bench_timeline.run()
 
 
+def _dragin(args: argparse.Namespace) -> dict:
+    from bench import bench_dragin
+
+    return bench_dragin.run(max(args.rounds, 3))
+
+
+def _app_rss(args: argparse.Namespace) -> dict:
+    from bench import bench_app_rss
+
+    return bench_app_rss.run()
+
+
 def _faces(args: argparse.Namespace) -> dict:
     from bench import bench_faces
 
     return bench_faces.run(args.photos)
 
 
-#: Benches by name; ``gui`` and ``timeline`` (need Qt) and ``faces`` run only when asked for
-#: with ``--only``.
+#: Benches by name; ``gui``, ``timeline`` and ``app_rss`` (need Qt), ``faces`` and ``dragin``
+#: run only when asked for with ``--only``.
 RUNNERS: dict[str, Callable[[argparse.Namespace], dict]] = {
     "index": _index,
     "query": _query,
@@ -98,6 +110,8 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], dict]] = {
     "timeline": _timeline,
     "passes": _passes,
     "faces": _faces,
+    "dragin": _dragin,
+    "app_rss": _app_rss,
     "raw": _raw,
     "places": _places,
     "video": _video,

@@ -330,13 +330,15 @@ class SqlAlbums:
 
     def hidden_ids(self) -> list[int]:
         """Ids of catalogued photos whose content is hidden."""
+        # From the marks side: every search asks this, and a correlated EXISTS made SQLite scan
+        # every photo row (23 ms at 100k photos); IN lets it look the few hidden fingerprints up
+        # in ix_photos_fingerprint.
+        hidden = select(M.c.fingerprint).where(M.c.hidden.is_(True))
         with self._db.transaction() as c:
             return [
                 int(i)
                 for i in c.execute(
-                    select(P.c.id)
-                    .where(exists().where(M.c.fingerprint == P.c.fingerprint, M.c.hidden.is_(True)))
-                    .order_by(P.c.id)
+                    select(P.c.id).where(P.c.fingerprint.in_(hidden)).order_by(P.c.id)
                 ).scalars()
             ]
 

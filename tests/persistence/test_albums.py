@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import event
 
 from photoalbum.core.errors import UserError
 from photoalbum.core.ports import FileInfo, IndexedItem, PhotoFilter, PhotoMeta
@@ -122,6 +123,32 @@ def test_names_are_unique_by_key_and_changes_are_checked(cat: SqlCatalog) -> Non
     with pytest.raises(UserError, match="cover must be a photo of the album"):
         albums.set_cover(a, "fp3")
     assert albums.delete(a) and not albums.delete(a)
+
+
+def test_hidden_ids_looks_up_the_hidden_marks_not_every_photo(cat: SqlCatalog) -> None:
+    # Every search asks for the hidden ids: the query must not scan the photos table.
+    root = cat.add_root("/more")
+    cat.commit_batch("m", [item("/more/copy-of-2.jpg", root.id, 2)])  # photo 5, fingerprint fp2
+    albums = cat.albums
+    albums.set_marks([("fp2", "/pics/2.jpg")], hidden=True)
+    albums.set_marks([("fp0", "/pics/0.jpg")], favorite=True)  # a mark that is not hidden
+    albums.set_marks([("fp9", "/gone/9.jpg")], hidden=True)  # hidden content no photo has now
+    statements: list[tuple[str, tuple]] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append((statement, parameters))
+
+    engine = cat.database.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert albums.hidden_ids() == [3, 5]
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    (sql, params), *_ = [s for s in statements if "photo_marks" in s[0]]
+    with sqlite3.connect(cat.path) as con:
+        plan = [r[-1] for r in con.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    assert not [step for step in plan if step.split()[:2] == ["SCAN", "photos"]], plan
+    assert any("ix_photos_fingerprint" in step for step in plan), plan
 
 
 def test_cover_falls_back_when_it_leaves(cat: SqlCatalog) -> None:
