@@ -40,15 +40,17 @@ lint: venv
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
-## The UI's translations: extract every tr()/translate() string of photoalbum/gui into the .ts
+## The UI's translations: extract every tr()/translate() string of photoalbum/gui and of the
+## workers (the status-bar and dialog messages they emit) into the .ts
 ## sources (new strings arrive untranslated; translate them with pyside6-linguist), then compile
 ## the .qm catalogs the app ships. English's catalog holds only the plural forms of %n messages.
 TRANSLATIONS := resources/translations
+TRANSLATED   := photoalbum/gui photoalbum/workers
 translations: venv
 	$(VENV)/bin/pyside6-lupdate -extensions py -locations relative -no-obsolete \
-		-target-language zh_CN photoalbum/gui -ts $(TRANSLATIONS)/photoalbum_zh_CN.ts
+		-target-language zh_CN $(TRANSLATED) -ts $(TRANSLATIONS)/photoalbum_zh_CN.ts
 	$(VENV)/bin/pyside6-lupdate -extensions py -locations relative -no-obsolete -pluralonly \
-		-target-language en photoalbum/gui -ts $(TRANSLATIONS)/photoalbum_en.ts
+		-target-language en $(TRANSLATED) -ts $(TRANSLATIONS)/photoalbum_en.ts
 	$(VENV)/bin/pyside6-lrelease -nounfinished $(TRANSLATIONS)/photoalbum_zh_CN.ts \
 		$(TRANSLATIONS)/photoalbum_en.ts
 

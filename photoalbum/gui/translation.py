@@ -9,11 +9,13 @@ carries only the plural forms ("1 photo" / "2 photos") of the ``%n`` messages. Q
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 from photoalbum.core.resources import resource_path
 from photoalbum.qt import QtCore
+
+# Re-exported: the GUI fills its texts with the helper the workers (a lower layer) use too.
+from photoalbum.workers.translation import arg as arg
 
 logger = logging.getLogger(__name__)
 
@@ -30,23 +32,6 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
     entries are translated where they are shown. (Qt's own marker is typed as returning object.)
     """
     return text
-
-
-def arg(text: str, *values: object) -> str:
-    """``text`` (translated) with ``%1``, ``%2``… replaced by ``values``: Qt's ``QString::arg``.
-
-    Translators may reorder the placeholders. Integers are written in the UI locale (with its
-    thousands separators, as ``%Ln`` writes counts); other values with ``str()``. One pass: a
-    value holding "%2" is not replaced again.
-    """
-
-    def value(match: re.Match[str]) -> str:
-        v = values[int(match.group(1)) - 1]
-        if isinstance(v, int) and not isinstance(v, bool):
-            return QtCore.QLocale().toString(v)
-        return str(v)
-
-    return re.sub(r"%([1-9])", value, text)
 
 
 def translations_dir() -> Path:

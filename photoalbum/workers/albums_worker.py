@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from photoalbum.qt import Signal
+from photoalbum.qt import QtCore, Signal
 from photoalbum.workers.base import Handler, LibraryWorker, OpenLibrary, ReopenLibrary
 from photoalbum.workers.messages import AlbumContent, LibraryOptions
 from photoalbum.workers.ports import WorkerLibrary
+from photoalbum.workers.translation import arg
 
 logger = logging.getLogger(__name__)
 
@@ -260,19 +261,34 @@ class AlbumsWorker(LibraryWorker):
             albums.add(info.id, list(command.photo_ids))
         self._on_list(ListAlbums())
         n = len(command.photo_ids)
-        self.changed.emit(f"Made the album “{info.name}”" + (f" with {n:,} photo(s)" if n else ""))
+        made = (
+            QtCore.QCoreApplication.translate(
+                "AlbumsWorker", "Made the album “%1” with %Ln photo(s)", "", n
+            )
+            if n
+            else QtCore.QCoreApplication.translate("AlbumsWorker", "Made the album “%1”")
+        )
+        self.changed.emit(arg(made, info.name))
 
     def _on_rename(self, command: RenameAlbum) -> None:
         info = self._require().albums.rename(command.album_id, command.name)
         self._on_list(ListAlbums())
-        self.changed.emit(f"Renamed the album to “{info.name}”")
+        self.changed.emit(
+            arg(
+                QtCore.QCoreApplication.translate("AlbumsWorker", "Renamed the album to “%1”"),
+                info.name,
+            )
+        )
 
     def _on_delete(self, command: DeleteAlbum) -> None:
         albums = self._require().albums
         name = albums.get(command.album_id).name
         albums.delete(command.album_id)
         self._on_list(ListAlbums())
-        self.changed.emit(f"Deleted the album “{name}” (its photos stay in your library)")
+        deleted = QtCore.QCoreApplication.translate(
+            "AlbumsWorker", "Deleted the album “%1” (its photos stay in your library)"
+        )
+        self.changed.emit(arg(deleted, name))
 
     def _on_show(self, command: ShowAlbum) -> None:
         albums = self._require().albums
@@ -287,25 +303,43 @@ class AlbumsWorker(LibraryWorker):
         n = albums.add(command.album_id, list(command.photo_ids))
         name = albums.get(command.album_id).name
         self._on_list(ListAlbums())
-        self.changed.emit(f"Added {n:,} photo(s) to “{name}”")
+        self.changed.emit(
+            arg(
+                QtCore.QCoreApplication.translate(
+                    "AlbumsWorker", "Added %Ln photo(s) to “%1”", "", n
+                ),
+                name,
+            )
+        )
 
     def _on_remove(self, command: RemoveFromAlbum) -> None:
         albums = self._require().albums
         n = albums.remove(command.album_id, list(command.photo_ids))
         self._on_list(ListAlbums())
         self._on_show(ShowAlbum(command.album_id))
-        self.changed.emit(f"Took {n:,} photo(s) out of the album (they stay in your library)")
+        self.changed.emit(
+            QtCore.QCoreApplication.translate(
+                "AlbumsWorker",
+                "Took %Ln photo(s) out of the album (they stay in your library)",
+                "",
+                n,
+            )
+        )
 
     def _on_remove_missing(self, command: RemoveMissing) -> None:
         n = self._require().albums.remove_missing(command.album_id)
         self._on_list(ListAlbums())
         self._on_show(ShowAlbum(command.album_id))
-        self.changed.emit(f"Took {n:,} missing photo(s) out of the album")
+        self.changed.emit(
+            QtCore.QCoreApplication.translate(
+                "AlbumsWorker", "Took %Ln missing photo(s) out of the album", "", n
+            )
+        )
 
     def _on_set_cover(self, command: SetCover) -> None:
         self._require().albums.set_cover(command.album_id, command.photo_id)
         self._on_list(ListAlbums())
-        self.changed.emit("Album cover set")
+        self.changed.emit(QtCore.QCoreApplication.translate("AlbumsWorker", "Album cover set"))
 
     def _on_export(self, command: ExportPhotos) -> None:
         albums = self._require().albums
@@ -331,9 +365,9 @@ class AlbumsWorker(LibraryWorker):
         n = albums.hide(ids) if command.hidden else albums.unhide(ids)
         self._on_marks(LoadMarks(command.photo_ids))
         self.changed.emit(
-            self.tr("Hid %n photo(s)", "", n)
+            QtCore.QCoreApplication.translate("AlbumsWorker", "Hid %Ln photo(s)", "", n)
             if command.hidden
-            else self.tr("Unhid %n photo(s)", "", n)
+            else QtCore.QCoreApplication.translate("AlbumsWorker", "Unhid %Ln photo(s)", "", n)
         )
 
     def _on_marks(self, command: LoadMarks) -> None:
@@ -351,8 +385,15 @@ class AlbumsWorker(LibraryWorker):
             fix.shift_date(ids, command.shift)
         if command.zone is not None and not command.clear:
             fix.set_zone(ids, command.zone)
-        what = "back to the files' dates" if command.clear else "corrected"
-        self.changed.emit(f"{len(ids):,} photo(s): date {what}")
+        self.changed.emit(
+            QtCore.QCoreApplication.translate(
+                "AlbumsWorker", "%Ln photo(s): date back to the files' dates", "", len(ids)
+            )
+            if command.clear
+            else QtCore.QCoreApplication.translate(
+                "AlbumsWorker", "%Ln photo(s): date corrected", "", len(ids)
+            )
+        )
         self.corrected.emit(command.photo_ids)
 
     def _on_correct_place(self, command: CorrectPlace) -> None:
@@ -360,9 +401,16 @@ class AlbumsWorker(LibraryWorker):
         ids = list(command.photo_ids)
         if command.where is None:
             fix.clear_place(ids)
-            message = "place back to their GPS"
+            message = QtCore.QCoreApplication.translate(
+                "AlbumsWorker", "%Ln photo(s): place back to their GPS", "", len(ids)
+            )
         else:
             [first, *_] = fix.set_place(ids, command.where)
-            message = f"taken in {first.label}"
-        self.changed.emit(f"{len(ids):,} photo(s): {message}")
+            message = arg(
+                QtCore.QCoreApplication.translate(
+                    "AlbumsWorker", "%Ln photo(s): taken in %1", "", len(ids)
+                ),
+                first.label,
+            )
+        self.changed.emit(message)
         self.corrected.emit(command.photo_ids)

@@ -13,6 +13,7 @@ from photoalbum.qt import QtCore, Signal
 from photoalbum.workers.messages import LibraryFactory, LibraryOptions
 from photoalbum.workers.ports import WorkerLibrary
 from photoalbum.workers.threads import lower_thread_priority
+from photoalbum.workers.translation import arg
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +60,6 @@ class LibraryWorker(QtCore.QObject):
 
     #: Opened libraries run background passes one photo at a time (see ``LibraryFactory``).
     background = True
-    #: The start of the message when a command fails with a bug.
-    bug_prefix = "Unexpected error"
 
     def __init__(
         self, factory: LibraryFactory, options: LibraryOptions, *, low_priority: bool = False
@@ -95,6 +94,15 @@ class LibraryWorker(QtCore.QObject):
     def _handlers(self) -> Mapping[type, Handler]:
         """The subclass's commands: command type → handler (runs on the worker thread)."""
         return {}
+
+    def _bug_message(self, error: str) -> str:
+        """What the user is told when a command fails with a bug (``error``: its type and text)."""
+        return arg(
+            QtCore.QCoreApplication.translate(
+                "LibraryWorker", "Unexpected error (%1); see the log"
+            ),
+            error,
+        )
 
     def _report(self, command: object, message: str) -> None:
         """Tell the user that ``command`` failed (after it was logged)."""
@@ -138,7 +146,7 @@ class LibraryWorker(QtCore.QObject):
             self._report(command, str(exc))
         except Exception as exc:  # a bug: keep the worker alive, tell the user, log loudly
             logger.exception("%s: command %r failed", type(self).__name__, command)
-            self._report(command, f"{self.bug_prefix} ({type(exc).__name__}: {exc}); see the log")
+            self._report(command, self._bug_message(f"{type(exc).__name__}: {exc}"))
 
     def _on_open(self, command: OpenLibrary | ReopenLibrary) -> None:
         if command.options is not None:
@@ -154,7 +162,14 @@ class LibraryWorker(QtCore.QObject):
             return
         except Exception as exc:
             logger.exception("cannot open the library")
-            self.open_failed.emit(f"The library could not be opened: {type(exc).__name__}: {exc}")
+            self.open_failed.emit(
+                arg(
+                    QtCore.QCoreApplication.translate(
+                        "LibraryWorker", "The library could not be opened: %1"
+                    ),
+                    f"{type(exc).__name__}: {exc}",
+                )
+            )
             return
         self._opened(self._lib)
 

@@ -31,6 +31,7 @@ from photoalbum.workers.messages import (
 )
 from photoalbum.workers.ports import WorkerLibrary
 from photoalbum.workers.threads import Throttle
+from photoalbum.workers.translation import arg
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.indexer import IndexProgress
@@ -431,10 +432,15 @@ class IndexWorker(LibraryWorker):
             retry_in = self.retry_locked
         except KnownError as exc:  # disk full, unreadable folder, model trouble…
             logger.warning("indexing stopped: %s", exc)
-            self.error.emit(f"Indexing stopped: {exc}")
+            self.error.emit(
+                arg(QtCore.QCoreApplication.translate("IndexWorker", "Indexing stopped: %1"), exc)
+            )
         except Exception as exc:  # a bug: report it, keep the worker (and the app) alive
             logger.exception("indexing failed")
-            self.error.emit(f"Indexing failed ({type(exc).__name__}: {exc}); see the log")
+            failed = QtCore.QCoreApplication.translate(
+                "IndexWorker", "Indexing failed (%1); see the log"
+            )
+            self.error.emit(arg(failed, f"{type(exc).__name__}: {exc}"))
         finally:
             self._running = False
         if self._shutdown.is_set():

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from photoalbum.qt import QtCore, Signal
+from photoalbum.workers.translation import arg
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +131,10 @@ class ModelPreparer(QtCore.QObject):
         if error == QtCore.QProcess.ProcessError.FailedToStart and self._process is not None:
             self._process.deleteLater()
             self._process = None
-            self.finished.emit(False, "bug", f"could not start the preparation process ({error})")
+            message = QtCore.QCoreApplication.translate(
+                "ModelPreparer", "could not start the preparation process (%1)"
+            )
+            self.finished.emit(False, "bug", arg(message, error))
 
     def _on_process_finished(self, code: int, status: QtCore.QProcess.ExitStatus) -> None:
         proc = self._process
@@ -141,7 +145,11 @@ class ModelPreparer(QtCore.QObject):
         self._process = None
         proc.deleteLater()
         if self._cancelled:
-            self.finished.emit(False, "cancelled", "Preparation cancelled.")
+            self.finished.emit(
+                False,
+                "cancelled",
+                QtCore.QCoreApplication.translate("ModelPreparer", "Preparation cancelled."),
+            )
             return
         result = None
         for line in reversed(out.strip().splitlines()):
@@ -159,5 +167,11 @@ class ModelPreparer(QtCore.QObject):
             self.finished.emit(
                 False,
                 "bug",
-                f"the preparation process failed (exit {code})" + (f":\n{tail}" if tail else ""),
+                arg(
+                    QtCore.QCoreApplication.translate(
+                        "ModelPreparer", "the preparation process failed (exit %1)"
+                    ),
+                    code,
+                )
+                + (f":\n{tail}" if tail else ""),
             )

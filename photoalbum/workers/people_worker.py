@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from photoalbum.core.faces.types import FaceBox
-from photoalbum.qt import QtGui, Signal
+from photoalbum.qt import QtCore, QtGui, Signal
 from photoalbum.workers.base import Handler, LibraryWorker
 from photoalbum.workers.ports import WorkerLibrary
 
@@ -193,7 +193,11 @@ class PeopleWorker(LibraryWorker):
     def _on_wipe(self, _: WipeFaces) -> None:
         lib = self._open_now()
         n = lib.wipe_faces(lock_timeout=5.0)
-        self.message.emit(f"Deleted {n:,} faces and all people; finding faces is off")
+        self.message.emit(
+            QtCore.QCoreApplication.translate(
+                "PeopleWorker", "Deleted %Ln face(s) and all people; finding faces is off", "", n
+            )
+        )
         self._emit_people(lib)
 
     def _emit_people(self, lib: WorkerLibrary) -> None:

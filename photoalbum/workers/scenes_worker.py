@@ -24,6 +24,7 @@ from photoalbum.workers.messages import (
     PhotoGroup,
 )
 from photoalbum.workers.ports import WorkerLibrary
+from photoalbum.workers.translation import arg
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.scenes import DuplicateGroup, Event, SceneIndex, ScenesService
@@ -69,8 +70,6 @@ class ScenesWorker(LibraryWorker):
     busy_changed = Signal(bool)
     failed = Signal(str)
 
-    bug_prefix = "Grouping failed"
-
     def __init__(
         self,
         factory: LibraryFactory,
@@ -109,6 +108,12 @@ class ScenesWorker(LibraryWorker):
 
     def _report(self, command: object, message: str) -> None:
         self.failed.emit(message)
+
+    def _bug_message(self, error: str) -> str:
+        return arg(
+            QtCore.QCoreApplication.translate("ScenesWorker", "Grouping failed (%1); see the log"),
+            error,
+        )
 
     def _opened(self, lib: WorkerLibrary) -> None:
         if self._timer is None:

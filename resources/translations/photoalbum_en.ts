@@ -59,6 +59,89 @@
     </message>
 </context>
 <context>
+    <name>AlbumsWorker</name>
+    <message numerus="yes">
+        <location filename="../../photoalbum/workers/albums_worker.py" line="+265"/>
+        <source>Made the album “%1” with %Ln photo(s)</source>
+        <translation>
+            <numerusform>Made the album “%1” with %Ln photo</numerusform>
+            <numerusform>Made the album “%1” with %Ln photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+43"/>
+        <source>Added %Ln photo(s) to “%1”</source>
+        <translation>
+            <numerusform>Added %Ln photo to “%1”</numerusform>
+            <numerusform>Added %Ln photos to “%1”</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>Took %Ln photo(s) out of the album (they stay in your library)</source>
+        <translation>
+            <numerusform>Took %Ln photo out of the album (it stays in your library)</numerusform>
+            <numerusform>Took %Ln photos out of the album (they stay in your library)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>Took %Ln missing photo(s) out of the album</source>
+        <translation>
+            <numerusform>Took %Ln missing photo out of the album</numerusform>
+            <numerusform>Took %Ln missing photos out of the album</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+34"/>
+        <source>Hid %Ln photo(s)</source>
+        <translation>
+            <numerusform>Hid %Ln photo</numerusform>
+            <numerusform>Hid %Ln photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Unhid %Ln photo(s)</source>
+        <translation>
+            <numerusform>Unhid %Ln photo</numerusform>
+            <numerusform>Unhid %Ln photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+19"/>
+        <source>%Ln photo(s): date back to the files&apos; dates</source>
+        <translation>
+            <numerusform>%Ln photo: date back to the file&apos;s date</numerusform>
+            <numerusform>%Ln photos: date back to the files&apos; dates</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%Ln photo(s): date corrected</source>
+        <translation>
+            <numerusform>%Ln photo: date corrected</numerusform>
+            <numerusform>%Ln photos: date corrected</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+11"/>
+        <source>%Ln photo(s): place back to their GPS</source>
+        <translation>
+            <numerusform>%Ln photo: place back to its GPS</numerusform>
+            <numerusform>%Ln photos: place back to their GPS</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%Ln photo(s): taken in %1</source>
+        <translation>
+            <numerusform>%Ln photo: taken in %1</numerusform>
+            <numerusform>%Ln photos: taken in %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FailuresDialog</name>
     <message numerus="yes">
         <location filename="../../photoalbum/gui/dialogs/failures_dialog.py" line="+26"/>
@@ -210,6 +293,17 @@
         <translation>
             <numerusform>%1: %Ln photo — click to see them</numerusform>
             <numerusform>%1: %Ln photos — click to see them</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PeopleWorker</name>
+    <message numerus="yes">
+        <location filename="../../photoalbum/workers/people_worker.py" line="+197"/>
+        <source>Deleted %Ln face(s) and all people; finding faces is off</source>
+        <translation>
+            <numerusform>Deleted %Ln face and all people; finding faces is off</numerusform>
+            <numerusform>Deleted %Ln faces and all people; finding faces is off</numerusform>
         </translation>
     </message>
 </context>

@@ -307,6 +307,99 @@
     </message>
 </context>
 <context>
+    <name>AlbumsWorker</name>
+    <message numerus="yes">
+        <location filename="../../photoalbum/workers/albums_worker.py" line="+265"/>
+        <source>Made the album “%1” with %Ln photo(s)</source>
+        <translation>
+            <numerusform>已新建相册“%1”，包含 %Ln 张照片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Made the album “%1”</source>
+        <translation>已新建相册“%1”</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Renamed the album to “%1”</source>
+        <translation>已将相册重命名为“%1”</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Deleted the album “%1” (its photos stay in your library)</source>
+        <translation>已删除相册“%1”（其中的照片仍保留在照片库中）</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+20"/>
+        <source>Added %Ln photo(s) to “%1”</source>
+        <translation>
+            <numerusform>已将 %Ln 张照片添加到“%1”</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>Took %Ln photo(s) out of the album (they stay in your library)</source>
+        <translation>
+            <numerusform>已从相册中移除 %Ln 张照片（它们仍保留在照片库中）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>Took %Ln missing photo(s) out of the album</source>
+        <translation>
+            <numerusform>已从相册中移除 %Ln 张缺失的照片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Album cover set</source>
+        <translation>已设置相册封面</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+26"/>
+        <source>Hid %Ln photo(s)</source>
+        <translation>
+            <numerusform>已隐藏 %Ln 张照片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Unhid %Ln photo(s)</source>
+        <translation>
+            <numerusform>已取消隐藏 %Ln 张照片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+19"/>
+        <source>%Ln photo(s): date back to the files&apos; dates</source>
+        <translation>
+            <numerusform>%Ln 张照片：日期已恢复为文件中的日期</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%Ln photo(s): date corrected</source>
+        <translation>
+            <numerusform>%Ln 张照片：日期已更正</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+11"/>
+        <source>%Ln photo(s): place back to their GPS</source>
+        <translation>
+            <numerusform>%Ln 张照片：地点已恢复为 GPS 位置</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%Ln photo(s): taken in %1</source>
+        <translation>
+            <numerusform>%Ln 张照片：拍摄于 %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>CorrectionsController</name>
     <message>
         <location filename="../../photoalbum/gui/controllers/corrections.py" line="+66"/>
@@ -830,6 +923,19 @@ Right-click to exclude photos like this one</source>
     </message>
 </context>
 <context>
+    <name>IndexWorker</name>
+    <message>
+        <location filename="../../photoalbum/workers/index_worker.py" line="+436"/>
+        <source>Indexing stopped: %1</source>
+        <translation>索引已停止：%1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Indexing failed (%1); see the log</source>
+        <translation>索引失败（%1）；请查看日志</translation>
+    </message>
+</context>
+<context>
     <name>IndexingController</name>
     <message numerus="yes">
         <location filename="../../photoalbum/gui/controllers/indexing.py" line="+87"/>
@@ -912,6 +1018,20 @@ Right-click to exclude photos like this one</source>
         <location line="+2"/>
         <source>Save the photos shown (results or a group) as an album</source>
         <translation>将当前显示的照片（搜索结果或分组）保存为相册</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryWorker</name>
+    <message>
+        <location filename="../../photoalbum/workers/base.py" line="+101"/>
+        <source>Unexpected error (%1); see the log</source>
+        <extracomment>Runs one command on the worker thread. Opened libraries run background passes one photo at a time (see ``LibraryFactory``).</extracomment>
+        <translation>意外错误（%1）；请查看日志</translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>The library could not be opened: %1</source>
+        <translation>无法打开照片库：%1</translation>
     </message>
 </context>
 <context>
@@ -1077,6 +1197,25 @@ Right-click to exclude photos like this one</source>
         <location filename="../../photoalbum/gui/widgets/pages.py" line="+23"/>
         <source>Try again</source>
         <translation>重试</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPreparer</name>
+    <message>
+        <location filename="../../photoalbum/workers/model_prep.py" line="+134"/>
+        <source>could not start the preparation process (%1)</source>
+        <extracomment>A stderr line of the child starting with this carries a JSON progress record. The module run as the child process (``python -m …``).</extracomment>
+        <translation>无法启动准备进程（%1）</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Preparation cancelled.</source>
+        <translation>准备已取消。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>the preparation process failed (exit %1)</source>
+        <translation>准备进程失败（退出码 %1）</translation>
     </message>
 </context>
 <context>
@@ -1501,6 +1640,16 @@ Right-click to exclude photos like this one</source>
     </message>
 </context>
 <context>
+    <name>PeopleWorker</name>
+    <message numerus="yes">
+        <location filename="../../photoalbum/workers/people_worker.py" line="+197"/>
+        <source>Deleted %Ln face(s) and all people; finding faces is off</source>
+        <translation>
+            <numerusform>已删除 %Ln 张人脸和所有人物；已停止查找人脸</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PhotoActions</name>
     <message>
         <location filename="../../photoalbum/gui/controllers/photo_actions.py" line="+101"/>
@@ -1643,6 +1792,15 @@ Right-click to exclude photos like this one</source>
         <location filename="../../photoalbum/gui/widgets/pages.py" line="+48"/>
         <source>RANDOM WEIGHTS — demo only%1: search results are meaningless. Choose a real model in Settings.</source>
         <translation>随机权重——仅供演示%1：搜索结果没有意义。请在“设置”中选择真正的模型。</translation>
+    </message>
+</context>
+<context>
+    <name>ScenesWorker</name>
+    <message>
+        <location filename="../../photoalbum/workers/scenes_worker.py" line="+114"/>
+        <source>Grouping failed (%1); see the log</source>
+        <extracomment>Photos read per catalog call for covers.</extracomment>
+        <translation>分组失败（%1）；请查看日志</translation>
     </message>
 </context>
 <context>

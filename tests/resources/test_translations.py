@@ -17,6 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "resources" / "translations"
 GUI = ROOT / "photoalbum" / "gui"
+#: The folders lupdate reads (`make translations`): the GUI and the workers' messages.
+SOURCES = [GUI, ROOT / "photoalbum" / "workers"]
 BIN = Path(sys.executable).parent
 #: Catalog → the lupdate options `make translations` uses for it.
 CATALOGS = {
@@ -57,14 +59,15 @@ def test_every_ui_string_is_in_the_ts_source(tmp_path, name):
     subprocess.run(
         [_tool("pyside6-lupdate"), "-extensions", "py", "-locations", "relative", "-no-obsolete"]
         + CATALOGS[name]
-        + [str(GUI), "-ts", str(fresh)],
+        + [str(s) for s in SOURCES]
+        + ["-ts", str(fresh)],
         check=True,
         capture_output=True,
     )
     shipped, now = set(_messages(TRANSLATIONS / f"{name}.ts")), set(_messages(fresh))
     new, gone = sorted(now - shipped), sorted(shipped - now)
     assert not new and not gone, (
-        f"{name}.ts is out of date with photoalbum/gui ({FIX}): "
+        f"{name}.ts is out of date with photoalbum/gui and photoalbum/workers ({FIX}): "
         f"new strings {new[:10]}, strings no longer used {gone[:10]}"
     )
 

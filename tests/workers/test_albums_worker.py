@@ -48,10 +48,11 @@ def worker(qtbot, script, tmp_path):
     assert thread.stop(5000)
 
 
-def test_create_add_show_remove_and_delete_an_album(qtbot, worker, script):
+def test_create_add_show_remove_and_delete_an_album(qtbot, worker, script, ui_language):
+    ui_language("en")
     with wait_worker_signal(qtbot, worker.changed, 5000) as got:
         worker.create("Trip", (1, 2, 3))
-    assert got.args[0] == "Made the album “Trip” with 3 photo(s)"
+    assert got.args[0] == "Made the album “Trip” with 3 photos"
     [info] = script.albums.all()
     assert info.count == 3
     script.albums.gone.add(2)
@@ -98,7 +99,8 @@ def test_favourites_and_ratings_answer_with_the_marks(qtbot, worker, script):
     assert got.args[0] == {1: None}  # no mark left
 
 
-def test_hide_and_unhide_answer_with_the_marks_and_say_how_many(qtbot, worker, script):
+def test_hide_and_unhide_answer_with_the_marks_and_say_how_many(qtbot, worker, script, ui_language):
+    ui_language("en")
     said: list[str] = []
     worker.changed.connect(said.append)
     with wait_worker_signal(qtbot, worker.marks_changed, 5000) as got:
@@ -108,20 +110,34 @@ def test_hide_and_unhide_answer_with_the_marks_and_say_how_many(qtbot, worker, s
     with wait_worker_signal(qtbot, worker.marks_changed, 5000) as got:
         worker.set_hidden((2,), False)
     assert got.args[0] == {2: None} and script.albums.hidden == {1}
-    qtbot.waitUntil(lambda: said == ["Hid 2 photo(s)", "Unhid 1 photo(s)"], timeout=2000)
+    qtbot.waitUntil(lambda: said == ["Hid 2 photos", "Unhid 1 photo"], timeout=2000)
 
 
-def test_corrections_run_on_the_worker_and_report_back(qtbot, worker, script):
+def test_corrections_run_on_the_worker_and_report_back(qtbot, worker, script, ui_language):
+    ui_language("en")
     with wait_worker_signal(qtbot, worker.corrected, 5000) as got:
         worker.correct_date((1, 2), shift="+7h", zone="+09:00")
     assert got.args[0] == (1, 2)
     assert script.corrections.calls == [("shift", (1, 2), "+7h"), ("zone", (1, 2), "+09:00")]
     with wait_worker_signal(qtbot, worker.changed, 5000) as got:
         worker.correct_place((3,), "Kyoto, Japan")
-    assert got.args[0] == "1 photo(s): taken in Kyoto, Japan"
+    assert got.args[0] == "1 photo: taken in Kyoto, Japan"
     with wait_worker_signal(qtbot, worker.failed, 5000) as got:
         worker.correct_place((3,), "Atlantis")
     assert "unknown place" in got.args[0]
     with wait_worker_signal(qtbot, worker.corrected, 5000):
         worker.correct_date((3,), clear=True, zone="+01:00")  # clearing takes the zone too
     assert script.corrections.calls[-1] == ("clear", (3,), None)
+
+
+def test_the_messages_are_in_the_ui_language(qtbot, worker, script, ui_language):
+    ui_language("zh_CN")
+    with wait_worker_signal(qtbot, worker.changed, 5000) as got:
+        worker.create("旅行", (1, 2, 3))
+    assert got.args[0] == "已新建相册“旅行”，包含 3 张照片"
+    with wait_worker_signal(qtbot, worker.changed, 5000) as got:
+        worker.set_hidden(tuple(range(1, 6)), True)
+    assert got.args[0] == "已隐藏 5 张照片"
+    with wait_worker_signal(qtbot, worker.changed, 5000) as got:
+        worker.correct_place((3,), None)
+    assert got.args[0] == "1 张照片：地点已恢复为 GPS 位置"
