@@ -33,7 +33,9 @@ _PHOTO = re.compile(r"^photo:(\d+)$")
 #: The largest photo id a catalog can hold (SQLite's signed 64-bit integers).
 MAX_PHOTO_ID = 2**63 - 1
 _PERSON = re.compile(r"^(?:person|people|人物)[:：](.+)$", re.IGNORECASE | re.DOTALL)
-_MEDIA = re.compile(r"^(?:media|type|is|媒体|类型)[:：](photos?|videos?|照片|视频)$", re.IGNORECASE)
+_MEDIA = re.compile(
+    r"^(?:media|type|is|媒体|类型)[:：](photos?|videos?|raw|照片|视频)$", re.IGNORECASE
+)
 
 #: The CLI escapes argv words that start with "-" with this prefix so argparse treats them as
 #: positional terms; NUL can never occur in a real argv word.
@@ -90,7 +92,8 @@ class Query:
     terms: tuple[Term, ...] = ()
     #: The whole query was quoted: search its words as written (no dates/places/people read).
     literal: bool = False
-    #: ``media:video`` / ``media:photo``: only items of that kind ("video" or "photo").
+    #: ``media:video`` / ``media:photo`` / ``media:raw``: only items of that kind ("video",
+    #: "photo", or "raw": a camera RAW, alone or as the RAW of a RAW+JPEG pair).
     media: str | None = None
 
     @property
@@ -206,7 +209,7 @@ def parse_query(
         kind = _MEDIA.match(tok)
         if kind and not prefixed:
             flush()
-            media = "video" if kind.group(1).lower().startswith(("video", "视频")) else "photo"
+            media = _media_kind(kind.group(1))
             continue
         photo = _PHOTO.match(tok)
         person = _PERSON.match(tok)
@@ -228,6 +231,14 @@ def parse_query(
             phrase.append(tok)
     flush()
     return Query(tuple(terms), literal, media)
+
+
+def _media_kind(word: str) -> str:
+    """ "video", "raw" (a camera RAW, alone or paired with its JPEG) or "photo"."""
+    word = word.lower()
+    if word.startswith(("video", "视频")):
+        return "video"
+    return "raw" if word == "raw" else "photo"
 
 
 _OPEN_QUOTES = "\"“「'"

@@ -149,7 +149,7 @@ class Understood:
     place_keys: tuple[str, ...] = ()
     place_label: str | None = None
     people: tuple[str, ...] = ()
-    media: str | None = None  # "video": only videos
+    media: str | None = None  # "video": only videos; "raw": only camera RAWs
 
     @property
     def is_literal(self) -> bool:
@@ -186,7 +186,7 @@ class Understood:
         if self.people:
             parts.append("with: " + ", ".join(self.people))
         if self.media:
-            parts.append(f"only {self.media}s")
+            parts.append("only camera RAWs" if self.media == "raw" else f"only {self.media}s")
         parts.append(f"text: {self.text!r}" if self.text else "text: (none)")
         return "; ".join(parts)
 
@@ -364,14 +364,26 @@ _VIDEO_EN = (
 _VIDEO_ZH = re.compile(r"(?:视频|录像)(?!游戏)(?:里|中)?")
 
 
-def _find_media(text: str, facts: LibraryFacts) -> tuple[int, int] | None:
-    """The span of the words asking for videos (only when the library has videos)."""
+#: Camera RAWs: "RAW" in capitals (lower-case "raw" is food, "raw denim"), or "raw photos /
+#: files / images" in any case; "RAW照片", "RAW 文件".
+_RAW = re.compile(
+    r"(?<![\w-])(?:RAW(?:\s*(?:photos?|files?|images?|照片|文件))?"
+    r"|(?i:raw)\s+(?i:photos?|files?|images?)|(?i:raw)\s*(?:照片|文件))(?![\w-])"
+)
+
+
+def _find_media(text: str, facts: LibraryFacts) -> tuple[tuple[int, int], str] | None:
+    """The span of the words asking for a kind of item and that kind: "video" (only when the
+    library has videos) or "raw"."""
+    m = _RAW.search(text)
+    if m:
+        return m.span(), "raw"
     if facts.videos <= 0:
         return None
     for rx in (*_VIDEO_EN, _VIDEO_ZH):
         m = rx.search(text)
         if m:
-            return m.span()
+            return m.span(), "video"
     return None
 
 
@@ -419,7 +431,8 @@ def understand(text: str, facts: LibraryFacts, now: datetime) -> Understood:
     if date is not None:
         span, date_span, date_label = date
         rest = _cut(rest, span)
-    media_span = _find_media(rest, facts)
+    media = _find_media(rest, facts)
+    media_span = media[0] if media is not None else None
     if media_span is not None:
         rest = _cut(rest, media_span)
     people: list[str] = []
@@ -446,5 +459,5 @@ def understand(text: str, facts: LibraryFacts, now: datetime) -> Understood:
         place_keys=place_keys,
         place_label=place_label,
         people=tuple(people),
-        media="video" if media_span is not None else None,
+        media=media[1] if media is not None else None,
     )

@@ -26,6 +26,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from photoalbum.core.errors import UserError
 from photoalbum.core.ports import CompanionFile, Photo, PhotoFilter, StatusCounts
+from photoalbum.core.scanning import RAW_EXTENSIONS
 from photoalbum.persistence.albums import SqlAlbums, mark_conditions
 from photoalbum.persistence.catalog_companions import C, CompanionRows, companions_in
 from photoalbum.persistence.catalog_moments import MomentRows
@@ -203,7 +204,9 @@ class SqlCatalog(ScanRows, VectorRows, MomentRows, CompanionRows):
             conds.append(
                 ~exists().where(D.c.fingerprint == P.c.fingerprint, D.c.set_to.isnot(None))
             )
-        if flt.media is not None:
+        if flt.media == "raw":
+            conds.append(_is_raw())
+        elif flt.media is not None:
             conds.append(P.c.media == flt.media)
         conds.extend(mark_conditions(flt))
         stmt = select(P.c.id).select_from(_live_join(model_key)).where(*conds).order_by(P.c.id)
@@ -288,6 +291,12 @@ class SqlCatalog(ScanRows, VectorRows, MomentRows, CompanionRows):
             failures=[(p, r or "") for p, r in failures],
             videos=int(videos),
         )
+
+
+def _is_raw() -> ColumnElement[bool]:
+    """A camera RAW: a RAW file of its own, or a photo with a RAW companion (a pair)."""
+    own = or_(*(func.lower(P.c.path).like(f"%{ext}") for ext in sorted(RAW_EXTENSIONS)))
+    return or_(own, exists().where(C.c.photo_id == P.c.id, C.c.role == "raw"))
 
 
 def _corrected_photo(r: Row[Any], companions: tuple[CompanionFile, ...] = ()) -> Photo:

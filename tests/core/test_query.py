@@ -100,6 +100,7 @@ def test_a_query_quoted_as_a_whole_is_literal() -> None:
         ("dog type:videos", "video", "dog"),
         ("is:photo beach", "photo", "beach"),
         ("媒体:视频 狗", "video", "狗"),
+        ("type:RAW sunset", "raw", "sunset"),
         ("video game poster", None, "video game poster"),
         ("video: dog", None, "video: dog"),  # not a field this grammar knows
     ],

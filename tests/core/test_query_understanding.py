@@ -190,6 +190,23 @@ def test_videos_are_a_kind_of_item(query, text, media) -> None:
     assert understand(query, _facts(), NOW).media is None
 
 
+@pytest.mark.parametrize(
+    ("query", "text", "media"),
+    [
+        ("RAW sunset", "sunset", "raw"),
+        ("raw photos of a sunset", "a sunset", "raw"),
+        ("RAW照片 日落", "日落", "raw"),
+        # lower-case "raw" is what is in the picture
+        ("raw fish", "raw fish", None),
+        ("raw denim jacket", "raw denim jacket", None),
+        ("drawing", "drawing", None),
+    ],
+)
+def test_camera_raws_are_a_kind_of_item(query, text, media) -> None:
+    got = understand(query, _facts(), NOW)
+    assert (got.text, got.media) == (text, media)
+
+
 def test_videos_with_a_person_a_date_and_a_place() -> None:
     facts = dataclasses.replace(_facts(), videos=2)
     got = understand("videos with Anna", facts, NOW)

@@ -51,8 +51,15 @@ def test_search_info_and_timeline_show_one_item_with_its_files(cli, tmp_path):
     rc, out, _ = cli("info", str(photos / "nope.jpg"))
     assert rc == 1 and "not in the library" in out
 
+    # media:raw keeps the camera RAWs: a RAW of its own, and the pair through its RAW
+    lone = raw(photos / "DSC_0900.DNG", local(SHOT.replace(hour=15)), seed=3)
+    assert cli("index")[0] == 0
+    rc, out, _ = cli("search", "media:raw", "a photo", "--all", "-k", "50", "--json")
+    assert rc == 0 and {r["path"] for r in json.loads(out)["results"]} == {str(jpg), str(lone)}
+
     rc, out, _ = cli("timeline", "--json")
     timeline = {x["path"]: x for x in json.loads(out)}
     assert rc == 0 and str(dng) not in timeline and str(mov) not in timeline
     assert timeline[str(jpg)]["files"] == [str(jpg), str(dng)]
+    before[str(lone)] = snapshot(photos)[str(lone)]
     assert snapshot(photos) == before  # the files are never written
