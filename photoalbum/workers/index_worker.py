@@ -112,7 +112,11 @@ def _source_summary(prepared: PreparedModel | None) -> str:
     if not src:
         return ""
     where = src.get("repo") or src.get("path") or ""
-    checked = "SHA-256 verified" if src.get("verified") else "UNVERIFIED (no checksum recorded)"
+    checked = (
+        QtCore.QCoreApplication.translate("IndexWorker", "SHA-256 verified")
+        if src.get("verified")
+        else QtCore.QCoreApplication.translate("IndexWorker", "UNVERIFIED (no checksum recorded)")
+    )
     return f"{src.get('kind', '?')} {where} — {checked}"
 
 

@@ -220,7 +220,14 @@ class ScenesWorker(LibraryWorker):
     def _emit_scenes(self, lib: WorkerLibrary, index: SceneIndex, seconds: float) -> None:
         pairs = []
         for s in index.scenes():
-            detail = f"name confidence {s.confidence:.0%}" if s.confidence > 0 else "not named"
+            detail = (
+                arg(
+                    QtCore.QCoreApplication.translate("ScenesWorker", "name confidence %1"),
+                    f"{s.confidence:.0%}",
+                )
+                if s.confidence > 0
+                else QtCore.QCoreApplication.translate("ScenesWorker", "not named")
+            )
             group = PhotoGroup(SCENE, s.id, s.name_en, s.name_zh, s.photo_ids, detail=detail)
             pairs.append((group, s.cover_id))
         self._emit(SCENE, pairs, lib, seconds, ungrouped=len(index.unclustered_ids()))
@@ -273,8 +280,16 @@ class ScenesWorker(LibraryWorker):
             f"{n} 张几乎相同的照片",
             ids,
             keep_order=True,
-            detail=f"{n} near-identical photos (largest cosine distance "
-            f"{float(dup.max_distance):.3f}); nothing is ever deleted",
+            detail=arg(
+                QtCore.QCoreApplication.translate(
+                    "ScenesWorker",
+                    "%Ln near-identical photo(s) (largest cosine distance %1); "
+                    "nothing is ever deleted",
+                    None,
+                    n,
+                ),
+                f"{float(dup.max_distance):.3f}",
+            ),
         )
         return group, int(dup.cover_id)
 

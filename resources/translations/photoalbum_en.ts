@@ -370,6 +370,17 @@
     </message>
 </context>
 <context>
+    <name>ScenesWorker</name>
+    <message numerus="yes">
+        <location filename="../../photoalbum/workers/scenes_worker.py" line="+284"/>
+        <source>%Ln near-identical photo(s) (largest cosine distance %1); nothing is ever deleted</source>
+        <translation>
+            <numerusform>%Ln near-identical photo (largest cosine distance %1); nothing is ever deleted</numerusform>
+            <numerusform>%Ln near-identical photos (largest cosine distance %1); nothing is ever deleted</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SearchController</name>
     <message numerus="yes">
         <location filename="../../photoalbum/gui/controllers/search.py" line="+396"/>

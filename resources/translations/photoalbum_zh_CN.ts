@@ -925,7 +925,17 @@ Right-click to exclude photos like this one</source>
 <context>
     <name>IndexWorker</name>
     <message>
-        <location filename="../../photoalbum/workers/index_worker.py" line="+436"/>
+        <location filename="../../photoalbum/workers/index_worker.py" line="+116"/>
+        <source>SHA-256 verified</source>
+        <translation>已验证 SHA-256</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>UNVERIFIED (no checksum recorded)</source>
+        <translation>未验证（没有记录校验和）</translation>
+    </message>
+    <message>
+        <location line="+322"/>
         <source>Indexing stopped: %1</source>
         <translation>索引已停止：%1</translation>
     </message>
@@ -1801,6 +1811,23 @@ Right-click to exclude photos like this one</source>
         <source>Grouping failed (%1); see the log</source>
         <extracomment>Photos read per catalog call for covers.</extracomment>
         <translation>分组失败（%1）；请查看日志</translation>
+    </message>
+    <message>
+        <location line="+111"/>
+        <source>name confidence %1</source>
+        <translation>命名置信度 %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>not named</source>
+        <translation>未命名</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+55"/>
+        <source>%Ln near-identical photo(s) (largest cosine distance %1); nothing is ever deleted</source>
+        <translation>
+            <numerusform>%Ln 张几乎相同的照片（最大余弦距离 %1）；不会删除任何文件</numerusform>
+        </translation>
     </message>
 </context>
 <context>

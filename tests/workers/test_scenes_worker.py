@@ -251,3 +251,19 @@ def test_a_library_that_will_not_open_is_reported_as_a_grouping_failure(qtbot, t
         assert "being written" in failed.args[0]
     finally:
         assert thread.stop(5000)
+
+
+def test_a_near_duplicate_sets_detail_is_in_the_ui_language(ui_language) -> None:
+    from photoalbum.core.scenes.duplicates import DuplicateGroup
+    from photoalbum.workers.scenes_worker import ScenesWorker
+
+    dup = DuplicateGroup(photo_ids=(3, 5, 8), cover_id=5, max_distance=0.0123)
+    ui_language("en")
+    group, cover = ScenesWorker._duplicate_group(dup)
+    assert cover == 5
+    assert group.detail == (
+        "3 near-identical photos (largest cosine distance 0.012); nothing is ever deleted"
+    )
+    ui_language("zh_CN")
+    group, _ = ScenesWorker._duplicate_group(dup)
+    assert group.detail == "3 张几乎相同的照片（最大余弦距离 0.012）；不会删除任何文件"
