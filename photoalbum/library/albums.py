@@ -224,7 +224,8 @@ class LibraryAlbums:
         dest_dir: str | os.PathLike[str],
         on_progress: ExportProgress | None = None,
     ) -> ExportReport:
-        """Copy an album's photos (or the photos given as a list) flat into ``dest_dir``.
+        """Copy an album's photos (or the photos given as a list) flat into ``dest_dir``, each
+        with its companion files (a pair's RAW, a Live Photo's movie).
 
         Never overwrites: a name already there gets " (2)", " (3)"…; the originals are only read.
         Refused with a clear error: a folder of the library or of the library's data, a folder
@@ -238,9 +239,9 @@ class LibraryAlbums:
                 if item.missing or item.photo is None:
                     report.missing.append(item.path or item.fingerprint)
                 else:
-                    sources.append(item.photo.path)
+                    sources.extend(item.photo.files)
         else:
-            sources = [p.path for p in self._photos_of(list(what), present=True)]
+            sources = [f for p in self._photos_of(list(what), present=True) for f in p.files]
         dest = self._export_dir(dest_dir, sources)
         total = len(sources)
         if on_progress is not None:

@@ -61,5 +61,16 @@ def test_search_info_and_timeline_show_one_item_with_its_files(cli, tmp_path):
     timeline = {x["path"]: x for x in json.loads(out)}
     assert rc == 0 and str(dng) not in timeline and str(mov) not in timeline
     assert timeline[str(jpg)]["files"] == [str(jpg), str(dng)]
+    # an album exports an item with all its files
+    out_dir = tmp_path / "export"
+    assert cli("album", "create", "Trip")[0] == 0
+    assert cli("album", "add", "Trip", str(jpg), str(live))[0] == 0
+    rc, out, err = cli("album", "export", "Trip", str(out_dir))
+    assert rc == 0, err
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(
+        p.name for p in (jpg, dng, live, mov)
+    )
+    assert (out_dir / dng.name).read_bytes() == dng.read_bytes()
+
     before[str(lone)] = snapshot(photos)[str(lone)]
     assert snapshot(photos) == before  # the files are never written
