@@ -791,6 +791,10 @@ def test_move_to_trash_asks_then_moves_only_the_chosen_files(harness, photos):
     h.wait_rows(8)
     w, model, grid = h.window, h.window.grid_model, h.window.grid
     before = snapshot(photos)
+    # Photo details arrive after the rows (asked for as cells are painted).
+    h.qtbot.waitUntil(
+        lambda: model.photo(0) is not None and model.photo(1) is not None, timeout=10000
+    )
     chosen = {model.photo(0).path, model.photo(1).path}
     grid.setFocus()
     grid.setCurrentIndex(model.index(0, 0))
