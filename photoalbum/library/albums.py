@@ -234,7 +234,7 @@ class LibraryAlbums:
         """
         report = ExportReport()
         if isinstance(what, int | str):
-            sources = []
+            sources: list[str] = []
             for item in self._photos(self._resolve(what).id):
                 if item.missing or item.photo is None:
                     report.missing.append(item.path or item.fingerprint)
