@@ -7,7 +7,7 @@ writes a folder with a few scikit-image sample photos, a 9-second video of three
 (astronaut, cat, coffee; encoded with PyAV) and a RAW+JPEG pair (a DNG written from Bayer data
 beside a JPEG of the same shot, 1 s apart), indexes it with the CLI, then opens the app on a
 real X display: a drag-in query made of the cat still (the video's second scene) lists the
-video at its moment; the viewer opens the video at that moment; the pair's info panel lists
+video at its moment; the viewer plays the video from that moment; the pair's info panel lists
 both files. Random weights: identical pictures still get identical vectors, so the still finds
 its own scene; other rankings are meaningless (the app labels the model).
 """
@@ -72,7 +72,16 @@ def drive(work: Path, models: Path, model: str) -> None:
     viewer = w.open_viewer(row)
     assert viewer is not None
     viewer.resize(1100, 720)
-    shot("15-video-viewer-moment", viewer)
+    wait_until(lambda: viewer.full_loaded)
+    moment = viewer.moment
+    assert moment is not None
+    viewer.play_video()  # "Play from 0:03": plays in the viewer from the matched moment
+    player = viewer.player
+    assert player is not None, viewer.playback_unavailable
+    # Caught playing, a little after the moment (still in the cat scene, 3 to 6 s).
+    wait_until(lambda: player.position_ms() >= (moment + 0.8) * 1000, timeout=120)
+    shot("15-video-viewer-moment", viewer, settle=0.2)
+    assert viewer.playing, "the shot must show the video playing"
     viewer.close()
     w.search_bar.clear()
     wait_until(lambda: not w.search_controller.request.images)

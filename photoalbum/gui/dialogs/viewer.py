@@ -220,7 +220,7 @@ class ViewerDialog(QtWidgets.QDialog):
         media = QtWidgets.QHBoxLayout(self.media_bar)
         media.setContentsMargins(8, 4, 8, 4)
         self.moment_caption = QtWidgets.QLabel()
-        media.addWidget(self.moment_caption)
+        media.addWidget(self.moment_caption, 1)  # the stretch: buttons keep their size
         self.position_slider = QtWidgets.QSlider(Qt.Orientation.Horizontal)
         self.position_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrows step photos
         self.position_slider.setToolTip(self.tr("Drag to move through the video"))
