@@ -8,11 +8,26 @@ from __future__ import annotations
 import ctypes
 import logging
 import sys
+from types import ModuleType
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt, Signal, Slot
 
-__all__ = ["QtCore", "QtGui", "QtWidgets", "Qt", "Signal", "Slot"]
+if TYPE_CHECKING:  # for annotations only: at run time they come from multimedia()
+    from PySide6 import QtMultimedia as QtMultimedia
+    from PySide6 import QtMultimediaWidgets as QtMultimediaWidgets
+
+__all__ = [
+    "QtCore",
+    "QtGui",
+    "QtWidgets",
+    "Qt",
+    "Signal",
+    "Slot",
+    "Multimedia",
+    "multimedia",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +71,25 @@ def _apply_workarounds() -> None:
 
 
 _apply_workarounds()
+
+
+class Multimedia(NamedTuple):
+    """Qt Multimedia's modules: the player and audio output, and the video widget."""
+
+    QtMultimedia: ModuleType
+    QtMultimediaWidgets: ModuleType
+
+
+def multimedia() -> Multimedia:
+    """Qt Multimedia, imported on first call: it loads FFmpeg and the audio stack, which the app's
+    start-up does not pay for (only playing a video does).
+
+    Raises ImportError when the module, or a library it links (libpulse on Linux), is missing.
+    """
+    # Its probes for PipeWire and optional hardware decoders warn about each library a machine
+    # lacks (VA-API…) as it loads; playback does not need them.
+    QtCore.QLoggingCategory.setFilterRules("qt.multimedia.symbolsresolver.warning=false")
+    from PySide6 import QtMultimedia as QtMultimedia
+    from PySide6 import QtMultimediaWidgets as QtMultimediaWidgets
+
+    return Multimedia(QtMultimedia, QtMultimediaWidgets)

@@ -13,67 +13,22 @@ the model); dates, places and albums come from the files and the catalog.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
+from harness import HERE, Driver, app_env, index_with_cli, rerun_under_xvfb, sh
+
 MODEL = "random:tiny-clip"
-
-
-def sh(*cmd: str, env: dict | None = None) -> None:
-    subprocess.run(cmd, check=True, env=env)
 
 
 def drive(work: Path, models: Path, model: str) -> None:
     """Run the app in this process (DISPLAY set) and take the screenshots."""
-    sys.path.insert(0, str(ROOT))
-    from PySide6 import QtTest
-
-    from photoalbum.core.paths import Paths
-    from photoalbum.gui.app import build_app
+    d = Driver(work, models, model, language="en")  # English with its plural forms, as run()
     from photoalbum.gui.controllers.navigation import ALBUMS, PHOTOS
-    from photoalbum.gui.translation import install_translators, locale_for
-    from photoalbum.qt import QtCore, QtWidgets  # first: the binding's workarounds
-    from photoalbum.workers.messages import LibraryOptions
 
-    app = QtWidgets.QApplication([sys.argv[0]])
-    app.setApplicationDisplayName("photoalbum")
-    install_translators(app, locale_for("en"))  # as the app's run() does: plural forms
-    paths = Paths(library=work / "library", models=models, downloads=work / "downloads")
-    settings = QtCore.QSettings(str(work / "gui.ini"), QtCore.QSettings.Format.IniFormat)
-    parts = build_app(
-        paths, LibraryOptions(model=model), settings, watch=False, persist_model=False
-    )
-    w = parts.window
-    w.resize(1280, 800)
-    w.move(0, 0)
-    w.show()
-    parts.start()
-
-    def wait(seconds: float) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            app.processEvents()
-            QtTest.QTest.qWait(50)
-
-    def wait_until(cond, timeout: float = 300) -> None:  # type: ignore[no-untyped-def]
-        end = time.monotonic() + timeout
-        while not cond():
-            if time.monotonic() > end:
-                raise RuntimeError("timed out")
-            wait(0.2)
-
-    def shot(name: str) -> None:
-        wait(3)  # thumbnails
-        target = HERE / f"{name}.png"
-        sh("import", "-window", hex(int(w.winId())), str(target))
-        print("saved", target, flush=True)
-
+    w = d.window
+    wait, wait_until, shot = d.wait, d.wait_until, d.shot
     wait_until(lambda: w.grid_model.rowCount() >= 40)
     w.go_to(PHOTOS)
     shot("13-timeline")
@@ -91,8 +46,7 @@ def drive(work: Path, models: Path, model: str) -> None:
     wait_until(lambda: "photos from 2024" in w.search_controller.status_label.text())
     wait(3)
     shot("13-search-by-date")
-    w.close()
-    parts.shutdown()
+    d.close()
 
 
 def main() -> int:
@@ -113,26 +67,15 @@ def main() -> int:
     photos = work / "Photos"
     if not photos.exists():
         make_photos(photos)
-    env = os.environ.copy()
-    env.update(PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1")
-    cli = [sys.executable, "-m", "photoalbum", "--library", str(work / "library")]
-    cli += ["--models-dir", str(args.models), "--model", args.model]
-    sh(*cli, "add", str(photos), env=env)
-    sh(*cli, "index", env=env)
+    env = app_env()
+    cli = index_with_cli(work, photos, args.models, args.model, env)
     kyoto = [str(photos / f"IMG_{n:04d}.jpg") for n in range(1, 9)]
     sh(*cli, "album", "create", "Kyoto 2024", env=env)
     sh(*cli, "album", "add", "Kyoto 2024", *kyoto, env=env)
     sh(*cli, "favorite", *kyoto[:3], env=env)
     sh(*cli, "rate", "4", *kyoto[3:6], env=env)
-    display = ":95"
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-    try:
-        time.sleep(1.5)
-        env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
-        me = [sys.executable, str(Path(__file__).resolve()), str(args.models)]
-        sh(*me, "--work", str(work), "--model", args.model, "--drive", env=env)
-    finally:
-        xvfb.terminate()
+    me = [str(args.models), "--work", str(work), "--model", args.model]
+    rerun_under_xvfb(__file__, ":95", (1280, 800), me, env)
     return 0
 
 

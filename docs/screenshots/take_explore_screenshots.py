@@ -17,16 +17,13 @@ imagemagick`` plus Qt's xcb libraries).
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
+from harness import ROOT, Driver, app_env, index_with_cli, rerun_under_xvfb
+
 DISPLAY = ":97"
 MODEL = "random:tiny-clip"
 
@@ -89,52 +86,16 @@ def make_photos(out: Path, per_source: int = 4, seed: int = 3) -> None:
                 t += timedelta(minutes=int(rng.integers(1, 12)))
 
 
-def sh(*cmd: str, env: dict | None = None) -> None:
-    subprocess.run(cmd, check=True, env=env)
-
-
 def drive(work: Path, models: Path, model: str) -> None:
     """Run the app in this process (DISPLAY set) and take the screenshots."""
-    sys.path.insert(0, str(ROOT))
+    d = Driver(work, models, model)
     from PySide6 import QtTest
 
-    from photoalbum.core.paths import Paths
-    from photoalbum.gui.app import build_app
     from photoalbum.gui.controllers.navigation import EXPLORE
-    from photoalbum.qt import Qt, QtCore, QtWidgets  # first: the binding's workarounds
-    from photoalbum.workers.messages import LibraryOptions
+    from photoalbum.qt import Qt
 
-    app = QtWidgets.QApplication([sys.argv[0]])
-    app.setApplicationDisplayName("photoalbum")
-    paths = Paths(library=work / "library", models=models, downloads=work / "downloads")
-    settings = QtCore.QSettings(str(work / "gui.ini"), QtCore.QSettings.Format.IniFormat)
-    parts = build_app(
-        paths, LibraryOptions(model=model), settings, watch=False, persist_model=False
-    )
-    w = parts.window
-    w.resize(1280, 800)
-    w.move(0, 0)
-    w.show()
-    parts.start()
-
-    def wait(seconds: float) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            app.processEvents()
-            QtTest.QTest.qWait(50)
-
-    def wait_until(cond, timeout: float = 300) -> None:  # type: ignore[no-untyped-def]
-        end = time.monotonic() + timeout
-        while not cond():
-            if time.monotonic() > end:
-                raise RuntimeError("timed out")
-            wait(0.2)
-
-    def shot(name: str) -> None:
-        wait(3)  # covers and thumbnails
-        target = HERE / f"{name}.png"
-        sh("import", "-window", hex(int(w.winId())), str(target))
-        print("saved", target, flush=True)
+    w = d.window
+    wait_until, shot = d.wait_until, d.shot  # a shot waits 3 s: covers and thumbnails
 
     def click(kind: str, row: int) -> None:
         view = w.group_lists[kind].view
@@ -164,8 +125,7 @@ def drive(work: Path, models: Path, model: str) -> None:
     w.search_bar.set_text("summer 2024 in Kyoto")
     wait_until(lambda: bool(w.search_bar.understood_chips()))  # the first search reads places
     shot("14-query-chips")
-    w.close()
-    parts.shutdown()
+    d.close()
 
 
 def main() -> int:
@@ -183,38 +143,10 @@ def main() -> int:
     photos = work / "Photos"
     if not photos.exists():
         make_photos(photos)
-    env = os.environ.copy()
-    env.update(PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1")
-    cli = [
-        sys.executable,
-        "-m",
-        "photoalbum",
-        "--library",
-        str(work / "library"),
-        "--models-dir",
-        str(args.models),
-        "--model",
-        args.model,
-    ]
-    sh(*cli, "add", str(photos), env=env)
-    sh(*cli, "index", env=env)
-    xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-    try:
-        time.sleep(1.5)
-        env.update(DISPLAY=DISPLAY, QT_QPA_PLATFORM="xcb")
-        sh(
-            sys.executable,
-            __file__,
-            str(args.models),
-            "--work",
-            str(work),
-            "--model",
-            args.model,
-            "--drive",
-            env=env,
-        )
-    finally:
-        xvfb.terminate()
+    env = app_env()
+    index_with_cli(work, photos, args.models, args.model, env)
+    me = [str(args.models), "--work", str(work), "--model", args.model]
+    rerun_under_xvfb(__file__, DISPLAY, (1280, 800), me, env)
     return 0
 
 

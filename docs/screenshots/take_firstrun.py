@@ -32,7 +32,7 @@ ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from take_screenshots import key, sh, shot, stop, window_id  # noqa: E402
+from harness import key, output, shot, start_xvfb, stop, window_id  # noqa: E402
 
 DISPLAY = ":96"
 REPO = "immich-app/XLM-Roberta-Base-ViT-B-32__laion5b_s13b_b90k"
@@ -98,7 +98,7 @@ def app(env: dict, work: Path, *extra: str, models: str = "models") -> subproces
 
 def stop_tree(p: subprocess.Popen) -> None:
     """Stop the app and the model child process it started (a killed app leaves it running)."""
-    children = sh("pgrep", "-P", str(p.pid), check=False).split()
+    children = output("pgrep", "-P", str(p.pid), check=False).split()
     stop(p)
     for pid in children:
         with contextlib.suppress(ProcessLookupError):
@@ -133,8 +133,7 @@ def main() -> int:
         store: ModelStore = prepare_tiny(work / "tiny")
         make_immich_export(store.installed()[0], export)
     server = serve(export)
-    xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1360x900x24", "-nolisten", "tcp"])
-    time.sleep(1.5)
+    xvfb = start_xvfb(DISPLAY, (1360, 900))
     os.environ["DISPLAY"] = DISPLAY
     x, y = (int(v) for v in args.install_at.split(","))
     try:
@@ -142,10 +141,10 @@ def main() -> int:
         if not args.skip_download:
             p = app(env, work, models="models-download")  # never used again
             win = window_id("^photoalbum$")
-            sh("xdotool", "windowsize", win, "1280", "840", "windowmove", win, "20", "20")
+            output("xdotool", "windowsize", win, "1280", "840", "windowmove", win, "20", "20")
             time.sleep(8)
             shot(win, "09-welcome")
-            sh("xdotool", "mousemove", "--window", win, str(x), str(y), "click", "1")
+            output("xdotool", "mousemove", "--window", win, str(x), str(y), "click", "1")
             time.sleep(80)  # huggingface_hub reports progress per 10 MB read
             shot(win, "10-installing")
             stop_tree(p)
@@ -153,9 +152,9 @@ def main() -> int:
         env["PHOTOALBUM_CACHE"] = str(work / "downloads-offline")  # a fresh machine
         p = app(env, work, models="models-offline")
         win = window_id("^photoalbum$")
-        sh("xdotool", "windowsize", win, "1280", "840", "windowmove", win, "20", "20")
+        output("xdotool", "windowsize", win, "1280", "840", "windowmove", win, "20", "20")
         time.sleep(25)  # the worker lists the models once the library is open (busy machine)
-        sh("xdotool", "mousemove", "--window", win, str(x), str(y), "click", "1")
+        output("xdotool", "mousemove", "--window", win, str(x), str(y), "click", "1")
         time.sleep(60)
         shot(win, "11-offline")
         stop_tree(p)
@@ -166,9 +165,9 @@ def main() -> int:
         subprocess.run(base + ["index", str(home / "Pictures")], env=env, check=True)
         p = app(env, work, "--model", "random:tiny-clip")
         win = window_id("^photoalbum$")
-        sh("xdotool", "windowsize", win, "1280", "840", "windowmove", win, "20", "20")
+        output("xdotool", "windowsize", win, "1280", "840", "windowmove", win, "20", "20")
         time.sleep(20)  # the library opens on the worker thread (slow on a busy machine)
-        sh("xdotool", "windowfocus", "--sync", win)
+        output("xdotool", "windowfocus", "--sync", win)
         key("alt+h")
         time.sleep(1)
         key("Return")

@@ -7,7 +7,7 @@ writes a folder with a few scikit-image sample photos, a 9-second video of three
 (astronaut, cat, coffee; encoded with PyAV) and a RAW+JPEG pair (a DNG written from Bayer data
 beside a JPEG of the same shot, 1 s apart), indexes it with the CLI, then opens the app on a
 real X display: a drag-in query made of the cat still (the video's second scene) lists the
-video at its moment; the viewer opens the video at that moment; the pair's info panel lists
+video at its moment; the viewer plays the video from that moment; the pair's info panel lists
 both files. Random weights: identical pictures still get identical vectors, so the still finds
 its own scene; other rankings are meaningless (the app labels the model).
 """
@@ -16,16 +16,13 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
+from harness import ROOT, Driver, app_env, index_with_cli, rerun_under_xvfb
+
 MODEL = "random:tiny-clip"
 SCENES = ("astronaut", "chelsea", "coffee")  # three seconds each
 SIZE = (480, 320)
@@ -57,66 +54,34 @@ def make_library(out: Path) -> bytes:
     return still.getvalue()
 
 
-def sh(*cmd: str, env: dict | None = None) -> None:
-    subprocess.run(cmd, check=True, env=env)
-
-
 def drive(work: Path, models: Path, model: str) -> None:
     """Run the app in this process (DISPLAY set) and take the screenshots."""
-    sys.path.insert(0, str(ROOT))
-    from PySide6 import QtTest
+    d = Driver(work, models, model, language="en")  # English with its plural forms, as run()
+    from photoalbum.workers.messages import ImageInput
 
-    from photoalbum.core.paths import Paths
-    from photoalbum.gui.app import build_app
-    from photoalbum.gui.translation import install_translators, locale_for
-    from photoalbum.qt import QtCore, QtWidgets  # first: the binding's workarounds
-    from photoalbum.workers.messages import ImageInput, LibraryOptions
-
-    app = QtWidgets.QApplication([sys.argv[0]])
-    app.setApplicationDisplayName("photoalbum")
-    install_translators(app, locale_for("en"))  # as the app's run() does: plural forms
-    paths = Paths(library=work / "library", models=models, downloads=work / "downloads")
-    settings = QtCore.QSettings(str(work / "gui.ini"), QtCore.QSettings.Format.IniFormat)
-    parts = build_app(
-        paths, LibraryOptions(model=model), settings, watch=False, persist_model=False
-    )
-    w = parts.window
-    w.resize(1280, 800)
-    w.move(0, 0)
-    w.show()
-    parts.start()
-
-    def wait(seconds: float) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            app.processEvents()
-            QtTest.QTest.qWait(50)
-
-    def wait_until(cond, timeout: float = 300) -> None:  # type: ignore[no-untyped-def]
-        end = time.monotonic() + timeout
-        while not cond():
-            if time.monotonic() > end:
-                raise RuntimeError("timed out")
-            wait(0.2)
-
-    def shot(widget: QtWidgets.QWidget, name: str) -> None:
-        wait(3)  # thumbnails and frames
-        target = HERE / f"{name}.png"
-        sh("import", "-window", hex(int(widget.winId())), str(target))
-        print("saved", target, flush=True)
-
+    w = d.window
+    wait, wait_until, shot = d.wait, d.wait_until, d.shot  # a shot waits for thumbnails, frames
     model = w.grid_model
     wait_until(lambda: model.rowCount() >= 5)
     still = (work / "still.jpg").read_bytes()
     w.search_bar.add_image(ImageInput(data=still, label="cat still.jpg"))
     wait_until(lambda: w.search_controller.request.images and model.rowCount() > 0)
     wait(2)
-    shot(w, "15-video-moment-results")
+    shot("15-video-moment-results")
     row = next(r for r in range(model.rowCount()) if model.photo(r).path.endswith(".mp4"))
     viewer = w.open_viewer(row)
     assert viewer is not None
     viewer.resize(1100, 720)
-    shot(viewer, "15-video-viewer-moment")
+    wait_until(lambda: viewer.full_loaded)
+    moment = viewer.moment
+    assert moment is not None
+    viewer.play_video()  # "Play from 0:03": plays in the viewer from the matched moment
+    player = viewer.player
+    assert player is not None, viewer.playback_unavailable
+    # Caught playing, a little after the moment (still in the cat scene, 3 to 6 s).
+    wait_until(lambda: player.position_ms() >= (moment + 0.8) * 1000, timeout=120)
+    shot("15-video-viewer-moment", viewer, settle=0.2)
+    assert viewer.playing, "the shot must show the video playing"
     viewer.close()
     w.search_bar.clear()
     wait_until(lambda: not w.search_controller.request.images)
@@ -125,10 +90,9 @@ def drive(work: Path, models: Path, model: str) -> None:
     viewer = w.open_viewer(row)
     assert viewer is not None
     viewer.resize(1100, 720)
-    shot(viewer, "15-raw-jpeg-pair-info")
+    shot("15-raw-jpeg-pair-info", viewer)
     viewer.close()
-    w.close()
-    parts.shutdown()
+    d.close()
 
 
 def main() -> int:
@@ -146,21 +110,10 @@ def main() -> int:
     photos = work / "Photos"
     if not photos.exists():
         (work / "still.jpg").write_bytes(make_library(photos))
-    env = os.environ.copy()
-    env.update(PYTHONPATH=str(ROOT), HF_HUB_OFFLINE="1")
-    cli = [sys.executable, "-m", "photoalbum", "--library", str(work / "library")]
-    cli += ["--models-dir", str(args.models), "--model", args.model]
-    sh(*cli, "add", str(photos), env=env)
-    sh(*cli, "index", env=env)
-    display = ":96"
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-    try:
-        time.sleep(1.5)
-        env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
-        me = [sys.executable, str(Path(__file__).resolve()), str(args.models)]
-        sh(*me, "--work", str(work), "--model", args.model, "--drive", env=env)
-    finally:
-        xvfb.terminate()
+    env = app_env()
+    index_with_cli(work, photos, args.models, args.model, env)
+    me = [str(args.models), "--work", str(work), "--model", args.model]
+    rerun_under_xvfb(__file__, ":96", (1280, 800), me, env)
     return 0
 
 

@@ -24,7 +24,17 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1]))
 
-from take_screenshots import click, focus, key, shot, start_app, stop, type_text, window_id  # noqa: E402
+from harness import (  # noqa: E402
+    click,
+    focus,
+    key,
+    shot,
+    start_app,
+    start_xvfb,
+    stop,
+    type_text,
+    window_id,
+)
 
 from tests.support.faces import face_photos  # noqa: E402
 from tests.support.photos import make_sample_photos  # noqa: E402
@@ -58,8 +68,7 @@ def main() -> int:
         cli(library, args.models, "people", "name", str(person["id"]),
             names[truth[Path(face["path"])]])
 
-    xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1360x860x24", "-nolisten", "tcp"])
-    time.sleep(1.5)
+    xvfb = start_xvfb(DISPLAY, (1360, 860))
     env = os.environ.copy()
     env.update(DISPLAY=DISPLAY, QT_QPA_PLATFORM="xcb")
     os.environ["DISPLAY"] = DISPLAY

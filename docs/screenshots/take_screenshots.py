@@ -27,8 +27,20 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
+from harness import (
+    ROOT,
+    click,
+    focus,
+    key,
+    output,
+    shot,
+    start_app,
+    start_xvfb,
+    stop,
+    type_text,
+    window_id,
+)
+
 DISPLAY = os.environ.get("SHOTS_DISPLAY", ":97")
 SIZE = (1360, 860)
 
@@ -56,71 +68,6 @@ app.exec()
 """
 
 
-def sh(*cmd: str, check: bool = True, env: dict | None = None) -> str:
-    out = subprocess.run(cmd, capture_output=True, text=True, env=env or os.environ.copy())
-    if check and out.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)}: {out.stderr}")
-    return out.stdout.strip()
-
-
-def window_id(name: str, timeout: float = 60) -> str:
-    end = time.time() + timeout
-    while time.time() < end:
-        ids = sh("xdotool", "search", "--onlyvisible", "--name", name, check=False).split()
-        if ids:
-            return ids[-1]
-        time.sleep(0.3)
-    raise RuntimeError(f"no window named {name!r}")
-
-
-def shot(win: str, name: str) -> None:
-    target = HERE / f"{name}.png"
-    sh("import", "-window", win, str(target))
-    print("saved", target)
-
-
-def key(*keys: str) -> None:
-    sh("xdotool", "key", "--clearmodifiers", *keys)
-
-
-def type_text(text: str) -> None:
-    sh("xdotool", "type", "--delay", "40", text)
-
-
-def click(x: int, y: int) -> None:
-    sh("xdotool", "mousemove", str(x), str(y), "click", "1")
-
-
-def start_app(library: Path, models: Path, model: str | None, env: dict) -> subprocess.Popen:
-    cmd = [
-        sys.executable,
-        "-m",
-        "photoalbum",
-        "--library",
-        str(library),
-        "--models-dir",
-        str(models),
-    ]
-    if model:
-        cmd += ["--model", model]
-    library.parent.mkdir(parents=True, exist_ok=True)
-    log = open(library.parent / f"app-{int(time.time())}.log", "w")  # noqa: SIM115
-    return subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-def focus(win: str) -> None:
-    # No window manager under Xvfb: give the window the keyboard focus ourselves.
-    sh("xdotool", "windowfocus", "--sync", win)
-
-
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("photos", type=Path, nargs="?")
@@ -136,10 +83,7 @@ def main() -> int:
         ap.error("PHOTOS_DIR is needed (or --setup-only)")
     work = args.work or Path(tempfile.mkdtemp(prefix="shots-"))
     work.mkdir(parents=True, exist_ok=True)
-    xvfb = subprocess.Popen(
-        ["Xvfb", DISPLAY, "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24", "-nolisten", "tcp"]
-    )
-    time.sleep(1.5)
+    xvfb = start_xvfb(DISPLAY, SIZE)
     env = os.environ.copy()
     env.update(
         DISPLAY=DISPLAY,
@@ -157,7 +101,7 @@ def main() -> int:
         app = start_app(lib, models, "random:ViT-B-32", env)
         procs.append(app)
         win = window_id("^photoalbum$")
-        sh("xdotool", "windowsize", win, "1280", "800", "windowmove", win, "20", "20")
+        output("xdotool", "windowsize", win, "1280", "800", "windowmove", win, "20", "20")
         if not args.models:
             time.sleep(15)
             shot(win, "02-preparing-random-model")
@@ -169,7 +113,7 @@ def main() -> int:
         # 2. Add the photos folder through the real file dialog.
         click(660, 438)  # "Add a folder…"
         time.sleep(3)
-        sh("xdotool", "mousemove", "640", "533")
+        output("xdotool", "mousemove", "640", "533")
         type_text(str(args.photos))
         key("Return")
         time.sleep(1)
@@ -183,7 +127,7 @@ def main() -> int:
         type_text("a cat on a sofa")
         key("Return")
         time.sleep(5)
-        sh("xdotool", "mousemove", "700", "820")
+        output("xdotool", "mousemove", "700", "820")
         shot(win, "05-text-search")
         focus(win)
         key("ctrl+f", "ctrl+a")
@@ -198,15 +142,15 @@ def main() -> int:
         drag = subprocess.Popen([sys.executable, "-c", DRAG_SOURCE, str(src)], env=env)
         procs.append(drag)
         time.sleep(5)
-        sh("xdotool", "mousemove", "1260", "760", "mousedown", "1")
+        output("xdotool", "mousemove", "1260", "760", "mousedown", "1")
         for x, y in ((1230, 740), (1150, 680), (1000, 600), (850, 500), (720, 420), (700, 410)):
             time.sleep(0.3)
-            sh("xdotool", "mousemove", str(x), str(y))
+            output("xdotool", "mousemove", str(x), str(y))
         time.sleep(0.8)
-        sh("xdotool", "mouseup", "1")
+        output("xdotool", "mouseup", "1")
         time.sleep(6)
         stop(drag)
-        sh("xdotool", "mousemove", "700", "820")
+        output("xdotool", "mousemove", "700", "820")
         time.sleep(1)
         shot(win, "07-image-drop")
         # 5. The viewer, on a camera-sized photo among the results.

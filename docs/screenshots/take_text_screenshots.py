@@ -12,15 +12,12 @@ real PP-OCR model). Searches ``收据`` and ``hardware store`` and opens the vie
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
+from harness import ROOT, Driver, xvfb
+
 DISPLAY = ":96"
 
 
@@ -30,21 +27,12 @@ def main() -> int:
     ap.add_argument("--work", type=Path)
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="text-shots-"))
-    xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1360x860x24", "-nolisten", "tcp"])
-    time.sleep(1.5)
-    os.environ.update(DISPLAY=DISPLAY, QT_QPA_PLATFORM="xcb")
     sys.path.insert(0, str(ROOT))
-    try:
+    with xvfb(DISPLAY, (1360, 860)):
         return _shoot(work, args.models)
-    finally:
-        xvfb.terminate()
 
 
 def _shoot(work: Path, models: Path) -> int:
-    from photoalbum.core.paths import Paths
-    from photoalbum.gui.app import build_app
-    from photoalbum.qt import QtCore, QtWidgets
-    from photoalbum.workers.messages import LibraryOptions
     from tests.support.photos import SAMPLES, make_sample_photos
     from tests.support.text_photos import RECEIPT_EN, RECEIPT_ZH, save_text_photo
 
@@ -59,37 +47,13 @@ def _shoot(work: Path, models: Path) -> int:
         photos / "IMG_2042.jpg", [RECEIPT_ZH, "螺丝 x 20   ￥16", "谢谢惠顾"], size=(1600, 1200)
     )
     save_text_photo(photos / "IMG_2077.jpg", ["Main Street"], size=(1600, 1200))
-    paths = Paths(library=work / "library", models=models, downloads=work / "downloads")
-    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
-    settings = QtCore.QSettings(str(work / "gui.ini"), QtCore.QSettings.Format.IniFormat)
-    built = build_app(
-        paths,
-        LibraryOptions(model="random:ViT-B-32"),
-        settings,
-        watch=False,
-        choose_folder=lambda: str(photos),
-        persist_model=False,
+    d = Driver(
+        work, models, "random:ViT-B-32", choose_folder=lambda: str(photos), move=False
     )
-    win = built.window
-    win.resize(1280, 800)
-    win.show()
-    built.start()
+    win = d.window
     finished: list[object] = []
-    built.index_worker.run_finished.connect(finished.append)
-
-    def wait(cond, timeout: float) -> None:  # type: ignore[no-untyped-def]
-        end = time.time() + timeout
-        while not cond():
-            if time.time() > end:
-                raise RuntimeError("timed out")
-            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            time.sleep(0.02)
-
-    def settle(seconds: float) -> None:
-        end = time.time() + seconds
-        while time.time() < end:
-            app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            time.sleep(0.02)
+    d.parts.index_worker.run_finished.connect(finished.append)
+    wait, settle = d.wait_until, d.wait
 
     wait(lambda: win.current_page() in (1, 2) or win._search_open, 120)
     settle(2)
@@ -104,18 +68,13 @@ def _shoot(work: Path, models: Path) -> int:
         win.results_shown.connect(lambda *a, s=shown: s.append(a))
         win.search(query)
         wait(lambda s=shown: bool(s), 60)
-        settle(3)
-        win.grab().save(str(HERE / f"{name}.png"))
-        print("saved", name)
+        d.grab(name, settle=3)
     viewer = win.open_viewer(0)
     viewer.resize(1200, 760)
     wait(lambda: len(viewer.text_lines) > 0 and viewer.full_loaded, 60)
-    settle(2)
-    viewer.grab().save(str(HERE / "11-text-match-viewer.png"))
-    print("saved 11-text-match-viewer")
+    d.grab("11-text-match-viewer", viewer, settle=2)
     viewer.close()
-    win.close()
-    built.shutdown()
+    d.close()
     return 0
 
 

@@ -501,7 +501,7 @@
 <context>
     <name>ViewerDialog</name>
     <message numerus="yes">
-        <location filename="../../photoalbum/gui/dialogs/viewer.py" line="+433"/>
+        <location filename="../../photoalbum/gui/dialogs/viewer.py" line="+594"/>
         <source>%Ln more face(s)</source>
         <translation>
             <numerusform>%Ln more face</numerusform>
@@ -509,7 +509,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+224"/>
+        <location line="+229"/>
         <location line="+3"/>
         <source>%Ln byte(s)</source>
         <extracomment>The narrowest a path label gets (its size hint: the form gives it the rest of the row).</extracomment>

@@ -2422,9 +2422,22 @@ Right-click to exclude photos like this one</source>
     </message>
 </context>
 <context>
+    <name>VideoPlayer</name>
+    <message>
+        <location filename="../../photoalbum/gui/widgets/video_player.py" line="+66"/>
+        <source>Qt Multimedia has no playback backend on this system.</source>
+        <translation>Qt Multimedia 在此系统上没有可用的播放后端。</translation>
+    </message>
+    <message>
+        <location line="+67"/>
+        <source>The file cannot be played.</source>
+        <translation>无法播放此文件。</translation>
+    </message>
+</context>
+<context>
     <name>ViewerDialog</name>
     <message>
-        <location filename="../../photoalbum/gui/dialogs/viewer.py" line="+33"/>
+        <location filename="../../photoalbum/gui/dialogs/viewer.py" line="+36"/>
         <source>RAW</source>
         <extracomment>Largest side decoded for the viewer (a 100 MP panorama is shown scaled). How the info panel names an item&apos;s companion files, by role.</extracomment>
         <translation>RAW</translation>
@@ -2435,7 +2448,7 @@ Right-click to exclude photos like this one</source>
         <translation>实况视频</translation>
     </message>
     <message>
-        <location line="+155"/>
+        <location line="+156"/>
         <source>◀ Previous</source>
         <translation>◀ 上一张</translation>
     </message>
@@ -2455,33 +2468,18 @@ Right-click to exclude photos like this one</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location line="+18"/>
-        <source>Opens the video in your desktop&apos;s video player. A player cannot be told where to start in a way every desktop understands: skip to the moment yourself.</source>
-        <translation>用桌面的视频播放器打开此视频。无法以所有桌面都认可的方式告诉播放器从哪里开始：请自行跳到该时刻。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Play Live Photo</source>
-        <translation>播放实况照片</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Opens the Live Photo&apos;s movie in your video player.</source>
-        <translation>用视频播放器打开这张实况照片的视频。</translation>
-    </message>
-    <message>
-        <location line="+119"/>
-        <location line="+179"/>
+        <location line="+167"/>
+        <location line="+316"/>
         <source>%1 (corrected)</source>
         <translation>%1（已更正）</translation>
     </message>
     <message>
-        <location line="-153"/>
+        <location line="-164"/>
         <source>No application opens %1</source>
         <translation>没有应用程序可以打开 %1</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+22"/>
         <source>Moment %1 of %2</source>
         <translation>时刻 %1（全长 %2）</translation>
     </message>
@@ -2497,22 +2495,74 @@ Right-click to exclude photos like this one</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+151"/>
+        <location line="+156"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location line="-148"/>
+        <location line="-222"/>
         <source>Play from %1</source>
         <translation>从 %1 开始播放</translation>
     </message>
     <message>
+        <location line="-257"/>
+        <source>Drag to move through the video</source>
+        <translation>拖动以在视频中移动</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Plays the video here (Space)</source>
+        <translation>在这里播放视频（空格键）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+251"/>
+        <source>Live</source>
+        <translation>实况</translation>
+    </message>
+    <message>
+        <location line="-250"/>
+        <source>Plays the Live Photo&apos;s movie (Space)</source>
+        <translation>播放实况照片的视频（空格键）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open in player…</source>
+        <translation>用播放器打开…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Opens the file in your desktop&apos;s video player. A player cannot be told where to start in a way every desktop understands: skip to the moment yourself.</source>
+        <translation>用桌面的视频播放器打开此文件。无法以所有桌面都认可的方式告诉播放器从哪里开始：请自行跳到该时刻。</translation>
+    </message>
+    <message>
+        <location line="+199"/>
+        <source>Videos cannot be played here (Qt Multimedia: %1).</source>
+        <translation>无法在这里播放视频（Qt Multimedia：%1）。</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
         <location line="+2"/>
+        <location line="+4"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>It cannot be played here: %1</source>
+        <translation>无法在这里播放：%1</translation>
+    </message>
     <message numerus="yes">
-        <location line="+40"/>
+        <location line="+82"/>
         <source>%Ln more face(s)</source>
         <translation>
             <numerusform>另有 %Ln 张人脸</numerusform>
@@ -2524,7 +2574,7 @@ Right-click to exclude photos like this one</source>
         <translation>人物：</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+20"/>
         <source>%1 — cannot be displayed</source>
         <translation>%1 — 无法显示</translation>
     </message>

@@ -19,7 +19,10 @@ OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if _HERE in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+            # pytest-qt reads the closest mark only: keep a module's own patterns too.
+            own = item.get_closest_marker("qt_log_ignore")
+            extra = own.args if own is not None else ()
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, *extra))
 
 
 @pytest.fixture(autouse=True, scope="session")

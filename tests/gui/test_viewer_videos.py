@@ -9,6 +9,7 @@ import pytest
 
 from photoalbum.core.ports import CompanionFile, Photo
 from photoalbum.core.video import decode_video
+from photoalbum.gui.dialogs import viewer as viewer_module
 from photoalbum.gui.dialogs.viewer import ViewerDialog
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.qt import QtCore, QtGui
@@ -60,9 +61,19 @@ def _shown_colour(viewer: ViewerDialog) -> tuple[int, int, int]:
     return colour.red(), colour.green(), colour.blue()
 
 
-def test_a_video_hit_shows_its_moment_and_plays_in_the_desktops_player(
-    qtbot, loader, tmp_path, media
+def _no_multimedia(monkeypatch, reason: str = "libpulse.so.0: cannot open shared object file"):
+    """Qt Multimedia cannot be loaded (as without libpulse on Linux)."""
+
+    def fail():
+        raise ImportError(reason)
+
+    monkeypatch.setattr(viewer_module, "multimedia", fail)
+
+
+def test_without_qt_multimedia_a_video_opens_in_the_desktops_player(
+    qtbot, loader, tmp_path, media, monkeypatch
 ) -> None:
+    _no_multimedia(monkeypatch)
     video, live = media
     before = snapshot(tmp_path)
     opened: list[QtCore.QUrl] = []
@@ -73,18 +84,29 @@ def test_a_video_hit_shows_its_moment_and_plays_in_the_desktops_player(
     assert viewer.moment_caption.text() == "Moment 0:04 of 0:06"
     assert viewer.media_bar.isVisible() and not viewer.live_button.isVisible()
     assert viewer.play_button.text() == "Play from 0:04"
-    assert "skip to the moment yourself" in viewer.play_button.toolTip()
     info = _info(viewer)
     assert ("Media:", "Video") in info and ("Duration:", "0:06") in info
-    viewer.play_button.click()
+    viewer.play_button.click()  # Qt Multimedia fails to load: the desktop's player takes it
     assert opened == [QtCore.QUrl.fromLocalFile(video.path)]
     assert opened[0].isLocalFile()
+    assert viewer.player is None and viewer.stage.currentWidget() is viewer.view
+    assert viewer.open_button.isVisible() and not viewer.play_button.isVisible()
+    assert "skip to the moment yourself" in viewer.open_button.toolTip()
+    assert viewer.playback_note.isVisible()
+    assert viewer.playback_note.text() == (
+        "Videos cannot be played here (Qt Multimedia: libpulse.so.0: cannot open shared object "
+        "file)."
+    )
+    assert viewer.moment_caption.text() == "Moment 0:04 of 0:06"  # the frame stays
+    viewer.open_button.click()
+    assert opened[-1] == QtCore.QUrl.fromLocalFile(video.path)
 
     viewer.show_next()  # the Live Photo: its still, and a button opening its movie
-    assert viewer.live_button.isVisible() and not viewer.play_button.isVisible()
+    assert viewer.open_button.isVisible() and not viewer.live_button.isVisible()
+    assert not viewer.play_button.isVisible()
     assert viewer.moment_caption.text() == ""
     assert not any(label in ("Media:", "Duration:") for label, _ in _info(viewer))
-    viewer.live_button.click()
+    viewer.open_button.click()
     assert opened[-1] == QtCore.QUrl.fromLocalFile(live.companions[0].path)
     assert snapshot(tmp_path) == before  # nothing written next to the media
 
@@ -97,8 +119,6 @@ def test_a_video_without_a_moment_shows_its_first_moment(qtbot, loader, tmp_path
     assert _shown_colour(viewer) == pytest.approx(RED, abs=16)
     assert viewer.moment_caption.text() == "Video, 0:06 long"
     assert viewer.play_button.text() == "Play"
-    viewer.play_video()
-    assert opened == [QtCore.QUrl.fromLocalFile(video.path)]
 
 
 def test_a_photo_has_no_media_bar(qtbot, loader, tmp_path) -> None:
@@ -109,6 +129,7 @@ def test_a_photo_has_no_media_bar(qtbot, loader, tmp_path) -> None:
 
 
 def test_a_player_that_is_missing_is_said(qtbot, loader, tmp_path, media, monkeypatch) -> None:
+    _no_multimedia(monkeypatch)
     video, _ = media
     urls: list[QtCore.QUrl] = []
     monkeypatch.setattr(QtGui.QDesktopServices, "openUrl", lambda url: urls.append(url) or False)

@@ -3,9 +3,11 @@
 Text read in the photo (the text pass) is listed in the info panel; lines containing the search's
 words are highlighted on the photo.
 
-A video is shown as its frame at the search's matched moment (its first moment otherwise), with
-a button opening it in the desktop's video player; a Live Photo gets a button opening its movie.
-The app plays nothing itself (Qt's multimedia module is not part of its dependencies).
+A video is shown as its frame at the search's matched moment (its first moment otherwise); Play
+(or Space) plays it in place from that moment (Qt Multimedia, imported on the first play), with a
+position slider. A Live Photo's "Live" button plays its movie in place, then shows the still again.
+Where Qt Multimedia cannot be loaded or cannot play a file, the viewer says why and keeps the frame
+with "Open in player…", which hands the file to the desktop's video player.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from photoalbum.core.text.ocr import TextLine
 from photoalbum.core.video import moment_label
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.translation import QT_TRANSLATE_NOOP, arg
-from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal
+from photoalbum.gui.widgets.video_player import VideoPlayer
+from photoalbum.qt import Qt, QtCore, QtGui, QtWidgets, Signal, multimedia
 from photoalbum.workers.thumbnails import ThumbnailLoader
 
 logger = logging.getLogger(__name__)
@@ -143,7 +146,8 @@ class _ImageView(QtWidgets.QGraphicsView):
 class ViewerDialog(QtWidgets.QDialog):
     """A large view of the grid's photos, starting at ``row``.
 
-    Keys: Left/Right (or PgUp/PgDn) previous/next, F fit, 1 100 %, I info panel, Esc/Space close.
+    Keys: Left/Right (or PgUp/PgDn) previous/next, F fit, 1 100 %, I info panel, Esc close;
+    Space plays/pauses a video or a Live Photo, and closes the viewer on a photo.
     ``open_url`` opens a file URL in the desktop's default app (default:
     ``QDesktopServices.openUrl``): a video in its player.
 
@@ -204,28 +208,49 @@ class ViewerDialog(QtWidgets.QDialog):
         layout.addWidget(bar)
         split = QtWidgets.QSplitter()
         self.view = _ImageView()
-        # Below the picture, for a video or a Live Photo: the moment shown and play buttons.
+        # The picture, or (page 1, built on the first play) the video player.
+        self.stage = QtWidgets.QStackedWidget()
+        self.stage.addWidget(self.view)
+        self.player: VideoPlayer | None = None
+        # Why this app cannot play videos (Qt Multimedia missing), once a play found out.
+        self.playback_unavailable: str | None = None
+        self._item_unplayable: str | None = None  # why the item shown could not be played
+        # Below the picture, for a video or a Live Photo: the moment shown, position and buttons.
         self.media_bar = QtWidgets.QWidget()
         media = QtWidgets.QHBoxLayout(self.media_bar)
         media.setContentsMargins(8, 4, 8, 4)
         self.moment_caption = QtWidgets.QLabel()
-        media.addWidget(self.moment_caption, 1)
+        media.addWidget(self.moment_caption, 1)  # the stretch: buttons keep their size
+        self.position_slider = QtWidgets.QSlider(Qt.Orientation.Horizontal)
+        self.position_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrows step photos
+        self.position_slider.setToolTip(self.tr("Drag to move through the video"))
+        self.time_label = QtWidgets.QLabel()
+        self.playback_note = QtWidgets.QLabel()  # why it is not played here
+        self.playback_note.setWordWrap(True)
+        media.addWidget(self.position_slider, 1)
+        media.addWidget(self.time_label)
+        media.addWidget(self.playback_note, 1)
         self.play_button = QtWidgets.QPushButton()
-        self.play_button.setToolTip(
+        self.play_button.setToolTip(self.tr("Plays the video here (Space)"))
+        self.live_button = QtWidgets.QPushButton(self.tr("Live"))
+        self.live_button.setToolTip(self.tr("Plays the Live Photo's movie (Space)"))
+        self.open_button = QtWidgets.QPushButton(self.tr("Open in player…"))
+        self.open_button.setToolTip(
             self.tr(
-                "Opens the video in your desktop's video player. A player cannot be told where "
+                "Opens the file in your desktop's video player. A player cannot be told where "
                 "to start in a way every desktop understands: skip to the moment yourself."
             )
         )
-        self.live_button = QtWidgets.QPushButton(self.tr("Play Live Photo"))
-        self.live_button.setToolTip(self.tr("Opens the Live Photo's movie in your video player."))
-        media.addWidget(self.play_button)
-        media.addWidget(self.live_button)
+        for button in (self.play_button, self.live_button, self.open_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space is the viewer's key
+            button.setAutoDefault(False)  # Enter presses nothing
+            media.addWidget(button)
+        self._set_position_shown(False)
         left = QtWidgets.QWidget()
         left_layout = QtWidgets.QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.setSpacing(0)
-        left_layout.addWidget(self.view, 1)
+        left_layout.addWidget(self.stage, 1)
         left_layout.addWidget(self.media_bar)
         self.media_bar.hide()
         split.addWidget(left)
@@ -246,6 +271,8 @@ class ViewerDialog(QtWidgets.QDialog):
         self.info_action.toggled.connect(self.info.setVisible)
         self.play_button.clicked.connect(self.play_video)
         self.live_button.clicked.connect(self.play_live_photo)
+        self.open_button.clicked.connect(self.open_in_player)
+        self.position_slider.sliderMoved.connect(self._on_slider_moved)
         loader.loaded.connect(self._on_loader_loaded)
         model.dataChanged.connect(self._on_model_data_changed)
         self.show_row(row)
@@ -255,6 +282,8 @@ class ViewerDialog(QtWidgets.QDialog):
         """Show the photo of ``row``."""
         if not 0 <= row < self.model.rowCount():
             return
+        self._stop_playback()  # leaving the item: its player lets go of the file
+        self._item_unplayable = None
         self.row = row
         self._full_loaded = False
         self.view.faces = []
@@ -346,17 +375,143 @@ class ViewerDialog(QtWidgets.QDialog):
         return float(moment) if isinstance(moment, (int, float)) else None
 
     def play_video(self) -> bool:
-        """Open the video shown in the desktop's video player; True when one took it."""
+        """Play the video shown here from the matched moment, or pause/resume it; where it cannot
+        be played here, open it in the desktop's video player. True when either happened."""
         photo = self.model.photo(self.row)
         if photo is None or not photo.is_video:
             return False
+        if self._can_play_here():
+            player = self.player
+            if player is not None and player.path == photo.path:
+                player.toggle()
+                return True
+            player = self._ensure_player()
+            if player is not None:
+                self._start(player, photo.path, self.moment)
+                return True
         return self._open_file(photo.path)
 
     def play_live_photo(self) -> bool:
-        """Open the shown Live Photo's movie in the desktop's video player."""
+        """Play the shown Live Photo's movie in place (the still comes back at its end), or stop
+        it; where it cannot be played here, open the movie in the desktop's video player."""
         photo = self.model.photo(self.row)
         movie = _motion_path(photo)
-        return movie is not None and self._open_file(movie)
+        if movie is None:
+            return False
+        if self._can_play_here():
+            if self.player is not None and self.player.path == movie:
+                self._stop_playback()
+                return True
+            player = self._ensure_player()
+            if player is not None:
+                self._start(player, movie, None)
+                return True
+        return self._open_file(movie)
+
+    def open_in_player(self) -> bool:
+        """Open the video (a Live Photo's movie) in the desktop's video player."""
+        photo = self.model.photo(self.row)
+        path = photo.path if photo is not None and photo.is_video else _motion_path(photo)
+        if path is None:
+            return False
+        self._stop_playback()
+        return self._open_file(path)
+
+    @property
+    def playing(self) -> bool:
+        """True while the viewer plays a video or a Live Photo's movie."""
+        return self.player is not None and self.player.path is not None and self.player.playing
+
+    # --- playback ------------------------------------------------------------------------------
+    def _can_play_here(self) -> bool:
+        return self.playback_unavailable is None and self._item_unplayable is None
+
+    def _ensure_player(self) -> VideoPlayer | None:
+        """The player, built on the first play; None (and the reason shown) when Qt Multimedia
+        cannot be loaded."""
+        if self.player is not None:
+            return self.player
+        try:
+            mm = multimedia()
+        except ImportError as exc:  # not installed, or a library it links is missing (libpulse)
+            logger.warning("videos open in the desktop's player: Qt Multimedia: %s", exc)
+            self.playback_unavailable = arg(
+                self.tr("Videos cannot be played here (Qt Multimedia: %1)."), str(exc)
+            )
+            self._show_media_bar(self.model.photo(self.row))
+            return None
+        self.player = VideoPlayer(mm, self.stage)
+        self.stage.addWidget(self.player)
+        self.player.position_changed.connect(self._on_player_position)
+        self.player.playing_changed.connect(self._on_player_playing)
+        self.player.finished.connect(self._on_player_finished)
+        self.player.failed.connect(self._on_player_failed)
+        return self.player
+
+    def _start(self, player: VideoPlayer, path: str, start_s: float | None) -> None:
+        self.stage.setCurrentWidget(player)
+        self._set_position_shown(True)
+        self.position_slider.setRange(0, 0)
+        self.time_label.setText("")
+        player.open(path, start_s)
+        self._update_play_buttons()
+
+    def _stop_playback(self) -> None:
+        """Stop and release the player; the picture comes back."""
+        if self.player is not None:
+            self.player.release()
+        self.stage.setCurrentWidget(self.view)
+        self._set_position_shown(False)
+        self._update_play_buttons()
+
+    def _set_position_shown(self, shown: bool) -> None:
+        self.position_slider.setVisible(shown)
+        self.time_label.setVisible(shown)
+        self.moment_caption.setVisible(not shown)
+
+    def _update_play_buttons(self) -> None:
+        photo = self.model.photo(self.row)
+        player = self.player
+        loaded = player is not None and player.path is not None and photo is not None
+        if photo is not None and photo.is_video:
+            moment = self.moment
+            if loaded and player is not None and player.playing:
+                self.play_button.setText(self.tr("Pause"))
+            elif loaded:
+                self.play_button.setText(self.tr("Play"))
+            elif moment is not None and moment >= 1:
+                self.play_button.setText(arg(self.tr("Play from %1"), moment_label(moment)))
+            else:
+                self.play_button.setText(self.tr("Play"))
+        self.live_button.setText(self.tr("Stop") if loaded else self.tr("Live"))
+
+    def _on_player_position(self, position: int, duration: int) -> None:
+        if self.position_slider.maximum() != duration:
+            self.position_slider.setRange(0, max(0, duration))
+        if not self.position_slider.isSliderDown():
+            self.position_slider.setValue(position)
+        self.time_label.setText(
+            f"{moment_label(position / 1000)} / {moment_label(duration / 1000)}"
+        )
+
+    def _on_slider_moved(self, value: int) -> None:
+        if self.player is not None:
+            self.player.seek(value)
+
+    def _on_player_playing(self, _playing: bool) -> None:
+        self._update_play_buttons()
+
+    def _on_player_finished(self) -> None:
+        photo = self.model.photo(self.row)
+        if photo is not None and not photo.is_video:
+            self._stop_playback()  # a Live Photo's movie ends on its still
+        else:
+            self._update_play_buttons()  # the last frame stays; Play starts it again
+
+    def _on_player_failed(self, reason: str) -> None:
+        self._item_unplayable = arg(self.tr("It cannot be played here: %1"), reason)
+        self._stop_playback()
+        self._show_media_bar(self.model.photo(self.row))
 
     def _open_file(self, path: str) -> bool:
         # A local file's URL only: the app never fetches anything.
@@ -369,10 +524,16 @@ class ViewerDialog(QtWidgets.QDialog):
     def _show_media_bar(self, photo: Photo | None) -> None:
         video = photo is not None and photo.is_video
         live = _motion_path(photo) is not None
+        here = self._can_play_here()
+        note = self.playback_unavailable or self._item_unplayable
         self.media_bar.setVisible(video or live)
-        self.play_button.setVisible(video)
-        self.live_button.setVisible(live and not video)
+        self.play_button.setVisible(video and here)
+        self.live_button.setVisible(live and not video and here)
+        self.open_button.setVisible((video or live) and not here)
+        self.playback_note.setVisible(bool(note) and (video or live))
+        self.playback_note.setText(note or "")
         self.moment_caption.setText("")
+        self._update_play_buttons()
         if not video or photo is None:
             return
         duration = photo.meta.duration_s if photo.meta is not None else None
@@ -387,10 +548,6 @@ class ViewerDialog(QtWidgets.QDialog):
         else:
             caption = self.tr("Video")
         self.moment_caption.setText(caption)
-        if moment is not None and moment >= 1:
-            self.play_button.setText(arg(self.tr("Play from %1"), moment_label(moment)))
-        else:
-            self.play_button.setText(self.tr("Play"))
 
     @property
     def matched_lines(self) -> list[int]:
@@ -415,6 +572,10 @@ class ViewerDialog(QtWidgets.QDialog):
             self.set_fit(False)
         elif key == Qt.Key.Key_I:
             self.info_action.toggle()
+        elif key == Qt.Key.Key_Space and self.play_button.isVisible():
+            self.play_video()
+        elif key == Qt.Key.Key_Space and self.live_button.isVisible():
+            self.play_live_photo()
         elif key in (Qt.Key.Key_Space, Qt.Key.Key_Escape):
             self.reject()
         else:
@@ -438,6 +599,11 @@ class ViewerDialog(QtWidgets.QDialog):
 
     def done(self, result: int) -> None:
         self.loader.new_generation(CHANNEL)
+        if self.player is not None:  # closing: the player, its decoder and audio stream go
+            self._stop_playback()
+            self.stage.removeWidget(self.player)
+            self.player.deleteLater()
+            self.player = None
         super().done(result)
 
     def _on_loader_loaded(
