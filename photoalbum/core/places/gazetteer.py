@@ -356,7 +356,7 @@ class Gazetteer:
         names = dict.fromkeys(n for n in (en, zh) if n)
         if zh:
             short = _REGION_KIND.sub("", zh)
-            if len(short) >= 2:
+            if len(short) >= 2 and not _GENERIC_ZH.match(short):
                 names.setdefault(short, None)
         return tuple(names)
 
@@ -397,6 +397,13 @@ class Gazetteer:
 #: first: "广西壮族自治区" is "广西".
 _REGION_KIND = re.compile(
     r"(维吾尔自治区|壮族自治区|回族自治区|特别行政区|自治区|自治州|特别市|省|市|县|府|都|州)$"
+)
+
+#: Short forms that are words for a kind of land or a direction, not names: "南部省" is not also
+#: "南部" (southern), "湖泊省" not "湖泊" (lakes), "首都省" not "首都" (capital).
+_GENERIC_ZH = re.compile(
+    r"^(?:[东西南北中上下内外]{1,2}[部方区]?|中央|首都|内地|高原|平原|盆地|丘陵|山谷|峡谷|河流|"
+    r"湖泊|湖区|绿洲|赤道|沿海|滨海|三角)$"
 )
 
 #: The Chinese name shown where ISO 3166's zh_CN form is not what people say.

@@ -262,3 +262,32 @@ def test_locate_many_matches_locate(gaz: Gazetteer) -> None:
     many = gaz.locate_many(lats, lons)
     assert many[-1] is None
     assert many[:-1] == [gaz.locate(a, b) for a, b in zip(lats[:-1], lons[:-1], strict=True)]
+
+
+def test_a_region_short_form_is_never_a_word_for_a_kind_of_land(gaz: Gazetteer) -> None:
+    # "湖泊省" (South Sudan's Lakes) is not also "湖泊" (lakes); "南部省" not "南部" (south).
+    assert gaz.region_names("SS.04") == ("Lakes", "湖泊省")
+    assert gaz.region_names("LK.34") == ("Southern Province", "南部省")
+    assert gaz.region_names("BH.16") == ("Manama", "首都省")
+    assert gaz.region_names("KH.12") == ("Pursat", "菩萨省", "菩萨")  # a name: kept
+
+
+def test_every_country_has_a_chinese_name(gaz: Gazetteer) -> None:
+    assert all(zh for _, zh in gaz.countries.values())
+    assert gaz.country_name("XK", zh=True) == "科索沃"  # not in ISO 3166: CLDR's name
+    assert gaz.country_name("AN", zh=True) == "荷属安德列斯岛"  # ISO 3166-3 (dissolved)
+
+
+def test_chinese_name_coverage_does_not_regress(gaz: Gazetteer) -> None:
+    # The figures of packaging/zh_coverage.py (docs/places-zh-missing.tsv lists the rest).
+    regions = [zh for en, zh in gaz.regions.values() if en]
+    assert len(regions) >= 2765 and sum(1 for zh in regions if zh) >= 2599  # 94.0 %
+    big = [c for c in gaz.cities if c.population >= 100_000]
+    assert len(big) == 6204 and sum(1 for c in big if c.name_zh) >= 3620  # 58.3 %
+    china = [c for c in big if c.country == "CN"]
+    assert sum(1 for c in china if c.name_zh) >= 646  # of 676 (95.6 %)
+
+
+def test_cldr_city_names_come_first(gaz: Gazetteer) -> None:
+    kigali = gaz.find("Kigali")[0]
+    assert kigali.name_zh == "基加利" and "吉佳利" in kigali.aliases  # GeoNames' form still found
