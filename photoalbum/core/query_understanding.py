@@ -12,7 +12,8 @@ photos it would match — otherwise the words stay text for CLIP ("1984 poster" 
   name ("summer dress", "march of the penguins") is never a date.
 * places the library has photos of: "in Kyoto", "at 杭州", "在杭州", or the name alone ("Paris
   cat"). A bare English name followed by a capitalised word ("Paris Hilton") or "style" is taken
-  as part of a name, not a place.
+  as part of a name, not a place; a bare Chinese name of one or two characters only where it
+  stands as a word ("杭州的猫", not "平原上的马": many such names are everyday words too).
 * people named in the library: "with Anna", "和小明" / "跟小明" / "与小明".
 * videos, when the library has some: "videos of a dog", "dog videos", "a video", "狗的视频",
   "视频里的猫", "录像". "video" followed by another word ("video game poster", "video camera")
@@ -109,7 +110,7 @@ _PLACE_PREP_ZH = ("在", "于", "去", "到")
 _FILLER_EN = re.compile(
     r"(?<![\w-])(?:in|at|from|near|during|on|with|and|taken|photos?|pictures?|of)(?![\w-])", re.I
 )
-_ZH_PARTICLES = r"(?:的时候|拍摄的|拍的|照片|时候|的|在|于|和|跟|与|同|时)"
+_ZH_PARTICLES = r"(?:的时候|拍摄的|拍的|照片|时候|附近|的|在|于|和|跟|与|同|时)"
 _LEADING_ZH = re.compile(rf"^{_ZH_PARTICLES}+")
 _TRAILING_ZH = re.compile(rf"{_ZH_PARTICLES}+$")
 _MARK = "\x00"  # where a recognised phrase was cut out
@@ -308,12 +309,41 @@ def _find_place(
                 continue
             if not _is_cjk(text[start]) and not _bare_place_ok(text, start, end):
                 continue
+            if _is_cjk(text[start]) and not _short_cjk_place_ok(text, start, end):
+                continue
             if best is None or end - start > best[1] - best[0]:
                 best = (start, end, keys, text[start:end])
             break
     if best is None:
         return None
     return (best[0], best[1]), best[2], best[3]
+
+
+#: What may stand next to a short Chinese place name that is a word of its own ("杭州的猫",
+#: "京都拍的", "京都和大阪", "杭州附近", "京都旅行").
+_SHORT_ZH_AFTER = ("的", "拍", "照", "时", "和", "与", "或", "附近", "旅")
+_SHORT_ZH_BEFORE = ("和", "与", "或")
+#: Words after a noun that make it a location ("在平原上": on the plain).
+_LOCATIVE_ZH = ("上", "下", "里", "中", "边", "旁", "内", "外", "前", "后")
+
+
+def _short_cjk_place_ok(text: str, start: int, end: int) -> bool:
+    """A Chinese place name of one or two characters is a place only where it stands as a word,
+    not followed by a locative ("上", "里"…): after "在"/"于"/"去"/"到", or on its own — at the start or after a space, a cut phrase or
+    "和", and before the end, a space, a cut phrase, "的", "和", "附近"…. Many such names are also
+    everyday words, inside longer ones ("平原上的马": 平原 is Yingjiang; "购物中心": 中心 a town;
+    "北极熊": 北 is Tokyo's Kita)."""
+    if end - start > 2:
+        return True
+    after = text[end:] or " "
+    if after.startswith(_LOCATIVE_ZH):
+        return False  # "在平原上", "树林里": a thing's side or inside, not a town
+    if text[:start].endswith(_PLACE_PREP_ZH):
+        return True
+    before = text[start - 1] if start > 0 else " "
+    alone_before = before.isspace() or before == _MARK or before in _SHORT_ZH_BEFORE
+    alone_after = after[0].isspace() or after[0] == _MARK or after.startswith(_SHORT_ZH_AFTER)
+    return alone_before and alone_after
 
 
 def _bare_place_ok(text: str, start: int, end: int) -> bool:

