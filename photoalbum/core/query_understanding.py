@@ -116,7 +116,7 @@ _MARK = "\x00"  # where a recognised phrase was cut out
 
 
 #: The kinds of phrase read as filters (``as_text`` may name them to leave them as words).
-UNDERSTOOD_KINDS = ("date", "place", "people")
+UNDERSTOOD_KINDS = ("date", "place", "people", "media")
 
 
 @dataclass(frozen=True)
@@ -136,6 +136,7 @@ class LibraryFacts:
     count_between: Callable[[datetime, datetime], int] = lambda a, b: 0
     max_name: int = 40  # the longest place name, in characters
     videos: int = 0  # how many videos the library has (0: "video" is only a word)
+    media_words: bool = True  # False: the words for a kind of item ("videos", "RAW") stay words
 
 
 @dataclass(frozen=True)
@@ -375,6 +376,8 @@ _RAW = re.compile(
 def _find_media(text: str, facts: LibraryFacts) -> tuple[tuple[int, int], str] | None:
     """The span of the words asking for a kind of item and that kind: "video" (only when the
     library has videos) or "raw"."""
+    if not facts.media_words:
+        return None
     m = _RAW.search(text)
     if m:
         return m.span(), "raw"

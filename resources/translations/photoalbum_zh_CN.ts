@@ -1867,7 +1867,7 @@ Right-click to exclude photos like this one</source>
         <translation>搜索不可用：%1</translation>
     </message>
     <message>
-        <location line="+171"/>
+        <location line="+177"/>
         <source> in the album “%1”</source>
         <translation>（相册“%1”中）</translation>
     </message>
@@ -1877,7 +1877,7 @@ Right-click to exclude photos like this one</source>
         <translation>（%1“%2”中）</translation>
     </message>
     <message>
-        <location line="-126"/>
+        <location line="-132"/>
         <source>Photos taken %1 … %2. × searches these words as words instead.</source>
         <translation>拍摄于 %1 … %2 的照片。点击 × 改为按字面搜索这些词。</translation>
     </message>
@@ -1907,7 +1907,29 @@ Right-click to exclude photos like this one</source>
         <translation>人物：%1</translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+3"/>
+        <source>Only videos. × searches these words as words instead.</source>
+        <translation>只看视频。点击 × 改为按字面搜索这些词。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Videos</source>
+        <comment>a query chip: only videos</comment>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Only camera RAW photos. × searches these words as words instead.</source>
+        <translation>只看相机 RAW 照片。点击 × 改为按字面搜索这些词。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>RAW</source>
+        <comment>a query chip: only camera RAW photos</comment>
+        <translation>RAW</translation>
+    </message>
+    <message>
+        <location line="+108"/>
         <source> with %1</source>
         <translation>（有 %1 出现）</translation>
     </message>
