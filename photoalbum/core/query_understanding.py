@@ -29,6 +29,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from photoalbum.core.media_words import (
+    RAW,
+    RAW_NOUNS_EN,
+    RAW_NOUNS_ZH,
+    VIDEO_EN,
+    VIDEO_ZH,
+    alternation,
+)
 from photoalbum.core.places.gazetteer import fold
 
 _MONTHS_EN = {
@@ -349,7 +357,7 @@ def _find_person(text: str, facts: LibraryFacts) -> tuple[tuple[int, int], str] 
     return None
 
 
-_VIDEO_WORD = r"(?<![\w-])(?:(?:the|my|our|some|a)\s+)?videos?"
+_VIDEO_WORD = rf"(?<![\w-])(?:(?:the|my|our|some|a)\s+)?{alternation(VIDEO_EN)}"
 _VIDEO_EN = (
     # "videos of a dog": the kind of item, then what it shows.
     re.compile(_VIDEO_WORD + r"\s+(?:of|showing)(?![\w-])", re.I),
@@ -362,14 +370,15 @@ _VIDEO_EN = (
     # "dog videos", "a video": the kind of item last.
     re.compile(_VIDEO_WORD + r"(?=[\s\x00]*$)", re.I),
 )
-_VIDEO_ZH = re.compile(r"(?:视频|录像)(?!游戏)(?:里|中)?")
+_VIDEO_ZH = re.compile(rf"{alternation(VIDEO_ZH)}(?!游戏)(?:里|中)?")
 
 
 #: Camera RAWs: "RAW" in capitals (lower-case "raw" is food, "raw denim"), or "raw photos /
 #: files / images" in any case; "RAW照片", "RAW 文件".
 _RAW = re.compile(
-    r"(?<![\w-])(?:RAW(?:\s*(?:photos?|files?|images?|照片|文件))?"
-    r"|(?i:raw)\s+(?i:photos?|files?|images?)|(?i:raw)\s*(?:照片|文件))(?![\w-])"
+    rf"(?<![\w-])(?:{RAW}(?:\s*{alternation((*RAW_NOUNS_EN, *RAW_NOUNS_ZH))})?"
+    rf"|(?i:{RAW})\s+(?i:{alternation(RAW_NOUNS_EN)})"
+    rf"|(?i:{RAW})\s*{alternation(RAW_NOUNS_ZH)})(?![\w-])"
 )
 
 
