@@ -395,12 +395,19 @@ class PassRunner:
             wanted = sorted(set().union(*picks.values()))
             index_of = {times[i]: i for i in wanted}
             for moment in self.video_frames.frames(todo.path, [times[i] for i in wanted], need):
+                if self.should_stop():  # a long video's moments take a while: done later
+                    return {p.name: None for p in job.passes}
                 decoded += 1
                 i = index_of.get(moment.time_s)
                 for p in job.passes:
                     if p.name in failed or i not in picks[p.name]:
                         continue
-                    process = getattr(p, "process_moment", p.process)
+                    # A pass reading the first moment alone reads it as a photo.
+                    process = (
+                        getattr(p, "process_moment", p.process)
+                        if video_moments(p) > 1
+                        else p.process
+                    )
                     o = _guarded(p, todo, lambda im=moment.image, f=process: f(todo.photo_id, im))
                     if o.failed:
                         failed[p.name] = o.reason or ""

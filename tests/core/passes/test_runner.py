@@ -375,3 +375,30 @@ def test_spread_moments_keeps_the_first_and_spreads_the_rest():
     assert spread_moments(60, 1) == [0]
     assert spread_moments(60, 5) == [0, 15, 30, 44, 59]
     assert spread_moments(3, 2) == [0, 2]
+
+
+def test_a_pass_reading_one_moment_reads_it_as_a_photo(media):
+    catalog, video = media
+    one = MomentsPass(catalog, name="one", video_moments=1)
+    many = MomentsPass(catalog, name="many", video_moments=3)
+    PassRunner(catalog.pass_state, [one, many]).run()
+    assert one.moment_calls == [] and one.merged == {}
+    assert one.committed[video] == next(size for pid, size in one.seen if pid == video)
+
+
+def test_a_cancel_stops_a_video_between_moments_and_leaves_it_to_do(media):
+    catalog, video = media
+    frames = CountingFrames()
+    p = MomentsPass(catalog, video_moments=3)
+    runner = PassRunner(
+        catalog.pass_state,
+        [p],
+        workers=1,
+        video_frames=frames,
+        should_stop=lambda: len(frames.decoded) > 0,
+    )
+    report = runner.run()
+    assert report.cancelled and frames.decoded == [0.0]  # not the other two moments
+    assert video not in p.committed and p.moment_calls == []
+    todo = catalog.pass_state.pass_todo("moments", 1, video_version=3)
+    assert video in [t.photo_id for t in todo]
