@@ -19,6 +19,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from photoalbum.core.errors import KnownError, PhotoDecodeError
@@ -408,7 +409,7 @@ class PassRunner:
                         if video_moments(p) > 1
                         else p.process
                     )
-                    o = _guarded(p, todo, lambda im=moment.image, f=process: f(todo.photo_id, im))
+                    o = _guarded(p, todo, partial(process, todo.photo_id, moment.image))
                     if o.failed:
                         failed[p.name] = o.reason or ""
                     else:
@@ -438,7 +439,7 @@ class PassRunner:
                 out[p.name] = PassOutcome(todo.photo_id, todo.fingerprint, result=got[0][1])
             else:
                 merge = p.merge_moments  # type: ignore[attr-defined]
-                out[p.name] = _guarded(p, todo, lambda m=merge, g=got: m(todo.photo_id, g))
+                out[p.name] = _guarded(p, todo, partial(merge, todo.photo_id, got))
         return out
 
 
