@@ -631,7 +631,12 @@ class Indexer:
                 d = self._decode_one(w)
             finally:
                 self.journal.ended(w.file.path)
-        if self.inline is not None and d.image is not None and d.tensor is not None:
+        if (
+            self.inline is not None
+            and d.image is not None
+            and d.tensor is not None
+            and d.moment_times is None  # a video's passes read its moments after indexing
+        ):
             # Outside the journal's guard: the decoder did its work.
             d.passes = self.inline.process(d.image, w.photo_id, w.file.path)
             if self.recent is None:

@@ -58,3 +58,10 @@ class MomentIndex:
             return items  # no videos: nothing to add (and no sort of a 100k-id filter)
         extra = self.labels[(self.labels >= MOMENT_LABEL_BASE) & np.isin(self.items, items)]
         return np.union1d(items, extra) if len(extra) else items
+
+    def label_near(self, item: int, seconds: float) -> int | None:
+        """The label of ``item``'s moment nearest ``seconds`` (None: not a video here)."""
+        rows = np.flatnonzero(self.items == int(item))
+        if not len(rows):
+            return None
+        return int(self.labels[rows[np.argmin(np.abs(self.times[rows] - float(seconds)))]])

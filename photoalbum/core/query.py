@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from photoalbum.core.errors import UserError
+from photoalbum.core.media_words import FIELD_VALUES, alternation, field_kind
 
 _WEIGHT = re.compile(r"^([+-]?)(\d+(?:\.\d+)?|\.\d+):(.+)$", re.DOTALL)
 _PHOTO = re.compile(r"^photo:(\d+)$")
@@ -34,7 +35,7 @@ _PHOTO = re.compile(r"^photo:(\d+)$")
 MAX_PHOTO_ID = 2**63 - 1
 _PERSON = re.compile(r"^(?:person|people|人物)[:：](.+)$", re.IGNORECASE | re.DOTALL)
 _MEDIA = re.compile(
-    r"^(?:media|type|is|媒体|类型)[:：](photos?|videos?|raw|照片|视频)$", re.IGNORECASE
+    rf"^(?:media|type|is|媒体|类型)[:：]({alternation(FIELD_VALUES)})$", re.IGNORECASE
 )
 
 #: The CLI escapes argv words that start with "-" with this prefix so argparse treats them as
@@ -209,7 +210,7 @@ def parse_query(
         kind = _MEDIA.match(tok)
         if kind and not prefixed:
             flush()
-            media = _media_kind(kind.group(1))
+            media = field_kind(kind.group(1)) or "photo"
             continue
         photo = _PHOTO.match(tok)
         person = _PERSON.match(tok)
@@ -231,14 +232,6 @@ def parse_query(
             phrase.append(tok)
     flush()
     return Query(tuple(terms), literal, media)
-
-
-def _media_kind(word: str) -> str:
-    """ "video", "raw" (a camera RAW, alone or paired with its JPEG) or "photo"."""
-    word = word.lower()
-    if word.startswith(("video", "视频")):
-        return "video"
-    return "raw" if word == "raw" else "photo"
 
 
 _OPEN_QUOTES = "\"“「'"

@@ -30,6 +30,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from photoalbum.core.media_words import (
+    RAW,
+    RAW_NOUNS_EN,
+    RAW_NOUNS_ZH,
+    VIDEO_EN,
+    VIDEO_ZH,
+    alternation,
+)
 from photoalbum.core.places.gazetteer import fold
 
 _MONTHS_EN = {
@@ -117,7 +125,7 @@ _MARK = "\x00"  # where a recognised phrase was cut out
 
 
 #: The kinds of phrase read as filters (``as_text`` may name them to leave them as words).
-UNDERSTOOD_KINDS = ("date", "place", "people")
+UNDERSTOOD_KINDS = ("date", "place", "people", "media")
 
 
 @dataclass(frozen=True)
@@ -137,6 +145,7 @@ class LibraryFacts:
     count_between: Callable[[datetime, datetime], int] = lambda a, b: 0
     max_name: int = 40  # the longest place name, in characters
     videos: int = 0  # how many videos the library has (0: "video" is only a word)
+    media_words: bool = True  # False: the words for a kind of item ("videos", "RAW") stay words
 
 
 @dataclass(frozen=True)
@@ -378,7 +387,7 @@ def _find_person(text: str, facts: LibraryFacts) -> tuple[tuple[int, int], str] 
     return None
 
 
-_VIDEO_WORD = r"(?<![\w-])(?:(?:the|my|our|some|a)\s+)?videos?"
+_VIDEO_WORD = rf"(?<![\w-])(?:(?:the|my|our|some|a)\s+)?{alternation(VIDEO_EN)}"
 _VIDEO_EN = (
     # "videos of a dog": the kind of item, then what it shows.
     re.compile(_VIDEO_WORD + r"\s+(?:of|showing)(?![\w-])", re.I),
@@ -391,20 +400,23 @@ _VIDEO_EN = (
     # "dog videos", "a video": the kind of item last.
     re.compile(_VIDEO_WORD + r"(?=[\s\x00]*$)", re.I),
 )
-_VIDEO_ZH = re.compile(r"(?:视频|录像)(?!游戏)(?:里|中)?")
+_VIDEO_ZH = re.compile(rf"{alternation(VIDEO_ZH)}(?!游戏)(?:里|中)?")
 
 
 #: Camera RAWs: "RAW" in capitals (lower-case "raw" is food, "raw denim"), or "raw photos /
 #: files / images" in any case; "RAW照片", "RAW 文件".
 _RAW = re.compile(
-    r"(?<![\w-])(?:RAW(?:\s*(?:photos?|files?|images?|照片|文件))?"
-    r"|(?i:raw)\s+(?i:photos?|files?|images?)|(?i:raw)\s*(?:照片|文件))(?![\w-])"
+    rf"(?<![\w-])(?:{RAW}(?:\s*{alternation((*RAW_NOUNS_EN, *RAW_NOUNS_ZH))})?"
+    rf"|(?i:{RAW})\s+(?i:{alternation(RAW_NOUNS_EN)})"
+    rf"|(?i:{RAW})\s*{alternation(RAW_NOUNS_ZH)})(?![\w-])"
 )
 
 
 def _find_media(text: str, facts: LibraryFacts) -> tuple[tuple[int, int], str] | None:
     """The span of the words asking for a kind of item and that kind: "video" (only when the
     library has videos) or "raw"."""
+    if not facts.media_words:
+        return None
     m = _RAW.search(text)
     if m:
         return m.span(), "raw"

@@ -15,7 +15,8 @@ Results are cut where the score falls back into the library's background distrib
 fixed threshold.
 Videos: the store holds one vector per moment (labels: :mod:`photoalbum.core.moments`); every
 moment is a candidate and scored like a photo, and a video is returned once, at its best moment
-(``SearchHit.moment_s``).
+(``SearchHit.moment_s``). Text read in a video is evidence for the moment it was read in: when
+the keyword ranking is what puts the video first, that moment is the one returned.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from photoalbum.core.ports import (
 from photoalbum.core.query import Query, Term, require_positive
 from photoalbum.core.query_understanding import Understood
 from photoalbum.core.text.keyword_index import KeywordIndex
+from photoalbum.core.text.matching import text_moment
 
 logger = logging.getLogger(__name__)
 
@@ -386,11 +388,13 @@ class Searcher:
         # ANN pool join the pool.
         t1 = time.perf_counter()
         kw: dict[int, float] = {}
+        text_labels: dict[int, int] = {}  # video → the moment its matching text was read in
         words = query.words
         if words and self.keyword_weight > 0:
             kw = self.keyword_hits(words, limit=pool, candidates=ids, revision=revision)
             if kw:
-                extra = np.asarray(sorted(kw), dtype=np.int64)
+                text_labels = self._text_moment_labels(kw, words, moments)
+                extra = np.asarray(sorted({*kw, *text_labels.values()}), dtype=np.int64)
                 if allowed is not None:
                     extra = np.intersect1d(extra, allowed)
                 ids = np.union1d(ids, extra) if len(extra) else ids
@@ -433,7 +437,11 @@ class Searcher:
         # The keyword bonus is measured in the spread of this query's background scores.
         unit = float(bscore.std()) if bscore is not None else float(score.std() or 1.0)
         items = moments.items_of(ids)  # a video's moments all count for the video
-        kw_frac = np.asarray([kw.get(int(i), 0.0) for i in items], dtype=np.float32)
+        kw_item = np.asarray([kw.get(int(i), 0.0) for i in items], dtype=np.float32)
+        kw_frac = kw_item
+        if text_labels:  # a video found by its text: only the moment the text is in is a hit
+            at = np.asarray([text_labels.get(int(i), -1) for i in items], dtype=np.int64)
+            kw_frac = np.where((at >= 0) & (ids != at), np.float32(0.0), kw_item)
         clip_score = score
         score = score + self.keyword_weight * unit * np.minimum(kw_frac, 1.0)
         threshold = None
@@ -455,7 +463,7 @@ class Searcher:
                 photos[int(items[i])],
                 float(score[i]),
                 tuple(float(c) for c in cos[i]),
-                bool(kw_frac[i] > 0),
+                bool(kw_item[i] > 0),
                 None if np.isnan(t) else float(t),
             )
             for i, t in zip(order, times, strict=True)
@@ -474,6 +482,24 @@ class Searcher:
         )
         self._results[key] = result
         return result
+
+    def _text_moment_labels(
+        self, kw: dict[int, float], words: Sequence[str], moments: MomentIndex
+    ) -> dict[int, int]:
+        """{video: label of the moment its text matching ``words`` was read in} of the videos
+        among the keyword hits ``kw`` (a video matched by name alone has none)."""
+        if not len(moments):
+            return {}
+        videos = np.intersect1d(np.fromiter(kw, dtype=np.int64, count=len(kw)), moments.items)
+        if not len(videos):
+            return {}
+        out: dict[int, int] = {}
+        for video, lines in self.catalog.text_moments(videos.tolist()).items():
+            t = text_moment(lines, words)
+            label = None if t is None else moments.label_near(video, t)
+            if label is not None:
+                out[int(video)] = label
+        return out
 
 
 def _fused_order(clip: np.ndarray, strength: np.ndarray) -> np.ndarray:

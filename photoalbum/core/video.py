@@ -32,7 +32,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from fractions import Fraction
@@ -126,6 +126,70 @@ def video_still(path: str, *, min_side: int = 256) -> Image.Image:
     return decode_video(path, min_side=min_side, max_moments=1).moments[0].image
 
 
+def moment_times(path: str) -> list[float]:
+    """The times (seconds) of the video's moments, as indexing chooses them (no picture is
+    made bigger than a few pixels).
+
+    Raises:
+        PhotoDecodeError: as :func:`decode_video`.
+    """
+    return [m.time_s for m in decode_video(path, min_side=8).moments]
+
+
+def frames_at(path: str, times: Sequence[float], *, min_side: int) -> Iterator[VideoMoment]:
+    """The pictures (RGB, upright, shorter side about ``min_side``) at ``times``, in order,
+    one at a time from one opening of the file: a seek to the keyframe at or before each time
+    and a decode forward from it (a moment is a keyframe: one frame). A time whose frame cannot
+    be decoded is left out.
+
+    Raises:
+        PhotoDecodeError: the file cannot be opened as a video (as :func:`decode_video`).
+    """
+    import av
+
+    try:
+        f = open_regular(path)
+    except OSError as exc:
+        raise PhotoDecodeError(os_reason(exc)) from None
+    with f:
+        _check_head(f)
+        try:
+            container = av.open(f, mode="r")
+        except av.error.FFmpegError as exc:
+            raise PhotoDecodeError(_av_reason(exc)) from None
+        with container:
+            if not container.streams.video:
+                raise PhotoDecodeError("no video stream")
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            for t in times:
+                try:
+                    best = _frame_near(container, stream, t)
+                except (av.error.FFmpegError, ValueError, IndexError, EOFError, RuntimeError):
+                    logger.debug("no frame at %.2f s of a video", t, exc_info=True)
+                    continue
+                if best is None:
+                    continue
+                rotation = int(getattr(best, "rotation", 0) or 0) % 360
+                yield VideoMoment(float(t), _picture(best, min_side, rotation))
+
+
+def _frame_near(container: Any, stream: Any, seconds: float) -> Any:
+    """The last frame at or before ``seconds`` reached from the keyframe before it (or None)."""
+    tb = stream.time_base or Fraction(1, 1000)
+    start = stream.start_time or 0
+    target = max(0.0, float(seconds))
+    container.seek(int(start + target / tb), stream=stream, backward=True)
+    best = None
+    for n, frame in enumerate(_decoded(container, stream)):
+        if best is not None and _frame_time(frame, stream) > target + 1e-3:
+            break
+        best = frame
+        if n >= MAX_FRAMES_AFTER_SEEK:
+            break
+    return best
+
+
 #: Frames decoded at most after the keyframe a seek lands on, to reach the asked time (a
 #: phone's keyframe interval at 60 fps; a file with sparser keyframes shows the last one reached).
 MAX_FRAMES_AFTER_SEEK = 120
@@ -156,17 +220,7 @@ def frame_at(path: str, seconds: float, *, max_side: int | None = None) -> Image
                     raise PhotoDecodeError("no video stream")
                 stream = container.streams.video[0]
                 stream.thread_type = "AUTO"
-                tb = stream.time_base or Fraction(1, 1000)
-                start = stream.start_time or 0
-                target = max(0.0, float(seconds))
-                container.seek(int(start + target / tb), stream=stream, backward=True)
-                best = None
-                for n, frame in enumerate(_decoded(container, stream)):
-                    if best is not None and _frame_time(frame, stream) > target + 1e-3:
-                        break
-                    best = frame
-                    if n >= MAX_FRAMES_AFTER_SEEK:
-                        break
+                best = _frame_near(container, stream, seconds)
                 if best is None:
                     raise PhotoDecodeError("no frame could be decoded (truncated or corrupt?)")
                 rotation = int(getattr(best, "rotation", 0) or 0) % 360

@@ -17,6 +17,7 @@ from photoalbum.core.passes import (
     PhotoPass,
     RecentImages,
     pass_setting_key,
+    video_version,
 )
 from photoalbum.core.places import LazyGazetteer
 from photoalbum.library.people import LibraryPeople
@@ -164,7 +165,9 @@ class LibraryPasses:
         out = []
         for name in self.builders():
             p = self.get(name)
-            counts = self.catalog.pass_state.pass_counts(name, p.version)
+            counts = self.catalog.pass_state.pass_counts(
+                name, p.version, video_version=video_version(p)
+            )
             out.append(
                 PassStatus(
                     name=name,

@@ -100,8 +100,8 @@ class LibrarySearch:
         the library holds (:mod:`photoalbum.core.query_understanding`): they become filters and
         the rest stays text; a query that was only such phrases lists their photos, newest
         first. ``result.understood`` says what was read. The kinds of phrase named in
-        ``as_text`` ("date", "place", "people") are not read: they stay text for CLIP (the app's
-        query chips, removed).
+        ``as_text`` ("date", "place", "people", "media") are not read: they stay text for CLIP
+        (the app's query chips, removed).
 
         Person terms (``person:NAME``, ``人物:NAME``, or a plain term that is a person's name)
         narrow the search to the photos showing them (:mod:`photoalbum.core.faces.search`).

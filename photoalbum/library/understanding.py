@@ -119,7 +119,8 @@ class LibraryUnderstanding:
 
         A date narrows the filter's date range, a place its ids (photos taken there), a person
         becomes a person term; what is left of the text stays a text term (none if nothing is).
-        The kinds named in ``as_text`` ("date", "place", "people") are not read: they stay text.
+        The kinds named in ``as_text`` ("date", "place", "people", "media") are not read: they
+        stay text.
         """
         unknown = set(as_text) - set(UNDERSTOOD_KINDS)
         if unknown:
@@ -135,6 +136,7 @@ class LibraryUnderstanding:
                 places={} if "place" in as_text else facts.places,
                 people=() if "people" in as_text else facts.people,
                 count_between=_none if "date" in as_text else facts.count_between,
+                media_words="media" not in as_text,
             )
         understood = understand(term.text or "", facts, self.clock())
         if understood.is_literal:

@@ -229,6 +229,11 @@ class SqlCatalog(ScanRows, VectorRows, MomentRows, CompanionRows):
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         return ids, [r[1] or "" for r in rows], [r[2] or "" for r in rows]
 
+    def text_moments(self, photo_ids: Sequence[int]) -> dict[int, list[tuple[float, str]]]:
+        """(moment time, normalised line) of the text read in the videos among ``photo_ids``
+        (search gives a video found by its text the moment the text is in)."""
+        return self.text_store.text_moments(photo_ids)
+
     def live_shot_times(self, model_key: str) -> np.ndarray:
         """Every live photo's date (``shot_at``: the one date rule), sorted, as datetime64[s]
         (query understanding asks whether a date range holds any photo)."""

@@ -20,9 +20,11 @@ from photoalbum.persistence.schema import path_value
 _MAX_REASON = 300
 
 # A photo is "to do" for a pass when it is live (indexed) and has no state for the pass's
-# current version and the photo's current content.
+# current version and the photo's current content. A video's version is the pass's video
+# version (:vv): a pass that reads videos anew redoes them and no photo.
+_VERSION = "(CASE WHEN p.media = 'video' THEN :vv ELSE :v END)"
 _TODO_WHERE = (
-    "p.status = 'indexed' AND (s.photo_id IS NULL OR s.version != :v "
+    f"p.status = 'indexed' AND (s.photo_id IS NULL OR s.version != {_VERSION} "
     "OR s.fingerprint IS NOT p.fingerprint)"
 )
 _JOIN = "LEFT JOIN pass_state s ON s.photo_id = p.id AND s.pass_name = :n"
@@ -39,7 +41,7 @@ def record_outcomes(
         {
             "pid": o.photo_id,
             "n": name,
-            "v": int(version),
+            "v": int(version if o.version is None else o.version),
             "fp": o.fingerprint,
             "st": "failed" if o.failed else "done",
             "r": (o.reason or "")[:_MAX_REASON] if o.failed else None,
@@ -68,28 +70,45 @@ class SqlPassState:
         self._db = db
 
     def pass_todo(
-        self, name: str, version: int, *, after_id: int = 0, limit: int = 256
+        self,
+        name: str,
+        version: int,
+        *,
+        after_id: int = 0,
+        limit: int = 256,
+        video_version: int | None = None,
     ) -> list[PassTodo]:
         """Live photos with id > ``after_id`` that the pass still has to do, by id."""
         sql = (
             f"SELECT p.id, p.path, p.fingerprint FROM photos p {_JOIN} "
             f"WHERE p.id > :after AND {_TODO_WHERE} ORDER BY p.id LIMIT :lim"
         )
+        params = {
+            "n": name,
+            "v": int(version),
+            "vv": int(version if video_version is None else video_version),
+            "after": int(after_id),
+            "lim": int(limit),
+        }
         with self._db.transaction() as c:
-            rows = c.execute(
-                text(sql), {"n": name, "v": int(version), "after": int(after_id), "lim": int(limit)}
-            ).all()
+            rows = c.execute(text(sql), params).all()
         return [PassTodo(int(r[0]), path_value(r[1]) or "", r[2]) for r in rows]
 
-    def pass_counts(self, name: str, version: int, *, failures: int = 20) -> PassCounts:
+    def pass_counts(
+        self, name: str, version: int, *, failures: int = 20, video_version: int | None = None
+    ) -> PassCounts:
         """done / failed / todo over live photos, and the first ``failures`` failures."""
-        valid = "s.version = :v AND s.fingerprint IS p.fingerprint"
+        valid = f"s.version = {_VERSION} AND s.fingerprint IS p.fingerprint"
         sql = (
             f"SELECT COUNT(*), SUM(CASE WHEN {valid} AND s.status = 'done' THEN 1 ELSE 0 END), "
             f"SUM(CASE WHEN {valid} AND s.status = 'failed' THEN 1 ELSE 0 END) "
             f"FROM photos p {_JOIN} WHERE p.status = 'indexed'"
         )
-        params = {"n": name, "v": int(version)}
+        params = {
+            "n": name,
+            "v": int(version),
+            "vv": int(version if video_version is None else video_version),
+        }
         with self._db.transaction() as c:
             total, done, failed = c.execute(text(sql), params).one()
             rows: Sequence[Row[Any, Any]] = []  # (path, reason)

@@ -1,8 +1,9 @@
 """Text read in photos: implements core's ``TextStore``.
 
-Per photo, ``photo_text`` keeps the lines with their boxes (JSON, for the viewer's highlights)
-and the lines joined and normalised, which keyword search reads (``SqlCatalog.keyword_texts``)
-into its in-memory index; a trigger bumps ``keyword_revision`` on every change.
+Per photo, ``photo_text`` keeps the lines with their boxes (JSON, for the viewer's highlights;
+a video's lines also say the moment they were read in) and the lines joined and normalised,
+which keyword search reads (``SqlCatalog.keyword_texts``) into its in-memory index; a trigger
+bumps ``keyword_revision`` on every change.
 """
 
 from __future__ import annotations
@@ -43,17 +44,49 @@ class SqlTextStore:
             ).scalar()
         if not raw:
             return []
-        out = []
-        for t, score, box in json.loads(raw):
-            pts = [(float(x), float(y)) for x, y in box]
-            out.append(TextLine(str(t), float(score), (pts[0], pts[1], pts[2], pts[3])))
+        return _lines(raw)
+
+    def text_moments(self, photo_ids: Sequence[int]) -> dict[int, list[tuple[float, str]]]:
+        """(moment time, the line normalised) of every line read in a moment of the videos
+        among ``photo_ids`` (a photo's lines have no moment: photos are left out)."""
+        if not photo_ids:
+            return {}
+        with self._db.transaction() as c:
+            rows = c.execute(
+                text(
+                    "SELECT t.photo_id, t.lines FROM photo_text t JOIN photos p ON p.id = t.photo_id"
+                    " WHERE p.media = 'video' AND t.photo_id IN (SELECT value FROM json_each(:ids))"
+                ),
+                {"ids": json.dumps([int(i) for i in photo_ids])},
+            ).all()
+        out: dict[int, list[tuple[float, str]]] = {}
+        for pid, raw in rows:
+            timed = [(ln.time_s, normalise(ln.text)) for ln in _lines(raw) if ln.time_s is not None]
+            if timed:
+                out[int(pid)] = timed
         return out
+
+
+def _lines(raw: str) -> list[TextLine]:
+    """The stored lines: [text, score, box] each, and the moment's time in a video."""
+    out = []
+    for row in json.loads(raw):
+        t, score, box = row[:3]
+        pts = [(float(x), float(y)) for x, y in box]
+        time_s = float(row[3]) if len(row) > 3 and row[3] is not None else None
+        out.append(TextLine(str(t), float(score), (pts[0], pts[1], pts[2], pts[3]), time_s))
+    return out
 
 
 def _put(c: Connection, photo_id: int, lines: Sequence[TextLine]) -> None:
     # Only a photo that still exists (it may have been forgotten while the pass ran).
     payload = json.dumps(
-        [[ln.text, ln.score, [list(pt) for pt in ln.box]] for ln in lines], ensure_ascii=False
+        [
+            [ln.text, ln.score, [list(pt) for pt in ln.box]]
+            + ([] if ln.time_s is None else [ln.time_s])
+            for ln in lines
+        ],
+        ensure_ascii=False,
     )
     joined = normalise("\n".join(ln.text for ln in lines))
     c.execute(

@@ -117,7 +117,7 @@ class SearchRequest:
         k: how many results at most.
         sort: "relevance" (best first), "date" (newest first) or "date-asc" (oldest first):
             the order the results are shown in (which photos match does not change).
-        as_text: kinds of phrase ("date", "place", "people") not read as filters: the user
+        as_text: kinds of phrase ("date", "place", "people", "media") not read as filters: the user
             removed their chips, so they are searched as words.
     """
 

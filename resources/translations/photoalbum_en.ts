@@ -383,7 +383,7 @@
 <context>
     <name>SearchController</name>
     <message numerus="yes">
-        <location filename="../../photoalbum/gui/controllers/search.py" line="+396"/>
+        <location filename="../../photoalbum/gui/controllers/search.py" line="+402"/>
         <source>%Ln photo(s) of %1</source>
         <translation>
             <numerusform>%Ln photo of %1</numerusform>
@@ -501,7 +501,7 @@
 <context>
     <name>ViewerDialog</name>
     <message numerus="yes">
-        <location filename="../../photoalbum/gui/dialogs/viewer.py" line="+594"/>
+        <location filename="../../photoalbum/gui/dialogs/viewer.py" line="+601"/>
         <source>%Ln more face(s)</source>
         <translation>
             <numerusform>%Ln more face</numerusform>

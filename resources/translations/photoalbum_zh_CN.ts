@@ -1867,7 +1867,7 @@ Right-click to exclude photos like this one</source>
         <translation>搜索不可用：%1</translation>
     </message>
     <message>
-        <location line="+171"/>
+        <location line="+177"/>
         <source> in the album “%1”</source>
         <translation>（相册“%1”中）</translation>
     </message>
@@ -1877,7 +1877,7 @@ Right-click to exclude photos like this one</source>
         <translation>（%1“%2”中）</translation>
     </message>
     <message>
-        <location line="-126"/>
+        <location line="-132"/>
         <source>Photos taken %1 … %2. × searches these words as words instead.</source>
         <translation>拍摄于 %1 … %2 的照片。点击 × 改为按字面搜索这些词。</translation>
     </message>
@@ -1907,7 +1907,29 @@ Right-click to exclude photos like this one</source>
         <translation>人物：%1</translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+3"/>
+        <source>Only videos. × searches these words as words instead.</source>
+        <translation>只看视频。点击 × 改为按字面搜索这些词。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Videos</source>
+        <comment>a query chip: only videos</comment>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Only camera RAW photos. × searches these words as words instead.</source>
+        <translation>只看相机 RAW 照片。点击 × 改为按字面搜索这些词。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>RAW</source>
+        <comment>a query chip: only camera RAW photos</comment>
+        <translation>RAW</translation>
+    </message>
+    <message>
+        <location line="+108"/>
         <source> with %1</source>
         <translation>（有 %1 出现）</translation>
     </message>
@@ -2468,7 +2490,7 @@ Right-click to exclude photos like this one</source>
         <translation>信息</translation>
     </message>
     <message>
-        <location line="+167"/>
+        <location line="+174"/>
         <location line="+316"/>
         <source>%1 (corrected)</source>
         <translation>%1（已更正）</translation>
@@ -2505,7 +2527,7 @@ Right-click to exclude photos like this one</source>
         <translation>从 %1 开始播放</translation>
     </message>
     <message>
-        <location line="-257"/>
+        <location line="-264"/>
         <source>Drag to move through the video</source>
         <translation>拖动以在视频中移动</translation>
     </message>
@@ -2516,12 +2538,12 @@ Right-click to exclude photos like this one</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+251"/>
+        <location line="+258"/>
         <source>Live</source>
         <translation>实况</translation>
     </message>
     <message>
-        <location line="-250"/>
+        <location line="-257"/>
         <source>Plays the Live Photo&apos;s movie (Space)</source>
         <translation>播放实况照片的视频（空格键）</translation>
     </message>
@@ -2536,7 +2558,7 @@ Right-click to exclude photos like this one</source>
         <translation>用桌面的视频播放器打开此文件。无法以所有桌面都认可的方式告诉播放器从哪里开始：请自行跳到该时刻。</translation>
     </message>
     <message>
-        <location line="+199"/>
+        <location line="+206"/>
         <source>Videos cannot be played here (Qt Multimedia: %1).</source>
         <translation>无法在这里播放视频（Qt Multimedia：%1）。</translation>
     </message>

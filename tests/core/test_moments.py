@@ -30,3 +30,17 @@ def test_no_videos_is_the_identity() -> None:
     assert np.isnan(idx.times_of(ids)).all()
     assert idx.labels_of(ids).tolist() == [1, 2, 5]
     assert len(idx) == 0
+
+
+def test_label_near_is_the_videos_moment_closest_to_a_time() -> None:
+    idx = MomentIndex(
+        np.asarray([7, 9, B + 1, B + 2, B + 5], dtype=np.int64),
+        np.asarray([7, 9, 7, 7, 9], dtype=np.int64),
+        np.asarray([0.0, 0.0, 4.0, 9.0, 2.0]),
+    )
+    assert idx.label_near(7, 4.0) == B + 1
+    assert idx.label_near(7, 8.2) == B + 2
+    assert idx.label_near(7, 0.4) == 7
+    assert idx.label_near(9, 3.0) == B + 5
+    assert idx.label_near(3, 0.0) is None  # a photo
+    assert MomentIndex.empty().label_near(7, 0.0) is None

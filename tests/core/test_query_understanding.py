@@ -226,6 +226,14 @@ def test_camera_raws_are_a_kind_of_item(query, text, media) -> None:
     assert (got.text, got.media) == (text, media)
 
 
+def test_the_words_for_a_kind_of_item_stay_words_when_asked() -> None:
+    facts = dataclasses.replace(_facts(), videos=2, media_words=False)
+    for query in ("dog videos", "RAW sunset", "狗的视频"):
+        assert understand(query, facts, NOW).is_literal, query
+    got = understand("dog videos from 2019", facts, NOW)
+    assert (got.media, got.date_label, got.text) == (None, "from 2019", "dog videos")
+
+
 def test_videos_with_a_person_a_date_and_a_place() -> None:
     facts = dataclasses.replace(_facts(), videos=2)
     got = understand("videos with Anna", facts, NOW)

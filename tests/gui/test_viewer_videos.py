@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from photoalbum.core.ports import CompanionFile, Photo
+from photoalbum.core.text import TextLine
 from photoalbum.core.video import decode_video
 from photoalbum.gui.dialogs import viewer as viewer_module
 from photoalbum.gui.dialogs.viewer import ViewerDialog
@@ -141,3 +142,23 @@ def test_a_player_that_is_missing_is_said(qtbot, loader, tmp_path, media, monkey
     assert viewer.play_video() is False
     assert urls == [QtCore.QUrl.fromLocalFile(video.path)]
     assert viewer.title.text() == f"No application opens {Path(video.path).name}"
+
+
+def test_a_videos_text_is_outlined_only_on_the_moment_it_was_read_in(
+    qtbot, loader, tmp_path, media
+) -> None:
+    video, _ = media
+    model = PhotoGridModel(loader, lambda fp: tmp_path / "thumbs" / f"{fp}.jpg", thumb_size=64)
+    model.set_results([video.id], [0.9], [video], moments=[4.0])
+    viewer = ViewerDialog(model, loader, 0, words=("stop",), open_url=lambda url: True)
+    qtbot.addWidget(viewer)
+    viewer.show()
+    qtbot.waitUntil(lambda: viewer.full_loaded, timeout=10000)
+    box = ((0.1, 0.1), (0.5, 0.1), (0.5, 0.2), (0.1, 0.2))
+    lines = [TextLine("STOP", 0.9, box, 0.0), TextLine("Stop here", 0.9, box, 4.0)]
+    viewer.set_text_lines(video.id, lines)
+    assert len(viewer.view.highlights) == 1  # the moment shown (0:04), not the sign at 0:00
+    assert [ln.text for ln in viewer.text_lines] == ["STOP", "Stop here"]  # both listed
+    model.set_results([video.id], [0.9], [video], moments=[2.0])
+    viewer.set_text_lines(video.id, lines)
+    assert viewer.view.highlights == []

@@ -53,6 +53,10 @@ def test_asking_for_videos_filters_to_videos(lib) -> None:
     # "video" naming what a picture shows is only text
     poster = lib.search(lib.parse("video game poster"), k=20, cutoff=False)
     assert poster.understood is None and "photo" in _kinds(poster)
+    # the app's "Videos" chip removed: the words go to CLIP over every kind of item
+    words = lib.search(lib.parse("dog videos"), k=20, cutoff=False, as_text=("media",))
+    assert words.understood is None and set(_kinds(words)) == {"photo", "video"}
+    assert [t.text for t in words.query.terms] == ["dog videos"]
     # the field form, and its opposite
     photos = lib.search(lib.parse("media:photo dog"), k=20, cutoff=False)
     assert photos.hits and set(_kinds(photos)) == {"photo"}

@@ -118,3 +118,17 @@ def test_v2_catalog_gains_the_text_tables_with_existing_names(paths):
         assert "text_fts" not in names and not any("fts" in n for n in names)
     finally:
         c.close()
+
+
+def test_a_videos_lines_keep_their_moment_and_are_found_by_it(cat):
+    rec, zh, *_ = cat.ids
+    with cat.database.transaction(write=True) as c:
+        c.exec_driver_sql("UPDATE photos SET media = 'video' WHERE id = ?", (zh,))
+    _save(cat, rec, "Lighthouse Cafe")  # a photo: lines without a moment
+    video_lines = [TextLine("Harbour", 0.9, BOX, 0.0), TextLine("LIGHTHOUSE", 0.8, BOX, 2.5)]
+    cat.text_store.save_text("text", 2, [PassOutcome(zh, None, result=video_lines)])
+    assert cat.text_store.text_lines(zh) == video_lines
+    assert cat.text_store.text_lines(rec)[0].time_s is None
+    assert cat.text_moments([rec, zh, 999]) == {zh: [(0.0, "harbour"), (2.5, "lighthouse")]}
+    assert cat.text_moments([]) == {}
+    assert set(_match(cat, ["lighthouse"])) == {rec, zh}  # the video's text is keyword text

@@ -11,8 +11,11 @@ from photoalbum.core.passes.ports import (
     PhotoPass,
     needs_pixels,
     pass_setting_key,
+    spread_moments,
+    video_moments,
+    video_version,
 )
-from photoalbum.core.passes.runner import PassReport, PassRunner, RecentImages
+from photoalbum.core.passes.runner import PassReport, PassRunner, RecentImages, VideoFrames
 
 __all__ = [
     "InlinePasses",
@@ -28,5 +31,9 @@ __all__ = [
     "RecentImages",
     "needs_pixels",
     "pass_setting_key",
+    "VideoFrames",
     "runs_inline",
+    "spread_moments",
+    "video_moments",
+    "video_version",
 ]

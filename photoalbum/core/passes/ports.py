@@ -41,6 +41,9 @@ class PassOutcome:
     fingerprint: str | None
     result: Any = None
     reason: str | None = None
+    #: The pass version the outcome was made under when not the pass's ``version``: a video's
+    #: outcome records the pass's ``video_version`` (see :func:`video_version`).
+    version: int | None = None
 
     @property
     def failed(self) -> bool:
@@ -96,7 +99,14 @@ class PhotoPass(Protocol):
 
     A pass whose ``process`` does not use ``photo_id`` may set ``inline = True``: a command-line
     indexing run then calls it on the image it decoded for the CLIP pass, in its decode threads
-    (see :class:`~photoalbum.core.passes.inline.InlinePasses`).
+    (see :class:`~photoalbum.core.passes.inline.InlinePasses`). Videos never run inline.
+
+    Videos: a pass reads a video's first moment (its thumbnail) unless it sets
+    ``video_moments = k`` > 1: the runner then decodes up to ``k`` of the video's moments, spread
+    over it (:func:`spread_moments`), calls ``process_moment(photo_id, image)`` (default:
+    ``process``) on each and ``merge_moments(photo_id, [(seconds, result), …])`` for the video's
+    one result. ``video_version`` (default: ``version``) is the version a video's state records:
+    bumping it alone redoes every video and no photo.
     """
 
     name: str
@@ -131,16 +141,47 @@ def needs_pixels(p: PhotoPass) -> bool:
     return bool(getattr(p, "needs_pixels", True))
 
 
+def video_moments(p: PhotoPass) -> int:
+    """How many of a video's moments the pass reads (1: the first, the video's thumbnail)."""
+    return max(1, int(getattr(p, "video_moments", 1)))
+
+
+def video_version(p: PhotoPass) -> int:
+    """The pass version a video's state records (``video_version``, else ``version``)."""
+    return int(getattr(p, "video_version", p.version))
+
+
+def spread_moments(count: int, k: int) -> list[int]:
+    """Indices of ``k`` of ``count`` moments spread evenly over the video, the first always
+    among them (all of them when ``k >= count``)."""
+    if count <= 0:
+        return []
+    if k >= count:
+        return list(range(count))
+    if k <= 1:
+        return [0]
+    return sorted({round(i * (count - 1) / (k - 1)) for i in range(k)})
+
+
 class PassStateStore(Protocol):
     """The catalog side of the per-photo pass state (implemented by ``persistence``)."""
 
     def pass_todo(
-        self, name: str, version: int, *, after_id: int = 0, limit: int = 256
+        self,
+        name: str,
+        version: int,
+        *,
+        after_id: int = 0,
+        limit: int = 256,
+        video_version: int | None = None,
     ) -> list[PassTodo]:
-        """Live photos with id > ``after_id`` the pass still has to do, by id."""
+        """Live photos with id > ``after_id`` the pass still has to do, by id (a video is to do
+        unless done under ``video_version``, default ``version``)."""
         ...
 
-    def pass_counts(self, name: str, version: int, *, failures: int = 20) -> PassCounts:
+    def pass_counts(
+        self, name: str, version: int, *, failures: int = 20, video_version: int | None = None
+    ) -> PassCounts:
         """done / failed / todo counts (and the first ``failures`` failures with reasons)."""
         ...
 

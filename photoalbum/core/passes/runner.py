@@ -5,7 +5,9 @@ through each pass's backlog (a kill or a cancel leaves it where the last committ
 the next run picks it up from the catalog's per-photo state). Each photo is decoded once for all
 passes that need it — or not at all when the indexing pipeline just decoded it (the
 :class:`RecentImages` hand-off) — and the passes' ``process`` run in worker threads with bounded
-look-ahead while results are committed in batches.
+look-ahead while results are committed in batches. A video is read at its first moment, or,
+for a pass that asks for more (``video_moments``), at that many of its moments: each decoded
+once by a seek to its keyframe, one at a time, never the whole video.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 from photoalbum.core.errors import KnownError, PhotoDecodeError
@@ -28,9 +31,12 @@ from photoalbum.core.passes.ports import (
     PassTodo,
     PhotoPass,
     needs_pixels,
+    spread_moments,
+    video_moments,
+    video_version,
 )
 from photoalbum.core.scanning import is_video_name
-from photoalbum.core.video import video_still
+from photoalbum.core.video import VideoMoment, frames_at, moment_times, video_still
 
 if TYPE_CHECKING:  # pragma: no cover
     from PIL import Image
@@ -123,6 +129,9 @@ class PassRunner:
         wait_if_paused: called between photos; blocks while paused.
         decode: decodes a photo for the passes (default: :func:`decode_photo` in draft mode).
         page_size: photos per pass asked from the catalog at a time.
+        video_frames: a video's moments' times (:func:`~photoalbum.core.video.moment_times`)
+            and the pictures at some of them (:func:`~photoalbum.core.video.frames_at`), for
+            passes that read several of a video's moments.
     """
 
     def __init__(
@@ -139,6 +148,7 @@ class PassRunner:
         wait_if_paused: Callable[[], None] | None = None,
         decode: Callable[[str, int], Image.Image] | None = None,
         page_size: int = 256,
+        video_frames: VideoFrames | None = None,
     ) -> None:
         self.state = state
         self.passes = list(passes)
@@ -151,12 +161,16 @@ class PassRunner:
         self.wait_if_paused = wait_if_paused or (lambda: None)
         self.decode = decode or _draft_decode
         self.page_size = max(1, page_size)
+        self.video_frames = video_frames or VideoFrames()
         self._counter_lock = threading.Lock()
 
     def todo_count(self) -> dict[str, int]:
         """Photos each pass still has to do."""
         return {
-            p.name: self.state.pass_counts(p.name, p.version, failures=0).todo for p in self.passes
+            p.name: self.state.pass_counts(
+                p.name, p.version, failures=0, video_version=video_version(p)
+            ).todo
+            for p in self.passes
         }
 
     def run(self) -> PassReport:
@@ -268,12 +282,18 @@ class PassRunner:
             if self.should_yield():
                 report.yielded = True
                 return True
-            todos = self.state.pass_todo(p.name, p.version, after_id=cursor, limit=self.page_size)
+            todos = self.state.pass_todo(
+                p.name,
+                p.version,
+                after_id=cursor,
+                limit=self.page_size,
+                video_version=video_version(p),
+            )
             if not todos:
                 return False
-            outcomes = process_batch(todos)
-            p.commit(outcomes)
             paths = {t.photo_id: t.path for t in todos}
+            outcomes = [_versioned(p, paths.get(o.photo_id, ""), o) for o in process_batch(todos)]
+            p.commit(outcomes)
             for o in outcomes:
                 if o.failed:
                     report.failed[p.name] += 1
@@ -297,7 +317,9 @@ class PassRunner:
             fetched: list[tuple[PhotoPass, list[PassTodo]]] = []
             limit = self.page_size
             for p in passes:
-                items = self.state.pass_todo(p.name, p.version, after_id=cursor, limit=limit)
+                items = self.state.pass_todo(
+                    p.name, p.version, after_id=cursor, limit=limit, video_version=video_version(p)
+                )
                 fetched.append((p, items))
                 if len(items) == limit:  # more may follow beyond its last id
                     last = items[-1].photo_id
@@ -317,6 +339,20 @@ class PassRunner:
 
     def _process(self, job: _Job, report: PassReport) -> dict[str, PassOutcome | None]:
         """Decode once (or reuse the pipeline's image), run each pass; never raises for a photo."""
+        todo = job.todo
+        if not is_video_name(todo.path):
+            return self._process_image(job, report)
+        if any(video_moments(p) > 1 for p in job.passes):
+            out = self._process_video(job, report)
+        else:  # the video's first moment is all they read
+            out = self._process_image(job, report)
+        by_name = {p.name: p for p in job.passes}
+        return {
+            n: None if o is None else _versioned(by_name[n], todo.path, o) for n, o in out.items()
+        }
+
+    def _process_image(self, job: _Job, report: PassReport) -> dict[str, PassOutcome | None]:
+        """One picture for every pass of the job (a video: its first moment)."""
         todo = job.todo
         need = max(p.min_side for p in job.passes)
         image = None
@@ -344,11 +380,98 @@ class PassRunner:
             out[p.name] = run_pass(p, todo, image)
         return out
 
+    def _process_video(self, job: _Job, report: PassReport) -> dict[str, PassOutcome | None]:
+        """Each pass on its share of the video's moments (each moment decoded once, one at a
+        time, for every pass that reads it), then each pass's results merged into one."""
+        todo = job.todo
+        if self.recent is not None:  # the pipeline's first moment is no use here: drop it
+            self.recent.take(todo.photo_id, todo.fingerprint, 0)
+        need = max(p.min_side for p in job.passes)
+        failed: dict[str, str] = {}
+        results: dict[str, list[tuple[float, object]]] = {p.name: [] for p in job.passes}
+        decoded = 0
+        try:
+            times = self.video_frames.times(todo.path)
+            picks = {p.name: set(spread_moments(len(times), video_moments(p))) for p in job.passes}
+            wanted = sorted(set().union(*picks.values()))
+            index_of = {times[i]: i for i in wanted}
+            for moment in self.video_frames.frames(todo.path, [times[i] for i in wanted], need):
+                if self.should_stop():  # a long video's moments take a while: done later
+                    return {p.name: None for p in job.passes}
+                decoded += 1
+                i = index_of.get(moment.time_s)
+                for p in job.passes:
+                    if p.name in failed or i not in picks[p.name]:
+                        continue
+                    # A pass reading the first moment alone reads it as a photo.
+                    process = (
+                        getattr(p, "process_moment", p.process)
+                        if video_moments(p) > 1
+                        else p.process
+                    )
+                    o = _guarded(p, todo, partial(process, todo.photo_id, moment.image))
+                    if o.failed:
+                        failed[p.name] = o.reason or ""
+                    else:
+                        results[p.name].append((moment.time_s, o.result))
+        except PhotoDecodeError as exc:
+            if exc.reason in _TRANSIENT:
+                with self._counter_lock:
+                    report.skipped += 1
+                return {p.name: None for p in job.passes}
+            if not decoded:
+                return {
+                    p.name: PassOutcome(todo.photo_id, todo.fingerprint, reason=exc.reason)
+                    for p in job.passes
+                }
+            logger.info("video %s: reading its moments stopped: %s", todo.path, exc.reason)
+        with self._counter_lock:
+            report.decoded += decoded
+        out: dict[str, PassOutcome | None] = {}
+        for p in job.passes:
+            got = results[p.name]
+            if p.name in failed:
+                out[p.name] = PassOutcome(todo.photo_id, todo.fingerprint, reason=failed[p.name])
+            elif not got:
+                reason = "no frame could be decoded (truncated or corrupt?)"
+                out[p.name] = PassOutcome(todo.photo_id, todo.fingerprint, reason=reason)
+            elif video_moments(p) == 1:
+                out[p.name] = PassOutcome(todo.photo_id, todo.fingerprint, result=got[0][1])
+            else:
+                merge = p.merge_moments  # type: ignore[attr-defined]
+                out[p.name] = _guarded(p, todo, partial(merge, todo.photo_id, got))
+        return out
+
+
+class VideoFrames:
+    """Where the runner gets a video's moments: their times, and the pictures at some of them
+    (one at a time, each decoded once); replaceable in tests."""
+
+    def times(self, path: str) -> list[float]:
+        """The video's moments' times (seconds), as indexing chose them."""
+        return moment_times(path)
+
+    def frames(self, path: str, times: Sequence[float], min_side: int) -> Iterator[VideoMoment]:
+        """The pictures at ``times`` (a time that cannot be decoded is left out)."""
+        return frames_at(path, times, min_side=min_side)
+
+
+def _versioned(p: PhotoPass, path: str, outcome: PassOutcome) -> PassOutcome:
+    """The outcome, recorded under the pass's video version when it is a video's."""
+    if is_video_name(path) and video_version(p) != p.version:
+        return replace(outcome, version=video_version(p))
+    return outcome
+
 
 def run_pass(p: PhotoPass, todo: PassTodo, image: Image.Image) -> PassOutcome:
     """``p.process`` on one photo as an outcome: a failure is recorded, never raised."""
+    return _guarded(p, todo, lambda: p.process(todo.photo_id, image))
+
+
+def _guarded(p: PhotoPass, todo: PassTodo, work: Callable[[], object]) -> PassOutcome:
+    """``work()``'s result as the photo's outcome: a failure is recorded, never raised."""
     try:
-        return PassOutcome(todo.photo_id, todo.fingerprint, result=p.process(todo.photo_id, image))
+        return PassOutcome(todo.photo_id, todo.fingerprint, result=work())
     except KnownError as exc:
         return PassOutcome(todo.photo_id, todo.fingerprint, reason=str(exc) or type(exc).__name__)
     except MemoryError:

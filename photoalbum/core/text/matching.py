@@ -81,3 +81,19 @@ def matching_lines(lines: Sequence[TextLine], words: Sequence[str]) -> list[int]
         if any(w in text or re.sub(r"\s+", "", w) in squashed for w in wanted):
             hits.append(i)
     return hits
+
+
+def text_moment(lines: Sequence[tuple[float, str]], words: Sequence[str]) -> float | None:
+    """The moment of a video (seconds) whose text holds the most of the query's keywords (the
+    earliest of equals), from its (moment time, normalised line) pairs; None when none holds one.
+    """
+    wanted = keyword_words(words)
+    by_time: dict[float, str] = {}
+    for t, line in lines:
+        by_time[t] = by_time.get(t, "") + "\n" + line
+    best, best_n = None, 0
+    for t in sorted(by_time):
+        n = sum(1 for w in wanted if w in by_time[t])
+        if n > best_n:
+            best, best_n = t, n
+    return best

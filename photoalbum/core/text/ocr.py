@@ -38,11 +38,13 @@ class TextLine:
         text: what was read.
         score: the recogniser's confidence (0..1).
         box: four corners (x, y), clockwise from top-left, as fractions of the image size.
+        time_s: in a video, the moment it was read in (seconds from the start); None in a photo.
     """
 
     text: str
     score: float
     box: Box
+    time_s: float | None = None
 
 
 class OcrUnavailableError(KnownError):

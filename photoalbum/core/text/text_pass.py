@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from photoalbum.core.passes.ports import PassOutcome
+from photoalbum.core.text.matching import normalise
 from photoalbum.core.text.ocr import OcrEngine, TextLine
 from photoalbum.core.text.ports import TextStore
+from photoalbum.core.video import MAX_MOMENTS
 
 if TYPE_CHECKING:  # pragma: no cover
     from PIL import Image
@@ -34,6 +37,11 @@ class TextPass:
     #: ``process`` does not use the photo id: an indexing run may read a photo's text on the
     #: image it decoded for the CLIP pass, before the photo has an id.
     inline = True
+    #: Every moment of a video is read (at most 60: ``core.video.MAX_MOMENTS``), so a sign in
+    #: any scene of a clip finds it; each line remembers its moment.
+    video_moments = MAX_MOMENTS
+    #: 2: every moment (1 read the first only). Videos alone are read again; photos keep ``version``.
+    video_version = 2
 
     def __init__(self, store: TextStore, engine: OcrEngine | None = None) -> None:
         self.store = store
@@ -45,6 +53,22 @@ class TextPass:
             image = image.copy()
             image.thumbnail((self.max_side, self.max_side))
         return self.engine.read(image)
+
+    def merge_moments(
+        self, photo_id: int, results: Sequence[tuple[float, list[TextLine]]]
+    ) -> list[TextLine]:
+        """A video's lines: each moment's, marked with its time; a line read again in a later
+        moment (the same sign through a shot) is kept once, at its first moment."""
+        seen: set[str] = set()
+        out: list[TextLine] = []
+        for time_s, lines in results:
+            for ln in lines:
+                key = normalise(ln.text)
+                if key in seen:
+                    continue
+                seen.add(key)
+                out.append(replace(ln, time_s=time_s))
+        return out
 
     def commit(self, outcomes: Sequence[PassOutcome]) -> None:
         """Store the lines, the index entries and the state of a batch (one transaction)."""

@@ -245,6 +245,12 @@ class SearchController(QtCore.QObject):
             tip = self.tr("Photos showing them. × searches these words as words instead.")
             label = arg(self.tr("With: %1"), ", ".join(u.people))
             chips.append(("people", label, tip))
+        if u.media == "video":
+            tip = self.tr("Only videos. × searches these words as words instead.")
+            chips.append(("media", self.tr("Videos", "a query chip: only videos"), tip))
+        elif u.media == "raw":
+            tip = self.tr("Only camera RAW photos. × searches these words as words instead.")
+            chips.append(("media", self.tr("RAW", "a query chip: only camera RAW photos"), tip))
         return chips
 
     def set_sort(self, sort: str) -> None:

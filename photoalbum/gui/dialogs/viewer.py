@@ -339,7 +339,14 @@ class ViewerDialog(QtWidgets.QDialog):
             return  # the user moved on
         self.text_lines = list(lines)
         matched = set(matching_lines(self.text_lines, self.words))
-        self.view.set_highlights([ln.box for i, ln in enumerate(self.text_lines) if i in matched])
+        shown = self.moment if photo.is_video else None
+        self.view.set_highlights(
+            [
+                ln.box
+                for i, ln in enumerate(self.text_lines)
+                if i in matched and _on_screen(ln, photo.is_video, shown)
+            ]
+        )
         self._fill_info(photo)
 
     def set_place(self, photo_id: int, place: dict | None) -> None:
@@ -824,3 +831,11 @@ def _human_size(n: int) -> str:
             return f"{size:.1f} {unit}"
         size /= 1024
     return QtCore.QCoreApplication.translate("ViewerDialog", "%Ln byte(s)", None, n)
+
+
+def _on_screen(line: TextLine, is_video: bool, shown: float | None) -> bool:
+    """Whether ``line`` was read in the picture on screen: any of a photo's; a video's only when
+    read in the moment shown (``shown``: its time, None when not known)."""
+    if not is_video:
+        return True
+    return shown is not None and line.time_s is not None and abs(line.time_s - shown) < 1e-3

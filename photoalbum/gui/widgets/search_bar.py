@@ -153,8 +153,8 @@ class SearchBar(QtWidgets.QFrame):
     Signals:
         search_requested(str, tuple[ImageInput, ...]): the query changed (text, image terms).
         problem(str): something dropped or pasted could not be used (a message to show).
-        understood_removed(str): the × of a query chip ("date", "place", "people"): search
-            those words as words.
+        understood_removed(str): the × of a query chip ("date", "place", "people", "media"):
+            search those words as words.
     """
 
     search_requested = Signal(str, object)

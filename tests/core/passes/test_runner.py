@@ -8,13 +8,20 @@ import pytest
 
 from photoalbum.core.errors import KnownError
 from photoalbum.core.indexer import Indexer
-from photoalbum.core.passes import PassOutcome, PassRunner, RecentImages
+from photoalbum.core.passes import (
+    PassOutcome,
+    PassRunner,
+    RecentImages,
+    VideoFrames,
+    spread_moments,
+)
 from photoalbum.core.thumbnails import ThumbnailCache
 from photoalbum.core.vectorstore import HnswStore
 from photoalbum.persistence import open_catalog
 from photoalbum.persistence.pass_state import record_outcomes
 from tests.support.fakes import FakeImageEncoder
 from tests.support.photos import make_sample_photos
+from tests.support.videos import make_video, solid
 
 
 class SizePass:
@@ -266,3 +273,132 @@ def test_metadata_passes_run_first_in_pages_without_decoding(env):
     assert all(name == "meta" for name, _ in log[: len(pages)])  # before any decode
     assert len(decoded) == n  # one decode per photo, for the pixel pass only
     assert env.catalog.pass_state.pass_counts("meta", 1).todo == 0
+
+
+class MomentsPass(SizePass):
+    """Reads ``video_moments`` of a video's moments (their sizes, merged with their times);
+    a video's state is recorded under ``video_version``."""
+
+    def __init__(self, catalog, name="moments", video_moments=2, video_version=3, **kw):
+        super().__init__(catalog, name=name, **kw)
+        self.video_moments, self.video_version = video_moments, video_version
+        self.moment_calls: list[tuple[int, tuple[int, int]]] = []
+        self.merged: dict[int, list] = {}
+
+    def process_moment(self, photo_id, image):
+        self.moment_calls.append((photo_id, image.size))
+        return image.size
+
+    def merge_moments(self, photo_id, results):
+        self.merged[photo_id] = list(results)
+        return [t for t, _ in results]
+
+
+class CountingFrames(VideoFrames):
+    def __init__(self):
+        self.decoded: list[float] = []
+
+    def frames(self, path, times, min_side):
+        for m in super().frames(path, times, min_side):
+            self.decoded.append(m.time_s)
+            yield m
+
+
+@pytest.fixture
+def media(paths, tmp_path):
+    """Two photos and a 6-second video of three scenes (moments at 0, 2 and 4 s), indexed."""
+    folder = tmp_path / "media"
+    make_sample_photos(folder, ("coffee", "chelsea"), size=200)
+    scenes = [(solid(c, (96, 64)), 2.0) for c in ((200, 40, 40), (40, 200, 40), (40, 40, 200))]
+    make_video(folder / "clip.mp4", scenes)
+    catalog = open_catalog(paths.catalog)
+    catalog.add_root(str(folder))
+    enc = FakeImageEncoder()
+    store = HnswStore.open(paths.index_dir / "fake.hnsw", enc.dim)
+    indexer = Indexer(catalog, store, enc, ThumbnailCache(paths.thumbnails), batch_size=4)
+    assert indexer.run().indexed == 3
+    video = next(
+        p for p in catalog.photos(catalog.live_ids("fake/1").tolist()) if p.path.endswith(".mp4")
+    )
+    yield catalog, video.id
+    catalog.close()
+
+
+def test_a_pass_reads_its_share_of_a_videos_moments_each_decoded_once(media):
+    catalog, video = media
+    two = MomentsPass(catalog, video_moments=2, min_side=48)
+    every = MomentsPass(catalog, name="every", video_moments=10, min_side=32)
+    first = SizePass(catalog, name="first")
+    frames = CountingFrames()
+    report = PassRunner(catalog.pass_state, [two, every, first], video_frames=frames).run()
+    assert report.done == {"moments": 3, "every": 3, "first": 3}
+    assert sorted(frames.decoded) == [0.0, 2.0, 4.0]  # the union of the passes' moments, once
+    assert [t for t, _ in two.merged[video]] == [0.0, 4.0]  # spread: the first and the last
+    assert [t for t, _ in every.merged[video]] == [0.0, 2.0, 4.0]
+    assert two.committed[video] == [0.0, 4.0]
+    assert all(min(size) >= 48 for _, size in two.moment_calls)
+    # photos go through ``process``; the video's moments only through ``process_moment``
+    assert video not in {pid for pid, _ in two.seen} and len(two.seen) == 2
+    assert [pid for pid, _ in first.seen].count(video) == 1  # the first moment only
+
+
+def test_a_videos_state_is_kept_under_the_video_version(media):
+    catalog, video = media
+    state = catalog.pass_state
+    assert PassRunner(state, [MomentsPass(catalog, video_version=3)]).run().done["moments"] == 3
+    assert state.pass_counts("moments", 1, video_version=3).todo == 0
+    # a new video version: the video alone is to do again
+    assert [t.photo_id for t in state.pass_todo("moments", 1, video_version=4)] == [video]
+    assert state.pass_counts("moments", 1, video_version=4).todo == 1
+    again = MomentsPass(catalog, video_version=4)
+    assert PassRunner(state, [again]).run().done["moments"] == 1
+    assert again.seen == [] and set(again.merged) == {video}
+    # a new photo version: the photos alone
+    assert [t.photo_id for t in state.pass_todo("moments", 2, video_version=4)] != [video]
+    assert len(state.pass_todo("moments", 2, video_version=4)) == 2
+
+
+def test_a_video_that_cannot_be_read_fails_every_pass_once(media, tmp_path):
+    catalog, video = media
+    path = next(p.path for p in catalog.photos([video]))
+    with open(path, "r+b") as f:  # changed behind the catalog's back: no moment decodes
+        f.truncate(200)
+    p = MomentsPass(catalog)
+    report = PassRunner(catalog.pass_state, [p]).run()
+    assert report.failed == {"moments": 1} and report.failures[0][1] == path
+    assert PassRunner(catalog.pass_state, [MomentsPass(catalog)]).run().done["moments"] == 0
+
+
+def test_spread_moments_keeps_the_first_and_spreads_the_rest():
+    assert spread_moments(0, 5) == []
+    assert spread_moments(3, 5) == [0, 1, 2]
+    assert spread_moments(60, 1) == [0]
+    assert spread_moments(60, 5) == [0, 15, 30, 44, 59]
+    assert spread_moments(3, 2) == [0, 2]
+
+
+def test_a_pass_reading_one_moment_reads_it_as_a_photo(media):
+    catalog, video = media
+    one = MomentsPass(catalog, name="one", video_moments=1)
+    many = MomentsPass(catalog, name="many", video_moments=3)
+    PassRunner(catalog.pass_state, [one, many]).run()
+    assert one.moment_calls == [] and one.merged == {}
+    assert one.committed[video] == next(size for pid, size in one.seen if pid == video)
+
+
+def test_a_cancel_stops_a_video_between_moments_and_leaves_it_to_do(media):
+    catalog, video = media
+    frames = CountingFrames()
+    p = MomentsPass(catalog, video_moments=3)
+    runner = PassRunner(
+        catalog.pass_state,
+        [p],
+        workers=1,
+        video_frames=frames,
+        should_stop=lambda: len(frames.decoded) > 0,
+    )
+    report = runner.run()
+    assert report.cancelled and frames.decoded == [0.0]  # not the other two moments
+    assert video not in p.committed and p.moment_calls == []
+    todo = catalog.pass_state.pass_todo("moments", 1, video_version=3)
+    assert video in [t.photo_id for t in todo]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from photoalbum.core.text import TextLine, keyword_words, matching_lines
+from photoalbum.core.text import TextLine, keyword_words, matching_lines, text_moment
 
 BOX = ((0.1, 0.1), (0.5, 0.1), (0.5, 0.2), (0.1, 0.2))
 
@@ -25,3 +25,12 @@ def test_matching_lines_are_case_insensitive_and_span_spaces():
     assert matching_lines(lines, ["HardwareStore"]) == [0]
     assert matching_lines(lines, ["the", "receipt", "收据"]) == [0, 1]
     assert matching_lines(lines, ["dog"]) == [] and matching_lines(lines, []) == []
+
+
+def test_text_moment_is_where_most_of_the_words_were_read():
+    lines = [(0.0, "harbour"), (2.0, "lighthouse"), (2.0, "cafe"), (6.0, "lighthouse cafe")]
+    assert text_moment(lines, ["lighthouse"]) == 2.0  # the earliest of equals
+    assert text_moment(lines, ["Lighthouse", "café", "cafe"]) == 2.0
+    assert text_moment(lines, ["the", "harbour"]) == 0.0
+    assert text_moment(lines, ["beach"]) is None
+    assert text_moment([], ["beach"]) is None

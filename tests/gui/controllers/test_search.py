@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from photoalbum.core.ports import PhotoFilter
+from photoalbum.core.query_understanding import Understood
 from photoalbum.gui.controllers.search import SearchController, SearchState
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.gui.widgets.pages import EmptyResults
@@ -22,6 +23,7 @@ from photoalbum.workers.messages import (
     TimelineData,
 )
 from photoalbum.workers.thumbnails import ThumbnailLoader
+from tests.support.ui_language import chinese_ui
 
 pytestmark = pytest.mark.gui
 
@@ -324,3 +326,23 @@ def test_a_video_hits_moment_reaches_the_grid(parts):
     p.worker.results_ready.emit(_outcome(2, [4, 5], description="dog", moments=moments))
     role = p.grid_model.MomentRole
     assert [p.grid_model.index(r, 0).data(role) for r in range(2)] == [None, 83.5]
+
+
+@pytest.mark.parametrize(
+    ("media", "label", "zh"), [("video", "Videos", "视频"), ("raw", "RAW", "RAW")]
+)
+def test_the_media_kind_read_is_a_chip_whose_x_sends_its_words_to_clip(parts, media, label, zh):
+    p, c = parts, parts.controller
+    _open(p)
+    c.set_query("dog videos", ())
+    understood = Understood(text="dog", media=media)
+    p.worker.results_ready.emit(_outcome(2, [4], description="dog", understood=understood))
+    chips = p.search_bar.understood_chips()
+    assert {k: ch.label.text() for k, ch in chips.items()} == {"media": label}
+    assert chips["media"].toolTip().startswith("Only ")
+    with chinese_ui():
+        assert [ch[1] for ch in c.understood_chips(understood)] == [zh]
+    chips["media"].close_button.click()
+    [*_, (_, request)] = p.worker.asked("search")
+    assert request.as_text == ("media",) and request.text == "dog videos"
+    assert p.search_bar.understood_chips() == {}
