@@ -86,6 +86,14 @@ def drive(work: Path, models: Path, model: str) -> None:
     w.search_bar.clear()
     wait_until(lambda: not w.search_controller.request.images)
     wait(2)
+    # "videos of a cat": the media kind read from the words becomes a removable chip.
+    w.search_bar.set_text("videos of a cat")
+    wait_until(lambda: bool(w.search_bar.understood_chips()))
+    wait(2)
+    shot("15-video-query-chip")
+    w.search_bar.clear()
+    wait_until(lambda: not w.search_bar.understood_chips())
+    wait(2)
     row = next(r for r in range(model.rowCount()) if model.photo(r).path.endswith("0042.JPG"))
     viewer = w.open_viewer(row)
     assert viewer is not None
