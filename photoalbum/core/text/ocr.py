@@ -439,42 +439,86 @@ def import_ocr_modules() -> Any:
     return RapidOCR
 
 
-def _make_engine(threads: int | None) -> Any:
-    RapidOCR = import_ocr_modules()  # a class
-    n = threads if threads else -1
-    kw: dict[str, Any] = {
-        # ``_detect`` resizes for the detector itself; these keep rapidocr from rescaling again
-        # when it is called directly (its "max" mode enlarges to 960+ px: 2-4x the cost).
-        "det_limit_type": "min",
-        "det_limit_side_len": 32,
-        "intra_op_num_threads": n,
-        "inter_op_num_threads": 1,
-        "use_cls": False,
-        "print_verbose": False,
-    }
-    engine = RapidOCR(**kw)
-    for infer in (
-        getattr(engine.text_det, "infer", None),
-        getattr(engine.text_rec, "session", None),
-    ):
-        _use_memory_arena(infer, threads)
-    return engine
+def _make_engine(threads: int | None) -> _Models:
+    import_ocr_modules()
+    return _Models(threads)
 
 
-def _use_memory_arena(infer: Any, threads: int | None) -> None:
-    """Rebuild rapidocr's session with ONNX Runtime's CPU memory arena on.
+class _Models:
+    """rapidocr-onnxruntime's detector and recogniser, each on one ONNX Runtime session made
+    with the CPU memory arena on; the recogniser's made when a first box needs reading.
+
+    ``RapidOCR()`` makes three sessions with the arena off (detector, angle classifier,
+    recogniser: ~0.13 s of CPU) that this app then had to make again (~0.1 s): here rapidocr's
+    classes are built around sessions made once (``__new__``, the attributes their
+    ``__init__`` sets, its configuration file's values), the classifier never. Relies on the
+    1.4 series' internals, as the detection and reading steps already do; the OCR tests read
+    real text through all of it.
 
     rapidocr switches the arena off, so every run allocates and frees each activation afresh:
     measured 25 % of the detector's time on a 640×480 photo (202 → 154 ms, one thread). The
-    arena keeps the largest run's buffers (a few tens of MB). Left as it is if rapidocr's
-    internals differ from the 1.4 series'.
+    arena keeps the largest run's buffers (a few tens of MB).
     """
-    import onnxruntime as ort
 
-    session = getattr(infer, "session", None)
-    path = getattr(session, "_model_path", None)
-    if session is None or not path:
-        return
+    def __init__(self, threads: int | None) -> None:
+        from rapidocr_onnxruntime import main as rapid
+        from rapidocr_onnxruntime.ch_ppocr_det import TextDetector
+        from rapidocr_onnxruntime.ch_ppocr_det.utils import DBPostProcess
+
+        self._threads = threads
+        self._config = rapid.update_model_path(rapid.read_yaml(rapid.DEFAULT_CFG_PATH))
+        det = self._config["Det"]
+        text_det = TextDetector.__new__(TextDetector)
+        text_det.postprocess_op = DBPostProcess(
+            thresh=det["thresh"],
+            box_thresh=det["box_thresh"],
+            max_candidates=det["max_candidates"],
+            unclip_ratio=det["unclip_ratio"],
+            use_dilation=det["use_dilation"],
+            score_mode=det["score_mode"],
+        )
+        text_det.infer = _session(det["model_path"], threads)
+        self.text_det = text_det
+        # Its crop and sort helpers use no state of their own.
+        self._ocr = rapid.RapidOCR.__new__(rapid.RapidOCR)
+        self._rec: Any = None
+        self._making = threading.Lock()
+
+    @property
+    def text_rec(self) -> Any:
+        """The recogniser (made on first use: a run over photos without text never needs it)."""
+        if self._rec is None:
+            with self._making:
+                if self._rec is None:
+                    from rapidocr_onnxruntime.ch_ppocr_rec import TextRecognizer
+                    from rapidocr_onnxruntime.ch_ppocr_rec.utils import CTCLabelDecode
+
+                    rec = self._config["Rec"]
+                    text_rec = TextRecognizer.__new__(TextRecognizer)
+                    text_rec.session = _session(rec["model_path"], self._threads)
+                    text_rec.postprocess_op = CTCLabelDecode(
+                        character=text_rec.session.get_character_list()
+                    )
+                    text_rec.rec_batch_num = rec["rec_batch_num"]
+                    text_rec.rec_image_shape = rec["rec_img_shape"]
+                    self._rec = text_rec
+        return self._rec
+
+    def sorted_boxes(self, boxes: np.ndarray) -> list[np.ndarray]:
+        """Boxes top to bottom, left to right on a line (rapidocr's order)."""
+        return list(self._ocr.sorted_boxes(boxes))
+
+    def get_crop_img_list(self, image: np.ndarray, boxes: list[np.ndarray]) -> list[np.ndarray]:
+        """Each box cut out of ``image`` (BGR) and straightened, for the recogniser."""
+        return list(self._ocr.get_crop_img_list(image, boxes))
+
+
+def _session(path: str, threads: int | None) -> Any:
+    """rapidocr's session wrapper (inputs → outputs, the model's metadata) around an ONNX
+    Runtime session of ``path`` with the CPU memory arena on."""
+    import onnxruntime as ort
+    from rapidocr_onnxruntime.utils import OrtInferSession
+
     opts = ort.SessionOptions()
     opts.log_severity_level = 4
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -483,6 +527,8 @@ def _use_memory_arena(infer: Any, threads: int | None) -> None:
     opts.inter_op_num_threads = 1
     if threads == 1:
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    infer.session = ort.InferenceSession(
+    wrapper = OrtInferSession.__new__(OrtInferSession)  # its __init__ makes its own session
+    wrapper.session = ort.InferenceSession(
         path, sess_options=opts, providers=["CPUExecutionProvider"]
     )
+    return wrapper

@@ -255,3 +255,12 @@ def test_real_text_photos_read_as_the_whole_image_detector_reads(engine):
         lines = [ln.text for ln in engine.read(image)]
         assert len(lines) >= 5
         assert lines == [ln.text for ln in ungated.read(image)]
+
+
+def test_the_recogniser_is_made_only_when_a_box_needs_reading():
+    engine = OcrEngine(threads=1)
+    image = text_photo([RECEIPT_EN], size=(1000, 750))
+    assert len(engine.detect(image)) == 1
+    assert engine._models._rec is None  # the detector alone so far
+    assert [ln.text for ln in engine.read(image)] == [RECEIPT_EN]
+    assert engine._models._rec is not None
