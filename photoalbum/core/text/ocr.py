@@ -60,8 +60,9 @@ class OcrEngine:
     sessions may run from several threads at once; with ``threads`` = 1 each run computes on its
     caller's thread): on two cores two single-threaded runs side by side get more done than one
     run on two threads (measured: bench/bench_passes.py), and no thread pool is left
-    spin-waiting. The copy (~60 MB, ~0.2 s of CPU to make) is made when a photo first has a
-    line of text for the detector, so a run over photos without text never makes it.
+    spin-waiting. The copy (~60 MB) is made when a photo first has a line of letters for the
+    detector (its recogniser when a first box needs reading), so a run over photos without text
+    may never make it.
 
     Args:
         det_side: the longer side the detector sees (pixels). 640 reads 7 of 8 rendered lines
