@@ -253,9 +253,9 @@ RECALL_LINES = (
 )
 RECALL_HEIGHTS = (0.0125, 0.015, 0.0175, 0.02)  # text height / the photo's shorter side
 #: Detector settings compared: (label, side, gate): the default, the whole image at the default
-#: size (no edge gate), and the next faster size worth having without the gate.
+#: size (no gate), and the next faster size worth having without the gate.
 RECALL_SIDES = (
-    ("640 px, edge gate", 640, True),
+    ("640 px, gate (dense edges, then lines of letters)", 640, True),
     ("640 px, whole image", 640, False),
     ("576 px, whole image", 576, False),
 )

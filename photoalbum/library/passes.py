@@ -71,7 +71,7 @@ class LibraryPasses:
         from photoalbum.core.text import OcrEngine, TextPass
 
         # Single-threaded ONNX sessions (no pool to spin-wait); from the command line two photos
-        # are read side by side (two copies of the models: 2-3x the photos/s of one two-thread
+        # are read side by side (by one copy of the models: 2-3x the photos/s of one two-thread
         # session on 2 cores, bench/bench_passes.py); in the app one, so the GUI keeps a core.
         concurrency = 1 if self.background else min(2, self.threads or os.cpu_count() or 1)
         return TextPass(self.catalog.text_store, OcrEngine(threads=1, concurrency=concurrency))

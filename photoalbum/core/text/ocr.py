@@ -1,17 +1,19 @@
 """OCR with PP-OCR (rapidocr-onnxruntime): detection on a small copy, recognition only where text is.
 
-The detector runs on the image scaled so its longer side is ``det_side``, and there only on the
-regions a cheap edge test says may hold text (most photos have no text: the detector was the
-whole cost for them, and smooth ones now skip it); recognition reads each detected box, cropped from the
-larger image handed in. Boxes are returned normalised to 0..1 of the image, so front ends can draw
-them over a photo at any size. Models ship inside the rapidocr-onnxruntime wheel: nothing is
-downloaded, nothing leaves the machine.
+The detector runs on the image scaled so its longer side is ``det_side``, and there only around
+the lines of letters a cheap test finds (most photos have no text: the detector was the whole
+cost for them; now they skip it, and the models are not even loaded until a photo has a line);
+recognition reads each detected box, cropped from the larger image handed in. Boxes are
+returned normalised to 0..1 of the image, so front ends can draw them over a photo at any size.
+Models ship inside the rapidocr-onnxruntime wheel: nothing is downloaded, nothing leaves the
+machine.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +30,8 @@ if TYPE_CHECKING:  # pragma: no cover
 logger = logging.getLogger(__name__)
 
 Box = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
+#: (x0, y0, x1, y1) in the detector's input pixels.
+Rect = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -54,20 +58,24 @@ class OcrUnavailableError(KnownError):
 class OcrEngine:
     """Reads text in images; thread-safe.
 
-    Up to ``concurrency`` photos are read at once, each by its own copy of the models (an ONNX
-    Runtime session per copy, ``threads`` intra-op threads each): on two cores two single-threaded
-    runs side by side get more done than one run on two threads (measured: bench/bench_passes.py),
-    and no thread pool is left spin-waiting. One copy is ~60 MB.
+    Up to ``concurrency`` photos are read at once, all by one copy of the models (ONNX Runtime
+    sessions may run from several threads at once; with ``threads`` = 1 each run computes on its
+    caller's thread): on two cores two single-threaded runs side by side get more done than one
+    run on two threads (measured: bench/bench_passes.py), and no thread pool is left
+    spin-waiting. The copy (~60 MB) is made when a photo first has a line of letters for the
+    detector (its recogniser when a first box needs reading), so a run over photos without text
+    may never make it.
 
     Args:
         det_side: the longer side the detector sees (pixels). 640 reads 7 of 8 rendered lines
             whose text is 1.5 % of the photo's shorter side (11 px of a 1000×750 decode); 576
             costs ~1/3 less and reads 4 of 8 there, all from 1.75 % (bench/bench_passes.py).
         min_score: lines recognised with less confidence are dropped.
-        threads: ONNX Runtime intra-op threads per copy (None: its default, all cores).
-        concurrency: how many photos are read at the same time (copies of the models).
+        threads: ONNX Runtime intra-op threads (None: its default, all cores).
+        concurrency: how many photos are read at the same time.
         gate: run the detector only on the regions :func:`text_regions` finds (most photos have
-            none: they cost a few ms instead of the detector's ~80-140); False runs it on everything.
+            none: they cost a few ms instead of the detector's 60-140); False runs it on
+            everything.
     """
 
     def __init__(
@@ -85,40 +93,33 @@ class OcrEngine:
         self.threads = threads
         self.concurrency = max(1, concurrency)
         self._slots = threading.BoundedSemaphore(self.concurrency)
-        self._lock = threading.Lock()
         self._making = threading.Lock()
-        self._free: list[Any] = []
+        self._models: Any = None
 
     @contextmanager
     def _engine(self) -> Iterator[Any]:
-        """One copy of the models for the calling thread's exclusive use (made on first need)."""
+        """The models, for one of up to ``concurrency`` photos read at once (made on first
+        need, once: the second caller waits for the first's copy instead of making its own)."""
         with self._slots:
-            with self._lock:
-                engine = self._free.pop() if self._free else None
-            if engine is None:
-                # One copy made at a time: the first photo's copy gets the CPU to itself (the
-                # second is made while the first photo is read), and none is made needlessly.
+            if self._models is None:
                 with self._making:
-                    with self._lock:
-                        engine = self._free.pop() if self._free else None
-                    if engine is None:
-                        engine = _make_engine(self.threads)
-            try:
-                yield engine
-            finally:
-                with self._lock:
-                    self._free.append(engine)
+                    if self._models is None:
+                        self._models = _make_engine(self.threads)
+            yield self._models
 
     def load(self) -> None:
-        """Load one copy of the models now (otherwise the first photo does)."""
+        """Load the models now (otherwise the first photo with a line of text does)."""
         with self._engine():
             pass
 
     def detect(self, image: Image.Image) -> np.ndarray:
         """Text boxes (n, 4, 2) in ``image`` pixels; empty when there is no text."""
         rgb = _rgb(image)
+        size, regions = self._regions(rgb)
+        if not regions:
+            return np.zeros((0, 4, 2), np.float32)
         with self._engine() as engine:
-            return self._detect(engine, rgb)
+            return _detect(engine, rgb, size, regions)
 
     def read(self, image: Image.Image) -> list[TextLine]:
         """The lines of text in ``image`` (RGB), top to bottom; [] when there is none."""
@@ -126,8 +127,11 @@ class OcrEngine:
         h, w = rgb.shape[:2]
         if h < 8 or w < 8:
             return []
+        size, regions = self._regions(rgb)
+        if not regions:  # most photos: the models are not needed (nor loaded)
+            return []
         with self._engine() as engine:
-            boxes = self._detect(engine, rgb)
+            boxes = _detect(engine, rgb, size, regions)
             if len(boxes) == 0:
                 return []
             # The whole image in BGR only for the recogniser's crops: most photos have no text.
@@ -145,43 +149,54 @@ class OcrEngine:
             lines.append(TextLine(text, round(score, 4), corners))
         return lines
 
-    def _detect(self, engine: Any, rgb: np.ndarray) -> np.ndarray:
-        """Detection on one resize of ``rgb`` straight to the network's size (sides multiples of
-        32, longer side ``det_side``), then turned BGR (the network's order; the resize works
-        per channel, so this is the same copy, made from fewer pixels) and normalised by OpenCV
-        in one pass; boxes in ``rgb`` pixels.
+    def _regions(self, rgb: np.ndarray) -> tuple[tuple[int, int], list[Rect]]:
+        """The detector's input size for ``rgb`` (sides multiples of 32, longer side
+        ``det_side``) and where in it the detector should run.
 
-        With ``gate`` on, the network sees only the regions where :func:`text_regions` finds
-        dense, strong edges (all text has them): most photos without text have few or none, and
-        the network's cost is proportional to the pixels it sees."""
-        import cv2
-
+        With ``gate`` on, the network sees only the regions :func:`text_regions` finds around
+        lines of letters, on a grey copy at the network's size (made from the grey image: a
+        third of the colour resize's cost, which only photos with a line then pay): most
+        photos without text have none, and the network's cost is proportional to the pixels
+        it sees."""
         h, w = rgb.shape[:2]
         scale = min(1.0, self.det_side / max(h, w))
-        sw, sh = _multiple_of_32(w * scale), _multiple_of_32(h * scale)
-        small = (
-            rgb if (sw, sh) == (w, h) else cv2.resize(rgb, (sw, sh), interpolation=cv2.INTER_AREA)
-        )
-        small = np.ascontiguousarray(small[:, :, ::-1])
-        regions = text_regions(small) if self.gate else [(0, 0, sw, sh)]
-        found = []
-        for x0, y0, x1, y1 in regions:
-            boxes = _detect_in(engine, small[y0:y1, x0:x1])
-            if len(boxes):
-                boxes[..., 0] += x0
-                boxes[..., 1] += y0
-                found.append(boxes)
-        if not found:
-            return np.zeros((0, 4, 2), np.float32)
-        boxes = np.concatenate(found)
-        boxes[..., 0] = np.clip(boxes[..., 0] * (w / sw), 0, w - 1)
-        boxes[..., 1] = np.clip(boxes[..., 1] * (h / sh), 0, h - 1)
-        return boxes
+        size = (_multiple_of_32(w * scale), _multiple_of_32(h * scale))
+        if not self.gate:
+            return size, [(0, 0, size[0], size[1])]
+        cv2 = import_cv2()
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        if size != (w, h):
+            gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+        return size, text_regions(gray)
+
+
+def _detect(engine: Any, rgb: np.ndarray, size: tuple[int, int], regions: list[Rect]) -> np.ndarray:
+    """The detector on ``regions`` of ``rgb`` resized once straight to ``size``, then turned BGR
+    (the network's order; the resize works per channel, so this is the same copy, made from
+    fewer pixels) and normalised by OpenCV in one pass; boxes in ``rgb`` pixels."""
+    cv2 = import_cv2()
+    h, w = rgb.shape[:2]
+    sw, sh = size
+    small = rgb if size == (w, h) else cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    small = np.ascontiguousarray(small[:, :, ::-1])
+    found = []
+    for x0, y0, x1, y1 in regions:
+        boxes = _detect_in(engine, small[y0:y1, x0:x1])
+        if len(boxes):
+            boxes[..., 0] += x0
+            boxes[..., 1] += y0
+            found.append(boxes)
+    if not found:
+        return np.zeros((0, 4, 2), np.float32)
+    boxes = np.concatenate(found)
+    boxes[..., 0] = np.clip(boxes[..., 0] * (w / sw), 0, w - 1)
+    boxes[..., 1] = np.clip(boxes[..., 1] * (h / sh), 0, h - 1)
+    return boxes
 
 
 def _detect_in(engine: Any, small: np.ndarray) -> np.ndarray:
     """The detector network on ``small`` (BGR, sides multiples of 32): boxes in its pixels."""
-    import cv2
+    cv2 = import_cv2()
 
     sh, sw = small.shape[:2]
     # PP-OCR's detector takes (x / 255 - 0.5) / 0.5 per channel, NCHW float32.
@@ -197,32 +212,92 @@ def _detect_in(engine: Any, small: np.ndarray) -> np.ndarray:
     return np.asarray(boxes, dtype=np.float32)
 
 
-#: Gate parameters (pixels of the detector's input): a pixel is a strong edge when its 3×3
+#: Edge test (pixels of the detector's input): a pixel is a strong edge when its 3×3
 #: morphological gradient exceeds ``_EDGE`` grey levels; a ``_BLOCK``-pixel block is a candidate
-#: when more than ``_DENSITY`` of its pixels are. Chosen on bench/bench_passes.py's rendered
-#: lines (1.5-2 % of the shorter side: read as without the gate) and scikit-image's photos
-#: (smooth fur, skies and skin have no candidate block; foliage, crowds and coins do, and are
-#: read in full). Stricter values lose the 1.5 % lines.
+#: when more than ``_DENSITY`` of its pixels are. All text the detector reads has such blocks;
+#: so do foliage, gravel, coins and crowds, which the line test below then tells apart.
 _EDGE = 48
 _BLOCK = 16
 _DENSITY = 0.2
-#: Context kept around candidate blocks: the network's boxes near a region's edge need it.
+#: Strokes: pixels darker (black-hat) or lighter (top-hat) than their ``_STROKE_KERNEL``-pixel
+#: neighbourhood by more than ``_STROKE`` grey levels: thin lines of either polarity, never the
+#: step between two plain areas (a sign's border, a page's edge).
+_STROKE_KERNEL = 7
+_STROKE = 40
+#: A line of letters: strokes joined across letter gaps (``_JOIN`` px), kept where they run on
+#: for ``_RUN`` px (what touches a line from above or below falls away), then a band
+#: ``_ASPECT``+ times as long as high and ``_MIN_LENGTH``+ px long, ``_FILL`` of it joined
+#: strokes, with strokes and gaps alternating along its middle rows (letters: ``_ALTERNATION``
+#: per px, or ``_ALTERNATION_EM`` per band height for large letters; ruled lines and plain
+#: edges have none) and few strokes in the quarter-height rows above and below (``_MARGIN``:
+#: a line is written on something plainer than itself; texture has strokes all around).
+#: ``_HEIGHTS``: band heights per scale: full size for text 4-24 px high (1.25 % of a 1000×750
+#: photo's shorter side is ~6 px here), half size for larger text, whose letters the join does
+#: not reach at full size (there alternations are sparser, ``_ALTERNATION_HALF``, and a page's
+#: lines close: its margin may hold ``_MARGIN_HALF`` of the band's own stroke density).
+#: Chosen on bench/bench_passes.py's rendered lines (read as without the test), scikit-image's
+#: page, text and logo photos (no line lost) and its photos without text (grass, gravel).
+_JOIN = 7
+_RUN = 9
+_ASPECT = 3.0
+_MIN_LENGTH = 28
+_FILL = 0.6
+_ALTERNATION = 0.2
+_ALTERNATION_EM = 2.5
+_ALTERNATION_HALF = 0.14
+_MARGIN = 0.1
+_MARGIN_HALF = 0.4
+_HEIGHTS = {1: (4, 24), 2: (9, 40)}
+#: Context kept around a line for the detector: above and below (its boxes near a region's
+#: edge need it), and along the line (``_PAD_ALONG`` px or ``_ALONG_EM`` line heights), which
+#: may go on where the test lost it (a wide gap between words).
 _PAD = 32
+_PAD_ALONG = 64
+_ALONG_EM = 8
 #: Regions covering more than this share of the image: the whole image, in one run.
 _WHOLE = 0.6
 
 
-def text_regions(small: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """Where text may be in ``small`` (BGR, sides multiples of 32): disjoint rectangles
-    (x0, y0, x1, y1) with sides multiples of 32; [] when it has no text for sure.
+def text_regions(gray: np.ndarray) -> list[Rect]:
+    """Where text may be in ``gray`` (the detector's input in grey, sides multiples of 32):
+    disjoint rectangles (x0, y0, x1, y1) with sides multiples of 32; [] when it has no text the
+    detector could read.
 
-    A cheap test (a few ms at 640×480): text is made of strokes, and strokes have strong edges on
-    both sides, densely; what has no such blocks has no text the detector could read.
+    Two cheap tests (~4 ms at 640×480): text is made of strokes with strong edges on both
+    sides, densely (:func:`edge_regions`); and strokes of text stand in lines of letters
+    (:func:`letter_lines`). Each line found inside an edge region gives the detector a band of
+    that region around it.
     """
-    import cv2
+    sh, sw = gray.shape[:2]
+    edges = edge_regions(gray)
+    if not edges:
+        return []
+    rects = []
+    for x, y, w, h in letter_lines(gray):
+        cx, cy = x + w // 2, y + h // 2
+        region = next((r for r in edges if r[0] <= cx < r[2] and r[1] <= cy < r[3]), None)
+        if region is None:
+            continue
+        along = max(_PAD_ALONG, _ALONG_EM * h)
+        rects.append(
+            (
+                max(region[0], (x - along) // 32 * 32),
+                max(region[1], (y - _PAD) // 32 * 32),
+                min(region[2], -(-(x + w + along) // 32) * 32),
+                min(region[3], -(-(y + h + _PAD) // 32) * 32),
+            )
+        )
+    rects = _merge(rects)
+    if sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in rects) > _WHOLE * sw * sh:
+        return [(0, 0, sw, sh)]
+    return rects
 
-    sh, sw = small.shape[:2]
-    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+
+def edge_regions(gray: np.ndarray) -> list[Rect]:
+    """The rectangles (sides multiples of 32, disjoint) around the 16 px blocks of ``gray`` with
+    dense strong edges; [] for a smooth image (fur, sky, skin)."""
+    cv2 = import_cv2()
+    sh, sw = gray.shape[:2]
     grad = cv2.morphologyEx(gray, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
     strong = (grad > _EDGE).astype(np.float32)
     bw, bh = max(1, sw // _BLOCK), max(1, sh // _BLOCK)
@@ -232,7 +307,7 @@ def text_regions(small: np.ndarray) -> list[tuple[int, int, int, int]]:
         return []
     n, _, stats, _ = cv2.connectedComponentsWithStats(cand)
     rects = []
-    for x, y, rw, rh, _area in stats[1:n]:
+    for x, y, rw, rh, _area in stats[1:n].tolist():
         rects.append(
             (
                 max(0, (x * _BLOCK - _PAD) // 32 * 32),
@@ -241,13 +316,59 @@ def text_regions(small: np.ndarray) -> list[tuple[int, int, int, int]]:
                 min(sh, -(-((y + rh) * _BLOCK + _PAD) // 32) * 32),
             )
         )
-    rects = _merge(rects)
-    if sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in rects) > _WHOLE * sw * sh:
-        return [(0, 0, sw, sh)]
-    return rects
+    return _merge(rects)
 
 
-def _merge(rects: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+def letter_lines(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Bands (x, y, width, height) of ``gray`` that look like lines of letters, dark on light
+    or light on dark, at full and half size (see ``_HEIGHTS``)."""
+    cv2 = import_cv2()
+    found = []
+    for scale, (lo, hi) in _HEIGHTS.items():
+        g = gray
+        if scale > 1:
+            size = (gray.shape[1] // scale, gray.shape[0] // scale)
+            g = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+        kernel = np.ones((_STROKE_KERNEL, _STROKE_KERNEL), np.uint8)
+        for op in (cv2.MORPH_BLACKHAT, cv2.MORPH_TOPHAT):
+            strokes = (cv2.morphologyEx(g, op, kernel) > _STROKE).astype(np.uint8)
+            for x, y, w, h in _lines_in(strokes, lo, hi, half=scale > 1):
+                found.append((x * scale, y * scale, w * scale, h * scale))
+    return found
+
+
+def _lines_in(
+    strokes: np.ndarray, lo: int, hi: int, *, half: bool
+) -> list[tuple[int, int, int, int]]:
+    """The line-of-letters bands of a stroke mask (see ``_JOIN`` and after)."""
+    cv2 = import_cv2()
+    joined = cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, np.ones((1, _JOIN), np.uint8))
+    joined = cv2.morphologyEx(joined, cv2.MORPH_OPEN, np.ones((1, _RUN), np.uint8))
+    # 16-bit labels: 3x faster than 32-bit here (the open leaves runs of 9+ px: < 65536 of them)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(joined, ltype=cv2.CV_16U)
+    s = stats[1:n]
+    x, y, w, h, area = s[:, 0], s[:, 1], s[:, 2], s[:, 3], s[:, 4]
+    keep = (h >= lo) & (h <= hi) & (w >= _ASPECT * h) & (w >= _MIN_LENGTH) & (area >= _FILL * w * h)
+    rows_total = strokes.shape[0]
+    out = []
+    for bx, by, bw, bh in zip(*(v[keep].tolist() for v in (x, y, w, h)), strict=True):
+        middle = strokes[by + bh // 4 : by + bh - bh // 4, bx : bx + bw]
+        alternations = np.count_nonzero(np.diff(middle, axis=1)) / max(1, middle.shape[0]) / bw
+        least = _ALTERNATION_HALF if half else min(_ALTERNATION, _ALTERNATION_EM / bh)
+        if alternations < least:
+            continue
+        m = max(2, bh // 4)
+        above = strokes[max(0, by - m) : by, bx : bx + bw]
+        below = strokes[by + bh : min(rows_total, by + bh + m), bx : bx + bw]
+        around = max(above.mean() if above.size else 0.0, below.mean() if below.size else 0.0)
+        inside = strokes[by : by + bh, bx : bx + bw].mean()
+        if around > max(_MARGIN, _MARGIN_HALF * inside if half else 0.0):
+            continue
+        out.append((bx, by, bw, bh))
+    return out
+
+
+def _merge(rects: list[Rect]) -> list[Rect]:
     """Overlapping rectangles merged into their bounding rectangles, until none overlap (a
     line of text is then never split between two regions, nor read twice)."""
     out = list(rects)
@@ -276,6 +397,33 @@ def _rgb(image: Image.Image) -> np.ndarray:
     return np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
 
 
+@contextmanager
+def _qt_variables_kept() -> Iterator[None]:
+    """OpenCV's wheel sets QT_QPA_* variables on import (for its own GUI); they must not leak
+    into a Qt application running in this process."""
+    saved = {k: v for k, v in os.environ.items() if k.startswith("QT_")}
+    try:
+        yield
+    finally:
+        for k in [k for k in os.environ if k.startswith("QT_") and k not in saved]:
+            del os.environ[k]
+        os.environ.update(saved)
+
+
+def import_cv2() -> Any:
+    """OpenCV (which rapidocr-onnxruntime brings), imported without touching Qt's variables."""
+    if "cv2" not in sys.modules:
+        with _qt_variables_kept():
+            try:
+                import cv2  # noqa: F401
+            except ImportError as exc:
+                raise OcrUnavailableError(
+                    "Reading text in photos needs the rapidocr-onnxruntime package "
+                    "(pip install rapidocr-onnxruntime); or switch the text pass off."
+                ) from exc
+    return sys.modules["cv2"]
+
+
 def import_ocr_modules() -> Any:
     """Import rapidocr (and OpenCV with it); returns its ``RapidOCR`` class.
 
@@ -283,59 +431,97 @@ def import_ocr_modules() -> Any:
     indexing worker opens (:meth:`photoalbum.library.Library.warm_up_passes`), not in the middle
     of a run, where it froze the window that long.
     """
-    # OpenCV's wheel sets QT_QPA_* variables on import (for its own GUI); they must not leak into
-    # a Qt application running in this process.
-    saved = {k: v for k, v in os.environ.items() if k.startswith("QT_")}
-    try:
-        from rapidocr_onnxruntime import RapidOCR
-    except ImportError as exc:
-        raise OcrUnavailableError(
-            "Reading text in photos needs the rapidocr-onnxruntime package "
-            "(pip install rapidocr-onnxruntime); or switch the text pass off."
-        ) from exc
-    finally:
-        for k in [k for k in os.environ if k.startswith("QT_") and k not in saved]:
-            del os.environ[k]
-        os.environ.update(saved)
+    with _qt_variables_kept():
+        try:
+            from rapidocr_onnxruntime import RapidOCR
+        except ImportError as exc:
+            raise OcrUnavailableError(
+                "Reading text in photos needs the rapidocr-onnxruntime package "
+                "(pip install rapidocr-onnxruntime); or switch the text pass off."
+            ) from exc
     return RapidOCR
 
 
-def _make_engine(threads: int | None) -> Any:
-    RapidOCR = import_ocr_modules()  # a class
-    n = threads if threads else -1
-    kw: dict[str, Any] = {
-        # ``_detect`` resizes for the detector itself; these keep rapidocr from rescaling again
-        # when it is called directly (its "max" mode enlarges to 960+ px: 2-4x the cost).
-        "det_limit_type": "min",
-        "det_limit_side_len": 32,
-        "intra_op_num_threads": n,
-        "inter_op_num_threads": 1,
-        "use_cls": False,
-        "print_verbose": False,
-    }
-    engine = RapidOCR(**kw)
-    for infer in (
-        getattr(engine.text_det, "infer", None),
-        getattr(engine.text_rec, "session", None),
-    ):
-        _use_memory_arena(infer, threads)
-    return engine
+def _make_engine(threads: int | None) -> _Models:
+    import_ocr_modules()
+    return _Models(threads)
 
 
-def _use_memory_arena(infer: Any, threads: int | None) -> None:
-    """Rebuild rapidocr's session with ONNX Runtime's CPU memory arena on.
+class _Models:
+    """rapidocr-onnxruntime's detector and recogniser, each on one ONNX Runtime session made
+    with the CPU memory arena on; the recogniser's made when a first box needs reading.
+
+    ``RapidOCR()`` makes three sessions with the arena off (detector, angle classifier,
+    recogniser: ~0.13 s of CPU) that this app then had to make again (~0.1 s): here rapidocr's
+    classes are built around sessions made once (``__new__``, the attributes their
+    ``__init__`` sets, its configuration file's values), the classifier never. Relies on the
+    1.4 series' internals, as the detection and reading steps already do; the OCR tests read
+    real text through all of it.
 
     rapidocr switches the arena off, so every run allocates and frees each activation afresh:
     measured 25 % of the detector's time on a 640×480 photo (202 → 154 ms, one thread). The
-    arena keeps the largest run's buffers (a few tens of MB). Left as it is if rapidocr's
-    internals differ from the 1.4 series'.
+    arena keeps the largest run's buffers (a few tens of MB).
     """
-    import onnxruntime as ort
 
-    session = getattr(infer, "session", None)
-    path = getattr(session, "_model_path", None)
-    if session is None or not path:
-        return
+    def __init__(self, threads: int | None) -> None:
+        from rapidocr_onnxruntime import main as rapid
+        from rapidocr_onnxruntime.ch_ppocr_det import TextDetector
+        from rapidocr_onnxruntime.ch_ppocr_det.utils import DBPostProcess
+
+        self._threads = threads
+        self._config = rapid.update_model_path(rapid.read_yaml(rapid.DEFAULT_CFG_PATH))
+        det = self._config["Det"]
+        text_det = TextDetector.__new__(TextDetector)
+        text_det.postprocess_op = DBPostProcess(
+            thresh=det["thresh"],
+            box_thresh=det["box_thresh"],
+            max_candidates=det["max_candidates"],
+            unclip_ratio=det["unclip_ratio"],
+            use_dilation=det["use_dilation"],
+            score_mode=det["score_mode"],
+        )
+        text_det.infer = _session(det["model_path"], threads)
+        self.text_det = text_det
+        # Its crop and sort helpers use no state of their own.
+        self._ocr = rapid.RapidOCR.__new__(rapid.RapidOCR)
+        self._rec: Any = None
+        self._making = threading.Lock()
+
+    @property
+    def text_rec(self) -> Any:
+        """The recogniser (made on first use: a run over photos without text never needs it)."""
+        if self._rec is None:
+            with self._making:
+                if self._rec is None:
+                    from rapidocr_onnxruntime.ch_ppocr_rec import TextRecognizer
+                    from rapidocr_onnxruntime.ch_ppocr_rec.utils import CTCLabelDecode
+
+                    rec = self._config["Rec"]
+                    text_rec = TextRecognizer.__new__(TextRecognizer)
+                    text_rec.session = _session(rec["model_path"], self._threads)
+                    text_rec.postprocess_op = CTCLabelDecode(
+                        character=text_rec.session.get_character_list()
+                    )
+                    text_rec.rec_batch_num = rec["rec_batch_num"]
+                    text_rec.rec_image_shape = rec["rec_img_shape"]
+                    self._rec = text_rec
+        return self._rec
+
+    def sorted_boxes(self, boxes: np.ndarray) -> list[np.ndarray]:
+        """Boxes top to bottom, left to right on a line (rapidocr's order)."""
+        return list(self._ocr.sorted_boxes(boxes))
+
+    def get_crop_img_list(self, image: np.ndarray, boxes: list[np.ndarray]) -> list[np.ndarray]:
+        """Each box cut out of ``image`` (BGR) and straightened, for the recogniser."""
+        return list(self._ocr.get_crop_img_list(image, boxes))
+
+
+def _session(path: str, threads: int | None) -> Any:
+    """rapidocr's session wrapper (inputs → outputs, the model's metadata) around an ONNX
+    Runtime session of ``path`` with the CPU memory arena on."""
+    import onnxruntime as ort
+    from rapidocr_onnxruntime.utils import OrtInferSession
+
     opts = ort.SessionOptions()
     opts.log_severity_level = 4
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -344,6 +530,8 @@ def _use_memory_arena(infer: Any, threads: int | None) -> None:
     opts.inter_op_num_threads = 1
     if threads == 1:
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    infer.session = ort.InferenceSession(
+    wrapper = OrtInferSession.__new__(OrtInferSession)  # its __init__ makes its own session
+    wrapper.session = ort.InferenceSession(
         path, sess_options=opts, providers=["CPUExecutionProvider"]
     )
+    return wrapper

@@ -21,14 +21,15 @@ class TextPass:
 
     Args:
         store: where lines and the pass state go.
-        engine: the OCR engine (its models load on the first photo).
+        engine: the OCR engine (its models load on the first photo with a line of text).
     """
 
     name = "text"
     title = "Read text in photos"
     #: 1: PP-OCRv4 det+rec (rapidocr-onnxruntime 1.4), detector at 640 px, no angle classifier.
-    #: Still 1 with the edge gate (``ocr.text_regions``): the same detector reads the same lines
-    #: where it runs, so what earlier runs read stays valid, and a new version would read every
+    #: Still 1 with the gate (``ocr.text_regions``: dense edges, then lines of letters): the same
+    #: detector reads the same lines where it runs, and where it no longer runs (texture) it read
+    #: nothing or little, so what earlier runs read stays valid; a new version would read every
     #: photo of every library again.
     version = 1
     #: A 12 MP JPEG then decodes at 1/4 scale (1000×750): small print stays readable.

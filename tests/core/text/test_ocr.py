@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -45,16 +46,21 @@ def test_boxes_map_back_to_photos_of_any_shape(engine, size):
     assert x1 > x0 and 0.5 * px < (y1 - y0) * h < 2.5 * px
 
 
-def test_reads_from_several_threads_at_once_with_one_model_copy_each():
+def test_reads_from_several_threads_at_once_with_one_model_copy(monkeypatch):
+    from photoalbum.core.text import ocr
+
+    made = []
+    real = ocr._make_engine
+    monkeypatch.setattr(ocr, "_make_engine", lambda threads: made.append(threads) or real(threads))
     engine = OcrEngine(threads=1, concurrency=2)
     images = [text_photo([RECEIPT_EN], size=(800, 600)), sample_image("chelsea")] * 3
     with ThreadPoolExecutor(3) as pool:
         results = list(pool.map(engine.read, images))
     assert [[ln.text for ln in r] for r in results] == [[RECEIPT_EN], []] * 3
-    assert 1 <= len(engine._free) <= 2  # never more copies than photos read at once
-    for copy in engine._free:  # rapidocr's sessions rebuilt with ONNX Runtime's memory arena
-        for session in (copy.text_det.infer.session, copy.text_rec.session.session):
-            assert session.get_session_options().enable_cpu_mem_arena
+    assert made == [1]  # one copy, shared by the threads reading at once
+    models = engine._models  # rapidocr's sessions rebuilt with ONNX Runtime's memory arena
+    for session in (models.text_det.infer.session, models.text_rec.session.session):
+        assert session.get_session_options().enable_cpu_mem_arena
 
 
 def test_photo_without_text_reads_nothing(engine):
@@ -142,3 +148,119 @@ def test_the_gate_reads_what_the_whole_image_detector_reads(engine):
         _text_on("coffee", "Total Amount Due 45.80", 0.02),
     ):
         assert [ln.text for ln in engine.read(image)] == [ln.text for ln in ungated.read(image)]
+
+
+def _share(calls: list[tuple[int, int]]) -> float:
+    return sum(h * w for h, w in calls) / (640 * 480)
+
+
+@pytest.mark.parametrize(
+    ("name", "share"),
+    [("coins", 0.0), ("brick", 0.0), ("coffee", 0.0), ("hubble_deep_field", 0.0),
+     ("grass", 0.1), ("gravel", 0.1)],
+)  # fmt: skip
+def test_textured_photos_without_text_take_the_cheap_path(engine, monkeypatch, name, share):
+    """Dense strong edges all over (the edge test alone sent these to the detector whole), but
+    no line of letters: the detector sees little of them or nothing."""
+    import cv2
+
+    from photoalbum.core.text import ocr
+
+    image = sample_image(name).convert("RGB").resize((1000, 750))
+    small = cv2.resize(np.asarray(image), (640, 480), interpolation=cv2.INTER_AREA)
+    edges = ocr.edge_regions(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY))
+    assert sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in edges) > 0.9 * 640 * 480
+    spy = _CountingDetector(monkeypatch)
+    assert engine.read(image) == []
+    assert _share(spy.calls) <= share
+
+
+def test_photos_without_a_line_of_letters_never_load_the_models(monkeypatch):
+    from photoalbum.core.text import ocr
+
+    made = []
+    monkeypatch.setattr(ocr, "_make_engine", lambda threads: made.append(threads))
+    engine = OcrEngine(threads=1)
+    for name in ("coins", "brick", "chelsea", "colorwheel"):
+        assert engine.read(sample_image(name).convert("RGB").resize((1000, 750))) == []
+    assert len(engine.detect(sample_image("coffee").resize((1000, 750)))) == 0
+    assert made == []
+
+
+def _gray(image: Image.Image) -> np.ndarray:
+
+    w, h = image.size
+    scale = 640 / max(w, h)
+    small = image.convert("L").resize((round(w * scale), round(h * scale)), Image.BOX)
+    return np.ascontiguousarray(np.asarray(small))
+
+
+@pytest.mark.parametrize(
+    ("ink", "paper"), [((25, 25, 30), (238, 234, 224)), ((250, 250, 250), (40, 60, 90))]
+)
+def test_lines_of_letters_are_found_dark_on_light_and_light_on_dark(ink, paper):
+    from PIL import ImageDraw, ImageFont
+
+    from photoalbum.core.text import ocr
+    from tests.support.text_photos import cjk_font
+
+    for height in (0.0125, 0.02, 0.08):  # 1.25 % at full size; 8 %: letters apart, half size
+        image = Image.new("RGB", (1000, 750), paper)
+        font = ImageFont.truetype(str(cjk_font()), round(height * 750))
+        ImageDraw.Draw(image).text((100, 300), "Main Street Exit 12", font=font, fill=ink)
+        found = ocr.letter_lines(_gray(image))
+        y = 300 * 0.64
+        assert any(y - 10 <= by <= y + height * 750 * 0.64 + 10 for _, by, _, _ in found), found
+
+
+def test_ruled_lines_and_plain_edges_are_not_letters():
+    """Thin lines (a ruled page, a fence, blinds) are strokes, and a plain card's border is a
+    strong edge; neither alternates like letters."""
+    from PIL import ImageDraw
+
+    from photoalbum.core.text import ocr
+
+    image = Image.new("RGB", (1000, 750), (230, 230, 225))
+    draw = ImageDraw.Draw(image)
+    for y in range(100, 700, 24):
+        draw.line((80, y, 920, y), fill=(40, 40, 60), width=3)
+    draw.rectangle((300, 300, 700, 500), fill=(250, 250, 250), outline=(0, 0, 0), width=2)
+    assert ocr.letter_lines(_gray(image)) == []
+    assert OcrEngine(threads=1).detect(image).shape[0] == 0
+
+
+def test_a_line_written_over_texture_with_no_plain_margin_is_not_a_line():
+    """The margin rule: a band of letter-like strokes with as many strokes right above and below
+    is texture (grass, gravel), not a line; the same line on plain ground is one."""
+    from PIL import ImageDraw, ImageFont
+
+    from photoalbum.core.text import ocr
+    from tests.support.text_photos import cjk_font
+
+    rng = np.random.default_rng(0)
+    noise = (rng.random((750, 1000)) > 0.5).astype(np.uint8) * 200 + 20
+    font = ImageFont.truetype(str(cjk_font()), 15)
+    textured = Image.fromarray(noise).convert("RGB")
+    plain = Image.new("RGB", (1000, 750), (230, 230, 225))
+    for image in (textured, plain):
+        ImageDraw.Draw(image).text((100, 300), "Main Street Exit 12", font=font, fill=(0, 0, 0))
+    assert ocr.letter_lines(_gray(plain))
+    assert not any(180 <= by <= 205 for _, by, _, _ in ocr.letter_lines(_gray(textured)))
+
+
+def test_real_text_photos_read_as_the_whole_image_detector_reads(engine):
+    ungated = OcrEngine(threads=1, gate=False)
+    page = sample_image("page").convert("RGB")
+    for image in (page, page.resize((1000, 500))):
+        lines = [ln.text for ln in engine.read(image)]
+        assert len(lines) >= 5
+        assert lines == [ln.text for ln in ungated.read(image)]
+
+
+def test_the_recogniser_is_made_only_when_a_box_needs_reading():
+    engine = OcrEngine(threads=1)
+    image = text_photo([RECEIPT_EN], size=(1000, 750))
+    assert len(engine.detect(image)) == 1
+    assert engine._models._rec is None  # the detector alone so far
+    assert [ln.text for ln in engine.read(image)] == [RECEIPT_EN]
+    assert engine._models._rec is not None
