@@ -232,8 +232,8 @@ _STROKE = 40
 #: edges have none) and few strokes in the quarter-height rows above and below (``_MARGIN``:
 #: a line is written on something plainer than itself; texture has strokes all around).
 #: ``_HEIGHTS``: band heights per scale: full size for text 4-24 px high (1.25 % of a 1000×750
-#: photo's shorter side is ~6 px here), half size for larger text, whose letters the join does
-#: not reach at full size (there alternations are sparser, ``_ALTERNATION_HALF``, and a page's
+#: photo's shorter side is ~6 px here), half and quarter size for larger text, whose letters
+#: the join does not reach at full size (there alternations are sparser, ``_ALTERNATION_HALF``, and a page's
 #: lines close: its margin may hold ``_MARGIN_HALF`` of the band's own stroke density).
 #: Chosen on bench/bench_passes.py's rendered lines (read as without the test), scikit-image's
 #: page, text and logo photos (no line lost) and its photos without text (grass, gravel).
@@ -247,7 +247,7 @@ _ALTERNATION_EM = 2.5
 _ALTERNATION_HALF = 0.14
 _MARGIN = 0.1
 _MARGIN_HALF = 0.4
-_HEIGHTS = {1: (4, 24), 2: (9, 40)}
+_HEIGHTS = {1: (4, 24), 2: (9, 40), 4: (9, 40)}
 #: Context kept around a line for the detector: above and below (its boxes near a region's
 #: edge need it), and along the line (``_PAD_ALONG`` px or ``_ALONG_EM`` line heights), which
 #: may go on where the test lost it (a wide gap between words).
@@ -256,6 +256,10 @@ _PAD_ALONG = 64
 _ALONG_EM = 8
 #: Regions covering more than this share of the image: the whole image, in one run.
 _WHOLE = 0.6
+#: Edge regions covering at most this share of the image go to the detector whole, lines of
+#: letters or not: a sign's one large word ("EXIT") is too short and too thick for the line
+#: test, and so little image costs the detector little; texture covers more.
+_COMPACT = 0.2
 
 
 def text_regions(gray: np.ndarray) -> list[Rect]:
@@ -272,6 +276,8 @@ def text_regions(gray: np.ndarray) -> list[Rect]:
     edges = edge_regions(gray)
     if not edges:
         return []
+    if sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in edges) <= _COMPACT * sw * sh:
+        return edges
     rects = []
     for x, y, w, h in letter_lines(gray):
         cx, cy = x + w // 2, y + h // 2

@@ -264,3 +264,11 @@ def test_the_recogniser_is_made_only_when_a_box_needs_reading():
     assert engine._models._rec is None  # the detector alone so far
     assert [ln.text for ln in engine.read(image)] == [RECEIPT_EN]
     assert engine._models._rec is not None
+
+
+@pytest.mark.parametrize(("word", "text_px"), [("EXIT", 72), ("EXIT", 120), ("LIGHTHOUSE", 72)])
+def test_a_signs_large_word_is_read(engine, word, text_px):
+    """One large word (a sign filling a frame) is too short and its strokes too thick for the
+    line test; a compact region of strong edges still goes to the detector."""
+    image = text_photo([word], size=(640, 480), text_px=text_px)
+    assert [ln.text for ln in engine.read(image)] == [word]
