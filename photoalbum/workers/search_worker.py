@@ -16,7 +16,6 @@ from photoalbum.core.ports import Photo, PhotoFilter
 from photoalbum.core.search import SearchHit
 from photoalbum.qt import Signal
 from photoalbum.workers.base import Handler, LibraryWorker, OpenLibrary, ReopenLibrary
-from photoalbum.workers.memory import release_freed_memory
 from photoalbum.workers.messages import (
     ImageInput,
     LibraryFactory,
@@ -245,9 +244,6 @@ class SearchWorker(LibraryWorker):
             lib.store()
         except KnownError as exc:  # reported again, with context, by the first real search
             logger.info("warm-up skipped: %s", exc)
-        # The tokenizer's and the index's loading temporaries, freed but kept by the C heap:
-        # ~30 MB of the idle app's RSS at 100k photos.
-        release_freed_memory()
 
     def _model_ready(self, lib: WorkerLibrary) -> bool:
         return lib.models.get(lib.spec) is not None

@@ -238,19 +238,3 @@ def test_prefetch_encodes_a_dragged_image_and_a_cancel_skips_a_queued_one(qtbot,
     qtbot.waitUntil(lambda: first in results and len(script.encoded) == 2, timeout=5000)
     qtbot.wait(50)
     assert [t.label for t in script.encoded] == ["drag.jpg", "c.jpg"]
-
-
-def test_warm_up_hands_its_freed_heap_back(qtbot, script, tmp_path, monkeypatch):
-    import photoalbum.workers.search_worker as search_worker
-
-    trims = []
-    monkeypatch.setattr(
-        search_worker, "release_freed_memory", lambda: trims.append(script.warmed) or 0.0
-    )
-    w = SearchWorker(fake_factory(script, tmp_path), LibraryOptions())
-    thread = WorkerThread(w, "test-search-trim")
-    thread.start()
-    with wait_worker_signal(qtbot, w.opened, 5000):
-        w.open()
-    assert thread.stop(5000)
-    assert trims == [True]  # once, after the tokenizer, text tower and index were loaded
