@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from photoalbum.gui.dropping import has_image_content, images_from_mime
+from photoalbum.gui.itemmodels.photo_grid import PHOTO_IDS_MIME
 from photoalbum.qt import QtCore
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,6 +71,8 @@ class DragPrefetch(QtCore.QObject):
         mime = event.mimeData()  # type: ignore[attr-defined]
         if not (self.enabled and has_image_content(mime) and self._ready()):
             return
+        if mime.hasFormat(PHOTO_IDS_MIME):
+            return  # the library's own photos dragged from the grid: to an album, mostly
         images, _problems = images_from_mime(mime)  # the drop reports the problems
         images = images[:MAX_PREFETCH]
         data = tuple(im.data for im in images)
