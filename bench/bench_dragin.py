@@ -101,14 +101,14 @@ def measure(rounds: int = 3, photos: int = 12) -> dict:
     }
     spin = _session_variant(int8, spin=True, threads=int8.threads)
     single = _session_variant(int8, spin=False, threads=1)
-    variants["tower int8, spinning threads"] = lambda i: spin(x[i])
     arena = _session_variant(int8, spin=False, threads=int8.threads, arena=True)
+    variants["tower int8, spinning threads"] = lambda i: spin(x[i])
     variants["tower int8, 1 thread"] = lambda i: single(x[i])
     variants["tower int8, CPU memory arena"] = lambda i: arena(x[i])
     # The search part alone, as the GUI asks (k=200, dropped bytes): the vector made beforehand.
     ready = [Term(image_bytes=p.read_bytes(), label=p.name) for p in files[photos + 1 :]]
-    for t in ready:
-        libs["int8"].searcher().term_vectors(t)
+    for term in ready:
+        libs["int8"].searcher().term_vectors(term)
     fresh_ready = iter(ready)
     variants["search part (vector ready), k=200"] = lambda _i: libs["int8"].search(
         Query((next(fresh_ready),)), k=200
