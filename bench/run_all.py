@@ -88,6 +88,12 @@ def _dragin(args: argparse.Namespace) -> dict:
     return bench_dragin.run(max(args.rounds, 3))
 
 
+def _dragin_gui(args: argparse.Namespace) -> dict:
+    from bench import bench_dragin_gui
+
+    return bench_dragin_gui.run()
+
+
 def _app_rss(args: argparse.Namespace) -> dict:
     from bench import bench_app_rss
 
@@ -100,8 +106,8 @@ def _faces(args: argparse.Namespace) -> dict:
     return bench_faces.run(args.photos)
 
 
-#: Benches by name; ``gui``, ``timeline`` and ``app_rss`` (need Qt), ``faces`` and ``dragin``
-#: run only when asked for with ``--only``.
+#: Benches by name; ``gui``, ``timeline``, ``app_rss`` and ``dragin_gui`` (need Qt), ``faces``
+#: and ``dragin`` run only when asked for with ``--only``.
 RUNNERS: dict[str, Callable[[argparse.Namespace], dict]] = {
     "index": _index,
     "query": _query,
@@ -111,6 +117,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], dict]] = {
     "passes": _passes,
     "faces": _faces,
     "dragin": _dragin,
+    "dragin_gui": _dragin_gui,
     "app_rss": _app_rss,
     "raw": _raw,
     "places": _places,

@@ -125,6 +125,16 @@ def _term_key(term: Term) -> Hashable:
     return (*term.key(), st.st_size, st.st_mtime_ns)
 
 
+def _cosines(rows: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    """``rows @ terms.T`` in numpy's own loop, on this thread.
+
+    A (2048, 512) by (512, terms) product is big enough for OpenBLAS to wake its threads, and
+    on a busy 2-core machine waiting for them took 14-16 ms of a search; this loop takes 0.4 ms.
+    Its sums run in another order: cosines differ from BLAS's in the 7th digit.
+    """
+    return np.einsum("ij,kj->ik", rows, terms)
+
+
 def _finite(pair: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     if not (np.all(np.isfinite(pair[0])) and np.all(np.isfinite(pair[1]))):
         raise KnownError(
@@ -261,7 +271,7 @@ class Searcher:
         reused where present. A candidate without a usable vector is not scored."""
         if known is None:
             vecs, have = self._read_vectors(ids)
-            return vecs @ vectors.T, have
+            return _cosines(vecs, vectors), have
         score_of = dict(zip(known[0].tolist(), known[1].tolist(), strict=True))
         out = np.empty((len(ids), 1), dtype=np.float32)
         scored = np.ones(len(ids), dtype=bool)
@@ -275,7 +285,7 @@ class Searcher:
         if missing:
             rows = np.asarray(missing, dtype=np.int64)
             vecs, have = self._read_vectors(ids[rows])
-            out[rows] = vecs @ vectors.T
+            out[rows] = _cosines(vecs, vectors)
             scored[rows] = have
         return out, scored
 
@@ -427,7 +437,7 @@ class Searcher:
             ids, cos = ids[scored], cos[scored]
         wpos = float(weights[weights > 0].sum())
         if len(bg) >= MIN_BACKGROUND:
-            bcos = bg @ stage2.T
+            bcos = _cosines(bg, stage2)
             mu, sd = bcos.mean(axis=0), bcos.std(axis=0) + 1e-6
             bscore = (((bcos - mu) / sd) * weights).sum(axis=1) / wpos
         else:  # too few photos for statistics: plain cosine

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from photoalbum.gui.attached import while_attached
 from photoalbum.gui.controllers.albums import AlbumsController
 from photoalbum.gui.controllers.corrections import CorrectionsController
+from photoalbum.gui.controllers.drag_prefetch import DragPrefetch
 from photoalbum.gui.controllers.folders import FoldersController
 from photoalbum.gui.controllers.groups import GroupsController
 from photoalbum.gui.controllers.indexing import IndexingController
@@ -22,7 +23,7 @@ from photoalbum.gui.controllers.on_this_day import OnThisDayController
 from photoalbum.gui.controllers.page_navigator import PageNavigator
 from photoalbum.gui.controllers.people import PeopleController
 from photoalbum.gui.controllers.photo_actions import PhotoActions
-from photoalbum.gui.controllers.search import SearchController
+from photoalbum.gui.controllers.search import SearchController, SearchState
 from photoalbum.gui.controllers.viewer import ViewerController
 from photoalbum.gui.dialogs.about_dialog import AboutDialog
 from photoalbum.gui.dialogs.asking import ask_confirm, ask_folder
@@ -203,6 +204,12 @@ class MainWindow(QtWidgets.QMainWindow):
             language=self.language,
             parent=self,
         )
+        self.drag_prefetch = DragPrefetch(
+            search_worker,
+            ready=lambda: not self.detached and self.search_controller.state is SearchState.OPEN,
+            parent=self,
+        )
+        self.drag_prefetch.watch(self, self.search_bar, self.search_bar.edit)
         self.groups_controller = GroupsController(
             search=self.search_controller,
             lists=self.group_lists,

@@ -36,7 +36,7 @@ from photoalbum.core.passes import (
 )
 from photoalbum.core.paths import Paths
 from photoalbum.core.ports import Photo, PhotoFilter, Root, VectorStore
-from photoalbum.core.query import Query
+from photoalbum.core.query import Query, Term
 from photoalbum.core.search import Searcher, SearchResult
 from photoalbum.core.text.ocr import TextLine
 from photoalbum.core.thumbnails import ThumbnailCache
@@ -447,6 +447,15 @@ class Library:
     def searcher(self) -> Searcher:
         """The searcher over the current index generation."""
         return self.finder.searcher()
+
+    def encode_term(self, term: Term) -> None:
+        """Make a query term's vectors now (an image dragged over the window, before its drop):
+        a search with a term of the same content then takes them from the searcher's cache.
+
+        Raises:
+            UserError: the image cannot be decoded (the search would say so too).
+        """
+        self.finder.searcher().term_vectors(term)
 
     def parse(self, tokens: Sequence[str] | str, images: Sequence[str] = ()) -> Query:
         """Parse query words (CLI argv or a search-bar line) plus ``--image`` paths."""

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from photoalbum.core.on_this_day import YearOnThisDay
     from photoalbum.core.paths import Paths
     from photoalbum.core.ports import Photo, PhotoFilter, Root, TextEncoder
-    from photoalbum.core.query import Query
+    from photoalbum.core.query import Query, Term
     from photoalbum.core.scenes import ScenesService
     from photoalbum.core.search import SearchResult
     from photoalbum.core.text.ocr import TextLine
@@ -188,6 +188,8 @@ class WorkerLibrary(Protocol):
     def store(self) -> object: ...
 
     def parse(self, tokens: Sequence[str] | str, images: Sequence[str] = ()) -> Query: ...
+
+    def encode_term(self, term: Term) -> None: ...
 
     def search(
         self,

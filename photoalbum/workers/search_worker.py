@@ -17,6 +17,7 @@ from photoalbum.core.search import SearchHit
 from photoalbum.qt import Signal
 from photoalbum.workers.base import Handler, LibraryWorker, OpenLibrary, ReopenLibrary
 from photoalbum.workers.messages import (
+    ImageInput,
     LibraryFactory,
     LibraryOptions,
     OnThisDayAnswer,
@@ -38,6 +39,15 @@ class Search:
 
     request_id: int
     request: SearchRequest
+
+
+@dataclass(frozen=True)
+class Prefetch:
+    """Encode an image being dragged over the window, so its drop finds the vector ready
+    (skipped when the drag left meanwhile)."""
+
+    token: int
+    image: ImageInput
 
 
 @dataclass(frozen=True)
@@ -124,6 +134,7 @@ class SearchWorker(LibraryWorker):
         self._latest = 0
         self._ids_lock = threading.Lock()
         self._times: dict[int, datetime] = {}
+        self._prefetch_token = 0
 
     # --- thread-safe API (GUI thread) ------------------------------------------------------------
     def open(self) -> None:
@@ -144,6 +155,24 @@ class SearchWorker(LibraryWorker):
         rid = self._next_id()
         self._send(Search(rid, request))
         return rid
+
+    def prefetch(self, images: Sequence[ImageInput]) -> None:
+        """Decode and encode the images of a drag now, before they are dropped (the drag-enter
+        names them): a search whose image has the same bytes then takes its vector from the
+        searcher's cache; other bytes are encoded as usual. Replaces an earlier prefetch still
+        queued."""
+        token = self._next_prefetch()
+        for image in images:
+            self._send(Prefetch(token, image))
+
+    def cancel_prefetch(self) -> None:
+        """The drag left: a prefetch still queued is skipped (one already made stays cached)."""
+        self._next_prefetch()
+
+    def _next_prefetch(self) -> int:
+        with self._ids_lock:
+            self._prefetch_token += 1
+            return self._prefetch_token
 
     def browse(self, flt: PhotoFilter | None = None) -> int:
         """Queue a listing of the whole (filtered) library, newest first; returns its id."""
@@ -179,6 +208,7 @@ class SearchWorker(LibraryWorker):
     def _handlers(self) -> Mapping[type, Handler]:
         return {
             Search: self._on_search,
+            Prefetch: self._on_prefetch,
             Browse: self._on_browse,
             Timeline: self._on_timeline,
             LoadPhotos: self._on_photos,
@@ -263,6 +293,23 @@ class SearchWorker(LibraryWorker):
         )
         if rid == self._latest:
             self.results_ready.emit(outcome)
+
+    def _on_prefetch(self, command: Prefetch) -> None:
+        if command.token != self._prefetch_token:
+            return  # the drag left, or another one started
+        lib = self._require()
+        if not self._model_ready(lib):
+            return
+        from photoalbum.core.query import Term
+
+        image = command.image
+        t0 = time.perf_counter()
+        try:
+            lib.encode_term(Term(weight=image.weight, image_bytes=image.data, label=image.label))
+        except KnownError as exc:  # the drop's search reports it, if it comes
+            logger.debug("prefetch of %s skipped: %s", image.label, exc)
+            return
+        logger.debug("prefetched %s in %.3f s", image.label, time.perf_counter() - t0)
 
     def _on_browse(self, command: Browse) -> None:
         rid, flt = command.request_id, command.flt

@@ -112,3 +112,18 @@ def test_media_filter_token(tokens, media, text) -> None:
     if media:
         assert q.describe().endswith(f"media:{media}")
         assert q.with_terms(Term(text="x")).media == media
+
+
+def test_image_bytes_key_is_the_content_and_hashed_once(monkeypatch) -> None:
+    import hashlib
+
+    data = b"\xff\xd8" + bytes(range(256)) * 64
+    a, b = Term(image_bytes=data, label="a"), Term(image_bytes=bytes(data), weight=2.0)
+    assert a.key() == b.key()  # same content: same vector, whatever the label or weight
+    assert Term(image_bytes=data[:-1]).key() != a.key()
+    calls = []
+    real = hashlib.sha256
+    monkeypatch.setattr(hashlib, "sha256", lambda d: calls.append(1) or real(d))
+    c = Term(image_bytes=data)
+    assert c.key() == c.key() == a.key()
+    assert len(calls) == 1  # a search asks for the key several times: a 12 MP JPEG is ~5 MB

@@ -383,3 +383,30 @@ def test_place_names_are_strong_keyword_evidence_in_english_and_chinese(lib):
         result = s.search(parse_query(word), k=3)
         assert names(result)[0] == expected, word
         assert result.hits[0].keyword
+
+
+def test_scores_without_blas_threads_rank_as_the_blas_product_did(lib, monkeypatch):
+    import photoalbum.core.search as core_search
+
+    rng = np.random.default_rng(0)
+    rows = rng.standard_normal((2048, 512)).astype(np.float32)
+    terms = rng.standard_normal((3, 512)).astype(np.float32)
+    np.testing.assert_allclose(core_search._cosines(rows, terms), rows @ terms.T, atol=1e-4)
+    queries = [
+        parse_query(["cat"]),
+        parse_query(["cat", "-mug"]),
+        parse_query(["3:cat", "+mug", "-rocket launch"]),
+        Query((Term(1.0, photo_id=lib.by_name["coffee"].id),)),
+    ]
+
+    def run() -> list:
+        lib.s._results.clear()
+        return [lib.s.search(q, k=12, cutoff=c) for q in queries for c in (True, False)]
+
+    ours = run()
+    monkeypatch.setattr(core_search, "_cosines", lambda a, b: a @ b.T)
+    blas = run()
+    for a, b in zip(ours, blas, strict=True):
+        assert names(a) == names(b) and a.cut == b.cut
+        np.testing.assert_allclose([h.score for h in a.hits], [h.score for h in b.hits], atol=1e-5)
+        assert a.threshold == pytest.approx(b.threshold, abs=1e-5)

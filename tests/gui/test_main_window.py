@@ -151,6 +151,11 @@ def test_bad_query_is_reported_not_raised(harness, photos):
 
 def _drop(window, mime: QtCore.QMimeData) -> None:
     """What a drag from the file manager or a browser delivers: DragEnter (accepted), then Drop."""
+    _drag_enter(window, mime)
+    _drop_only(window, mime)
+
+
+def _drag_enter(window, mime: QtCore.QMimeData) -> None:
     pos = window.grid.mapTo(window, window.grid.rect().center())
     with warnings.catch_warnings():  # PySide marks the only QDragEnterEvent constructor deprecated
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -163,6 +168,10 @@ def _drop(window, mime: QtCore.QMimeData) -> None:
         )
     QtCore.QCoreApplication.sendEvent(window, enter)
     assert enter.isAccepted()
+
+
+def _drop_only(window, mime: QtCore.QMimeData) -> None:
+    pos = window.grid.mapTo(window, window.grid.rect().center())
     drop = QtGui.QDropEvent(
         QtCore.QPointF(pos),
         Qt.DropAction.CopyAction,
@@ -200,6 +209,51 @@ def test_drop_image_file_and_raw_bytes_run_image_searches(harness, photos, tmp_p
     with h.qtbot.waitSignal(h.window.results_shown, timeout=20000):
         h.qtbot.mouseClick(h.window.search_bar.chips()[0].close_button, Qt.MouseButton.LeftButton)
     assert Path(model.photo(0).path).name == "rocket.jpg"
+
+
+def test_a_drop_takes_the_vector_its_drag_enter_prefetched_only_for_the_same_bytes(
+    harness, photos, tmp_path, monkeypatch
+):
+    import photoalbum.core.search as core_search
+
+    decoded: list[int] = []  # sizes of the images the search worker decoded
+    real = core_search.decode_image_bytes
+
+    def counting(data, **kw):
+        decoded.append(len(data))
+        return real(data, **kw)
+
+    monkeypatch.setattr(core_search, "decode_image_bytes", counting)
+    h = harness()
+    h.add_folder_and_wait(photos)
+    h.wait_rows(8)
+    model = h.window.grid_model
+    outside = tmp_path / "outside.jpg"  # not in the library
+    shutil.copy(photos / "chelsea.jpg", outside)
+    mime = QtCore.QMimeData()
+    mime.setUrls([QtCore.QUrl.fromLocalFile(str(outside))])
+    _drag_enter(h.window, mime)  # the pointer is still moving: the worker encodes it meanwhile
+    chelsea = outside.stat().st_size
+    h.qtbot.waitUntil(lambda: decoded == [chelsea], timeout=20000)
+    assert model.rowCount() == 8  # nothing searched yet: the grid still lists the library
+    with h.qtbot.waitSignal(h.window.results_shown, timeout=20000):
+        _drop_only(h.window, mime)
+    assert decoded == [chelsea]  # the drop's bytes are the same: their vector was ready
+    assert Path(model.photo(0).path).name == "chelsea.jpg"
+
+    # Between the drag-enter and the drop the file changes: the drop's bytes are what counts.
+    h.window.search_bar.clear(emit=False)
+    shutil.copy(photos / "chelsea.jpg", outside)
+    outside.write_bytes(outside.read_bytes() + b"\0")  # other bytes, same picture: prefetched
+    _drag_enter(h.window, mime)
+    h.qtbot.waitUntil(lambda: len(decoded) == 2, timeout=20000)
+    shutil.copy(photos / "rocket.jpg", outside)
+    with h.qtbot.waitSignal(h.window.results_shown, timeout=20000):
+        _drop_only(h.window, mime)
+    assert decoded[2:] == [(photos / "rocket.jpg").stat().st_size]  # decoded anew at the drop
+    assert Path(model.photo(0).path).name == "rocket.jpg"
+    [chip] = h.window.search_bar.chips()
+    assert chip.image.data == (photos / "rocket.jpg").read_bytes()
 
 
 def test_viewer_opens_navigates_and_shows_exif(harness, photos):

@@ -22,7 +22,7 @@ from photoalbum.core.on_this_day import YearOnThisDay, on_this_day
 from photoalbum.core.passes import PassReport
 from photoalbum.core.paths import Paths
 from photoalbum.core.ports import Photo, PhotoFilter, PhotoMeta, PhotoStatus, Root, StatusCounts
-from photoalbum.core.query import Query, parse_query, require_positive
+from photoalbum.core.query import Query, Term, parse_query, require_positive
 from photoalbum.core.search import SearchHit, SearchResult
 from photoalbum.core.text.ocr import TextLine
 from photoalbum.library.albums import AlbumInfo, AlbumPhoto, ExportReport
@@ -105,6 +105,7 @@ class Script:
     text: dict[int, list[TextLine]] = field(default_factory=dict)  # text read, per photo id
     untrashable: set[str] = field(default_factory=set)  # paths move_to_trash cannot move
     places: dict[int, dict[str, object]] = field(default_factory=dict)  # place_of, per photo id
+    encoded: list[Term] = field(default_factory=list)  # encode_term() calls (drag prefetches)
     albums: FakeAlbums = field(init=False)
     corrections: FakeCorrections = field(init=False)
 
@@ -503,6 +504,9 @@ class FakeLibrary:
 
     def parse(self, tokens: Sequence[str] | str, images: Sequence[str] = ()) -> Query:
         return parse_query(tokens)
+
+    def encode_term(self, term: Term) -> None:
+        self.script.encoded.append(term)
 
     def search(
         self,

@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from photoalbum.core.ports import Photo, PhotoFilter, PhotoMeta, PhotoStatus, Root
+from photoalbum.core.query import Term
 from photoalbum.workers.messages import ImageInput, LibraryOptions, SearchRequest
 from photoalbum.workers.search_worker import SearchWorker
 from photoalbum.workers.threads import WorkerThread
@@ -206,3 +207,34 @@ def test_a_video_hits_moment_goes_with_the_outcome(qtbot, worker, script):
     moments = got.args[0].moments
     assert len(moments) == 3 and moments[1] == 83.5
     assert np.isnan(moments[0]) and np.isnan(moments[2])
+
+
+def test_prefetch_encodes_a_dragged_image_and_a_cancel_skips_a_queued_one(qtbot, worker, script):
+    image = ImageInput(b"\xff\xd8dragged", "drag.jpg")
+    worker.prefetch([image])
+    qtbot.waitUntil(lambda: len(script.encoded) == 1, timeout=5000)
+    [term] = script.encoded
+    assert term.image_bytes == image.data and term.label == "drag.jpg"
+    assert term.key() == Term(image_bytes=image.data).key()  # what the drop's search asks for
+
+    # The worker is busy; the drag leaves before its prefetch gets its turn: skipped.
+    gate = threading.Event()
+    lib = script.opened[-1]
+    real_search = lib.search
+
+    def slow(query, k=20, flt=None, **kw):
+        gate.wait(5)
+        return real_search(query, k, flt, **kw)
+
+    lib.search = slow
+    results = []
+    worker.results_ready.connect(lambda o: results.append(o.request_id))
+    first = worker.search(SearchRequest(text="busy"))
+    worker.prefetch([ImageInput(b"\xff\xd8left", "left.jpg")])
+    worker.cancel_prefetch()
+    worker.prefetch([ImageInput(b"\xff\xd8a", "a.jpg"), ImageInput(b"\xff\xd8b", "b.jpg")])
+    worker.prefetch([ImageInput(b"\xff\xd8c", "c.jpg")])  # a newer drag replaces a queued one
+    gate.set()
+    qtbot.waitUntil(lambda: first in results and len(script.encoded) == 2, timeout=5000)
+    qtbot.wait(50)
+    assert [t.label for t in script.encoded] == ["drag.jpg", "c.jpg"]

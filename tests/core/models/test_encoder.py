@@ -119,6 +119,17 @@ def test_preprocess_odd_sizes(encoder: ClipEncoder, size: tuple[int, int]) -> No
     assert np.isfinite(arr).all()
 
 
+def test_preprocess_normalises_in_place_bit_for_bit(encoder: ClipEncoder) -> None:
+    img = _photos()[0].resize((64, 64))  # already the input size: no resize, no crop
+    arr = np.asarray(img, dtype=np.float32).transpose(2, 0, 1) * (1.0 / 255.0)
+    cfg = encoder.model.manifest.image
+    mean = np.asarray(cfg.mean, dtype=np.float32).reshape(3, 1, 1)
+    inv_std = (1.0 / np.asarray(cfg.std, dtype=np.float32)).reshape(3, 1, 1)
+    ours = encoder.preprocess(img)
+    assert ours.flags.c_contiguous and ours.dtype == np.float32
+    assert np.array_equal(ours, (arr - mean) * inv_std)  # the vectors indexed so far
+
+
 def test_preprocess_matches_open_clip(encoder: ClipEncoder) -> None:
     pytest.importorskip("torch")
     open_clip = pytest.importorskip("open_clip")
