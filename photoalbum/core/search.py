@@ -7,8 +7,9 @@ the library's own score distribution for that term, so a text term and an image 
 a lone term whose stage-2 vector is the ANN query keeps the exact scores the store computed, so
 only keyword hits outside the pool have their vectors read),
 text terms use a prompt ensemble, and keyword matches add evidence: words read in the photo
-(by the text pass), its file or folder name or camera (an in-memory index, rebuilt when the
-catalog's keyword revision or the index generation changes). The keyword ranking is fused
+(by the text pass), its file or folder name or camera (an in-memory inverted index, patched
+for the photos whose texts changed when the catalog's keyword revision or the index generation
+moves). The keyword ranking is fused
 with the CLIP ranking by weighted reciprocal-rank fusion, so the photos that show the words asked
 for rank first while CLIP orders the rest.
 Results are cut where the score falls back into the library's background distribution, not at a
@@ -33,6 +34,7 @@ import numpy as np
 
 from photoalbum.core.errors import KnownError, PhotoDecodeError, UserError
 from photoalbum.core.imaging import decode_image_bytes, decode_photo
+from photoalbum.core.keyword_postings import KeywordPostings
 from photoalbum.core.moments import MomentIndex
 from photoalbum.core.ports import (
     Catalog,
@@ -44,7 +46,6 @@ from photoalbum.core.ports import (
 )
 from photoalbum.core.query import Query, Term, require_positive
 from photoalbum.core.query_understanding import Understood
-from photoalbum.core.text.keyword_index import KeywordIndex
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ class Searcher:
         self._vectors: _LRU[Hashable, tuple[np.ndarray, np.ndarray]] = _LRU(256)
         self._results: _LRU[Hashable, SearchResult] = _LRU(64)
         self._background: tuple[int, np.ndarray, np.ndarray] | None = None
-        self._keywords: tuple[tuple[int, int], KeywordIndex] | None = None
+        self._keywords: tuple[tuple[int, int], KeywordPostings] | None = None
         self._moments: tuple[int, MomentIndex] | None = None
 
     def moment_index(self) -> MomentIndex:
@@ -286,23 +287,33 @@ class Searcher:
     ) -> dict[int, float]:
         """{photo id: keyword strength} (0 = none; 1 = every word in names/folder/camera; up to 2
         when the words are read in the photo): the best ``limit``, plus the ``candidates`` that
-        match (see :meth:`KeywordIndex.match`). ``revision``: the catalog's keyword revision if
-        the caller has just read it."""
+        match (see :meth:`KeywordPostings.match`). ``revision``: the catalog's keyword revision
+        if the caller has just read it."""
         return self._keyword_index(revision).match(words, limit, candidates)
 
-    def _keyword_index(self, revision: int | None) -> KeywordIndex:
+    def _keyword_index(self, revision: int | None) -> KeywordPostings:
+        """The keyword index, built on first use and patched (the photos whose texts changed)
+        when the catalog's keyword revision or the index generation moved."""
         if revision is None:
             revision = self.catalog.keyword_revision()
         key = (self.store.generation, revision)
-        if self._keywords is None or self._keywords[0] != key:
-            t0 = time.perf_counter()
-            self._keywords = (key, KeywordIndex(*self.catalog.keyword_texts(self.model_key)))
+        if self._keywords is not None and self._keywords[0] == key:
+            return self._keywords[1]
+        t0 = time.perf_counter()
+        texts = self.catalog.keyword_texts(self.model_key)
+        if self._keywords is None:
+            index = KeywordPostings(*texts)
             logger.debug(
-                "keyword index of %d photos built in %.3f s",
-                len(self._keywords[1]),
-                time.perf_counter() - t0,
+                "keyword index of %d photos built in %.3f s", len(index), time.perf_counter() - t0
             )
-        return self._keywords[1]
+        else:
+            index = self._keywords[1]
+            changed = index.update(*texts)
+            logger.debug(
+                "keyword index: %d photos re-indexed in %.3f s", changed, time.perf_counter() - t0
+            )
+        self._keywords = (key, index)
+        return index
 
     # --- background distribution ----------------------------------------------------------------
     def _background_vectors(self) -> tuple[np.ndarray, np.ndarray]:

@@ -192,6 +192,30 @@ def test_words_read_in_a_photo_rank_it_first_by_rank_fusion(lib):
     assert names(plain.search(parse_query("cat"), k=5))[0] == "chelsea"
 
 
+def test_the_keyword_index_is_patched_not_rebuilt_when_texts_change(lib, monkeypatch):
+    from photoalbum.core import search
+    from photoalbum.core.passes import PassOutcome
+    from photoalbum.core.text import TextLine
+
+    built = []
+    real = search.KeywordPostings
+
+    def counting(*args):
+        built.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(search, "KeywordPostings", counting)
+    s = _searcher(lib)
+    assert s.keyword_hits(["receipt"], 10) == {}
+    box = ((0.1, 0.1), (0.9, 0.1), (0.9, 0.2), (0.1, 0.2))
+    moon = lib.by_name["moon"]
+    lib.catalog.text_store.save_text(
+        "text", 1, [PassOutcome(moon.id, moon.fingerprint, [TextLine("Receipt", 0.9, box)])]
+    )
+    assert s.keyword_hits(["receipt"], 10) == {moon.id: 2.0}  # the revision moved: patched
+    assert len(built) == 1
+
+
 def test_fused_order_puts_full_keyword_matches_first_and_partial_ones_up():
     from photoalbum.core.search import _fused_order
 
