@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -500,29 +501,54 @@ class KeywordPostings:
         plus every one of ``candidates`` with a match: a word in most photos ("2019", "img") is
         looked up exactly for the ANN's candidates instead of through all its matches.
         """
-        wanted = keyword_words(words)
-        if not wanted or len(self._live) == 0:
-            return {}
+        return self.with_candidates(self.lookup(words, limit), candidates)
+
+    def lookup(self, words: Sequence[str], limit: int) -> KeywordLookup:
+        """:meth:`match`'s look-up through the index, before the candidates are known (the
+        searcher runs it beside the text tower)."""
+        wanted = keyword_words(words) if len(self._live) else []
         cap = max(limit, 1) * 2
+        found: list[dict[int, float]] = []
+        for word in wanted:
+            hits: dict[int, float] = {}
+            for field, strength in ((self._read, READ_STRENGTH), (self._names, NAME_STRENGTH)):
+                for pid in field.rows_with(word, cap):
+                    hits.setdefault(pid, strength)  # read in the photo beats its name
+            found.append(hits)
+        return KeywordLookup(tuple(wanted), limit, found)
+
+    def with_candidates(
+        self, lookup: KeywordLookup, candidates: Sequence[int] | np.ndarray = ()
+    ) -> dict[int, float]:
+        """:meth:`match`'s answer from its :meth:`lookup` and the candidates."""
+        if not lookup.words:
+            return {}
         cand_a = np.unique(np.asarray(candidates, dtype=np.int64))
         at = np.minimum(np.searchsorted(self._live, cand_a), len(self._live) - 1)
         cand = cand_a[self._live[at] == cand_a].tolist()
         fields = [
-            (field, field.folded(cand), strength)
-            for field, strength in ((self._read, READ_STRENGTH), (self._names, NAME_STRENGTH))
+            (self._read.folded(cand), READ_STRENGTH),
+            (self._names.folded(cand), NAME_STRENGTH),
         ]
         total: dict[int, float] = {}
-        for word in wanted:
-            found: dict[int, float] = {}
-            for field, cand_texts, strength in fields:
-                for pid in field.rows_with(word, cap):
-                    found.setdefault(pid, strength)
+        for word, hits in zip(lookup.words, lookup.found, strict=True):
+            found = dict(hits)
+            for cand_texts, strength in fields:
                 for pid, text in cand_texts.items():
-                    if word in text:
-                        found.setdefault(pid, strength)
+                    if word in text and found.get(pid, 0.0) < strength:
+                        found[pid] = strength
             for pid, s in found.items():
                 total[pid] = total.get(pid, 0.0) + s
-        n = len(wanted)
-        best = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[: max(limit, 0)]
+        n = len(lookup.words)
+        best = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[: max(lookup.limit, 0)]
         keep = {pid for pid, _ in best} | {c for c in cand if c in total}
         return {pid: total[pid] / n for pid in sorted(keep)}
+
+
+@dataclass(frozen=True)
+class KeywordLookup:
+    """What :meth:`KeywordPostings.lookup` found: per keyword, {photo id: strength}."""
+
+    words: tuple[str, ...]
+    limit: int
+    found: list[dict[int, float]]

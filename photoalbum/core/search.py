@@ -27,6 +27,7 @@ import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -177,6 +178,7 @@ class Searcher:
         self._background: tuple[int, np.ndarray, np.ndarray] | None = None
         self._keywords: tuple[tuple[int, int], KeywordPostings] | None = None
         self._moments: tuple[int, MomentIndex] | None = None
+        self._kw_thread: ThreadPoolExecutor | None = None
 
     def moment_index(self) -> MomentIndex:
         """Every live moment's (label, video, time), read once per store generation."""
@@ -291,6 +293,12 @@ class Searcher:
         if the caller has just read it."""
         return self._keyword_index(revision).match(words, limit, candidates)
 
+    def _keyword_thread(self) -> ThreadPoolExecutor:
+        """The thread that looks keywords up beside the text tower (started on first use)."""
+        if self._kw_thread is None:
+            self._kw_thread = ThreadPoolExecutor(1, thread_name_prefix="keywords")
+        return self._kw_thread
+
     def _keyword_index(self, revision: int | None) -> KeywordPostings:
         """The keyword index, built on first use and patched (the photos whose texts changed)
         when the catalog's keyword revision or the index generation moved."""
@@ -365,6 +373,17 @@ class Searcher:
             return cached
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
+        moments = self.moment_index()
+        # Items to labels: a video is allowed (or left out) with every one of its moments.
+        excluded = moments.labels_of(np.asarray(exclude_ids, dtype=np.int64))
+        pool = max(self.candidates, 4 * k) + len(excluded)
+        # Keyword evidence (text read in the photo, file name, folder, camera): looked up in a
+        # thread while this one runs the text tower, which releases the GIL.
+        words = query.words
+        keywords = None
+        if words and self.keyword_weight > 0:
+            index = self._keyword_index(revision)
+            keywords = self._keyword_thread().submit(_timed, index.lookup, words, pool)
         terms = query.terms
         pairs = [self.term_vectors(t) for t in terms]
         timings["encode"] = time.perf_counter() - t0
@@ -376,14 +395,10 @@ class Searcher:
         qvec = _unit((w1[:, None] * stage1).sum(axis=0))
 
         t1 = time.perf_counter()
-        moments = self.moment_index()
-        # Items to labels: a video is allowed (or left out) with every one of its moments.
-        excluded = moments.labels_of(np.asarray(exclude_ids, dtype=np.int64))
         if allowed is not None:
             allowed = moments.labels_of(allowed)
             if exclude_ids:
                 allowed = np.setdiff1d(allowed, excluded)
-        pool = max(self.candidates, 4 * k) + len(excluded)
         if allowed is not None and len(allowed) == 0:
             ids, ann_scores = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         else:
@@ -393,13 +408,14 @@ class Searcher:
         ids = np.asarray(ids, dtype=np.int64)
         ann = (ids, np.asarray(ann_scores, dtype=np.float32))
         timings["ann"] = time.perf_counter() - t1
-        # Keyword evidence: text read in the photo, file name, folder, camera. Hits outside the
-        # ANN pool join the pool.
+        # The keyword look-up's answer, completed with the ANN's candidates: hits outside the
+        # ANN pool join the pool. ("keywords": the wait for it and the rest, on the critical
+        # path; "keyword_lookup": the look-up's own time, beside the tower.)
         t1 = time.perf_counter()
         kw: dict[int, float] = {}
-        words = query.words
-        if words and self.keyword_weight > 0:
-            kw = self.keyword_hits(words, limit=pool, candidates=ids, revision=revision)
+        if keywords is not None:
+            lookup, timings["keyword_lookup"] = keywords.result()
+            kw = index.with_candidates(lookup, ids)
             if kw:
                 extra = np.asarray(sorted(kw), dtype=np.int64)
                 if allowed is not None:
@@ -485,6 +501,13 @@ class Searcher:
         )
         self._results[key] = result
         return result
+
+
+def _timed(fn: Callable[..., _V], *args: object) -> tuple[_V, float]:
+    """fn(*args) and the seconds it took."""
+    t = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - t
 
 
 def _fused_order(clip: np.ndarray, strength: np.ndarray) -> np.ndarray:

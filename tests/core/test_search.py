@@ -216,6 +216,32 @@ def test_the_keyword_index_is_patched_not_rebuilt_when_texts_change(lib, monkeyp
     assert len(built) == 1
 
 
+def test_keywords_are_looked_up_while_the_text_tower_runs(lib, monkeypatch):
+    import threading
+
+    from photoalbum.core.keyword_postings import KeywordPostings
+
+    started = threading.Event()
+    real = KeywordPostings.lookup
+
+    def lookup(self, words, limit):
+        started.set()
+        return real(self, words, limit)
+
+    monkeypatch.setattr(KeywordPostings, "lookup", lookup)
+    seen = []
+
+    class Tower:
+        def encode_texts(self, texts):
+            seen.append(started.wait(10))  # the look-up began before the tower finished
+            return lib.text.encode_texts(texts)
+
+    s = Searcher(lib.catalog, lib.store, lib.enc.model_key, Tower, lambda: lib.enc)
+    result = s.search(parse_query("cat"), k=3)
+    assert seen == [True] and "keyword_lookup" in result.timings
+    assert names(result) == names(_searcher(lib).search(parse_query("cat"), k=3))
+
+
 def test_fused_order_puts_full_keyword_matches_first_and_partial_ones_up():
     from photoalbum.core.search import _fused_order
 
