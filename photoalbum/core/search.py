@@ -35,7 +35,7 @@ import numpy as np
 
 from photoalbum.core.errors import KnownError, PhotoDecodeError, UserError
 from photoalbum.core.imaging import decode_image_bytes, decode_photo
-from photoalbum.core.keyword_postings import KeywordPostings
+from photoalbum.core.keyword_postings import KeywordLookup, KeywordPostings
 from photoalbum.core.moments import MomentIndex
 from photoalbum.core.ports import (
     Catalog,
@@ -87,6 +87,9 @@ class SearchResult:
     timings: dict[str, float] = field(default_factory=dict)
     understood: Understood | None = None  # how the query's text was read (dates, places …)
 
+
+#: Vectors read from the catalog: (ids ascending, vectors, mask of the ids that have one).
+_Read = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 _K = TypeVar("_K", bound=Hashable)
 _V = TypeVar("_V")
@@ -254,14 +257,46 @@ class Searcher:
             out[have] = got[[r for r in rows if r >= 0]]
         return out, have
 
+    def _read_vectors_with(
+        self, ids: np.ndarray, read: _Read | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`_read_vectors` of ``ids``, taking those in ``read`` (read earlier in this
+        search) from there."""
+        if read is None or len(read[0]) == 0 or len(ids) == 0:
+            return self._read_vectors(ids)
+        at = np.minimum(np.searchsorted(read[0], ids), len(read[0]) - 1)
+        known = read[0][at] == ids
+        if known.all():
+            return read[1][at], read[2][at]
+        out = np.zeros((len(ids), self.store.dim), dtype=np.float32)
+        have = np.zeros(len(ids), dtype=bool)
+        out[known], have[known] = read[1][at[known]], read[2][at[known]]
+        out[~known], have[~known] = self._read_vectors(ids[~known])
+        return out, have
+
+    def _look_up_keywords(
+        self, index: KeywordPostings, words: Sequence[str], limit: int
+    ) -> tuple[KeywordLookup, _Read]:
+        """The keyword look-up (:meth:`KeywordPostings.lookup`) and the vectors of the photos
+        it ranks best, read now (beside the text tower) for stage 2: the keyword hits outside
+        the ANN pool are among them (candidates' matches only push others out)."""
+        lookup = index.lookup(words, limit)
+        best = np.asarray(sorted(index.with_candidates(lookup)), dtype=np.int64)
+        return lookup, (best, *self._read_vectors(best))
+
     def _exact_cosines(
-        self, ids: np.ndarray, vectors: np.ndarray, known: tuple[np.ndarray, np.ndarray] | None
+        self,
+        ids: np.ndarray,
+        vectors: np.ndarray,
+        known: tuple[np.ndarray, np.ndarray] | None,
+        read: _Read | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """((len(ids), terms) cosines of the candidates with the term ``vectors``, mask of the
         candidates scored); ``known``: (ids, exact scores) of the single term from the store,
-        reused where present. A candidate without a usable vector is not scored."""
+        reused where present; ``read``: vectors read earlier in this search. A candidate
+        without a usable vector is not scored."""
         if known is None:
-            vecs, have = self._read_vectors(ids)
+            vecs, have = self._read_vectors_with(ids, read)
             return vecs @ vectors.T, have
         score_of = dict(zip(known[0].tolist(), known[1].tolist(), strict=True))
         out = np.empty((len(ids), 1), dtype=np.float32)
@@ -275,7 +310,7 @@ class Searcher:
                 out[row, 0] = score
         if missing:
             rows = np.asarray(missing, dtype=np.int64)
-            vecs, have = self._read_vectors(ids[rows])
+            vecs, have = self._read_vectors_with(ids[rows], read)
             out[rows] = vecs @ vectors.T
             scored[rows] = have
         return out, scored
@@ -383,7 +418,9 @@ class Searcher:
         keywords = None
         if words and self.keyword_weight > 0:
             index = self._keyword_index(revision)
-            keywords = self._keyword_thread().submit(_timed, index.lookup, words, pool)
+            keywords = self._keyword_thread().submit(
+                _timed, self._look_up_keywords, index, words, pool
+            )
         terms = query.terms
         pairs = [self.term_vectors(t) for t in terms]
         timings["encode"] = time.perf_counter() - t0
@@ -413,8 +450,9 @@ class Searcher:
         # path; "keyword_lookup": the look-up's own time, beside the tower.)
         t1 = time.perf_counter()
         kw: dict[int, float] = {}
+        read: _Read | None = None
         if keywords is not None:
-            lookup, timings["keyword_lookup"] = keywords.result()
+            (lookup, read), timings["keyword_lookup"] = keywords.result()
             kw = index.with_candidates(lookup, ids)
             if kw:
                 extra = np.asarray(sorted(kw), dtype=np.int64)
@@ -443,7 +481,7 @@ class Searcher:
             len(terms) == 1 and self.store.exact_scores and float(qvec @ stage2[0]) >= 1.0 - 1e-6
         )
         bg, unusable = self._background_vectors()
-        cos, scored = self._exact_cosines(ids, stage2, ann if reuse else None)
+        cos, scored = self._exact_cosines(ids, stage2, ann if reuse else None, read)
         if len(unusable):  # the store's copy may be fine, but the catalog's is garbled
             scored &= ~np.isin(ids, unusable)
         if not scored.all():  # no usable vector in the catalog (reported there)

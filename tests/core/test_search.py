@@ -312,11 +312,13 @@ class _EstimatingStore:
 
 
 def test_one_term_reuses_the_stores_exact_scores_and_reads_only_keyword_hits(lib, monkeypatch):
-    read: list[list[int]] = []
+    import threading
+
+    read: list[tuple[bool, list[int]]] = []  # (on the search's own thread, ids)
     real = lib.catalog.vectors
 
     def spy(model_key, ids):
-        read.append(list(ids))
+        read.append((threading.current_thread() is threading.main_thread(), list(ids)))
         return real(model_key, ids)
 
     monkeypatch.setattr(lib.catalog, "vectors", spy)
@@ -327,18 +329,21 @@ def test_one_term_reuses_the_stores_exact_scores_and_reads_only_keyword_hits(lib
             s.search(parse_query(["rocket launch"]), k=12, cutoff=False)  # background read
         read.clear()
         got = lib.s.search(parse_query(query), k=12, cutoff=False)
-        mine = [i for ids in read for i in ids]
+        mine = [(main, i) for main, ids in read for i in ids]
         read.clear()
         want = rereads.search(parse_query(query), k=12, cutoff=False)
-        assert len([i for ids in read for i in ids]) == want.candidates  # every candidate read
+        assert len({i for _, ids in read for i in ids}) == want.candidates  # every one read
         assert names(got) == names(want), query
         assert [h.score for h in got.hits] == pytest.approx([h.score for h in want.hits], abs=1e-5)
         assert [h.term_scores[0] for h in got.hits] == pytest.approx(
             [h.term_scores[0] for h in want.hits], abs=1e-5
         )
         assert [h.keyword for h in got.hits] == [h.keyword for h in want.hits]
-        # only candidates the ANN did not score were read: none here, as the pool is the library
-        assert mine == [], query
+        # Only the keyword hits' vectors were read, beside the text tower (in case they are
+        # outside the ANN pool): none on the search's critical path, as the pool is the library.
+        hits = {h.photo.id for h in got.hits if h.keyword}
+        assert [i for main, i in mine if main] == [], query
+        assert {i for main, i in mine if not main} == hits, query
 
 
 def test_keyword_hits_outside_the_ann_pool_are_scored_from_the_catalog(lib, monkeypatch):
