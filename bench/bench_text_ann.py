@@ -45,13 +45,15 @@ def _unit(v: np.ndarray) -> np.ndarray:
 def measure(n: int, queries: int = 200, efs: Sequence[int] = (256, 448, 1000, 2000)) -> dict:
     """Recall@20 in the pool and walk time per variant on the cached library of ``n``."""
     from bench.bench_query import VectorRecipe, _paths, library_dir
-    from photoalbum.core.vectorstore import auto_ef
+    from photoalbum.core.vectorstore import HnswStore, auto_ef
     from photoalbum.library import Library
 
     if not library_dir(n).with_name(library_dir(n).name + ".complete").is_file():
         raise BenchError(f"no cached library of {n}: run python -m bench.bench_query --build {n}")
     lib = Library(_paths(n))
     store = lib.store()
+    if not isinstance(store, HnswStore):
+        raise BenchError(f"the library's vector store is {type(store).__name__}, not hnswlib")
     ids, x = lib.live_vectors()
     ids = np.asarray(ids, dtype=np.int64)
     x = np.asarray(x, dtype=np.float32)
@@ -62,7 +64,7 @@ def measure(n: int, queries: int = 200, efs: Sequence[int] = (256, 448, 1000, 20
     out: dict = {"n": n, "auto_ef": auto_ef(n, POOL), "queries": queries, "variants": {}}
     for kind in ("unlike", "like"):
         qv = recipe.queries(queries, kind)
-        truth = []
+        truth: list[set[int]] = []
         for c in range(0, len(qv), 32):
             scores = x @ qv[c : c + 32].T
             part = np.argpartition(-scores, 19, axis=0)[:20]
@@ -98,9 +100,9 @@ def measure(n: int, queries: int = 200, efs: Sequence[int] = (256, 448, 1000, 20
     for size in (POOL, 3 * POOL):
         read = []
         for _ in range(20):
-            pool = np.sort(rng.choice(ids, size, replace=False))
+            some = np.sort(rng.choice(ids, size, replace=False))
             t = time.perf_counter()
-            searcher._read_vectors(pool)
+            searcher._read_vectors(some)
             read.append(1000 * (time.perf_counter() - t))
         out[f"catalog_read_{size}_vectors_ms_p50"] = round(median(read), 3)
     lib.close()
