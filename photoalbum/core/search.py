@@ -9,9 +9,9 @@ only keyword hits outside the pool have their vectors read),
 text terms use a prompt ensemble, and keyword matches add evidence: words read in the photo
 (by the text pass), its file or folder name or camera (an in-memory inverted index, patched
 for the photos whose texts changed when the catalog's keyword revision or the index generation
-moves). The keyword ranking is fused
-with the CLIP ranking by weighted reciprocal-rank fusion, so the photos that show the words asked
-for rank first while CLIP orders the rest.
+moves; looked up in a thread while the text tower runs). The keyword ranking is fused with the
+CLIP ranking by weighted reciprocal-rank fusion, so the photos that show the words asked for
+rank first while CLIP orders the rest.
 Results are cut where the score falls back into the library's background distribution, not at a
 fixed threshold.
 Videos: the store holds one vector per moment (labels: :mod:`photoalbum.core.moments`); every
