@@ -7,10 +7,11 @@ the library's own score distribution for that term, so a text term and an image 
 a lone term whose stage-2 vector is the ANN query keeps the exact scores the store computed, so
 only keyword hits outside the pool have their vectors read),
 text terms use a prompt ensemble, and keyword matches add evidence: words read in the photo
-(by the text pass), its file or folder name or camera (an in-memory index, rebuilt when the
-catalog's keyword revision or the index generation changes). The keyword ranking is fused
-with the CLIP ranking by weighted reciprocal-rank fusion, so the photos that show the words asked
-for rank first while CLIP orders the rest.
+(by the text pass), its file or folder name or camera (an in-memory inverted index, patched
+for the photos whose texts changed when the catalog's keyword revision or the index generation
+moves; looked up in a thread while the text tower runs). The keyword ranking is fused with the
+CLIP ranking by weighted reciprocal-rank fusion, so the photos that show the words asked for
+rank first while CLIP orders the rest.
 Results are cut where the score falls back into the library's background distribution, not at a
 fixed threshold.
 Videos: the store holds one vector per moment (labels: :mod:`photoalbum.core.moments`); every
@@ -27,6 +28,7 @@ import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -34,6 +36,7 @@ import numpy as np
 
 from photoalbum.core.errors import KnownError, PhotoDecodeError, UserError
 from photoalbum.core.imaging import decode_image_bytes, decode_photo
+from photoalbum.core.keyword_postings import KeywordLookup, KeywordPostings
 from photoalbum.core.moments import MomentIndex
 from photoalbum.core.ports import (
     Catalog,
@@ -45,7 +48,6 @@ from photoalbum.core.ports import (
 )
 from photoalbum.core.query import Query, Term, require_positive
 from photoalbum.core.query_understanding import Understood
-from photoalbum.core.text.keyword_index import KeywordIndex
 from photoalbum.core.text.matching import text_moment
 
 logger = logging.getLogger(__name__)
@@ -87,6 +89,9 @@ class SearchResult:
     timings: dict[str, float] = field(default_factory=dict)
     understood: Understood | None = None  # how the query's text was read (dates, places …)
 
+
+#: Vectors read from the catalog: (ids ascending, vectors, mask of the ids that have one).
+_Read = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 _K = TypeVar("_K", bound=Hashable)
 _V = TypeVar("_V")
@@ -186,8 +191,9 @@ class Searcher:
         self._vectors: _LRU[Hashable, tuple[np.ndarray, np.ndarray]] = _LRU(256)
         self._results: _LRU[Hashable, SearchResult] = _LRU(64)
         self._background: tuple[int, np.ndarray, np.ndarray] | None = None
-        self._keywords: tuple[tuple[int, int], KeywordIndex] | None = None
+        self._keywords: tuple[tuple[int, int], KeywordPostings] | None = None
         self._moments: tuple[int, MomentIndex] | None = None
+        self._kw_thread: ThreadPoolExecutor | None = None
 
     def moment_index(self) -> MomentIndex:
         """Every live moment's (label, video, time), read once per store generation."""
@@ -263,14 +269,46 @@ class Searcher:
             out[have] = got[[r for r in rows if r >= 0]]
         return out, have
 
+    def _read_vectors_with(
+        self, ids: np.ndarray, read: _Read | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`_read_vectors` of ``ids``, taking those in ``read`` (read earlier in this
+        search) from there."""
+        if read is None or len(read[0]) == 0 or len(ids) == 0:
+            return self._read_vectors(ids)
+        at = np.minimum(np.searchsorted(read[0], ids), len(read[0]) - 1)
+        known = read[0][at] == ids
+        if known.all():
+            return read[1][at], read[2][at]
+        out = np.zeros((len(ids), self.store.dim), dtype=np.float32)
+        have = np.zeros(len(ids), dtype=bool)
+        out[known], have[known] = read[1][at[known]], read[2][at[known]]
+        out[~known], have[~known] = self._read_vectors(ids[~known])
+        return out, have
+
+    def _look_up_keywords(
+        self, index: KeywordPostings, words: Sequence[str], limit: int
+    ) -> tuple[KeywordLookup, _Read]:
+        """The keyword look-up (:meth:`KeywordPostings.lookup`) and the vectors of the photos
+        it ranks best, read now (beside the text tower) for stage 2: the keyword hits outside
+        the ANN pool are among them (candidates' matches only push others out)."""
+        lookup = index.lookup(words, limit)
+        best = np.asarray(sorted(index.with_candidates(lookup)), dtype=np.int64)
+        return lookup, (best, *self._read_vectors(best))
+
     def _exact_cosines(
-        self, ids: np.ndarray, vectors: np.ndarray, known: tuple[np.ndarray, np.ndarray] | None
+        self,
+        ids: np.ndarray,
+        vectors: np.ndarray,
+        known: tuple[np.ndarray, np.ndarray] | None,
+        read: _Read | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """((len(ids), terms) cosines of the candidates with the term ``vectors``, mask of the
         candidates scored); ``known``: (ids, exact scores) of the single term from the store,
-        reused where present. A candidate without a usable vector is not scored."""
+        reused where present; ``read``: vectors read earlier in this search. A candidate
+        without a usable vector is not scored."""
         if known is None:
-            vecs, have = self._read_vectors(ids)
+            vecs, have = self._read_vectors_with(ids, read)
             return _cosines(vecs, vectors), have
         score_of = dict(zip(known[0].tolist(), known[1].tolist(), strict=True))
         out = np.empty((len(ids), 1), dtype=np.float32)
@@ -284,7 +322,7 @@ class Searcher:
                 out[row, 0] = score
         if missing:
             rows = np.asarray(missing, dtype=np.int64)
-            vecs, have = self._read_vectors(ids[rows])
+            vecs, have = self._read_vectors_with(ids[rows], read)
             out[rows] = _cosines(vecs, vectors)
             scored[rows] = have
         return out, scored
@@ -298,23 +336,39 @@ class Searcher:
     ) -> dict[int, float]:
         """{photo id: keyword strength} (0 = none; 1 = every word in names/folder/camera; up to 2
         when the words are read in the photo): the best ``limit``, plus the ``candidates`` that
-        match (see :meth:`KeywordIndex.match`). ``revision``: the catalog's keyword revision if
-        the caller has just read it."""
+        match (see :meth:`KeywordPostings.match`). ``revision``: the catalog's keyword revision
+        if the caller has just read it."""
         return self._keyword_index(revision).match(words, limit, candidates)
 
-    def _keyword_index(self, revision: int | None) -> KeywordIndex:
+    def _keyword_thread(self) -> ThreadPoolExecutor:
+        """The thread that looks keywords up beside the text tower (started on first use)."""
+        if self._kw_thread is None:
+            self._kw_thread = ThreadPoolExecutor(1, thread_name_prefix="keywords")
+        return self._kw_thread
+
+    def _keyword_index(self, revision: int | None) -> KeywordPostings:
+        """The keyword index, built on first use and patched (the photos whose texts changed)
+        when the catalog's keyword revision or the index generation moved."""
         if revision is None:
             revision = self.catalog.keyword_revision()
         key = (self.store.generation, revision)
-        if self._keywords is None or self._keywords[0] != key:
-            t0 = time.perf_counter()
-            self._keywords = (key, KeywordIndex(*self.catalog.keyword_texts(self.model_key)))
+        if self._keywords is not None and self._keywords[0] == key:
+            return self._keywords[1]
+        t0 = time.perf_counter()
+        texts = self.catalog.keyword_texts(self.model_key)
+        if self._keywords is None:
+            index = KeywordPostings(*texts)
             logger.debug(
-                "keyword index of %d photos built in %.3f s",
-                len(self._keywords[1]),
-                time.perf_counter() - t0,
+                "keyword index of %d photos built in %.3f s", len(index), time.perf_counter() - t0
             )
-        return self._keywords[1]
+        else:
+            index = self._keywords[1]
+            changed = index.update(*texts)
+            logger.debug(
+                "keyword index: %d photos re-indexed in %.3f s", changed, time.perf_counter() - t0
+            )
+        self._keywords = (key, index)
+        return index
 
     # --- background distribution ----------------------------------------------------------------
     def _background_vectors(self) -> tuple[np.ndarray, np.ndarray]:
@@ -366,6 +420,19 @@ class Searcher:
             return cached
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
+        moments = self.moment_index()
+        # Items to labels: a video is allowed (or left out) with every one of its moments.
+        excluded = moments.labels_of(np.asarray(exclude_ids, dtype=np.int64))
+        pool = max(self.candidates, 4 * k) + len(excluded)
+        # Keyword evidence (text read in the photo, file name, folder, camera): looked up in a
+        # thread while this one runs the text tower, which releases the GIL.
+        words = query.words
+        keywords = None
+        if words and self.keyword_weight > 0:
+            index = self._keyword_index(revision)
+            keywords = self._keyword_thread().submit(
+                _timed, self._look_up_keywords, index, words, pool
+            )
         terms = query.terms
         pairs = [self.term_vectors(t) for t in terms]
         timings["encode"] = time.perf_counter() - t0
@@ -377,14 +444,10 @@ class Searcher:
         qvec = _unit((w1[:, None] * stage1).sum(axis=0))
 
         t1 = time.perf_counter()
-        moments = self.moment_index()
-        # Items to labels: a video is allowed (or left out) with every one of its moments.
-        excluded = moments.labels_of(np.asarray(exclude_ids, dtype=np.int64))
         if allowed is not None:
             allowed = moments.labels_of(allowed)
             if exclude_ids:
                 allowed = np.setdiff1d(allowed, excluded)
-        pool = max(self.candidates, 4 * k) + len(excluded)
         if allowed is not None and len(allowed) == 0:
             ids, ann_scores = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         else:
@@ -394,14 +457,16 @@ class Searcher:
         ids = np.asarray(ids, dtype=np.int64)
         ann = (ids, np.asarray(ann_scores, dtype=np.float32))
         timings["ann"] = time.perf_counter() - t1
-        # Keyword evidence: text read in the photo, file name, folder, camera. Hits outside the
-        # ANN pool join the pool.
+        # The keyword look-up's answer, completed with the ANN's candidates: hits outside the
+        # ANN pool join the pool. ("keywords": the wait for it and the rest, on the critical
+        # path; "keyword_lookup": the look-up's own time, beside the tower.)
         t1 = time.perf_counter()
         kw: dict[int, float] = {}
         text_labels: dict[int, int] = {}  # video → the moment its matching text was read in
-        words = query.words
-        if words and self.keyword_weight > 0:
-            kw = self.keyword_hits(words, limit=pool, candidates=ids, revision=revision)
+        read: _Read | None = None
+        if keywords is not None:
+            (lookup, read), timings["keyword_lookup"] = keywords.result()
+            kw = index.with_candidates(lookup, ids)
             if kw:
                 text_labels = self._text_moment_labels(kw, words, moments)
                 extra = np.asarray(sorted({*kw, *text_labels.values()}), dtype=np.int64)
@@ -430,7 +495,7 @@ class Searcher:
             len(terms) == 1 and self.store.exact_scores and float(qvec @ stage2[0]) >= 1.0 - 1e-6
         )
         bg, unusable = self._background_vectors()
-        cos, scored = self._exact_cosines(ids, stage2, ann if reuse else None)
+        cos, scored = self._exact_cosines(ids, stage2, ann if reuse else None, read)
         if len(unusable):  # the store's copy may be fine, but the catalog's is garbled
             scored &= ~np.isin(ids, unusable)
         if not scored.all():  # no usable vector in the catalog (reported there)
@@ -510,6 +575,13 @@ class Searcher:
             if label is not None:
                 out[int(video)] = label
         return out
+
+
+def _timed(fn: Callable[..., _V], *args: object) -> tuple[_V, float]:
+    """fn(*args) and the seconds it took."""
+    t = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - t
 
 
 def _fused_order(clip: np.ndarray, strength: np.ndarray) -> np.ndarray:

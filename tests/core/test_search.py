@@ -192,6 +192,56 @@ def test_words_read_in_a_photo_rank_it_first_by_rank_fusion(lib):
     assert names(plain.search(parse_query("cat"), k=5))[0] == "chelsea"
 
 
+def test_the_keyword_index_is_patched_not_rebuilt_when_texts_change(lib, monkeypatch):
+    from photoalbum.core import search
+    from photoalbum.core.passes import PassOutcome
+    from photoalbum.core.text import TextLine
+
+    built = []
+    real = search.KeywordPostings
+
+    def counting(*args):
+        built.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(search, "KeywordPostings", counting)
+    s = _searcher(lib)
+    assert s.keyword_hits(["receipt"], 10) == {}
+    box = ((0.1, 0.1), (0.9, 0.1), (0.9, 0.2), (0.1, 0.2))
+    moon = lib.by_name["moon"]
+    lib.catalog.text_store.save_text(
+        "text", 1, [PassOutcome(moon.id, moon.fingerprint, [TextLine("Receipt", 0.9, box)])]
+    )
+    assert s.keyword_hits(["receipt"], 10) == {moon.id: 2.0}  # the revision moved: patched
+    assert len(built) == 1
+
+
+def test_keywords_are_looked_up_while_the_text_tower_runs(lib, monkeypatch):
+    import threading
+
+    from photoalbum.core.keyword_postings import KeywordPostings
+
+    started = threading.Event()
+    real = KeywordPostings.lookup
+
+    def lookup(self, words, limit):
+        started.set()
+        return real(self, words, limit)
+
+    monkeypatch.setattr(KeywordPostings, "lookup", lookup)
+    seen = []
+
+    class Tower:
+        def encode_texts(self, texts):
+            seen.append(started.wait(10))  # the look-up began before the tower finished
+            return lib.text.encode_texts(texts)
+
+    s = Searcher(lib.catalog, lib.store, lib.enc.model_key, Tower, lambda: lib.enc)
+    result = s.search(parse_query("cat"), k=3)
+    assert seen == [True] and "keyword_lookup" in result.timings
+    assert names(result) == names(_searcher(lib).search(parse_query("cat"), k=3))
+
+
 def test_fused_order_puts_full_keyword_matches_first_and_partial_ones_up():
     from photoalbum.core.search import _fused_order
 
@@ -262,11 +312,13 @@ class _EstimatingStore:
 
 
 def test_one_term_reuses_the_stores_exact_scores_and_reads_only_keyword_hits(lib, monkeypatch):
-    read: list[list[int]] = []
+    import threading
+
+    read: list[tuple[bool, list[int]]] = []  # (on the search's own thread, ids)
     real = lib.catalog.vectors
 
     def spy(model_key, ids):
-        read.append(list(ids))
+        read.append((threading.current_thread() is threading.main_thread(), list(ids)))
         return real(model_key, ids)
 
     monkeypatch.setattr(lib.catalog, "vectors", spy)
@@ -277,18 +329,21 @@ def test_one_term_reuses_the_stores_exact_scores_and_reads_only_keyword_hits(lib
             s.search(parse_query(["rocket launch"]), k=12, cutoff=False)  # background read
         read.clear()
         got = lib.s.search(parse_query(query), k=12, cutoff=False)
-        mine = [i for ids in read for i in ids]
+        mine = [(main, i) for main, ids in read for i in ids]
         read.clear()
         want = rereads.search(parse_query(query), k=12, cutoff=False)
-        assert len([i for ids in read for i in ids]) == want.candidates  # every candidate read
+        assert len({i for _, ids in read for i in ids}) == want.candidates  # every one read
         assert names(got) == names(want), query
         assert [h.score for h in got.hits] == pytest.approx([h.score for h in want.hits], abs=1e-5)
         assert [h.term_scores[0] for h in got.hits] == pytest.approx(
             [h.term_scores[0] for h in want.hits], abs=1e-5
         )
         assert [h.keyword for h in got.hits] == [h.keyword for h in want.hits]
-        # only candidates the ANN did not score were read: none here, as the pool is the library
-        assert mine == [], query
+        # Only the keyword hits' vectors were read, beside the text tower (in case they are
+        # outside the ANN pool): none on the search's critical path, as the pool is the library.
+        hits = {h.photo.id for h in got.hits if h.keyword}
+        assert [i for main, i in mine if main] == [], query
+        assert {i for main, i in mine if not main} == hits, query
 
 
 def test_keyword_hits_outside_the_ann_pool_are_scored_from_the_catalog(lib, monkeypatch):
