@@ -9,7 +9,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import overload
+from typing import BinaryIO, overload
 
 import numpy as np
 
@@ -82,11 +82,17 @@ class _Strings:
     """Many short strings kept as one UTF-8 buffer, newline-separated, with where each starts: a
     list of 34k Python strings costs ~60 bytes of header each, this ~5 bytes."""
 
-    def __init__(self, items: str) -> None:
-        """``items``: the strings joined by newlines (none may hold one)."""
-        self._text = b"\n" + items.encode("utf-8") + b"\n"
+    def __init__(self, text: np.ndarray) -> None:
+        """``text``: UTF-8 bytes (uint8), a newline, then each string followed by a newline."""
+        self._text = text.tobytes()
         # The newline before each string, and the final one.
-        self._nl = np.flatnonzero(np.frombuffer(self._text, dtype=np.uint8) == 10).astype(np.int32)
+        self._nl = np.flatnonzero(text == _NL).astype(np.int32)
+
+    @classmethod
+    def of(cls, items: Sequence[str]) -> _Strings:
+        """The strings ``items`` (none may hold a newline)."""
+        data = ("\n" + "".join(f"{item}\n" for item in items)).encode("utf-8")
+        return cls(np.frombuffer(data, dtype=np.uint8))
 
     def __len__(self) -> int:
         return len(self._nl) - 1
@@ -111,6 +117,9 @@ class _Strings:
         return len(self._text) + self._nl.nbytes
 
 
+_NL, _TAB, _BAR = ord("\n"), ord("\t"), ord("|")
+
+
 @dataclass(frozen=True)
 class _Grid:
     """The towns as unit vectors, sorted by 1°×1° cell, and where each cell's run starts."""
@@ -120,30 +129,116 @@ class _Grid:
     starts: np.ndarray  # (180 * 360 + 1,) int32
 
 
+class _Table:
+    """A TSV's fields located with numpy (no Python object per row or field: parsing 34k lines
+    into strings left megabytes of freed heap the process kept)."""
+
+    def __init__(self, data: bytes, columns: int) -> None:
+        body = data if data.endswith(b"\n") else data + b"\n"
+        self.body = np.frombuffer(body, dtype=np.uint8)
+        seps = np.flatnonzero((self.body == _TAB) | (self.body == _NL)).astype(np.int32)
+        if len(seps) % columns:
+            raise ValueError(f"not {columns} fields on every line")
+        self.ends = seps.reshape(-1, columns)
+        if not (self.body[self.ends[:, -1]] == _NL).all():
+            raise ValueError(f"not {columns} fields on every line")
+        self.starts = np.empty_like(self.ends)
+        self.starts[:, 1:] = self.ends[:, :-1] + 1
+        self.starts[0, 0] = 0
+        self.starts[1:, 0] = self.ends[:-1, -1] + 1
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def fixed(self, k: int) -> np.ndarray:
+        """Column ``k`` as a bytes array (numpy's ``S`` dtype: casts to numbers)."""
+        start, end = self.starts[:, k], self.ends[:, k]
+        width = max(int((end - start).max(initial=0)), 1)
+        at = start[:, None] + np.arange(width)
+        cells = np.where(at < end[:, None], self.body[np.minimum(at, len(self.body) - 1)], 0)
+        return cells.astype(np.uint8).view(f"S{width}").ravel()
+
+    def text(self, k: int, bar_splits: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Column ``k`` as UTF-8 bytes, each field followed by a newline (with ``bar_splits``
+        each ``|`` is one too: a field of many strings), and how many strings each row has."""
+        start, end = self.starts[:, k], self.ends[:, k]
+        # The bytes of each field and the separator after it: +1 where a field starts, -1 after.
+        edge = np.zeros(len(self.body) + 1, dtype=np.int8)
+        edge[start] += 1
+        edge[end + 1] -= 1
+        text = self.body[np.cumsum(edge[:-1], dtype=np.int8).view(bool)]
+        row_end = np.cumsum(end - start + 1) - 1
+        text[row_end] = _NL
+        counts = np.ones(len(row_end), dtype=np.int32)
+        if bar_splits:
+            bars = text == _BAR
+            text[bars] = _NL
+            counts += np.diff(np.cumsum(bars)[row_end], prepend=0).astype(np.int32)
+        return text, counts
+
+
+def _blocks(file: BinaryIO, size: int = 1 << 16) -> Iterator[bytes]:
+    """A file's whole lines in pieces of about ``size`` bytes (small reads: a large buffer's
+    free would make later allocations stay in the process's heap)."""
+    rest = b""
+    while chunk := file.read(size):
+        cut = chunk.rfind(b"\n") + 1
+        if cut == 0:
+            rest += chunk
+            continue
+        yield rest + chunk[:cut]
+        rest = chunk[cut:]
+    if rest:
+        yield rest
+
+
 class _Towns:
     """The towns in columns: numbers in numpy arrays, names in :class:`_Strings`; read from
-    ``resources/places/towns.tsv`` (built by ``packaging/build_towns.py`` from GeoNames)."""
+    ``resources/places/towns.tsv`` (built by ``packaging/build_towns.py`` from GeoNames).
 
-    def __init__(self, text: str) -> None:
-        lines = [line for line in text.split("\n") if line and not line.startswith("#")]
-        cols = list(zip(*(line.split("\t") for line in lines), strict=True))
-        del lines
-        n = len(cols[0])
-        self.ids = np.fromiter(map(int, cols[0]), dtype=np.int64, count=n)
-        self.coords = np.empty((n, 2), dtype=np.float64)
-        self.coords[:, 0] = np.fromiter(map(float, cols[1]), dtype=np.float64, count=n)
-        self.coords[:, 1] = np.fromiter(map(float, cols[2]), dtype=np.float64, count=n)
-        self.population = np.fromiter(map(int, cols[3]), dtype=np.int64, count=n)
-        codes = sorted(set(cols[4]))
-        index = {code: i for i, code in enumerate(codes)}
-        self.region_of = np.fromiter((index[r] for r in cols[4]), dtype=np.int32, count=n)
-        # Copied out of the parse's many small strings (kept, they would pin its memory).
-        self.regions = _Strings("\n".join(codes))
-        self.names = _Strings("\n".join(cols[5]))
-        self.names_zh = _Strings("\n".join(cols[6]))
-        self.aliases = _Strings("\n".join(cols[7]).replace("|", "\n"))
-        counts = np.fromiter((a.count("|") + 1 for a in cols[7]), dtype=np.int32, count=n)
-        self.alias_starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    Parsed 64 kB at a time: the parse's arrays are freed, and small pieces of freed heap are
+    reused where megabytes of it would stay with the process.
+    """
+
+    def __init__(self, file: BinaryIO, read_size: int = 1 << 16) -> None:
+        cols: list[list[np.ndarray]] = [[] for _ in range(9)]
+        for piece in _blocks(file, read_size):
+            block = piece
+            while block.startswith(b"#"):  # the header
+                block = block[block.index(b"\n") + 1 :]
+            if not block:
+                continue
+            table = _Table(block, 8)
+            for k in range(5):
+                cols[k].append(table.fixed(k))
+            for k in (5, 6):
+                cols[k].append(table.text(k)[0])
+            text, counts = table.text(7, bar_splits=True)
+            cols[7].append(text)
+            cols[8].append(counts)
+            del table
+        self.ids = np.concatenate(cols[0]).astype(np.int64)
+        lat = np.concatenate(cols[1]).astype(np.float64)
+        lon = np.concatenate(cols[2]).astype(np.float64)
+        self.coords = np.stack([lat, lon], axis=1)
+        self.population = np.concatenate(cols[3]).astype(np.int64)
+        codes, region_of = np.unique(np.concatenate(cols[4]), return_inverse=True)
+        self.region_of = region_of.astype(np.int32).ravel()
+        self.regions = _Strings.of([c.decode("utf-8") for c in codes.tolist()])
+        newline = np.asarray([_NL], dtype=np.uint8)
+        self.names = _Strings(np.concatenate([newline, *cols[5]]))
+        self.names_zh = _Strings(np.concatenate([newline, *cols[6]]))
+        self.aliases = _Strings(np.concatenate([newline, *cols[7]]))
+        self.alias_starts = np.concatenate([[0], np.cumsum(np.concatenate(cols[8]))]).astype(
+            np.int32
+        )
+        n = len(self.ids)
+        if (
+            len(self.names) != n
+            or len(self.names_zh) != n
+            or self.alias_starts[-1] != len(self.aliases)
+        ):
+            raise ValueError("the towns table is malformed")
         self.by_id = np.argsort(self.ids, kind="stable").astype(np.int32)
         self._sorted_ids = self.ids[self.by_id]
 
@@ -263,7 +358,8 @@ class Gazetteer:
         names)."""
         from photoalbum.core.resources import resource_path
 
-        towns = _Towns(resource_path("places", "towns.tsv").read_text("utf-8"))
+        with resource_path("places", "towns.tsv").open("rb") as file:
+            towns = _Towns(file)
         return cls(towns, _countries(), _regions())
 
     def _city_at(self, i: int) -> City:

@@ -205,3 +205,31 @@ def _near_cell_by_cell(grid, lat: float, lon: float) -> list[int]:
 def test_the_grid_runs_take_the_same_towns_as_cell_by_cell(gaz: Gazetteer, lat, lon) -> None:
     grid = gaz._spatial()
     assert gaz._near(grid, lat, lon).tolist() == _near_cell_by_cell(grid, lat, lon)
+
+
+def test_every_position_is_read_exactly(gaz: Gazetteer, ref: Reference) -> None:
+    assert gaz._towns.coords.dtype == np.float64
+    assert np.array_equal(gaz._towns.coords, ref.coords)
+
+
+@pytest.mark.parametrize("read_size", [50, 4096, 1 << 24])
+def test_the_table_reads_the_same_in_any_pieces(gaz: Gazetteer, read_size: int) -> None:
+    # 50 bytes: most lines span several reads; 16 MB: the whole file at once.
+    from photoalbum.core.places.gazetteer import _Towns
+    from photoalbum.core.resources import resource_path
+
+    with resource_path("places", "towns.tsv").open("rb") as file:
+        towns = _Towns(file, read_size)
+    assert np.array_equal(towns.ids, gaz._towns.ids)
+    assert np.array_equal(towns.alias_starts, gaz._towns.alias_starts)
+    for i in (0, 7, 20_000, len(towns) - 1):
+        assert towns.city(i) == gaz.cities[i]
+
+
+def test_a_malformed_table_is_refused() -> None:
+    import io
+
+    from photoalbum.core.places.gazetteer import _Towns
+
+    with pytest.raises(ValueError, match="fields"):
+        _Towns(io.BytesIO(b"1\t2.0\t3.0\t4\tAD.08\tName\t\n"))
