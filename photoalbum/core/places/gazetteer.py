@@ -114,6 +114,7 @@ class _Strings:
         return out
 
     def nbytes(self) -> int:
+        """What the buffer and its index hold."""
         return len(self._text) + self._nl.nbytes
 
 
@@ -277,14 +278,15 @@ class _Towns:
         lat = np.radians(self.coords[:, 0])
         lon = np.radians(self.coords[:, 1])
         xyz = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1)
-        row = np.clip(np.floor(self.coords[:, 0]).astype(np.int64), -90, 89) + 90
-        col = np.clip(np.floor(self.coords[:, 1]).astype(np.int64), -180, 179) + 180
+        row = np.clip(np.floor(self.coords[:, 0]).astype(np.int32), -90, 89) + 90
+        col = np.clip(np.floor(self.coords[:, 1]).astype(np.int32), -180, 179) + 180
         cell = row * _CELLS_LON + col
-        order = np.argsort(cell, kind="stable")
-        starts = np.searchsorted(cell[order], np.arange(180 * _CELLS_LON + 1))
-        return _Grid(xyz, order.astype(np.int32), starts.astype(np.int32))
+        order = np.argsort(cell, kind="stable").astype(np.int32)
+        starts = np.searchsorted(cell[order], np.arange(180 * _CELLS_LON + 1, dtype=np.int32))
+        return _Grid(xyz, order, starts.astype(np.int32))
 
     def nbytes(self) -> int:
+        """What the columns hold (for the log)."""
         arrays = (self.ids, self.coords, self.population, self.region_of, self.alias_starts)
         strings = (self.regions, self.names, self.names_zh, self.aliases)
         return (
@@ -698,5 +700,9 @@ class LazyGazetteer:
         with self._lock:
             if self._value is None:
                 self._value = Gazetteer.load()
-                logger.debug("gazetteer loaded: %d cities", len(self._value.cities))
+                logger.debug(
+                    "gazetteer loaded: %d cities, %.1f MB",
+                    len(self._value.cities),
+                    self._value._towns.nbytes() / 1e6,
+                )
             return self._value

@@ -233,3 +233,15 @@ def test_a_malformed_table_is_refused() -> None:
 
     with pytest.raises(ValueError, match="fields"):
         _Towns(io.BytesIO(b"1\t2.0\t3.0\t4\tAD.08\tName\t\n"))
+
+
+def test_names_by_id_need_no_grid() -> None:
+    # Query understanding only names the library's places: no grid, no City for other towns.
+    gaz = Gazetteer.load()
+    kyoto = gaz.city(1857910)
+    assert kyoto is not None and (kyoto.name, kyoto.name_zh) == ("Kyoto", "京都")
+    assert gaz.region_names(kyoto.region)[0] == "Kyoto"
+    assert gaz.country_names("JP")[:2] == ("Japan", "日本")
+    assert gaz._grid is None and list(gaz._made) == [gaz._towns.index_of(1857910)]
+    assert gaz.locate(34.9949, 135.7850).city == kyoto
+    assert gaz._grid is not None
