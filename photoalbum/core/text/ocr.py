@@ -416,18 +416,24 @@ def _qt_variables_kept() -> Iterator[None]:
         os.environ.update(saved)
 
 
+#: Held while OpenCV or rapidocr (which imports OpenCV) is imported: meanwhile ``cv2`` is in
+#: sys.modules half made, and a reading thread must wait for it instead of using it.
+IMPORT_LOCK = threading.RLock()
+
+
 def import_cv2() -> Any:
     """OpenCV (which rapidocr-onnxruntime brings), imported without touching Qt's variables."""
-    if "cv2" not in sys.modules:
-        with _qt_variables_kept():
-            try:
-                import cv2  # noqa: F401
-            except ImportError as exc:
-                raise OcrUnavailableError(
-                    "Reading text in photos needs the rapidocr-onnxruntime package "
-                    "(pip install rapidocr-onnxruntime); or switch the text pass off."
-                ) from exc
-    return sys.modules["cv2"]
+    with IMPORT_LOCK:
+        if "cv2" not in sys.modules:
+            with _qt_variables_kept():
+                try:
+                    import cv2  # noqa: F401
+                except ImportError as exc:
+                    raise OcrUnavailableError(
+                        "Reading text in photos needs the rapidocr-onnxruntime package "
+                        "(pip install rapidocr-onnxruntime); or switch the text pass off."
+                    ) from exc
+        return sys.modules["cv2"]
 
 
 def import_ocr_modules() -> Any:
@@ -437,7 +443,7 @@ def import_ocr_modules() -> Any:
     indexing worker opens (:meth:`photoalbum.library.Library.warm_up_passes`), not in the middle
     of a run, where it froze the window that long.
     """
-    with _qt_variables_kept():
+    with IMPORT_LOCK, _qt_variables_kept():
         try:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:

@@ -272,3 +272,26 @@ def test_a_signs_large_word_is_read(engine, word, text_px):
     line test; a compact region of strong edges still goes to the detector."""
     image = text_photo([word], size=(640, 480), text_px=text_px)
     assert [ln.text for ln in engine.read(image)] == [word]
+
+
+def test_a_reading_thread_waits_for_opencv_being_imported_by_another(monkeypatch):
+    """While one thread imports OpenCV (or rapidocr, which imports it), ``cv2`` sits half made
+    in sys.modules; another thread must wait for it, not use it ("partially initialized module
+    'cv2' has no attribute 'cvtColor'")."""
+    import sys
+    import threading
+    import types
+
+    from photoalbum.core.text import ocr
+
+    half, whole = types.ModuleType("cv2"), types.ModuleType("cv2")
+    got: list[object] = []
+    with ocr.IMPORT_LOCK:  # as an import in progress holds it
+        monkeypatch.setitem(sys.modules, "cv2", half)
+        reader = threading.Thread(target=lambda: got.append(ocr.import_cv2()))
+        reader.start()
+        reader.join(0.2)
+        assert got == []  # still waiting
+        sys.modules["cv2"] = whole  # the import completes
+    reader.join(5)
+    assert got == [whole]
