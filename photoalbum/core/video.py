@@ -33,6 +33,7 @@ import logging
 import math
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from fractions import Fraction
@@ -108,12 +109,7 @@ def decode_video(
         PhotoDecodeError: "empty file", "not a video (…)", "truncated or corrupt (…)", "no video
             stream (…)", "no frame could be decoded", or an OS reason.
     """
-    try:
-        f = open_regular(path)
-    except OSError as exc:
-        raise PhotoDecodeError(os_reason(exc)) from None
-    with f:
-        container = _check_head(f)
+    with _video_file(path) as (f, container):
         return _decode(f, container, min_side, every_s, max_moments, scan_limit_s)
 
 
@@ -147,12 +143,7 @@ def frames_at(path: str, times: Sequence[float], *, min_side: int) -> Iterator[V
     """
     import av
 
-    try:
-        f = open_regular(path)
-    except OSError as exc:
-        raise PhotoDecodeError(os_reason(exc)) from None
-    with f:
-        _check_head(f)
+    with _video_file(path) as (f, _):
         try:
             container = av.open(f, mode="r")
         except av.error.FFmpegError as exc:
@@ -208,12 +199,7 @@ def frame_at(path: str, seconds: float, *, max_side: int | None = None) -> Image
     """
     import av
 
-    try:
-        f = open_regular(path)
-    except OSError as exc:
-        raise PhotoDecodeError(os_reason(exc)) from None
-    with f:
-        _check_head(f)
+    with _video_file(path) as (f, _):
         try:
             with av.open(f, mode="r") as container:
                 if not container.streams.video:
@@ -244,6 +230,18 @@ def moment_label(seconds: float) -> str:
     h, rest = divmod(total, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+@contextmanager
+def _video_file(path: str) -> Iterator[tuple[IO[bytes], str]]:
+    """The file at ``path`` opened read-only, and its head checked (:func:`_check_head`'s
+    answer): every reader of a video starts here, so each refuses the same files alike."""
+    try:
+        f = open_regular(path)
+    except OSError as exc:
+        raise PhotoDecodeError(os_reason(exc)) from None
+    with f:
+        yield f, _check_head(f)
 
 
 def _check_head(f: IO[bytes]) -> str:
@@ -541,12 +539,7 @@ def read_tags(path: str) -> tuple[dict[str, str], float | None]:
     """
     import av
 
-    try:
-        f = open_regular(path)
-    except OSError as exc:
-        raise PhotoDecodeError(os_reason(exc)) from None
-    with f:
-        _check_head(f)
+    with _video_file(path) as (f, _):
         try:
             with av.open(f, mode="r") as container:
                 tags = {str(k).lower(): str(v) for k, v in container.metadata.items()}
