@@ -11,15 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from photoalbum.core.ports import CompanionFile, Photo
-from photoalbum.core.video import decode_video
+from photoalbum.core.ports import Photo
 from photoalbum.gui.dialogs.viewer import ViewerDialog
-from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.qt import Qt, QtCore
 from photoalbum.workers.thumbnails import ThumbnailLoader
 from tests.gui.test_photo_grid import photo
 from tests.support.photos import make_sample_photos, snapshot
-from tests.support.videos import make_video, solid
+from tests.support.viewer_media import BLUE, GREEN, open_viewer, viewer_media
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +32,6 @@ MULTIMEDIA_NOISE = pytest.mark.qt_log_ignore(
 )
 pytestmark = [pytest.mark.gui, MULTIMEDIA_NOISE]
 
-RED, GREEN, BLUE = (200, 30, 30), (30, 200, 30), (30, 30, 200)
 TIMEOUT = 30000  # ms: generous, the machine may be busy; nothing here depends on its speed
 
 
@@ -49,27 +46,7 @@ def loader():
 def media(tmp_path) -> tuple[Photo, Photo]:
     """A 6-second video with sound (red, green, blue scenes of 2 s) and a Live Photo whose
     1-second movie is green."""
-    scenes = [(solid(RED), 2), (solid(GREEN), 2), (solid(BLUE), 2)]
-    clip = make_video(tmp_path / "walk.mp4", scenes, audio=True)
-    video = dataclasses.replace(photo(1, str(clip), "fp1"), meta=decode_video(str(clip)).meta)
-    [still] = make_sample_photos(tmp_path / "live", ("cat",))
-    movie = make_video(tmp_path / "live" / "IMG_2.MOV", [(solid(GREEN), 1)])
-    live = dataclasses.replace(
-        photo(2, str(still), "fp2"), companions=(CompanionFile(str(movie), "motion", 1, 1),)
-    )
-    return video, live
-
-
-def _viewer(qtbot, loader, tmp_path, photos, moments, opened) -> ViewerDialog:
-    model = PhotoGridModel(loader, lambda fp: tmp_path / "thumbs" / f"{fp}.jpg", thumb_size=64)
-    scores = [0.9, 0.5, 0.4][: len(photos)] if moments is not None else None
-    model.set_results([p.id for p in photos], scores, photos, moments=moments)
-    viewer = ViewerDialog(
-        model, loader, 0, words=(), open_url=lambda url: opened.append(url) or True
-    )
-    qtbot.addWidget(viewer)
-    viewer.show()
-    return viewer
+    return viewer_media(tmp_path, audio=True)
 
 
 class Frames(QtCore.QObject):
@@ -102,7 +79,7 @@ def test_a_video_hit_plays_in_the_viewer_from_its_matched_moment(
     video, live = media
     before = snapshot(tmp_path)
     opened: list[QtCore.QUrl] = []
-    viewer = _viewer(qtbot, loader, tmp_path, [video, live], [4.2, float("nan")], opened)
+    viewer = open_viewer(qtbot, loader, tmp_path, [video, live], [4.2, float("nan")], opened)
     qtbot.waitUntil(lambda: viewer.full_loaded, timeout=TIMEOUT)
     assert viewer.player is None  # nothing of Qt Multimedia until something is played
     assert viewer.play_button.text() == "Play from 0:04"
@@ -144,7 +121,7 @@ def test_space_plays_and_pauses_a_video_and_closes_on_a_photo(
 ) -> None:
     video, _ = media
     [still] = make_sample_photos(tmp_path / "p", ("cat",))
-    viewer = _viewer(qtbot, loader, tmp_path, [video, photo(3, str(still), "fp3")], None, [])
+    viewer = open_viewer(qtbot, loader, tmp_path, [video, photo(3, str(still), "fp3")], None, [])
     qtbot.keyClick(viewer, Qt.Key.Key_Space)  # a listing (no moment): from the start
     player = viewer.player
     assert player is not None and viewer.isVisible()
@@ -164,7 +141,7 @@ def test_a_live_photo_plays_its_movie_in_place_then_shows_its_still(
 ) -> None:
     _, live = media
     opened: list[QtCore.QUrl] = []
-    viewer = _viewer(qtbot, loader, tmp_path, [live], None, opened)
+    viewer = open_viewer(qtbot, loader, tmp_path, [live], None, opened)
     assert viewer.live_button.isVisible() and viewer.live_button.text() == "Live"
     assert not viewer.play_button.isVisible()
     viewer.live_button.click()
@@ -192,7 +169,7 @@ def test_a_file_the_player_cannot_read_falls_back_to_the_desktops_player(
     broken.write_bytes(b"not a video at all" * 100)
     item = dataclasses.replace(video, id=7, path=str(broken))
     opened: list[QtCore.QUrl] = []
-    viewer = _viewer(qtbot, loader, tmp_path, [item, video], [2.0, 1.0], opened)
+    viewer = open_viewer(qtbot, loader, tmp_path, [item, video], [2.0, 1.0], opened)
     viewer.play_button.click()
     qtbot.waitUntil(lambda: viewer.open_button.isVisible(), timeout=TIMEOUT)
     assert not viewer.play_button.isVisible() and viewer.stage.currentWidget() is viewer.view

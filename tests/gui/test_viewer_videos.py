@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 
-from photoalbum.core.ports import CompanionFile, Photo
+from photoalbum.core.ports import Photo
 from photoalbum.core.text import TextLine
-from photoalbum.core.video import decode_video
 from photoalbum.gui.dialogs import viewer as viewer_module
 from photoalbum.gui.dialogs.viewer import ViewerDialog
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
@@ -18,11 +16,9 @@ from photoalbum.workers.thumbnails import ThumbnailLoader
 from tests.gui.test_photo_grid import photo
 from tests.gui.test_viewer_files import _info
 from tests.support.photos import make_sample_photos, snapshot
-from tests.support.videos import make_video, solid
+from tests.support.viewer_media import BLUE, RED, open_viewer, viewer_media
 
 pytestmark = pytest.mark.gui
-
-RED, GREEN, BLUE = (200, 30, 30), (30, 200, 30), (30, 30, 200)
 
 
 @pytest.fixture
@@ -35,26 +31,7 @@ def loader():
 @pytest.fixture
 def media(tmp_path) -> tuple[Photo, Photo]:
     """A 6-second video (red, green, blue scenes of 2 s) and a Live Photo with its movie."""
-    clip = make_video(tmp_path / "walk.mp4", [(solid(RED), 2), (solid(GREEN), 2), (solid(BLUE), 2)])
-    video = dataclasses.replace(photo(1, str(clip), "fp1"), meta=decode_video(str(clip)).meta)
-    [still] = make_sample_photos(tmp_path / "live", ("cat",))
-    movie = make_video(tmp_path / "live" / "IMG_2.MOV", [(solid(GREEN), 1)])
-    live = dataclasses.replace(
-        photo(2, str(still), "fp2"), companions=(CompanionFile(str(movie), "motion", 1, 1),)
-    )
-    return video, live
-
-
-def _viewer(qtbot, loader, tmp_path, photos, moments, opened) -> ViewerDialog:
-    model = PhotoGridModel(loader, lambda fp: tmp_path / "thumbs" / f"{fp}.jpg", thumb_size=64)
-    scores = [0.9, 0.5][: len(photos)] if moments is not None else None
-    model.set_results([p.id for p in photos], scores, photos, moments=moments)
-    viewer = ViewerDialog(
-        model, loader, 0, words=(), open_url=lambda url: opened.append(url) or True
-    )
-    qtbot.addWidget(viewer)
-    viewer.show()
-    return viewer
+    return viewer_media(tmp_path)
 
 
 def _shown_colour(viewer: ViewerDialog) -> tuple[int, int, int]:
@@ -78,7 +55,7 @@ def test_without_qt_multimedia_a_video_opens_in_the_desktops_player(
     video, live = media
     before = snapshot(tmp_path)
     opened: list[QtCore.QUrl] = []
-    viewer = _viewer(qtbot, loader, tmp_path, [video, live], [4.2, float("nan")], opened)
+    viewer = open_viewer(qtbot, loader, tmp_path, [video, live], [4.2, float("nan")], opened)
     qtbot.waitUntil(lambda: viewer.full_loaded, timeout=10000)
     assert _shown_colour(viewer) == pytest.approx(BLUE, abs=16)  # the frame at 0:04
     assert viewer.view.item.pixmap().size() == QtCore.QSize(64, 48)
@@ -115,7 +92,7 @@ def test_without_qt_multimedia_a_video_opens_in_the_desktops_player(
 def test_a_video_without_a_moment_shows_its_first_moment(qtbot, loader, tmp_path, media) -> None:
     video, _ = media
     opened: list[QtCore.QUrl] = []
-    viewer = _viewer(qtbot, loader, tmp_path, [video], None, opened)  # a listing: no moments
+    viewer = open_viewer(qtbot, loader, tmp_path, [video], None, opened)  # a listing: no moments
     qtbot.waitUntil(lambda: viewer.full_loaded, timeout=10000)
     assert _shown_colour(viewer) == pytest.approx(RED, abs=16)
     assert viewer.moment_caption.text() == "Video, 0:06 long"
@@ -124,7 +101,7 @@ def test_a_video_without_a_moment_shows_its_first_moment(qtbot, loader, tmp_path
 
 def test_a_photo_has_no_media_bar(qtbot, loader, tmp_path) -> None:
     [still] = make_sample_photos(tmp_path / "p", ("cat",))
-    viewer = _viewer(qtbot, loader, tmp_path, [photo(1, str(still), "fp1")], None, [])
+    viewer = open_viewer(qtbot, loader, tmp_path, [photo(1, str(still), "fp1")], None, [])
     assert not viewer.media_bar.isVisible()
     assert viewer.play_video() is False and viewer.play_live_photo() is False
 
