@@ -14,10 +14,12 @@ imagemagick`` plus Qt's xcb libraries, e.g. ``libxcb-cursor0 libxkbcommon-x11-0`
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -88,6 +90,45 @@ def rerun_under_xvfb(
         sh(sys.executable, str(Path(script).resolve()), *args, "--drive", env=env)
     finally:
         server.terminate()
+
+
+def run_indexed_shots(
+    script: str,
+    prefix: str,
+    display: str,
+    drive: Callable[[Path, Path, str], None],
+    make_photos: Callable[[Path, Path], None],
+    after_index: Callable[[list[str], Path, dict], None] | None = None,
+    model: str = "random:tiny-clip",
+) -> int:
+    """The ``main`` of a script whose app is built on a library the CLI indexed first.
+
+    Arguments: MODELS_DIR [--work DIR] [--model SPEC]. Without ``--drive``: the photos are made
+    once (``make_photos(work, photos)``), added and indexed with the CLI (then
+    ``after_index(cli, photos, env)``, e.g. albums), and ``script`` runs again under Xvfb on
+    ``display`` with ``--drive``, which calls ``drive(work, models, model)``.
+    """
+    ap = argparse.ArgumentParser()
+    ap.add_argument("models", type=Path)
+    ap.add_argument("--work", type=Path)
+    ap.add_argument("--model", default=model)
+    ap.add_argument("--drive", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix=prefix))
+    if args.drive:
+        drive(work, args.models.resolve(), args.model)
+        return 0
+    work.mkdir(parents=True, exist_ok=True)
+    photos = work / "Photos"
+    if not photos.exists():
+        make_photos(work, photos)
+    env = app_env()
+    cli = index_with_cli(work, photos, args.models, args.model, env)
+    if after_index is not None:
+        after_index(cli, photos, env)
+    me = [str(args.models), "--work", str(work), "--model", args.model]
+    rerun_under_xvfb(script, display, (1280, 800), me, env)
+    return 0
 
 
 # --- the app in this process -----------------------------------------------------------------

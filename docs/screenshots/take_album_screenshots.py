@@ -12,12 +12,10 @@ the model); dates, places and albums come from the files and the catalog.
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
 from pathlib import Path
 
-from harness import HERE, Driver, app_env, index_with_cli, rerun_under_xvfb, sh
+from harness import HERE, Driver, run_indexed_shots, sh
 
 MODEL = "random:tiny-clip"
 
@@ -50,33 +48,20 @@ def drive(work: Path, models: Path, model: str) -> None:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("models", type=Path)
-    ap.add_argument("--work", type=Path)
-    ap.add_argument("--model", default=MODEL)
-    ap.add_argument("--drive", action="store_true", help=argparse.SUPPRESS)
-    args = ap.parse_args()
-    work = args.work or Path(tempfile.mkdtemp(prefix="album-shots-"))
-    if args.drive:
-        drive(work, args.models.resolve(), args.model)
-        return 0
     sys.path.insert(0, str(HERE))
     from take_explore_screenshots import make_photos
 
-    work.mkdir(parents=True, exist_ok=True)
-    photos = work / "Photos"
-    if not photos.exists():
-        make_photos(photos)
-    env = app_env()
-    cli = index_with_cli(work, photos, args.models, args.model, env)
-    kyoto = [str(photos / f"IMG_{n:04d}.jpg") for n in range(1, 9)]
-    sh(*cli, "album", "create", "Kyoto 2024", env=env)
-    sh(*cli, "album", "add", "Kyoto 2024", *kyoto, env=env)
-    sh(*cli, "favorite", *kyoto[:3], env=env)
-    sh(*cli, "rate", "4", *kyoto[3:6], env=env)
-    me = [str(args.models), "--work", str(work), "--model", args.model]
-    rerun_under_xvfb(__file__, ":95", (1280, 800), me, env)
-    return 0
+    def albums(cli: list[str], photos: Path, env: dict) -> None:
+        kyoto = [str(photos / f"IMG_{n:04d}.jpg") for n in range(1, 9)]
+        sh(*cli, "album", "create", "Kyoto 2024", env=env)
+        sh(*cli, "album", "add", "Kyoto 2024", *kyoto, env=env)
+        sh(*cli, "favorite", *kyoto[:3], env=env)
+        sh(*cli, "rate", "4", *kyoto[3:6], env=env)
+
+    return run_indexed_shots(
+        __file__, "album-shots-", ":95", drive, lambda _, photos: make_photos(photos),
+        after_index=albums, model=MODEL,
+    )
 
 
 if __name__ == "__main__":

@@ -16,13 +16,11 @@ imagemagick`` plus Qt's xcb libraries).
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from harness import ROOT, Driver, app_env, index_with_cli, rerun_under_xvfb
+from harness import ROOT, Driver, run_indexed_shots
 
 DISPLAY = ":97"
 MODEL = "random:tiny-clip"
@@ -129,25 +127,10 @@ def drive(work: Path, models: Path, model: str) -> None:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("models", type=Path)
-    ap.add_argument("--work", type=Path)
-    ap.add_argument("--model", default=MODEL)
-    ap.add_argument("--drive", action="store_true", help=argparse.SUPPRESS)
-    args = ap.parse_args()
-    work = args.work or Path(tempfile.mkdtemp(prefix="explore-shots-"))
-    if args.drive:
-        drive(work, args.models.resolve(), args.model)
-        return 0
-    work.mkdir(parents=True, exist_ok=True)
-    photos = work / "Photos"
-    if not photos.exists():
-        make_photos(photos)
-    env = app_env()
-    index_with_cli(work, photos, args.models, args.model, env)
-    me = [str(args.models), "--work", str(work), "--model", args.model]
-    rerun_under_xvfb(__file__, DISPLAY, (1280, 800), me, env)
-    return 0
+    return run_indexed_shots(
+        __file__, "explore-shots-", DISPLAY, drive, lambda _, photos: make_photos(photos),
+        model=MODEL,
+    )
 
 
 if __name__ == "__main__":

@@ -14,14 +14,12 @@ its own scene; other rankings are meaningless (the app labels the model).
 
 from __future__ import annotations
 
-import argparse
 import io
 import sys
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from harness import ROOT, Driver, app_env, index_with_cli, rerun_under_xvfb
+from harness import ROOT, Driver, run_indexed_shots
 
 MODEL = "random:tiny-clip"
 SCENES = ("astronaut", "chelsea", "coffee")  # three seconds each
@@ -104,25 +102,10 @@ def drive(work: Path, models: Path, model: str) -> None:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("models", type=Path)
-    ap.add_argument("--work", type=Path)
-    ap.add_argument("--model", default=MODEL)
-    ap.add_argument("--drive", action="store_true", help=argparse.SUPPRESS)
-    args = ap.parse_args()
-    work = args.work or Path(tempfile.mkdtemp(prefix="media-shots-"))
-    if args.drive:
-        drive(work, args.models.resolve(), args.model)
-        return 0
-    work.mkdir(parents=True, exist_ok=True)
-    photos = work / "Photos"
-    if not photos.exists():
+    def make(work: Path, photos: Path) -> None:
         (work / "still.jpg").write_bytes(make_library(photos))
-    env = app_env()
-    index_with_cli(work, photos, args.models, args.model, env)
-    me = [str(args.models), "--work", str(work), "--model", args.model]
-    rerun_under_xvfb(__file__, ":96", (1280, 800), me, env)
-    return 0
+
+    return run_indexed_shots(__file__, "media-shots-", ":96", drive, make, model=MODEL)
 
 
 if __name__ == "__main__":
