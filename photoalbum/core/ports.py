@@ -352,7 +352,13 @@ class VectorStore(Protocol):
     def ids(self) -> np.ndarray: ...
     def get(self, ids: np.ndarray) -> np.ndarray: ...
     def search(
-        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None, *, like: bool = False
+        self,
+        query: np.ndarray,
+        k: int,
+        allowed: np.ndarray | None = None,
+        *,
+        like: bool = False,
+        ef: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray]: ...  # (ids, scores) best first; like: an image query
     def save(self, generation: int) -> None: ...  # atomic: temp file, fsync, rename
     def close(self) -> None: ...  # release a connection (nothing for an in-process index)

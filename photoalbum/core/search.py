@@ -28,8 +28,9 @@ import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -49,6 +50,16 @@ from photoalbum.core.ports import (
 from photoalbum.core.query import Query, Term, require_positive
 from photoalbum.core.query_understanding import Understood
 from photoalbum.core.text.matching import text_moment
+from photoalbum.core.text_gap import (
+    GAP_CAPTIONS,
+    POOL_FACTOR,
+    SAVE_AFTER,
+    TextGap,
+    gap_direction,
+    load_gap,
+    save_gap,
+)
+from photoalbum.core.vectorstore import auto_ef
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +171,8 @@ class Searcher:
         candidates: stage-1 pool size is ``max(candidates, 4 * k)``.
         min_z: the relevance cut-off, in standard deviations of the library's background scores.
         keyword_weight: bonus (in those units) for a photo whose name/folder/camera matches all words.
+        text_gap: the gap another searcher of the same store's model made (patched, not rebuilt).
+        gap_cache: the file a made gap is kept in between sessions (None: not kept).
     """
 
     def __init__(
@@ -176,6 +189,8 @@ class Searcher:
         templates: Sequence[str] = DEFAULT_TEMPLATES,
         background_size: int = 2048,
         seed: int = 0,
+        text_gap: TextGap | None = None,
+        gap_cache: Path | None = None,
     ) -> None:
         self.catalog = catalog
         self.store = store
@@ -194,6 +209,12 @@ class Searcher:
         self._keywords: tuple[tuple[int, int], KeywordPostings] | None = None
         self._moments: tuple[int, MomentIndex] | None = None
         self._kw_thread: ThreadPoolExecutor | None = None
+        self._inflight: dict[Hashable, Future[tuple[np.ndarray, np.ndarray]]] = {}
+        self._encode_thread: ThreadPoolExecutor | None = None
+        self._gap = text_gap
+        self._gap_cache = gap_cache
+        self._gap_thread: ThreadPoolExecutor | None = None
+        self._gap_job: Future[TextGap | None] | None = None
 
     def moment_index(self) -> MomentIndex:
         """Every live moment's (label, video, time), read once per store generation."""
@@ -209,7 +230,27 @@ class Searcher:
         Raises:
             KnownError: the vector is not finite (NaN weights in a damaged model).
         """
-        return self._vectors.get_or(_term_key(term), lambda: _finite(self._encode_term(term)))
+        key = _term_key(term)
+        job = self._inflight.pop(key, None)
+        if job is not None and key not in self._vectors:
+            return self._vectors.get_or(key, job.result)  # raises what encoding raised
+        return self._vectors.get_or(key, lambda: self._encoded(term))
+
+    def _encoded(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
+        return _finite(self._encode_term(term))
+
+    def prefetch(self, terms: Sequence[Term]) -> None:
+        """Start encoding the text ``terms`` on a thread: the caller has other work before it
+        asks :meth:`term_vectors` (the text tower releases the GIL)."""
+        for term in terms:
+            key = _term_key(term)
+            if term.text is None or key in self._vectors or key in self._inflight:
+                continue
+            if self._encode_thread is None:
+                self._encode_thread = ThreadPoolExecutor(1, thread_name_prefix="encode")
+            self._inflight[key] = self._encode_thread.submit(self._encoded, term)
+        if len(self._inflight) > 16:  # prefetched, never asked for (the query changed)
+            self._inflight = {k: j for k, j in self._inflight.items() if not j.done()}
 
     def _encode_term(self, term: Term) -> tuple[np.ndarray, np.ndarray]:
         if term.text is not None:
@@ -370,6 +411,100 @@ class Searcher:
         self._keywords = (key, index)
         return index
 
+    # --- the text gap (a cheaper walk for text queries in a large store) ------------------------
+    def text_gap(self) -> TextGap | None:
+        """The text gap as last made (None: not yet); it may lag the store's generation."""
+        return self._gap
+
+    def stage1(
+        self, qvec: np.ndarray, pool: int, allowed: np.ndarray | None = None, *, like: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The ANN pool of a combined query vector: (labels, scores), best first; a text query
+        (``like`` False) in a large store walks with the gap removed."""
+        gap = None if like else self._ready_gap(pool)
+        if gap is not None:
+            return self._gap_walk(gap, qvec, pool, allowed)
+        return self.store.search(qvec, pool, allowed, like=like)
+
+    def uses_text_gap(self, pool: int) -> bool:
+        """Whether the centred walk visits fewer nodes than the true query's ``ef`` would: only
+        in a large store (1M: ef 2237 against a 600 pool; 100k: 400, so no)."""
+        return self.store.exact_scores and auto_ef(len(self.store), pool) > POOL_FACTOR * pool
+
+    def _ready_gap(self, pool: int) -> TextGap | None:
+        """The gap if it matches the store's generation; otherwise None, and it is made (or
+        patched) on a thread for later queries."""
+        if not self.uses_text_gap(pool):
+            return None
+        gap = self._gap
+        if gap is not None and gap.generation == self.store.generation:
+            return gap
+        if self._gap_job is None or self._gap_job.done():
+            if self._gap_thread is None:
+                self._gap_thread = ThreadPoolExecutor(1, thread_name_prefix="text-gap")
+            self._gap_job = self._gap_thread.submit(self._made_gap)
+        return None
+
+    def _made_gap(self) -> TextGap | None:
+        try:
+            return self.prepare_text_gap()
+        except Exception:  # a background job: log, keep searching the plain way
+            logger.exception("text gap: could not be made")
+            return None
+
+    def prepare_text_gap(self, direction: np.ndarray | None = None) -> TextGap:
+        """Make the gap for the store as it is now (direction from the text tower on
+        :data:`GAP_CAPTIONS` once; projections read from the store, only for labels new or
+        changed since the last gap), and use it from the next query on. ``direction``: use this
+        one instead (a benchmark's stand-in for a text tower; not written to the cache)."""
+        t0 = time.perf_counter()
+        gap = self._gap
+        if gap is None and self._gap_cache is not None:
+            gap = load_gap(self._gap_cache, self.store.dim)
+            if gap is not None and gap.generation > self.store.generation:
+                gap = TextGap.empty(gap.direction)  # made from a newer index than this one
+        if direction is not None:
+            unit = _unit(np.asarray(direction, dtype=np.float32))
+            if gap is None or not np.array_equal(gap.direction, unit):
+                gap = TextGap.empty(unit)
+        elif gap is None:
+            gap = TextGap.empty(gap_direction(self._text_encoder().encode_texts(GAP_CAPTIONS)))
+        generation = self.store.generation  # before the labels: a later change is patched next
+        changed = None
+        if gap.generation >= 0:
+            changed = self.catalog.labels_changed_since(self.model_key, gap.generation)
+        made, read = gap.covering(self.store.ids(), generation, self.store.get, changed)
+        self._gap = made
+        logger.debug(
+            "text gap: %d projections (%d read) at generation %d in %.3f s",
+            len(made.labels),
+            read,
+            generation,
+            time.perf_counter() - t0,
+        )
+        if self._gap_cache is not None and direction is None and read >= SAVE_AFTER:
+            try:
+                save_gap(self._gap_cache, made)
+            except (OSError, KnownError) as exc:  # a cache (full disk, read-only library)
+                logger.warning("text gap cache %s not written: %s", self._gap_cache, exc)
+        return made
+
+    def _gap_walk(
+        self, gap: TextGap, qvec: np.ndarray, pool: int, allowed: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The ``pool`` best by exact score, found by a centred walk (see
+        :mod:`photoalbum.core.text_gap`)."""
+        wide = POOL_FACTOR * pool
+        centred, along = gap.centred(qvec)
+        got, scores = self.store.search(centred, wide, allowed, ef=wide)
+        proj = gap.projections(got)
+        unknown = np.isnan(proj)
+        if unknown.any():  # added since the gap was made (another thread's write)
+            proj[unknown] = self.store.get(got[unknown]) @ gap.direction
+        exact = np.asarray(scores, dtype=np.float32) + np.float32(along) * proj
+        best = np.argsort(-exact, kind="stable")[:pool]
+        return np.asarray(got, dtype=np.int64)[best], exact[best]
+
     # --- background distribution ----------------------------------------------------------------
     def _background_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """(the background sample's usable vectors, the sampled ids the catalog has no usable
@@ -453,7 +588,7 @@ class Searcher:
         else:
             # Image and photo terms are like the indexed vectors (no modality gap to cross).
             like = all(t.text is None for t in terms)
-            ids, ann_scores = self.store.search(qvec, pool, allowed, like=like)
+            ids, ann_scores = self.stage1(qvec, pool, allowed, like=like)
         ids = np.asarray(ids, dtype=np.int64)
         ann = (ids, np.asarray(ann_scores, dtype=np.float32))
         timings["ann"] = time.perf_counter() - t1

@@ -390,13 +390,20 @@ class HnswStore:
             self._ef = int(ef) if ef else None
 
     def search(
-        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None, *, like: bool = False
+        self,
+        query: np.ndarray,
+        k: int,
+        allowed: np.ndarray | None = None,
+        *,
+        like: bool = False,
+        ef: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` best (ids int64, inner-product scores float32), best first.
 
         ``allowed`` restricts results to those ids (applied inside the search). Fewer than ``k``
         results come back when fewer are available; an empty store gives empty arrays. ``like``:
-        the query is like the stored vectors (an image's), which needs a smaller ``ef``.
+        the query is like the stored vectors (an image's), which needs a smaller ``ef``. ``ef``:
+        this search's ``ef`` (at least ``k``), for a caller that knows its query's geometry.
         """
         q = np.asarray(query, dtype=np.float32).reshape(-1)
         if q.shape[0] != self.dim:
@@ -424,7 +431,8 @@ class HnswStore:
             k = min(int(k), m)
             if m <= self.exact_limit(n):
                 return self._exact(q, k, cand if cand is not None else self._ids())
-            ef = self._ef if self._ef is not None else auto_ef(n, k, like=like)
+            if ef is None:
+                ef = self._ef if self._ef is not None else auto_ef(n, k, like=like)
             self._index.set_ef(max(ef, k))
             try:
                 if cand is None:

@@ -203,6 +203,7 @@ class Library:
         self.albums = LibraryAlbums(self.catalog, paths, self.people, self.corrections)
         self.trash = LibraryTrash(self.catalog, self.writer, self._save_store_if_prepared)
         self.places = LibraryPlaces(self.catalog, self.passes.gazetteer)
+        self._indexed = False  # a model was recorded (see _require_vectors)
         self.finder = LibrarySearch(
             self.catalog,
             store=self.store,
@@ -213,6 +214,7 @@ class Library:
             understanding=LibraryUnderstanding(
                 self.catalog, self.passes.gazetteer, self.people, lambda: self.model_key
             ),
+            gap_cache=lambda: self.vectors.index_path().with_suffix(".textgap.npz"),
         )
 
     # --- lifetime ------------------------------------------------------------------------------
@@ -527,10 +529,14 @@ class Library:
         return self.finder.similar(path, k, flt, cutoff=cutoff)
 
     def _require_vectors(self) -> None:
+        # A recorded model is never unrecorded: once seen, every search need not ask again.
+        if self._indexed:
+            return
         if self.recorded_model is None:
             raise UserError(
                 "nothing is indexed yet: run 'photoalbum add FOLDER' and 'photoalbum index' first"
             )
+        self._indexed = True
 
     # --- background passes ---------------------------------------------------------------------
     @property

@@ -34,6 +34,7 @@ class LibrarySearch:
         people: the library's people (person terms).
         require_vectors: raises a UserError when nothing is indexed yet.
         understanding: reads dates, places and people out of query text (None: never).
+        gap_cache: where the searcher keeps the text gap between sessions (None: nowhere).
     """
 
     def __init__(
@@ -46,11 +47,13 @@ class LibrarySearch:
         people: LibraryPeople,
         require_vectors: Callable[[], None],
         understanding: LibraryUnderstanding | None = None,
+        gap_cache: Callable[[], Path] | None = None,
     ) -> None:
         self.catalog = catalog
         self._store = store
         self._encoder = encoder
         self._model_key = model_key
+        self._gap_cache = gap_cache
         self.people = people
         self._require_vectors = require_vectors
         self._searcher: Searcher | None = None
@@ -59,11 +62,22 @@ class LibrarySearch:
     def searcher(self) -> Searcher:
         """The searcher over the current store (a new one when the store was reopened)."""
         store = self._store()
-        if self._searcher is None or self._searcher.store is not store:
-            self._searcher = Searcher(
-                self.catalog, store, self._model_key(), self._encoder, self._encoder
+        searcher = self._searcher
+        if searcher is None or searcher.store is not store:
+            key = self._model_key()
+            # The text gap of the same model carries over: a reopened store patches it.
+            gap = searcher.text_gap() if searcher and searcher.model_key == key else None
+            searcher = Searcher(
+                self.catalog,
+                store,
+                key,
+                self._encoder,
+                self._encoder,
+                text_gap=gap,
+                gap_cache=self._gap_cache() if self._gap_cache is not None else None,
             )
-        return self._searcher
+            self._searcher = searcher
+        return searcher
 
     def forget(self) -> None:
         """Drop the searcher (the vectors changed under it): the next search builds a new one."""
@@ -119,6 +133,14 @@ class LibrarySearch:
         original = query
         if not (literal or query.literal) and self.understanding is not None:
             query, flt, understood = self.understanding.apply(query, flt, as_text)
+        names = self.people.face_store().names()
+        if names or any(t.is_person for t in query.terms):
+            query = name_terms(query, names)
+        # The text tower runs while the hidden photos, filters and keywords are read.
+        clip_terms = [t for t in query.terms if not t.is_person]
+        searcher = self.searcher() if clip_terms else None
+        if searcher is not None:
+            searcher.prefetch(clip_terms)
         if flt.is_empty:
             # An empty filter means no allowed-id set in the ANN search, so the hidden rule of
             # ``filter_ids`` would not apply: leave the hidden photos out by id instead.
@@ -128,30 +150,28 @@ class LibrarySearch:
         if understood is not None and not query.terms:  # only a date / place: its photos
             result = self._people_photos(original, flt, exclude_ids, k)
             return dataclasses.replace(_sorted(result, sort), understood=understood)
-        result = _sorted(self._search(query, k, flt, cutoff, exclude_ids), sort)
+        result = _sorted(self._search(searcher, query, k, flt, cutoff, exclude_ids), sort)
         if understood is not None:
             result = dataclasses.replace(result, query=original, understood=understood)
         return result
 
     def _search(
         self,
+        searcher: Searcher | None,
         query: Query,
         k: int,
         flt: PhotoFilter,
         cutoff: bool,
         exclude_ids: Sequence[int],
     ) -> SearchResult:
-        names = self.people.face_store().names()
-        if names or any(t.is_person for t in query.terms):
-            query = name_terms(query, names)
         if not any(t.is_person for t in query.terms):
-            return self.searcher().search(query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids)
+            searcher = searcher or self.searcher()
+            return searcher.search(query, k, flt, cutoff=cutoff, exclude_ids=exclude_ids)
         service = self.people.service()
         pf = apply_people(query, flt, exclude_ids, service.resolve, service.photo_ids)
         if not pf.people_only:
-            result = self.searcher().search(
-                pf.query, k, pf.flt, cutoff=cutoff, exclude_ids=pf.exclude_ids
-            )
+            searcher = searcher or self.searcher()
+            result = searcher.search(pf.query, k, pf.flt, cutoff=cutoff, exclude_ids=pf.exclude_ids)
             return dataclasses.replace(result, query=query)
         return self._people_photos(query, pf.flt, pf.exclude_ids, k)
 

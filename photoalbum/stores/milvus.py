@@ -383,7 +383,13 @@ class MilvusStore:
         self._ef = int(ef) if ef else None
 
     def search(
-        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None, *, like: bool = False
+        self,
+        query: np.ndarray,
+        k: int,
+        allowed: np.ndarray | None = None,
+        *,
+        like: bool = False,
+        ef: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` best (ids, inner-product scores), best first; ``allowed`` filters inside Milvus.
 
@@ -407,7 +413,7 @@ class MilvusStore:
             if n == 0:
                 return no_hits()
             if allowed is None:
-                return self._search(q, k, "", n, like)
+                return self._search(q, k, "", n, like, ef)
             allowed_ids = np.unique(as_ids(allowed))
             m = len(allowed_ids)
             if m == 0:
@@ -416,12 +422,12 @@ class MilvusStore:
             if m > ID_IN_MAX:
                 wide = min(MAX_TOPK, math.ceil(2 * k * n / m) + 64)
                 if wide < n or m >= n:
-                    ids, scores = self._search(q, wide, "", n, like)
+                    ids, scores = self._search(q, wide, "", n, like, ef)
                     keep = np.isin(ids, allowed_ids)
                     if keep.sum() >= k or len(ids) >= n:
                         return ids[keep][:k], scores[keep][:k]
             parts = [
-                self._search(q, k, _in_expr(allowed_ids[s : s + MAX_FILTER_IDS]), n, like)
+                self._search(q, k, _in_expr(allowed_ids[s : s + MAX_FILTER_IDS]), n, like, ef)
                 for s in range(0, m, MAX_FILTER_IDS)
             ]
         ids = np.concatenate([p[0] for p in parts])
@@ -430,9 +436,9 @@ class MilvusStore:
         return ids[order], scores[order]
 
     def _search(
-        self, q: np.ndarray, k: int, expr: str, n: int, like: bool = False
+        self, q: np.ndarray, k: int, expr: str, n: int, like: bool = False, ef: int | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        ef = max(self._ef or auto_ef(n, k, like=like), k)
+        ef = max(ef or self._ef or auto_ef(n, k, like=like), k)
         level = self._read_level()
         res = self._call(
             "search",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from datetime import datetime
 
 import numpy as np
@@ -465,3 +467,43 @@ def test_scores_without_blas_threads_rank_as_the_blas_product_did(lib, monkeypat
         assert names(a) == names(b) and a.cut == b.cut
         np.testing.assert_allclose([h.score for h in a.hits], [h.score for h in b.hits], atol=1e-5)
         assert a.threshold == pytest.approx(b.threshold, abs=1e-5)
+
+
+def test_a_prefetched_text_term_is_encoded_once_on_another_thread(lib, monkeypatch):
+    threads = []
+    encode = lib.text.encode_texts
+
+    def recording(texts):
+        threads.append(threading.current_thread().name)
+        return encode(texts)
+
+    monkeypatch.setattr(lib.text, "encode_texts", recording)
+    query = parse_query(["cat"])
+    lib.s.prefetch(query.terms)
+    lib.s.prefetch(query.terms)  # already on its way: not encoded twice
+    r = lib.s.search(query, k=3)
+    assert names(r)[0] == "chelsea"
+    assert len(threads) == 1 and threads[0].startswith("encode")
+    lib.s.prefetch(query.terms)  # cached now
+    lib.s.search(parse_query(["cat"]), k=3)
+    assert len(threads) == 1
+
+
+def test_a_prefetched_term_that_fails_fails_its_search(lib):
+    lib.text.table["broken"] = np.full(lib.text.dim, np.nan, dtype=np.float32)
+    query = parse_query(["broken"])
+    lib.s.prefetch(query.terms)
+    with pytest.raises(KnownError, match="query vector is not finite"):
+        lib.s.search(query, k=3)
+    with pytest.raises(KnownError, match="query vector is not finite"):  # not cached as good
+        lib.s.search(query, k=3)
+
+
+def test_prefetched_terms_never_asked_for_are_let_go(lib):
+    for i in range(40):
+        lib.s.prefetch(parse_query([f"word{i}"]).terms)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not all(j.done() for j in lib.s._inflight.values()):
+        time.sleep(0.01)
+    lib.s.prefetch(parse_query(["one more"]).terms)
+    assert len(lib.s._inflight) <= 2
