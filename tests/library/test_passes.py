@@ -86,6 +86,7 @@ def test_text_pass_reads_two_photos_at_once_on_the_command_line_one_in_the_app(
     try:
         engine = library.get_pass("text").engine  # type: ignore[attr-defined]
         assert (engine.threads, engine.concurrency) == (1, concurrency)  # no ORT pool to spin
+        assert engine.model_dir == tiny_paths.models / "ocr"  # its rewritten models, shared
     finally:
         library.close()
 
