@@ -521,7 +521,7 @@ class _Models:
 
                     rec = self._config["Rec"]
                     text_rec = TextRecognizer.__new__(TextRecognizer)
-                    session = _session(rec["model_path"], self._threads, self._model_dir)
+                    session = _session(rec["model_path"], self._threads, self._model_dir, int8=True)
                     text_rec.postprocess_op = CTCLabelDecode(character=session.get_character_list())
                     text_rec.session = _OneCropAtATime(session)
                     text_rec.rec_batch_num = rec["rec_batch_num"]
@@ -560,7 +560,9 @@ class _OneCropAtATime:
         return list(self._inner.get_character_list())
 
 
-def _session(path: str, threads: int | None, model_dir: Path | None = None) -> Any:
+def _session(
+    path: str, threads: int | None, model_dir: Path | None = None, *, int8: bool = False
+) -> Any:
     """rapidocr's session wrapper (inputs → outputs, the model's metadata) around an ONNX
     Runtime session of ``path`` with the CPU memory arena on; of its rewritten copy in
     ``model_dir`` when there is one (:mod:`photoalbum.core.text.ocr_models`), and of ``path``
@@ -579,7 +581,7 @@ def _session(path: str, threads: int | None, model_dir: Path | None = None) -> A
     if threads == 1:
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     wrapper = OrtInferSession.__new__(OrtInferSession)  # its __init__ makes its own session
-    chosen = folded_model_path(path, model_dir)
+    chosen = folded_model_path(path, model_dir, int8=int8)
     try:
         wrapper.session = ort.InferenceSession(
             chosen, sess_options=opts, providers=["CPUExecutionProvider"]

@@ -14,9 +14,15 @@ reorders between them 10 %). Here they become
   their bias when the convolution pads nothing, else kept as one ``Add`` (zero padding must
   stay zero).
 
-The results differ from the original only by float rounding. The rewritten copy is written
-once to a cache folder and read from there; anything failing (no onnx, an unexpected graph, an
-unwritable or corrupt cache) falls back to rapidocr's own file, never to no OCR.
+The results differ from the original only by float rounding. The recogniser's copy then also
+runs its eight large pointwise convolutions (240-480 channels in and out: ~2/3 of its
+multiply-adds) in INT8 (:func:`quantise_layers`: weights per channel, inputs in ranges measured
+on text crops, ``REC_INT8_RANGES``): a 48×640 crop 32 → 21 ms on an ``avx512_vnni`` CPU, the
+same lines read (see docs/performance.md; every other layer in INT8 read worse and was left).
+
+The rewritten copy is written once to a cache folder and read from there; anything failing (no
+onnx, an unexpected graph, an unwritable or corrupt cache) falls back to rapidocr's own file,
+never to no OCR; a recogniser other than the one the ranges were measured on stays in fp32.
 """
 
 from __future__ import annotations
@@ -34,23 +40,54 @@ import numpy as np
 logger = logging.getLogger(__name__)
 
 #: Bumped whenever the rewrite changes: a cached copy from another version is made again.
-REWRITE_VERSION = 1
+REWRITE_VERSION = 2
+
+#: The recogniser the ranges below were measured on (sha256 of rapidocr-onnxruntime 1.4's
+#: ``ch_PP-OCRv4_rec_infer.onnx``, first 16 hex digits).
+REC_INT8_SOURCE = "48fc40f24f6d2a20"
+#: Input and output of each INT8 layer → its 0.001th and 99.999th percentile over the
+#: recogniser's inputs on calibration images (``python -m bench.ocr_int8_ranges`` prints this table).
+REC_INT8_RANGES: dict[str, tuple[float, float]] = {
+    "hardswish_42.tmp_0": (-0.375, 3.4215),
+    "p2o.Add.107": (-4.5112, 3.8774),
+    "hardswish_44.tmp_0": (-0.375, 7.1727),
+    "p2o.Add.123": (-4.1709, 4.4974),
+    "hardswish_46.tmp_0": (-0.375, 6.6326),
+    "p2o.Add.139": (-4.3384, 4.1672),
+    "hardswish_48.tmp_0": (-0.375, 6.8436),
+    "p2o.Add.155": (-4.1661, 4.8943),
+    "p2o.Mul.127": (-0.67219, 1.7948),
+    "p2o.Add.175": (-7.2198, 4.1911),
+    "p2o.Mul.141": (-0.92008, 2.6616),
+    "p2o.Add.195": (-4.7382, 6.8689),
+    "hardswish_54.tmp_0": (-0.375, 7.3569),
+    "p2o.Add.211": (-5.0318, 5.591),
+    "hardswish_56.tmp_0": (-0.375, 12.579),
+    "p2o.Add.227": (-13.417, 21.49),
+}
+#: Pointwise convolutions with at least this many channels in and out run in INT8.
+INT8_MIN_CHANNELS = 240
 
 
-def folded_model_path(source: str | os.PathLike[str], cache_dir: Path | None) -> str:
+def folded_model_path(
+    source: str | os.PathLike[str], cache_dir: Path | None, *, int8: bool = False
+) -> str:
     """The path of ``source``'s folded copy in ``cache_dir`` (made now when missing), or
-    ``source`` itself when there is no cache folder or the copy cannot be made or read."""
+    ``source`` itself when there is no cache folder or the copy cannot be made or read.
+
+    ``int8``: the copy also gets the INT8 layers when ``source`` is the recogniser
+    ``REC_INT8_RANGES`` were measured on (else it stays fp32)."""
     src = Path(source)
     if cache_dir is None:
         return str(src)
     try:
         stat = src.stat()
         key = hashlib.sha256(
-            f"{REWRITE_VERSION}:{src.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+            f"{REWRITE_VERSION}:{int8}:{src.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()
         ).hexdigest()[:16]
         target = cache_dir / f"{src.stem}.folded-{key}.onnx"
         if not target.is_file():
-            _write_folded(src, target)
+            _write_folded(src, target, int8=int8)
         return str(target)
     except Exception:  # any failure: the original model still reads text (more slowly)
         logger.warning("OCR model %s: using it as shipped (no folded copy)", src, exc_info=True)
@@ -65,14 +102,27 @@ def discard(path: str) -> None:
         logger.warning("cannot delete the unreadable OCR model copy %s", path)
 
 
-def _write_folded(src: Path, target: Path) -> None:
+def _write_folded(src: Path, target: Path, *, int8: bool = False) -> None:
     """Write ``src`` folded to ``target`` atomically (a reader never sees half a file)."""
     import onnx
 
-    model = onnx.load(str(src))
+    data = src.read_bytes()
+    model = onnx.load_from_string(data)
     changes = fold_model(model)
     if not any(changes.values()):
         raise ValueError("no foldable pattern: not the PP-OCR graph this expects")
+    if int8 and hashlib.sha256(data).hexdigest()[:16] == REC_INT8_SOURCE:
+        try:
+            quantised = quantise_layers(model, REC_INT8_RANGES)
+        except Exception:  # the fp32 copy still reads the same text
+            logger.warning("OCR model %s: INT8 layers not made", src.name, exc_info=True)
+        else:
+            model = quantised
+            changes["int8_layers"] = sum(
+                n.op_type == "Conv" and n.output[0].endswith("__fp32") for n in model.graph.node
+            )
+    elif int8:
+        logger.info("OCR model %s is not the one INT8 ranges were measured on", src.name)
     onnx.checker.check_model(model)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".tmp")
@@ -322,3 +372,120 @@ def _pads(conv: Any) -> bool:
     if auto not in ("NOTSET", "VALID"):
         return True
     return any(int(p) != 0 for p in attrs.get("pads", []))
+
+
+def int8_layer_tensors(model: Any) -> list[str]:
+    """The inputs and outputs of the convolutions :func:`quantise_layers` runs in INT8, in
+    graph order: pointwise (1×1, one group), ``INT8_MIN_CHANNELS``+ channels in and out,
+    constant weights."""
+    from onnx import numpy_helper
+
+    weights = {t.name: t for t in model.graph.initializer}
+    out: list[str] = []
+    for n in model.graph.node:
+        if n.op_type != "Conv" or len(n.input) < 2 or n.input[1] not in weights:
+            continue
+        groups = next((a.i for a in n.attribute if a.name == "group"), 1)
+        shape = tuple(weights[n.input[1]].dims)
+        if (
+            groups == 1
+            and len(shape) == 4
+            and shape[2:] == (1, 1)
+            and min(shape[:2]) >= INT8_MIN_CHANNELS
+            and numpy_helper.to_array(weights[n.input[1]]).dtype == np.float32
+        ):
+            out += [t for t in (n.input[0], n.output[0]) if t not in out]
+    return out
+
+
+def quantise_layers(model: Any, ranges: dict[str, tuple[float, float]]) -> Any:
+    """A copy of folded ``model`` (opset 13+) whose :func:`int8_layer_tensors` convolutions
+    run in INT8 (QDQ: ONNX Runtime fuses each into one ``QLinearConv``): input and output per
+    tensor (uint8, their ``ranges``), the weights per output channel (int8, symmetric), the
+    bias int32.
+
+    Raises ValueError when the layers found and the ``ranges`` given differ."""
+    from onnx import helper, numpy_helper, version_converter
+
+    layers = int8_layer_tensors(model)
+    if sorted(layers) != sorted(ranges):
+        raise ValueError(f"INT8 layers {layers} are not the measured {sorted(ranges)}")
+    opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
+    if opset < 13:  # per-channel DequantizeLinear (its axis) is opset 13
+        model = version_converter.convert_version(model, 13)
+    g = model.graph
+    weights = {t.name: numpy_helper.to_array(t) for t in g.initializer}
+    new: list[Any] = []
+    nodes: list[Any] = []
+    made: dict[str, str] = {}  # activation → its quantised-then-dequantised copy
+
+    def qdq(x: str, source: str) -> list[Any]:
+        """Quantise ``source`` (the tensor ``x``) and dequantise it into ``x``'s copy."""
+        lo, hi = ranges[x]
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+        scale = np.float32(max(hi - lo, 1e-6) / 255)
+        zp = np.uint8(np.clip(round(-lo / float(scale)), 0, 255))
+        new.extend(
+            [
+                numpy_helper.from_array(np.array(scale, np.float32), f"{x}__s"),
+                numpy_helper.from_array(np.array(zp, np.uint8), f"{x}__zp"),
+            ]
+        )
+        made[x] = f"{x}__dq" if x == source else x
+        return [
+            helper.make_node("QuantizeLinear", [source, f"{x}__s", f"{x}__zp"], [f"{x}__q"]),
+            helper.make_node("DequantizeLinear", [f"{x}__q", f"{x}__s", f"{x}__zp"], [made[x]]),
+        ]
+
+    for n in g.node:
+        after: list[Any] = []
+        if n.op_type == "Conv" and n.input[0] in ranges and n.input[1] in weights:
+            x, name = n.input[0], n.output[0]
+            if x not in made:
+                nodes += qdq(x, x)
+            scale = numpy_helper.to_array(next(t for t in new if t.name == f"{x}__s"))
+            w = weights[n.input[1]].astype(np.float32)
+            b = weights[n.input[2]] if len(n.input) > 2 and n.input[2] else np.zeros(len(w))
+            ws = (np.abs(w).reshape(len(w), -1).max(axis=1) / 127).astype(np.float32)
+            # A channel of zero weights outputs its bias: a scale that still holds it in int32.
+            ws = np.maximum(ws, (np.abs(b) / (scale * 2**30)).astype(np.float32))
+            ws = np.maximum(ws, np.float32(1e-12))
+            wq = np.clip(np.round(w / ws[:, None, None, None]), -127, 127).astype(np.int8)
+            bs = (scale * ws).astype(np.float32)
+            bq = np.round(b / bs).astype(np.int32)
+            name = n.output[0]
+            new += [
+                numpy_helper.from_array(wq, f"{name}__wq"),
+                numpy_helper.from_array(ws, f"{name}__ws"),
+                numpy_helper.from_array(np.zeros(len(w), np.int8), f"{name}__wzp"),
+                numpy_helper.from_array(bq, f"{name}__bq"),
+                numpy_helper.from_array(bs, f"{name}__bs"),
+                numpy_helper.from_array(np.zeros(len(w), np.int32), f"{name}__bzp"),
+            ]
+            nodes += [
+                helper.make_node(
+                    "DequantizeLinear",
+                    [f"{name}__wq", f"{name}__ws", f"{name}__wzp"],
+                    [f"{name}__w"],
+                    axis=0,
+                ),
+                helper.make_node(
+                    "DequantizeLinear",
+                    [f"{name}__bq", f"{name}__bs", f"{name}__bzp"],
+                    [f"{name}__b"],
+                    axis=0,
+                ),
+            ]
+            del n.input[:]
+            n.input.extend([made[x], f"{name}__w", f"{name}__b"])
+            n.output[0] = f"{name}__fp32"
+            after = qdq(name, n.output[0])
+        nodes.append(n)
+        nodes.extend(after)
+    used = {i for n in nodes for i in n.input}
+    keep = [t for t in g.initializer if t.name in used]
+    del g.initializer[:]
+    g.initializer.extend(keep + new)
+    del g.node[:]
+    g.node.extend(nodes)
+    return model

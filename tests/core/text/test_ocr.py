@@ -304,7 +304,8 @@ def _lines(engine: OcrEngine, image: Image.Image) -> list[tuple[str, float, obje
 
 
 def test_the_rewritten_models_read_what_rapidocrs_read(engine, tmp_path):
-    """The folded copies (``ocr_models``) give the same lines, scores and boxes."""
+    """The folded copies (``ocr_models``) give the same lines and boxes (the detector's are
+    exact), with scores a little off from the recogniser's INT8 layers."""
     folded = OcrEngine(threads=1, model_dir=tmp_path)
     images = (
         text_photo([RECEIPT_EN, RECEIPT_ZH], size=(1000, 750)),
@@ -312,7 +313,9 @@ def test_the_rewritten_models_read_what_rapidocrs_read(engine, tmp_path):
         _text_on("chelsea", "Main Street Exit 12", 0.0175),
     )
     for image in images:
-        assert _lines(folded, image) == _lines(engine, image)
+        got, want = _lines(folded, image), _lines(engine, image)
+        assert [(text, box) for text, _, box in got] == [(text, box) for text, _, box in want]
+        assert all(abs(a[1] - b[1]) < 0.02 for a, b in zip(got, want, strict=True))
     assert sorted(p.name.split(".folded-")[0] for p in tmp_path.iterdir()) == [
         "ch_PP-OCRv4_det_infer",
         "ch_PP-OCRv4_rec_infer",

@@ -116,7 +116,9 @@ def test_the_copy_is_made_once_then_read(tmp_path, monkeypatch):
     src = _saved_small_model(tmp_path)
     writes = []
     real = ocr_models._write_folded
-    monkeypatch.setattr(ocr_models, "_write_folded", lambda s, t: writes.append(t) or real(s, t))
+    monkeypatch.setattr(
+        ocr_models, "_write_folded", lambda s, t, **kw: writes.append(t) or real(s, t, **kw)
+    )
     first = folded_model_path(src, tmp_path / "cache")
     assert Path(first).parent == tmp_path / "cache" and Path(first).is_file()
     assert folded_model_path(src, tmp_path / "cache") == first
@@ -140,3 +142,61 @@ def test_no_copy_when_the_cache_is_unwritable_or_the_graph_unexpected(tmp_path):
     onnx.save(helper.make_model(graph), str(plain))
     assert folded_model_path(plain, tmp_path / "cache") == str(plain)
     assert not list((tmp_path / "cache").glob("plain*"))
+
+
+def test_the_recognisers_copy_runs_its_large_layers_in_int8(tmp_path):
+    """The measured ranges fit the recogniser rapidocr ships: eight QLinearConv once ONNX
+    Runtime has fused the QDQ nodes (the speed), and the characters read stay the same."""
+    source = _rapidocr_model("ch_PP-OCRv4_rec_infer.onnx")
+    path = folded_model_path(source, tmp_path, int8=True)
+    assert path != str(source)
+    opts = ort.SessionOptions()
+    opts.optimized_model_filepath = str(tmp_path / "optimised.onnx")
+    ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
+    ops = [n.op_type for n in onnx.load(str(tmp_path / "optimised.onnx")).graph.node]
+    assert ops.count("QLinearConv") == 8
+    fp32 = folded_model_path(source, tmp_path / "fp32")
+    assert "QuantizeLinear" not in [n.op_type for n in onnx.load(fp32).graph.node]
+
+
+def test_int8_is_left_out_for_another_recogniser_or_other_layers(tmp_path, monkeypatch):
+    source = _rapidocr_model("ch_PP-OCRv4_rec_infer.onnx")
+
+    def quantised(folder: str) -> bool:
+        path = folded_model_path(source, tmp_path / folder, int8=True)
+        assert path != str(source)  # the fp32 copy still folded
+        return "QuantizeLinear" in [n.op_type for n in onnx.load(path).graph.node]
+
+    monkeypatch.setattr(ocr_models, "REC_INT8_SOURCE", "0" * 16)  # not this file
+    assert not quantised("other-model")
+    monkeypatch.undo()
+    ranges = dict(ocr_models.REC_INT8_RANGES)
+    ranges.pop(next(iter(ranges)))
+    monkeypatch.setattr(ocr_models, "REC_INT8_RANGES", ranges)  # a layer without its range
+    assert not quantised("missing-range")
+
+
+def test_an_int8_channel_of_zero_weights_keeps_its_bias():
+    """A channel whose weights are all zero outputs its bias: the bias's int32 scale (input
+    scale × weight scale) must still hold it, not overflow."""
+    n = ocr_models.INT8_MIN_CHANNELS
+    rng = np.random.default_rng(0)
+    w = rng.normal(0, 0.05, (n, n, 1, 1)).astype(np.float32)
+    w[3] = 0.0
+    b = rng.normal(0, 0.5, n).astype(np.float32)
+    b[3] = 1.5
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["x", "w", "b"], ["y"])],
+        "pointwise",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, n, 2, 2])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, n, 2, 2])],
+        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=8)
+    x = rng.uniform(0, 4, (1, n, 2, 2)).astype(np.float32)
+    before = _run(model, x)
+    y_range = (float(before.min()), float(before.max()))
+    quantised = ocr_models.quantise_layers(model, {"x": (0.0, 4.0), "y": y_range})
+    after = _run(quantised, x)
+    np.testing.assert_allclose(after[0, 3], 1.5, atol=0.02)
+    np.testing.assert_allclose(after, before, atol=0.1)
