@@ -3,7 +3,8 @@
 The detector runs on the image scaled so its longer side is ``det_side``, and there only around
 the lines of letters a cheap test finds (most photos have no text: the detector was the whole
 cost for them; now they skip it, and the models are not even loaded until a photo has a line);
-recognition reads each detected box, cropped from the larger image handed in. Boxes are
+where every line found is large (a page, a sign) the detector sees those regions at half
+size; recognition reads each detected box, cropped from the larger image handed in. Boxes are
 returned normalised to 0..1 of the image, so front ends can draw them over a photo at any size.
 Models ship inside the rapidocr-onnxruntime wheel: nothing is downloaded, nothing leaves the
 machine.
@@ -121,11 +122,11 @@ class OcrEngine:
     def detect(self, image: Image.Image) -> np.ndarray:
         """Text boxes (n, 4, 2) in ``image`` pixels; empty when there is no text."""
         rgb = _rgb(image)
-        size, regions = self._regions(rgb)
+        size, regions, shrink = self._regions(rgb)
         if not regions:
             return np.zeros((0, 4, 2), np.float32)
         with self._engine() as engine:
-            return _detect(engine, rgb, size, regions)
+            return _detect(engine, rgb, size, regions, shrink)
 
     def read(self, image: Image.Image) -> list[TextLine]:
         """The lines of text in ``image`` (RGB), top to bottom; [] when there is none."""
@@ -133,11 +134,11 @@ class OcrEngine:
         h, w = rgb.shape[:2]
         if h < 8 or w < 8:
             return []
-        size, regions = self._regions(rgb)
+        size, regions, shrink = self._regions(rgb)
         if not regions:  # most photos: the models are not needed (nor loaded)
             return []
         with self._engine() as engine:
-            boxes = _detect(engine, rgb, size, regions)
+            boxes = _detect(engine, rgb, size, regions, shrink)
             if len(boxes) == 0:
                 return []
             # The whole image in BGR only for the recogniser's crops: most photos have no text.
@@ -155,9 +156,10 @@ class OcrEngine:
             lines.append(TextLine(text, round(score, 4), corners))
         return lines
 
-    def _regions(self, rgb: np.ndarray) -> tuple[tuple[int, int], list[Rect]]:
+    def _regions(self, rgb: np.ndarray) -> tuple[tuple[int, int], list[Rect], int]:
         """The detector's input size for ``rgb`` (sides multiples of 32, longer side
-        ``det_side``) and where in it the detector should run.
+        ``det_side``), where in it the detector should run, and by how much those regions may
+        be shrunk first (:func:`gated_regions`).
 
         With ``gate`` on, the network sees only the regions :func:`text_regions` finds around
         lines of letters, on a grey copy at the network's size (made from the grey image: a
@@ -168,18 +170,25 @@ class OcrEngine:
         scale = min(1.0, self.det_side / max(h, w))
         size = (_multiple_of_32(w * scale), _multiple_of_32(h * scale))
         if not self.gate:
-            return size, [(0, 0, size[0], size[1])]
+            return size, [(0, 0, size[0], size[1])], 1
         cv2 = import_cv2()
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         if size != (w, h):
             gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
-        return size, text_regions(gray)
+        return (size, *gated_regions(gray))
 
 
-def _detect(engine: Any, rgb: np.ndarray, size: tuple[int, int], regions: list[Rect]) -> np.ndarray:
+def _detect(
+    engine: Any,
+    rgb: np.ndarray,
+    size: tuple[int, int],
+    regions: list[Rect],
+    shrink: int = 1,
+) -> np.ndarray:
     """The detector on ``regions`` of ``rgb`` resized once straight to ``size``, then turned BGR
     (the network's order; the resize works per channel, so this is the same copy, made from
-    fewer pixels) and normalised by OpenCV in one pass; boxes in ``rgb`` pixels."""
+    fewer pixels) and normalised by OpenCV in one pass; each region first shrunk ``shrink``
+    times (sides multiples of 32 again) when its text is large; boxes in ``rgb`` pixels."""
     cv2 = import_cv2()
     h, w = rgb.shape[:2]
     sw, sh = size
@@ -187,7 +196,14 @@ def _detect(engine: Any, rgb: np.ndarray, size: tuple[int, int], regions: list[R
     small = np.ascontiguousarray(small[:, :, ::-1])
     found = []
     for x0, y0, x1, y1 in regions:
-        boxes = _detect_in(engine, small[y0:y1, x0:x1])
+        part = small[y0:y1, x0:x1]
+        if shrink > 1:
+            target = (_multiple_of_32((x1 - x0) / shrink), _multiple_of_32((y1 - y0) / shrink))
+            boxes = _detect_in(engine, cv2.resize(part, target, interpolation=cv2.INTER_AREA))
+            boxes[..., 0] *= (x1 - x0) / target[0]
+            boxes[..., 1] *= (y1 - y0) / target[1]
+        else:
+            boxes = _detect_in(engine, part)
         if len(boxes):
             boxes[..., 0] += x0
             boxes[..., 1] += y0
@@ -269,9 +285,16 @@ _COMPACT = 0.2
 
 
 def text_regions(gray: np.ndarray) -> list[Rect]:
+    """Where text may be in ``gray``: :func:`gated_regions`' rectangles."""
+    return gated_regions(gray)[0]
+
+
+def gated_regions(gray: np.ndarray) -> tuple[list[Rect], int]:
     """Where text may be in ``gray`` (the detector's input in grey, sides multiples of 32):
-    disjoint rectangles (x0, y0, x1, y1) with sides multiples of 32; [] when it has no text the
-    detector could read.
+    disjoint rectangles (x0, y0, x1, y1) with sides multiples of 32 ([] when it has no text the
+    detector could read), and 2 when every line behind them was found at half or quarter size
+    (letters 18+ px high: a page, a sign), so the detector may see them at half size (a
+    quarter of its cost; it reads such text as well there), else 1.
 
     Two cheap tests (~4 ms at 640×480): text is made of strokes with strong edges on both
     sides, densely (:func:`edge_regions`); and strokes of text stand in lines of letters
@@ -281,15 +304,17 @@ def text_regions(gray: np.ndarray) -> list[Rect]:
     sh, sw = gray.shape[:2]
     edges = edge_regions(gray)
     if not edges:
-        return []
+        return [], 1
     if sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in edges) <= _COMPACT * sw * sh:
-        return edges
+        return edges, 1
     rects = []
-    for x, y, w, h in letter_lines(gray):
+    large = True
+    for x, y, w, h, scale in _letter_lines(gray):
         cx, cy = x + w // 2, y + h // 2
         region = next((r for r in edges if r[0] <= cx < r[2] and r[1] <= cy < r[3]), None)
         if region is None:
             continue
+        large = large and scale > 1
         along = max(_PAD_ALONG, _ALONG_EM * h)
         rects.append(
             (
@@ -300,9 +325,10 @@ def text_regions(gray: np.ndarray) -> list[Rect]:
             )
         )
     rects = _merge(rects)
+    shrink = 2 if large else 1
     if sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in rects) > _WHOLE * sw * sh:
-        return [(0, 0, sw, sh)]
-    return rects
+        return [(0, 0, sw, sh)], shrink
+    return rects, shrink
 
 
 def edge_regions(gray: np.ndarray) -> list[Rect]:
@@ -334,6 +360,11 @@ def edge_regions(gray: np.ndarray) -> list[Rect]:
 def letter_lines(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Bands (x, y, width, height) of ``gray`` that look like lines of letters, dark on light
     or light on dark, at full and half size (see ``_HEIGHTS``)."""
+    return [band[:4] for band in _letter_lines(gray)]
+
+
+def _letter_lines(gray: np.ndarray) -> list[tuple[int, int, int, int, int]]:
+    """:func:`letter_lines`' bands, each with the scale it was found at (1, 2 or 4)."""
     cv2 = import_cv2()
     found = []
     for scale, (lo, hi) in _HEIGHTS.items():
@@ -345,7 +376,7 @@ def letter_lines(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
         for op in (cv2.MORPH_BLACKHAT, cv2.MORPH_TOPHAT):
             strokes = (cv2.morphologyEx(g, op, kernel) > _STROKE).astype(np.uint8)
             for x, y, w, h in _lines_in(strokes, lo, hi, half=scale > 1):
-                found.append((x * scale, y * scale, w * scale, h * scale))
+                found.append((x * scale, y * scale, w * scale, h * scale, scale))
     return found
 
 

@@ -31,8 +31,9 @@ class TextPass:
     #: detector reads the same lines where it runs, and where it no longer runs (texture) it read
     #: nothing or little, so what earlier runs read stays valid.
     #: 2: the recogniser's eight largest layers in INT8 (``ocr_models``, with the library's model
-    #: folder): the same lines, a character in ~100 read differently (docs/performance.md), so
-    #: every library reads its photos' text once more, at ~2x the speed for photos with text.
+    #: folder) and large text detected at half size (``ocr.gated_regions``): the same lines,
+    #: under 1 % of characters read differently (docs/performance.md), so every library reads
+    #: its photos' text once more, at 2-3x the speed for photos with text.
     version = 2
     #: A 12 MP JPEG then decodes at 1/4 scale (1000×750): small print stays readable.
     min_side = 720

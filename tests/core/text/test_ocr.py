@@ -354,3 +354,29 @@ def test_the_recogniser_runs_one_crop_at_a_time_with_the_batchs_padding(engine):
         np.testing.assert_allclose(session(batch)[0], inner(batch)[0], atol=1e-5)
     finally:
         session._inner = inner
+
+
+@pytest.mark.parametrize(("text_px", "shrink"), [(24, 1), (64, 2)])
+def test_large_text_is_detected_at_half_size(engine, monkeypatch, text_px, shrink):
+    """Lines found only at half or quarter size (letters 18+ px high in the detector's input:
+    a page, a sign) are detected on the region shrunk to half (a quarter of the detector's
+    cost) and read the same; smaller text keeps the full size."""
+    import cv2
+
+    from photoalbum.core.text import ocr
+
+    lines = [RECEIPT_EN, "Main Street Exit 12", "Coffee and Tea House"]
+    image = text_photo(lines, size=(1000, 750), text_px=text_px)
+    gray = cv2.resize(
+        cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2GRAY),
+        (640, 480),
+        interpolation=cv2.INTER_AREA,
+    )
+    regions, found = ocr.gated_regions(gray)
+    assert found == shrink and len(regions) == 1
+    spy = _CountingDetector(monkeypatch)
+    assert [ln.text for ln in engine.read(image)] == lines
+    x0, y0, x1, y1 = regions[0]
+    ((h, w),) = spy.calls
+    to_32 = ocr._multiple_of_32  # the detector's sides
+    assert (h, w) == (to_32((y1 - y0) / shrink), to_32((x1 - x0) / shrink))
