@@ -16,8 +16,8 @@ reorders between them 10 %). Here they become
 
 The results differ from the original only by float rounding. The recogniser's copy then also
 runs its eight large pointwise convolutions (240-480 channels in and out: ~2/3 of its
-multiply-adds) in INT8 (:func:`quantise_layers`: weights per channel, inputs in ranges measured
-on text crops, ``REC_INT8_RANGES``): a 48×640 crop 32 → 21 ms on an ``avx512_vnni`` CPU, the
+multiply-adds) in INT8 (:func:`quantise_layers`: weights per channel, inputs and outputs in
+ranges measured on text crops, ``REC_INT8_RANGES``): a 48×640 crop 32 → 21 ms on an ``avx512_vnni`` CPU, the
 same lines read (see docs/performance.md; every other layer in INT8 read worse and was left).
 
 The rewritten copy is written once to a cache folder and read from there; anything failing (no
@@ -413,6 +413,10 @@ def quantise_layers(model: Any, ranges: dict[str, tuple[float, float]]) -> Any:
     opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
     if opset < 13:  # per-channel DequantizeLinear (its axis) is opset 13
         model = version_converter.convert_version(model, 13)
+    else:  # ``model`` itself stays as it was, whatever fails below
+        copy = type(model)()
+        copy.CopyFrom(model)
+        model = copy
     g = model.graph
     weights = {t.name: numpy_helper.to_array(t) for t in g.initializer}
     new: list[Any] = []
