@@ -87,6 +87,12 @@ class Paths:
         """The one-writer-per-library lock."""
         return self.library / "writer.lock"
 
+    # Shared model files ---------------------------------------------------------------------------
+    @property
+    def ocr_models(self) -> Path:
+        """The OCR models rewritten for the CPU, made from rapidocr's on first need (a cache)."""
+        return self.models / "ocr"
+
     def ensure_library(self) -> None:
         """Create the library's directories (private to the user)."""
         for p in (self.library, self.index_dir, self.thumbnails):

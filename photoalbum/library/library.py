@@ -197,7 +197,11 @@ class Library:
         )
         self.people = LibraryPeople(self.catalog, paths.faces)
         self.passes = LibraryPasses(
-            self.catalog, self.people, background=background, threads=threads
+            self.catalog,
+            self.people,
+            background=background,
+            threads=threads,
+            ocr_models=paths.ocr_models,
         )
         self.corrections = LibraryCorrections(self.catalog, self.passes.gazetteer)
         self.albums = LibraryAlbums(self.catalog, paths, self.people, self.corrections)

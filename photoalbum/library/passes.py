@@ -6,6 +6,7 @@ import contextlib
 import importlib.util
 import os
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from photoalbum.core.errors import UserError
 from photoalbum.core.indexer import IndexProgress
@@ -36,15 +37,23 @@ class LibraryPasses:
         people: the library's people (the faces pass writes there; new faces get people).
         background: True in the GUI worker (the passes leave the UI a core).
         threads: the library's thread budget (None: all cores).
+        ocr_models: where the text pass keeps its rewritten OCR models (None: rapidocr's own).
     """
 
     def __init__(
-        self, catalog: SqlCatalog, people: LibraryPeople, *, background: bool, threads: int | None
+        self,
+        catalog: SqlCatalog,
+        people: LibraryPeople,
+        *,
+        background: bool,
+        threads: int | None,
+        ocr_models: Path | None = None,
     ) -> None:
         self.catalog = catalog
         self.people = people
         self.background = background
         self.threads = threads
+        self.ocr_models = ocr_models
         self.recent_images = RecentImages()
         self._built: dict[str, PhotoPass] = {}
         self.gazetteer = LazyGazetteer()  # shared with search's query understanding
@@ -74,7 +83,8 @@ class LibraryPasses:
         # are read side by side (by one copy of the models: 2-3x the photos/s of one two-thread
         # session on 2 cores, bench/bench_passes.py); in the app one, so the GUI keeps a core.
         concurrency = 1 if self.background else min(2, self.threads or os.cpu_count() or 1)
-        return TextPass(self.catalog.text_store, OcrEngine(threads=1, concurrency=concurrency))
+        engine = OcrEngine(threads=1, concurrency=concurrency, model_dir=self.ocr_models)
+        return TextPass(self.catalog.text_store, engine)
 
     def warm_up(self) -> None:
         """Load the enabled passes' native modules now (the text pass's OpenCV and rapidocr hold

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from photoalbum.core.text import TextPass
 from tests.support.photos import make_sample_photos, sample_image
 from tests.support.text_photos import text_photo
 from tests.support.videos import make_video
@@ -55,11 +56,13 @@ def test_videos_read_at_their_first_moment_are_read_again_and_photos_are_not(cli
     assert cli("add", str(folder))[0] == 0
     assert cli("index")[0] == 0
     db = sqlite3.connect(cli.library / "catalog.sqlite3")
-    # As an older build left it: the video's text read at its first moment only (none there).
+    # As an older build left it: the video's text read at its first moment only (none there),
+    # its state under the photos' version; the photos read as this build reads them.
     with db:
         db.execute(
-            "UPDATE pass_state SET version = 1, updated_at = '2020-01-01 00:00:00' "
-            "WHERE pass_name = 'text'"
+            "UPDATE pass_state SET version = ?, updated_at = '2020-01-01 00:00:00' "
+            "WHERE pass_name = 'text'",
+            (TextPass.version,),
         )
         db.execute(
             "UPDATE photo_text SET lines = '[]', text = '' WHERE photo_id = "
@@ -77,7 +80,8 @@ def test_videos_read_at_their_first_moment_are_read_again_and_photos_are_not(cli
         "JOIN photos p ON p.id = s.photo_id WHERE s.pass_name = 'text' ORDER BY p.media"
     ).fetchall()
     db.close()
-    assert rows == [("photo", 1, 0), ("photo", 1, 0), ("video", 2, 1)]
+    photos, videos = TextPass.version, TextPass.video_version
+    assert rows == [("photo", photos, 0), ("photo", photos, 0), ("video", videos, 1)]
     rc, out, _ = cli("search", WORD.lower(), "--json")
     hit = json.loads(out)["results"][0]
     assert Path(hit["path"]).name == "clip.mp4" and hit["moment_s"] == pytest.approx(2.0)

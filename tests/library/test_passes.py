@@ -86,6 +86,7 @@ def test_text_pass_reads_two_photos_at_once_on_the_command_line_one_in_the_app(
     try:
         engine = library.get_pass("text").engine  # type: ignore[attr-defined]
         assert (engine.threads, engine.concurrency) == (1, concurrency)  # no ORT pool to spin
+        assert engine.model_dir == tiny_paths.models / "ocr"  # its rewritten models, shared
     finally:
         library.close()
 
@@ -189,6 +190,30 @@ def test_inline_pass_gets_an_image_of_its_size(tiny_paths, tmp_path, monkeypatch
         lib.index()
         assert sorted(built[0].sides)[-1] == 600  # 1/2: the pass's 500 px
         assert len(built[0].sides) == 7
+
+
+def test_the_model_input_is_made_from_a_reduced_copy_of_the_passes_decode(
+    tiny_paths, tmp_path, monkeypatch
+):
+    """Decoded larger for a pass, the photo's model input and thumbnail are still resampled
+    from about the size the CLIP pass alone decodes (resampling 4x the pixels cost 7 ms more
+    a 12 MP photo); the pass gets the whole decode."""
+    from PIL import Image
+
+    from photoalbum.core.models.encoder import ClipEncoder
+
+    seen: list[tuple[int, int]] = []
+    real = ClipEncoder.preprocess
+    monkeypatch.setattr(
+        ClipEncoder, "preprocess", lambda self, image: seen.append(image.size) or real(self, image)
+    )
+    monkeypatch.setattr(InlineCountPass, "min_side", 500)
+    lib, built = _inline_lib(tiny_paths, tmp_path, monkeypatch, background=False)
+    Image.new("RGB", (1600, 1200), (90, 120, 150)).save(tmp_path / "photos" / "big.jpg")
+    with lib:
+        lib.index()
+        assert sorted(built[0].sides)[-1] == 600  # the pass: 800×600
+        assert (400, 300) in seen and max(min(s) for s in seen) < 2 * 256  # the model: 400×300
 
 
 def test_an_inline_failure_is_recorded_with_its_path(tiny_paths, tmp_path, monkeypatch):

@@ -51,7 +51,9 @@ def test_reads_from_several_threads_at_once_with_one_model_copy(monkeypatch):
 
     made = []
     real = ocr._make_engine
-    monkeypatch.setattr(ocr, "_make_engine", lambda threads: made.append(threads) or real(threads))
+    monkeypatch.setattr(
+        ocr, "_make_engine", lambda threads, *dirs: made.append(threads) or real(threads, *dirs)
+    )
     engine = OcrEngine(threads=1, concurrency=2)
     images = [text_photo([RECEIPT_EN], size=(800, 600)), sample_image("chelsea")] * 3
     with ThreadPoolExecutor(3) as pool:
@@ -179,7 +181,7 @@ def test_photos_without_a_line_of_letters_never_load_the_models(monkeypatch):
     from photoalbum.core.text import ocr
 
     made = []
-    monkeypatch.setattr(ocr, "_make_engine", lambda threads: made.append(threads))
+    monkeypatch.setattr(ocr, "_make_engine", lambda threads, *dirs: made.append(threads))
     engine = OcrEngine(threads=1)
     for name in ("coins", "brick", "chelsea", "colorwheel"):
         assert engine.read(sample_image(name).convert("RGB").resize((1000, 750))) == []
@@ -295,3 +297,86 @@ def test_a_reading_thread_waits_for_opencv_being_imported_by_another(monkeypatch
         sys.modules["cv2"] = whole  # the import completes
     reader.join(5)
     assert got == [whole]
+
+
+def _lines(engine: OcrEngine, image: Image.Image) -> list[tuple[str, float, object]]:
+    return [(ln.text, ln.score, ln.box) for ln in engine.read(image)]
+
+
+def test_the_rewritten_models_read_what_rapidocrs_read(engine, tmp_path):
+    """The folded copies (``ocr_models``) give the same lines and boxes (the detector's are
+    exact), with scores a little off from the recogniser's INT8 layers."""
+    folded = OcrEngine(threads=1, model_dir=tmp_path)
+    images = (
+        text_photo([RECEIPT_EN, RECEIPT_ZH], size=(1000, 750)),
+        sample_image("page").convert("RGB").resize((1000, 500)),
+        _text_on("chelsea", "Main Street Exit 12", 0.0175),
+    )
+    for image in images:
+        got, want = _lines(folded, image), _lines(engine, image)
+        assert [(text, box) for text, _, box in got] == [(text, box) for text, _, box in want]
+        assert all(abs(a[1] - b[1]) < 0.02 for a, b in zip(got, want, strict=True))
+    assert sorted(p.name.split(".folded-")[0] for p in tmp_path.iterdir()) == [
+        "ch_PP-OCRv4_det_infer",
+        "ch_PP-OCRv4_rec_infer",
+    ]
+
+
+def test_a_damaged_model_copy_falls_back_to_rapidocrs_own(tmp_path):
+    image = text_photo([RECEIPT_EN], size=(1000, 750))
+    assert [ln.text for ln in OcrEngine(threads=1, model_dir=tmp_path).read(image)] == [RECEIPT_EN]
+    copies = sorted(tmp_path.iterdir())
+    assert len(copies) == 2
+    for p in copies:
+        p.write_bytes(b"not a model")
+    assert [ln.text for ln in OcrEngine(threads=1, model_dir=tmp_path).read(image)] == [RECEIPT_EN]
+    assert not any(p.is_file() and p.read_bytes() == b"not a model" for p in copies)
+
+
+def test_the_recogniser_runs_one_crop_at_a_time_with_the_batchs_padding(engine):
+    """rapidocr's batches of up to 6 crops, padded to the widest, run one crop at a time: the
+    same output, each crop's activations kept in the cache."""
+    engine.load()
+    session = engine._models.text_rec.session
+    inner = session._inner
+    seen = []
+
+    def spy(batch):
+        seen.append(batch.shape)
+        return inner(batch)
+
+    session._inner = spy
+    try:
+        image = text_photo([RECEIPT_EN, RECEIPT_ZH], size=(1000, 750))
+        assert [ln.text for ln in engine.read(image)] == [RECEIPT_EN, RECEIPT_ZH]
+        assert len(seen) == 2 and all(s[0] == 1 for s in seen) and seen[0][3] == seen[1][3]
+        batch = np.random.default_rng(0).uniform(-1, 1, (3, 3, 48, 320)).astype(np.float32)
+        np.testing.assert_allclose(session(batch)[0], inner(batch)[0], atol=1e-5)
+    finally:
+        session._inner = inner
+
+
+@pytest.mark.parametrize(("text_px", "shrink"), [(24, 1), (64, 2)])
+def test_large_text_is_detected_at_half_size(engine, monkeypatch, text_px, shrink):
+    """Lines found only at half or quarter size (letters 18+ px high in the detector's input:
+    a page, a sign) are detected on the region shrunk to half (a quarter of the detector's
+    cost) and read the same; smaller text keeps the full size."""
+    import cv2
+
+    from photoalbum.core.text import ocr
+
+    lines = [RECEIPT_EN, "Main Street Exit 12", "Coffee and Tea House"]
+    image = text_photo(lines, size=(1000, 750), text_px=text_px)
+    gray = cv2.resize(
+        cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2GRAY),
+        (640, 480),
+        interpolation=cv2.INTER_AREA,
+    )
+    regions, found = ocr.gated_regions(gray)
+    assert found == shrink and len(regions) == 1
+    spy = _CountingDetector(monkeypatch)
+    assert [ln.text for ln in engine.read(image)] == lines
+    x0, y0, x1, y1 = regions[0]
+    ((h, w),) = spy.calls
+    to_32 = ocr._multiple_of_32  # the detector's sides
+    assert (h, w) == (to_32((y1 - y0) / shrink), to_32((x1 - x0) / shrink))
