@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
@@ -160,6 +161,10 @@ def _finite(pair: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray
     return pair
 
 
+class _Stopped(Exception):
+    """The searcher was closed while it made its text gap."""
+
+
 class Searcher:
     """Answers queries over one library's vectors for one model.
 
@@ -213,8 +218,8 @@ class Searcher:
         self._encode_thread: ThreadPoolExecutor | None = None
         self._gap = text_gap
         self._gap_cache = gap_cache
-        self._gap_thread: ThreadPoolExecutor | None = None
-        self._gap_job: Future[TextGap | None] | None = None
+        self._gap_job: threading.Thread | None = None
+        self._closed = threading.Event()
 
     def moment_index(self) -> MomentIndex:
         """Every live moment's (label, video, time), read once per store generation."""
@@ -439,18 +444,24 @@ class Searcher:
         gap = self._gap
         if gap is not None and gap.generation == self.store.generation:
             return gap
-        if self._gap_job is None or self._gap_job.done():
-            if self._gap_thread is None:
-                self._gap_thread = ThreadPoolExecutor(1, thread_name_prefix="text-gap")
-            self._gap_job = self._gap_thread.submit(self._made_gap)
+        if not self._closed.is_set() and (self._gap_job is None or not self._gap_job.is_alive()):
+            # A daemon thread: a process that ends (a CLI search) does not wait for it, and
+            # close() stops it between reads.
+            self._gap_job = threading.Thread(target=self._made_gap, name="text-gap", daemon=True)
+            self._gap_job.start()
         return None
 
-    def _made_gap(self) -> TextGap | None:
+    def _made_gap(self) -> None:
         try:
-            return self.prepare_text_gap()
+            self.prepare_text_gap()
+        except _Stopped:
+            logger.debug("text gap: stopped, the searcher was closed")
         except Exception:  # a background job: log, keep searching the plain way
             logger.exception("text gap: could not be made")
-            return None
+
+    def close(self) -> None:
+        """Stop the background work (a text gap being made stops at its next read)."""
+        self._closed.set()
 
     def prepare_text_gap(self, direction: np.ndarray | None = None) -> TextGap:
         """Make the gap for the store as it is now (direction from the text tower on
@@ -473,7 +484,7 @@ class Searcher:
         changed = None
         if gap.generation >= 0:
             changed = self.catalog.labels_changed_since(self.model_key, gap.generation)
-        made, read = gap.covering(self.store.ids(), generation, self.store.get, changed)
+        made, read = gap.covering(self.store.ids(), generation, self._gap_vectors, changed)
         self._gap = made
         logger.debug(
             "text gap: %d projections (%d read) at generation %d in %.3f s",
@@ -488,6 +499,11 @@ class Searcher:
             except (OSError, KnownError) as exc:  # a cache (full disk, read-only library)
                 logger.warning("text gap cache %s not written: %s", self._gap_cache, exc)
         return made
+
+    def _gap_vectors(self, labels: np.ndarray) -> np.ndarray:
+        if self._closed.is_set():
+            raise _Stopped
+        return self.store.get(labels)
 
     def _gap_walk(
         self, gap: TextGap, qvec: np.ndarray, pool: int, allowed: np.ndarray | None

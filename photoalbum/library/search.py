@@ -67,6 +67,8 @@ class LibrarySearch:
             key = self._model_key()
             # The text gap of the same model carries over: a reopened store patches it.
             gap = searcher.text_gap() if searcher and searcher.model_key == key else None
+            if searcher is not None:
+                searcher.close()
             searcher = Searcher(
                 self.catalog,
                 store,
@@ -81,6 +83,8 @@ class LibrarySearch:
 
     def forget(self) -> None:
         """Drop the searcher (the vectors changed under it): the next search builds a new one."""
+        if self._searcher is not None:
+            self._searcher.close()
         self._searcher = None
 
     @staticmethod

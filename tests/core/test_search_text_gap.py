@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -221,3 +222,60 @@ def test_a_cache_that_cannot_be_written_leaves_the_gap_in_use(world, tmp_path, m
     spy.efs.clear()
     s.stage1(g.texts(1)[0], POOL, like=False)
     assert spy.efs == [3 * POOL]
+
+
+class _SlowStore(_SpyStore):
+    def get(self, ids):
+        time.sleep(0.02)
+        return super().get(ids)
+
+
+def _slow_world(world):
+    g, spy, tower, catalog = world
+    return g, _SlowStore(spy.inner), tower, catalog
+
+
+def test_closing_the_searcher_stops_the_gap_being_made(world, monkeypatch):
+    monkeypatch.setattr("photoalbum.core.text_gap.READ_CHUNK", 10)  # 200 slow reads in all
+    slow = _slow_world(world)
+    s = _searcher(slow)
+    s.stage1(slow[0].texts(1)[0], POOL, like=False)
+    job = s._gap_job
+    assert job is not None and job.is_alive() and job.daemon  # a process exit does not wait
+    s.close()
+    job.join(timeout=5)
+    assert not job.is_alive() and s.text_gap() is None
+    s.stage1(slow[0].texts(1)[0], POOL, like=False)
+    assert s._gap_job is job  # closed: nothing new started
+
+
+def test_a_cli_process_does_not_wait_for_the_gap_at_exit(tmp_path):
+    """A one-shot search in a large library must not hang until the gap is made."""
+    script = tmp_path / "one_search.py"
+    script.write_text(
+        "import time\n"
+        "import photoalbum.core.text_gap as tg\n"
+        "from tests.core import test_search_text_gap as t\n"
+        "tg.READ_CHUNK = 10\n"
+        "g = t._Geometry()\n"
+        "store = t.HnswStore(t.DIM, capacity_hint=t.N)\n"
+        "store.add(g.ids, g.x)\n"
+        "store.generation = 1\n"
+        "world = (g, t._SlowStore(store), t._TextTower(g), t._Catalog())\n"
+        "s = t._searcher(world)\n"
+        "s.stage1(g.texts(1)[0], t.POOL, like=False)\n"
+        "assert s._gap_job.is_alive()\n"
+        "print(time.monotonic(), flush=True)\n"
+    )
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    proc = subprocess.run(
+        [sys.executable, str(script)], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
+    ended = time.monotonic()
+    assert proc.returncode == 0, proc.stderr
+    assert ended - float(proc.stdout.strip()) < 2.0  # 200 reads × 20 ms would take 4 s
