@@ -421,3 +421,18 @@ def test_a_photo_with_one_small_region_is_not_resized_whole_in_colour(engine, mo
     assert "Coffee and Tea House" in [ln.text for ln in lines]
     assert spy.calls
     assert (480, 640, 3) not in made
+
+
+@pytest.mark.parametrize("importer", ["import_cv2", "import_ocr_modules"])
+def test_opencv_computes_on_the_callers_thread(importer):
+    """Either way OpenCV gets imported (rapidocr imports it too), it keeps no pool of its own
+    beside the reading threads (a fresh process: this one may have imported it already)."""
+    import subprocess
+    import sys
+
+    code = (
+        f"from photoalbum.core.text import ocr; ocr.{importer}(); "
+        "import cv2; print(cv2.getNumThreads())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "1"
