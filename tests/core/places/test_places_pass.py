@@ -7,6 +7,7 @@ import pytest
 
 from photoalbum.core.passes import PassRunner
 from photoalbum.core.places import PlacesPass
+from photoalbum.core.places.gazetteer import LazyGazetteer
 from photoalbum.core.ports import FileInfo, IndexedItem, PhotoMeta
 from photoalbum.persistence import open_catalog
 
@@ -92,3 +93,20 @@ def test_a_new_version_redoes_every_photo(catalog) -> None:
     PassRunner(catalog.pass_state, [p], decode=_no_decode).run()
     p.version += 1
     assert PassRunner(catalog.pass_state, [p], decode=_no_decode).run().done["places"] == 2
+
+
+class _UnloadableGazetteer(LazyGazetteer):
+    def get(self):  # type: ignore[override]
+        raise AssertionError("the gazetteer was loaded")
+
+
+def test_photos_without_gps_are_done_without_loading_the_gazetteer(catalog) -> None:
+    ids = _fill(catalog, [(None, None), (0.0, 0.0), (None, None)])
+    p = PlacesPass(catalog.places, _UnloadableGazetteer())
+    report = PassRunner(catalog.pass_state, [p], decode=_no_decode).run()
+    assert report.done["places"] == 3 and report.failed["places"] == 0
+    assert all(catalog.places.place_of(i) is None for i in ids)
+    # A photo with a position needs it.
+    catalog.commit_batch("m", [_item(9, catalog.roots()[0].id, KYOTO)])
+    with pytest.raises(AssertionError, match="gazetteer was loaded"):
+        p.process_batch(catalog.pass_state.pass_todo("places", p.version, after_id=0, limit=10))

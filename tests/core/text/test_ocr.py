@@ -380,3 +380,59 @@ def test_large_text_is_detected_at_half_size(engine, monkeypatch, text_px, shrin
     ((h, w),) = spy.calls
     to_32 = ocr._multiple_of_32  # the detector's sides
     assert (h, w) == (to_32((y1 - y0) / shrink), to_32((x1 - x0) / shrink))
+
+
+@pytest.mark.parametrize("size", [(1000, 750), (750, 1000), (1500, 1000), (960, 720), (1280, 720)])
+def test_a_regions_pixels_are_the_whole_resizes_pixels(size):
+    """A region resized alone (where its edges fall on whole source pixels) or cut from the
+    whole resize gives the bytes the whole resize has there."""
+    from photoalbum.core.text import ocr
+
+    cv2 = ocr.import_cv2()
+    rgb = np.asarray(sample_image("astronaut").convert("RGB").resize(size))
+    w, h = size
+    scale = min(1.0, 640 / max(w, h))
+    small = (ocr._multiple_of_32(w * scale), ocr._multiple_of_32(h * scale))
+    whole = cv2.resize(rgb, small, interpolation=cv2.INTER_AREA)
+    pixels = ocr._region_pixels(rgb, small)
+    sw, sh = small
+    for x0, y0, x1, y1 in [(0, 0, 64, 64), (32, 96, 256, 160), (sw - 96, sh - 64, sw, sh)]:
+        assert np.array_equal(pixels(x0, y0, x1, y1), whole[y0:y1, x0:x1])
+    assert np.array_equal(pixels(0, 0, sw, sh), whole)
+
+
+def test_a_photo_with_one_small_region_is_not_resized_whole_in_colour(engine, monkeypatch):
+    """The colour copy at the detector's size (~5.5 ms at 1000×750) is made only for the
+    regions the detector sees."""
+    from photoalbum.core.text import ocr
+
+    cv2 = ocr.import_cv2()
+    real = cv2.resize
+    made: list[tuple[int, ...]] = []
+
+    def resize(src, dsize, *args, **kwargs):
+        out = real(src, dsize, *args, **kwargs)
+        made.append(out.shape)
+        return out
+
+    monkeypatch.setattr(cv2, "resize", resize)
+    spy = _CountingDetector(monkeypatch)
+    lines = engine.read(_text_on("chelsea", "Coffee and Tea House", 0.02))
+    assert "Coffee and Tea House" in [ln.text for ln in lines]
+    assert spy.calls
+    assert (480, 640, 3) not in made
+
+
+@pytest.mark.parametrize("importer", ["import_cv2", "import_ocr_modules"])
+def test_opencv_computes_on_the_callers_thread(importer):
+    """Either way OpenCV gets imported (rapidocr imports it too), it keeps no pool of its own
+    beside the reading threads (a fresh process: this one may have imported it already)."""
+    import subprocess
+    import sys
+
+    code = (
+        f"from photoalbum.core.text import ocr; ocr.{importer}(); "
+        "import cv2; print(cv2.getNumThreads())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "1"
