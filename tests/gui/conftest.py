@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from photoalbum.gui.translation import install_translators, locale_for, remove_translators
+from photoalbum.workers.thumbnails import ThumbnailLoader
 
 _HERE = Path(__file__).parent
 
@@ -32,3 +33,11 @@ def english_ui(qapp):
     translators = install_translators(qapp, locale_for("en"))
     yield
     remove_translators(qapp, translators)
+
+
+@pytest.fixture
+def loader(qapp):
+    """A thumbnail loader with one thread, its loads dropped and waited for afterwards."""
+    loader = ThumbnailLoader(max_threads=1)
+    yield loader
+    loader.shutdown()

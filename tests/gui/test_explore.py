@@ -12,7 +12,6 @@ from photoalbum.gui.main_window import PAGE_LIBRARY
 from photoalbum.gui.widgets.explore_page import PlaceTiles
 from photoalbum.qt import Qt
 from photoalbum.workers.messages import GroupsUpdate, PhotoGroup
-from photoalbum.workers.thumbnails import ThumbnailLoader
 from tests.gui.test_main_window import Harness, harness  # noqa: F401  (the fixture)
 from tests.library.test_understanding import _write
 from tests.support.photos import snapshot
@@ -24,13 +23,6 @@ CHINA = PhotoGroup("place", "n:CN", "China", "中国", (1, 2, 3))
 HANGZHOU = PhotoGroup("place", "c:1", "Hangzhou", "杭州", (1, 2), parent="n:CN")
 BEIJING = PhotoGroup("place", "c:2", "Beijing", "北京", (3,), parent="n:CN")
 FRANCE = PhotoGroup("place", "n:FR", "France", "法国", (4,))
-
-
-@pytest.fixture
-def loader(qapp):
-    loader = ThumbnailLoader(max_threads=1)
-    yield loader
-    loader.shutdown()
 
 
 def _click(qtbot, view, row: int) -> None:

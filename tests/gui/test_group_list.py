@@ -12,7 +12,6 @@ from photoalbum.gui.itemmodels.group_list import GroupListModel
 from photoalbum.gui.widgets.group_list import GroupChip, GroupList
 from photoalbum.qt import Qt
 from photoalbum.workers.messages import GroupsUpdate, PhotoGroup
-from photoalbum.workers.thumbnails import ThumbnailLoader
 from tests.support.ui_language import chinese_ui
 
 pytestmark = pytest.mark.gui
@@ -20,13 +19,6 @@ pytestmark = pytest.mark.gui
 
 def _photo(pid: int, path: Path, fingerprint: str | None) -> Photo:
     return Photo(pid, str(path), 1, 1, 0, PhotoStatus.INDEXED, fingerprint=fingerprint)
-
-
-@pytest.fixture
-def loader(qapp):
-    loader = ThumbnailLoader(max_threads=1)
-    yield loader
-    loader.shutdown()
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import pytest
 from photoalbum.core.ports import Photo
 from photoalbum.gui.dialogs.viewer import ViewerDialog
 from photoalbum.qt import Qt, QtCore
-from photoalbum.workers.thumbnails import ThumbnailLoader
 from tests.gui.test_photo_grid import photo
 from tests.support.photos import make_sample_photos, snapshot
 from tests.support.viewer_media import BLUE, GREEN, open_viewer, viewer_media
@@ -33,13 +32,6 @@ MULTIMEDIA_NOISE = pytest.mark.qt_log_ignore(
 pytestmark = [pytest.mark.gui, MULTIMEDIA_NOISE]
 
 TIMEOUT = 30000  # ms: generous, the machine may be busy; nothing here depends on its speed
-
-
-@pytest.fixture
-def loader():
-    loader = ThumbnailLoader(max_threads=1)
-    yield loader
-    loader.shutdown(5000)
 
 
 @pytest.fixture

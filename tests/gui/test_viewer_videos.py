@@ -12,20 +12,12 @@ from photoalbum.gui.dialogs import viewer as viewer_module
 from photoalbum.gui.dialogs.viewer import ViewerDialog
 from photoalbum.gui.itemmodels.photo_grid import PhotoGridModel
 from photoalbum.qt import QtCore, QtGui
-from photoalbum.workers.thumbnails import ThumbnailLoader
 from tests.gui.test_photo_grid import photo
 from tests.gui.test_viewer_files import _info
 from tests.support.photos import make_sample_photos, snapshot
 from tests.support.viewer_media import BLUE, RED, open_viewer, viewer_media
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def loader():
-    loader = ThumbnailLoader(max_threads=1)
-    yield loader
-    loader.shutdown(5000)
 
 
 @pytest.fixture
