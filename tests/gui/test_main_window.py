@@ -182,15 +182,22 @@ def _drop_only(window, mime: QtCore.QMimeData) -> None:
     QtCore.QCoreApplication.sendEvent(window, drop)
 
 
-def test_drop_image_file_and_raw_bytes_run_image_searches(harness, photos, tmp_path):
+def _library_and_outside_photo(harness, photos, tmp_path):
+    """(the app with ``photos`` indexed, a copy of chelsea.jpg outside the library, a drag's
+    data naming that copy)."""
     h = harness()
     h.add_folder_and_wait(photos)
     h.wait_rows(8)
-    model = h.window.grid_model
     outside = tmp_path / "outside.jpg"  # not in the library
     shutil.copy(photos / "chelsea.jpg", outside)
     mime = QtCore.QMimeData()
     mime.setUrls([QtCore.QUrl.fromLocalFile(str(outside))])
+    return h, outside, mime
+
+
+def test_drop_image_file_and_raw_bytes_run_image_searches(harness, photos, tmp_path):
+    h, outside, mime = _library_and_outside_photo(harness, photos, tmp_path)
+    model = h.window.grid_model
     with h.qtbot.waitSignal(h.window.results_shown, timeout=20000):
         _drop(h.window, mime)
     [chip] = h.window.search_bar.chips()
@@ -224,14 +231,8 @@ def test_a_drop_takes_the_vector_its_drag_enter_prefetched_only_for_the_same_byt
         return real(data, **kw)
 
     monkeypatch.setattr(core_search, "decode_image_bytes", counting)
-    h = harness()
-    h.add_folder_and_wait(photos)
-    h.wait_rows(8)
+    h, outside, mime = _library_and_outside_photo(harness, photos, tmp_path)
     model = h.window.grid_model
-    outside = tmp_path / "outside.jpg"  # not in the library
-    shutil.copy(photos / "chelsea.jpg", outside)
-    mime = QtCore.QMimeData()
-    mime.setUrls([QtCore.QUrl.fromLocalFile(str(outside))])
     _drag_enter(h.window, mime)  # the pointer is still moving: the worker encodes it meanwhile
     chelsea = outside.stat().st_size
     h.qtbot.waitUntil(lambda: decoded == [chelsea], timeout=20000)
